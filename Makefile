@@ -1,0 +1,127 @@
+# pd-call-forward: answers Twilio's incoming-call webhook with TwiML that
+# dials whoever is on call in PagerDuty.  Plain GNU make, no generator.
+#
+#   make                 build ./pd-call-forward
+#   make check           install missing Debian packages, build, run every test
+#   make demo [KEEP=1]   run the whole path once on loopback and show the answer
+#   make install         PREFIX=/usr/local DESTDIR=
+#   make SANITIZE=address,undefined check    sanitized build in build-san/
+
+VERSION   = 0.1.0
+PREFIX   ?= /usr/local
+SBINDIR  ?= $(PREFIX)/sbin
+MANDIR   ?= $(PREFIX)/share/man
+DOCDIR   ?= $(PREFIX)/share/doc/pd-call-forward
+SYSCONFDIR ?= /etc
+
+CXX      ?= g++
+CXXFLAGS ?= -O2 -g
+LDFLAGS  ?=
+
+# Our flags go before the caller's so a CXXFLAGS from the command line
+# can still override them (for example -O0).
+PKGS        = cpp-httplib fcgi openssl
+PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcpp-httplib -lfcgi -lssl -lcrypto)
+WARN        = -Wall -Wextra -Wshadow -Wnon-virtual-dtor -Wformat=2
+ALL_CXXFLAGS = -std=c++17 $(WARN) -MD -MP -DPDCF_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(SAN_FLAGS) $(CXXFLAGS)
+ALL_LDFLAGS  = $(SAN_FLAGS) $(LDFLAGS)
+
+ifneq ($(SANITIZE),)
+SAN_FLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+B = build-san
+else
+B = build
+endif
+
+CORE_SRC = $(filter-out src/main.cpp,$(wildcard src/*.cpp))
+CORE_OBJ = $(CORE_SRC:src/%.cpp=$(B)/src/%.o)
+UNIT_SRC = $(wildcard tests/unit/*.cpp)
+UNIT_OBJ = $(UNIT_SRC:tests/unit/%.cpp=$(B)/unit/%.o)
+STANDIN_SRC = $(wildcard tests/standin/*.cpp)
+STANDIN_OBJ = $(STANDIN_SRC:tests/standin/%.cpp=$(B)/standin/%.o)
+
+ifeq ($(SANITIZE),)
+PROGRAM = pd-call-forward
+else
+PROGRAM = $(B)/pd-call-forward
+endif
+
+all: $(PROGRAM)
+
+$(PROGRAM): $(B)/src/main.o $(CORE_OBJ)
+	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
+$(B)/src/%.o: src/%.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
+
+$(B)/unit/%.o: tests/unit/%.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(ALL_CXXFLAGS) -DBOOST_TEST_DYN_LINK -Isrc $(shell pkg-config --cflags libxml-2.0 2>/dev/null) -c -o $@ $<
+
+$(B)/standin/%.o: tests/standin/%.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
+
+$(B)/unit-tests: $(UNIT_OBJ) $(CORE_OBJ)
+	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lboost_unit_test_framework -lxml2 -lpthread
+
+$(B)/pd-standin: $(STANDIN_OBJ)
+	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
+test-programs: $(PROGRAM) $(B)/unit-tests $(B)/pd-standin
+
+# Debian packages the build, the tests and the demo need.  `make deps`
+# installs whichever are missing (through sudo when not root).
+DEB_PACKAGES = g++ make pkg-config libfcgi-dev libcpp-httplib-dev libssl-dev \
+	libboost-dev libboost-test-dev nlohmann-json3-dev libxml2-dev \
+	ca-certificates openssl curl python3 python3-twilio \
+	nginx-light spawn-fcgi mandoc
+
+deps:
+	@missing=; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  echo "make deps: installing$$missing"; \
+	  $$sudo apt-get update -q && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+# check and demo install what is missing first, then re-enter make so the
+# pkg-config flags are read with the packages in place.
+check: deps
+	@$(MAKE) --no-print-directory test-programs
+	@B=$(B) PROGRAM=$(PROGRAM) tests/run-all
+
+demo: deps
+	@$(MAKE) --no-print-directory $(PROGRAM) $(B)/pd-standin
+	@/usr/bin/python3 tests/demo.py --build $(B) $(if $(KEEP),--keep)
+
+demo-stop:
+	@/usr/bin/python3 tests/demo.py --stop
+
+install: $(PROGRAM)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	install -m 0755 $(PROGRAM) $(DESTDIR)$(SBINDIR)/pd-call-forward
+	install -m 0644 man/pd-call-forward.8 $(DESTDIR)$(MANDIR)/man8/pd-call-forward.8
+	install -m 0644 man/pd-call-forward.ini.5 $(DESTDIR)$(MANDIR)/man5/pd-call-forward.ini.5
+	install -d $(DESTDIR)$(DOCDIR)/examples/nginx $(DESTDIR)$(DOCDIR)/examples/apache
+	install -m 0644 README.md COPYING $(DESTDIR)$(DOCDIR)/
+	install -m 0644 pd-call-forward.ini $(DESTDIR)$(DOCDIR)/examples/
+	install -m 0644 nginx/* $(DESTDIR)$(DOCDIR)/examples/nginx/
+	install -m 0644 apache/* $(DESTDIR)$(DOCDIR)/examples/apache/
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/pd-call-forward
+	rm -f $(DESTDIR)$(MANDIR)/man8/pd-call-forward.8 $(DESTDIR)$(MANDIR)/man5/pd-call-forward.ini.5
+	rm -rf $(DESTDIR)$(DOCDIR)
+
+clean:
+	rm -rf build build-san pd-call-forward
+
+.PHONY: all deps check demo demo-stop install uninstall clean test-programs
+
+-include $(wildcard $(B)/*/*.d)

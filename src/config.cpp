@@ -1,0 +1,511 @@
+#include "config.hpp"
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <boost/property_tree/ini_parser.hpp>
+#include <boost/property_tree/ptree.hpp>
+
+#include "limits.hpp"
+#include "phone.hpp"
+
+namespace pdcf {
+
+namespace pt = boost::property_tree;
+
+std::string ConfigProblem::str() const
+{
+    std::string s = file;
+    if (line > 0) s += ":" + std::to_string(line);
+    s += ": ";
+    if (!where.empty()) s += where + ": ";
+    return s + message;
+}
+
+std::string ConfigResult::summary() const
+{
+    if (errors.empty()) return {};
+    std::string s = errors.front().str();
+    if (errors.size() > 1) s += " (and " + std::to_string(errors.size() - 1) + " more)";
+    return s;
+}
+
+namespace {
+
+constexpr std::string_view route_prefix = "route:";
+
+std::string_view trim(std::string_view s)
+{
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+std::string lower(std::string_view s)
+{
+    std::string out(s);
+    for (char &c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// Boost.PropertyTree does not keep line numbers, so errors find the line
+// again: the line of `key` inside `[section]`, or of the section header
+// when `key` is empty; 0 when it is not in the file.
+int ini_line(std::string_view text, std::string_view section, std::string_view key)
+{
+    std::string_view current;
+    int lineno = 0;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        std::size_t end = text.find('\n', pos);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = trim(text.substr(pos, end - pos));
+        ++lineno;
+        if (line.size() >= 2 && line.front() == '[' && line.back() == ']') {
+            current = trim(line.substr(1, line.size() - 2));
+            if (key.empty() && current == section) return lineno;
+        } else if (!key.empty() && current == section) {
+            std::size_t eq = line.find('=');
+            if (eq != std::string_view::npos && trim(line.substr(0, eq)) == key) return lineno;
+        }
+        pos = end + 1;
+    }
+    return 0;
+}
+
+// A value may be written in double quotes to keep leading or trailing
+// spaces visible; the quotes are not part of it.
+std::string unquote(std::string_view v)
+{
+    if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 1 - 1);
+    return std::string(v);
+}
+
+std::optional<bool> parse_bool(std::string_view v)
+{
+    std::string s = lower(v);
+    if (s == "yes" || s == "true" || s == "on" || s == "1") return true;
+    if (s == "no" || s == "false" || s == "off" || s == "0") return false;
+    return std::nullopt;
+}
+
+std::optional<long> parse_int(std::string_view v)
+{
+    if (v.empty() || v.size() > 9) return std::nullopt;
+    long n = 0;
+    for (char c : v) {
+        if (c < '0' || c > '9') return std::nullopt;
+        n = n * 10 + (c - '0');
+    }
+    return n;
+}
+
+// "5", "2.5", "0.25": seconds with at most millisecond precision.
+std::optional<std::chrono::milliseconds> parse_seconds(std::string_view v)
+{
+    std::size_t dot = v.find('.');
+    auto whole = parse_int(v.substr(0, dot));
+    if (!whole) return std::nullopt;
+    long ms = *whole * 1000;
+    if (dot != std::string_view::npos) {
+        std::string_view frac = v.substr(dot + 1);
+        if (frac.empty() || frac.size() > 3 || !parse_int(frac)) return std::nullopt;
+        std::string padded(frac);
+        padded.resize(3, '0');
+        ms += *parse_int(padded);
+    }
+    return std::chrono::milliseconds(ms);
+}
+
+bool all_of(std::string_view s, bool (*pred)(char))
+{
+    for (char c : s)
+        if (!pred(c)) return false;
+    return !s.empty();
+}
+
+bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+bool is_name_char(char c) { return is_alnum(c) || c == '-' || c == '_'; }
+bool is_voice_char(char c) { return is_alnum(c) || c == '-' || c == '_' || c == '.'; }
+bool is_language_char(char c) { return is_alnum(c) || c == '-'; }
+bool has_control(std::string_view s)
+{
+    for (char c : s)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return true;
+    return false;
+}
+
+// Returns an error text if `text` has a {placeholder} not in `allowed`.
+std::string check_placeholders(std::string_view text, const std::vector<std::string_view> &allowed)
+{
+    for (std::size_t open = text.find('{'); open != std::string_view::npos; open = text.find('{', open + 1)) {
+        std::size_t close = text.find('}', open);
+        std::string_view name = close == std::string_view::npos ? text.substr(open) : text.substr(open, close - open + 1);
+        bool known = false;
+        for (auto a : allowed) known = known || name == a;
+        if (!known) {
+            std::string expected;
+            for (auto a : allowed) expected += (expected.empty() ? "" : " or ") + std::string(a);
+            return "unknown placeholder " + std::string(name) +
+                   (expected.empty() ? " (this text takes no placeholders)" : " (expected " + expected + ")");
+        }
+    }
+    return {};
+}
+
+bool is_loopback_host(std::string_view host)
+{
+    return host == "127.0.0.1" || host == "localhost" || host == "[::1]" || host.substr(0, 4) == "127.";
+}
+
+// Returns an error text, or "" for an acceptable http(s) URL without
+// query or fragment.  `https_only_remote`: plain http only on loopback.
+std::string check_url(std::string_view url, bool https_only_remote)
+{
+    std::string_view rest;
+    bool https = false;
+    if (url.substr(0, 8) == "https://") {
+        https = true;
+        rest = url.substr(8);
+    } else if (url.substr(0, 7) == "http://") {
+        rest = url.substr(7);
+    } else {
+        return "expected a URL starting with https://";
+    }
+    if (url.find_first_of("?# \t") != std::string_view::npos) return "expected a URL without query, fragment or spaces";
+    std::string_view authority = rest.substr(0, rest.find('/'));
+    if (authority.empty()) return "expected a host name after the scheme";
+    if (authority.find('@') != std::string_view::npos) return "expected a URL without user name or password";
+    if (https_only_remote && !https) {
+        std::size_t colon = authority.rfind(':');
+        std::string_view host = colon == std::string_view::npos || authority.back() == ']' ? authority : authority.substr(0, colon);
+        if (!is_loopback_host(host)) return "expected https:// (plain http is allowed only to a loopback address)";
+    }
+    return {};
+}
+
+std::string strip_trailing_slash(std::string s)
+{
+    while (s.size() > 1 && s.back() == '/' && s.substr(s.size() - 3) != "://") s.pop_back();
+    return s;
+}
+
+class Parser {
+public:
+    Parser(std::string_view text, const std::string &path, const SecretReader &read_secret, ConfigResult &result)
+        : text_(text), path_(path), read_secret_(read_secret), r_(result)
+    {
+        r_.config.path = path;
+    }
+
+    void run();
+
+private:
+    void error(const std::string &section, const std::string &key, const std::string &message)
+    {
+        add(r_.errors, section, key, message);
+    }
+    void warning(const std::string &section, const std::string &key, const std::string &message)
+    {
+        add(r_.warnings, section, key, message);
+    }
+    void add(std::vector<ConfigProblem> &to, const std::string &section, const std::string &key, const std::string &message)
+    {
+        ConfigProblem p;
+        p.file = path_;
+        p.line = ini_line(text_, section, key);
+        if (p.line == 0 && !key.empty()) p.line = ini_line(text_, section, "");
+        p.where = section.empty() ? key : "[" + section + "]" + (key.empty() ? "" : " " + key);
+        p.message = message;
+        to.push_back(std::move(p));
+    }
+
+    std::string secret(const std::string &section, const pt::ptree &tree, const std::string &key, bool required);
+    bool call_key(const std::string &section, const std::string &key, const std::string &value, CallSettings &call);
+    void pagerduty(const pt::ptree &tree);
+    void twilio(const pt::ptree &tree);
+    void call(const pt::ptree &tree);
+    void route(const std::string &section, const pt::ptree &tree);
+    void cross_checks();
+
+    std::string_view text_;
+    const std::string &path_;
+    const SecretReader &read_secret_;
+    ConfigResult &r_;
+    bool have_pagerduty_ = false;
+    bool have_twilio_ = false;
+};
+
+// `key` inline or `key_file`: exactly one of them.
+std::string Parser::secret(const std::string &section, const pt::ptree &tree, const std::string &key, bool required)
+{
+    auto inline_value = tree.get_optional<std::string>(key);
+    auto file_value = tree.get_optional<std::string>(key + "_file");
+    if (inline_value && file_value) {
+        error(section, key + "_file", "set either " + key + " or " + key + "_file, not both");
+        return {};
+    }
+    std::string value;
+    if (inline_value) {
+        value = unquote(trim(*inline_value));
+        if (value.empty()) error(section, key, "expected the secret, found an empty value");
+    } else if (file_value) {
+        std::string file = unquote(trim(*file_value));
+        if (!file.empty() && file.front() != '/') {
+            std::size_t slash = path_.rfind('/');
+            if (slash != std::string::npos) file = path_.substr(0, slash + 1) + file;
+        }
+        std::string why;
+        auto content = read_secret_(file, why);
+        if (!content) {
+            error(section, key + "_file", "cannot read " + file + ": " + why);
+            return {};
+        }
+        value = std::string(trim(*content));
+        if (value.empty()) error(section, key + "_file", file + " is empty; expected the secret on one line");
+    } else if (required) {
+        error(section, "", "missing " + key + " (or " + key + "_file)");
+        return {};
+    }
+    if (has_control(value)) {
+        error(section, inline_value ? key : key + "_file", "the secret must be one line of printable characters");
+        return {};
+    }
+    return value;
+}
+
+// A [call] key, in [call] or a route.  Returns false if `key` is not one.
+bool Parser::call_key(const std::string &section, const std::string &key, const std::string &value, CallSettings &c)
+{
+    if (key == "greeting") {
+        if (auto e = check_placeholders(value, {"{name}", "{first_name}"}); !e.empty()) error(section, key, e);
+        c.greeting = value;
+    } else if (key == "fallback_greeting" || key == "unavailable_message") {
+        if (auto e = check_placeholders(value, {}); !e.empty()) error(section, key, e);
+        (key == "fallback_greeting" ? c.fallback_greeting : c.unavailable_message) = value;
+    } else if (key == "voice") {
+        if (!all_of(value, is_voice_char))
+            error(section, key, "expected a Twilio voice name such as alice, man, woman or Polly.Joanna");
+        c.voice = value;
+    } else if (key == "language") {
+        if (!all_of(value, is_language_char)) error(section, key, "expected a language tag such as en-US or de-DE");
+        c.language = value;
+    } else if (key == "dial_timeout") {
+        auto n = parse_int(value);
+        if (!n || *n < limits::min_dial_timeout || *n > limits::max_dial_timeout)
+            error(section, key,
+                  "expected whole seconds from " + std::to_string(limits::min_dial_timeout) + " to " +
+                      std::to_string(limits::max_dial_timeout));
+        else
+            c.dial_timeout = static_cast<int>(*n);
+    } else if (key == "caller_id" || key == "fallback_number") {
+        if (!value.empty() && !is_e164(value))
+            error(section, key, "expected a phone number in E.164 form, such as +14155550100, or nothing");
+        (key == "caller_id" ? c.caller_id : c.fallback_number) = value;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+void Parser::pagerduty(const pt::ptree &tree)
+{
+    const std::string s = "pagerduty";
+    auto &pd = r_.config.pagerduty;
+    pd.token = secret(s, tree, "token", true);
+    for (const auto &[key, node] : tree) {
+        std::string value = unquote(trim(node.data()));
+        if (key == "token" || key == "token_file") {
+            continue;
+        } else if (key == "api_url") {
+            if (auto e = check_url(value, true); !e.empty()) error(s, key, e);
+            pd.api_url = strip_trailing_slash(value);
+        } else if (key == "timeout") {
+            auto t = parse_seconds(value);
+            if (!t || *t < limits::min_pagerduty_timeout || *t > limits::max_pagerduty_timeout)
+                error(s, key, "expected seconds from 0.1 to 12 (Twilio waits at most 15 s for the answer)");
+            else
+                pd.timeout = *t;
+        } else if (key == "prefer_label") {
+            pd.prefer_label = value;
+        } else if (key == "ca_file") {
+            pd.ca_file = value;
+        } else {
+            error(s, key, "unknown key (expected token, token_file, api_url, timeout, prefer_label or ca_file)");
+        }
+    }
+}
+
+void Parser::twilio(const pt::ptree &tree)
+{
+    const std::string s = "twilio";
+    auto &tw = r_.config.twilio;
+    for (const auto &[key, node] : tree) {
+        std::string value = unquote(trim(node.data()));
+        if (key == "validate_signature") {
+            auto b = parse_bool(value);
+            if (!b) error(s, key, "expected yes or no");
+            else tw.validate_signature = *b;
+        } else if (key == "public_url") {
+            if (auto e = check_url(value, false); !e.empty()) error(s, key, e);
+            tw.public_url = strip_trailing_slash(value);
+        } else if (key != "auth_token" && key != "auth_token_file" && key != "secondary_auth_token" &&
+                   key != "secondary_auth_token_file") {
+            error(s, key,
+                  "unknown key (expected auth_token, auth_token_file, secondary_auth_token, "
+                  "secondary_auth_token_file, validate_signature or public_url)");
+        }
+    }
+    std::string primary = secret(s, tree, "auth_token", tw.validate_signature);
+    std::string secondary = secret(s, tree, "secondary_auth_token", false);
+    if (!primary.empty()) tw.auth_tokens.push_back(primary);
+    if (!secondary.empty()) tw.auth_tokens.push_back(secondary);
+    if (!tw.validate_signature)
+        warning(s, "validate_signature",
+                "signature checking is off: anyone who finds the URL can place calls through it");
+}
+
+void Parser::call(const pt::ptree &tree)
+{
+    for (const auto &[key, node] : tree)
+        if (!call_key("call", key, unquote(trim(node.data())), r_.config.call))
+            error("call", key,
+                  "unknown key (expected greeting, fallback_greeting, voice, language, dial_timeout, caller_id, "
+                  "fallback_number or unavailable_message)");
+}
+
+void Parser::route(const std::string &section, const pt::ptree &tree)
+{
+    Route route;
+    route.name = section.substr(route_prefix.size());
+    route.call = r_.config.call;  // [call] is read first, so these are its values
+    if (!all_of(route.name, is_name_char))
+        error(section, "", "expected a route name of letters, digits, '-' and '_', such as [route:ops]");
+    int targets = 0;
+    for (const auto &[key, node] : tree) {
+        std::string value = unquote(trim(node.data()));
+        if (key == "number") {
+            if (!is_e164(value)) error(section, key, "expected the Twilio number in E.164 form, such as +14155550100");
+            route.number = value;
+        } else if (key == "escalation_policy" || key == "schedule") {
+            ++targets;
+            route.kind = key == "schedule" ? TargetKind::schedule : TargetKind::escalation_policy;
+            route.target = value;
+            if (!all_of(value, is_alnum)) error(section, key, "expected a PagerDuty id such as PABC123");
+        } else if (!call_key(section, key, value, route.call)) {
+            error(section, key, "unknown key (expected number, escalation_policy, schedule, or a [call] key)");
+        }
+    }
+    if (targets == 0) error(section, "", "missing escalation_policy or schedule (the PagerDuty id to ask)");
+    if (targets > 1) error(section, "schedule", "set either escalation_policy or schedule, not both");
+    r_.config.routes.push_back(std::move(route));
+}
+
+void Parser::cross_checks()
+{
+    if (!have_pagerduty_) error("", "", "missing [pagerduty] section (it holds the API token)");
+    if (!have_twilio_ && r_.config.twilio.validate_signature)
+        error("", "", "missing [twilio] section (it holds auth_token, to check X-Twilio-Signature)");
+    if (r_.config.routes.empty())
+        error("", "", "no [route:NAME] section; add one with escalation_policy or schedule");
+    const Route *catch_all = nullptr;
+    for (std::size_t i = 0; i < r_.config.routes.size(); ++i) {
+        const Route &a = r_.config.routes[i];
+        if (a.number.empty()) {
+            if (catch_all)
+                error("route:" + a.name, "",
+                      "both [route:" + catch_all->name + "] and this route have no number; only one may catch all calls");
+            catch_all = &a;
+        }
+        for (std::size_t j = 0; j < i; ++j)
+            if (!a.number.empty() && a.number == r_.config.routes[j].number)
+                error("route:" + a.name, "number", "the number is already used by [route:" + r_.config.routes[j].name + "]");
+    }
+}
+
+void Parser::run()
+{
+    pt::ptree tree;
+    std::istringstream in{std::string(text_)};
+    try {
+        pt::read_ini(in, tree);
+    } catch (const pt::ini_parser_error &e) {
+        ConfigProblem p;
+        p.file = path_;
+        p.line = static_cast<int>(e.line());
+        p.message = e.message() + " (expected [section] headers and key = value lines)";
+        r_.errors.push_back(std::move(p));
+        return;
+    }
+    // [call] first, so routes inherit its values whatever the file's order.
+    if (auto c = tree.get_child_optional("call")) call(*c);
+    for (const auto &[name, node] : tree) {
+        if (name == "pagerduty") {
+            have_pagerduty_ = true;
+            pagerduty(node);
+        } else if (name == "twilio") {
+            have_twilio_ = true;
+            twilio(node);
+        } else if (name == "call") {
+            continue;
+        } else if (name.compare(0, route_prefix.size(), route_prefix) == 0) {
+            route(name, node);
+        } else if (node.empty() && !node.data().empty()) {
+            error("", name, "key outside any section; put it under [pagerduty], [twilio], [call] or [route:NAME]");
+        } else {
+            error(name, "", "unknown section (expected [pagerduty], [twilio], [call] or [route:NAME])");
+        }
+    }
+    cross_checks();
+}
+
+std::optional<std::string> read_small_file(const std::string &path, std::size_t limit, std::string &error)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        error = std::strerror(errno);
+        return std::nullopt;
+    }
+    std::string content(limit + 1, '\0');
+    in.read(content.data(), static_cast<std::streamsize>(content.size()));
+    content.resize(static_cast<std::size_t>(in.gcount()));
+    if (in.bad()) {
+        error = "read error";
+        return std::nullopt;
+    }
+    if (content.size() > limit) {
+        error = "larger than " + std::to_string(limit) + " bytes";
+        return std::nullopt;
+    }
+    return content;
+}
+
+}  // namespace
+
+ConfigResult config_parse(std::string_view text, const std::string &path, const SecretReader &read_secret)
+{
+    ConfigResult result;
+    Parser(text, path, read_secret, result).run();
+    return result;
+}
+
+ConfigResult config_load(const std::string &path)
+{
+    std::string why;
+    auto text = read_small_file(path, limits::max_config_file, why);
+    if (!text) {
+        ConfigResult result;
+        result.config.path = path;
+        result.errors.push_back({path, 0, "", "cannot read the configuration file: " + why});
+        return result;
+    }
+    SecretReader reader = [](const std::string &file, std::string &error) {
+        return read_small_file(file, limits::max_secret_file, error);
+    };
+    return config_parse(*text, path, reader);
+}
+
+}  // namespace pdcf

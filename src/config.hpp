@@ -1,0 +1,84 @@
+// The INI configuration file, pd-call-forward.ini(5).  Read once per
+// process; every problem is collected, each naming file, line and key.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pdcf {
+
+// [call] keys; each [route:NAME] may override any of them.
+struct CallSettings {
+    std::string greeting = "Please hold while we connect you to the on-call engineer, {name}.";
+    std::string fallback_greeting = "Please hold while we connect you to the on-call line.";
+    std::string voice = "alice";
+    std::string language = "en-US";
+    int dial_timeout = 25;
+    std::string caller_id;        // empty: the caller's own number is shown
+    std::string fallback_number;  // empty: say unavailable_message and hang up
+    std::string unavailable_message = "Sorry, nobody can take your call right now. Please try again in a few minutes.";
+};
+
+enum class TargetKind { escalation_policy, schedule };
+
+struct Route {
+    std::string name;
+    std::string number;  // the Twilio number it answers; empty: every other number
+    TargetKind kind = TargetKind::escalation_policy;
+    std::string target;  // the PagerDuty id
+    CallSettings call;
+};
+
+struct PagerDutySettings {
+    std::string token;
+    std::string api_url = "https://api.pagerduty.com";
+    std::chrono::milliseconds timeout{5000};
+    std::string prefer_label;
+    std::string ca_file;  // empty: the system's trust store
+};
+
+struct TwilioSettings {
+    std::vector<std::string> auth_tokens;  // primary, then secondary
+    bool validate_signature = true;
+    std::string public_url;  // without a trailing '/'
+};
+
+struct Config {
+    std::string path;
+    PagerDutySettings pagerduty;
+    TwilioSettings twilio;
+    CallSettings call;
+    std::vector<Route> routes;
+};
+
+struct ConfigProblem {
+    std::string file;
+    int line = 0;         // 0 when the problem has no line (a missing key)
+    std::string where;    // "[section] key", "[section]" or ""
+    std::string message;  // what is wrong and what is expected
+    std::string str() const;
+};
+
+struct ConfigResult {
+    Config config;
+    std::vector<ConfigProblem> errors;
+    std::vector<ConfigProblem> warnings;
+    bool ok() const { return errors.empty(); }
+    std::string summary() const;  // the first error, and how many more
+};
+
+// Reads a secret file (token_file, auth_token_file): returns its content
+// or sets `error`.  Passed in so parsing stays free of I/O.
+using SecretReader = std::function<std::optional<std::string>(const std::string &path, std::string &error)>;
+
+ConfigResult config_parse(std::string_view text, const std::string &path, const SecretReader &read_secret);
+
+// Reads `path` and the secret files it names (relative names are taken
+// from the config file's directory).
+ConfigResult config_load(const std::string &path);
+
+}  // namespace pdcf

@@ -1,0 +1,46 @@
+// From a request to a response: the dispatch table and the handlers.
+// The PagerDuty request and the clock are passed in, so every path through
+// here runs in unit tests without a network.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config.hpp"
+#include "log.hpp"
+#include "pagerduty.hpp"
+#include "request.hpp"
+
+namespace pdcf {
+
+using TimePoint = std::chrono::steady_clock::time_point;
+using Clock = std::function<TimePoint()>;
+
+// One GET to the PagerDuty API that must end by `deadline`.
+using PagerDutyGet = std::function<HttpReply(const std::string &path_and_query, TimePoint deadline)>;
+
+struct Response {
+    int status = 200;
+    std::string content_type = "text/xml; charset=utf-8";
+    std::vector<std::pair<std::string, std::string>> headers;  // more headers, e.g. Allow
+    std::string body;
+};
+
+struct Context {
+    const ConfigResult *config = nullptr;  // not ok(): every request is a 500
+    PagerDutyGet pagerduty;
+    Clock clock;
+};
+
+// `start` is when the request arrived; PagerDuty's time budget counts
+// from it.  Fills `log` with everything the log line needs.
+Response handle(const Request &request, const Context &context, TimePoint start, LogRecord &log);
+
+// The response as CGI/FastCGI output: a Status header, the headers, an
+// empty line, the body (RFC 3875 section 6).
+std::string response_cgi(const Response &response);
+
+}  // namespace pdcf

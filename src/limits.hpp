@@ -1,0 +1,49 @@
+// Every limit pd-call-forward enforces, in one place.  Input over a limit
+// is rejected with a clear status or error, never truncated.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+
+namespace pdcf::limits {
+
+// A voice webhook body is about 2 KiB; 64 KiB leaves room for every
+// parameter Twilio may add and still bounds what one request can cost.
+constexpr std::size_t max_body = 64 * 1024;
+
+// An oversized body is read and dropped up to this much, so the web server
+// sees a clean FastCGI exchange and passes our 413 on; beyond it we stop.
+constexpr std::size_t max_body_drain = 1024 * 1024;
+
+// Parameters in one query string or form body (Twilio sends about 30).
+constexpr std::size_t max_params = 256;
+
+// X-Twilio-Signature is Base64 of a SHA-1 digest: 28 bytes.
+constexpr std::size_t max_signature_header = 128;
+
+// One PagerDuty response body.
+constexpr std::size_t max_pagerduty_response = 2 * 1024 * 1024;
+
+// PagerDuty's largest page size for /oncalls.
+constexpr int oncall_page_limit = 100;
+
+// Pages of /oncalls followed for one lookup (1,000 entries).
+constexpr int max_oncall_pages = 10;
+
+// Twilio rings at most 10 <Number> nouns in one <Dial>.
+constexpr std::size_t max_dial_numbers = 10;
+
+// The config file and each secret file.
+constexpr std::size_t max_config_file = 256 * 1024;
+constexpr std::size_t max_secret_file = 4 * 1024;
+
+// Twilio waits 15 s in all for our answer (REFERENCE: budget); the
+// PagerDuty budget must leave room for the rest of the request.
+constexpr std::chrono::milliseconds max_pagerduty_timeout{12000};
+constexpr std::chrono::milliseconds min_pagerduty_timeout{100};
+
+// Twilio's <Dial timeout> range.
+constexpr int min_dial_timeout = 5;
+constexpr int max_dial_timeout = 600;
+
+}  // namespace pdcf::limits

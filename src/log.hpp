@@ -1,0 +1,37 @@
+// The one log line per request: logfmt (key=value pairs) on stderr, which
+// the web server writes to its error log.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pdcf {
+
+struct LogRecord {
+    std::string method;
+    std::string path;
+    int status = 0;
+    std::string outcome;  // dial, fallback, unavailable, rejected, error, ok
+    std::string call_sid;
+    std::string route;
+    std::string from;                 // masked when written
+    std::string to;
+    std::vector<std::string> dialed;  // masked when written
+    int level = 0;
+    int pd_requests = 0;
+    long pd_ms = -1;  // -1: PagerDuty was not asked
+    long total_ms = 0;
+    std::string reason;  // anything unusual
+    std::string url;     // the URL checked, when the signature failed
+    bool signature_off = false;
+
+    std::string line() const;  // without the trailing newline
+};
+
+// A logfmt value: bare when it is plain, else in double quotes, with
+// quote, backslash, control and non-ASCII bytes escaped (\n, \t, \xNN), so
+// one record is always one line whatever a caller or PagerDuty sent.
+std::string logfmt_value(std::string_view s);
+
+}  // namespace pdcf

@@ -1,0 +1,59 @@
+// pd-call-forward: start-up.  Reads the options and the configuration
+// once, then serves as CGI or FastCGI, whichever the web server started.
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+#include <fcgiapp.h>
+
+#include "config.hpp"
+#include "handler.hpp"
+#include "http_client.hpp"
+#include "options.hpp"
+#include "serve.hpp"
+
+using namespace pdcf;
+
+int main(int argc, char **argv)
+{
+    Options opts = options_parse(argc, argv);
+    if (!opts.error.empty()) {
+        std::fprintf(stderr, "pd-call-forward: %s\n%s", opts.error.c_str(), options_usage().c_str());
+        return 2;
+    }
+    if (opts.help) {
+        std::fputs(options_usage().c_str(), stdout);
+        return 0;
+    }
+    if (opts.version) {
+        std::puts("pd-call-forward " PDCF_VERSION);
+        return 0;
+    }
+    // A web server that goes away mid-answer must not kill the worker.
+    std::signal(SIGPIPE, SIG_IGN);
+
+    bool cgi = FCGX_IsCGI();
+    // RFC 3875 section 4.1.12: every CGI request has REQUEST_METHOD.
+    if (cgi && !std::getenv("REQUEST_METHOD")) {
+        std::fprintf(stderr,
+                     "pd-call-forward: not started by a web server (no REQUEST_METHOD in the environment).\n"
+                     "Run it from nginx (spawn-fcgi), Apache (mod_fcgid) or as a CGI program; see --help.\n");
+        return 2;
+    }
+
+    ConfigResult config = config_load(options_config_path(opts, std::getenv(config_env)));
+    for (const auto &w : config.warnings) std::fprintf(stderr, "pd-call-forward: warning: %s\n", w.str().c_str());
+    for (const auto &e : config.errors) std::fprintf(stderr, "pd-call-forward: config error: %s\n", e.str().c_str());
+
+    std::unique_ptr<PagerDutyClient> pagerduty;
+    if (config.ok()) pagerduty = std::make_unique<PagerDutyClient>(config.config.pagerduty);
+
+    Context ctx;
+    ctx.config = &config;
+    ctx.clock = [] { return std::chrono::steady_clock::now(); };
+    if (pagerduty)
+        ctx.pagerduty = [&](const std::string &path, TimePoint deadline) { return pagerduty->get(path, deadline); };
+
+    return cgi ? serve_cgi(ctx) : serve_fastcgi(ctx);
+}

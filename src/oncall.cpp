@@ -1,0 +1,130 @@
+#include "oncall.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "limits.hpp"
+#include "phone.hpp"
+
+namespace pdcf {
+
+using nlohmann::json;
+
+namespace {
+
+std::string string_field(const json &object, const char *key)
+{
+    auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
+bool is_pagerduty_id(const std::string &s)
+{
+    return !s.empty() && s.size() <= 64 &&
+           std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+}
+
+bool equal_ignoring_case(std::string_view a, std::string_view b)
+{
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+}  // namespace
+
+OncallPage oncall_parse_page(std::string_view text)
+{
+    OncallPage page;
+    json doc = json::parse(text, nullptr, false);
+    if (doc.is_discarded()) {
+        page.error = "not JSON";
+        return page;
+    }
+    if (!doc.is_object() || !doc.contains("oncalls") || !doc["oncalls"].is_array()) {
+        page.error = "JSON without an \"oncalls\" array";
+        return page;
+    }
+    const json &list = doc["oncalls"];
+    page.listed = list.size();
+    for (const json &item : list) {
+        if (!item.is_object()) {
+            ++page.skipped;
+            continue;
+        }
+        OnCall entry;
+        auto level = item.find("escalation_level");
+        auto user = item.find("user");
+        if (level == item.end() || !level->is_number_integer() || user == item.end() || !user->is_object()) {
+            ++page.skipped;
+            continue;
+        }
+        long long lv = level->get<long long>();
+        entry.user_id = string_field(*user, "id");
+        if (lv < 1 || lv > 1000 || !is_pagerduty_id(entry.user_id)) {
+            ++page.skipped;
+            continue;
+        }
+        entry.level = static_cast<int>(lv);
+        entry.name = string_field(*user, "summary");
+        if (entry.name.empty()) entry.name = string_field(*user, "name");
+        if (entry.name.empty()) entry.name = entry.user_id;
+        entry.end = string_field(item, "end");
+        page.entries.push_back(std::move(entry));
+    }
+    auto more = doc.find("more");
+    page.more = more != doc.end() && more->is_boolean() && more->get<bool>();
+    return page;
+}
+
+std::vector<std::vector<OnCall>> oncall_levels(const std::vector<OnCall> &entries)
+{
+    std::map<int, std::vector<OnCall>> by_level;
+    for (const OnCall &e : entries) {
+        auto &people = by_level[e.level];
+        bool seen = std::any_of(people.begin(), people.end(), [&](const OnCall &p) { return p.user_id == e.user_id; });
+        if (!seen && people.size() < limits::max_dial_numbers) people.push_back(e);
+    }
+    std::vector<std::vector<OnCall>> levels;
+    for (auto &[level, people] : by_level) levels.push_back(std::move(people));
+    return levels;
+}
+
+PhonesResult contact_phones(std::string_view text)
+{
+    PhonesResult result;
+    json doc = json::parse(text, nullptr, false);
+    if (doc.is_discarded()) {
+        result.error = "not JSON";
+        return result;
+    }
+    if (!doc.is_object() || !doc.contains("contact_methods") || !doc["contact_methods"].is_array()) {
+        result.error = "JSON without a \"contact_methods\" array";
+        return result;
+    }
+    for (const json &m : doc["contact_methods"]) {
+        if (!m.is_object() || string_field(m, "type") != "phone_contact_method") continue;
+        auto blacklisted = m.find("blacklisted");
+        if (blacklisted != m.end() && blacklisted->is_boolean() && blacklisted->get<bool>()) continue;
+        auto cc = m.find("country_code");
+        if (cc == m.end() || !cc->is_number_integer()) continue;
+        auto number = e164_from_pagerduty(cc->get<long long>(), string_field(m, "address"));
+        if (!number) continue;
+        result.phones.push_back({*number, string_field(m, "label")});
+    }
+    return result;
+}
+
+std::optional<Phone> phone_choose(const std::vector<Phone> &phones, std::string_view prefer_label)
+{
+    if (phones.empty()) return std::nullopt;
+    if (!prefer_label.empty())
+        for (const Phone &p : phones)
+            if (equal_ignoring_case(p.label, prefer_label)) return p;
+    return phones.front();
+}
+
+}  // namespace pdcf

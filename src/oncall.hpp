@@ -1,0 +1,52 @@
+// PagerDuty's answers, parsed and narrowed down to who can be dialed.
+// Pure functions over the JSON text: no I/O.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pdcf {
+
+// One entry of GET /oncalls.
+struct OnCall {
+    int level = 0;           // escalation_level, 1 = first
+    std::string user_id;     // only letters and digits (it goes into a URL path)
+    std::string name;        // user.summary, the display name
+    std::string end;         // "" when end is null: never goes off call
+};
+
+struct OncallPage {
+    std::vector<OnCall> entries;
+    std::size_t listed = 0;  // entries in the page, usable or not (for paging)
+    std::size_t skipped = 0; // entries without a usable user or level
+    bool more = false;
+    std::string error;       // not a /oncalls answer at all
+};
+
+OncallPage oncall_parse_page(std::string_view json);
+
+// The people of each escalation level, lowest level first; within a level
+// in PagerDuty's order, each person once, at most limits::max_dial_numbers.
+std::vector<std::vector<OnCall>> oncall_levels(const std::vector<OnCall> &entries);
+
+struct Phone {
+    std::string number;  // E.164
+    std::string label;
+};
+
+struct PhonesResult {
+    std::vector<Phone> phones;  // usable phone contact methods, in PagerDuty's order
+    std::string error;
+};
+
+// GET /users/{id}/contact_methods: phone contact methods that are not
+// blacklisted and make a valid E.164 number.
+PhonesResult contact_phones(std::string_view json);
+
+// The phone to dial: the first whose label is `prefer_label` (compared
+// without case), else the first.
+std::optional<Phone> phone_choose(const std::vector<Phone> &phones, std::string_view prefer_label);
+
+}  // namespace pdcf

@@ -1,0 +1,26 @@
+// The command line, pd-call-forward(8).
+#pragma once
+
+#include <string>
+
+namespace pdcf {
+
+constexpr const char *default_config_path = "/etc/pd-call-forward/pd-call-forward.ini";
+constexpr const char *config_env = "PD_CALL_FORWARD_CONFIG";
+
+struct Options {
+    std::string config;  // -c/--config; empty when not given
+    bool help = false;
+    bool version = false;
+    std::string error;   // a usage error, to print before the usage
+};
+
+Options options_parse(int argc, char **argv);
+
+std::string options_usage();
+
+// -c FILE, else $PD_CALL_FORWARD_CONFIG (`env_value`, may be null), else
+// the default path.
+std::string options_config_path(const Options &options, const char *env_value);
+
+}  // namespace pdcf

@@ -1,0 +1,123 @@
+#include "pagerduty.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "escape.hpp"
+#include "limits.hpp"
+#include "oncall.hpp"
+
+namespace pdcf {
+
+namespace {
+
+std::string without_query(const std::string &path) { return path.substr(0, path.find('?')); }
+
+// PagerDuty's error body: {"error":{"message":"...","code":N}}.
+std::string error_message(const std::string &body)
+{
+    auto doc = nlohmann::json::parse(body, nullptr, false);
+    if (doc.is_object() && doc.contains("error") && doc["error"].is_object()) {
+        const auto &e = doc["error"];
+        if (e.contains("message") && e["message"].is_string()) return e["message"].get<std::string>();
+    }
+    return {};
+}
+
+std::string advice(int status)
+{
+    switch (status) {
+    case 401: return "check [pagerduty] token";
+    case 402:
+    case 403: return "the API key may not read this; use a key with read access to on-calls and users";
+    case 404: return "check the id in the route";
+    case 429: return "rate limited by PagerDuty";
+    default: return {};
+    }
+}
+
+}  // namespace
+
+std::string pagerduty_describe_failure(const std::string &path_and_query, const HttpReply &reply)
+{
+    std::string s = "GET " + without_query(path_and_query) + ": ";
+    if (reply.status == 0) return s + reply.error;
+    s += "HTTP " + std::to_string(reply.status);
+    if (auto m = error_message(reply.body); !m.empty()) s += " (" + m + ")";
+    if (auto a = advice(reply.status); !a.empty()) s += ": " + a;
+    return s;
+}
+
+Lookup pagerduty_lookup(const Fetch &fetch, TargetKind kind, const std::string &target, const std::string &prefer_label)
+{
+    Lookup out;
+    auto fail = [&](const std::string &why) {
+        out.problem = why;
+        out.pagerduty_failed = true;
+        return out;
+    };
+
+    // REST API v2, "List all of the on-calls": no since/until means now;
+    // earliest=true keeps one entry per user, level and policy.
+    const std::string filter = kind == TargetKind::schedule ? "schedule_ids%5B%5D=" : "escalation_policy_ids%5B%5D=";
+    std::vector<OnCall> entries;
+    std::size_t offset = 0;
+    bool more = true;
+    for (int page = 0; more && page < limits::max_oncall_pages; ++page) {
+        std::string path = "/oncalls?" + filter + url_component(target) + "&earliest=true&limit=" +
+                           std::to_string(limits::oncall_page_limit) + "&offset=" + std::to_string(offset);
+        HttpReply reply = fetch(path);
+        ++out.requests;
+        if (reply.status != 200) return fail(pagerduty_describe_failure(path, reply));
+        OncallPage parsed = oncall_parse_page(reply.body);
+        if (!parsed.error.empty()) return fail("GET /oncalls: " + parsed.error);
+        entries.insert(entries.end(), parsed.entries.begin(), parsed.entries.end());
+        more = parsed.more && parsed.listed > 0;
+        offset += parsed.listed;
+    }
+    if (more) out.problem = "more than " + std::to_string(limits::max_oncall_pages) + " pages of on-calls; read the first";
+
+    auto levels = oncall_levels(entries);
+    if (levels.empty()) {
+        out.problem = std::string("nobody is on call for ") +
+                      (kind == TargetKind::schedule ? "schedule " : "escalation policy ") + target;
+        return out;
+    }
+
+    // Lowest level first.  If nobody there has a usable phone, the next
+    // level is tried, as PagerDuty would escalate to it.
+    std::vector<std::string> notes;
+    bool any_fetch_failed = false;
+    for (const auto &people : levels) {
+        for (const OnCall &person : people) {
+            std::string path = "/users/" + url_component(person.user_id) + "/contact_methods";
+            HttpReply reply = fetch(path);
+            ++out.requests;
+            if (reply.status != 200) {
+                any_fetch_failed = true;
+                notes.push_back(person.name + ": " + pagerduty_describe_failure(path, reply));
+                continue;
+            }
+            PhonesResult phones = contact_phones(reply.body);
+            if (!phones.error.empty()) {
+                any_fetch_failed = true;
+                notes.push_back(person.name + ": GET " + path + ": " + phones.error);
+                continue;
+            }
+            auto phone = phone_choose(phones.phones, prefer_label);
+            if (!phone) {
+                notes.push_back(person.name + " (" + person.user_id + ") has no usable phone contact method");
+                continue;
+            }
+            out.callees.push_back({person.name, phone->number});
+        }
+        if (!out.callees.empty()) {
+            out.level = people.front().level;
+            break;
+        }
+    }
+    for (const auto &n : notes) out.problem += (out.problem.empty() ? "" : "; ") + n;
+    if (out.callees.empty()) out.pagerduty_failed = any_fetch_failed;
+    return out;
+}
+
+}  // namespace pdcf

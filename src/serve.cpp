@@ -1,0 +1,52 @@
+#include "serve.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include <fcgiapp.h>
+
+namespace pdcf {
+
+int serve_cgi(const Context &ctx)
+{
+    TimePoint start = ctx.clock();
+    Request req = request_read([](const char *name) -> const char * { return std::getenv(name); },
+                               [](char *buf, std::size_t n) { return std::fread(buf, 1, n, stdin); });
+    LogRecord log;
+    Response resp = handle(req, ctx, start, log);
+    std::string out = response_cgi(resp);
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    std::fflush(stdout);
+    std::fprintf(stderr, "%s\n", log.line().c_str());
+    return 0;
+}
+
+int serve_fastcgi(const Context &ctx)
+{
+    if (FCGX_Init() != 0) {
+        std::fprintf(stderr, "pd-call-forward: cannot initialise libfcgi\n");
+        return 1;
+    }
+    FCGX_Request fcgi;
+    FCGX_InitRequest(&fcgi, 0, 0);
+    while (FCGX_Accept_r(&fcgi) >= 0) {
+        TimePoint start = ctx.clock();
+        Request req = request_read([&](const char *name) -> const char * { return FCGX_GetParam(name, fcgi.envp); },
+                                   [&](char *buf, std::size_t n) -> std::size_t {
+                                       int k = FCGX_GetStr(buf, static_cast<int>(n), fcgi.in);
+                                       return k > 0 ? static_cast<std::size_t>(k) : 0;
+                                   });
+        LogRecord log;
+        Response resp = handle(req, ctx, start, log);
+        std::string out = response_cgi(resp);
+        FCGX_PutStr(out.data(), static_cast<int>(out.size()), fcgi.out);
+        // FCGI_STDERR: the web server writes it to its error log, next to
+        // the request it belongs to.
+        std::string line = log.line() + "\n";
+        FCGX_PutStr(line.data(), static_cast<int>(line.size()), fcgi.err);
+        FCGX_Finish_r(&fcgi);
+    }
+    return 0;
+}
+
+}  // namespace pdcf

@@ -1,0 +1,98 @@
+#include "signature.hpp"
+
+#include <algorithm>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "limits.hpp"
+
+namespace pdcf {
+
+std::string signature_compute(std::string_view url, const Params &post_params, std::string_view auth_token)
+{
+    std::vector<const Param *> sorted;
+    sorted.reserve(post_params.size());
+    for (const auto &p : post_params) sorted.push_back(&p);
+    std::sort(sorted.begin(), sorted.end(), [](const Param *a, const Param *b) {
+        return a->name != b->name ? a->name < b->name : a->value < b->value;
+    });
+    std::string data(url);
+    for (const Param *p : sorted) {
+        data += p->name;
+        data += p->value;
+    }
+
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_len = 0;
+    HMAC(EVP_sha1(), auth_token.data(), static_cast<int>(auth_token.size()),
+         reinterpret_cast<const unsigned char *>(data.data()), data.size(), digest, &digest_len);
+
+    std::string b64(4 * ((digest_len + 2) / 3) + 1, '\0');
+    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char *>(b64.data()), digest, static_cast<int>(digest_len));
+    b64.resize(static_cast<std::size_t>(n));
+    return b64;
+}
+
+std::vector<std::string> signature_url_variants(std::string_view url)
+{
+    std::size_t scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos) return {std::string(url)};
+    std::string_view scheme = url.substr(0, scheme_end);
+    std::size_t host_start = scheme_end + 3;
+    std::size_t host_end = url.find_first_of("/?#", host_start);
+    if (host_end == std::string_view::npos) host_end = url.size();
+    std::string_view authority = url.substr(host_start, host_end - host_start);
+    std::string_view rest = url.substr(host_end);
+
+    // The port follows the last ':' unless that ':' is inside an IPv6
+    // literal such as [::1].
+    std::size_t colon = authority.rfind(':');
+    std::size_t bracket = authority.rfind(']');
+    bool has_port = colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket);
+    std::string_view host = has_port ? authority.substr(0, colon) : authority;
+
+    std::string prefix = std::string(scheme) + "://";
+    std::string without_port = prefix + std::string(host) + std::string(rest);
+    std::string with_port;
+    if (has_port) {
+        with_port = std::string(url);
+    } else {
+        bool https = scheme == "https" || scheme == "HTTPS";
+        with_port = prefix + std::string(host) + (https ? ":443" : ":80") + std::string(rest);
+    }
+    return {without_port, with_port};
+}
+
+SignatureCheck signature_check(std::string_view url, const Params &post_params, std::string_view header,
+                               const std::vector<std::string> &auth_tokens)
+{
+    if (header.empty()) return SignatureCheck::missing;
+    if (header.size() > limits::max_signature_header) return SignatureCheck::malformed;
+    bool ok = false;
+    for (const auto &variant : signature_url_variants(url)) {
+        for (const auto &token : auth_tokens) {
+            if (token.empty()) continue;
+            std::string expected = signature_compute(variant, post_params, token);
+            // Lengths are public (always 28); the bytes are compared in
+            // constant time so the answer leaks nothing about them.
+            if (expected.size() == header.size() && CRYPTO_memcmp(expected.data(), header.data(), expected.size()) == 0)
+                ok = true;
+        }
+    }
+    return ok ? SignatureCheck::valid : SignatureCheck::mismatch;
+}
+
+const char *to_string(SignatureCheck c)
+{
+    switch (c) {
+    case SignatureCheck::valid: return "valid";
+    case SignatureCheck::missing: return "missing X-Twilio-Signature";
+    case SignatureCheck::malformed: return "malformed X-Twilio-Signature";
+    case SignatureCheck::mismatch: return "X-Twilio-Signature does not match";
+    }
+    return "?";
+}
+
+}  // namespace pdcf

@@ -1,0 +1,32 @@
+// X-Twilio-Signature (Twilio, "Webhooks security": HMAC-SHA1 over the URL
+// followed by the sorted POST parameters, Base64-encoded).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "form.hpp"
+
+namespace pdcf {
+
+// The signature Twilio would send for `url` and the POST parameters.
+// Parameters are sorted by name and then value, byte order, so a repeated
+// name contributes each of its values in order (as twilio-python does).
+std::string signature_compute(std::string_view url, const Params &post_params, std::string_view auth_token);
+
+// The two URLs the official SDKs try: the URL without its port and the
+// URL with the scheme's default port added.  Twilio drops the port when it
+// signs HTTPS voice webhooks and keeps it elsewhere.
+std::vector<std::string> signature_url_variants(std::string_view url);
+
+enum class SignatureCheck { valid, missing, malformed, mismatch };
+
+// Checks `header` against every URL variant and every token, comparing in
+// constant time.  An empty token is never used.
+SignatureCheck signature_check(std::string_view url, const Params &post_params, std::string_view header,
+                               const std::vector<std::string> &auth_tokens);
+
+const char *to_string(SignatureCheck c);
+
+}  // namespace pdcf
