@@ -76,6 +76,22 @@ int ini_line(std::string_view text, std::string_view section, std::string_view k
     return 0;
 }
 
+// The names of all [section] headers, in file order.
+std::vector<std::string> section_headers(std::string_view text)
+{
+    std::vector<std::string> names;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t end = text.find('\n', pos);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = trim(text.substr(pos, end - pos));
+        if (line.size() >= 2 && line.front() == '[' && line.back() == ']')
+            names.emplace_back(trim(line.substr(1, line.size() - 2)));
+        pos = end + 1;
+    }
+    return names;
+}
+
 // A value may be written in double quotes to keep leading or trailing
 // spaces visible; the quotes are not part of it.
 std::string unquote(std::string_view v)
@@ -440,6 +456,10 @@ void Parser::run()
         r_.errors.push_back(std::move(p));
         return;
     }
+    // read_ini drops sections without keys; put them back, so an empty
+    // [route:x] is reported instead of silently ignored.
+    for (const auto &name : section_headers(text_))
+        if (tree.find(name) == tree.not_found()) tree.push_back({name, pt::ptree()});
     // [call] first, so routes inherit its values whatever the file's order.
     if (auto c = tree.get_child_optional("call")) call(*c);
     for (const auto &[name, node] : tree) {
