@@ -1,0 +1,297 @@
+#include <boost/test/unit_test.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+
+#include "config.hpp"
+
+using namespace pdcf;
+
+namespace {
+
+const std::string base = R"([pagerduty]
+token = pd-secret
+[twilio]
+auth_token = tw-secret
+[route:ops]
+number = +14155550100
+escalation_policy = PABC123
+)";
+
+std::map<std::string, std::string> secret_files;
+
+ConfigResult parse(const std::string &text, const std::string &path = "/etc/pdcf/pd.ini")
+{
+    return config_parse(text, path, [](const std::string &file, std::string &error) -> std::optional<std::string> {
+        auto it = secret_files.find(file);
+        if (it == secret_files.end()) {
+            error = "No such file or directory";
+            return std::nullopt;
+        }
+        return it->second;
+    });
+}
+
+// The one error of `r`, as printed.
+std::string only_error(const ConfigResult &r)
+{
+    BOOST_TEST_REQUIRE(r.errors.size() == 1u, "errors: " << r.errors.size() << (r.errors.empty() ? "" : " first: " + r.errors[0].str()));
+    return r.errors[0].str();
+}
+
+bool contains(const std::string &s, const std::string &part) { return s.find(part) != std::string::npos; }
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(config)
+
+BOOST_AUTO_TEST_CASE(minimal_file_and_defaults)
+{
+    auto r = parse(base);
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    const Config &c = r.config;
+    BOOST_TEST(c.pagerduty.token == "pd-secret");
+    BOOST_TEST(c.pagerduty.api_url == "https://api.pagerduty.com");
+    BOOST_TEST(c.pagerduty.timeout.count() == 5000);
+    BOOST_TEST(c.twilio.auth_tokens == std::vector<std::string>{"tw-secret"});
+    BOOST_TEST(c.twilio.validate_signature);
+    BOOST_REQUIRE_EQUAL(c.routes.size(), 1u);
+    BOOST_TEST(c.routes[0].name == "ops");
+    BOOST_TEST(c.routes[0].number == "+14155550100");
+    BOOST_TEST(c.routes[0].target == "PABC123");
+    BOOST_TEST((c.routes[0].kind == TargetKind::escalation_policy));
+    BOOST_TEST(c.routes[0].call.voice == "alice");
+    BOOST_TEST(c.routes[0].call.language == "en-US");
+    BOOST_TEST(c.routes[0].call.dial_timeout == 25);
+    BOOST_TEST(r.warnings.empty());
+}
+
+BOOST_AUTO_TEST_CASE(every_key_read)
+{
+    secret_files["/etc/pdcf/pd-token"] = "from-file\n";
+    secret_files["/run/keys/tw"] = "tw-file\n";
+    auto r = parse(R"(# comment
+; comment
+[pagerduty]
+token_file = pd-token
+api_url = https://api.eu.pagerduty.com/
+timeout = 2.5
+prefer_label = Mobile
+ca_file = /etc/ssl/private-ca.pem
+[twilio]
+auth_token_file = /run/keys/tw
+secondary_auth_token = old-token
+validate_signature = yes
+public_url = https://ops.example.com/pd-call-forward/
+[call]
+greeting = "  Hello {first_name}  "
+fallback_greeting = Hold on.
+voice = Polly.Joanna
+language = en-GB
+dial_timeout = 30
+caller_id = +14155550999
+fallback_number = +14155550199
+unavailable_message = Nobody.
+[route:db]
+number = +14155550111
+schedule = PSCHED1
+voice = man
+dial_timeout = 40
+[route:rest]
+escalation_policy = PREST01
+)");
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    const Config &c = r.config;
+    BOOST_TEST(c.pagerduty.token == "from-file");
+    BOOST_TEST(c.pagerduty.api_url == "https://api.eu.pagerduty.com");
+    BOOST_TEST(c.pagerduty.timeout.count() == 2500);
+    BOOST_TEST(c.pagerduty.prefer_label == "Mobile");
+    BOOST_TEST(c.pagerduty.ca_file == "/etc/ssl/private-ca.pem");
+    BOOST_TEST(c.twilio.auth_tokens == (std::vector<std::string>{"tw-file", "old-token"}));
+    BOOST_TEST(c.twilio.public_url == "https://ops.example.com/pd-call-forward");
+    BOOST_TEST(c.call.greeting == "  Hello {first_name}  ");
+    BOOST_TEST(c.call.caller_id == "+14155550999");
+    BOOST_REQUIRE_EQUAL(c.routes.size(), 2u);
+    const Route &db = c.routes[0];
+    BOOST_TEST((db.kind == TargetKind::schedule));
+    BOOST_TEST(db.target == "PSCHED1");
+    BOOST_TEST(db.call.voice == "man");           // overridden
+    BOOST_TEST(db.call.dial_timeout == 40);       // overridden
+    BOOST_TEST(db.call.language == "en-GB");      // from [call]
+    BOOST_TEST(db.call.fallback_number == "+14155550199");
+    BOOST_TEST(c.routes[1].number.empty());       // catch-all
+    BOOST_TEST(c.routes[1].call.voice == "Polly.Joanna");
+}
+
+BOOST_AUTO_TEST_CASE(call_section_after_routes_still_applies)
+{
+    auto r = parse(base + "[call]\nvoice = man\n");
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    BOOST_TEST(r.config.routes[0].call.voice == "man");
+}
+
+BOOST_AUTO_TEST_CASE(missing_token)
+{
+    auto e = only_error(parse("[pagerduty]\n[twilio]\nauth_token = x\n[route:a]\nescalation_policy = P1\n", "/x.ini"));
+    BOOST_TEST(e == "/x.ini:1: [pagerduty]: missing token (or token_file)");
+}
+
+BOOST_AUTO_TEST_CASE(token_and_token_file_together)
+{
+    auto e = only_error(parse(base + "[pagerduty]\n"));  // duplicate section: syntax error
+    BOOST_TEST(contains(e, "duplicate section"), e);
+    auto r = parse("[pagerduty]\ntoken = a\ntoken_file = b\n[twilio]\nauth_token = x\n[route:a]\nescalation_policy = P1\n",
+                   "/x.ini");
+    BOOST_TEST(only_error(r) == "/x.ini:3: [pagerduty] token_file: set either token or token_file, not both");
+}
+
+BOOST_AUTO_TEST_CASE(unreadable_or_empty_secret_file)
+{
+    secret_files["/etc/pdcf/empty"] = "\n";
+    auto e = only_error(parse("[pagerduty]\ntoken_file = /nope\n[twilio]\nauth_token = x\n[route:a]\nescalation_policy = P1\n"));
+    BOOST_TEST(contains(e, ":2: [pagerduty] token_file: cannot read /nope: No such file or directory"), e);
+    e = only_error(parse("[pagerduty]\ntoken_file = empty\n[twilio]\nauth_token = x\n[route:a]\nescalation_policy = P1\n"));
+    BOOST_TEST(contains(e, "/etc/pdcf/empty is empty"), e);
+    secret_files["/etc/pdcf/two"] = "line1\nline2\n";
+    e = only_error(parse("[pagerduty]\ntoken_file = two\n[twilio]\nauth_token = x\n[route:a]\nescalation_policy = P1\n"));
+    BOOST_TEST(contains(e, "one line"), e);
+}
+
+BOOST_AUTO_TEST_CASE(missing_auth_token_unless_signatures_are_off)
+{
+    auto e = only_error(parse("[pagerduty]\ntoken = a\n[twilio]\n[route:a]\nescalation_policy = P1\n"));
+    BOOST_TEST(contains(e, "[twilio]: missing auth_token"), e);
+    auto r = parse("[pagerduty]\ntoken = a\n[twilio]\nvalidate_signature = no\n[route:a]\nescalation_policy = P1\n");
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    BOOST_TEST(!r.config.twilio.validate_signature);
+    BOOST_REQUIRE_EQUAL(r.warnings.size(), 1u);
+    BOOST_TEST(contains(r.warnings[0].str(), ":4: [twilio] validate_signature: signature checking is off"));
+}
+
+BOOST_AUTO_TEST_CASE(unknown_sections_and_keys_name_the_line)
+{
+    auto r = parse(base + "[callz]\nvoice = man\n", "/x.ini");
+    BOOST_TEST(only_error(r) == "/x.ini:8: [callz]: unknown section (expected [pagerduty], [twilio], [call] or [route:NAME])");
+    r = parse(base + "[call]\ngreting = hi\n", "/x.ini");
+    BOOST_TEST(contains(only_error(r), "/x.ini:9: [call] greting: unknown key"));
+    r = parse("tokn = x\n" + base, "/x.ini");
+    BOOST_TEST(contains(only_error(r), "/x.ini:1: tokn: key outside any section"));
+    r = parse(base + "fallback = 1\n", "/x.ini");
+    BOOST_TEST(contains(only_error(r), "/x.ini:8: [route:ops] fallback: unknown key"));
+}
+
+BOOST_AUTO_TEST_CASE(syntax_errors_name_the_line)
+{
+    auto e = only_error(parse(base + "this line has no equals sign\n", "/x.ini"));
+    BOOST_TEST(contains(e, "/x.ini:8: "), e);
+    e = only_error(parse(base + "number = +14155550101\n", "/x.ini"));
+    BOOST_TEST(contains(e, "/x.ini:8: duplicate key"), e);
+}
+
+BOOST_AUTO_TEST_CASE(routes_need_exactly_one_target)
+{
+    auto e = only_error(parse("[pagerduty]\ntoken = a\n[twilio]\nauth_token = x\n[route:a]\nnumber = +14155550100\n"));
+    BOOST_TEST(contains(e, ":5: [route:a]: missing escalation_policy or schedule"), e);
+    e = only_error(parse(base + "schedule = PS1\n"));
+    BOOST_TEST(contains(e, "[route:ops] schedule: set either escalation_policy or schedule, not both"), e);
+    e = only_error(parse("[pagerduty]\ntoken = a\n[twilio]\nauth_token = x\n"));
+    BOOST_TEST(contains(e, "no [route:NAME] section"), e);
+}
+
+BOOST_AUTO_TEST_CASE(route_numbers_are_unique_and_one_catch_all)
+{
+    auto e = only_error(parse(base + "[route:b]\nnumber = +14155550100\nschedule = PS1\n"));
+    BOOST_TEST(contains(e, "[route:b] number: the number is already used by [route:ops]"), e);
+    e = only_error(parse(base + "[route:b]\nschedule = PS1\n[route:c]\nschedule = PS2\n"));
+    BOOST_TEST(contains(e, "[route:c]: both [route:b] and this route have no number"), e);
+}
+
+BOOST_AUTO_TEST_CASE(bad_values_say_what_is_expected)
+{
+    struct Case {
+        std::string section, line, expect;
+    };
+    const Case cases[] = {
+        {"pagerduty", "timeout = soon", "expected seconds from 0.1 to 12"},
+        {"pagerduty", "timeout = 0", "expected seconds"},
+        {"pagerduty", "timeout = 30", "expected seconds"},
+        {"pagerduty", "timeout = 1.2345", "expected seconds"},
+        {"pagerduty", "api_url = api.pagerduty.com", "expected a URL starting with https://"},
+        {"pagerduty", "api_url = http://api.pagerduty.com", "expected https://"},
+        {"pagerduty", "api_url = https://api.pagerduty.com/?x=1", "without query"},
+        {"twilio", "validate_signature = maybe", "expected yes or no"},
+        {"twilio", "public_url = ftp://x", "expected a URL"},
+        {"call", "dial_timeout = 3", "expected whole seconds from 5 to 600"},
+        {"call", "dial_timeout = 25s", "expected whole seconds"},
+        {"call", "caller_id = 4155550100", "E.164"},
+        {"call", "fallback_number = +1 415 555 0100", "E.164"},
+        {"call", "voice = alice; rm", "expected a Twilio voice name"},
+        {"call", "language = en US", "expected a language tag"},
+        {"call", "greeting = Hi {nmae}", "unknown placeholder {nmae} (expected {name} or {first_name})"},
+        {"call", "unavailable_message = Sorry {name}", "takes no placeholders"},
+        {"route:ops", "escalation_policy = P/../x", "expected a PagerDuty id"},
+        {"route:ops", "number = 555", "E.164"},
+    };
+    for (const auto &c : cases) {
+        std::string text = base;
+        if (c.section == "route:ops") {
+            std::string key = c.line.substr(0, c.line.find(' '));
+            std::size_t at = text.find(key + " = ");
+            text.replace(at, text.find('\n', at) - at, c.line);
+        } else if (c.section == "pagerduty" || c.section == "twilio") {
+            text.insert(text.find('\n', text.find("[" + c.section + "]")) + 1, c.line + "\n");
+        } else {
+            text += "[" + c.section + "]\n" + c.line + "\n";
+        }
+        auto r = parse(text);
+        BOOST_TEST(r.errors.size() == 1u, c.line);
+        if (!r.errors.empty()) BOOST_TEST(contains(r.errors[0].str(), c.expect), c.line << " -> " << r.errors[0].str());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(plain_http_only_to_loopback)
+{
+    auto r = parse("[pagerduty]\ntoken = a\napi_url = http://127.0.0.1:8080/pd\n[twilio]\nauth_token = x\n[route:a]\nescalation_policy = P1\n");
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    BOOST_TEST(r.config.pagerduty.api_url == "http://127.0.0.1:8080/pd");
+}
+
+BOOST_AUTO_TEST_CASE(every_error_is_reported_at_once)
+{
+    auto r = parse("[pagerduty]\ntimeout = x\n[twilio]\nauth_token = y\n[call]\ndial_timeout = 1\n[route:a]\nnumber = 1\n");
+    BOOST_TEST(r.errors.size() == 5u);  // token, timeout, dial_timeout, number, target
+    BOOST_TEST(contains(r.summary(), "(and 4 more)"));
+}
+
+BOOST_AUTO_TEST_CASE(secrets_never_in_messages)
+{
+    auto r = parse("[pagerduty]\ntoken = sekrit-pd\ntimeout = x\n[twilio]\nauth_token = sekrit-tw\n[route:a]\nescalation_policy = P1\n");
+    for (const auto &e : r.errors) {
+        BOOST_TEST(!contains(e.str(), "sekrit"));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(load_names_the_missing_file)
+{
+    auto r = config_load("/nonexistent/pd-call-forward.ini");
+    BOOST_TEST(only_error(r) == "/nonexistent/pd-call-forward.ini: cannot read the configuration file: No such file or directory");
+}
+
+BOOST_AUTO_TEST_CASE(load_reads_secret_files_beside_the_config)
+{
+    char dir[] = "/tmp/pdcf-config-XXXXXX";
+    BOOST_REQUIRE(mkdtemp(dir));
+    std::string d = dir;
+    std::ofstream(d + "/pd.ini") << "[pagerduty]\ntoken_file = pd-token\n[twilio]\nauth_token_file = tw\n[route:a]\nschedule = P1\n";
+    std::ofstream(d + "/pd-token") << "pd-from-file\n";
+    std::ofstream(d + "/tw") << "tw-from-file";
+    auto r = config_load(d + "/pd.ini");
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    BOOST_TEST(r.config.pagerduty.token == "pd-from-file");
+    BOOST_TEST(r.config.twilio.auth_tokens[0] == "tw-from-file");
+    for (const char *f : {"/pd.ini", "/pd-token", "/tw"}) std::remove((d + f).c_str());
+    std::remove(dir);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

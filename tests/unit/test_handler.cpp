@@ -1,0 +1,419 @@
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "fake_pagerduty.hpp"
+#include "handler.hpp"
+#include "signature.hpp"
+#include "xml.hpp"
+
+using namespace pdcf;
+using namespace std::chrono_literals;
+
+namespace {
+
+using F = FakePagerDuty;
+
+const std::string base_config = R"([pagerduty]
+token = pd-token
+timeout = 3
+[twilio]
+auth_token = 12345
+[call]
+greeting = Connecting you to {name}.
+[route:ops]
+number = +14155550100
+escalation_policy = PEP1
+fallback_number = +14155550199
+[route:db]
+number = +14155550111
+schedule = PSDB
+unavailable_message = Nobody is on the database line.
+)";
+
+const Params incoming = {{"CallSid", "CA0001"},  {"AccountSid", "AC0001"}, {"From", "+14155559876"},
+                         {"To", "+14155550100"}, {"CallStatus", "ringing"}, {"Direction", "inbound"},
+                         {"ApiVersion", "2010-04-01"}, {"CallerName", ""}, {"ForwardedFrom", ""}};
+
+std::string encode(const Params &params)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (const auto &p : params) {
+        if (!out.empty()) out += '&';
+        for (const std::string *s : {&p.name, &p.value}) {
+            for (unsigned char c : *s) {
+                if (std::isalnum(c) || c == '-' || c == '_' || c == '.') out += static_cast<char>(c);
+                else { out += '%'; out += hex[c >> 4]; out += hex[c & 15]; }
+            }
+            if (s == &p.name) out += '=';
+        }
+    }
+    return out;
+}
+
+struct Fixture {
+    ConfigResult config;
+    F pd;
+    TimePoint now = TimePoint{} + 1h;
+    std::vector<TimePoint> deadlines;
+    Context ctx;
+    LogRecord log;
+
+    explicit Fixture(const std::string &text = base_config)
+    {
+        config = config_parse(text, "/t.ini", [](const std::string &, std::string &e) -> std::optional<std::string> {
+            e = "no files in unit tests";
+            return std::nullopt;
+        });
+        ctx.config = &config;
+        ctx.clock = [this] { return now; };
+        ctx.pagerduty = [this](const std::string &path, TimePoint deadline) {
+            deadlines.push_back(deadline);
+            now += 7ms;
+            return pd.get(path);
+        };
+        pd.oncalls({F::entry(1, "PU1", "Ada Lovelace")});
+        pd.phones("PU1", {F::phone("4155550101")});
+    }
+
+    // A POST as Twilio sends it, signed for http://example.com/pd-call-forward/voice?query.
+    Request post(const Params &params = incoming, const std::string &query = "")
+    {
+        Request r;
+        r.method = "POST";
+        r.path_info = "/voice";
+        r.script_name = "/pd-call-forward";
+        r.host = "example.com";
+        r.query_string = query;
+        r.request_uri = "/pd-call-forward/voice" + (query.empty() ? "" : "?" + query);
+        r.content_type = "application/x-www-form-urlencoded";
+        r.body = encode(params);
+        r.content_length = std::to_string(r.body.size());
+        r.signature = signature_compute(request_url(r, ""), params, "12345");
+        return r;
+    }
+
+    Response run(const Request &r)
+    {
+        log = LogRecord{};
+        return handle(r, ctx, now, log);
+    }
+};
+
+// Compares with tests/golden/NAME; PDCF_UPDATE_GOLDEN=1 rewrites the file.
+void check_golden(const std::string &name, const std::string &actual)
+{
+    const char *dir_env = std::getenv("PDCF_GOLDEN_DIR");
+    std::string path = std::string(dir_env ? dir_env : "tests/golden") + "/" + name;
+    if (std::getenv("PDCF_UPDATE_GOLDEN")) std::ofstream(path) << actual;
+    std::ifstream in(path);
+    BOOST_TEST_REQUIRE(static_cast<bool>(in), "missing golden file " << path);
+    std::stringstream expected;
+    expected << in.rdbuf();
+    BOOST_TEST(actual == expected.str(), "differs from " << path);
+}
+
+bool contains(const std::string &s, const std::string &part) { return s.find(part) != std::string::npos; }
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(handler)
+
+BOOST_AUTO_TEST_CASE(incoming_call_dials_the_on_call)
+{
+    Fixture f;
+    Response r = f.run(f.post());
+    BOOST_TEST(r.status == 200);
+    BOOST_TEST(r.content_type == "text/xml; charset=utf-8");
+    check_golden("dial-one.xml", r.body);
+    XmlDoc x(r.body);
+    BOOST_REQUIRE_MESSAGE(x.ok(), x.error());
+    BOOST_TEST(x.eval("string(/Response/Say)") == "Connecting you to Ada Lovelace.");
+    BOOST_TEST(x.all("/Response/Dial/Number") == std::vector<std::string>{"+14155550101"});
+    BOOST_TEST(f.log.outcome == "dial");
+    BOOST_TEST(f.log.route == "ops");
+    BOOST_TEST(f.log.call_sid == "CA0001");
+    BOOST_TEST(f.log.dialed == std::vector<std::string>{"+14155550101"});
+    BOOST_TEST(f.log.pd_requests == 2);
+    BOOST_TEST(f.log.pd_ms == 14);
+    BOOST_TEST(f.log.total_ms == 14);
+    BOOST_TEST(f.log.status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(two_on_call_ring_together)
+{
+    Fixture f;
+    f.pd.oncalls({F::entry(1, "PU1", "Ada Lovelace"), F::entry(1, "PU2", "Grace Hopper"), F::entry(2, "PU3", "Cy")});
+    f.pd.phones("PU2", {F::phone("4155550102")});
+    Response r = f.run(f.post());
+    check_golden("dial-two.xml", r.body);
+    BOOST_TEST(f.log.dialed == (std::vector<std::string>{"+14155550101", "+14155550102"}));
+    BOOST_TEST(f.log.level == 1);
+}
+
+BOOST_AUTO_TEST_CASE(get_with_query_parameters)
+{
+    Fixture f;
+    Request r;
+    r.method = "GET";
+    r.path_info = "/voice";
+    r.host = "example.com";
+    r.query_string = encode(incoming);
+    r.request_uri = "/pd-call-forward/voice?" + r.query_string;
+    r.signature = signature_compute(request_url(r, ""), {}, "12345");
+    Response resp = f.run(r);
+    BOOST_TEST(resp.status == 200);
+    BOOST_TEST(f.log.outcome == "dial");
+    BOOST_TEST(f.log.call_sid == "CA0001");
+}
+
+BOOST_AUTO_TEST_CASE(empty_path_and_slash_are_the_call_too)
+{
+    for (const char *path : {"", "/"}) {
+        Fixture f;
+        Request r = f.post();
+        r.path_info = path;
+        r.request_uri = std::string("/pd-call-forward") + path;
+        r.signature = signature_compute(request_url(r, ""), incoming, "12345");
+        BOOST_TEST(f.run(r).status == 200);
+        BOOST_TEST(f.log.outcome == "dial");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(bad_or_missing_signature_is_403_and_nothing_else)
+{
+    Fixture f;
+    Request r = f.post();
+    r.signature = "L/OH5YylLD5NRKLltdqwSvS0BnU=";
+    Response resp = f.run(r);
+    BOOST_TEST(resp.status == 403);
+    BOOST_TEST(f.log.outcome == "rejected");
+    BOOST_TEST(f.log.reason == "X-Twilio-Signature does not match");
+    BOOST_TEST(f.log.url == "http://example.com/pd-call-forward/voice");
+    BOOST_TEST(f.pd.requests.empty());
+
+    r.signature = "";
+    BOOST_TEST(f.run(r).status == 403);
+    BOOST_TEST(f.log.reason == "missing X-Twilio-Signature");
+
+    // A parameter changed after signing.
+    r = f.post();
+    r.body += "&Extra=1";
+    r.content_length = std::to_string(r.body.size());
+    BOOST_TEST(f.run(r).status == 403);
+    BOOST_TEST(f.pd.requests.empty());
+}
+
+BOOST_AUTO_TEST_CASE(secondary_token_and_public_url)
+{
+    Fixture f(base_config + "[twilio]\n");  // duplicate: use a fresh text instead
+    std::string text = base_config;
+    text.replace(text.find("auth_token = 12345"), 18,
+                 "auth_token = new-token\nsecondary_auth_token = 12345\npublic_url = https://ops.example.org/lines/");
+    Fixture g(text);
+    BOOST_TEST_REQUIRE(g.config.ok(), g.config.summary());
+    Request r = g.post();
+    r.signature = signature_compute("https://ops.example.org/lines/voice", incoming, "12345");
+    BOOST_TEST(g.run(r).status == 200);
+    r.signature = signature_compute("https://ops.example.org/lines/voice", incoming, "new-token");
+    BOOST_TEST(g.run(r).status == 200);
+    r.signature = signature_compute("http://example.com/pd-call-forward/voice", incoming, "12345");
+    BOOST_TEST(g.run(r).status == 403);
+    BOOST_TEST(g.log.url == "https://ops.example.org/lines/voice");
+}
+
+BOOST_AUTO_TEST_CASE(signature_check_off)
+{
+    std::string text = base_config;
+    text.replace(text.find("auth_token = 12345"), 18, "validate_signature = no");
+    Fixture f(text);
+    BOOST_TEST_REQUIRE(f.config.ok(), f.config.summary());
+    Request r = f.post();
+    r.signature = "";
+    BOOST_TEST(f.run(r).status == 200);
+    BOOST_TEST(f.log.signature_off);
+    BOOST_TEST(contains(f.log.line(), "signature=off"));
+}
+
+BOOST_AUTO_TEST_CASE(route_by_to_and_by_query)
+{
+    Fixture f;
+    f.pd.oncalls({F::entry(1, "PU1", "Ada Lovelace")});
+    Params to_db = incoming;
+    to_db[3].value = "+14155550111";
+    f.run(f.post(to_db));
+    BOOST_TEST(f.log.route == "db");
+    BOOST_TEST(contains(f.pd.requests.at(0), "schedule_ids%5B%5D=PSDB"));
+
+    f.pd.requests.clear();
+    f.run(f.post(incoming, "route=db"));  // To says ops; the URL says db
+    BOOST_TEST(f.log.route == "db");
+    BOOST_TEST(contains(f.pd.requests.at(0), "schedule_ids%5B%5D=PSDB"));
+}
+
+BOOST_AUTO_TEST_CASE(unknown_route_uses_the_call_defaults)
+{
+    Fixture f;
+    Response r = f.run(f.post(incoming, "route=nope"));
+    BOOST_TEST(r.status == 200);
+    BOOST_TEST(f.log.outcome == "unavailable");
+    BOOST_TEST(f.log.reason == "no [route:nope] for ?route= in the webhook URL");
+    BOOST_TEST(f.pd.requests.empty());
+    Params other = incoming;
+    other[3].value = "+19995550000";
+    f.run(f.post(other));
+    BOOST_TEST(f.log.outcome == "unavailable");
+    BOOST_TEST(f.log.reason == "no route has number +19995550000 and none catches all calls");
+}
+
+BOOST_AUTO_TEST_CASE(pagerduty_failure_dials_the_fallback)
+{
+    Fixture f;
+    f.pd.replies["/oncalls"] = {500, R"({"error":{"message":"Internal Server Error","code":2000}})", ""};
+    Response r = f.run(f.post());
+    BOOST_TEST(r.status == 200);
+    check_golden("fallback.xml", r.body);
+    BOOST_TEST(f.log.outcome == "fallback");
+    BOOST_TEST(f.log.dialed == std::vector<std::string>{"+14155550199"});
+    BOOST_TEST(f.log.reason == "pagerduty: GET /oncalls: HTTP 500 (Internal Server Error)");
+}
+
+BOOST_AUTO_TEST_CASE(no_fallback_says_unavailable_and_hangs_up)
+{
+    Fixture f;
+    f.pd.replies["/oncalls"] = {0, "", "timed out after 3000 ms ([pagerduty] timeout)"};
+    Params to_db = incoming;
+    to_db[3].value = "+14155550111";
+    Response r = f.run(f.post(to_db));
+    BOOST_TEST(r.status == 200);
+    check_golden("unavailable.xml", r.body);
+    BOOST_TEST(f.log.outcome == "unavailable");
+    BOOST_TEST(f.log.dialed.empty());
+    BOOST_TEST(contains(f.log.reason, "timed out"));
+}
+
+BOOST_AUTO_TEST_CASE(nobody_on_call_is_fallback_too)
+{
+    Fixture f;
+    f.pd.oncalls({});
+    f.run(f.post());
+    BOOST_TEST(f.log.outcome == "fallback");
+    BOOST_TEST(f.log.reason == "nobody is on call for escalation policy PEP1");
+}
+
+BOOST_AUTO_TEST_CASE(deadline_is_the_request_start_plus_timeout)
+{
+    Fixture f;
+    TimePoint start = f.now;
+    f.pd.oncalls({F::entry(1, "PU1", "Ada Lovelace"), F::entry(1, "PU2", "Grace Hopper")});
+    f.run(f.post());
+    BOOST_REQUIRE_EQUAL(f.deadlines.size(), 3u);
+    for (auto d : f.deadlines) BOOST_TEST((d == start + 3s));
+}
+
+BOOST_AUTO_TEST_CASE(never_dials_the_called_number)
+{
+    Fixture f;
+    f.pd.phones("PU1", {F::phone("4155550100")});  // the team's own Twilio number
+    f.run(f.post());
+    BOOST_TEST(f.log.outcome == "fallback");
+    BOOST_TEST(contains(f.log.reason, "the called number itself"));
+}
+
+BOOST_AUTO_TEST_CASE(hostile_names_from_pagerduty)
+{
+    Fixture f;
+    f.pd.oncalls({F::entry(1, "PU1", "O'Brien & <Co> </Say><Hangup/>")});
+    Response r = f.run(f.post());
+    XmlDoc x(r.body);
+    BOOST_REQUIRE_MESSAGE(x.ok(), x.error());
+    BOOST_TEST(x.eval("count(/Response/Hangup)") == "0");
+    BOOST_TEST(x.eval("string(/Response/Say)") == "Connecting you to O'Brien & <Co> </Say><Hangup/>.");
+}
+
+BOOST_AUTO_TEST_CASE(broken_config_is_500_with_the_reason)
+{
+    Fixture f("[pagerduty]\n[route:x]\nnumber = 1\n");
+    BOOST_TEST(!f.config.ok());
+    Response r = f.run(f.post());
+    BOOST_TEST(r.status == 500);
+    BOOST_TEST(f.log.outcome == "error");
+    BOOST_TEST(contains(f.log.reason, "configuration: /t.ini"));
+    Request h;
+    h.method = "GET";
+    h.path_info = "/health";
+    BOOST_TEST(f.run(h).status == 500);
+}
+
+BOOST_AUTO_TEST_CASE(health)
+{
+    Fixture f;
+    Request h;
+    h.method = "GET";
+    h.path_info = "/health";
+    Response r = f.run(h);
+    BOOST_TEST(r.status == 200);
+    BOOST_TEST(r.body == "ok\n");
+    BOOST_TEST(f.log.outcome == "ok");
+    h.method = "HEAD";
+    BOOST_TEST(f.run(h).status == 200);
+    h.method = "POST";
+    r = f.run(h);
+    BOOST_TEST(r.status == 405);
+    BOOST_TEST(r.headers.at(0).second == "GET, HEAD");
+}
+
+BOOST_AUTO_TEST_CASE(http_errors)
+{
+    Fixture f;
+    Request r = f.post();
+    r.path_info = "/admin";
+    BOOST_TEST(f.run(r).status == 404);
+    BOOST_TEST(f.log.outcome == "rejected");
+
+    r = f.post();
+    r.method = "PUT";
+    Response resp = f.run(r);
+    BOOST_TEST(resp.status == 405);
+    BOOST_TEST(resp.headers.at(0).first == "Allow");
+    BOOST_TEST(resp.headers.at(0).second == "GET, POST");
+
+    r = f.post();
+    r.body_status = BodyStatus::too_large;
+    BOOST_TEST(f.run(r).status == 413);
+    r.body_status = BodyStatus::bad_length;
+    BOOST_TEST(f.run(r).status == 400);
+    r.body_status = BodyStatus::short_read;
+    BOOST_TEST(f.run(r).status == 400);
+
+    r = f.post();
+    r.body = "CallSid=%zz";
+    BOOST_TEST(f.run(r).status == 400);
+    BOOST_TEST(contains(f.log.reason, "bad percent-escape"));
+    r = f.post(incoming, "route=%");
+    BOOST_TEST(f.run(r).status == 400);
+
+    r = f.post();
+    r.content_type = "application/json";
+    BOOST_TEST(f.run(r).status == 415);
+    r.content_type = "Application/X-WWW-Form-Urlencoded; charset=UTF-8";
+    BOOST_TEST(f.run(r).status == 200);
+    BOOST_TEST(f.pd.requests.size() == 2u);  // only the last one reached PagerDuty
+}
+
+BOOST_AUTO_TEST_CASE(cgi_output)
+{
+    Response r;
+    r.status = 405;
+    r.content_type = "text/plain; charset=utf-8";
+    r.headers = {{"Allow", "GET, POST"}};
+    r.body = "method not allowed\n";
+    BOOST_TEST(response_cgi(r) ==
+               "Status: 405 Method Not Allowed\r\nContent-Type: text/plain; charset=utf-8\r\n"
+               "Content-Length: 19\r\nAllow: GET, POST\r\n\r\nmethod not allowed\n");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,190 @@
+#include <boost/test/unit_test.hpp>
+
+#include "limits.hpp"
+#include "oncall.hpp"
+
+using namespace pdcf;
+
+namespace {
+
+// The example answer of GET /oncalls in PagerDuty's OpenAPI description.
+const char *official_oncalls = R"({
+  "oncalls": [{
+    "user": {"id": "PT23IWX", "type": "user_reference", "summary": "Tim Wright",
+             "self": "https://api.pagerduty.com/users/PT23IWX",
+             "html_url": "https://subdomain.pagerduty.com/users/PT23IWX"},
+    "schedule": {"id": "PI7DH85", "type": "schedule_reference", "summary": "Daily Engineering Rotation",
+                 "self": "https://api.pagerduty.com/schedules/PI7DH85",
+                 "html_url": "https://subdomain.pagerduty.com/schedules/PI7DH85"},
+    "escalation_policy": {"id": "PT20YPA", "type": "escalation_policy_reference",
+                          "summary": "Engineering Escalation Policy",
+                          "self": "https://api.pagerduty.com/escalation_policies/PT20YPA",
+                          "html_url": "https://subdomain.pagerduty.com/escalation_policies/PT20YPA"},
+    "escalation_level": 2,
+    "start": "2015-03-06T15:28:51-05:00",
+    "end": "2015-03-07T15:28:51-05:00"
+  }],
+  "limit": 25, "offset": 0, "more": false, "total": null
+})";
+
+std::string entry(int level, const std::string &id, const std::string &name, const std::string &extra = "")
+{
+    return R"({"escalation_level": )" + std::to_string(level) + R"(, "user": {"id": ")" + id +
+           R"(", "type": "user_reference", "summary": ")" + name + R"("})" + extra + "}";
+}
+
+std::string page(const std::vector<std::string> &entries, bool more = false)
+{
+    std::string list;
+    for (const auto &e : entries) list += (list.empty() ? "" : ",") + e;
+    return R"({"oncalls": [)" + list + R"(], "limit": 100, "offset": 0, "more": )" + (more ? "true" : "false") +
+           R"(, "total": null})";
+}
+
+std::vector<std::string> ids(const std::vector<OnCall> &people)
+{
+    std::vector<std::string> out;
+    for (const auto &p : people) out.push_back(p.user_id);
+    return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(oncall)
+
+BOOST_AUTO_TEST_CASE(official_example)
+{
+    auto p = oncall_parse_page(official_oncalls);
+    BOOST_TEST_REQUIRE(p.error.empty(), p.error);
+    BOOST_REQUIRE_EQUAL(p.entries.size(), 1u);
+    BOOST_TEST(p.entries[0].level == 2);
+    BOOST_TEST(p.entries[0].user_id == "PT23IWX");
+    BOOST_TEST(p.entries[0].name == "Tim Wright");
+    BOOST_TEST(p.entries[0].end == "2015-03-07T15:28:51-05:00");
+    BOOST_TEST(!p.more);
+    BOOST_TEST(p.listed == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(lowest_level_first_whatever_the_order)
+{
+    auto p = oncall_parse_page(page({entry(3, "PC", "C"), entry(1, "PA", "A"), entry(2, "PB", "B")}));
+    auto levels = oncall_levels(p.entries);
+    BOOST_REQUIRE_EQUAL(levels.size(), 3u);
+    BOOST_TEST(ids(levels[0]) == std::vector<std::string>{"PA"});
+    BOOST_TEST(ids(levels[1]) == std::vector<std::string>{"PB"});
+    BOOST_TEST(ids(levels[2]) == std::vector<std::string>{"PC"});
+}
+
+BOOST_AUTO_TEST_CASE(several_at_one_level_in_api_order_each_once)
+{
+    auto p = oncall_parse_page(page({entry(1, "PB", "B"), entry(1, "PA", "A"), entry(2, "PC", "C"),
+                                     entry(1, "PB", "B", R"(, "schedule": {"id": "PS2", "type": "schedule_reference"})")}));
+    auto levels = oncall_levels(p.entries);
+    BOOST_TEST(ids(levels[0]) == (std::vector<std::string>{"PB", "PA"}));
+}
+
+BOOST_AUTO_TEST_CASE(at_most_ten_per_level)
+{
+    std::vector<std::string> entries;
+    for (int i = 0; i < 12; ++i) entries.push_back(entry(1, "P" + std::to_string(i), "N"));
+    auto levels = oncall_levels(oncall_parse_page(page(entries)).entries);
+    BOOST_TEST(levels[0].size() == limits::max_dial_numbers);
+    BOOST_TEST(levels[0].back().user_id == "P9");
+}
+
+BOOST_AUTO_TEST_CASE(missing_or_null_schedule_and_null_end)
+{
+    auto p = oncall_parse_page(page({entry(1, "PA", "A", R"(, "schedule": null, "end": null, "start": null)"),
+                                     entry(1, "PB", "B")}));
+    BOOST_TEST_REQUIRE(p.error.empty());
+    BOOST_REQUIRE_EQUAL(p.entries.size(), 2u);
+    BOOST_TEST(p.entries[0].end == "");
+}
+
+BOOST_AUTO_TEST_CASE(unusable_entries_are_skipped_not_fatal)
+{
+    auto p = oncall_parse_page(page({
+        R"({"escalation_level": 1})",                                              // no user
+        R"({"escalation_level": "1", "user": {"id": "PA"}})",                      // level not a number
+        R"({"escalation_level": 0, "user": {"id": "PA"}})",                        // level 0
+        R"({"escalation_level": 1, "user": {"id": "../admin"}})",                  // id unfit for a URL
+        R"({"escalation_level": 1, "user": "PA"})",                                // user not an object
+        R"(42)",
+        entry(1, "PGOOD", "Good"),
+    }));
+    BOOST_TEST(p.error.empty());
+    BOOST_TEST(p.listed == 7u);
+    BOOST_TEST(p.skipped == 6u);
+    BOOST_REQUIRE_EQUAL(p.entries.size(), 1u);
+    BOOST_TEST(p.entries[0].user_id == "PGOOD");
+}
+
+BOOST_AUTO_TEST_CASE(name_falls_back_to_id)
+{
+    auto p = oncall_parse_page(page({R"({"escalation_level": 1, "user": {"id": "PA"}})"}));
+    BOOST_TEST(p.entries.at(0).name == "PA");
+}
+
+BOOST_AUTO_TEST_CASE(more_pages)
+{
+    BOOST_TEST(oncall_parse_page(page({entry(1, "PA", "A")}, true)).more);
+    BOOST_TEST(!oncall_parse_page(R"({"oncalls": []})").more);
+    BOOST_TEST(!oncall_parse_page(R"({"oncalls": [], "more": "yes"})").more);
+}
+
+BOOST_AUTO_TEST_CASE(not_an_oncalls_answer)
+{
+    BOOST_TEST(oncall_parse_page("<html>").error == "not JSON");
+    BOOST_TEST(oncall_parse_page("").error == "not JSON");
+    BOOST_TEST(oncall_parse_page(R"({"oncalls": [{"escalation_level": 1)").error == "not JSON");
+    BOOST_TEST(!oncall_parse_page(R"({"oncalls": "none"})").error.empty());
+    BOOST_TEST(!oncall_parse_page(R"([1, 2])").error.empty());
+    BOOST_TEST(!oncall_parse_page(R"({"error": {"message": "x"}})").error.empty());
+}
+
+BOOST_AUTO_TEST_CASE(phone_contact_methods)
+{
+    auto r = contact_phones(R"({"contact_methods": [
+        {"id": "PE", "type": "email_contact_method", "label": "Work", "address": "a@example.com"},
+        {"id": "PS", "type": "sms_contact_method", "label": "Mobile", "country_code": 1, "address": "4155550109"},
+        {"id": "PP1", "type": "phone_contact_method", "label": "Blocked", "country_code": 1, "address": "4155550108", "blacklisted": true},
+        {"id": "PP2", "type": "phone_contact_method", "label": "Work", "country_code": 44, "address": "20 7946 0958", "blacklisted": false},
+        {"id": "PP3", "type": "phone_contact_method", "label": "Mobile", "country_code": 1, "address": "(415) 555-0101"},
+        {"id": "PP4", "type": "phone_contact_method", "label": "Odd", "country_code": "1", "address": "4155550107"},
+        {"id": "PP5", "type": "phone_contact_method", "label": "Odd", "address": "4155550106"},
+        {"id": "PP6", "type": "phone_contact_method", "label": "Odd", "country_code": 1, "address": "ext. 12"},
+        {"id": "PU", "type": "push_notification_contact_method", "label": "Phone", "address": "xyz"}
+    ]})");
+    BOOST_TEST_REQUIRE(r.error.empty());
+    BOOST_REQUIRE_EQUAL(r.phones.size(), 2u);
+    BOOST_TEST(r.phones[0].number == "+442079460958");
+    BOOST_TEST(r.phones[0].label == "Work");
+    BOOST_TEST(r.phones[1].number == "+14155550101");
+}
+
+BOOST_AUTO_TEST_CASE(official_contact_methods_example_has_no_phone)
+{
+    auto r = contact_phones(R"({"contact_methods": [{"id": "PXPGF42", "type": "email_contact_method",
+        "summary": "Work", "self": "https://api.pagerduty.com/users/PXPGF42/contact_method/PXPGF42",
+        "label": "Work", "address": "grady.haylie.126@hickle.net", "send_short_email": false}]})");
+    BOOST_TEST(r.error.empty());
+    BOOST_TEST(r.phones.empty());
+}
+
+BOOST_AUTO_TEST_CASE(not_a_contact_methods_answer)
+{
+    BOOST_TEST(contact_phones("nope").error == "not JSON");
+    BOOST_TEST(!contact_phones(R"({"contact_methods": {"type": "phone_contact_method"}})").error.empty());
+}
+
+BOOST_AUTO_TEST_CASE(prefer_label_first_else_the_first)
+{
+    std::vector<Phone> phones = {{"+1", "Work"}, {"+2", "Mobile"}, {"+3", "mobile"}};
+    BOOST_TEST(phone_choose(phones, "mobile")->number == "+2");
+    BOOST_TEST(phone_choose(phones, "MOBILE")->number == "+2");
+    BOOST_TEST(phone_choose(phones, "Home")->number == "+1");
+    BOOST_TEST(phone_choose(phones, "")->number == "+1");
+    BOOST_TEST(!phone_choose({}, "Mobile"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,178 @@
+#include <boost/test/unit_test.hpp>
+
+#include "fake_pagerduty.hpp"
+#include "limits.hpp"
+#include "pagerduty.hpp"
+
+using namespace pdcf;
+
+namespace {
+bool contains(const std::string &s, const std::string &part) { return s.find(part) != std::string::npos; }
+using F = FakePagerDuty;
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(pagerduty)
+
+BOOST_AUTO_TEST_CASE(asks_oncalls_then_contact_methods)
+{
+    F pd;
+    pd.oncalls({F::entry(1, "PU1", "Ada Lovelace")});
+    pd.phones("PU1", {F::phone("4155550101")});
+    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "");
+    BOOST_REQUIRE_EQUAL(l.callees.size(), 1u);
+    BOOST_TEST(l.callees[0].name == "Ada Lovelace");
+    BOOST_TEST(l.callees[0].number == "+14155550101");
+    BOOST_TEST(l.level == 1);
+    BOOST_TEST(l.problem.empty());
+    BOOST_TEST(!l.pagerduty_failed);
+    BOOST_TEST(l.requests == 2);
+    BOOST_TEST(pd.requests == (std::vector<std::string>{
+                                  "/oncalls?escalation_policy_ids%5B%5D=PEP1&earliest=true&limit=100&offset=0",
+                                  "/users/PU1/contact_methods"}));
+}
+
+BOOST_AUTO_TEST_CASE(schedule_routes_ask_by_schedule)
+{
+    F pd;
+    pd.oncalls({F::entry(1, "PU1", "Ada")});
+    pd.phones("PU1", {F::phone("4155550101")});
+    pagerduty_lookup(pd.fetch(), TargetKind::schedule, "PSCHED1", "");
+    BOOST_TEST(pd.requests.at(0) == "/oncalls?schedule_ids%5B%5D=PSCHED1&earliest=true&limit=100&offset=0");
+}
+
+BOOST_AUTO_TEST_CASE(follows_more_pages)
+{
+    F pd;
+    const std::string q = "/oncalls?escalation_policy_ids%5B%5D=PEP1&earliest=true&limit=100&offset=";
+    pd.replies[q + "0"] = {200, F::page({F::entry(2, "PU2", "Bob"), F::entry(2, "PU3", "Cy")}, true), ""};
+    pd.replies[q + "2"] = {200, F::page({F::entry(1, "PU1", "Ada")}, false), ""};
+    pd.phones("PU1", {F::phone("4155550101")});
+    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "");
+    BOOST_REQUIRE_EQUAL(l.callees.size(), 1u);
+    BOOST_TEST(l.callees[0].name == "Ada");  // level 1 was on the second page
+    BOOST_TEST(pd.requests.at(1) == q + "2");
+}
+
+BOOST_AUTO_TEST_CASE(page_limit_is_kept)
+{
+    F pd;
+    pd.oncalls({F::entry(1, "PU1", "Ada")}, true);  // `more` forever
+    pd.phones("PU1", {F::phone("4155550101")});
+    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "");
+    BOOST_TEST(l.requests == limits::max_oncall_pages + 1);
+    BOOST_TEST(l.callees.size() == 1u);
+    BOOST_TEST(contains(l.problem, "more than 10 pages"));
+}
+
+BOOST_AUTO_TEST_CASE(everyone_at_the_lowest_level_rings_together)
+{
+    F pd;
+    pd.oncalls({F::entry(2, "PU3", "Cy"), F::entry(1, "PU1", "Ada"), F::entry(1, "PU2", "Bob"), F::entry(1, "PU1", "Ada")});
+    pd.phones("PU1", {F::phone("4155550101")});
+    pd.phones("PU2", {F::phone("4155550102")});
+    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "");
+    BOOST_REQUIRE_EQUAL(l.callees.size(), 2u);
+    BOOST_TEST(l.callees[0].number == "+14155550101");
+    BOOST_TEST(l.callees[1].number == "+14155550102");
+    BOOST_TEST(l.requests == 3);  // Ada once, Cy never asked
+}
+
+BOOST_AUTO_TEST_CASE(prefer_label_picks_the_number)
+{
+    F pd;
+    pd.oncalls({F::entry(1, "PU1", "Ada")});
+    pd.phones("PU1", {F::phone("2079460958", "Work", 44), F::phone("4155550101", "Mobile")});
+    BOOST_TEST(pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "mobile").callees.at(0).number ==
+               "+14155550101");
+    BOOST_TEST(pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "").callees.at(0).number ==
+               "+442079460958");
+}
+
+BOOST_AUTO_TEST_CASE(no_phone_at_level_one_escalates_to_level_two)
+{
+    F pd;
+    pd.oncalls({F::entry(1, "PU1", "Ada"), F::entry(2, "PU2", "Bob")});
+    pd.phones("PU1", {R"({"type": "email_contact_method", "label": "Work", "address": "ada@example.com"})"});
+    pd.phones("PU2", {F::phone("4155550102")});
+    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "");
+    BOOST_REQUIRE_EQUAL(l.callees.size(), 1u);
+    BOOST_TEST(l.callees[0].name == "Bob");
+    BOOST_TEST(l.level == 2);
+    BOOST_TEST(l.problem == "Ada (PU1) has no usable phone contact method");
+}
+
+BOOST_AUTO_TEST_CASE(nobody_with_a_phone)
+{
+    F pd;
+    pd.oncalls({F::entry(1, "PU1", "Ada")});
+    pd.phones("PU1", {});
+    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "");
+    BOOST_TEST(l.callees.empty());
+    BOOST_TEST(!l.pagerduty_failed);
+    BOOST_TEST(contains(l.problem, "no usable phone"));
+}
+
+BOOST_AUTO_TEST_CASE(nobody_on_call)
+{
+    F pd;
+    pd.oncalls({});
+    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "");
+    BOOST_TEST(l.callees.empty());
+    BOOST_TEST(!l.pagerduty_failed);
+    BOOST_TEST(l.problem == "nobody is on call for escalation policy PEP1");
+}
+
+BOOST_AUTO_TEST_CASE(pagerduty_failures_are_described)
+{
+    struct Case {
+        HttpReply reply;
+        std::string expect;
+    };
+    const Case cases[] = {
+        {{500, R"({"error":{"message":"Internal Server Error","code":2000}})", ""},
+         "GET /oncalls: HTTP 500 (Internal Server Error)"},
+        {{401, R"({"error":{"message":"Unauthorized","code":2006}})", ""},
+         "GET /oncalls: HTTP 401 (Unauthorized): check [pagerduty] token"},
+        {{429, "", ""}, "GET /oncalls: HTTP 429: rate limited by PagerDuty"},
+        {{0, "", "timed out after 2000 ms ([pagerduty] timeout)"}, "GET /oncalls: timed out after 2000 ms"},
+        {{200, "<html>Service Unavailable</html>", ""}, "GET /oncalls: not JSON"},
+        {{200, R"({"oncalls": "none"})", ""}, "GET /oncalls: JSON without an \"oncalls\" array"},
+        {{200, "", ""}, "GET /oncalls: not JSON"},
+    };
+    for (const auto &c : cases) {
+        F pd;
+        pd.replies["/oncalls"] = c.reply;
+        Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "");
+        BOOST_TEST(l.callees.empty());
+        BOOST_TEST(l.pagerduty_failed, c.expect);
+        BOOST_TEST(contains(l.problem, c.expect), l.problem << " vs " << c.expect);
+        BOOST_TEST(l.requests == 1);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(contact_methods_failing)
+{
+    F pd;
+    pd.oncalls({F::entry(1, "PU1", "Ada"), F::entry(1, "PU2", "Bob")});
+    pd.replies["/users/PU1/contact_methods"] = {503, "", ""};
+    pd.phones("PU2", {F::phone("4155550102")});
+    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "");
+    BOOST_REQUIRE_EQUAL(l.callees.size(), 1u);  // Bob still rings
+    BOOST_TEST(l.problem == "Ada: GET /users/PU1/contact_methods: HTTP 503");
+
+    pd.replies["/users/PU2/contact_methods"] = {200, "garbage", ""};
+    l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "");
+    BOOST_TEST(l.callees.empty());
+    BOOST_TEST(l.pagerduty_failed);
+    BOOST_TEST(contains(l.problem, "Bob: GET /users/PU2/contact_methods: not JSON"));
+}
+
+BOOST_AUTO_TEST_CASE(ids_are_escaped_in_urls)
+{
+    F pd;
+    pd.oncalls({});
+    pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "P&x=1", "");
+    BOOST_TEST(contains(pd.requests.at(0), "escalation_policy_ids%5B%5D=P%26x%3D1&"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,114 @@
+#include <boost/test/unit_test.hpp>
+
+#include <ostream>
+
+#include "signature.hpp"
+
+using namespace pdcf;
+
+namespace pdcf {
+std::ostream &operator<<(std::ostream &os, SignatureCheck c) { return os << to_string(c); }
+}  // namespace pdcf
+
+namespace {
+const Params call_params = {
+    {"CallSid", "CA1234567890ABCDE"}, {"Caller", "+14158675310"}, {"Digits", "1234"},
+    {"From", "+14158675310"},         {"To", "+18005551212"},
+};
+// twilio-python's own test vector (tests/unit/test_request_validator.py).
+const Params python_params = {
+    {"CallSid", "CA1234567890ABCDE"}, {"Digits", "1234"},       {"From", "+14158675309"},
+    {"To", "+18005551212"},           {"Caller", "+14158675309"},
+};
+const std::string python_url = "https://mycompany.com/myapp.php?foo=1&bar=2";
+const std::vector<std::string> token = {"12345"};
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(signature)
+
+BOOST_AUTO_TEST_CASE(twilio_documentation_vector)
+{
+    BOOST_TEST(signature_compute("https://example.com/myapp.php?foo=1&bar=2", call_params, "12345") ==
+               "L/OH5YylLD5NRKLltdqwSvS0BnU=");
+    BOOST_TEST(signature_check("https://example.com/myapp.php?foo=1&bar=2", call_params,
+                               "L/OH5YylLD5NRKLltdqwSvS0BnU=", token) == SignatureCheck::valid);
+}
+
+BOOST_AUTO_TEST_CASE(twilio_python_vectors)
+{
+    BOOST_TEST(signature_compute(python_url, python_params, "12345") == "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
+    // Repeated keys: each value, sorted ("Digits" 5678 then 1234 sent).
+    Params dup = {{"Sid", "CA123"}, {"SidAccount", "AC123"}, {"Digits", "5678"}, {"Digits", "1234"}};
+    BOOST_TEST(signature_compute(python_url, dup, "12345") == "IK+Dwps556ElfBT0I3Rgjkr1wJU=");
+}
+
+BOOST_AUTO_TEST_CASE(port_variants_as_the_sdks_accept)
+{
+    // The request arrived on :1234 but Twilio signed the URL without it.
+    BOOST_TEST(signature_check("https://mycompany.com:1234/myapp.php?foo=1&bar=2", python_params,
+                               "RSOYDt4T1cUTdK1PDd93/VVr8B8=", token) == SignatureCheck::valid);
+    // Signed with the port kept (http, port 1234).
+    BOOST_TEST(signature_check("http://mycompany.com:1234/myapp.php?foo=1&bar=2", python_params,
+                               "Zmvh+3yNM1Phv2jhDCwEM3q5ebU=", token) == SignatureCheck::valid);
+    // Signed with the default port added.
+    BOOST_TEST(signature_check(python_url, python_params, "kvajT1Ptam85bY51eRf/AJRuM3w=", token) ==
+               SignatureCheck::valid);
+    BOOST_TEST(signature_check("http://mycompany.com/myapp.php?foo=1&bar=2", python_params,
+                               "0ZXoZLH/DfblKGATFgpif+LLRf4=", token) == SignatureCheck::valid);
+}
+
+BOOST_AUTO_TEST_CASE(url_variants)
+{
+    auto v = signature_url_variants("https://a.example/x?y=1");
+    BOOST_REQUIRE_EQUAL(v.size(), 2u);
+    BOOST_TEST(v[0] == "https://a.example/x?y=1");
+    BOOST_TEST(v[1] == "https://a.example:443/x?y=1");
+    v = signature_url_variants("http://[::1]:8080/x");
+    BOOST_TEST(v[0] == "http://[::1]/x");
+    BOOST_TEST(v[1] == "http://[::1]:8080/x");
+    v = signature_url_variants("http://[::1]/x");
+    BOOST_TEST(v[1] == "http://[::1]:80/x");
+}
+
+BOOST_AUTO_TEST_CASE(wrong_token_fails_and_either_token_works)
+{
+    const std::string good = "RSOYDt4T1cUTdK1PDd93/VVr8B8=";
+    BOOST_TEST(signature_check(python_url, python_params, good, {"54321"}) == SignatureCheck::mismatch);
+    BOOST_TEST(signature_check(python_url, python_params, good, {"54321", "12345"}) == SignatureCheck::valid);
+    BOOST_TEST(signature_check(python_url, python_params, good, {"", "12345"}) == SignatureCheck::valid);
+    BOOST_TEST(signature_check(python_url, python_params, good, {""}) == SignatureCheck::mismatch);
+    BOOST_TEST(signature_check(python_url, python_params, good, {}) == SignatureCheck::mismatch);
+}
+
+BOOST_AUTO_TEST_CASE(reordered_parameters_still_match)
+{
+    Params reordered(python_params.rbegin(), python_params.rend());
+    BOOST_TEST(signature_check(python_url, reordered, "RSOYDt4T1cUTdK1PDd93/VVr8B8=", token) == SignatureCheck::valid);
+}
+
+BOOST_AUTO_TEST_CASE(added_removed_or_changed_parameters_fail)
+{
+    const std::string good = "RSOYDt4T1cUTdK1PDd93/VVr8B8=";
+    Params added = python_params;
+    added.push_back({"Extra", "1"});
+    Params removed(python_params.begin() + 1, python_params.end());
+    Params changed = python_params;
+    changed[2].value = "+14158675300";
+    Params empty_added = python_params;
+    empty_added.push_back({"ForwardedFrom", ""});  // name alone still counts
+    for (const auto &p : {added, removed, changed, empty_added})
+        BOOST_TEST(signature_check(python_url, p, good, token) == SignatureCheck::mismatch);
+    BOOST_TEST(signature_check(python_url + "&baz=3", python_params, good, token) == SignatureCheck::mismatch);
+    BOOST_TEST(signature_check("https://mycompany.com/other.php?foo=1&bar=2", python_params, good, token) ==
+               SignatureCheck::mismatch);
+}
+
+BOOST_AUTO_TEST_CASE(missing_and_malformed_headers)
+{
+    BOOST_TEST(signature_check(python_url, python_params, "", token) == SignatureCheck::missing);
+    BOOST_TEST(signature_check(python_url, python_params, std::string(500, 'A'), token) == SignatureCheck::malformed);
+    BOOST_TEST(signature_check(python_url, python_params, "RSOYDt4T1cUTdK1PDd93/VVr8B8", token) ==
+               SignatureCheck::mismatch);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,68 @@
+#include <boost/test/unit_test.hpp>
+
+#include "twiml.hpp"
+#include "xml.hpp"
+
+using namespace pdcf;
+
+BOOST_AUTO_TEST_SUITE(twiml)
+
+BOOST_AUTO_TEST_CASE(say_and_dial)
+{
+    std::string doc = Twiml()
+                          .say({"alice", "en-US"}, "Hello")
+                          .dial({25, "+14155550100"}, {"+14155550101", "+14155550102"})
+                          .str();
+    XmlDoc x(doc);
+    BOOST_REQUIRE_MESSAGE(x.ok(), x.error());
+    BOOST_TEST(doc.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", 0) == 0u);
+    BOOST_TEST(x.eval("string(/Response/Say)") == "Hello");
+    BOOST_TEST(x.eval("string(/Response/Say/@voice)") == "alice");
+    BOOST_TEST(x.eval("string(/Response/Say/@language)") == "en-US");
+    BOOST_TEST(x.eval("string(/Response/Dial/@timeout)") == "25");
+    BOOST_TEST(x.eval("string(/Response/Dial/@callerId)") == "+14155550100");
+    BOOST_TEST(x.eval("string(/Response/Dial/@answerOnBridge)") == "true");
+    BOOST_TEST(x.all("/Response/Dial/Number") == (std::vector<std::string>{"+14155550101", "+14155550102"}));
+    BOOST_TEST(x.eval("count(/Response/*)") == "2");
+}
+
+BOOST_AUTO_TEST_CASE(no_caller_id_attribute_when_empty)
+{
+    XmlDoc x(Twiml().dial({30, ""}, {"+14155550101"}).str());
+    BOOST_REQUIRE(x.ok());
+    BOOST_TEST(x.eval("count(/Response/Dial/@callerId)") == "0");
+}
+
+BOOST_AUTO_TEST_CASE(empty_say_is_left_out)
+{
+    XmlDoc x(Twiml().say({"alice", "en-US"}, "").hangup().str());
+    BOOST_REQUIRE(x.ok());
+    BOOST_TEST(x.eval("count(/Response/Say)") == "0");
+    BOOST_TEST(x.eval("count(/Response/Hangup)") == "1");
+}
+
+BOOST_AUTO_TEST_CASE(hostile_names_and_greetings_stay_text)
+{
+    std::vector<std::string> names = {"O'Brien & <Co>", "\"Quote\" </Say><Hangup/>", "Bad\x01\xFF"};
+    std::string greeting = fill_names("Connecting you to {name} & {first_name}]]>", names);
+    XmlDoc x(Twiml().say({"Polly.Joanna\"", "en-US"}, greeting).str());
+    BOOST_REQUIRE_MESSAGE(x.ok(), x.error());
+    BOOST_TEST(x.eval("count(/Response/Hangup)") == "0");
+    BOOST_TEST(x.eval("string(/Response/Say)") ==
+               "Connecting you to O'Brien & <Co>, \"Quote\" </Say><Hangup/> and Bad\xEF\xBF\xBD & "
+               "O'Brien, \"Quote\" and Bad\xEF\xBF\xBD]]>");
+    BOOST_TEST(x.eval("string(/Response/Say/@voice)") == "Polly.Joanna\"");
+}
+
+BOOST_AUTO_TEST_CASE(fill_names_joins_and_takes_first_names)
+{
+    BOOST_TEST(fill_names("{name}", {"Ada Lovelace"}) == "Ada Lovelace");
+    BOOST_TEST(fill_names("{first_name}", {"Ada Lovelace"}) == "Ada");
+    BOOST_TEST(fill_names("{name}", {"A B", "C D"}) == "A B and C D");
+    BOOST_TEST(fill_names("{first_name}", {"A B", "C D", "E F"}) == "A, C and E");
+    BOOST_TEST(fill_names("Hi {name}", {}) == "Hi ");
+    // A name holding a placeholder is not expanded again.
+    BOOST_TEST(fill_names("{name}/{first_name}", {"{first_name} X"}) == "{first_name} X/{first_name}");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
