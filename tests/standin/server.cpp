@@ -1,0 +1,453 @@
+// The stand-in's HTTP side: PagerDuty's API as the program sees it, with
+// faults and latency on top, and the /_standin/ control endpoints tests
+// use to steer it and to read back what the program asked.
+#include "standin.hpp"
+
+#include <charconv>
+#include <cstdio>
+#include <deque>
+#include <memory>
+
+namespace standin {
+
+void Shutdown::request()
+{
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        requested_ = true;
+    }
+    wake_.notify_all();
+}
+
+bool Shutdown::requested() const
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    return requested_;
+}
+
+bool Shutdown::sleep_for(std::chrono::milliseconds how_long)
+{
+    std::unique_lock<std::mutex> lock(mutex_);
+    return !wake_.wait_for(lock, how_long, [this] { return requested_; });
+}
+
+namespace {
+
+const char json_type[] = "application/json";
+const char pagerduty_accept[] = "application/vnd.pagerduty+json;version=2";
+
+// Error codes PagerDuty documents for these failures.
+constexpr int code_internal = 2000;
+constexpr int code_invalid_input = 2001;
+constexpr int code_unauthorized = 2006;
+constexpr int code_rate_limited = 2020;
+constexpr int code_not_found = 2100;
+
+// PagerDuty's per-minute allowance for a REST API key, shown in 429 headers.
+constexpr int rate_limit_per_minute = 960;
+
+// The three request headers PagerDuty requires, in the order we check them.
+const char *const checked_headers[] = {"Authorization", "Accept", "Content-Type"};
+
+Json error_body(const std::string &message, int code, const std::vector<std::string> &errors = {})
+{
+    Json error = Json::object();
+    error["message"] = message;
+    error["code"] = code;
+    if (!errors.empty()) error["errors"] = errors;
+    Json body = Json::object();
+    body["error"] = std::move(error);
+    return body;
+}
+
+void answer_json(httplib::Response &res, int status, const Json &body)
+{
+    res.status = status;
+    res.set_content(body.dump(), json_type);
+}
+
+void answer_text(httplib::Response &res, int status, const std::string &text)
+{
+    res.status = status;
+    res.set_content(text, "text/plain");
+}
+
+Endpoint endpoint_of(const httplib::Request &req, std::string *user_id)
+{
+    if (req.method != "GET") return Endpoint::any;
+    if (req.path == "/oncalls") return Endpoint::oncalls;
+    // /users/{id}/contact_methods, by hand: std::regex trips GCC 12's
+    // -Wmaybe-uninitialized in sanitized builds.
+    const std::string prefix = "/users/", suffix = "/contact_methods";
+    const std::string &path = req.path;
+    if (path.size() <= prefix.size() + suffix.size() || path.compare(0, prefix.size(), prefix) != 0 ||
+        path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
+        return Endpoint::any;
+    const std::string id = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+    if (id.find('/') != std::string::npos) return Endpoint::any;
+    if (user_id) *user_id = id;
+    return Endpoint::contact_methods;
+}
+
+struct HeaderCheck {
+    int status = 200;     // 401 or 400 when a header is wrong
+    std::string problem;  // "" when all three are right
+};
+
+HeaderCheck check_headers(const httplib::Request &req, const std::string &token)
+{
+    const std::string expected[] = {"Token token=" + token, pagerduty_accept, json_type};
+    HeaderCheck check;
+    std::string problems;
+    for (std::size_t i = 0; i < std::size(checked_headers); ++i) {
+        const char *name = checked_headers[i];
+        std::string problem;
+        if (!req.has_header(name)) problem = std::string(name) + " is missing";
+        else if (i == 0 && req.get_header_value(name) != expected[i])
+            problem = "Authorization does not carry the expected token";
+        else if (req.get_header_value(name) != expected[i])
+            problem = std::string(name) + " is \"" + req.get_header_value(name) + "\", not \"" + expected[i] + "\"";
+        if (problem.empty()) continue;
+        // PagerDuty turns away a bad key before it looks at anything else.
+        if (check.status == 200) check.status = i == 0 ? 401 : 400;
+        problems += (problems.empty() ? "" : "; ") + problem;
+    }
+    if (!problems.empty()) check.problem = problems + ".";
+    return check;
+}
+
+Json describe_request(const httplib::Request &req, const HeaderCheck &check,
+                      std::chrono::steady_clock::time_point started)
+{
+    Json record = Json::object();
+    record["method"] = req.method;
+    record["path"] = req.path;
+    Json query = Json::object();
+    for (const auto &[name, value] : req.params) {
+        if (!query.contains(name)) query[name] = Json::array();
+        query[name].push_back(value);
+    }
+    record["query"] = std::move(query);
+    Json headers = Json::object();
+    for (const char *name : checked_headers)
+        headers[name] = req.has_header(name) ? Json(req.get_header_value(name)) : Json(nullptr);
+    record["headers"] = std::move(headers);
+    record["header_problem"] = check.problem;
+    // The client's port tells whether it reused a kept-alive connection.
+    record["remote_port"] = req.remote_port;
+    // Lets a test measure a client's back-off between retries.
+    record["received_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::steady_clock::now() - started)
+                                .count();
+    return record;
+}
+
+// What one API request meets on arrival; decided in one critical section
+// so concurrent requests count a fault's `count` down exactly.
+struct Arrival {
+    std::shared_ptr<const Roster> roster;
+    std::optional<Fault> fault;
+    std::chrono::milliseconds latency{0};
+};
+
+class State {
+public:
+    explicit State(Roster initial) : roster_(std::make_shared<const Roster>(std::move(initial))) {}
+
+    Arrival arrive(Json record, Endpoint endpoint)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Arrival arrival{roster_, std::nullopt, latency_};
+        if (fault_.kind != FaultKind::none && (fault_.path == Endpoint::any || fault_.path == endpoint)) {
+            arrival.fault = fault_;
+            if (fault_.remaining > 0 && --fault_.remaining == 0) fault_ = Fault{};
+        }
+        record["fault"] = arrival.fault ? Json(fault_name(arrival.fault->kind)) : Json(nullptr);
+        if (records_.size() == limits::max_recorded_requests) records_.pop_front();
+        records_.push_back(std::move(record));
+        return arrival;
+    }
+
+    void set_roster(Roster roster)
+    {
+        auto shared = std::make_shared<const Roster>(std::move(roster));
+        std::lock_guard<std::mutex> lock(mutex_);
+        roster_ = std::move(shared);
+    }
+
+    void set_fault(const Fault &fault)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        fault_ = fault;
+    }
+
+    void set_latency(std::chrono::milliseconds latency)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        latency_ = latency;
+    }
+
+    Json requests() const
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Json all = Json::array();
+        for (const auto &record : records_) all.push_back(record);
+        return all;
+    }
+
+    void clear_requests()
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        records_.clear();
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::shared_ptr<const Roster> roster_;
+    Fault fault_;
+    std::chrono::milliseconds latency_{0};
+    std::deque<Json> records_;
+};
+
+// A non-negative integer query parameter, or nullopt when malformed.
+std::optional<long long> whole_number(const std::string &text)
+{
+    long long number = 0;
+    const char *end = text.data() + text.size();
+    auto [stop, error] = std::from_chars(text.data(), end, number);
+    if (text.empty() || error != std::errc() || stop != end || number < 0) return std::nullopt;
+    return number;
+}
+
+std::vector<std::string> values_of(const httplib::Request &req, const char *name)
+{
+    std::vector<std::string> values;
+    auto range = req.params.equal_range(name);
+    for (auto it = range.first; it != range.second; ++it) values.push_back(it->second);
+    return values;
+}
+
+struct Answer {
+    int status = 200;
+    Json body;
+};
+
+Answer list_oncalls(const httplib::Request &req, const Roster &roster)
+{
+    OnCallQuery query;
+    query.policy_ids = values_of(req, "escalation_policy_ids[]");
+    query.schedule_ids = values_of(req, "schedule_ids[]");
+    query.user_ids = values_of(req, "user_ids[]");
+    query.want_total = req.get_param_value("total") == "true";
+    if (req.has_param("limit")) {
+        auto limit = whole_number(req.get_param_value("limit"));
+        if (!limit || *limit < 1)
+            return {400, error_body("Invalid Input Provided", code_invalid_input, {"limit must be a positive integer"})};
+        query.limit = static_cast<int>(std::min<long long>(*limit, limits::max_page_limit));
+    }
+    if (req.has_param("offset")) {
+        auto offset = whole_number(req.get_param_value("offset"));
+        if (!offset)
+            return {400, error_body("Invalid Input Provided", code_invalid_input, {"offset must be a non-negative integer"})};
+        query.offset = *offset;
+    }
+    return {200, oncalls_page(roster, query)};
+}
+
+// The answer PagerDuty itself would give, faults aside.
+Answer normal_answer(const httplib::Request &req, const HeaderCheck &check, const Roster &roster)
+{
+    if (check.status == 401) return {401, error_body("Unauthorized", code_unauthorized)};
+    if (check.status != 200) return {400, error_body("Invalid Input Provided", code_invalid_input, {check.problem})};
+
+    std::string user_id;
+    switch (endpoint_of(req, &user_id)) {
+    case Endpoint::oncalls:
+        return list_oncalls(req, roster);
+    case Endpoint::contact_methods: {
+        auto found = roster.contact_methods.find(user_id);
+        if (found == roster.contact_methods.end()) break;
+        Json body = Json::object();
+        body["contact_methods"] = found->second;
+        return {200, body};
+    }
+    case Endpoint::any:
+        break;
+    }
+    return {404, error_body("Not Found", code_not_found)};
+}
+
+Json wrong_shape(Endpoint endpoint)
+{
+    // Valid JSON that a careless parser might half accept.
+    if (endpoint == Endpoint::contact_methods) return Json::parse(R"({"contact_methods":{"type":"phone_contact_method"}})");
+    return Json::parse(R"({"oncalls":"none"})");
+}
+
+// Answers `req` as `fault` says. Returns false for faults that, after their
+// delay, let the normal answer through.
+bool answer_with_fault(const Fault &fault, Endpoint endpoint, const httplib::Request &req,
+                       httplib::Response &res, const Answer &normal, Shutdown &shutdown)
+{
+    switch (fault.kind) {
+    case FaultKind::none:
+        return false;
+    case FaultKind::slow:
+        shutdown.sleep_for(fault.delay);
+        return false;
+    case FaultKind::server_error:
+        answer_json(res, 500, error_body("Internal Server Error", code_internal));
+        return true;
+    case FaultKind::unavailable:
+        answer_json(res, 503, error_body("Service Unavailable", code_internal));
+        return true;
+    case FaultKind::rate_limited:
+    case FaultKind::rate_limited_bare:
+        answer_json(res, 429, error_body("Rate Limit Exceeded", code_rate_limited));
+        if (fault.kind == FaultKind::rate_limited) {
+            const long long reset_s = std::max<long long>(1, (fault.delay.count() + 999) / 1000);
+            res.set_header("ratelimit-limit", std::to_string(rate_limit_per_minute));
+            res.set_header("ratelimit-remaining", "0");
+            res.set_header("ratelimit-reset", std::to_string(reset_s));
+            res.set_header("Retry-After", std::to_string(reset_s));
+        }
+        return true;
+    case FaultKind::unauthorized:
+        answer_json(res, 401, error_body("Unauthorized", code_unauthorized));
+        return true;
+    case FaultKind::hang:
+    case FaultKind::reset:
+        if (fault.kind == FaultKind::hang) shutdown.sleep_for(fault.delay);
+        if (drop_connection(req, fault.kind == FaultKind::hang ? Drop::close : Drop::reset)) return true;
+        std::fprintf(stderr, "pd-standin: could not find the socket to drop; answering 500\n");
+        answer_json(res, 500, error_body("stand-in could not drop the connection", code_internal));
+        return true;
+    case FaultKind::garbage:
+        res.status = 200;
+        res.set_content("<html><body>Service Unavailable</body></html>", "text/html");
+        return true;
+    case FaultKind::truncated: {
+        const std::string whole = normal.body.dump();
+        res.status = 200;
+        res.set_content(whole.substr(0, whole.size() / 2), json_type);
+        return true;
+    }
+    case FaultKind::wrong_shape:
+        answer_json(res, 200, wrong_shape(endpoint));
+        return true;
+    case FaultKind::empty:
+        res.status = 200;
+        res.set_content("", json_type);
+        return true;
+    }
+    return false;
+}
+
+// Parses a control request's JSON body, or answers 400 and returns nullopt.
+std::optional<Json> control_body(const httplib::Request &req, httplib::Response &res)
+{
+    Json doc = Json::parse(req.body, nullptr, false);
+    if (doc.is_discarded()) {
+        answer_text(res, 400, "body is not valid JSON\n");
+        return std::nullopt;
+    }
+    return doc;
+}
+
+void log_control(const std::string &what)
+{
+    std::fprintf(stderr, "pd-standin: %s\n", what.c_str());
+}
+
+}  // namespace
+
+void install_routes(httplib::Server &server, const Options &options, Roster initial, Shutdown &shutdown)
+{
+    auto state = std::make_shared<State>(std::move(initial));
+    const auto started = std::chrono::steady_clock::now();
+    const std::string token = options.token;
+
+    server.set_payload_max_length(limits::max_body_bytes);
+
+    // Control endpoints come first: httplib tries routes in the order given.
+    server.Put("/_standin/roster", [state](const httplib::Request &req, httplib::Response &res) {
+        auto doc = control_body(req, res);
+        if (!doc) return;
+        try {
+            Roster roster = parse_roster(*doc);
+            log_control("roster loaded: " + std::to_string(roster.oncalls.size()) + " on-calls, " +
+                        std::to_string(roster.contact_methods.size()) + " users");
+            state->set_roster(std::move(roster));
+            res.status = 204;
+        } catch (const InputError &e) {
+            answer_text(res, 400, std::string(e.what()) + "\n");
+        }
+    });
+    server.Put("/_standin/fault", [state](const httplib::Request &req, httplib::Response &res) {
+        auto doc = control_body(req, res);
+        if (!doc) return;
+        try {
+            const Fault fault = parse_fault(*doc);
+            log_control("fault " + fault_to_json(fault).dump());
+            state->set_fault(fault);
+            res.status = 204;
+        } catch (const InputError &e) {
+            answer_text(res, 400, std::string(e.what()) + "\n");
+        }
+    });
+    server.Put("/_standin/latency", [state](const httplib::Request &req, httplib::Response &res) {
+        auto doc = control_body(req, res);
+        if (!doc) return;
+        try {
+            if (!doc->is_object() || !doc->contains("ms")) throw InputError("latency body is {\"ms\": N}");
+            const long long ms = integer_field(*doc, "ms", 0, limits::max_delay_ms, 0);
+            log_control("latency " + std::to_string(ms) + " ms");
+            state->set_latency(std::chrono::milliseconds(ms));
+            res.status = 204;
+        } catch (const InputError &e) {
+            answer_text(res, 400, std::string(e.what()) + "\n");
+        }
+    });
+    server.Get("/_standin/requests", [state](const httplib::Request &, httplib::Response &res) {
+        answer_json(res, 200, state->requests());
+    });
+    server.Delete("/_standin/requests", [state](const httplib::Request &, httplib::Response &res) {
+        state->clear_requests();
+        res.status = 204;
+    });
+    server.Get("/_standin/health", [](const httplib::Request &, httplib::Response &res) {
+        answer_text(res, 200, "ok");
+    });
+
+    auto unknown_control = [](const httplib::Request &req, httplib::Response &res) {
+        answer_text(res, 404, "no control endpoint " + req.method + " " + req.path + "\n");
+    };
+
+    auto api = [state, token, started, &shutdown](const httplib::Request &req, httplib::Response &res) {
+        const HeaderCheck check = check_headers(req, token);
+        const Endpoint endpoint = endpoint_of(req, nullptr);
+        const Arrival arrival = state->arrive(describe_request(req, check, started), endpoint);
+        if (arrival.latency.count() > 0) shutdown.sleep_for(arrival.latency);
+
+        const Answer normal = normal_answer(req, check, *arrival.roster);
+        if (arrival.fault && answer_with_fault(*arrival.fault, endpoint, req, res, normal, shutdown)) return;
+        answer_json(res, normal.status, normal.body);
+    };
+
+    const char control_pattern[] = "/_standin/.*";
+    const char api_pattern[] = ".*";
+    server.Get(control_pattern, unknown_control);
+    server.Post(control_pattern, unknown_control);
+    server.Put(control_pattern, unknown_control);
+    server.Patch(control_pattern, unknown_control);
+    server.Delete(control_pattern, unknown_control);
+    server.Options(control_pattern, unknown_control);
+    server.Get(api_pattern, api);
+    server.Post(api_pattern, api);
+    server.Put(api_pattern, api);
+    server.Patch(api_pattern, api);
+    server.Delete(api_pattern, api);
+    server.Options(api_pattern, api);
+}
+
+}  // namespace standin

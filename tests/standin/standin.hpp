@@ -1,0 +1,163 @@
+// pd-standin: a PagerDuty REST API v2 stand-in for the end-to-end tests.
+// Declarations shared by its few source files.
+#pragma once
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace standin {
+
+// Ordered so our answers list keys the way PagerDuty's do and extra fields
+// a test puts in a roster come out where the test wrote them.
+using Json = nlohmann::ordered_json;
+
+namespace limits {
+
+// GET /oncalls paging, as PagerDuty documents it.
+constexpr int default_page_limit = 25;
+constexpr int max_page_limit = 100;
+
+// Longest fault delay or injected latency; a test asking for more has a typo.
+constexpr long long max_delay_ms = 10 * 60 * 1000;
+
+// `hang` without a delay_ms holds the request this long.
+constexpr long long default_hang_ms = 60 * 1000;
+
+// Requests kept for GET /_standin/requests; beyond it the oldest go, so a
+// benchmark cannot grow the stand-in without bound.
+constexpr std::size_t max_recorded_requests = 100000;
+
+// Largest request body accepted (rosters are the only large ones).
+constexpr std::size_t max_body_bytes = 16 * 1024 * 1024;
+
+// Handler threads: faults sleep in them while control requests go on.
+constexpr std::size_t handler_threads = 64;
+
+// Requests per kept-alive connection, and its idle time.
+constexpr std::size_t keep_alive_max_requests = 100000;
+constexpr time_t keep_alive_seconds = 60;
+
+// After SIGTERM, a worker still busy with a connection gets this long before
+// we exit without it.
+constexpr std::chrono::milliseconds shutdown_grace{700};
+
+// How often shutdown checks on httplib while it winds down.
+constexpr std::chrono::milliseconds shutdown_poll{10};
+
+}  // namespace limits
+
+// Bad input from a test (roster, fault, latency); the text goes back to it.
+struct InputError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// ---- roster.cpp ------------------------------------------------------------
+
+struct RosterOnCall {
+    std::string policy_id;
+    std::string user_id;
+    std::optional<std::string> schedule_id;  // none: a permanent on-call
+    Json body;                               // the Oncall object we serve
+};
+
+struct Roster {
+    int page_size = limits::max_page_limit;
+    std::vector<RosterOnCall> oncalls;           // in the roster's order
+    std::map<std::string, Json> contact_methods; // user id -> array we serve
+};
+
+Roster parse_roster(const Json &doc);
+
+struct OnCallQuery {
+    std::vector<std::string> policy_ids;   // escalation_policy_ids[]
+    std::vector<std::string> schedule_ids; // schedule_ids[]; "null" = no schedule
+    std::vector<std::string> user_ids;     // user_ids[]
+    int limit = limits::default_page_limit;
+    long long offset = 0;
+    bool want_total = false;
+};
+
+// The whole GET /oncalls answer: Pagination fields plus `oncalls`.
+Json oncalls_page(const Roster &roster, const OnCallQuery &query);
+
+// ---- fault.cpp -------------------------------------------------------------
+
+enum class FaultKind {
+    none,
+    server_error,     // 500
+    unavailable,      // 503
+    rate_limited,     // 429 with rate-limit headers
+    rate_limited_bare,// 429 without them
+    unauthorized,     // 401
+    slow,
+    hang,
+    reset,
+    garbage,
+    truncated,
+    wrong_shape,
+    empty,
+};
+
+// Which API requests a fault hits.
+enum class Endpoint { any, oncalls, contact_methods };
+
+struct Fault {
+    FaultKind kind = FaultKind::none;
+    Endpoint path = Endpoint::any;
+    std::chrono::milliseconds delay{0};
+    unsigned long long remaining = 0;  // requests still to hit; 0 = until cleared
+};
+
+Fault parse_fault(const Json &doc);
+std::string fault_name(FaultKind kind);
+Json fault_to_json(const Fault &fault);
+
+long long integer_field(const Json &doc, const char *key, long long low, long long high,
+                        long long fallback);
+
+enum class Drop { close, reset };
+
+// Ends the connection that carried `req` without a response. Returns false
+// when its socket cannot be found (the caller then answers normally).
+bool drop_connection(const httplib::Request &req, Drop how);
+
+// Shuts down (without closing) every client connection to `local_port`.
+void shut_connections(int local_port);
+
+// ---- server.cpp ------------------------------------------------------------
+
+// Lets sleeping handlers wake at once when the stand-in is told to stop.
+class Shutdown {
+public:
+    void request();
+    bool requested() const;
+    // Sleeps up to `how_long`; false when cut short by request().
+    bool sleep_for(std::chrono::milliseconds how_long);
+
+private:
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    bool requested_ = false;
+};
+
+struct Options {
+    std::string token;
+    int port = 0;
+    std::string roster_file;
+    std::string tls_cert;
+    std::string tls_key;
+};
+
+void install_routes(httplib::Server &server, const Options &options, Roster initial,
+                    Shutdown &shutdown);
+
+}  // namespace standin
