@@ -87,13 +87,15 @@ std::string request_url(const Request &r, const std::string &public_url)
 
     bool https = r.https == "on" || r.https == "ON" || r.https == "1";
     std::string scheme = https ? "https" : (r.request_scheme.empty() ? "http" : r.request_scheme);
-    std::string host = r.host;
-    if (host.empty()) {
-        host = r.server_name;
-        bool default_port = r.server_port.empty() || (scheme == "https" && r.server_port == "443") ||
-                            (scheme == "http" && r.server_port == "80");
-        if (!default_port) host += ":" + r.server_port;
-    }
+    bool default_port = r.server_port.empty() || (scheme == "https" && r.server_port == "443") ||
+                        (scheme == "http" && r.server_port == "80");
+    std::string host = r.host.empty() ? r.server_name : r.host;
+    // Debian's nginx passes HTTP_HOST as $host, which has no port (see its
+    // fastcgi_params), so a port the request came in on is put back from
+    // SERVER_PORT.  signature_url_variants still tries the URL without it.
+    std::size_t ipv6_end = host.rfind(']');
+    bool host_has_port = host.find(':', ipv6_end == std::string::npos ? 0 : ipv6_end) != std::string::npos;
+    if (!host_has_port && !default_port) host += ":" + r.server_port;
     // REQUEST_URI is not in RFC 3875 but nginx and Apache both set it;
     // without it the path is put back together from its parts.
     std::string uri = r.request_uri;

@@ -131,6 +131,23 @@ BOOST_AUTO_TEST_CASE(signed_url_from_the_request)
     BOOST_TEST(request_url(r, "https://public.example.org/lines") == "https://public.example.org/lines/voice");
 }
 
+BOOST_AUTO_TEST_CASE(port_from_server_port_when_host_has_none)
+{
+    Request r;
+    r.host = "127.0.0.1";  // Debian's nginx: HTTP_HOST is $host, without port
+    r.server_port = "8080";
+    r.request_uri = "/pd/voice";
+    BOOST_TEST(request_url(r, "") == "http://127.0.0.1:8080/pd/voice");
+    r.host = "127.0.0.1:9090";  // a Host header with its port is kept as it is
+    BOOST_TEST(request_url(r, "") == "http://127.0.0.1:9090/pd/voice");
+    r.host = "[::1]";
+    BOOST_TEST(request_url(r, "") == "http://[::1]:8080/pd/voice");
+    r.host = "ops.example.com";
+    r.https = "on";
+    r.server_port = "443";
+    BOOST_TEST(request_url(r, "") == "https://ops.example.com/pd/voice");
+}
+
 BOOST_AUTO_TEST_CASE(signed_url_without_host_or_request_uri)
 {
     Request r;
