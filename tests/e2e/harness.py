@@ -1,0 +1,383 @@
+"""End-to-end test harness: real servers on loopback, driven as Twilio would.
+
+Everything here starts on 127.0.0.1 only, in a temporary directory of its
+own, and is stopped again by Stack.close().  Requests are signed with
+Debian's python3-twilio (RequestValidator), an implementation independent
+of ours.  Run with /usr/bin/python3.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.parse
+import http.client
+import xml.etree.ElementTree as ET
+
+from twilio.request_validator import RequestValidator
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.path.join(ROOT, os.environ.get("B", "build"))
+PROGRAM = os.path.join(ROOT, os.environ.get("PROGRAM", "pd-call-forward"))
+STANDIN = os.path.join(BUILD, "pd-standin")
+
+PD_TOKEN = "pd-test-token"
+TWILIO_TOKEN = "twilio-test-auth-token"
+OPS_NUMBER = "+14155550100"
+DB_NUMBER = "+14155550111"
+FALLBACK_NUMBER = "+14155550199"
+
+
+def which(name, extra=("/usr/sbin", "/sbin")):
+    found = shutil.which(name)
+    if found:
+        return found
+    for d in extra:
+        p = os.path.join(d, name)
+        if os.access(p, os.X_OK):
+            return p
+    raise RuntimeError(f"{name} not found; run `make deps`")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(predicate, timeout=10.0, what="condition"):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return
+        time.sleep(0.02)
+    raise RuntimeError(f"timed out waiting for {what}")
+
+
+# --- the PagerDuty stand-in ---------------------------------------------
+
+def person(user, name, *phones, email=None):
+    """A roster user; phones are (country_code, national, label[, extra])."""
+    methods = []
+    for p in phones:
+        m = {"type": "phone_contact_method", "country_code": p[0], "address": p[1], "label": p[2]}
+        if len(p) > 3:
+            m.update(p[3])
+        methods.append(m)
+    if email:
+        methods.append({"type": "email_contact_method", "label": "Work", "address": email})
+    return user, {"name": name, "contact_methods": methods}
+
+
+def roster(oncalls, users, **extra):
+    r = {"oncalls": [dict(escalation_policy=o[0], level=o[1], user=o[2], **(o[3] if len(o) > 3 else {}))
+                     for o in oncalls],
+         "users": dict(users)}
+    r.update(extra)
+    return r
+
+
+class StandIn:
+    """tests/standin: a PagerDuty REST API stand-in, set up per test."""
+
+    def __init__(self, workdir, tls=None):
+        args = [STANDIN, "--token", PD_TOKEN, "--port", "0"]
+        if tls:
+            args += ["--tls-cert", tls[0], "--tls-key", tls[1]]
+        self.log = open(os.path.join(workdir, "standin.log"), "w")
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log, text=True)
+        line = self.proc.stdout.readline().strip()
+        if not line.startswith("port="):
+            raise RuntimeError(f"stand-in did not start: {line!r}")
+        self.port = int(line.split("=", 1)[1])
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
+        self.tls = tls
+
+    def _control(self, method, path, body=None):
+        if self.tls:
+            import ssl
+            ctx = ssl.create_default_context(cafile=self.tls[0])
+            conn = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=10, context=ctx)
+        else:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        data = None if body is None else json.dumps(body)
+        conn.request(method, path, body=data, headers={"Content-Type": "application/json"})
+        resp = conn.getresponse()
+        text = resp.read().decode()
+        conn.close()
+        if resp.status >= 300:
+            raise RuntimeError(f"stand-in {method} {path}: {resp.status} {text}")
+        return text
+
+    def set_roster(self, r):
+        self._control("PUT", "/_standin/roster", r)
+
+    def fault(self, kind, path="all", delay_ms=0, count=0):
+        self._control("PUT", "/_standin/fault", {"kind": kind, "path": path, "delay_ms": delay_ms, "count": count})
+
+    def requests(self):
+        return json.loads(self._control("GET", "/_standin/requests"))
+
+    def clear_requests(self):
+        self._control("DELETE", "/_standin/requests")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+# --- pd-call-forward's config -------------------------------------------
+
+def write_config(workdir, api_url, timeout="2", call_extra="", routes=None, pagerduty_extra="",
+                 twilio_extra="", name="pd-call-forward.ini"):
+    """The test configuration; secrets go to *_file files as the README advises."""
+    with open(os.path.join(workdir, "pagerduty-token"), "w") as f:
+        f.write(PD_TOKEN + "\n")
+    with open(os.path.join(workdir, "twilio-auth-token"), "w") as f:
+        f.write(TWILIO_TOKEN + "\n")
+    if routes is None:
+        routes = (f"[route:ops]\nnumber = {OPS_NUMBER}\nescalation_policy = PEPOPS1\n"
+                  f"fallback_number = {FALLBACK_NUMBER}\n\n"
+                  f"[route:db]\nnumber = {DB_NUMBER}\nschedule = PSDB001\n")
+    text = (f"[pagerduty]\ntoken_file = pagerduty-token\napi_url = {api_url}\ntimeout = {timeout}\n{pagerduty_extra}\n"
+            f"[twilio]\nauth_token_file = twilio-auth-token\n{twilio_extra}\n"
+            f"[call]\ngreeting = Connecting you to {{name}}.\n{call_extra}\n"
+            f"{routes}")
+    path = os.path.join(workdir, name)
+    with open(path, "w") as f:
+        f.write(text)
+    os.chmod(path, 0o640)
+    return path
+
+
+# --- servers --------------------------------------------------------------
+
+class FastCgi:
+    """pd-call-forward under spawn-fcgi on a unix socket, as the README runs it."""
+
+    def __init__(self, workdir, config, children=1):
+        self.socket = os.path.join(workdir, "pd-call-forward.sock")
+        self.stderr = open(os.path.join(workdir, "fcgi.stderr"), "w")
+        self.pidfile = os.path.join(workdir, "fcgi.pid")
+        args = [which("spawn-fcgi"), "-s", self.socket, "-M", "0666"]
+        if children == 1:
+            args += ["-n"]
+        else:
+            args += ["-F", str(children), "-P", self.pidfile]
+        args += ["--", PROGRAM, "-c", config]
+        self.proc = subprocess.Popen(args, stdout=self.stderr, stderr=self.stderr)
+        self.children = children
+        wait_for(lambda: os.path.exists(self.socket), what="the FastCGI socket")
+
+    def pids(self):
+        if self.children == 1:
+            return [self.proc.pid]
+        with open(self.pidfile) as f:
+            return [int(x) for x in f.read().split()]
+
+    def stop(self):
+        for pid in self.pids() if self.children > 1 and os.path.exists(self.pidfile) else []:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.stderr.close()
+
+
+NGINX_TEMPLATE = """\
+# Generated for a test run: only ports and paths differ from a real set-up;
+# the location block is nginx/pd-call-forward.conf as shipped.
+daemon off;
+master_process on;
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log info;
+events {{ worker_connections 256; }}
+http {{
+    access_log {dir}/access.log;
+    client_body_temp_path {dir}/client_body;
+    fastcgi_temp_path {dir}/fastcgi_temp;
+    proxy_temp_path {dir}/proxy_temp;
+    scgi_temp_path {dir}/scgi_temp;
+    uwsgi_temp_path {dir}/uwsgi_temp;
+    server {{
+        listen 127.0.0.1:{port};
+        server_name localhost;
+        include {dir}/pd-call-forward.conf;
+    }}
+}}
+"""
+
+
+class Nginx:
+    """Debian's nginx with the project's own nginx/pd-call-forward.conf."""
+
+    def __init__(self, workdir, socket_path):
+        self.dir = workdir
+        self.port = free_port()
+        with open(os.path.join(ROOT, "nginx", "pd-call-forward.conf")) as f:
+            location = f.read().replace("/run/pd-call-forward/pd-call-forward.sock", socket_path)
+        with open(os.path.join(workdir, "pd-call-forward.conf"), "w") as f:
+            f.write(location)
+        shutil.copy("/etc/nginx/fastcgi_params", os.path.join(workdir, "fastcgi_params"))
+        conf = os.path.join(workdir, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(NGINX_TEMPLATE.format(dir=workdir, port=self.port))
+        self.errors = open(os.path.join(workdir, "nginx.stderr"), "w")
+        self.proc = subprocess.Popen([which("nginx"), "-p", workdir, "-c", conf],
+                                     stdout=self.errors, stderr=self.errors)
+        wait_for(self._listening, what="nginx to listen")
+        self.base = f"http://127.0.0.1:{self.port}/pd-call-forward"
+
+    def _listening(self):
+        if self.proc.poll() is not None:
+            raise RuntimeError("nginx exited: " + open(os.path.join(self.dir, "nginx.stderr")).read())
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+            return True
+        except OSError:
+            return False
+
+    def log_lines(self):
+        """pd-call-forward's log lines, as nginx wrote them to its error log."""
+        path = os.path.join(self.dir, "error.log")
+        if not os.path.exists(path):
+            return []
+        out = []
+        for line in open(path, errors="replace"):
+            i = line.find("pd-call-forward: ")
+            if i >= 0 and "FastCGI sent in stderr" in line:
+                # nginx quotes the stderr text: cut at its closing quote.
+                text = line[i:]
+                end = text.find('" while ')
+                out.append(text[:end] if end >= 0 else text.rstrip())
+        return out
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGQUIT)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.errors.close()
+
+
+# --- Twilio's side ----------------------------------------------------------
+
+def incoming_call(to=OPS_NUMBER, frm="+14155559876", sid="CA00000000000000000000000000000001", **extra):
+    """The parameters of Twilio's 'a call comes in' webhook."""
+    p = {"CallSid": sid, "AccountSid": "AC00000000000000000000000000000001", "From": frm, "To": to,
+         "CallStatus": "ringing", "ApiVersion": "2010-04-01", "Direction": "inbound", "CallerName": "",
+         "ForwardedFrom": "", "ParentCallSid": "", "CallToken": "", "FromCity": "SAN FRANCISCO",
+         "FromState": "CA", "FromZip": "94103", "FromCountry": "US", "Caller": frm, "Called": to,
+         "StirVerstat": "TN-Validation-Passed-A"}
+    p.update(extra)
+    return p
+
+
+class Reply:
+    def __init__(self, status, headers, body, elapsed):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.elapsed = elapsed
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def twiml(self):
+        return ET.fromstring(self.body)
+
+
+def twilio_request(url, params=None, method="POST", token=TWILIO_TOKEN, signature=None, body=None,
+                   headers=None, timeout=20):
+    """Sends a webhook request as Twilio does: form body (POST) or query (GET),
+    signed with RequestValidator unless `signature` is given."""
+    params = params or {}
+    if method == "GET" and params:
+        url = url + ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
+        signed_params = {}
+    else:
+        signed_params = params
+    if signature is None:
+        signature = RequestValidator(token).compute_signature(url, signed_params)
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    h = {"X-Twilio-Signature": signature, "User-Agent": "TwilioProxy/1.1"}
+    if method == "POST":
+        if body is None:
+            body = urllib.parse.urlencode(params)
+        h["Content-Type"] = "application/x-www-form-urlencoded"
+    h.update(headers or {})
+    start = time.monotonic()
+    path = parts.path + ("?" + parts.query if parts.query else "")
+    conn.request(method, path, body=body, headers=h)
+    resp = conn.getresponse()
+    data = resp.read().decode("utf-8", errors="replace")
+    elapsed = time.monotonic() - start
+    conn.close()
+    return Reply(resp.status, resp.getheaders(), data, elapsed)
+
+
+# --- running tests --------------------------------------------------------
+
+class Suite:
+    """Runs test functions, prints one line each and a summary line."""
+
+    def __init__(self, name):
+        self.name = name
+        self.passed = 0
+        self.failed = 0
+
+    def run(self, tests, only=None):
+        for test in tests:
+            if only and only not in test.__name__:
+                continue
+            start = time.monotonic()
+            try:
+                test()
+                self.passed += 1
+                print(f"ok     {self.name}: {test.__name__} ({time.monotonic() - start:.1f}s)", flush=True)
+            except Exception as e:  # a failed assertion or a harness error
+                self.failed += 1
+                print(f"FAILED {self.name}: {test.__name__}: {e}", flush=True)
+                if not isinstance(e, AssertionError):
+                    traceback.print_exc()
+        print(f"{self.passed} passed, {self.failed} failed", flush=True)
+        return 1 if self.failed else 0
+
+
+def check(cond, message):
+    if not cond:
+        raise AssertionError(message)
+
+
+def temp_dir(prefix):
+    d = tempfile.mkdtemp(prefix=prefix)
+    # nginx's workers run as another user when started as root, and need to
+    # reach the FastCGI socket inside.
+    os.chmod(d, 0o755)
+    return d

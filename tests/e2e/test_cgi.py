@@ -1,0 +1,257 @@
+#!/usr/bin/python3
+"""The built binary run as a plain CGI program (RFC 3875): the environment
+and stdin a web server would give it, one process per request.  Also the
+command line, start-up errors and TLS to PagerDuty."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.parse
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import (FALLBACK_NUMBER, OPS_NUMBER, PROGRAM, TWILIO_TOKEN, StandIn, Suite, check, incoming_call,
+                     person, roster, temp_dir, write_config)
+from twilio.request_validator import RequestValidator
+
+TIMEOUT = 1.5
+URL = "https://ops.example.com/cgi-bin/pd-call-forward/voice"
+
+ADA = person("PADA001", "Ada Lovelace", (1, "4155550101", "Mobile"))
+ROSTER = roster([("PEPOPS1", 1, "PADA001")], [ADA])
+
+
+class Env:
+    dir = standin = config = None
+
+
+env = Env()
+
+
+class CgiReply:
+    def __init__(self, proc, elapsed):
+        self.rc = proc.returncode
+        self.stderr = proc.stderr.decode(errors="replace")
+        out = proc.stdout.decode(errors="replace")
+        head, _, self.body = out.partition("\r\n\r\n")
+        self.headers = {}
+        for line in head.split("\r\n"):
+            if ": " in line:
+                k, v = line.split(": ", 1)
+                self.headers[k.lower()] = v
+        self.status = int(self.headers.get("status", "200 OK").split()[0]) if head else 0
+        self.elapsed = elapsed
+
+    def numbers(self):
+        return [n.text for n in ET.fromstring(self.body).findall("./Dial/Number")]
+
+
+def cgi(params=None, url=URL, method="POST", signature=None, config=None, env_extra=None, body=None,
+        content_length=None, args=None, token=TWILIO_TOKEN):
+    """Runs the program once as a web server runs a CGI program."""
+    parts = urllib.parse.urlsplit(url)
+    params = incoming_call() if params is None else params
+    if body is None:
+        body = urllib.parse.urlencode(params) if method == "POST" else ""
+    if signature is None:
+        signature = RequestValidator(token).compute_signature(url, params if method == "POST" else {})
+    script, _, path_info = parts.path.partition("/pd-call-forward")
+    e = {
+        "GATEWAY_INTERFACE": "CGI/1.1", "SERVER_PROTOCOL": "HTTP/1.1", "REQUEST_METHOD": method,
+        "SCRIPT_NAME": script + "/pd-call-forward", "PATH_INFO": path_info, "QUERY_STRING": parts.query,
+        "REQUEST_URI": parts.path + ("?" + parts.query if parts.query else ""), "HTTP_HOST": parts.netloc,
+        "SERVER_NAME": parts.hostname, "SERVER_PORT": "443", "HTTPS": "on", "REMOTE_ADDR": "192.0.2.10",
+        "CONTENT_TYPE": "application/x-www-form-urlencoded" if method == "POST" else "",
+        "CONTENT_LENGTH": str(len(body.encode())) if content_length is None else content_length,
+        "HTTP_X_TWILIO_SIGNATURE": signature, "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+    }
+    e.update(env_extra or {})
+    e = {k: v for k, v in e.items() if v is not None}
+    argv = [PROGRAM] + (args if args is not None else ["-c", config or env.config])
+    start = time.monotonic()
+    proc = subprocess.run(argv, input=body.encode(), env=e, capture_output=True, timeout=30)
+    return CgiReply(proc, time.monotonic() - start)
+
+
+def setup(fault="none", r=ROSTER):
+    env.standin.fault(fault)
+    env.standin.set_roster(r)
+    env.standin.clear_requests()
+
+
+# --- tests ----------------------------------------------------------------
+
+def test_incoming_call_dials_the_on_call():
+    setup()
+    r = cgi()
+    check(r.status == 200, f"{r.status} {r.body} {r.stderr}")
+    check(r.headers.get("content-type") == "text/xml; charset=utf-8", r.headers)
+    check(int(r.headers["content-length"]) == len(r.body.encode()), "Content-Length")
+    check(r.numbers() == ["+14155550101"], r.body)
+    check(r.stderr.count("\n") == 1 and "outcome=dial" in r.stderr, r.stderr)
+
+
+def test_signature_with_port_variants():
+    setup()
+    # Twilio signs HTTPS voice webhooks without the port; the server sees :443.
+    r = cgi(url="https://ops.example.com:443/cgi-bin/pd-call-forward/voice",
+            signature=RequestValidator(TWILIO_TOKEN).compute_signature(URL, incoming_call()))
+    check(r.status == 200, f"{r.status} {r.stderr}")
+
+
+def test_bad_signature_is_403():
+    setup()
+    r = cgi(token="wrong")
+    check(r.status == 403, r.status)
+    check("outcome=rejected" in r.stderr and "does not match" in r.stderr, r.stderr)
+    check(env.standin.requests() == [], "PagerDuty was asked")
+
+
+def test_body_limits():
+    setup()
+    r = cgi(body="CallSid=" + "x" * (64 * 1024))
+    check(r.status == 413, r.status)
+    r = cgi(content_length="12abc")
+    check(r.status == 400, r.status)
+    check("CONTENT_LENGTH is not a number" in r.stderr, r.stderr)
+    r = cgi(body="CallSid=%zz&To=%2B1")
+    check(r.status == 400 and "bad percent-escape" in r.stderr, r.stderr)
+
+
+def test_health_and_errors():
+    r = cgi(url="https://ops.example.com/cgi-bin/pd-call-forward/health", method="GET", signature="")
+    check(r.status == 200 and r.body == "ok\n", f"{r.status} {r.body!r}")
+    r = cgi(url="https://ops.example.com/cgi-bin/pd-call-forward/nope")
+    check(r.status == 404, r.status)
+    r = cgi(method="DELETE", body="")
+    check(r.status == 405 and r.headers.get("allow") == "GET, POST", r.headers)
+
+
+def test_pagerduty_down_dials_the_fallback():
+    setup(fault="503")
+    r = cgi()
+    check(r.status == 200 and r.numbers() == [FALLBACK_NUMBER], f"{r.status} {r.body}")
+    check(r.elapsed < TIMEOUT + 1, f"took {r.elapsed:.2f}s")
+    setup()
+    env.standin.fault("hang", delay_ms=10000)
+    r = cgi()
+    check(r.status == 200 and r.numbers() == [FALLBACK_NUMBER], f"{r.status} {r.body}")
+    check(r.elapsed < TIMEOUT + 1, f"took {r.elapsed:.2f}s")
+    check("timed out" in r.stderr, r.stderr)
+    env.standin.fault("none")
+
+
+def test_broken_config_is_500_and_names_file_and_line():
+    bad = os.path.join(env.dir, "broken.ini")
+    with open(bad, "w") as f:
+        f.write("[pagerduty]\ntoken = x\n[twilio]\nauth_token = y\n[route:ops]\nnumber = +14155550100\n"
+                "escalation_policy = PEPOPS1\ndial_timeout = forever\n")
+    r = cgi(config=bad)
+    check(r.status == 500, r.status)
+    check(f"{bad}:8: [route:ops] dial_timeout: expected whole seconds" in r.stderr, r.stderr)
+    check("outcome=error" in r.stderr, r.stderr)
+
+
+def test_missing_config_file():
+    r = cgi(config="/nonexistent/pd-call-forward.ini")
+    check(r.status == 500, r.status)
+    check("/nonexistent/pd-call-forward.ini: cannot read the configuration file" in r.stderr, r.stderr)
+
+
+def test_config_from_environment_and_option():
+    setup()
+    r = cgi(args=[], env_extra={"PD_CALL_FORWARD_CONFIG": env.config})
+    check(r.status == 200, f"{r.status} {r.stderr}")
+    # -c wins over the environment.
+    r = cgi(args=["-c", env.config], env_extra={"PD_CALL_FORWARD_CONFIG": "/nonexistent.ini"})
+    check(r.status == 200, f"{r.status} {r.stderr}")
+    # Neither: the default path (absent on a test machine, so a 500 naming it).
+    if not os.path.exists("/etc/pd-call-forward/pd-call-forward.ini"):
+        r = cgi(args=[], env_extra={"PD_CALL_FORWARD_CONFIG": None})
+        check(r.status == 500 and "/etc/pd-call-forward/pd-call-forward.ini: cannot read" in r.stderr, r.stderr)
+
+
+def test_signature_check_off_warns():
+    setup()
+    path = write_config(env.dir, env.standin.url, timeout=str(TIMEOUT), twilio_extra="validate_signature = no",
+                        name="nosig.ini")
+    r = cgi(config=path, signature="")
+    check(r.status == 200, f"{r.status} {r.stderr}")
+    check("warning:" in r.stderr and "signature checking is off" in r.stderr, r.stderr)
+    check("signature=off" in r.stderr, r.stderr)
+
+
+def test_command_line():
+    p = subprocess.run([PROGRAM, "--version"], capture_output=True, text=True)
+    check(p.returncode == 0 and p.stdout.startswith("pd-call-forward "), p.stdout)
+    p = subprocess.run([PROGRAM, "--help"], capture_output=True, text=True)
+    check(p.returncode == 0 and "--config" in p.stdout, p.stdout)
+    p = subprocess.run([PROGRAM, "--bogus"], capture_output=True, text=True)
+    check(p.returncode == 2 and "unknown argument" in p.stderr, p.stderr)
+    # Started by hand, not by a web server.
+    p = subprocess.run([PROGRAM], capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                       env={"PATH": "/usr/bin:/bin"})
+    check(p.returncode == 2 and "not started by a web server" in p.stderr, p.stderr)
+
+
+def make_cert(d):
+    cert, key = os.path.join(d, "standin.crt"), os.path.join(d, "standin.key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def test_tls_certificates_are_verified():
+    cert, key = make_cert(env.dir)
+    tls = StandIn(env.dir, tls=(cert, key))
+    try:
+        tls.set_roster(ROSTER)
+        untrusted = write_config(env.dir, tls.url, timeout=str(TIMEOUT), name="tls.ini")
+        r = cgi(config=untrusted)
+        check(r.status == 200 and r.numbers() == [FALLBACK_NUMBER], r.body)
+        check("TLS certificate verification failed" in r.stderr, r.stderr)
+        trusted = write_config(env.dir, tls.url, timeout=str(TIMEOUT), pagerduty_extra=f"ca_file = {cert}",
+                               name="tls-ca.ini")
+        r = cgi(config=trusted)
+        check(r.status == 200 and r.numbers() == ["+14155550101"], f"{r.body} {r.stderr}")
+    finally:
+        tls.stop()
+
+
+TESTS = [
+    test_incoming_call_dials_the_on_call,
+    test_signature_with_port_variants,
+    test_bad_signature_is_403,
+    test_body_limits,
+    test_health_and_errors,
+    test_pagerduty_down_dials_the_fallback,
+    test_broken_config_is_500_and_names_file_and_line,
+    test_missing_config_file,
+    test_config_from_environment_and_option,
+    test_signature_check_off_warns,
+    test_command_line,
+    test_tls_certificates_are_verified,
+]
+
+
+def main():
+    env.dir = temp_dir("pdcf-cgi-")
+    suite = Suite("cgi")
+    try:
+        env.standin = StandIn(env.dir)
+        env.config = write_config(env.dir, env.standin.url, timeout=str(TIMEOUT))
+        return suite.run(TESTS, only=os.environ.get("ONLY"))
+    except Exception as e:
+        print(f"FAILED cgi: set-up: {e}\n0 passed, 1 failed", flush=True)
+        return 1
+    finally:
+        if env.standin:
+            env.standin.stop()
+        shutil.rmtree(env.dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
