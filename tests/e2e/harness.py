@@ -86,8 +86,10 @@ def roster(oncalls, users, **extra):
 class StandIn:
     """tests/standin: a PagerDuty REST API stand-in, set up per test."""
 
-    def __init__(self, workdir, tls=None):
+    def __init__(self, workdir, tls=None, roster_file=None):
         args = [STANDIN, "--token", PD_TOKEN, "--port", "0"]
+        if roster_file:
+            args += ["--roster", roster_file]
         if tls:
             args += ["--tls-cert", tls[0], "--tls-key", tls[1]]
         self.log = open(os.path.join(workdir, "standin.log"), "w")

@@ -1,0 +1,121 @@
+#!/usr/bin/python3
+"""What ships besides the binary: the man pages lint clean, the example
+config is valid and documented, `make install`/`uninstall` honour PREFIX and
+DESTDIR, and the README shows the commands the project really runs."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import PROGRAM, ROOT, Suite, check
+
+MAN_PAGES = ["man/pd-call-forward.8", "man/pd-call-forward.ini.5"]
+
+
+def test_man_pages_lint_clean():
+    for page in MAN_PAGES:
+        p = subprocess.run(["mandoc", "-Tlint", "-Wall", os.path.join(ROOT, page)], capture_output=True, text=True)
+        # Cross-references to pages not installed on this machine, and the
+        # state of its man database, say nothing about our pages.
+        problems = [l for l in (p.stdout + p.stderr).splitlines()
+                    if l and "referenced manual not found" not in l and "mandoc.db" not in l]
+        check(not problems, f"{page}: {problems}")
+
+
+def example_keys():
+    """Every key of the example config, commented-out ones included."""
+    keys = set()
+    for line in open(os.path.join(ROOT, "pd-call-forward.ini")):
+        m = re.match(r"^[;#]?\s*([a-z_]+)\s*=", line)
+        if m:
+            keys.add(m.group(1))
+    return keys
+
+
+def test_every_key_is_documented():
+    page = open(os.path.join(ROOT, "man/pd-call-forward.ini.5")).read()
+    keys = example_keys()
+    check(len(keys) >= 15, f"only {len(keys)} keys found in the example")
+    documented = set(re.findall(r"Ic ([a-z_]+)", page))
+    missing = sorted(k for k in keys if k not in documented)
+    check(not missing, f"not in pd-call-forward.ini(5): {missing}")
+    readme = open(os.path.join(ROOT, "README.md")).read()
+    missing = sorted(k for k in keys if f"`{k}`" not in readme)
+    check(not missing, f"not in the README's config reference: {missing}")
+
+
+def test_example_config_is_valid():
+    d = tempfile.mkdtemp(prefix="pdcf-example-")
+    try:
+        text = open(os.path.join(ROOT, "pd-call-forward.ini")).read().replace("/etc/pd-call-forward/", d + "/")
+        for name in ("pagerduty-token", "twilio-auth-token"):
+            with open(os.path.join(d, name), "w") as f:
+                f.write("secret\n")
+        config = os.path.join(d, "pd-call-forward.ini")
+        with open(config, "w") as f:
+            f.write(text)
+        env = {"GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "GET", "PATH_INFO": "/health",
+               "PD_CALL_FORWARD_CONFIG": config}
+        p = subprocess.run([PROGRAM], env=env, capture_output=True, text=True)
+        check(p.stdout.startswith("Status: 200 OK"), p.stdout + p.stderr)
+        check("error" not in p.stderr and "warning" not in p.stderr, p.stderr)
+    finally:
+        shutil.rmtree(d)
+
+
+def test_install_and_uninstall():
+    d = tempfile.mkdtemp(prefix="pdcf-install-")
+    try:
+        make = ["make", "-s", "--no-print-directory", "-C", ROOT, f"DESTDIR={d}", "PREFIX=/usr"]
+        if os.environ.get("PROGRAM"):
+            make.append(f"PROGRAM={os.environ['PROGRAM']}")
+        p = subprocess.run(make + ["install"], capture_output=True, text=True)
+        check(p.returncode == 0, p.stdout + p.stderr)
+        expected = {
+            "usr/sbin/pd-call-forward": 0o755,
+            "usr/share/man/man8/pd-call-forward.8": 0o644,
+            "usr/share/man/man5/pd-call-forward.ini.5": 0o644,
+            "usr/share/doc/pd-call-forward/examples/pd-call-forward.ini": 0o644,
+            "usr/share/doc/pd-call-forward/examples/nginx/pd-call-forward.conf": 0o644,
+            "usr/share/doc/pd-call-forward/README.md": 0o644,
+        }
+        for path, mode in expected.items():
+            full = os.path.join(d, path)
+            check(os.path.isfile(full), f"{path} not installed")
+            check(os.stat(full).st_mode & 0o777 == mode, f"{path}: mode {oct(os.stat(full).st_mode & 0o777)}")
+        p = subprocess.run([os.path.join(d, "usr/sbin/pd-call-forward"), "--version"], capture_output=True, text=True)
+        check(p.returncode == 0, p.stderr)
+        p = subprocess.run(make + ["uninstall"], capture_output=True, text=True)
+        check(p.returncode == 0, p.stdout + p.stderr)
+        left = [os.path.join(r, f) for r, _, fs in os.walk(d) for f in fs]
+        check(not left, f"left after uninstall: {left}")
+    finally:
+        shutil.rmtree(d)
+
+
+def test_readme_shows_the_real_commands():
+    readme = open(os.path.join(ROOT, "README.md")).read()
+    for cmd in ("make demo", "make check", "make demo KEEP=1"):
+        check(cmd in readme, f"README lacks `{cmd}`")
+    ci = open(os.path.join(ROOT, ".ci", "run")).read()
+    check(re.search(r"^\s*(exec\s+)?make check\b", ci, re.M), ".ci/run does not run make check")
+    # The nginx block quoted in the README is the one the tests run.
+    shipped = open(os.path.join(ROOT, "nginx", "pd-call-forward.conf")).read()
+    block = shipped[shipped.index("location"):].strip()
+    check(block in readme, "README's nginx block differs from nginx/pd-call-forward.conf")
+
+
+TESTS = [
+    test_man_pages_lint_clean,
+    test_every_key_is_documented,
+    test_example_config_is_valid,
+    test_install_and_uninstall,
+    test_readme_shows_the_real_commands,
+]
+
+if __name__ == "__main__":
+    sys.exit(Suite("install").run(TESTS, only=os.environ.get("ONLY")))
