@@ -51,45 +51,44 @@ std::string lower(std::string_view s)
     return out;
 }
 
-// Boost.PropertyTree does not keep line numbers, so errors find the line
-// again: the line of `key` inside `[section]`, or of the section header
-// when `key` is empty; 0 when it is not in the file.
-int ini_line(std::string_view text, std::string_view section, std::string_view key)
+// Boost.PropertyTree keeps no line numbers, and read_ini drops sections
+// without keys, so the text is also indexed here, in one pass: the line of
+// every [section] header (key "") and of every key.
+struct IniLine {
+    int line;
+    std::string_view section;
+    std::string_view key;
+};
+
+std::vector<IniLine> ini_index(std::string_view text)
 {
+    std::vector<IniLine> index;
     std::string_view current;
     int lineno = 0;
-    std::size_t pos = 0;
-    while (pos <= text.size()) {
+    for (std::size_t pos = 0; pos <= text.size();) {
         std::size_t end = text.find('\n', pos);
         if (end == std::string_view::npos) end = text.size();
         std::string_view line = trim(text.substr(pos, end - pos));
         ++lineno;
+        pos = end + 1;
+        if (line.empty() || line.front() == ';' || line.front() == '#') continue;
         if (line.size() >= 2 && line.front() == '[' && line.back() == ']') {
             current = trim(line.substr(1, line.size() - 2));
-            if (key.empty() && current == section) return lineno;
-        } else if (!key.empty() && current == section) {
-            std::size_t eq = line.find('=');
-            if (eq != std::string_view::npos && trim(line.substr(0, eq)) == key) return lineno;
+            index.push_back({lineno, current, {}});
+        } else if (std::size_t eq = line.find('='); eq != std::string_view::npos) {
+            index.push_back({lineno, current, trim(line.substr(0, eq))});
         }
-        pos = end + 1;
     }
-    return 0;
+    return index;
 }
 
-// The names of all [section] headers, in file order.
-std::vector<std::string> section_headers(std::string_view text)
+// The line of `key` in [section], or of the header when `key` is empty;
+// 0 when it is not in the file.
+int ini_line(const std::vector<IniLine> &index, std::string_view section, std::string_view key)
 {
-    std::vector<std::string> names;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        std::size_t end = text.find('\n', pos);
-        if (end == std::string_view::npos) end = text.size();
-        std::string_view line = trim(text.substr(pos, end - pos));
-        if (line.size() >= 2 && line.front() == '[' && line.back() == ']')
-            names.emplace_back(trim(line.substr(1, line.size() - 2)));
-        pos = end + 1;
-    }
-    return names;
+    for (const auto &l : index)
+        if (l.section == section && l.key == key) return l.line;
+    return 0;
 }
 
 // A value may be written in double quotes to keep leading or trailing
@@ -212,7 +211,7 @@ std::string strip_trailing_slash(std::string s)
 class Parser {
 public:
     Parser(std::string_view text, const std::string &path, const SecretReader &read_secret, ConfigResult &result)
-        : text_(text), path_(path), read_secret_(read_secret), r_(result)
+        : text_(text), index_(ini_index(text)), path_(path), read_secret_(read_secret), r_(result)
     {
         r_.config.path = path;
     }
@@ -232,8 +231,8 @@ private:
     {
         ConfigProblem p;
         p.file = path_;
-        p.line = ini_line(text_, section, key);
-        if (p.line == 0 && !key.empty()) p.line = ini_line(text_, section, "");
+        p.line = ini_line(index_, section, key);
+        if (p.line == 0 && !key.empty()) p.line = ini_line(index_, section, "");
         p.where = section.empty() ? key : "[" + section + "]" + (key.empty() ? "" : " " + key);
         p.message = message;
         to.push_back(std::move(p));
@@ -248,6 +247,7 @@ private:
     void cross_checks();
 
     std::string_view text_;
+    std::vector<IniLine> index_;
     const std::string &path_;
     const SecretReader &read_secret_;
     ConfigResult &r_;
@@ -458,8 +458,9 @@ void Parser::run()
     }
     // read_ini drops sections without keys; put them back, so an empty
     // [route:x] is reported instead of silently ignored.
-    for (const auto &name : section_headers(text_))
-        if (tree.find(name) == tree.not_found()) tree.push_back({name, pt::ptree()});
+    for (const auto &l : index_)
+        if (l.key.empty() && tree.find(std::string(l.section)) == tree.not_found())
+            tree.push_back({std::string(l.section), pt::ptree()});
     // [call] first, so routes inherit its values whatever the file's order.
     if (auto c = tree.get_child_optional("call")) call(*c);
     for (const auto &[name, node] : tree) {

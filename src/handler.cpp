@@ -199,6 +199,7 @@ Response handle(const Request &req, const Context &ctx, TimePoint start, LogReco
         }
         return h->run(req, ctx, start, log);
     }();
+    r.omit_body = req.method == "HEAD";
     log.status = r.status;
     log.total_ms = ms_between(start, ctx.clock());
     return r;
@@ -221,7 +222,7 @@ std::string response_cgi(const Response &r)
     out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
     for (const auto &[name, value] : r.headers) out += name + ": " + value + "\r\n";
     out += "\r\n";
-    return out + r.body;
+    return r.omit_body ? out : out + r.body;
 }
 
 }  // namespace pdcf

@@ -27,12 +27,15 @@ struct Response {
     std::string content_type = "text/xml; charset=utf-8";
     std::vector<std::pair<std::string, std::string>> headers;  // more headers, e.g. Allow
     std::string body;
+    bool omit_body = false;  // HEAD: headers only (RFC 3875 section 4.3.2)
 };
 
 struct Context {
     const ConfigResult *config = nullptr;  // not ok(): every request is a 500
     PagerDutyGet pagerduty;
     Clock clock;
+    // Lines written at start (config errors and warnings), one per line.
+    std::string startup_log;
 };
 
 // `start` is when the request arrived; PagerDuty's time budget counts

@@ -43,8 +43,10 @@ int main(int argc, char **argv)
     }
 
     ConfigResult config = config_load(options_config_path(opts, std::getenv(config_env)));
-    for (const auto &w : config.warnings) std::fprintf(stderr, "pd-call-forward: warning: %s\n", w.str().c_str());
-    for (const auto &e : config.errors) std::fprintf(stderr, "pd-call-forward: config error: %s\n", e.str().c_str());
+    std::string startup_log;
+    for (const auto &w : config.warnings) startup_log += "pd-call-forward: warning: " + w.str() + "\n";
+    for (const auto &e : config.errors) startup_log += "pd-call-forward: config error: " + e.str() + "\n";
+    std::fputs(startup_log.c_str(), stderr);
 
     std::unique_ptr<PagerDutyClient> pagerduty;
     if (config.ok()) pagerduty = std::make_unique<PagerDutyClient>(config.config.pagerduty);
@@ -52,6 +54,7 @@ int main(int argc, char **argv)
     Context ctx;
     ctx.config = &config;
     ctx.clock = [] { return std::chrono::steady_clock::now(); };
+    ctx.startup_log = startup_log;
     if (pagerduty)
         ctx.pagerduty = [&](const std::string &path, TimePoint deadline) { return pagerduty->get(path, deadline); };
 

@@ -29,6 +29,9 @@ int serve_fastcgi(const Context &ctx)
     }
     FCGX_Request fcgi;
     FCGX_InitRequest(&fcgi, 0, 0);
+    // spawn-fcgi points a forked program's stderr at /dev/null, so what
+    // start-up had to say goes to the web server's log with the first request.
+    std::string startup_log = ctx.startup_log;
     while (FCGX_Accept_r(&fcgi) >= 0) {
         TimePoint start = ctx.clock();
         Request req = request_read([&](const char *name) -> const char * { return FCGX_GetParam(name, fcgi.envp); },
@@ -42,6 +45,15 @@ int serve_fastcgi(const Context &ctx)
         FCGX_PutStr(out.data(), static_cast<int>(out.size()), fcgi.out);
         // FCGI_STDERR: the web server writes it to its error log, next to
         // the request it belongs to.
+        if (!startup_log.empty()) {
+            // One FCGI_STDERR record per line: nginx logs each record as one entry.
+            for (std::size_t pos = 0, end; pos < startup_log.size(); pos = end + 1) {
+                end = startup_log.find('\n', pos);
+                FCGX_PutStr(startup_log.data() + pos, static_cast<int>(end - pos + 1), fcgi.err);
+                FCGX_FFlush(fcgi.err);
+            }
+            startup_log.clear();
+        }
         std::string line = log.line() + "\n";
         FCGX_PutStr(line.data(), static_cast<int>(line.size()), fcgi.err);
         FCGX_Finish_r(&fcgi);

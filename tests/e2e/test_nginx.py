@@ -231,6 +231,26 @@ def test_keep_alive_reuses_the_connection():
     check(len(ports) == 1, f"one worker opened {len(ports)} connections: {ports}")
 
 
+def test_startup_warning_reaches_the_error_log():
+    # A second program on the same socket, with signature checking off.
+    setup()
+    env.fcgi.stop()
+    nosig = write_config(env.dir, env.standin.url, timeout=str(TIMEOUT), twilio_extra="validate_signature = no",
+                         name="nosig.ini")
+    os.unlink(env.fcgi.socket)
+    env.fcgi = FastCgi(env.dir, nosig)
+    try:
+        sid, r = call(signature="")
+        check(r.status == 200, r.status)
+        check("signature=off" in log_for(sid), log_for(sid))
+        warnings = [l for l in env.nginx.log_lines() if "warning:" in l and "signature checking is off" in l]
+        check(len(warnings) == 1, f"start-up warning in nginx's log: {warnings}")
+    finally:
+        env.fcgi.stop()
+        os.unlink(env.fcgi.socket)
+        env.fcgi = FastCgi(env.dir, os.path.join(env.dir, "pd-call-forward.ini"))
+
+
 TESTS = [
     test_incoming_call_dials_the_on_call,
     test_secrets_never_logged,
@@ -249,6 +269,7 @@ TESTS = [
     test_unknown_path_and_method,
     test_hostile_name_from_pagerduty,
     test_keep_alive_reuses_the_connection,
+    test_startup_warning_reaches_the_error_log,
 ]
 
 

@@ -359,7 +359,9 @@ BOOST_AUTO_TEST_CASE(health)
     BOOST_TEST(r.body == "ok\n");
     BOOST_TEST(f.log.outcome == "ok");
     h.method = "HEAD";
-    BOOST_TEST(f.run(h).status == 200);
+    r = f.run(h);
+    BOOST_TEST(r.status == 200);
+    BOOST_TEST(response_cgi(r) == "Status: 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 3\r\n\r\n");
     h.method = "POST";
     r = f.run(h);
     BOOST_TEST(r.status == 405);
