@@ -12,7 +12,7 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (FALLBACK_NUMBER, OPS_NUMBER, PROGRAM, TWILIO_TOKEN, StandIn, Suite, check, incoming_call,
+from harness import (DB_NUMBER, FALLBACK_NUMBER, OPS_NUMBER, PROGRAM, TWILIO_TOKEN, StandIn, Suite, check, incoming_call,
                      person, roster, temp_dir, write_config)
 from twilio.request_validator import RequestValidator
 
@@ -20,7 +20,9 @@ TIMEOUT = 1.5
 URL = "https://ops.example.com/cgi-bin/pd-call-forward/voice"
 
 ADA = person("PADA001", "Ada Lovelace", (1, "4155550101", "Mobile"))
-ROSTER = roster([("PEPOPS1", 1, "PADA001")], [ADA])
+GRACE = person("PGRACE1", "Grace Hopper", (1, "4155550102", "Mobile"))
+LINUS = person("PLINUS1", "Linus Db", (1, "4155550103", "Mobile"))
+ROSTER = roster([("PEPOPS1", 1, "PADA001"), ("PEPDB01", 1, "PLINUS1", {"schedule": "PSDB001"})], [ADA, LINUS])
 
 
 class Env:
@@ -93,6 +95,27 @@ def test_incoming_call_dials_the_on_call():
     check(r.stderr.count("\n") == 1 and "outcome=dial" in r.stderr, r.stderr)
 
 
+def test_two_on_call_at_level_one_ring_together():
+    setup(r=roster([("PEPOPS1", 1, "PADA001"), ("PEPOPS1", 1, "PGRACE1")], [ADA, GRACE]))
+    r = cgi()
+    check(r.numbers() == ["+14155550101", "+14155550102"], r.body)
+
+
+def test_routes_by_called_number_and_by_query():
+    setup()
+    r = cgi(params=incoming_call(to=DB_NUMBER))
+    check(r.numbers() == ["+14155550103"] and "route=db" in r.stderr, f"{r.body} {r.stderr}")
+    r = cgi(url=URL + "?route=db")
+    check(r.numbers() == ["+14155550103"] and "route=db" in r.stderr, f"{r.body} {r.stderr}")
+
+
+def test_nobody_on_call_dials_the_fallback():
+    setup(r=roster([], []))
+    r = cgi()
+    check(r.status == 200 and r.numbers() == [FALLBACK_NUMBER], r.body)
+    check("nobody is on call" in r.stderr, r.stderr)
+
+
 def test_signature_with_port_variants():
     setup()
     # Twilio signs HTTPS voice webhooks without the port; the server sees :443.
@@ -130,7 +153,13 @@ def test_health_and_errors():
 
 
 def test_pagerduty_down_dials_the_fallback():
-    setup(fault="503")
+    for fault in ("500", "503"):
+        setup(fault=fault)
+        r = cgi()
+        check(r.status == 200 and r.numbers() == [FALLBACK_NUMBER], f"{r.status} {r.body}")
+        check(r.elapsed < TIMEOUT + 1, f"took {r.elapsed:.2f}s")
+    setup()
+    env.standin.fault("slow", delay_ms=5000)
     r = cgi()
     check(r.status == 200 and r.numbers() == [FALLBACK_NUMBER], f"{r.status} {r.body}")
     check(r.elapsed < TIMEOUT + 1, f"took {r.elapsed:.2f}s")
@@ -223,6 +252,9 @@ def test_tls_certificates_are_verified():
 
 TESTS = [
     test_incoming_call_dials_the_on_call,
+    test_two_on_call_at_level_one_ring_together,
+    test_routes_by_called_number_and_by_query,
+    test_nobody_on_call_dials_the_fallback,
     test_signature_with_port_variants,
     test_bad_signature_is_403,
     test_body_limits,

@@ -3,8 +3,10 @@
 config is valid and documented, `make install`/`uninstall` honour PREFIX and
 DESTDIR, and the README shows the commands the project really runs."""
 
+import concurrent.futures
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -109,12 +111,38 @@ def test_readme_shows_the_real_commands():
     check(block in readme, "README's nginx block differs from nginx/pd-call-forward.conf")
 
 
+def test_build_keeps_caller_flags_and_is_warning_free():
+    # A dry run shows the commands; the caller's flags must come after ours
+    # (so they can override them) and survive into every command.
+    p = subprocess.run(["make", "-n", "-B", "-C", ROOT, "--no-print-directory", "B=build-lint", "pd-call-forward",
+                        "CXXFLAGS=-O1 -DPDCF_CALLER_FLAG", "LDFLAGS=-Wl,-O1"], capture_output=True, text=True)
+    check(p.returncode == 0, p.stderr)
+    compiles = [l for l in p.stdout.splitlines() if " -c -o build-lint/src/" in l]
+    links = [l for l in p.stdout.splitlines() if "-o pd-call-forward " in l]
+    check(len(compiles) >= 10 and len(links) == 1, p.stdout)
+    for line in compiles:
+        check("-Wall -Wextra" in line and "-std=c++17" in line, line)
+        check(line.index("-Wall") < line.index("-O1 -DPDCF_CALLER_FLAG"), f"caller flags not last: {line}")
+    check("-Wl,-O1" in links[0], links[0])
+    # Every source compiles without a single warning, two at a time.
+    commands = []
+    for line in compiles:
+        words = shlex.split(line)
+        i = words.index("-c")
+        commands.append([w for w in words[:i] if w not in ("-MD", "-MP")] + ["-fsyntax-only", "-Werror", words[i + 3]])
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        results = pool.map(lambda c: subprocess.run(c, cwd=ROOT, capture_output=True, text=True), commands)
+        for command, result in zip(commands, results):
+            check(result.returncode == 0, f"{command[-1]}: {result.stderr[:2000]}")
+
+
 TESTS = [
     test_man_pages_lint_clean,
     test_every_key_is_documented,
     test_example_config_is_valid,
     test_install_and_uninstall,
     test_readme_shows_the_real_commands,
+    test_build_keeps_caller_flags_and_is_warning_free,
 ]
 
 if __name__ == "__main__":

@@ -164,12 +164,50 @@ def test_pagerduty_slow_dials_the_fallback_within_the_timeout():
     check("outcome=fallback" in line and "timed out" in line, line)
 
 
-def test_pagerduty_garbage_and_401_dial_the_fallback():
-    for fault, words in [("garbage", "not JSON"), ("401", "check [pagerduty] token"), ("reset", "GET /oncalls")]:
+def test_every_pagerduty_fault_dials_the_fallback():
+    faults = [("garbage", "GET /oncalls: not JSON"), ("empty", "GET /oncalls: not JSON"),
+              ("truncated", "GET /oncalls: not JSON"), ("wrong_shape", "without an \\\"oncalls\\\" array"),
+              ("401", "check [pagerduty] token"), ("429", "HTTP 429"), ("429_bare", "rate limited"),
+              ("503", "HTTP 503"), ("reset", "GET /oncalls: connection closed or read failed")]
+    for fault, words in faults:
         setup(fault=fault)
         sid, r = call()
         check(r.status == 200 and numbers(r) == [FALLBACK_NUMBER], f"{fault}: {r.status} {r.body}")
-        check(words in log_for(sid), f"{fault}: {log_for(sid)}")
+        check(r.elapsed < TIMEOUT + 1, f"{fault}: took {r.elapsed:.2f}s")
+        check(words in log_for(sid), f"{fault}: {words!r} not in {log_for(sid)}")
+
+
+def test_contact_methods_failing_dials_the_fallback():
+    setup()
+    env.standin.fault("500", path="contact_methods")
+    sid, r = call()
+    check(numbers(r) == [FALLBACK_NUMBER], r.body)
+    check("pagerduty: Ada Lovelace: GET /users/PADA001/contact_methods: HTTP 500" in log_for(sid), log_for(sid))
+
+
+def test_pages_of_oncalls_are_followed():
+    # PagerDuty pages at most 100 entries; the stand-in pages at 1 here, and
+    # level 1 is only on the third page.
+    setup(r=roster([("PEPOPS1", 3, "PLINUS1"), ("PEPOPS1", 2, "PGRACE1"), ("PEPOPS1", 1, "PADA001")],
+                   [ADA, GRACE, LINUS], page_size=1))
+    sid, r = call()
+    check(numbers(r) == ["+14155550101"], r.body)
+    offsets = [q["query"].get("offset") for q in env.standin.requests() if q["path"] == "/oncalls"]
+    check(offsets == [["0"], ["1"], ["2"]], offsets)
+
+
+def test_config_is_read_once_per_process():
+    setup()
+    path = os.path.join(env.dir, "pd-call-forward.ini")
+    saved = open(path).read()
+    try:
+        with open(path, "w") as f:
+            f.write("[broken\n")
+        sid, r = call()
+        check(r.status == 200 and numbers(r) == ["+14155550101"], f"{r.status} {r.body}")
+    finally:
+        with open(path, "w") as f:
+            f.write(saved)
 
 
 def test_bad_signature_is_403_and_nothing_else():
@@ -261,7 +299,10 @@ TESTS = [
     test_no_fallback_says_unavailable_and_hangs_up,
     test_pagerduty_500_dials_the_fallback_in_time,
     test_pagerduty_slow_dials_the_fallback_within_the_timeout,
-    test_pagerduty_garbage_and_401_dial_the_fallback,
+    test_every_pagerduty_fault_dials_the_fallback,
+    test_contact_methods_failing_dials_the_fallback,
+    test_pages_of_oncalls_are_followed,
+    test_config_is_read_once_per_process,
     test_bad_signature_is_403_and_nothing_else,
     test_body_over_64_kib_is_413,
     test_get_webhook,
