@@ -9,12 +9,14 @@
 #include <boost/property_tree/ini_parser.hpp>
 #include <boost/property_tree/ptree.hpp>
 
+#include "config_value.hpp"
 #include "limits.hpp"
 #include "phone.hpp"
 
 namespace pdcf {
 
 namespace pt = boost::property_tree;
+using namespace ini;
 
 std::string ConfigProblem::str() const
 {
@@ -36,20 +38,6 @@ std::string ConfigResult::summary() const
 namespace {
 
 constexpr std::string_view route_prefix = "route:";
-
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return s;
-}
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    for (char &c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 // Boost.PropertyTree keeps no line numbers, and read_ini drops sections
 // without keys, so the text is also indexed here, in one pass: the line of
@@ -89,123 +77,6 @@ int ini_line(const std::vector<IniLine> &index, std::string_view section, std::s
     for (const auto &l : index)
         if (l.section == section && l.key == key) return l.line;
     return 0;
-}
-
-// A value may be written in double quotes to keep leading or trailing
-// spaces visible; the quotes are not part of it.
-std::string unquote(std::string_view v)
-{
-    if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 1 - 1);
-    return std::string(v);
-}
-
-std::optional<bool> parse_bool(std::string_view v)
-{
-    std::string s = lower(v);
-    if (s == "yes" || s == "true" || s == "on" || s == "1") return true;
-    if (s == "no" || s == "false" || s == "off" || s == "0") return false;
-    return std::nullopt;
-}
-
-std::optional<long> parse_int(std::string_view v)
-{
-    if (v.empty() || v.size() > 9) return std::nullopt;
-    long n = 0;
-    for (char c : v) {
-        if (c < '0' || c > '9') return std::nullopt;
-        n = n * 10 + (c - '0');
-    }
-    return n;
-}
-
-// "5", "2.5", "0.25": seconds with at most millisecond precision.
-std::optional<std::chrono::milliseconds> parse_seconds(std::string_view v)
-{
-    std::size_t dot = v.find('.');
-    auto whole = parse_int(v.substr(0, dot));
-    if (!whole) return std::nullopt;
-    long ms = *whole * 1000;
-    if (dot != std::string_view::npos) {
-        std::string_view frac = v.substr(dot + 1);
-        if (frac.empty() || frac.size() > 3 || !parse_int(frac)) return std::nullopt;
-        std::string padded(frac);
-        padded.resize(3, '0');
-        ms += *parse_int(padded);
-    }
-    return std::chrono::milliseconds(ms);
-}
-
-bool all_of(std::string_view s, bool (*pred)(char))
-{
-    for (char c : s)
-        if (!pred(c)) return false;
-    return !s.empty();
-}
-
-bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
-bool is_name_char(char c) { return is_alnum(c) || c == '-' || c == '_'; }
-bool is_voice_char(char c) { return is_alnum(c) || c == '-' || c == '_' || c == '.'; }
-bool is_language_char(char c) { return is_alnum(c) || c == '-'; }
-bool has_control(std::string_view s)
-{
-    for (char c : s)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return true;
-    return false;
-}
-
-// Returns an error text if `text` has a {placeholder} not in `allowed`.
-std::string check_placeholders(std::string_view text, const std::vector<std::string_view> &allowed)
-{
-    for (std::size_t open = text.find('{'); open != std::string_view::npos; open = text.find('{', open + 1)) {
-        std::size_t close = text.find('}', open);
-        std::string_view name = close == std::string_view::npos ? text.substr(open) : text.substr(open, close - open + 1);
-        bool known = false;
-        for (auto a : allowed) known = known || name == a;
-        if (!known) {
-            std::string expected;
-            for (auto a : allowed) expected += (expected.empty() ? "" : " or ") + std::string(a);
-            return "unknown placeholder " + std::string(name) +
-                   (expected.empty() ? " (this text takes no placeholders)" : " (expected " + expected + ")");
-        }
-    }
-    return {};
-}
-
-bool is_loopback_host(std::string_view host)
-{
-    return host == "127.0.0.1" || host == "localhost" || host == "[::1]" || host.substr(0, 4) == "127.";
-}
-
-// Returns an error text, or "" for an acceptable http(s) URL without
-// query or fragment.  `https_only_remote`: plain http only on loopback.
-std::string check_url(std::string_view url, bool https_only_remote)
-{
-    std::string_view rest;
-    bool https = false;
-    if (url.substr(0, 8) == "https://") {
-        https = true;
-        rest = url.substr(8);
-    } else if (url.substr(0, 7) == "http://") {
-        rest = url.substr(7);
-    } else {
-        return "expected a URL starting with https://";
-    }
-    if (url.find_first_of("?# \t") != std::string_view::npos) return "expected a URL without query, fragment or spaces";
-    std::string_view authority = rest.substr(0, rest.find('/'));
-    if (authority.empty()) return "expected a host name after the scheme";
-    if (authority.find('@') != std::string_view::npos) return "expected a URL without user name or password";
-    if (https_only_remote && !https) {
-        std::size_t colon = authority.rfind(':');
-        std::string_view host = colon == std::string_view::npos || authority.back() == ']' ? authority : authority.substr(0, colon);
-        if (!is_loopback_host(host)) return "expected https:// (plain http is allowed only to a loopback address)";
-    }
-    return {};
-}
-
-std::string strip_trailing_slash(std::string s)
-{
-    while (s.size() > 1 && s.back() == '/' && s.substr(s.size() - 3) != "://") s.pop_back();
-    return s;
 }
 
 class Parser {
@@ -303,11 +174,11 @@ bool Parser::call_key(const std::string &section, const std::string &key, const 
         if (auto e = check_placeholders(value, {}); !e.empty()) error(section, key, e);
         (key == "fallback_greeting" ? c.fallback_greeting : c.unavailable_message) = value;
     } else if (key == "voice") {
-        if (!all_of(value, is_voice_char))
+        if (!is_voice(value))
             error(section, key, "expected a Twilio voice name such as alice, man, woman or Polly.Joanna");
         c.voice = value;
     } else if (key == "language") {
-        if (!all_of(value, is_language_char)) error(section, key, "expected a language tag such as en-US or de-DE");
+        if (!is_language(value)) error(section, key, "expected a language tag such as en-US or de-DE");
         c.language = value;
     } else if (key == "dial_timeout") {
         auto n = parse_int(value);
@@ -398,7 +269,7 @@ void Parser::route(const std::string &section, const pt::ptree &tree)
     Route route;
     route.name = section.substr(route_prefix.size());
     route.call = r_.config.call;  // [call] is read first, so these are its values
-    if (!all_of(route.name, is_name_char))
+    if (!is_name(route.name))
         error(section, "", "expected a route name of letters, digits, '-' and '_', such as [route:ops]");
     int targets = 0;
     for (const auto &[key, node] : tree) {
@@ -410,7 +281,7 @@ void Parser::route(const std::string &section, const pt::ptree &tree)
             ++targets;
             route.kind = key == "schedule" ? TargetKind::schedule : TargetKind::escalation_policy;
             route.target = value;
-            if (!all_of(value, is_alnum)) error(section, key, "expected a PagerDuty id such as PABC123");
+            if (!is_pagerduty_id(value)) error(section, key, "expected a PagerDuty id such as PABC123");
         } else if (!call_key(section, key, value, route.call)) {
             error(section, key, "unknown key (expected number, escalation_policy, schedule, or a [call] key)");
         }

@@ -34,21 +34,30 @@ bool equal_ignoring_case(std::string_view a, std::string_view b)
            });
 }
 
+// Parses a list answer: the document, or nothing and `error` when it is
+// not JSON or has no array `key`.
+std::optional<json> parse_list(std::string_view text, const char *key, std::string &error)
+{
+    json doc = json::parse(text, nullptr, false);
+    if (doc.is_discarded()) {
+        error = "not JSON";
+        return std::nullopt;
+    }
+    if (!doc.is_object() || !doc.contains(key) || !doc[key].is_array()) {
+        error = std::string("JSON without the \"") + key + "\" array";
+        return std::nullopt;
+    }
+    return doc;
+}
+
 }  // namespace
 
 OncallPage oncall_parse_page(std::string_view text)
 {
     OncallPage page;
-    json doc = json::parse(text, nullptr, false);
-    if (doc.is_discarded()) {
-        page.error = "not JSON";
-        return page;
-    }
-    if (!doc.is_object() || !doc.contains("oncalls") || !doc["oncalls"].is_array()) {
-        page.error = "JSON without an \"oncalls\" array";
-        return page;
-    }
-    const json &list = doc["oncalls"];
+    auto doc = parse_list(text, "oncalls", page.error);
+    if (!doc) return page;
+    const json &list = (*doc)["oncalls"];
     page.listed = list.size();
     for (const json &item : list) {
         if (!item.is_object()) {
@@ -75,8 +84,8 @@ OncallPage oncall_parse_page(std::string_view text)
         entry.end = string_field(item, "end");
         page.entries.push_back(std::move(entry));
     }
-    auto more = doc.find("more");
-    page.more = more != doc.end() && more->is_boolean() && more->get<bool>();
+    auto more = doc->find("more");
+    page.more = more != doc->end() && more->is_boolean() && more->get<bool>();
     return page;
 }
 
@@ -96,16 +105,9 @@ std::vector<std::vector<OnCall>> oncall_levels(const std::vector<OnCall> &entrie
 PhonesResult contact_phones(std::string_view text)
 {
     PhonesResult result;
-    json doc = json::parse(text, nullptr, false);
-    if (doc.is_discarded()) {
-        result.error = "not JSON";
-        return result;
-    }
-    if (!doc.is_object() || !doc.contains("contact_methods") || !doc["contact_methods"].is_array()) {
-        result.error = "JSON without a \"contact_methods\" array";
-        return result;
-    }
-    for (const json &m : doc["contact_methods"]) {
+    auto doc = parse_list(text, "contact_methods", result.error);
+    if (!doc) return result;
+    for (const json &m : (*doc)["contact_methods"]) {
         if (!m.is_object() || string_field(m, "type") != "phone_contact_method") continue;
         auto blacklisted = m.find("blacklisted");
         if (blacklisted != m.end() && blacklisted->is_boolean() && blacklisted->get<bool>()) continue;

@@ -45,6 +45,17 @@ def which(name, extra=("/usr/sbin", "/sbin")):
     raise RuntimeError(f"{name} not found; run `make deps`")
 
 
+def stop_process(proc, sig=signal.SIGTERM):
+    """Asks `proc` to stop, and kills it if it has not within 5 s."""
+    if proc.poll() is None:
+        proc.send_signal(sig)
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -130,13 +141,7 @@ class StandIn:
         self._control("DELETE", "/_standin/requests")
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         self.log.close()
 
 
@@ -195,12 +200,7 @@ class FastCgi:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
-        if self.proc.poll() is None:
-            self.proc.terminate()
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        stop_process(self.proc)
         self.stderr.close()
 
 
@@ -274,13 +274,7 @@ class Nginx:
         return out
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGQUIT)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, signal.SIGQUIT)  # nginx's graceful stop
         self.errors.close()
 
 

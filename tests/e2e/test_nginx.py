@@ -166,7 +166,7 @@ def test_pagerduty_slow_dials_the_fallback_within_the_timeout():
 
 def test_every_pagerduty_fault_dials_the_fallback():
     faults = [("garbage", "GET /oncalls: not JSON"), ("empty", "GET /oncalls: not JSON"),
-              ("truncated", "GET /oncalls: not JSON"), ("wrong_shape", "without an \\\"oncalls\\\" array"),
+              ("truncated", "GET /oncalls: not JSON"), ("wrong_shape", "without the \\\"oncalls\\\" array"),
               ("401", "check [pagerduty] token"), ("429", "HTTP 429"), ("429_bare", "rate limited"),
               ("503", "HTTP 503"), ("reset", "GET /oncalls: connection closed or read failed")]
     for fault, words in faults:

@@ -136,7 +136,7 @@ BOOST_AUTO_TEST_CASE(pagerduty_failures_are_described)
         {{429, "", ""}, "GET /oncalls: HTTP 429: rate limited by PagerDuty"},
         {{0, "", "timed out after 2000 ms ([pagerduty] timeout)"}, "GET /oncalls: timed out after 2000 ms"},
         {{200, "<html>Service Unavailable</html>", ""}, "GET /oncalls: not JSON"},
-        {{200, R"({"oncalls": "none"})", ""}, "GET /oncalls: JSON without an \"oncalls\" array"},
+        {{200, R"({"oncalls": "none"})", ""}, "GET /oncalls: JSON without the \"oncalls\" array"},
         {{200, "", ""}, "GET /oncalls: not JSON"},
     };
     for (const auto &c : cases) {
