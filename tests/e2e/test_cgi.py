@@ -225,29 +225,54 @@ def test_command_line():
     check(p.returncode == 2 and "not started by a web server" in p.stderr, p.stderr)
 
 
-def make_cert(d):
-    cert, key = os.path.join(d, "standin.crt"), os.path.join(d, "standin.key")
+def make_cert(d, name, san):
+    cert, key = os.path.join(d, name + ".crt"), os.path.join(d, name + ".key")
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+                    "/CN=pd-standin", "-addext", f"subjectAltName={san}", "-keyout", key, "-out", cert],
                    check=True, capture_output=True)
     return cert, key
 
 
-def test_tls_certificates_are_verified():
-    cert, key = make_cert(env.dir)
+def with_tls_standin(cert, key, body):
     tls = StandIn(env.dir, tls=(cert, key))
     try:
         tls.set_roster(ROSTER)
+        body(tls)
+    finally:
+        tls.stop()
+
+
+def test_tls_certificates_are_verified():
+    cert, key = make_cert(env.dir, "good", "IP:127.0.0.1")
+
+    def run(tls):
         untrusted = write_config(env.dir, tls.url, timeout=str(TIMEOUT), name="tls.ini")
         r = cgi(config=untrusted)
         check(r.status == 200 and r.numbers() == [FALLBACK_NUMBER], r.body)
         check("TLS certificate verification failed" in r.stderr, r.stderr)
+        # ca_file trusts a private CA.
         trusted = write_config(env.dir, tls.url, timeout=str(TIMEOUT), pagerduty_extra=f"ca_file = {cert}",
                                name="tls-ca.ini")
         r = cgi(config=trusted)
         check(r.status == 200 and r.numbers() == ["+14155550101"], f"{r.body} {r.stderr}")
-    finally:
-        tls.stop()
+        # Without ca_file the system's trust store is used: SSL_CERT_FILE
+        # points OpenSSL's default store at the test CA.
+        r = cgi(config=untrusted, env_extra={"SSL_CERT_FILE": cert})
+        check(r.status == 200 and r.numbers() == ["+14155550101"], f"{r.body} {r.stderr}")
+    with_tls_standin(cert, key, run)
+
+
+def test_tls_host_name_is_verified():
+    # A certificate the client trusts, but for another address.
+    cert, key = make_cert(env.dir, "other", "IP:127.0.0.2")
+
+    def run(tls):
+        config = write_config(env.dir, tls.url, timeout=str(TIMEOUT), pagerduty_extra=f"ca_file = {cert}",
+                              name="tls-other.ini")
+        r = cgi(config=config)
+        check(r.status == 200 and r.numbers() == [FALLBACK_NUMBER], f"{r.body} {r.stderr}")
+        check("TLS certificate verification failed" in r.stderr, r.stderr)
+    with_tls_standin(cert, key, run)
 
 
 TESTS = [
@@ -266,6 +291,7 @@ TESTS = [
     test_signature_check_off_warns,
     test_command_line,
     test_tls_certificates_are_verified,
+    test_tls_host_name_is_verified,
 ]
 
 
