@@ -114,11 +114,12 @@ def test_readme_shows_the_real_commands():
 def test_build_keeps_caller_flags_and_is_warning_free():
     # A dry run shows the commands; the caller's flags must come after ours
     # (so they can override them) and survive into every command.
-    p = subprocess.run(["make", "-n", "-B", "-C", ROOT, "--no-print-directory", "B=build-lint", "pd-call-forward",
+    program = os.environ.get("PROGRAM", "pd-call-forward")  # build-san/... under SANITIZE=
+    p = subprocess.run(["make", "-n", "-B", "-C", ROOT, "--no-print-directory", "B=build-lint", program,
                         "CXXFLAGS=-O1 -DPDCF_CALLER_FLAG", "LDFLAGS=-Wl,-O1"], capture_output=True, text=True)
     check(p.returncode == 0, p.stderr)
     compiles = [l for l in p.stdout.splitlines() if " -c -o build-lint/src/" in l]
-    links = [l for l in p.stdout.splitlines() if "-o pd-call-forward " in l]
+    links = [l for l in p.stdout.splitlines() if f"-o {program} " in l]
     check(len(compiles) >= 10 and len(links) == 1, p.stdout)
     for line in compiles:
         check("-Wall -Wextra" in line and "-std=c++17" in line, line)
