@@ -259,6 +259,10 @@ class Nginx:
         except OSError:
             return False
 
+    def error_log_text(self):
+        with open(os.path.join(self.dir, "error.log"), errors="replace") as f:
+            return f.read()
+
     def log_lines(self):
         """pd-call-forward's log lines, as nginx wrote them to its error log."""
         path = os.path.join(self.dir, "error.log")
