@@ -187,6 +187,10 @@ class FastCgi:
         args += ["--", PROGRAM, "-c", config]
         self.proc = subprocess.Popen(args, stdout=self.stderr, stderr=self.stderr)
         self.children = children
+        if children > 1:
+            # spawn-fcgi forks the pool, writes the pid file, and exits.
+            if self.proc.wait(10) != 0:
+                raise RuntimeError("spawn-fcgi failed: " + open(self.stderr.name).read())
         wait_for(lambda: os.path.exists(self.socket), what="the FastCGI socket")
 
     def pids(self):

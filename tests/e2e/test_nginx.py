@@ -30,7 +30,7 @@ def test_startup_warning_reaches_the_error_log():
     finally:
         fcgi[0].stop()
         os.unlink(fcgi[0].socket)
-        fcgi[0] = FastCgi(env.dir, env.config)
+        fcgi[0] = FastCgi(env.dir, env.config, children=4)
 
 
 fcgi = [None]  # the running spawn-fcgi, replaced by tests that restart it
@@ -43,7 +43,8 @@ def main():
     try:
         env.standin = StandIn(env.dir)
         env.config = write_config(env.dir, env.standin.url, timeout=str(TIMEOUT))
-        fcgi[0] = FastCgi(env.dir, env.config)
+        # A pool of four, as `spawn-fcgi -F 4` in the README.
+        fcgi[0] = FastCgi(env.dir, env.config, children=4)
         env.server = nginx = Nginx(env.dir, fcgi[0].socket)
         status = suite.run(scenarios.TESTS + scenarios.FASTCGI_TESTS + [test_startup_warning_reaches_the_error_log],
                            only=os.environ.get("ONLY"))
