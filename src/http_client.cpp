@@ -16,6 +16,10 @@ struct PagerDutyClient::Impl {
 
 namespace {
 
+// httplib's timeouts (poll with millisecond steps) may fire a little before
+// the deadline; an error that close to it is the deadline's doing.
+constexpr std::chrono::milliseconds timer_slack{50};
+
 std::pair<std::string, std::string> split_url(const std::string &url)
 {
     std::size_t scheme_end = url.find("://");
@@ -96,7 +100,7 @@ HttpReply PagerDutyClient::get(const std::string &path_and_query, TimePoint dead
     reply.body.clear();
     if (too_large)
         reply.error = "answer larger than " + std::to_string(limits::max_pagerduty_response) + " bytes";
-    else if (steady_clock::now() >= deadline || res.error() == httplib::Error::Canceled)
+    else if (steady_clock::now() + timer_slack >= deadline || res.error() == httplib::Error::Canceled)
         reply.error = "timed out after " + std::to_string(duration_cast<milliseconds>(steady_clock::now() - started).count()) +
                       " ms ([pagerduty] timeout)";
     else
