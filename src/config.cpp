@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <sys/stat.h>
+
 #include <boost/property_tree/ini_parser.hpp>
 #include <boost/property_tree/ptree.hpp>
 
@@ -139,12 +141,14 @@ std::string Parser::secret(const std::string &section, const pt::ptree &tree, co
     if (inline_value) {
         value = unquote(trim(*inline_value));
         if (value.empty()) error(section, key, "expected the secret, found an empty value");
+        r_.config.inline_secrets = true;
     } else if (file_value) {
         std::string file = unquote(trim(*file_value));
         if (!file.empty() && file.front() != '/') {
             std::size_t slash = path_.rfind('/');
             if (slash != std::string::npos) file = path_.substr(0, slash + 1) + file;
         }
+        r_.config.secret_files.push_back(file);
         std::string why;
         auto content = read_secret_(file, why);
         if (!content) {
@@ -397,7 +401,18 @@ ConfigResult config_load(const std::string &path)
     SecretReader reader = [](const std::string &file, std::string &error) {
         return read_small_file(file, limits::max_secret_file, error);
     };
-    return config_parse(*text, path, reader);
+    ConfigResult result = config_parse(*text, path, reader);
+
+    std::vector<std::string> holding_secrets = result.config.secret_files;
+    if (result.config.inline_secrets) holding_secrets.insert(holding_secrets.begin(), path);
+    for (const auto &file : holding_secrets) {
+        struct stat st;
+        if (stat(file.c_str(), &st) == 0 && (st.st_mode & S_IROTH))
+            result.warnings.push_back({file, 0, "",
+                                       "holds a secret and every user can read it; make it readable only by the "
+                                       "program's user or group (chmod o-rwx " + file + ")"});
+    }
+    return result;
 }
 
 }  // namespace pdcf

@@ -49,6 +49,9 @@ struct TwilioSettings {
 
 struct Config {
     std::string path;
+    // Where the secrets came from, to warn when others can read them.
+    bool inline_secrets = false;            // a token written in this file
+    std::vector<std::string> secret_files;  // *_file keys, resolved
     PagerDutySettings pagerduty;
     TwilioSettings twilio;
     CallSettings call;
@@ -78,7 +81,8 @@ using SecretReader = std::function<std::optional<std::string>(const std::string 
 ConfigResult config_parse(std::string_view text, const std::string &path, const SecretReader &read_secret);
 
 // Reads `path` and the secret files it names (relative names are taken
-// from the config file's directory).
+// from the config file's directory), and warns when a file holding a
+// secret can be read by every user.
 ConfigResult config_load(const std::string &path);
 
 }  // namespace pdcf

@@ -7,11 +7,13 @@
 
 #include <fcgiapp.h>
 
+#include "check.hpp"
 #include "config.hpp"
 #include "handler.hpp"
 #include "http_client.hpp"
 #include "options.hpp"
 #include "serve.hpp"
+#include "test_call.hpp"
 
 using namespace pdcf;
 
@@ -33,7 +35,8 @@ int main(int argc, char **argv)
     // A web server that goes away mid-answer must not kill the worker.
     std::signal(SIGPIPE, SIG_IGN);
 
-    bool cgi = FCGX_IsCGI();
+    bool serving = opts.command == Command::serve;
+    bool cgi = serving && FCGX_IsCGI();
     // RFC 3875 section 4.1.12: every CGI request has REQUEST_METHOD.
     if (cgi && !std::getenv("REQUEST_METHOD")) {
         std::fprintf(stderr,
@@ -46,7 +49,7 @@ int main(int argc, char **argv)
     std::string startup_log;
     for (const auto &w : config.warnings) startup_log += "pd-call-forward: warning: " + w.str() + "\n";
     for (const auto &e : config.errors) startup_log += "pd-call-forward: config error: " + e.str() + "\n";
-    std::fputs(startup_log.c_str(), stderr);
+    if (opts.command != Command::check) std::fputs(startup_log.c_str(), stderr);
 
     std::unique_ptr<PagerDutyClient> pagerduty;
     if (config.ok()) pagerduty = std::make_unique<PagerDutyClient>(config.config.pagerduty);
@@ -58,5 +61,12 @@ int main(int argc, char **argv)
     if (pagerduty)
         ctx.pagerduty = [&](const std::string &path, TimePoint deadline) { return pagerduty->get(path, deadline); };
 
+    switch (opts.command) {
+    case Command::check: return check_run(config, ctx.pagerduty, ctx.clock, stdout);
+    case Command::test_call:
+        if (!config.ok()) return 1;
+        return test_call_run(ctx, opts.test_to, opts.test_from, stdout, stderr);
+    case Command::serve: break;
+    }
     return cgi ? serve_cgi(ctx) : serve_fastcgi(ctx);
 }

@@ -4,34 +4,65 @@
 
 namespace pdcf {
 
+namespace {
+
+// "--name VALUE" or "--name=VALUE" (and "-c VALUE"): true when `arg` is the
+// option, with its value in `value` or a usage error in `error`.
+bool take_value(std::string_view arg, std::string_view shortname, std::string_view name, int argc, char **argv,
+                int &i, std::string &value, std::string &error)
+{
+    if (arg.size() > name.size() && arg.substr(0, name.size()) == name && arg[name.size()] == '=') {
+        value = std::string(arg.substr(name.size() + 1));
+        return true;
+    }
+    if (arg != name && (shortname.empty() || arg != shortname)) return false;
+    if (i + 1 >= argc) error = std::string(arg) + " needs a value";
+    else value = argv[++i];
+    return true;
+}
+
+}  // namespace
+
 Options options_parse(int argc, char **argv)
 {
     Options o;
-    for (int i = 1; i < argc; ++i) {
+    bool from_given = false;
+    auto command = [&](Command c) {
+        if (o.command != Command::serve && o.command != c) o.error = "--check and --test-call cannot be combined";
+        o.command = c;
+    };
+    for (int i = 1; i < argc && o.error.empty(); ++i) {
         std::string_view arg = argv[i];
+        std::string value;
         if (arg == "-h" || arg == "--help") {
             o.help = true;
         } else if (arg == "-V" || arg == "--version") {
             o.version = true;
-        } else if (arg == "-c" || arg == "--config") {
-            if (i + 1 >= argc) {
-                o.error = std::string(arg) + " needs a file name";
-                return o;
-            }
-            o.config = argv[++i];
-        } else if (arg.substr(0, 9) == "--config=") {
-            o.config = std::string(arg.substr(9));
+        } else if (arg == "--check") {
+            command(Command::check);
+        } else if (take_value(arg, "-c", "--config", argc, argv, i, value, o.error)) {
+            o.config = value;
+        } else if (take_value(arg, "", "--test-call", argc, argv, i, value, o.error)) {
+            command(Command::test_call);
+            o.test_to = value;
+        } else if (take_value(arg, "", "--from", argc, argv, i, value, o.error)) {
+            o.test_from = value;
+            from_given = true;
         } else {
             o.error = "unknown argument: " + std::string(arg);
-            return o;
         }
     }
+    if (o.error.empty() && from_given && o.command != Command::test_call) o.error = "--from goes with --test-call";
+    if (o.error.empty() && o.command == Command::test_call && o.test_to.empty())
+        o.error = "--test-call needs the called number (E.164) or a route name";
     return o;
 }
 
 std::string options_usage()
 {
     return "usage: pd-call-forward [-c FILE]\n"
+           "       pd-call-forward --check [-c FILE]\n"
+           "       pd-call-forward --test-call TO [--from FROM] [-c FILE]\n"
            "       pd-call-forward --help | --version\n"
            "\n"
            "Answers Twilio's incoming-call webhook with TwiML that dials whoever is\n"
@@ -41,6 +72,12 @@ std::string options_usage()
            "\n"
            "  -c, --config FILE  configuration file (else $PD_CALL_FORWARD_CONFIG,\n"
            "                     else /etc/pd-call-forward/pd-call-forward.ini)\n"
+           "  --check            check the configuration and ask PagerDuty who each\n"
+           "                     route reaches now; exit 0 only if every route\n"
+           "                     reaches its own on-call\n"
+           "  --test-call TO     print the TwiML a call to TO (a Twilio number or a\n"
+           "                     route name) would get now, and its log line\n"
+           "  --from FROM        the caller's number for --test-call\n"
            "  -h, --help         show this help\n"
            "  -V, --version      show the version\n"
            "\n"

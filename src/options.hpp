@@ -8,11 +8,20 @@ namespace pdcf {
 constexpr const char *default_config_path = "/etc/pd-call-forward/pd-call-forward.ini";
 constexpr const char *config_env = "PD_CALL_FORWARD_CONFIG";
 
+enum class Command {
+    serve,      // what a web server starts: CGI or FastCGI
+    check,      // --check: the config and every route, now
+    test_call,  // --test-call TO: the answer a call would get now
+};
+
 struct Options {
-    std::string config;  // -c/--config; empty when not given
+    Command command = Command::serve;
+    std::string config;     // -c/--config; empty when not given
+    std::string test_to;    // --test-call TO: a Twilio number or a route name
+    std::string test_from;  // --from FROM
     bool help = false;
     bool version = false;
-    std::string error;   // a usage error, to print before the usage
+    std::string error;      // a usage error, to print before the usage
 };
 
 Options options_parse(int argc, char **argv);

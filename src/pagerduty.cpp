@@ -1,5 +1,7 @@
 #include "pagerduty.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "escape.hpp"
@@ -118,6 +120,22 @@ Lookup pagerduty_lookup(const Fetch &fetch, TargetKind kind, const std::string &
     for (const auto &n : notes) out.problem += (out.problem.empty() ? "" : "; ") + n;
     if (out.callees.empty()) out.pagerduty_failed = any_fetch_failed;
     return out;
+}
+
+void lookup_skip_number(Lookup &lookup, const std::string &called)
+{
+    if (called.empty()) return;
+    auto &c = lookup.callees;
+    auto kept = std::remove_if(c.begin(), c.end(), [&](const Callee &x) { return x.number == called; });
+    if (kept == c.end()) return;
+    c.erase(kept, c.end());
+    lookup.problem += std::string(lookup.problem.empty() ? "" : "; ") +
+                      "an on-call phone is the called number itself; skipped";
+}
+
+std::string lookup_reason(const Lookup &lookup)
+{
+    return lookup.pagerduty_failed ? "pagerduty: " + lookup.problem : lookup.problem;
 }
 
 }  // namespace pdcf

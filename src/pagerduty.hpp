@@ -36,6 +36,14 @@ struct Lookup {
 
 Lookup pagerduty_lookup(const Fetch &fetch, TargetKind kind, const std::string &target, const std::string &prefer_label);
 
+// Never dial the number that was called: a PagerDuty phone set to the
+// team's own line would ring this program again, in a loop.  Drops such
+// callees from `lookup` and says so in its problem.
+void lookup_skip_number(Lookup &lookup, const std::string &called);
+
+// The problem as the log gives it: "pagerduty: ..." when PagerDuty failed.
+std::string lookup_reason(const Lookup &lookup);
+
 // "GET /oncalls: HTTP 401 (Unauthorized): check [pagerduty] token"
 std::string pagerduty_describe_failure(const std::string &path_and_query, const HttpReply &reply);
 

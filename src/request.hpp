@@ -32,6 +32,8 @@ struct Request {
     std::string remote_addr;
     std::string body;
     BodyStatus body_status = BodyStatus::ok;
+    // Made by the operator (--test-call), not received: no signature to check.
+    bool trusted = false;
 };
 
 // Returns a variable's value or nullptr (getenv, or FCGX_GetParam).

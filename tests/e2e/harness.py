@@ -151,10 +151,10 @@ class StandIn:
 def write_config(workdir, api_url, timeout="2", call_extra="", routes=None, pagerduty_extra="",
                  twilio_extra="", name="pd-call-forward.ini"):
     """The test configuration; secrets go to *_file files as the README advises."""
-    with open(os.path.join(workdir, "pagerduty-token"), "w") as f:
-        f.write(PD_TOKEN + "\n")
-    with open(os.path.join(workdir, "twilio-auth-token"), "w") as f:
-        f.write(TWILIO_TOKEN + "\n")
+    for secret_file, secret in (("pagerduty-token", PD_TOKEN), ("twilio-auth-token", TWILIO_TOKEN)):
+        with open(os.path.join(workdir, secret_file), "w") as f:
+            f.write(secret + "\n")
+        os.chmod(os.path.join(workdir, secret_file), 0o640)
     if routes is None:
         routes = (f"[route:ops]\nnumber = {OPS_NUMBER}\nescalation_policy = PEPOPS1\n"
                   f"fallback_number = {FALLBACK_NUMBER}\n\n"

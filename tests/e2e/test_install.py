@@ -57,9 +57,11 @@ def test_example_config_is_valid():
         for name in ("pagerduty-token", "twilio-auth-token"):
             with open(os.path.join(d, name), "w") as f:
                 f.write("secret\n")
+            os.chmod(os.path.join(d, name), 0o640)
         config = os.path.join(d, "pd-call-forward.ini")
         with open(config, "w") as f:
             f.write(text)
+        os.chmod(config, 0o640)
         env = {"GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "GET", "PATH_INFO": "/health",
                "PD_CALL_FORWARD_CONFIG": config}
         p = subprocess.run([PROGRAM], env=env, capture_output=True, text=True)

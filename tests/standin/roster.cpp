@@ -189,6 +189,29 @@ Roster parse_roster(const Json &doc)
         for (const auto &[id, user] : doc["users"].items())
             roster.contact_methods[id] = expand_contact_methods(id, user);
 
+    // EscalationPolicy and Schedule objects, keys in the order of the
+    // OpenAPI examples.
+    if (doc.contains("escalation_policies"))
+        for (const auto &[id, entry] : doc["escalation_policies"].items()) {
+            const std::string name = name_or(policy_names, id, "Escalation policy ");
+            Json policy = reference("escalation_policy", "escalation_policies", id, name);
+            policy["type"] = "escalation_policy";
+            policy["name"] = name;
+            policy["num_loops"] = integer_field(entry, "num_loops", 0, 9, 0);
+            policy["on_call_handoff_notifications"] = "if_has_services";
+            policy["escalation_rules"] = Json::array();
+            roster.escalation_policies[id] = std::move(policy);
+        }
+    if (doc.contains("schedules"))
+        for (const auto &[id, entry] : doc["schedules"].items()) {
+            const std::string name = name_or(schedule_names, id, "Schedule ");
+            Json schedule = reference("schedule", "schedules", id, name);
+            schedule["type"] = "schedule";
+            schedule["name"] = name;
+            schedule["time_zone"] = "Etc/UTC";
+            roster.schedules[id] = std::move(schedule);
+        }
+
     if (doc.contains("oncalls")) {
         const Json &oncalls = doc["oncalls"];
         if (!oncalls.is_array()) throw InputError("oncalls must be an array");

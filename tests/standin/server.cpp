@@ -72,21 +72,36 @@ void answer_text(httplib::Response &res, int status, const std::string &text)
     res.set_content(text, "text/plain");
 }
 
-Endpoint endpoint_of(const httplib::Request &req, std::string *user_id)
+// The id in `path` when it is `prefix` + id + `suffix`, else "".  By hand:
+// std::regex trips GCC 12's -Wmaybe-uninitialized in sanitized builds.
+std::string id_in(const std::string &path, const std::string &prefix, const std::string &suffix)
+{
+    if (path.size() <= prefix.size() + suffix.size() || path.compare(0, prefix.size(), prefix) != 0 ||
+        path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
+        return {};
+    std::string id = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+    return id.find('/') == std::string::npos ? id : std::string{};
+}
+
+Endpoint endpoint_of(const httplib::Request &req, std::string *id)
 {
     if (req.method != "GET") return Endpoint::any;
     if (req.path == "/oncalls") return Endpoint::oncalls;
-    // /users/{id}/contact_methods, by hand: std::regex trips GCC 12's
-    // -Wmaybe-uninitialized in sanitized builds.
-    const std::string prefix = "/users/", suffix = "/contact_methods";
-    const std::string &path = req.path;
-    if (path.size() <= prefix.size() + suffix.size() || path.compare(0, prefix.size(), prefix) != 0 ||
-        path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
-        return Endpoint::any;
-    const std::string id = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
-    if (id.find('/') != std::string::npos) return Endpoint::any;
-    if (user_id) *user_id = id;
-    return Endpoint::contact_methods;
+    const struct {
+        const char *prefix, *suffix;
+        Endpoint endpoint;
+    } by_id[] = {
+        {"/users/", "/contact_methods", Endpoint::contact_methods},
+        {"/escalation_policies/", "", Endpoint::escalation_policy},
+        {"/schedules/", "", Endpoint::schedule},
+    };
+    for (const auto &e : by_id) {
+        std::string found = id_in(req.path, e.prefix, e.suffix);
+        if (found.empty()) continue;
+        if (id) *id = found;
+        return e.endpoint;
+    }
+    return Endpoint::any;
 }
 
 struct HeaderCheck {
@@ -260,19 +275,21 @@ Answer normal_answer(const httplib::Request &req, const HeaderCheck &check, cons
     if (check.status == 401) return {401, error_body("Unauthorized", code_unauthorized)};
     if (check.status != 200) return {400, error_body("Invalid Input Provided", code_invalid_input, {check.problem})};
 
-    std::string user_id;
-    switch (endpoint_of(req, &user_id)) {
-    case Endpoint::oncalls:
-        return list_oncalls(req, roster);
-    case Endpoint::contact_methods: {
-        auto found = roster.contact_methods.find(user_id);
-        if (found == roster.contact_methods.end()) break;
+    // GET of one object: {"<key>": <object>}, or 404.
+    auto one = [](const std::map<std::string, Json> &objects, const std::string &id, const char *key) -> Answer {
+        auto found = objects.find(id);
+        if (found == objects.end()) return {404, error_body("Not Found", code_not_found)};
         Json body = Json::object();
-        body["contact_methods"] = found->second;
+        body[key] = found->second;
         return {200, body};
-    }
-    case Endpoint::any:
-        break;
+    };
+    std::string id;
+    switch (endpoint_of(req, &id)) {
+    case Endpoint::oncalls: return list_oncalls(req, roster);
+    case Endpoint::contact_methods: return one(roster.contact_methods, id, "contact_methods");
+    case Endpoint::escalation_policy: return one(roster.escalation_policies, id, "escalation_policy");
+    case Endpoint::schedule: return one(roster.schedules, id, "schedule");
+    case Endpoint::any: break;
     }
     return {404, error_body("Not Found", code_not_found)};
 }

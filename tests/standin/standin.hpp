@@ -73,6 +73,10 @@ struct Roster {
     int page_size = limits::max_page_limit;
     std::vector<RosterOnCall> oncalls;           // in the roster's order
     std::map<std::string, Json> contact_methods; // user id -> array we serve
+    // id -> the object served by GET /escalation_policies/{id}, /schedules/{id};
+    // only those the roster lists exist.
+    std::map<std::string, Json> escalation_policies;
+    std::map<std::string, Json> schedules;
 };
 
 Roster parse_roster(const Json &doc);
@@ -108,7 +112,7 @@ enum class FaultKind {
 };
 
 // Which API requests a fault hits.
-enum class Endpoint { any, oncalls, contact_methods };
+enum class Endpoint { any, oncalls, contact_methods, escalation_policy, schedule };
 
 struct Fault {
     FaultKind kind = FaultKind::none;

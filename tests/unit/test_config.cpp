@@ -4,6 +4,8 @@
 #include <fstream>
 #include <map>
 
+#include <sys/stat.h>
+
 #include "config.hpp"
 
 using namespace pdcf;
@@ -286,11 +288,36 @@ BOOST_AUTO_TEST_CASE(load_reads_secret_files_beside_the_config)
     std::ofstream(d + "/pd.ini") << "[pagerduty]\ntoken_file = pd-token\n[twilio]\nauth_token_file = tw\n[route:a]\nschedule = P1\n";
     std::ofstream(d + "/pd-token") << "pd-from-file\n";
     std::ofstream(d + "/tw") << "tw-from-file";
+    chmod((d + "/pd-token").c_str(), 0640);
+    chmod((d + "/tw").c_str(), 0600);
     auto r = config_load(d + "/pd.ini");
     BOOST_TEST_REQUIRE(r.ok(), r.summary());
     BOOST_TEST(r.config.pagerduty.token == "pd-from-file");
     BOOST_TEST(r.config.twilio.auth_tokens[0] == "tw-from-file");
+    BOOST_TEST(r.warnings.empty());
     for (const char *f : {"/pd.ini", "/pd-token", "/tw"}) std::remove((d + f).c_str());
+    std::remove(dir);
+}
+
+BOOST_AUTO_TEST_CASE(load_warns_about_secrets_every_user_can_read)
+{
+    char dir[] = "/tmp/pdcf-config-XXXXXX";
+    BOOST_REQUIRE(mkdtemp(dir));
+    std::string d = dir;
+    std::ofstream(d + "/pd.ini") << "[pagerduty]\ntoken_file = pd-token\n[twilio]\nauth_token = inline\n[route:a]\nschedule = P1\n";
+    std::ofstream(d + "/pd-token") << "pd-from-file\n";
+    chmod((d + "/pd.ini").c_str(), 0644);
+    chmod((d + "/pd-token").c_str(), 0604);
+    auto r = config_load(d + "/pd.ini");
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    BOOST_REQUIRE_EQUAL(r.warnings.size(), 2u);
+    BOOST_TEST(r.warnings[0].str() == d + "/pd.ini: holds a secret and every user can read it; make it readable only "
+                                           "by the program's user or group (chmod o-rwx " + d + "/pd.ini)");
+    BOOST_TEST(contains(r.warnings[1].str(), d + "/pd-token: holds a secret"));
+    chmod((d + "/pd.ini").c_str(), 0640);
+    chmod((d + "/pd-token").c_str(), 0600);
+    BOOST_TEST(config_load(d + "/pd.ini").warnings.empty());
+    for (const char *f : {"/pd.ini", "/pd-token"}) std::remove((d + f).c_str());
     std::remove(dir);
 }
 

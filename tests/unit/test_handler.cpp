@@ -238,6 +238,18 @@ BOOST_AUTO_TEST_CASE(signature_check_off)
     BOOST_TEST(contains(f.log.line(), "signature=off"));
 }
 
+BOOST_AUTO_TEST_CASE(trusted_requests_need_no_signature)
+{
+    Fixture f;
+    Request r = f.post();
+    r.signature = "";
+    BOOST_TEST(f.run(r).status == 403);
+    r.trusted = true;  // --test-call
+    BOOST_TEST(f.run(r).status == 200);
+    BOOST_TEST(f.log.outcome == "dial");
+    BOOST_TEST(!f.log.signature_off);
+}
+
 BOOST_AUTO_TEST_CASE(route_by_to_and_by_query)
 {
     Fixture f;

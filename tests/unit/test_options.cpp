@@ -33,8 +33,27 @@ BOOST_AUTO_TEST_CASE(help_version_and_errors)
     BOOST_TEST(parse({"--help"}).help);
     BOOST_TEST(parse({"-h"}).help);
     BOOST_TEST(parse({"--version"}).version);
-    BOOST_TEST(parse({"-c"}).error == "-c needs a file name");
+    BOOST_TEST(parse({"-c"}).error == "-c needs a value");
     BOOST_TEST(parse({"--bogus"}).error == "unknown argument: --bogus");
+}
+
+BOOST_AUTO_TEST_CASE(operator_commands)
+{
+    Options o = parse({"--check", "-c", "/a.ini"});
+    BOOST_TEST((o.command == Command::check));
+    BOOST_TEST(o.config == "/a.ini");
+    o = parse({"--test-call", "+14155550100", "--from", "+14155559876"});
+    BOOST_TEST((o.command == Command::test_call));
+    BOOST_TEST(o.test_to == "+14155550100");
+    BOOST_TEST(o.test_from == "+14155559876");
+    o = parse({"--test-call=ops", "--from=+1"});
+    BOOST_TEST(o.test_to == "ops");
+    BOOST_TEST(o.test_from == "+1");
+    BOOST_TEST((parse({}).command == Command::serve));
+    BOOST_TEST(parse({"--test-call"}).error == "--test-call needs a value");
+    BOOST_TEST(parse({"--test-call="}).error == "--test-call needs the called number (E.164) or a route name");
+    BOOST_TEST(parse({"--from", "+1"}).error == "--from goes with --test-call");
+    BOOST_TEST(parse({"--check", "--test-call", "ops"}).error == "--check and --test-call cannot be combined");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,139 @@
+#include "check.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "escape.hpp"
+#include "phone.hpp"
+
+namespace pdcf {
+
+namespace {
+
+const char *kind_name(TargetKind kind) { return kind == TargetKind::schedule ? "schedule" : "escalation policy"; }
+
+// The object's name from GET /escalation_policies/{id} or /schedules/{id}.
+std::string target_name(const HttpReply &reply, TargetKind kind)
+{
+    auto doc = nlohmann::json::parse(reply.body, nullptr, false);
+    const char *key = kind == TargetKind::schedule ? "schedule" : "escalation_policy";
+    if (doc.is_object() && doc.contains(key) && doc[key].is_object()) {
+        const auto &o = doc[key];
+        for (const char *field : {"name", "summary"})
+            if (o.contains(field) && o[field].is_string()) return o[field].get<std::string>();
+    }
+    return {};
+}
+
+std::string join(const std::vector<std::string> &items, const char *separator)
+{
+    std::string s;
+    for (const auto &i : items) s += (s.empty() ? "" : separator) + i;
+    return s;
+}
+
+// Display width: UTF-8 continuation bytes take no column.
+std::size_t width(const std::string &s)
+{
+    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+std::string target_path(const Route &route)
+{
+    return (route.kind == TargetKind::schedule ? "/schedules/" : "/escalation_policies/") + url_component(route.target);
+}
+
+}  // namespace
+
+CheckRow check_row(const Route &route, const HttpReply &target, const Lookup &found)
+{
+    CheckRow row;
+    row.route = route.name;
+    row.number = route.number.empty() ? "(any other)" : route.number;
+    row.target = std::string(kind_name(route.kind)) + " " + route.target;
+    row.on_call = "-";
+    row.dials = "-";
+    if (target.status == 404) {
+        row.problem = std::string("unknown ") + kind_name(route.kind) + " " + route.target + ": check the id";
+    } else if (target.status != 200) {
+        row.problem = "pagerduty: " + pagerduty_describe_failure(target_path(route), target);
+    } else {
+        if (auto name = target_name(target, route.kind); !name.empty()) row.target += " (" + name + ")";
+        std::vector<std::string> names, numbers;
+        for (const auto &c : found.callees) {
+            names.push_back(c.name);
+            numbers.push_back(mask_number(c.number));
+        }
+        if (!names.empty()) {
+            row.on_call = join(names, ", ");
+            row.dials = join(numbers, ",");
+        }
+        row.problem = lookup_reason(found);
+        row.ok = !found.callees.empty() && found.problem.empty();
+    }
+    // What callers get meanwhile.
+    if (found.callees.empty() && !route.call.fallback_number.empty()) {
+        row.dials = mask_number(route.call.fallback_number) + " (fallback_number)";
+    }
+    if (row.problem.empty()) row.problem = "-";
+    return row;
+}
+
+std::string check_table(const std::vector<CheckRow> &rows)
+{
+    const std::vector<std::string> header = {"ROUTE", "NUMBER", "TARGET", "ON CALL NOW", "DIALS", "PROBLEM"};
+    std::vector<std::vector<std::string>> cells = {header};
+    for (const auto &r : rows) cells.push_back({r.route, r.number, r.target, r.on_call, r.dials, r.problem});
+    std::vector<std::size_t> widths(header.size(), 0);
+    for (const auto &line : cells)
+        for (std::size_t i = 0; i < line.size(); ++i) widths[i] = std::max(widths[i], width(line[i]));
+    std::string out;
+    for (const auto &line : cells) {
+        std::string text;
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            text += line[i];
+            if (i + 1 < line.size()) text += std::string(widths[i] - width(line[i]) + 2, ' ');
+        }
+        out += text + "\n";
+    }
+    return out;
+}
+
+int check_run(const ConfigResult &config, const PagerDutyGet &pagerduty, const Clock &clock, std::FILE *out)
+{
+    std::fprintf(out, "%s: ", config.config.path.c_str());
+    for (const auto &w : config.warnings) std::fprintf(out, "\nwarning: %s", w.str().c_str());
+    if (!config.ok()) {
+        for (const auto &e : config.errors) std::fprintf(out, "\nerror: %s", e.str().c_str());
+        std::fprintf(out, "\n%zu error%s; PagerDuty was not asked.\n", config.errors.size(),
+                     config.errors.size() == 1 ? "" : "s");
+        return 1;
+    }
+    std::fprintf(out, "%sconfiguration OK\n\n", config.warnings.empty() ? "" : "\n");
+
+    const Config &cfg = config.config;
+    std::vector<CheckRow> rows;
+    for (const auto &route : cfg.routes) {
+        // Each route gets the whole budget a call would have.
+        TimePoint deadline = clock() + cfg.pagerduty.timeout;
+        Fetch fetch = [&](const std::string &path) { return pagerduty(path, deadline); };
+        HttpReply target = fetch(target_path(route));
+        Lookup found;
+        if (target.status == 200) {
+            found = pagerduty_lookup(fetch, route.kind, route.target, cfg.pagerduty.prefer_label);
+            lookup_skip_number(found, route.number);
+        }
+        rows.push_back(check_row(route, target, found));
+    }
+    std::fputs(check_table(rows).c_str(), out);
+    std::size_t bad = static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const CheckRow &r) { return !r.ok; }));
+    if (bad == 0)
+        std::fprintf(out, "\nEvery route reaches its on-call.\n");
+    else
+        std::fprintf(out, "\n%zu of %zu route%s do%s not reach %s own on-call.\n", bad, rows.size(),
+                     rows.size() == 1 ? "" : "s", bad == 1 ? "es" : "", bad == 1 ? "its" : "their");
+    return bad == 0 ? 0 : 1;
+}
+
+}  // namespace pdcf

@@ -1,0 +1,38 @@
+// pd-call-forward --check: the operator's view, before a real caller's.
+// Validates the configuration, then asks PagerDuty, route by route, who a
+// call would reach now, and prints a table.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "handler.hpp"
+#include "pagerduty.hpp"
+
+namespace pdcf {
+
+struct CheckRow {
+    std::string route;
+    std::string number;   // the Twilio number, or "(any other)"
+    std::string target;   // "escalation policy PABC123 (Platform)"
+    std::string on_call;  // who would be dialed, or "-"
+    std::string dials;    // their numbers, masked
+    std::string problem;  // "-" when none
+    bool ok = false;      // the route reaches its own on-call
+};
+
+// One route's row: `target` is PagerDuty's answer to GET of the policy or
+// schedule itself, `found` the on-call lookup (not made when the target is
+// unknown).  Pure.
+CheckRow check_row(const Route &route, const HttpReply &target, const Lookup &found);
+
+// The rows as an aligned table with a header line.  Pure.
+std::string check_table(const std::vector<CheckRow> &rows);
+
+// Prints the report to `out` and returns the exit status: 0 only if the
+// configuration is valid and every route reaches its own on-call.
+int check_run(const ConfigResult &config, const PagerDutyGet &pagerduty, const Clock &clock, std::FILE *out);
+
+}  // namespace pdcf

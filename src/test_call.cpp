@@ -1,0 +1,50 @@
+#include "test_call.hpp"
+
+#include "escape.hpp"
+#include "phone.hpp"
+
+namespace pdcf {
+
+namespace {
+// Twilio's ids are two letters and 32 hex digits; these say "a test".
+constexpr const char *test_call_sid = "CA00000000000000000000000000000000";
+constexpr const char *test_account_sid = "AC00000000000000000000000000000000";
+}  // namespace
+
+Request test_call_request(const Config &config, const std::string &to, const std::string &from)
+{
+    Request r;
+    r.method = "POST";
+    r.path_info = "/voice";
+    r.content_type = "application/x-www-form-urlencoded";
+    r.trusted = true;
+    std::string called = to;
+    if (!is_e164(to)) {
+        r.query_string = "route=" + url_component(to);
+        called.clear();
+        for (const auto &route : config.routes)
+            if (route.name == to) called = route.number;
+    }
+    const std::pair<const char *, std::string> params[] = {
+        {"CallSid", test_call_sid}, {"AccountSid", test_account_sid}, {"From", from.empty() ? "anonymous" : from},
+        {"To", called},             {"CallStatus", "ringing"},        {"Direction", "inbound"},
+        {"ApiVersion", "2010-04-01"},
+    };
+    for (const auto &[name, value] : params)
+        r.body += (r.body.empty() ? "" : "&") + std::string(name) + "=" + url_component(value);
+    r.content_length = std::to_string(r.body.size());
+    return r;
+}
+
+int test_call_run(const Context &ctx, const std::string &to, const std::string &from, std::FILE *out,
+                  std::FILE *log_out)
+{
+    Request req = test_call_request(ctx.config->config, to, from);
+    LogRecord log;
+    Response resp = handle(req, ctx, ctx.clock(), log);
+    std::fputs(resp.body.c_str(), out);
+    std::fprintf(log_out, "%s\n", log.line().c_str());
+    return log.outcome == "dial" ? 0 : 1;
+}
+
+}  // namespace pdcf

@@ -1,0 +1,194 @@
+#!/usr/bin/python3
+"""The operator's commands, run as an operator would before a real call:
+`pd-call-forward --check` and `pd-call-forward --test-call`, against the
+PagerDuty stand-in."""
+
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import (DB_NUMBER, FALLBACK_NUMBER, OPS_NUMBER, PD_TOKEN, PROGRAM, StandIn, Suite, check, person,
+                     roster, temp_dir, write_config)
+
+ADA = person("PADA001", "Ada Lovelace", (1, "4155550101", "Mobile"))
+LINUS = person("PLINUS1", "Linus Db", (1, "4155550103", "Mobile"))
+NOPHONE = person("PNOPH01", "Nora Nophone", email="nora@example.com")
+TARGETS = {"escalation_policies": {"PEPOPS1": {"name": "Ops"}, "PEPDB01": {"name": "Database"}},
+           "schedules": {"PSDB001": {"name": "Database primary"}}}
+GOOD = roster([("PEPOPS1", 1, "PADA001"), ("PEPDB01", 1, "PLINUS1", {"schedule": "PSDB001"})], [ADA, LINUS],
+              **TARGETS)
+
+
+class Env:
+    dir = standin = config = None
+
+
+env = Env()
+
+
+def run(*args, config=None):
+    p = subprocess.run([PROGRAM, *args, "-c", config or env.config], capture_output=True, text=True, timeout=30)
+    return p.returncode, p.stdout, p.stderr
+
+
+def setup(r=GOOD, fault="none"):
+    env.standin.set_roster(r)
+    env.standin.fault(fault)
+    env.standin.clear_requests()
+
+
+def row(out, route):
+    lines = [l for l in out.splitlines() if l.startswith(route + " ")]
+    check(len(lines) == 1, f"no row for {route} in:\n{out}")
+    return lines[0]
+
+
+# --- --check ----------------------------------------------------------------
+
+def test_check_every_route_reaches_its_on_call():
+    setup()
+    rc, out, err = run("--check")
+    check(rc == 0, f"exit {rc}\n{out}{err}")
+    check(f"{env.config}: configuration OK" in out, out)
+    header = out.splitlines()[2]
+    check(header.split() == ["ROUTE", "NUMBER", "TARGET", "ON", "CALL", "NOW", "DIALS", "PROBLEM"], header)
+    ops = row(out, "ops")
+    for part in [OPS_NUMBER, "escalation policy PEPOPS1 (Ops)", "Ada Lovelace", "+*******0101"]:
+        check(part in ops, f"{part!r} not in {ops!r}")
+    db = row(out, "db")
+    check("schedule PSDB001 (Database primary)" in db and "Linus Db" in db, db)
+    check("+14155550101" not in out, "an unmasked number")
+    check("Every route reaches its on-call." in out, out)
+
+
+def test_check_unknown_target_and_no_phone_fail_even_with_a_fallback():
+    # ops has fallback_number; its level-1 person has no phone (level 2 has).
+    setup(roster([("PEPOPS1", 1, "PNOPH01"), ("PEPOPS1", 2, "PADA001")], [ADA, NOPHONE],
+                 escalation_policies={"PEPOPS1": {"name": "Ops"}}))
+    rc, out, _ = run("--check")
+    check(rc == 1, f"exit {rc}\n{out}")
+    ops = row(out, "ops")
+    check("Nora Nophone (PNOPH01) has no usable phone contact method" in ops, ops)
+    db = row(out, "db")  # PSDB001 is not in this roster
+    check("unknown schedule PSDB001: check the id" in db, db)
+    check("2 of 2 routes do not reach their own on-call." in out, out)
+
+
+def test_check_nobody_on_call_shows_the_fallback():
+    setup(roster([], [], **TARGETS))
+    rc, out, _ = run("--check")
+    check(rc == 1, out)
+    ops = row(out, "ops")
+    check("nobody is on call for escalation policy PEPOPS1" in ops, ops)
+    check("+*******0199 (fallback_number)" in ops, ops)
+
+
+def test_check_pagerduty_down():
+    setup(fault="401")
+    rc, out, _ = run("--check")
+    check(rc == 1, out)
+    check("HTTP 401 (Unauthorized): check [pagerduty] token" in row(out, "ops"), out)
+
+
+def test_check_lists_every_config_error_with_its_line():
+    bad = os.path.join(env.dir, "bad.ini")
+    with open(bad, "w") as f:
+        f.write("[pagerduty]\ntoken = x\ntimeout = soon\n[twilio]\nauth_token = y\n"
+                "[route:ops]\nnumber = 555\nescalation_policy = PEPOPS1\nvoice = \n[calls]\n")
+    os.chmod(bad, 0o600)
+    setup()
+    rc, out, _ = run("--check", config=bad)
+    check(rc == 1, out)
+    for part in [f"{bad}:3: [pagerduty] timeout: expected seconds", f"{bad}:7: [route:ops] number: expected",
+                 f"{bad}:9: [route:ops] voice: expected", f"{bad}:10: [calls]: unknown section"]:
+        check(f"error: {part}" in out, f"{part!r} not in:\n{out}")
+    check("4 errors; PagerDuty was not asked." in out, out)
+    check(env.standin.requests() == [], "PagerDuty was asked")
+
+
+def test_check_warns_when_every_user_can_read_a_secret():
+    setup()
+    inline = os.path.join(env.dir, "inline.ini")
+    text = open(env.config).read().replace("token_file = pagerduty-token", f"token = {PD_TOKEN}")
+    with open(inline, "w") as f:
+        f.write(text)
+    os.chmod(inline, 0o644)
+    os.chmod(os.path.join(env.dir, "twilio-auth-token"), 0o644)
+    try:
+        rc, out, _ = run("--check", config=inline)
+        check(rc == 0, out)
+        check(f"warning: {inline}: holds a secret and every user can read it" in out, out)
+        check(f"twilio-auth-token: holds a secret and every user can read it" in out, out)
+        check(PD_TOKEN not in out, "the secret itself is printed")
+        os.chmod(inline, 0o640)
+        os.chmod(os.path.join(env.dir, "twilio-auth-token"), 0o640)
+        rc, out, _ = run("--check", config=inline)
+        check("warning" not in out, out)
+    finally:
+        os.chmod(os.path.join(env.dir, "twilio-auth-token"), 0o640)
+
+
+# --- --test-call ------------------------------------------------------------
+
+def test_test_call_prints_the_twiml_and_the_log_line():
+    setup()
+    rc, out, err = run("--test-call", OPS_NUMBER, "--from", "+14155559876")
+    check(rc == 0, f"exit {rc}: {err}")
+    doc = ET.fromstring(out)
+    check([n.text for n in doc.findall("./Dial/Number")] == ["+14155550101"], out)
+    check(err.startswith("pd-call-forward: method=POST path=/voice status=200 outcome=dial"), err)
+    check("from=+*******9876" in err and "route=ops" in err, err)
+    check([q["path"] for q in env.standin.requests()] == ["/oncalls", "/users/PADA001/contact_methods"],
+          env.standin.requests())
+
+
+def test_test_call_by_route_name():
+    setup()
+    rc, out, err = run("--test-call", "db")
+    check(rc == 0, err)
+    check("<Number>+14155550103</Number>" in out, out)
+    check(f"to={DB_NUMBER}" in err and "from=anonymous" in err, err)
+
+
+def test_test_call_when_pagerduty_is_down():
+    setup(fault="503")
+    rc, out, err = run("--test-call", OPS_NUMBER)
+    check(rc == 1, f"exit {rc}")
+    check(f"<Number>{FALLBACK_NUMBER}</Number>" in out, out)
+    check("outcome=fallback" in err and "HTTP 503" in err, err)
+
+
+TESTS = [
+    test_check_every_route_reaches_its_on_call,
+    test_check_unknown_target_and_no_phone_fail_even_with_a_fallback,
+    test_check_nobody_on_call_shows_the_fallback,
+    test_check_pagerduty_down,
+    test_check_lists_every_config_error_with_its_line,
+    test_check_warns_when_every_user_can_read_a_secret,
+    test_test_call_prints_the_twiml_and_the_log_line,
+    test_test_call_by_route_name,
+    test_test_call_when_pagerduty_is_down,
+]
+
+
+def main():
+    env.dir = temp_dir("pdcf-commands-")
+    suite = Suite("commands")
+    try:
+        env.standin = StandIn(env.dir)
+        env.config = write_config(env.dir, env.standin.url, timeout="2")
+        return suite.run(TESTS, only=os.environ.get("ONLY"))
+    except Exception as e:
+        print(f"FAILED commands: set-up: {e}\n0 passed, 1 failed", flush=True)
+        return 1
+    finally:
+        if env.standin:
+            env.standin.stop()
+        shutil.rmtree(env.dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

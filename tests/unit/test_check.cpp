@@ -1,0 +1,112 @@
+#include <boost/test/unit_test.hpp>
+
+#include "check.hpp"
+#include "form.hpp"
+#include "test_call.hpp"
+
+using namespace pdcf;
+
+namespace {
+
+Route route(const std::string &fallback = "")
+{
+    Route r;
+    r.name = "ops";
+    r.number = "+14155550100";
+    r.kind = TargetKind::escalation_policy;
+    r.target = "PEP1";
+    r.call.fallback_number = fallback;
+    return r;
+}
+
+const HttpReply known = {200, R"({"escalation_policy": {"id": "PEP1", "name": "Platform"}})", ""};
+
+Lookup found(std::vector<Callee> callees, std::string problem = "", bool failed = false)
+{
+    Lookup l;
+    l.callees = std::move(callees);
+    l.problem = std::move(problem);
+    l.pagerduty_failed = failed;
+    return l;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(check)
+
+BOOST_AUTO_TEST_CASE(a_route_that_reaches_its_on_call)
+{
+    CheckRow r = check_row(route(), known, found({{"Ada Lovelace", "+14155550101"}, {"Grace", "+14155550102"}}));
+    BOOST_TEST(r.ok);
+    BOOST_TEST(r.target == "escalation policy PEP1 (Platform)");
+    BOOST_TEST(r.on_call == "Ada Lovelace, Grace");
+    BOOST_TEST(r.dials == "+*******0101,+*******0102");
+    BOOST_TEST(r.problem == "-");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_target_is_a_problem_even_with_a_fallback)
+{
+    CheckRow r = check_row(route("+14155550199"), {404, R"({"error":{"message":"Not Found"}})", ""}, Lookup{});
+    BOOST_TEST(!r.ok);
+    BOOST_TEST(r.problem == "unknown escalation policy PEP1: check the id");
+    BOOST_TEST(r.dials == "+*******0199 (fallback_number)");
+}
+
+BOOST_AUTO_TEST_CASE(no_usable_phone_is_a_problem_even_when_level_two_answers)
+{
+    CheckRow r = check_row(route(), known, found({{"Bob", "+14155550102"}}, "Ada (PU1) has no usable phone contact method"));
+    BOOST_TEST(!r.ok);
+    BOOST_TEST(r.on_call == "Bob");
+    BOOST_TEST(r.problem == "Ada (PU1) has no usable phone contact method");
+    r = check_row(route("+14155550199"), known, found({}, "Ada (PU1) has no usable phone contact method"));
+    BOOST_TEST(!r.ok);
+    BOOST_TEST(r.on_call == "-");
+}
+
+BOOST_AUTO_TEST_CASE(pagerduty_failures)
+{
+    CheckRow r = check_row(route(), {401, R"({"error":{"message":"Unauthorized"}})", ""}, Lookup{});
+    BOOST_TEST(!r.ok);
+    BOOST_TEST(r.problem == "pagerduty: GET /escalation_policies/PEP1: HTTP 401 (Unauthorized): check [pagerduty] token");
+    r = check_row(route(), known, found({}, "GET /oncalls: HTTP 500", true));
+    BOOST_TEST(r.problem == "pagerduty: GET /oncalls: HTTP 500");
+}
+
+BOOST_AUTO_TEST_CASE(table_is_aligned_by_characters)
+{
+    CheckRow a = check_row(route(), known, found({{"Zoë", "+14155550101"}}));
+    Route other = route();
+    other.name = "database";
+    other.number = "";
+    other.kind = TargetKind::schedule;
+    CheckRow b = check_row(other, {200, R"({"schedule": {"summary": "DB"}})", ""}, found({}, "nobody is on call"));
+    std::string t = check_table({a, b});
+    BOOST_TEST(t ==
+               "ROUTE     NUMBER        TARGET                             ON CALL NOW  DIALS         PROBLEM\n"
+               "ops       +14155550100  escalation policy PEP1 (Platform)  Zoë          +*******0101  -\n"
+               "database  (any other)   schedule PEP1 (DB)                 -            -             nobody is on call\n");
+}
+
+BOOST_AUTO_TEST_CASE(test_call_request_by_number_and_by_route)
+{
+    Config c;
+    c.routes.push_back(route());
+    Request r = test_call_request(c, "+14155550100", "+14155559876");
+    BOOST_TEST(r.trusted);
+    BOOST_TEST(r.method == "POST");
+    BOOST_TEST(r.path_info == "/voice");
+    BOOST_TEST(r.query_string == "");
+    auto form = form_decode(r.body);
+    BOOST_REQUIRE(form);
+    BOOST_TEST(form_value(form.params, "To") == "+14155550100");
+    BOOST_TEST(form_value(form.params, "From") == "+14155559876");
+    BOOST_TEST(r.content_length == std::to_string(r.body.size()));
+
+    r = test_call_request(c, "ops", "");
+    BOOST_TEST(r.query_string == "route=ops");
+    form = form_decode(r.body);
+    BOOST_TEST(form_value(form.params, "To") == "+14155550100");
+    BOOST_TEST(form_value(form.params, "From") == "anonymous");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
