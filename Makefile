@@ -77,7 +77,7 @@ test-programs: $(PROGRAM) $(B)/unit-tests $(B)/pd-standin
 DEB_PACKAGES = g++ make pkg-config libfcgi-dev libcpp-httplib-dev libssl-dev \
 	libboost-dev libboost-test-dev nlohmann-json3-dev libxml2-dev \
 	ca-certificates openssl curl python3 python3-twilio \
-	nginx-light spawn-fcgi mandoc
+	nginx-light spawn-fcgi mandoc apache2 libapache2-mod-fcgid
 
 deps:
 	@missing=; for p in $(DEB_PACKAGES); do \

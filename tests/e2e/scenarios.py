@@ -73,7 +73,11 @@ def test_incoming_call_dials_the_on_call():
     sid, r = call()
     check(r.status == 200, f"status {r.status}: {r.body}")
     check(r.header("Content-Type") == "text/xml; charset=utf-8", r.header("Content-Type"))
-    check(int(r.header("Content-Length")) == len(r.body.encode()), "Content-Length")
+    length = r.header("Content-Length")
+    if length is not None:
+        check(int(length) == len(r.body.encode()), "Content-Length")
+    else:  # Apache re-sends a CGI program's answer chunked when it is not all in yet
+        check(r.header("Transfer-Encoding") == "chunked", r.headers)
     doc = r.twiml()
     check(doc.tag == "Response", doc.tag)
     check(doc.find("Say").text == "Connecting you to Ada Lovelace.", doc.find("Say").text)
