@@ -4,7 +4,7 @@
 #   make                 build ./pd-call-forward
 #   make check           install missing Debian packages, build, run every test
 #   make demo [KEEP=1]   run the whole path once on loopback and show the answer
-#   make install         PREFIX=/usr/local DESTDIR=
+#   make install         PREFIX=/usr/local DESTDIR= [SYSTEMD=1: the systemd units too]
 #   make SANITIZE=address,undefined check    sanitized build in build-san/
 
 VERSION   = 0.1.0
@@ -77,7 +77,7 @@ test-programs: $(PROGRAM) $(B)/unit-tests $(B)/pd-standin
 DEB_PACKAGES = g++ make pkg-config libfcgi-dev libcpp-httplib-dev libssl-dev \
 	libboost-dev libboost-test-dev nlohmann-json3-dev libxml2-dev \
 	ca-certificates openssl curl python3 python3-twilio \
-	nginx-light spawn-fcgi mandoc apache2 libapache2-mod-fcgid
+	nginx-light spawn-fcgi mandoc apache2 libapache2-mod-fcgid systemd
 
 deps:
 	@missing=; for p in $(DEB_PACKAGES); do \
@@ -103,21 +103,47 @@ demo: deps
 demo-stop:
 	@/usr/bin/python3 tests/demo.py --stop
 
+# The config file goes to $(SYSCONFDIR)/pd-call-forward, where the program
+# looks by default; the systemd units only with SYSTEMD=1.
+CONFDIR = $(SYSCONFDIR)/pd-call-forward
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+UNITS = pd-call-forward.socket pd-call-forward.service
+# The units name the binary where this install puts it.
+UNIT_SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g'
+
 install: $(PROGRAM)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 $(PROGRAM) $(DESTDIR)$(SBINDIR)/pd-call-forward
 	install -m 0644 man/pd-call-forward.8 $(DESTDIR)$(MANDIR)/man8/pd-call-forward.8
 	install -m 0644 man/pd-call-forward.ini.5 $(DESTDIR)$(MANDIR)/man5/pd-call-forward.ini.5
-	install -d $(DESTDIR)$(DOCDIR)/examples/nginx $(DESTDIR)$(DOCDIR)/examples/apache
+	install -d $(DESTDIR)$(DOCDIR)/examples/nginx $(DESTDIR)$(DOCDIR)/examples/apache \
+		$(DESTDIR)$(DOCDIR)/examples/systemd
 	install -m 0644 README.md COPYING $(DESTDIR)$(DOCDIR)/
 	install -m 0644 pd-call-forward.ini $(DESTDIR)$(DOCDIR)/examples/
 	install -m 0644 nginx/* $(DESTDIR)$(DOCDIR)/examples/nginx/
 	install -m 0644 apache/* $(DESTDIR)$(DOCDIR)/examples/apache/
+	for u in $(UNITS); do $(UNIT_SUBST) systemd/$$u > $(DESTDIR)$(DOCDIR)/examples/systemd/$$u && \
+		chmod 0644 $(DESTDIR)$(DOCDIR)/examples/systemd/$$u; done
+	@# Filled in, the config holds secrets: 0640.  An existing one is kept.
+	install -d -m 0750 $(DESTDIR)$(CONFDIR)
+	[ -e $(DESTDIR)$(CONFDIR)/pd-call-forward.ini ] || \
+		install -m 0640 pd-call-forward.ini $(DESTDIR)$(CONFDIR)/pd-call-forward.ini
+ifneq ($(SYSTEMD),)
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	for u in $(UNITS); do $(UNIT_SUBST) systemd/$$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$$u && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u; done
+endif
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/pd-call-forward
 	rm -f $(DESTDIR)$(MANDIR)/man8/pd-call-forward.8 $(DESTDIR)$(MANDIR)/man5/pd-call-forward.ini.5
 	rm -rf $(DESTDIR)$(DOCDIR)
+	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(UNITS))
+	@# The config goes only while it is still the untouched example.
+	@if cmp -s pd-call-forward.ini $(DESTDIR)$(CONFDIR)/pd-call-forward.ini; then \
+		rm -f $(DESTDIR)$(CONFDIR)/pd-call-forward.ini; rmdir $(DESTDIR)$(CONFDIR) 2>/dev/null || true; \
+	elif [ -e $(DESTDIR)$(CONFDIR)/pd-call-forward.ini ]; then \
+		echo "kept $(DESTDIR)$(CONFDIR)/pd-call-forward.ini: it holds your settings"; fi
 
 clean:
 	rm -rf build build-san pd-call-forward

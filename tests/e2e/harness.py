@@ -349,6 +349,10 @@ def twilio_request(url, params=None, method="POST", token=TWILIO_TOKEN, signatur
 
 # --- running tests --------------------------------------------------------
 
+class Skip(Exception):
+    """Raised by a test that cannot run on this machine; the reason is printed."""
+
+
 class Suite:
     """Runs test functions, prints one line each and a summary line."""
 
@@ -366,6 +370,8 @@ class Suite:
                 test()
                 self.passed += 1
                 print(f"ok     {self.name}: {test.__name__} ({time.monotonic() - start:.1f}s)", flush=True)
+            except Skip as e:
+                print(f"skip   {self.name}: {test.__name__}: {e}", flush=True)
             except Exception as e:  # a failed assertion or a harness error
                 self.failed += 1
                 print(f"FAILED {self.name}: {test.__name__}: {e}", flush=True)

@@ -13,7 +13,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import PROGRAM, ROOT, Suite, check
+from harness import PROGRAM, ROOT, Skip, Suite, check
 
 MAN_PAGES = ["man/pd-call-forward.8", "man/pd-call-forward.ini.5"]
 
@@ -53,15 +53,14 @@ def test_every_key_is_documented():
 def test_example_config_is_valid():
     d = tempfile.mkdtemp(prefix="pdcf-example-")
     try:
-        text = open(os.path.join(ROOT, "pd-call-forward.ini")).read().replace("/etc/pd-call-forward/", d + "/")
-        for name in ("pagerduty-token", "twilio-auth-token"):
-            with open(os.path.join(d, name), "w") as f:
-                f.write("secret\n")
-            os.chmod(os.path.join(d, name), 0o640)
+        # As installed: the token files beside the config, all 0640.
         config = os.path.join(d, "pd-call-forward.ini")
-        with open(config, "w") as f:
-            f.write(text)
-        os.chmod(config, 0o640)
+        shutil.copy(os.path.join(ROOT, "pd-call-forward.ini"), config)
+        for name in ("pagerduty-token", "twilio-auth-token", "pd-call-forward.ini"):
+            if name != "pd-call-forward.ini":
+                with open(os.path.join(d, name), "w") as f:
+                    f.write("secret\n")
+            os.chmod(os.path.join(d, name), 0o640)
         env = {"GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "GET", "PATH_INFO": "/health",
                "PD_CALL_FORWARD_CONFIG": config}
         p = subprocess.run([PROGRAM], env=env, capture_output=True, text=True)
@@ -71,34 +70,124 @@ def test_example_config_is_valid():
         shutil.rmtree(d)
 
 
+def make_install(d, *args):
+    cmd = ["make", "-s", "--no-print-directory", "-C", ROOT, f"DESTDIR={d}", "PREFIX=/usr", *args]
+    if os.environ.get("PROGRAM"):
+        cmd.append(f"PROGRAM={os.environ['PROGRAM']}")
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    check(p.returncode == 0, p.stdout + p.stderr)
+    return p.stdout
+
+
+def files_under(d):
+    return sorted(os.path.relpath(os.path.join(r, f), d) for r, _, fs in os.walk(d) for f in fs)
+
+
+INSTALLED = {
+    "usr/sbin/pd-call-forward": 0o755,
+    "usr/share/man/man8/pd-call-forward.8": 0o644,
+    "usr/share/man/man5/pd-call-forward.ini.5": 0o644,
+    "etc/pd-call-forward/pd-call-forward.ini": 0o640,
+    "usr/share/doc/pd-call-forward/README.md": 0o644,
+    "usr/share/doc/pd-call-forward/COPYING": 0o644,
+    "usr/share/doc/pd-call-forward/examples/pd-call-forward.ini": 0o644,
+    "usr/share/doc/pd-call-forward/examples/nginx/pd-call-forward.conf": 0o644,
+    "usr/share/doc/pd-call-forward/examples/apache/pd-call-forward.conf": 0o644,
+    "usr/share/doc/pd-call-forward/examples/apache/htaccess": 0o644,
+    "usr/share/doc/pd-call-forward/examples/systemd/pd-call-forward.socket": 0o644,
+    "usr/share/doc/pd-call-forward/examples/systemd/pd-call-forward.service": 0o644,
+}
+UNITS = {
+    "usr/lib/systemd/system/pd-call-forward.socket": 0o644,
+    "usr/lib/systemd/system/pd-call-forward.service": 0o644,
+}
+
+
+def check_layout(d, expected):
+    check(files_under(d) == sorted(expected), f"installed: {files_under(d)}")
+    for path, mode in expected.items():
+        actual = os.stat(os.path.join(d, path)).st_mode & 0o777
+        check(actual == mode, f"{path}: mode {oct(actual)}, expected {oct(mode)}")
+
+
 def test_install_and_uninstall():
     d = tempfile.mkdtemp(prefix="pdcf-install-")
     try:
-        make = ["make", "-s", "--no-print-directory", "-C", ROOT, f"DESTDIR={d}", "PREFIX=/usr"]
-        if os.environ.get("PROGRAM"):
-            make.append(f"PROGRAM={os.environ['PROGRAM']}")
-        p = subprocess.run(make + ["install"], capture_output=True, text=True)
-        check(p.returncode == 0, p.stdout + p.stderr)
-        expected = {
-            "usr/sbin/pd-call-forward": 0o755,
-            "usr/share/man/man8/pd-call-forward.8": 0o644,
-            "usr/share/man/man5/pd-call-forward.ini.5": 0o644,
-            "usr/share/doc/pd-call-forward/examples/pd-call-forward.ini": 0o644,
-            "usr/share/doc/pd-call-forward/examples/nginx/pd-call-forward.conf": 0o644,
-            "usr/share/doc/pd-call-forward/README.md": 0o644,
-        }
-        for path, mode in expected.items():
-            full = os.path.join(d, path)
-            check(os.path.isfile(full), f"{path} not installed")
-            check(os.stat(full).st_mode & 0o777 == mode, f"{path}: mode {oct(os.stat(full).st_mode & 0o777)}")
+        make_install(d, "install")
+        check_layout(d, INSTALLED)
         p = subprocess.run([os.path.join(d, "usr/sbin/pd-call-forward"), "--version"], capture_output=True, text=True)
         check(p.returncode == 0, p.stderr)
-        p = subprocess.run(make + ["uninstall"], capture_output=True, text=True)
-        check(p.returncode == 0, p.stdout + p.stderr)
-        left = [os.path.join(r, f) for r, _, fs in os.walk(d) for f in fs]
-        check(not left, f"left after uninstall: {left}")
+        make_install(d, "uninstall")
+        check(files_under(d) == [], f"left after uninstall: {files_under(d)}")
     finally:
         shutil.rmtree(d)
+
+
+def test_install_systemd_units_only_when_asked():
+    d = tempfile.mkdtemp(prefix="pdcf-install-")
+    try:
+        make_install(d, "install", "SYSTEMD=1")
+        check_layout(d, {**INSTALLED, **UNITS})
+        service = open(os.path.join(d, "usr/lib/systemd/system/pd-call-forward.service")).read()
+        check("ExecStart=/usr/sbin/pd-call-forward -c %d/pd-call-forward.ini" in service, service)
+        make_install(d, "uninstall")
+        check(files_under(d) == [], f"left after uninstall: {files_under(d)}")
+    finally:
+        shutil.rmtree(d)
+
+
+def test_install_keeps_an_existing_config():
+    d = tempfile.mkdtemp(prefix="pdcf-install-")
+    try:
+        mine = os.path.join(d, "etc/pd-call-forward/pd-call-forward.ini")
+        os.makedirs(os.path.dirname(mine))
+        with open(mine, "w") as f:
+            f.write("[pagerduty]\ntoken_file = mine\n")
+        make_install(d, "install")
+        check(open(mine).read() == "[pagerduty]\ntoken_file = mine\n", "install replaced the admin's config")
+        out = make_install(d, "uninstall")
+        check(open(mine).read() == "[pagerduty]\ntoken_file = mine\n", "uninstall removed the admin's config")
+        check("kept" in out, out)
+    finally:
+        shutil.rmtree(d)
+
+
+def unit_files(d):
+    """The units as `make install` writes them, naming the built binary."""
+    for unit in ("pd-call-forward.socket", "pd-call-forward.service"):
+        text = open(os.path.join(ROOT, "systemd", unit)).read().replace("@SBINDIR@", os.path.dirname(PROGRAM))
+        with open(os.path.join(d, unit), "w") as f:
+            f.write(text)
+    return [os.path.join(d, u) for u in ("pd-call-forward.service", "pd-call-forward.socket")]
+
+
+def test_systemd_units_verify_and_are_hardened():
+    analyze = shutil.which("systemd-analyze")
+    if not analyze:
+        raise Skip("systemd-analyze is not installed")
+    d = tempfile.mkdtemp(prefix="pdcf-units-")
+    try:
+        service, socket_unit = unit_files(d)
+        p = subprocess.run([analyze, "verify", "--man=no", service, socket_unit], capture_output=True, text=True)
+        check(p.returncode == 0 and not p.stderr.strip() and not p.stdout.strip(), p.stdout + p.stderr)
+        # systemd's own exposure score, 0 (locked down) to 10: 2.0 or less is "OK".
+        p = subprocess.run([analyze, "security", "--offline=true", "--threshold=20", service],
+                           capture_output=True, text=True)
+        overall = [l for l in p.stdout.splitlines() if "Overall exposure level" in l]
+        check(p.returncode == 0, f"exposure above 2.0: {overall}")
+        text = open(service).read()
+        for line in ("StandardInput=socket", "DynamicUser=yes", "ProtectSystem=strict", "NoNewPrivileges=yes"):
+            check(line in text, f"{line} missing")
+    finally:
+        shutil.rmtree(d)
+
+
+def test_systemd_socket_activation():
+    # Starting the units takes systemd as the init system and changes the
+    # live machine; this suite does neither.
+    state = "is" if os.path.isdir("/run/systemd/system") else "is not"
+    raise Skip(f"systemd {state} the init system here; the units are not started, only checked offline by "
+               "systemd-analyze (verify, security) above")
 
 
 def test_readme_shows_the_real_commands():
@@ -107,10 +196,15 @@ def test_readme_shows_the_real_commands():
         check(cmd in readme, f"README lacks `{cmd}`")
     ci = open(os.path.join(ROOT, ".ci", "run")).read()
     check(re.search(r"^\s*(exec\s+)?make check\b", ci, re.M), ".ci/run does not run make check")
-    # The nginx block quoted in the README is the one the tests run.
+    # The server files quoted in the README are the ones the tests run.
     shipped = open(os.path.join(ROOT, "nginx", "pd-call-forward.conf")).read()
     block = shipped[shipped.index("location"):].strip()
     check(block in readme, "README's nginx block differs from nginx/pd-call-forward.conf")
+    for name in ("pd-call-forward.conf", "htaccess"):
+        lines = [l for l in open(os.path.join(ROOT, "apache", name)).read().splitlines()
+                 if l.strip() and not l.lstrip().startswith("#")]
+        quoted = "\n".join(lines)
+        check(quoted in readme.replace("\n\n", "\n"), f"README's apache/{name} block differs from the file")
 
 
 def test_build_keeps_caller_flags_and_is_warning_free():
@@ -145,6 +239,10 @@ TESTS = [
     test_every_key_is_documented,
     test_example_config_is_valid,
     test_install_and_uninstall,
+    test_install_systemd_units_only_when_asked,
+    test_install_keeps_an_existing_config,
+    test_systemd_units_verify_and_are_hardened,
+    test_systemd_socket_activation,
     test_readme_shows_the_real_commands,
     test_build_keeps_caller_flags_and_is_warning_free,
 ]
