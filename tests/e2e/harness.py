@@ -381,6 +381,30 @@ class Suite:
         return 1 if self.failed else 0
 
 
+def run_suite(name, start):
+    """A suite's main(): makes its temporary directory, calls
+    `start(dir, parts)`, which starts what the suite needs (appending each
+    thing to stop, or a function that stops it, to `parts`) and returns the
+    tests; runs them; stops everything in reverse order and removes the
+    directory (KEEP_TMP=1 keeps it).  A failing set-up counts as one failure."""
+    d = temp_dir(f"pdcf-{name}-")
+    parts = []
+    try:
+        tests = start(d, parts)
+        return Suite(name).run(tests, only=os.environ.get("ONLY"))
+    except Exception as e:
+        traceback.print_exc()
+        print(f"FAILED {name}: set-up: {e}\n0 passed, 1 failed", flush=True)
+        return 1
+    finally:
+        for part in reversed(parts):
+            part() if callable(part) else part.stop()
+        if os.environ.get("KEEP_TMP"):
+            print(f"kept {d}")
+        else:
+            shutil.rmtree(d, ignore_errors=True)
+
+
 def check(cond, message):
     if not cond:
         raise AssertionError(message)

@@ -6,13 +6,12 @@ run as plain CGI under the shipped apache/htaccess, by mod_cgid (Debian's
 default) and by mod_cgi (prefork)."""
 
 import os
-import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
 from apache import ApacheCgi, ApacheFcgid, share_config_with_apache  # noqa: E402
-from harness import StandIn, Suite, temp_dir, write_config  # noqa: E402
+from harness import StandIn, run_suite, write_config  # noqa: E402
 from scenarios import env, TIMEOUT  # noqa: E402
 
 
@@ -25,40 +24,26 @@ def on(mount, server, test):
     return run
 
 
-def main():
-    env.dir = temp_dir("pdcf-apache-")
-    suite = Suite("apache")
-    servers = []
-    try:
-        env.standin = StandIn(env.dir)
-        # In a directory of its own outside every web root, as the README
-        # sets it up.
-        etc = os.path.join(env.dir, "etc")
-        os.mkdir(etc)
-        env.config = write_config(etc, env.standin.url, timeout=str(TIMEOUT))
-        share_config_with_apache(env.config)
-        fcgid = ApacheFcgid(env.dir, env.config)
-        servers.append(fcgid)
-        tests = [on("fcgid", fcgid, t) for t in scenarios.TESTS + scenarios.FASTCGI_TESTS]
-        # A CGI program reads its config on every request: the
-        # once-per-process scenarios are not for it.
-        for module in ("cgid", "cgi"):
-            servers.append(ApacheCgi(env.dir, env.config, module))
-            tests += [on(module, servers[-1], t) for t in scenarios.TESTS]
-        status = suite.run(tests, only=os.environ.get("ONLY"))
-    except Exception as e:
-        print(f"FAILED apache: set-up: {e}\n0 passed, 1 failed", flush=True)
-        status = 1
-    finally:
-        for part in servers + [env.standin]:
-            if part:
-                part.stop()
-        if os.environ.get("KEEP_TMP"):
-            print(f"kept {env.dir}")
-        else:
-            shutil.rmtree(env.dir, ignore_errors=True)
-    return status
-
+def start(d, parts):
+    env.dir = d
+    env.standin = StandIn(d)
+    parts.append(env.standin)
+    # In a directory of its own outside every web root, as the README
+    # sets it up.
+    etc = os.path.join(d, "etc")
+    os.mkdir(etc)
+    env.config = write_config(etc, env.standin.url, timeout=str(TIMEOUT))
+    share_config_with_apache(env.config)
+    fcgid = ApacheFcgid(d, env.config)
+    parts.append(fcgid)
+    tests = [on("fcgid", fcgid, t) for t in scenarios.TESTS + scenarios.FASTCGI_TESTS]
+    # A CGI program reads its config on every request: the once-per-process
+    # scenarios are not for it.
+    for module in ("cgid", "cgi"):
+        server = ApacheCgi(d, env.config, module)
+        parts.append(server)
+        tests += [on(module, server, t) for t in scenarios.TESTS]
+    return tests
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_suite("apache", start))

@@ -4,7 +4,6 @@ and stdin a web server would give it, one process per request.  Also the
 command line, start-up errors and TLS to PagerDuty."""
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -12,8 +11,8 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (DB_NUMBER, FALLBACK_NUMBER, OPS_NUMBER, PROGRAM, TWILIO_TOKEN, StandIn, Suite, check, incoming_call,
-                     person, roster, temp_dir, write_config)
+from harness import (DB_NUMBER, FALLBACK_NUMBER, OPS_NUMBER, PROGRAM, TWILIO_TOKEN, StandIn, check, incoming_call,
+                     person, roster, run_suite, write_config)
 from twilio.request_validator import RequestValidator
 
 TIMEOUT = 1.5
@@ -295,21 +294,12 @@ TESTS = [
 ]
 
 
-def main():
-    env.dir = temp_dir("pdcf-cgi-")
-    suite = Suite("cgi")
-    try:
-        env.standin = StandIn(env.dir)
-        env.config = write_config(env.dir, env.standin.url, timeout=str(TIMEOUT))
-        return suite.run(TESTS, only=os.environ.get("ONLY"))
-    except Exception as e:
-        print(f"FAILED cgi: set-up: {e}\n0 passed, 1 failed", flush=True)
-        return 1
-    finally:
-        if env.standin:
-            env.standin.stop()
-        shutil.rmtree(env.dir, ignore_errors=True)
-
+def start(d, parts):
+    env.dir = d
+    env.standin = StandIn(d)
+    parts.append(env.standin)
+    env.config = write_config(d, env.standin.url, timeout=str(TIMEOUT))
+    return TESTS
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_suite("cgi", start))

@@ -4,14 +4,13 @@
 PagerDuty stand-in."""
 
 import os
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (DB_NUMBER, FALLBACK_NUMBER, OPS_NUMBER, PD_TOKEN, PROGRAM, StandIn, Suite, check, person,
-                     roster, temp_dir, write_config)
+from harness import (DB_NUMBER, FALLBACK_NUMBER, OPS_NUMBER, PD_TOKEN, PROGRAM, StandIn, check, person, roster,
+                     run_suite, write_config)
 
 ADA = person("PADA001", "Ada Lovelace", (1, "4155550101", "Mobile"))
 LINUS = person("PLINUS1", "Linus Db", (1, "4155550103", "Mobile"))
@@ -174,21 +173,12 @@ TESTS = [
 ]
 
 
-def main():
-    env.dir = temp_dir("pdcf-commands-")
-    suite = Suite("commands")
-    try:
-        env.standin = StandIn(env.dir)
-        env.config = write_config(env.dir, env.standin.url, timeout="2")
-        return suite.run(TESTS, only=os.environ.get("ONLY"))
-    except Exception as e:
-        print(f"FAILED commands: set-up: {e}\n0 passed, 1 failed", flush=True)
-        return 1
-    finally:
-        if env.standin:
-            env.standin.stop()
-        shutil.rmtree(env.dir, ignore_errors=True)
-
+def start(d, parts):
+    env.dir = d
+    env.standin = StandIn(d)
+    parts.append(env.standin)
+    env.config = write_config(d, env.standin.url, timeout="2")
+    return TESTS
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_suite("commands", start))

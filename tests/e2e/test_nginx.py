@@ -4,12 +4,11 @@ pd-call-forward under spawn-fcgi, and the PagerDuty stand-in: every scenario
 of scenarios.py, and what is particular to spawn-fcgi."""
 
 import os
-import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
-from harness import FastCgi, Nginx, StandIn, Suite, check, temp_dir, write_config  # noqa: E402
+from harness import FastCgi, Nginx, StandIn, check, run_suite, write_config  # noqa: E402
 from scenarios import call, env, log_for, setup, TIMEOUT  # noqa: E402
 
 
@@ -36,31 +35,17 @@ def test_startup_warning_reaches_the_error_log():
 fcgi = [None]  # the running spawn-fcgi, replaced by tests that restart it
 
 
-def main():
-    env.dir = temp_dir("pdcf-nginx-")
-    suite = Suite("nginx")
-    nginx = None
-    try:
-        env.standin = StandIn(env.dir)
-        env.config = write_config(env.dir, env.standin.url, timeout=str(TIMEOUT))
-        # A pool of four, as `spawn-fcgi -F 4` in the README.
-        fcgi[0] = FastCgi(env.dir, env.config, children=4)
-        env.server = nginx = Nginx(env.dir, fcgi[0].socket)
-        status = suite.run(scenarios.TESTS + scenarios.FASTCGI_TESTS + [test_startup_warning_reaches_the_error_log],
-                           only=os.environ.get("ONLY"))
-    except Exception as e:
-        print(f"FAILED nginx: set-up: {e}\n0 passed, 1 failed", flush=True)
-        status = 1
-    finally:
-        for part in (nginx, fcgi[0], env.standin):
-            if part:
-                part.stop()
-        if os.environ.get("KEEP_TMP"):
-            print(f"kept {env.dir}")
-        else:
-            shutil.rmtree(env.dir, ignore_errors=True)
-    return status
-
+def start(d, parts):
+    env.dir = d
+    env.standin = StandIn(d)
+    parts.append(env.standin)
+    env.config = write_config(d, env.standin.url, timeout=str(TIMEOUT))
+    # A pool of four, as `spawn-fcgi -F 4` in the README.
+    fcgi[0] = FastCgi(d, env.config, children=4)
+    parts.append(lambda: fcgi[0].stop())
+    env.server = Nginx(d, fcgi[0].socket)
+    parts.append(env.server)
+    return scenarios.TESTS + scenarios.FASTCGI_TESTS + [test_startup_warning_reaches_the_error_log]
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_suite("nginx", start))
