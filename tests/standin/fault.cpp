@@ -47,6 +47,7 @@ const EndpointName endpoint_names[] = {
     {Endpoint::any, "all"},
     {Endpoint::oncalls, "oncalls"},
     {Endpoint::contact_methods, "contact_methods"},
+    {Endpoint::events, "events"},
 };
 
 FaultKind kind_named(const Json &value)
@@ -68,7 +69,7 @@ Endpoint endpoint_named(const Json &doc)
     const std::string name = doc["path"].get<std::string>();
     for (const auto &entry : endpoint_names)
         if (name == entry.name) return entry.endpoint;
-    throw InputError("unknown fault path \"" + name + "\" (all, oncalls or contact_methods)");
+    throw InputError("unknown fault path \"" + name + "\" (all, oncalls, contact_methods or events)");
 }
 
 bool same_endpoint(const sockaddr_storage &address, const std::string &ip, int port)
@@ -150,6 +151,9 @@ Fault parse_fault(const Json &doc)
     fault.delay = std::chrono::milliseconds(integer_field(doc, "delay_ms", 0, limits::max_delay_ms, 0));
     fault.remaining = static_cast<unsigned long long>(
         integer_field(doc, "count", 0, std::numeric_limits<long long>::max(), 0));
+    // The Events API takes no API key, so it has none to turn away.
+    if (fault.kind == FaultKind::unauthorized && fault.path == Endpoint::events)
+        throw InputError("a 401 fault cannot hit events: the Events API takes no API key");
     if (fault.kind == FaultKind::hang && fault.delay.count() == 0)
         fault.delay = std::chrono::milliseconds(limits::default_hang_ms);
     return fault;
@@ -160,6 +164,18 @@ std::string fault_name(FaultKind kind)
     for (const auto &entry : kind_names)
         if (kind == entry.kind) return entry.name;
     return "unknown";
+}
+
+bool fault_applies(const Fault &fault, Endpoint endpoint)
+{
+    if (fault.kind == FaultKind::none || (fault.path != Endpoint::any && fault.path != endpoint)) return false;
+    // A 401 for "all" passes events by, for the reason parse_fault gives.
+    return !(fault.kind == FaultKind::unauthorized && endpoint == Endpoint::events);
+}
+
+bool passes_through(FaultKind kind)
+{
+    return kind == FaultKind::none || kind == FaultKind::slow;
 }
 
 Json fault_to_json(const Fault &fault)

@@ -1,7 +1,9 @@
-// pd-standin --token TOKEN [--port N] [--roster FILE] [--tls-cert CERT --tls-key KEY]
+// pd-standin --token TOKEN [--port N] [--roster FILE] [--routing-key KEY]...
+//            [--tls-cert CERT --tls-key KEY]
 //
-// A PagerDuty REST API v2 stand-in on 127.0.0.1 for the end-to-end tests.
-// Prints "port=N" once it listens, then serves until SIGTERM or SIGINT.
+// A PagerDuty REST API v2 and Events API v2 stand-in on 127.0.0.1 for the
+// end-to-end tests; both on one port. Prints "port=N" once it listens, then
+// serves until SIGTERM or SIGINT.
 #include "standin.hpp"
 
 #include <pthread.h>
@@ -28,7 +30,7 @@ constexpr int max_port = 65535;
 [[noreturn]] void usage(const std::string &problem)
 {
     std::cerr << "pd-standin: " << problem << "\n"
-              << "usage: pd-standin --token TOKEN [--port N] [--roster FILE] "
+              << "usage: pd-standin --token TOKEN [--port N] [--roster FILE] [--routing-key KEY]... "
                  "[--tls-cert CERT --tls-key KEY]\n";
     std::exit(exit_usage);
 }
@@ -45,7 +47,11 @@ Options parse_options(int argc, char **argv)
         else if (flag == "--roster") options.roster_file = value;
         else if (flag == "--tls-cert") options.tls_cert = value;
         else if (flag == "--tls-key") options.tls_key = value;
-        else if (flag == "--port") {
+        else if (flag == "--routing-key") {
+            // Empty would never match: PagerDuty turns away an empty key.
+            if (value.empty()) usage("--routing-key must not be empty");
+            options.routing_keys.push_back(value);
+        } else if (flag == "--port") {
             std::size_t used = 0;
             try {
                 options.port = std::stoi(value, &used);

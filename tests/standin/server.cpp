@@ -1,6 +1,7 @@
-// The stand-in's HTTP side: PagerDuty's API as the program sees it, with
-// faults and latency on top, and the /_standin/ control endpoints tests
-// use to steer it and to read back what the program asked.
+// The stand-in's HTTP side: PagerDuty's REST API and Events API as the
+// program sees them, with faults and latency on top, and the /_standin/
+// control endpoints tests use to steer it and to read back what the
+// program asked and sent.
 #include "standin.hpp"
 
 #include <charconv>
@@ -60,10 +61,35 @@ Json error_body(const std::string &message, int code, const std::vector<std::str
     return body;
 }
 
+// The Events API's answers: {"status", "message"} and, for an invalid
+// event, "errors"; no numeric code.
+Json events_body(const std::string &status, const std::string &message, const std::vector<std::string> &errors = {})
+{
+    Json body = Json::object();
+    body["status"] = status;
+    body["message"] = message;
+    if (!errors.empty()) body["errors"] = errors;
+    return body;
+}
+
+// A failure worded as the API `endpoint` belongs to words it.
+Json failure_body(Endpoint endpoint, const std::string &message, int code)
+{
+    return endpoint == Endpoint::events ? events_body(message, message) : error_body(message, code);
+}
+
+// What each API answers on success: the Events API only queues an event.
+int success_status(Endpoint endpoint)
+{
+    return endpoint == Endpoint::events ? 202 : 200;
+}
+
 void answer_json(httplib::Response &res, int status, const Json &body)
 {
     res.status = status;
-    res.set_content(body.dump(), json_type);
+    // An event body that was not UTF-8 is recorded as text; listing it must
+    // not throw.
+    res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace), json_type);
 }
 
 void answer_text(httplib::Response &res, int status, const std::string &text)
@@ -131,18 +157,26 @@ HeaderCheck check_headers(const httplib::Request &req, const std::string &token)
     return check;
 }
 
+// `body` is given for events only: REST requests we serve carry none.
 Json describe_request(const httplib::Request &req, const HeaderCheck &check,
-                      std::chrono::steady_clock::time_point started)
+                      std::chrono::steady_clock::time_point started, const Json *body = nullptr)
 {
     Json record = Json::object();
     record["method"] = req.method;
     record["path"] = req.path;
+    // From the URL alone: httplib also files the fields of a form-encoded
+    // body under params, and an event sent without its JSON Content-Type
+    // looks like one.
+    httplib::Params url_params;
+    const auto mark = req.target.find('?');
+    if (mark != std::string::npos) httplib::detail::parse_query_text(req.target.substr(mark + 1), url_params);
     Json query = Json::object();
-    for (const auto &[name, value] : req.params) {
+    for (const auto &[name, value] : url_params) {
         if (!query.contains(name)) query[name] = Json::array();
         query[name].push_back(value);
     }
     record["query"] = std::move(query);
+    if (body) record["body"] = *body;
     Json headers = Json::object();
     for (const char *name : checked_headers)
         headers[name] = req.has_header(name) ? Json(req.get_header_value(name)) : Json(nullptr);
@@ -169,15 +203,20 @@ class State {
 public:
     explicit State(Roster initial) : roster_(std::make_shared<const Roster>(std::move(initial))) {}
 
-    Arrival arrive(Json record, Endpoint endpoint)
+    // `event` is a valid event the request carries: PagerDuty accepts it
+    // unless a fault keeps it from getting there. Accepting it here keeps
+    // events in arrival order.
+    Arrival arrive(Json record, Endpoint endpoint, const Event *event = nullptr)
     {
         std::lock_guard<std::mutex> lock(mutex_);
         Arrival arrival{roster_, std::nullopt, latency_};
-        if (fault_.kind != FaultKind::none && (fault_.path == Endpoint::any || fault_.path == endpoint)) {
+        if (fault_applies(fault_, endpoint)) {
             arrival.fault = fault_;
             if (fault_.remaining > 0 && --fault_.remaining == 0) fault_ = Fault{};
         }
         record["fault"] = arrival.fault ? Json(fault_name(arrival.fault->kind)) : Json(nullptr);
+        if (event && (!arrival.fault || passes_through(arrival.fault->kind)))
+            events_.accept(*event, record["received_ms"].get<long long>());
         if (records_.size() == limits::max_recorded_requests) records_.pop_front();
         records_.push_back(std::move(record));
         return arrival;
@@ -216,12 +255,31 @@ public:
         records_.clear();
     }
 
+    Json events() const
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return events_.events();
+    }
+
+    Json alerts() const
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return events_.alerts();
+    }
+
+    void clear_events()
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        events_.clear();
+    }
+
 private:
     mutable std::mutex mutex_;
     std::shared_ptr<const Roster> roster_;
     Fault fault_;
     std::chrono::milliseconds latency_{0};
     std::deque<Json> records_;
+    EventLog events_;
 };
 
 // A non-negative integer query parameter, or nullopt when malformed.
@@ -289,14 +347,25 @@ Answer normal_answer(const httplib::Request &req, const HeaderCheck &check, cons
     case Endpoint::contact_methods: return one(roster.contact_methods, id, "contact_methods");
     case Endpoint::escalation_policy: return one(roster.escalation_policies, id, "escalation_policy");
     case Endpoint::schedule: return one(roster.schedules, id, "schedule");
-    case Endpoint::any: break;
+    case Endpoint::any:
+    case Endpoint::events: break;
     }
     return {404, error_body("Not Found", code_not_found)};
+}
+
+// POST /v2/enqueue as PagerDuty answers it, faults aside.
+Answer event_answer(const EventCheck &check)
+{
+    if (!check.event) return {400, events_body("invalid event", "Event object is invalid", check.errors)};
+    Json body = events_body("success", "Event processed");
+    body["dedup_key"] = check.event->dedup_key;
+    return {202, body};
 }
 
 Json wrong_shape(Endpoint endpoint)
 {
     // Valid JSON that a careless parser might half accept.
+    if (endpoint == Endpoint::events) return Json::parse(R"({"status":"ok"})");
     if (endpoint == Endpoint::contact_methods) return Json::parse(R"({"contact_methods":{"type":"phone_contact_method"}})");
     return Json::parse(R"({"oncalls":"none"})");
 }
@@ -313,14 +382,14 @@ bool answer_with_fault(const Fault &fault, Endpoint endpoint, const httplib::Req
         shutdown.sleep_for(fault.delay);
         return false;
     case FaultKind::server_error:
-        answer_json(res, 500, error_body("Internal Server Error", code_internal));
+        answer_json(res, 500, failure_body(endpoint, "Internal Server Error", code_internal));
         return true;
     case FaultKind::unavailable:
-        answer_json(res, 503, error_body("Service Unavailable", code_internal));
+        answer_json(res, 503, failure_body(endpoint, "Service Unavailable", code_internal));
         return true;
     case FaultKind::rate_limited:
     case FaultKind::rate_limited_bare:
-        answer_json(res, 429, error_body("Rate Limit Exceeded", code_rate_limited));
+        answer_json(res, 429, failure_body(endpoint, "Rate Limit Exceeded", code_rate_limited));
         if (fault.kind == FaultKind::rate_limited) {
             const long long reset_s = std::max<long long>(1, (fault.delay.count() + 999) / 1000);
             res.set_header("ratelimit-limit", std::to_string(rate_limit_per_minute));
@@ -337,23 +406,23 @@ bool answer_with_fault(const Fault &fault, Endpoint endpoint, const httplib::Req
         if (fault.kind == FaultKind::hang) shutdown.sleep_for(fault.delay);
         if (drop_connection(req, fault.kind == FaultKind::hang ? Drop::close : Drop::reset)) return true;
         std::fprintf(stderr, "pd-standin: could not find the socket to drop; answering 500\n");
-        answer_json(res, 500, error_body("stand-in could not drop the connection", code_internal));
+        answer_json(res, 500, failure_body(endpoint, "stand-in could not drop the connection", code_internal));
         return true;
     case FaultKind::garbage:
-        res.status = 200;
+        res.status = success_status(endpoint);
         res.set_content("<html><body>Service Unavailable</body></html>", "text/html");
         return true;
     case FaultKind::truncated: {
         const std::string whole = normal.body.dump();
-        res.status = 200;
+        res.status = success_status(endpoint);
         res.set_content(whole.substr(0, whole.size() / 2), json_type);
         return true;
     }
     case FaultKind::wrong_shape:
-        answer_json(res, 200, wrong_shape(endpoint));
+        answer_json(res, success_status(endpoint), wrong_shape(endpoint));
         return true;
     case FaultKind::empty:
-        res.status = 200;
+        res.status = success_status(endpoint);
         res.set_content("", json_type);
         return true;
     }
@@ -383,6 +452,7 @@ void install_routes(httplib::Server &server, const Options &options, Roster init
     auto state = std::make_shared<State>(std::move(initial));
     const auto started = std::chrono::steady_clock::now();
     const std::string token = options.token;
+    const std::vector<std::string> routing_keys = options.routing_keys;
 
     server.set_payload_max_length(limits::max_body_bytes);
 
@@ -432,6 +502,17 @@ void install_routes(httplib::Server &server, const Options &options, Roster init
         state->clear_requests();
         res.status = 204;
     });
+    server.Get("/_standin/events", [state](const httplib::Request &, httplib::Response &res) {
+        answer_json(res, 200, state->events());
+    });
+    server.Get("/_standin/alerts", [state](const httplib::Request &, httplib::Response &res) {
+        answer_json(res, 200, state->alerts());
+    });
+    // Alerts follow from events, so they go together.
+    server.Delete("/_standin/events", [state](const httplib::Request &, httplib::Response &res) {
+        state->clear_events();
+        res.status = 204;
+    });
     server.Get("/_standin/health", [](const httplib::Request &, httplib::Response &res) {
         answer_text(res, 200, "ok");
     });
@@ -450,6 +531,22 @@ void install_routes(httplib::Server &server, const Options &options, Roster init
         if (arrival.fault && answer_with_fault(*arrival.fault, endpoint, req, res, normal, shutdown)) return;
         answer_json(res, normal.status, normal.body);
     };
+
+    // PagerDuty serves the Events API from its own host, which takes no API
+    // key: the routing key in the event says where it goes.
+    auto enqueue = [state, routing_keys, started, &shutdown](const httplib::Request &req, httplib::Response &res) {
+        const Json doc = Json::parse(req.body, nullptr, false);
+        const Json recorded = doc.is_discarded() ? Json(req.body) : doc;
+        const EventCheck check = check_event(doc, routing_keys);
+        const Arrival arrival = state->arrive(describe_request(req, HeaderCheck{}, started, &recorded), Endpoint::events,
+                                              check.event ? &*check.event : nullptr);
+        if (arrival.latency.count() > 0) shutdown.sleep_for(arrival.latency);
+
+        const Answer normal = event_answer(check);
+        if (arrival.fault && answer_with_fault(*arrival.fault, Endpoint::events, req, res, normal, shutdown)) return;
+        answer_json(res, normal.status, normal.body);
+    };
+    server.Post("/v2/enqueue", enqueue);
 
     const char control_pattern[] = "/_standin/.*";
     const char api_pattern[] = ".*";

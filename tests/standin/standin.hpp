@@ -1,5 +1,5 @@
-// pd-standin: a PagerDuty REST API v2 stand-in for the end-to-end tests.
-// Declarations shared by its few source files.
+// pd-standin: a PagerDuty REST API v2 and Events API v2 stand-in for the
+// end-to-end tests. Declarations shared by its few source files.
 #pragma once
 
 #include <httplib.h>
@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <deque>
+#include <list>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -35,6 +37,14 @@ constexpr long long default_hang_ms = 60 * 1000;
 // Requests kept for GET /_standin/requests; beyond it the oldest go, so a
 // benchmark cannot grow the stand-in without bound.
 constexpr std::size_t max_recorded_requests = 100000;
+
+// Events kept for GET /_standin/events, and alerts for /_standin/alerts;
+// beyond it the oldest go, as with requests.
+constexpr std::size_t max_recorded_events = 100000;
+
+// Events API v2 field lengths, in characters, as PagerDuty documents them.
+constexpr std::size_t max_dedup_key_chars = 255;
+constexpr std::size_t max_summary_chars = 1024;
 
 // Largest request body accepted (rosters are the only large ones).
 constexpr std::size_t max_body_bytes = 16 * 1024 * 1024;
@@ -111,8 +121,8 @@ enum class FaultKind {
     empty,
 };
 
-// Which API requests a fault hits.
-enum class Endpoint { any, oncalls, contact_methods, escalation_policy, schedule };
+// Which API requests a fault hits; `events` is the Events API's /v2/enqueue.
+enum class Endpoint { any, oncalls, contact_methods, escalation_policy, schedule, events };
 
 struct Fault {
     FaultKind kind = FaultKind::none;
@@ -125,6 +135,13 @@ Fault parse_fault(const Json &doc);
 std::string fault_name(FaultKind kind);
 Json fault_to_json(const Fault &fault);
 
+// Whether `fault` is set and hits requests to `endpoint`.
+bool fault_applies(const Fault &fault, Endpoint endpoint);
+
+// Whether requests meeting `kind` still get (after any delay) the answer
+// PagerDuty would give, so they count as having reached it.
+bool passes_through(FaultKind kind);
+
 long long integer_field(const Json &doc, const char *key, long long low, long long high,
                         long long fallback);
 
@@ -136,6 +153,48 @@ bool drop_connection(const httplib::Request &req, Drop how);
 
 // Shuts down (without closing) every client connection to `local_port`.
 void shut_connections(int local_port);
+
+// ---- events.cpp ------------------------------------------------------------
+
+enum class EventAction { trigger, acknowledge, resolve };
+
+// An event PagerDuty would accept.
+struct Event {
+    Json body;  // as the client sent it
+    EventAction action = EventAction::trigger;
+    std::string dedup_key;  // the client's, or one we made up for a trigger
+};
+
+// What checking a POST /v2/enqueue body found: an event, or the problems
+// that make it invalid (one sentence each).
+struct EventCheck {
+    std::optional<Event> event;
+    std::vector<std::string> errors;
+};
+
+// `doc` is the parsed body, discarded when it was not JSON. With
+// `routing_keys` empty any non-empty routing key is accepted.
+EventCheck check_event(const Json &doc, const std::vector<std::string> &routing_keys);
+
+// The accepted events and the alerts they opened; the caller locks.
+class EventLog {
+public:
+    void accept(const Event &event, long long received_ms);
+    Json events() const;
+    Json alerts() const;
+    void clear();
+
+private:
+    struct Alert {
+        std::string dedup_key;
+        Json trigger;  // the event that opened it
+        const char *status;
+        long long event_count;
+    };
+    std::deque<Json> events_;
+    std::list<Alert> alerts_;  // in first-seen order, for the listing
+    std::map<std::string, std::list<Alert>::iterator> alert_by_key_;
+};
 
 // ---- server.cpp ------------------------------------------------------------
 
@@ -159,6 +218,7 @@ struct Options {
     std::string roster_file;
     std::string tls_cert;
     std::string tls_key;
+    std::vector<std::string> routing_keys;  // none: any routing key will do
 };
 
 void install_routes(httplib::Server &server, const Options &options, Roster initial,
