@@ -113,6 +113,7 @@ private:
 
     std::string secret(const std::string &section, const pt::ptree &tree, const std::string &key, bool required);
     bool call_key(const std::string &section, const std::string &key, const std::string &value, CallSettings &call);
+    void routing_key(const std::string &section, const pt::ptree &tree, CallSettings &call);
     void pagerduty(const pt::ptree &tree);
     void twilio(const pt::ptree &tree);
     void call(const pt::ptree &tree);
@@ -171,12 +172,38 @@ std::string Parser::secret(const std::string &section, const pt::ptree &tree, co
 // A [call] key, in [call] or a route.  Returns false if `key` is not one.
 bool Parser::call_key(const std::string &section, const std::string &key, const std::string &value, CallSettings &c)
 {
-    if (key == "greeting") {
-        if (auto e = check_placeholders(value, {"{name}", "{first_name}"}); !e.empty()) error(section, key, e);
-        c.greeting = value;
-    } else if (key == "fallback_greeting" || key == "unavailable_message") {
-        if (auto e = check_placeholders(value, {}); !e.empty()) error(section, key, e);
-        (key == "fallback_greeting" ? c.fallback_greeting : c.unavailable_message) = value;
+    auto text = [&](std::string &field, const std::vector<std::string_view> &placeholders) {
+        if (auto e = check_placeholders(value, placeholders); !e.empty()) error(section, key, e);
+        field = value;
+    };
+    auto number_in = [&](int &field, int low, int high, const char *what) {
+        auto n = parse_int(value);
+        if (!n || *n < low || *n > high)
+            error(section, key, std::string("expected ") + what + " from " + std::to_string(low) + " to " + std::to_string(high));
+        else
+            field = static_cast<int>(*n);
+    };
+    auto flag = [&](bool &field) {
+        auto b = parse_bool(value);
+        if (!b) error(section, key, "expected yes or no");
+        else field = *b;
+    };
+    auto phone = [&](std::string &field) {
+        if (!value.empty() && !is_e164(value))
+            error(section, key, "expected a phone number in E.164 form, such as +14155550100, or nothing");
+        field = value;
+    };
+
+    if (key == "greeting") text(c.greeting, {"{name}", "{first_name}", "{title}"});
+    else if (key == "fallback_greeting") text(c.fallback_greeting, {"{title}"});
+    else if (key == "hold_message") text(c.hold_message, {"{title}"});
+    else if (key == "unavailable_message") text(c.unavailable_message, {"{title}"});
+    else if (key == "whisper") text(c.whisper, {"{title}", "{caller}"});
+    else if (key == "voicemail_prompt") text(c.voicemail_prompt, {"{title}"});
+    else if (key == "voicemail_closing") text(c.voicemail_closing, {"{title}"});
+    else if (key == "title") {
+        if (value.empty() || has_control(value)) error(section, key, "expected the line's name, such as Platform");
+        text(c.title, {});
     } else if (key == "voice") {
         if (!is_voice(value))
             error(section, key, "expected a Twilio voice name such as alice, man, woman or Polly.Joanna");
@@ -185,21 +212,43 @@ bool Parser::call_key(const std::string &section, const std::string &key, const 
         if (!is_language(value)) error(section, key, "expected a language tag such as en-US or de-DE");
         c.language = value;
     } else if (key == "dial_timeout") {
-        auto n = parse_int(value);
-        if (!n || *n < limits::min_dial_timeout || *n > limits::max_dial_timeout)
-            error(section, key,
-                  "expected whole seconds from " + std::to_string(limits::min_dial_timeout) + " to " +
-                      std::to_string(limits::max_dial_timeout));
-        else
-            c.dial_timeout = static_cast<int>(*n);
-    } else if (key == "caller_id" || key == "fallback_number") {
-        if (!value.empty() && !is_e164(value))
-            error(section, key, "expected a phone number in E.164 form, such as +14155550100, or nothing");
-        (key == "caller_id" ? c.caller_id : c.fallback_number) = value;
+        number_in(c.dial_timeout, limits::min_dial_timeout, limits::max_dial_timeout, "whole seconds");
+    } else if (key == "caller_id") {
+        phone(c.caller_id);
+    } else if (key == "fallback_number") {
+        phone(c.fallback_number);
+    } else if (key == "ring") {
+        if (value == "together") c.ring = Ring::together;
+        else if (value == "in-turn") c.ring = Ring::in_turn;
+        else error(section, key, "expected together (everyone at a level at once) or in-turn (one after another)");
+    } else if (key == "max_loops") {
+        number_in(c.max_loops, 1, limits::max_loops, "a number of rounds");
+    } else if (key == "screening") {
+        flag(c.screening);
+    } else if (key == "screen_timeout") {
+        number_in(c.screen_timeout, limits::min_screen_timeout, limits::max_screen_timeout, "whole seconds");
+    } else if (key == "voicemail_max_length") {
+        number_in(c.voicemail_max_length, limits::min_voicemail_length, limits::max_voicemail_length, "whole seconds");
+    } else if (key == "transcribe") {
+        flag(c.transcribe);
+    } else if (key == "alert_missed_calls") {
+        flag(c.alert_missed_calls);
+    } else if (key == "severity") {
+        if (value != "critical" && value != "error" && value != "warning" && value != "info")
+            error(section, key, "expected critical, error, warning or info");
+        c.severity = value;
     } else {
         return false;
     }
     return true;
+}
+
+// routing_key or routing_key_file, in [call] or a route: the Events API
+// integration key voicemail and missed-call alerts go to.
+void Parser::routing_key(const std::string &section, const pt::ptree &tree, CallSettings &c)
+{
+    std::string key = secret(section, tree, "routing_key", false);
+    if (!key.empty()) c.routing_key = key;
 }
 
 void Parser::pagerduty(const pt::ptree &tree)
@@ -224,8 +273,16 @@ void Parser::pagerduty(const pt::ptree &tree)
             pd.prefer_label = value;
         } else if (key == "ca_file") {
             pd.ca_file = value;
+        } else if (key == "events_url") {
+            if (auto e = check_url(value, true); !e.empty()) error(s, key, e);
+            pd.events_url = value;
+        } else if (key == "spool_dir") {
+            if (value.empty() || value.front() != '/') error(s, key, "expected an absolute directory name");
+            pd.spool_dir = strip_trailing_slash(value);
         } else {
-            error(s, key, "unknown key (expected token, token_file, api_url, timeout, prefer_label or ca_file)");
+            error(s, key,
+                  "unknown key (expected token, token_file, api_url, timeout, prefer_label, ca_file, events_url or "
+                  "spool_dir)");
         }
     }
 }
@@ -261,11 +318,11 @@ void Parser::twilio(const pt::ptree &tree)
 
 void Parser::call(const pt::ptree &tree)
 {
+    routing_key("call", tree, r_.config.call);
     for (const auto &[key, node] : tree)
-        if (!call_key("call", key, unquote(trim(node.data())), r_.config.call))
-            error("call", key,
-                  "unknown key (expected greeting, fallback_greeting, voice, language, dial_timeout, caller_id, "
-                  "fallback_number or unavailable_message)");
+        if (key != "routing_key" && key != "routing_key_file" &&
+            !call_key("call", key, unquote(trim(node.data())), r_.config.call))
+            error("call", key, "unknown key (see pd-call-forward.ini(5) for the [call] keys)");
 }
 
 void Parser::route(const std::string &section, const pt::ptree &tree)
@@ -286,10 +343,12 @@ void Parser::route(const std::string &section, const pt::ptree &tree)
             route.kind = key == "schedule" ? TargetKind::schedule : TargetKind::escalation_policy;
             route.target = value;
             if (!is_pagerduty_id(value)) error(section, key, "expected a PagerDuty id such as PABC123");
-        } else if (!call_key(section, key, value, route.call)) {
+        } else if (key != "routing_key" && key != "routing_key_file" && !call_key(section, key, value, route.call)) {
             error(section, key, "unknown key (expected number, escalation_policy, schedule, or a [call] key)");
         }
     }
+    routing_key(section, tree, route.call);
+    if (route.call.title.empty()) route.call.title = route.name;
     if (targets == 0) error(section, "", "missing escalation_policy or schedule (the PagerDuty id to ask)");
     if (targets > 1) error(section, "schedule", "set either escalation_policy or schedule, not both");
     r_.config.routes.push_back(std::move(route));
@@ -297,6 +356,11 @@ void Parser::route(const std::string &section, const pt::ptree &tree)
 
 void Parser::cross_checks()
 {
+    for (const auto &r : r_.config.routes)
+        if (r.call.routing_key.empty())
+            warning("route:" + r.name, "",
+                    "no routing_key: voicemail and missed-call alerts are off, so a caller nobody answers hears "
+                    "unavailable_message");
     if (!have_pagerduty_) error("", "", "missing [pagerduty] section (it holds the API token)");
     if (!have_twilio_ && r_.config.twilio.validate_signature)
         error("", "", "missing [twilio] section (it holds auth_token, to check X-Twilio-Signature)");

@@ -11,16 +11,38 @@
 
 namespace pdcf {
 
+enum class Ring { together, in_turn };
+
 // [call] keys; each [route:NAME] may override any of them.
 struct CallSettings {
+    std::string title;  // the line's name in whispers and alerts; the route's name when unset
     std::string greeting = "Please hold while we connect you to the on-call engineer, {name}.";
     std::string fallback_greeting = "Please hold while we connect you to the on-call line.";
+    std::string hold_message = "Still trying to reach the on-call engineer. Please hold.";
     std::string voice = "alice";
     std::string language = "en-US";
     int dial_timeout = 25;
     std::string caller_id;        // empty: the caller's own number is shown
-    std::string fallback_number;  // empty: say unavailable_message and hang up
+    std::string fallback_number;  // empty: straight to voicemail
     std::string unavailable_message = "Sorry, nobody can take your call right now. Please try again in a few minutes.";
+
+    // The hunt through the escalation policy.
+    Ring ring = Ring::together;
+    int max_loops = 1;  // 1: once through the levels, no repeat
+    bool screening = true;
+    int screen_timeout = 10;
+    std::string whisper = "Call on the {title} line from {caller}. Press 1 to accept.";
+
+    // Voicemail and the alerts it raises.  Without a routing key there is
+    // nowhere to send them: unavailable_message is said instead.
+    std::string routing_key;
+    std::string severity = "critical";
+    bool alert_missed_calls = true;
+    std::string voicemail_prompt =
+        "Nobody could take your call. Please leave a message after the tone; it goes straight to the on-call engineer.";
+    int voicemail_max_length = 120;
+    bool transcribe = false;
+    std::string voicemail_closing = "Thank you. Your message has been passed on. Goodbye.";
 };
 
 enum class TargetKind { escalation_policy, schedule };
@@ -36,6 +58,8 @@ struct Route {
 struct PagerDutySettings {
     std::string token;
     std::string api_url = "https://api.pagerduty.com";
+    std::string events_url = "https://events.pagerduty.com/v2/enqueue";
+    std::string spool_dir = "/var/lib/pd-call-forward/spool";  // alerts not yet delivered
     std::chrono::milliseconds timeout{5000};
     std::string prefer_label;
     std::string ca_file;  // empty: the system's trust store

@@ -107,7 +107,8 @@ std::string check_placeholders(std::string_view text, const std::vector<std::str
         for (auto a : allowed) known = known || name == a;
         if (!known) {
             std::string expected;
-            for (auto a : allowed) expected += (expected.empty() ? "" : " or ") + std::string(a);
+            for (std::size_t i = 0; i < allowed.size(); ++i)
+                expected += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + std::string(allowed[i]);
             return "unknown placeholder " + std::string(name) +
                    (expected.empty() ? " (this text takes no placeholders)" : " (expected " + expected + ")");
         }

@@ -30,12 +30,31 @@ struct Response {
     bool omit_body = false;  // HEAD: headers only (RFC 3875 section 4.3.2)
 };
 
+struct Alert;
+
+// Where the handlers send alerts (see alert_desk.hpp).
+struct Alerts {
+    // Sends `alert` once per call and kind, or keeps it to send later;
+    // returns what happened, for the log ("sent", "spooled (...)",
+    // "duplicate", "rejected (...)", "LOST (...)").
+    std::function<std::string(const Alert &alert, TimePoint deadline)> deliver;
+    // Marks a call ("answered", "recorded"), and asks whether it is marked.
+    // A mark is not an alert kind: those are claimed by deliver.
+    std::function<void(const std::string &call_sid, const std::string &mark)> mark;
+    std::function<bool(const std::string &call_sid, const std::string &mark)> marked;
+};
+
 struct Context {
     const ConfigResult *config = nullptr;  // not ok(): every request is a 500
     PagerDutyGet pagerduty;
+    Alerts alerts;
     Clock clock;
+    std::function<long long()> epoch_seconds;  // the wall clock, for call durations
     // Lines written at start (config errors and warnings), one per line.
     std::string startup_log;
+    // Run once the answer is out (spooled alerts are sent then); returns
+    // lines for the log.
+    std::function<std::string()> after_response;
 };
 
 // `start` is when the request arrived; PagerDuty's time budget counts

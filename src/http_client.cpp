@@ -6,9 +6,9 @@
 
 namespace pdcf {
 
-struct PagerDutyClient::Impl {
+struct HttpClient::Impl {
     httplib::Client client;
-    std::string base_path;  // from api_url, e.g. "" or "/pagerduty"
+    std::string base_path;  // from the URL, e.g. "" or "/v2/enqueue"
     httplib::Headers headers;
 
     Impl(const std::string &origin, std::string path) : client(origin), base_path(std::move(path)) {}
@@ -19,6 +19,9 @@ namespace {
 // httplib's timeouts (poll with millisecond steps) may fire a little before
 // the deadline; an error that close to it is the deadline's doing.
 constexpr std::chrono::milliseconds timer_slack{50};
+
+// Longest wait a server may ask for that we believe (Retry-After).
+constexpr int max_retry_after = 3600;
 
 std::pair<std::string, std::string> split_url(const std::string &url)
 {
@@ -43,28 +46,45 @@ std::string describe(httplib::Error e)
     }
 }
 
+// Seconds from Retry-After (RFC 9110 section 10.2.3, delay form) or
+// PagerDuty's ratelimit-reset; -1 when neither is a plain number.
+int retry_after(const httplib::Response &res)
+{
+    for (const char *name : {"Retry-After", "ratelimit-reset"}) {
+        std::string v = res.get_header_value(name);
+        if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos) continue;
+        return std::min(std::stoi(v), max_retry_after);
+    }
+    return -1;
+}
+
 }  // namespace
 
-PagerDutyClient::PagerDutyClient(const PagerDutySettings &s)
+HttpClient::HttpClient(const std::string &url, const std::string &ca_file, Headers headers)
 {
-    auto [origin, path] = split_url(s.api_url);
+    auto [origin, path] = split_url(url);
     impl_ = std::make_unique<Impl>(origin, path);
     auto &c = impl_->client;
     c.set_keep_alive(true);
     c.enable_server_certificate_verification(true);
-    if (!s.ca_file.empty()) c.set_ca_cert_path(s.ca_file);
-    // The three headers PagerDuty's REST API v2 requires, on GETs too.
-    impl_->headers = {
-        {"Authorization", "Token token=" + s.token},
-        {"Accept", "application/vnd.pagerduty+json;version=2"},
-        {"Content-Type", "application/json"},
-        {"User-Agent", "pd-call-forward/" PDCF_VERSION},
-    };
+    if (!ca_file.empty()) c.set_ca_cert_path(ca_file);
+    for (auto &[name, value] : headers) impl_->headers.emplace(name, value);
+    impl_->headers.emplace("User-Agent", "pd-call-forward/" PDCF_VERSION);
 }
 
-PagerDutyClient::~PagerDutyClient() = default;
+HttpClient::~HttpClient() = default;
 
-HttpReply PagerDutyClient::get(const std::string &path_and_query, TimePoint deadline)
+HttpReply HttpClient::get(const std::string &path_and_query, TimePoint deadline)
+{
+    return send("GET", path_and_query, "", deadline);
+}
+
+HttpReply HttpClient::post(const std::string &path, const std::string &json_body, TimePoint deadline)
+{
+    return send("POST", path, json_body, deadline);
+}
+
+HttpReply HttpClient::send(const char *method, const std::string &path, const std::string &body, TimePoint deadline)
 {
     using namespace std::chrono;
     HttpReply reply;
@@ -78,8 +98,13 @@ HttpReply PagerDutyClient::get(const std::string &path_and_query, TimePoint dead
     c.set_read_timeout(left);
     c.set_write_timeout(left);
 
+    httplib::Request req;
+    req.method = method;
+    req.path = impl_->base_path + path;
+    req.headers = impl_->headers;
+    req.body = body;
     bool too_large = false;
-    auto receive = [&](const char *data, std::size_t n) {
+    req.content_receiver = [&](const char *data, std::size_t n, uint64_t, uint64_t) {
         if (reply.body.size() + n > limits::max_pagerduty_response) {
             too_large = true;
             return false;
@@ -89,12 +114,13 @@ HttpReply PagerDutyClient::get(const std::string &path_and_query, TimePoint dead
     };
     // Called as the body arrives: a server that trickles bytes cannot hold
     // us past the deadline either.
-    auto in_time = [&](uint64_t, uint64_t) { return steady_clock::now() < deadline; };
+    req.progress = [&](uint64_t, uint64_t) { return steady_clock::now() < deadline; };
 
     auto started = steady_clock::now();
-    httplib::Result res = c.Get(impl_->base_path + path_and_query, impl_->headers, receive, in_time);
+    httplib::Result res = c.send(req);
     if (res) {
         reply.status = res->status;
+        reply.retry_after = retry_after(*res);
         return reply;
     }
     reply.body.clear();
@@ -106,6 +132,23 @@ HttpReply PagerDutyClient::get(const std::string &path_and_query, TimePoint dead
     else
         reply.error = describe(res.error());
     return reply;
+}
+
+std::unique_ptr<HttpClient> rest_client(const PagerDutySettings &s)
+{
+    // The three headers PagerDuty's REST API v2 requires, on GETs too.
+    return std::make_unique<HttpClient>(s.api_url, s.ca_file,
+                                        HttpClient::Headers{{"Authorization", "Token token=" + s.token},
+                                                            {"Accept", "application/vnd.pagerduty+json;version=2"},
+                                                            {"Content-Type", "application/json"}});
+}
+
+std::unique_ptr<HttpClient> events_client(const PagerDutySettings &s)
+{
+    // The Events API takes no Authorization: the routing key is in the event.
+    return std::make_unique<HttpClient>(s.events_url, s.ca_file,
+                                        HttpClient::Headers{{"Content-Type", "application/json"},
+                                                            {"Accept", "application/json"}});
 }
 
 }  // namespace pdcf

@@ -1,10 +1,13 @@
-// The HTTPS client for the PagerDuty REST API (cpp-httplib with OpenSSL).
-// One per process, reused across requests so FastCGI workers keep their
-// connection alive; each GET is held to the caller's deadline.
+// HTTPS to PagerDuty (cpp-httplib with OpenSSL): the REST API and the
+// Events API.  One client per API and process, reused across requests so
+// FastCGI workers keep their connection alive; each request is held to the
+// caller's deadline.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "config.hpp"
 #include "handler.hpp"
@@ -12,18 +15,29 @@
 
 namespace pdcf {
 
-class PagerDutyClient {
+class HttpClient {
 public:
-    explicit PagerDutyClient(const PagerDutySettings &settings);
-    ~PagerDutyClient();
-    PagerDutyClient(const PagerDutyClient &) = delete;
-    PagerDutyClient &operator=(const PagerDutyClient &) = delete;
+    using Headers = std::vector<std::pair<std::string, std::string>>;
+
+    // `url`: scheme, host, optional port and base path; requests go below it.
+    HttpClient(const std::string &url, const std::string &ca_file, Headers headers);
+    ~HttpClient();
+    HttpClient(const HttpClient &) = delete;
+    HttpClient &operator=(const HttpClient &) = delete;
 
     HttpReply get(const std::string &path_and_query, TimePoint deadline);
+    HttpReply post(const std::string &path, const std::string &json_body, TimePoint deadline);
 
 private:
+    HttpReply send(const char *method, const std::string &path, const std::string &body, TimePoint deadline);
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+// The REST API at api_url, with the headers PagerDuty requires.
+std::unique_ptr<HttpClient> rest_client(const PagerDutySettings &settings);
+
+// The Events API at events_url (its path included).
+std::unique_ptr<HttpClient> events_client(const PagerDutySettings &settings);
 
 }  // namespace pdcf

@@ -46,4 +46,19 @@ constexpr std::chrono::milliseconds min_pagerduty_timeout{100};
 constexpr int min_dial_timeout = 5;
 constexpr int max_dial_timeout = 600;
 
+// How many times the hunt may go round an escalation policy.
+constexpr int max_loops = 9;
+
+// Seconds the engineer has to press 1 when screened.
+constexpr int min_screen_timeout = 3;
+constexpr int max_screen_timeout = 60;
+
+// Twilio's <Record maxLength> range, in seconds.
+constexpr int min_voicemail_length = 5;
+constexpr int max_voicemail_length = 3600;
+
+// Events API v2: summary length, dedup_key length.
+constexpr std::size_t max_alert_summary = 1024;
+constexpr std::size_t max_dedup_key = 255;
+
 }  // namespace pdcf::limits

@@ -63,6 +63,7 @@ std::string LogRecord::line() const
     }
     add("ms", std::to_string(total_ms));
     if (signature_off) add("signature", "off");
+    add("alert", alert);
     add("reason", reason);
     add("url", url);
     return s;

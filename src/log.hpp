@@ -22,6 +22,7 @@ struct LogRecord {
     int pd_requests = 0;
     long pd_ms = -1;  // -1: PagerDuty was not asked
     long total_ms = 0;
+    std::string alert;   // what became of the alert raised: sent, spooled, duplicate...
     std::string reason;  // anything unusual
     std::string url;     // the URL checked, when the signature failed
     bool signature_off = false;

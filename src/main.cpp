@@ -1,21 +1,50 @@
 // pd-call-forward: start-up.  Reads the options and the configuration
-// once, then serves as CGI or FastCGI, whichever the web server started.
+// once, then serves as CGI or FastCGI, whichever the web server started,
+// or runs one of the operator's commands.
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <memory>
+#include <thread>
 
 #include <fcgiapp.h>
 
+#include "alert_desk.hpp"
 #include "check.hpp"
 #include "config.hpp"
 #include "handler.hpp"
 #include "http_client.hpp"
 #include "options.hpp"
 #include "serve.hpp"
+#include "spool.hpp"
 #include "test_call.hpp"
 
 using namespace pdcf;
+
+namespace {
+
+// An alert that could not be sent is tried again by the requests that come
+// this long after, not at once: PagerDuty has only just refused it.
+constexpr long retry_after_seconds = 2;
+
+// --flush: every waiting alert, each with the whole [pagerduty] timeout.
+int flush_all(const Spool &spool, const Post &post, const Clock &clock, std::chrono::milliseconds timeout)
+{
+    constexpr std::chrono::minutes whole_run{5};
+    Spool::Flushed f = spool.flush(
+        [&](const std::string &event, TimePoint overall) {
+            auto sleep = [](std::chrono::milliseconds ms) { std::this_thread::sleep_for(ms); };
+            return events_send(post, sleep, clock, event, std::min(overall, clock() + timeout));
+        },
+        clock, clock() + whole_run);
+    for (const auto &line : f.lines) std::printf("%s\n", line.c_str());
+    std::printf("%d sent, %d rejected, %d still waiting in %s/pending\n", f.sent, f.rejected, f.failed + f.left,
+                spool.dir().c_str());
+    return f.failed + f.left == 0 ? 0 : 1;
+}
+
+}  // namespace
 
 int main(int argc, char **argv)
 {
@@ -46,26 +75,56 @@ int main(int argc, char **argv)
     }
 
     ConfigResult config = config_load(options_config_path(opts, std::getenv(config_env)));
+    const PagerDutySettings &pd = config.config.pagerduty;
+    Spool spool(pd.spool_dir);
+    if (config.ok())
+        if (std::string problem = spool.prepare(); !problem.empty())
+            config.warnings.push_back({pd.spool_dir, 0, "",
+                                       "[pagerduty] spool_dir is not usable (" + problem +
+                                           "): an alert PagerDuty cannot take at once will be lost"});
     std::string startup_log;
     for (const auto &w : config.warnings) startup_log += "pd-call-forward: warning: " + w.str() + "\n";
     for (const auto &e : config.errors) startup_log += "pd-call-forward: config error: " + e.str() + "\n";
     if (opts.command != Command::check) std::fputs(startup_log.c_str(), stderr);
 
-    std::unique_ptr<PagerDutyClient> pagerduty;
-    if (config.ok()) pagerduty = std::make_unique<PagerDutyClient>(config.config.pagerduty);
+    std::unique_ptr<HttpClient> rest, events;
+    if (config.ok()) {
+        rest = rest_client(pd);
+        events = events_client(pd);
+    }
+    Clock clock = [] { return std::chrono::steady_clock::now(); };
+    Post post = [&](const std::string &body, TimePoint deadline) { return events->post("", body, deadline); };
+    Sleep sleep = [](std::chrono::milliseconds ms) { std::this_thread::sleep_for(ms); };
 
     Context ctx;
     ctx.config = &config;
-    ctx.clock = [] { return std::chrono::steady_clock::now(); };
+    ctx.clock = clock;
+    ctx.epoch_seconds = [] { return static_cast<long long>(std::time(nullptr)); };
     ctx.startup_log = startup_log;
-    if (pagerduty)
-        ctx.pagerduty = [&](const std::string &path, TimePoint deadline) { return pagerduty->get(path, deadline); };
+    if (rest) {
+        ctx.pagerduty = [&](const std::string &path, TimePoint deadline) { return rest->get(path, deadline); };
+        ctx.alerts = alerts_via(spool, post, sleep, clock);
+        ctx.after_response = [&]() -> std::string {
+            if (!spool.has_pending()) return {};
+            Spool::Flushed f = spool.flush(
+                [&](const std::string &event, TimePoint deadline) {
+                    return events_send(post, sleep, clock, event, deadline);
+                },
+                clock, clock() + pd.timeout, retry_after_seconds);
+            std::string lines;
+            for (const auto &line : f.lines) lines += "pd-call-forward: spool: " + line + "\n";
+            return lines;
+        };
+    }
 
     switch (opts.command) {
     case Command::check: return check_run(config, ctx.pagerduty, ctx.clock, stdout);
     case Command::test_call:
         if (!config.ok()) return 1;
         return test_call_run(ctx, opts.test_to, opts.test_from, stdout, stderr);
+    case Command::flush:
+        if (!config.ok()) return 1;
+        return flush_all(spool, post, clock, pd.timeout);
     case Command::serve: break;
     }
     return cgi ? serve_cgi(ctx) : serve_fastcgi(ctx);

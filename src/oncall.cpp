@@ -129,4 +129,17 @@ std::optional<Phone> phone_choose(const std::vector<Phone> &phones, std::string_
     return phones.front();
 }
 
+std::optional<int> policy_num_loops(std::string_view text)
+{
+    json doc = json::parse(text, nullptr, false);
+    if (!doc.is_object() || !doc.contains("escalation_policy") || !doc["escalation_policy"].is_object())
+        return std::nullopt;
+    const json &policy = doc["escalation_policy"];
+    auto loops = policy.find("num_loops");
+    if (loops == policy.end() || !loops->is_number_integer()) return std::nullopt;
+    long long n = loops->get<long long>();
+    if (n < 0 || n > 1000) return std::nullopt;
+    return static_cast<int>(n);
+}
+
 }  // namespace pdcf

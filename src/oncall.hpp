@@ -49,4 +49,8 @@ PhonesResult contact_phones(std::string_view json);
 // without case), else the first.
 std::optional<Phone> phone_choose(const std::vector<Phone> &phones, std::string_view prefer_label);
 
+// num_loops of GET /escalation_policies/{id}: how many times PagerDuty
+// repeats the policy after its last level.
+std::optional<int> policy_num_loops(std::string_view json);
+
 }  // namespace pdcf

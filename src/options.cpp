@@ -28,7 +28,8 @@ Options options_parse(int argc, char **argv)
     Options o;
     bool from_given = false;
     auto command = [&](Command c) {
-        if (o.command != Command::serve && o.command != c) o.error = "--check and --test-call cannot be combined";
+        if (o.command != Command::serve && o.command != c)
+            o.error = "--check, --test-call and --flush cannot be combined";
         o.command = c;
     };
     for (int i = 1; i < argc && o.error.empty(); ++i) {
@@ -40,6 +41,8 @@ Options options_parse(int argc, char **argv)
             o.version = true;
         } else if (arg == "--check") {
             command(Command::check);
+        } else if (arg == "--flush") {
+            command(Command::flush);
         } else if (take_value(arg, "-c", "--config", argc, argv, i, value, o.error)) {
             o.config = value;
         } else if (take_value(arg, "", "--test-call", argc, argv, i, value, o.error)) {
@@ -63,6 +66,7 @@ std::string options_usage()
     return "usage: pd-call-forward [-c FILE]\n"
            "       pd-call-forward --check [-c FILE]\n"
            "       pd-call-forward --test-call TO [--from FROM] [-c FILE]\n"
+           "       pd-call-forward --flush [-c FILE]\n"
            "       pd-call-forward --help | --version\n"
            "\n"
            "Answers Twilio's incoming-call webhook with TwiML that dials whoever is\n"
@@ -78,6 +82,8 @@ std::string options_usage()
            "  --test-call TO     print the TwiML a call to TO (a Twilio number or a\n"
            "                     route name) would get now, and its log line\n"
            "  --from FROM        the caller's number for --test-call\n"
+           "  --flush            send the alerts waiting in the spool (for cron);\n"
+           "                     exit 0 when none is left waiting\n"
            "  -h, --help         show this help\n"
            "  -V, --version      show the version\n"
            "\n"

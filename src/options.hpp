@@ -12,6 +12,7 @@ enum class Command {
     serve,      // what a web server starts: CGI or FastCGI
     check,      // --check: the config and every route, now
     test_call,  // --test-call TO: the answer a call would get now
+    flush,      // --flush: send the alerts waiting in the spool
 };
 
 struct Options {

@@ -49,12 +49,13 @@ std::string pagerduty_describe_failure(const std::string &path_and_query, const 
     return s;
 }
 
-Lookup pagerduty_lookup(const Fetch &fetch, TargetKind kind, const std::string &target, const std::string &prefer_label)
+Snapshot pagerduty_snapshot(const Fetch &fetch, TargetKind kind, const std::string &target,
+                            const std::string &prefer_label, const Enough &enough)
 {
-    Lookup out;
+    Snapshot out;
     auto fail = [&](const std::string &why) {
         out.problem = why;
-        out.pagerduty_failed = true;
+        out.oncalls_failed = true;
         return out;
     };
 
@@ -76,32 +77,34 @@ Lookup pagerduty_lookup(const Fetch &fetch, TargetKind kind, const std::string &
         more = parsed.more && parsed.listed > 0;
         offset += parsed.listed;
     }
-    if (more) out.problem = "more than " + std::to_string(limits::max_oncall_pages) + " pages of on-calls; read the first";
-
-    auto levels = oncall_levels(entries);
-    if (levels.empty()) {
-        out.problem = std::string("nobody is on call for ") +
-                      (kind == TargetKind::schedule ? "schedule " : "escalation policy ") + target;
-        return out;
-    }
-
-    // Lowest level first.  If nobody there has a usable phone, the next
-    // level is tried, as PagerDuty would escalate to it.
     std::vector<std::string> notes;
-    bool any_fetch_failed = false;
+    if (more) notes.push_back("more than " + std::to_string(limits::max_oncall_pages) + " pages of on-calls; read the first");
+
+    // A schedule has no levels of its own (they belong to the policies that
+    // use it): everyone it names is one level.
+    if (kind == TargetKind::schedule)
+        for (auto &e : entries) e.level = 1;
+    auto levels = oncall_levels(entries);
+    if (levels.empty())
+        notes.push_back(std::string("nobody is on call for ") +
+                        (kind == TargetKind::schedule ? "schedule " : "escalation policy ") + target);
+
     for (const auto &people : levels) {
+        if (enough && enough(out.levels)) break;
+        Level level;
+        level.level = people.front().level;
         for (const OnCall &person : people) {
             std::string path = "/users/" + url_component(person.user_id) + "/contact_methods";
             HttpReply reply = fetch(path);
             ++out.requests;
             if (reply.status != 200) {
-                any_fetch_failed = true;
+                out.contacts_failed = true;
                 notes.push_back(person.name + ": " + pagerduty_describe_failure(path, reply));
                 continue;
             }
             PhonesResult phones = contact_phones(reply.body);
             if (!phones.error.empty()) {
-                any_fetch_failed = true;
+                out.contacts_failed = true;
                 notes.push_back(person.name + ": GET " + path + ": " + phones.error);
                 continue;
             }
@@ -110,15 +113,31 @@ Lookup pagerduty_lookup(const Fetch &fetch, TargetKind kind, const std::string &
                 notes.push_back(person.name + " (" + person.user_id + ") has no usable phone contact method");
                 continue;
             }
-            out.callees.push_back({person.name, phone->number});
+            level.callees.push_back({person.name, phone->number});
         }
-        if (!out.callees.empty()) {
-            out.level = people.front().level;
-            break;
-        }
+        out.levels.push_back(std::move(level));
     }
     for (const auto &n : notes) out.problem += (out.problem.empty() ? "" : "; ") + n;
-    if (out.callees.empty()) out.pagerduty_failed = any_fetch_failed;
+    return out;
+}
+
+Lookup pagerduty_lookup(const Fetch &fetch, TargetKind kind, const std::string &target, const std::string &prefer_label)
+{
+    // Lowest level first.  If nobody there has a usable phone, the next
+    // level is tried, as PagerDuty would escalate to it.
+    Snapshot snap = pagerduty_snapshot(fetch, kind, target, prefer_label, [](const std::vector<Level> &levels) {
+        return !levels.empty() && !levels.back().callees.empty();
+    });
+    Lookup out;
+    out.problem = snap.problem;
+    out.requests = snap.requests;
+    for (const auto &level : snap.levels)
+        if (!level.callees.empty()) {
+            out.callees = level.callees;
+            out.level = level.level;
+            break;
+        }
+    out.pagerduty_failed = snap.oncalls_failed || (out.callees.empty() && snap.contacts_failed);
     return out;
 }
 

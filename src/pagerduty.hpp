@@ -13,9 +13,10 @@
 namespace pdcf {
 
 struct HttpReply {
-    int status = 0;     // 0: no HTTP answer (timeout, refused, TLS...)
+    int status = 0;        // 0: no HTTP answer (timeout, refused, TLS...)
     std::string body;
-    std::string error;  // why there is no answer, when status is 0
+    std::string error;     // why there is no answer, when status is 0
+    int retry_after = -1;  // seconds the server asked us to wait (429), -1: none
 };
 
 // GET `path_and_query` (starting with '/') from the PagerDuty API.
@@ -26,6 +27,30 @@ struct Callee {
     std::string number;  // E.164
 };
 
+// The people of one escalation level who can be dialed.
+struct Level {
+    int level = 0;
+    std::vector<Callee> callees;  // in PagerDuty's order, at most limits::max_dial_numbers
+};
+
+// Who is on call now, level by level.
+struct Snapshot {
+    std::vector<Level> levels;      // lowest first; only the levels looked up
+    std::string problem;            // anything unusual, for the log
+    bool oncalls_failed = false;    // GET /oncalls gave no usable answer
+    bool contacts_failed = false;   // some contact-method request did not
+    int requests = 0;
+};
+
+// Says when enough levels are known (they come lowest first).
+using Enough = std::function<bool(const std::vector<Level> &levels)>;
+
+// GET /oncalls (every page), then contact methods level by level until
+// `enough` is satisfied or the levels run out.  A schedule's on-calls
+// form one level: the people the schedule names, each once.
+Snapshot pagerduty_snapshot(const Fetch &fetch, TargetKind kind, const std::string &target,
+                            const std::string &prefer_label, const Enough &enough);
+
 struct Lookup {
     std::vector<Callee> callees;     // ring these together; empty: nobody to dial
     int level = 0;                   // their escalation level
@@ -34,6 +59,7 @@ struct Lookup {
     int requests = 0;
 };
 
+// The first level with someone to dial: a snapshot that stops there.
 Lookup pagerduty_lookup(const Fetch &fetch, TargetKind kind, const std::string &target, const std::string &prefer_label);
 
 // Never dial the number that was called: a PagerDuty phone set to the

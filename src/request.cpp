@@ -80,11 +80,11 @@ Request request_read(const EnvGetter &env, const BodyReader &body)
     return r;
 }
 
-std::string request_url(const Request &r, const std::string &public_url)
-{
-    if (!public_url.empty())
-        return public_url + r.path_info + (r.query_string.empty() ? "" : "?" + r.query_string);
+namespace {
 
+// scheme://host[:port] of the request, as Twilio addressed it.
+std::string origin_of(const Request &r)
+{
     bool https = r.https == "on" || r.https == "ON" || r.https == "1";
     std::string scheme = https ? "https" : (r.request_scheme.empty() ? "http" : r.request_scheme);
     bool default_port = r.server_port.empty() || (scheme == "https" && r.server_port == "443") ||
@@ -96,11 +96,25 @@ std::string request_url(const Request &r, const std::string &public_url)
     std::size_t ipv6_end = host.rfind(']');
     bool host_has_port = host.find(':', ipv6_end == std::string::npos ? 0 : ipv6_end) != std::string::npos;
     if (!host_has_port && !default_port) host += ":" + r.server_port;
+    return scheme + "://" + host;
+}
+
+}  // namespace
+
+std::string request_url(const Request &r, const std::string &public_url)
+{
+    if (!public_url.empty())
+        return public_url + r.path_info + (r.query_string.empty() ? "" : "?" + r.query_string);
     // REQUEST_URI is not in RFC 3875 but nginx and Apache both set it;
     // without it the path is put back together from its parts.
     std::string uri = r.request_uri;
     if (uri.empty()) uri = r.script_name + r.path_info + (r.query_string.empty() ? "" : "?" + r.query_string);
-    return scheme + "://" + host + uri;
+    return origin_of(r) + uri;
+}
+
+std::string script_url(const Request &r, const std::string &public_url)
+{
+    return public_url.empty() ? origin_of(r) + r.script_name : public_url;
 }
 
 }  // namespace pdcf

@@ -48,4 +48,8 @@ Request request_read(const EnvGetter &env, const BodyReader &body);
 // else scheme://HTTP_HOST + REQUEST_URI as the server received them.
 std::string request_url(const Request &request, const std::string &public_url);
 
+// The URL of the program itself, the same way: `public_url`, else
+// scheme://HTTP_HOST + SCRIPT_NAME.  The call flow's callbacks hang below it.
+std::string script_url(const Request &request, const std::string &public_url);
+
 }  // namespace pdcf

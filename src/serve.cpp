@@ -18,6 +18,10 @@ int serve_cgi(const Context &ctx)
     std::fwrite(out.data(), 1, out.size(), stdout);
     std::fflush(stdout);
     std::fprintf(stderr, "%s\n", log.line().c_str());
+    // The web server has the whole answer once standard output is closed;
+    // only then is time spent on the spool.
+    std::fclose(stdout);
+    if (ctx.after_response) std::fputs(ctx.after_response().c_str(), stderr);
     return 0;
 }
 
@@ -30,8 +34,9 @@ int serve_fastcgi(const Context &ctx)
     FCGX_Request fcgi;
     FCGX_InitRequest(&fcgi, 0, 0);
     // spawn-fcgi points a forked program's stderr at /dev/null, so what
-    // start-up had to say goes to the web server's log with the first request.
-    std::string startup_log = ctx.startup_log;
+    // start-up had to say goes to the web server's log with the first
+    // request, and what happens between requests with the next one.
+    std::string pending_log = ctx.startup_log;
     while (FCGX_Accept_r(&fcgi) >= 0) {
         TimePoint start = ctx.clock();
         Request req = request_read([&](const char *name) -> const char * { return FCGX_GetParam(name, fcgi.envp); },
@@ -45,18 +50,16 @@ int serve_fastcgi(const Context &ctx)
         FCGX_PutStr(out.data(), static_cast<int>(out.size()), fcgi.out);
         // FCGI_STDERR: the web server writes it to its error log, next to
         // the request it belongs to.
-        if (!startup_log.empty()) {
-            // One FCGI_STDERR record per line: nginx logs each record as one entry.
-            for (std::size_t pos = 0, end; pos < startup_log.size(); pos = end + 1) {
-                end = startup_log.find('\n', pos);
-                FCGX_PutStr(startup_log.data() + pos, static_cast<int>(end - pos + 1), fcgi.err);
-                FCGX_FFlush(fcgi.err);
-            }
-            startup_log.clear();
+        pending_log += log.line() + "\n";
+        // One FCGI_STDERR record per line: nginx logs each record as one entry.
+        for (std::size_t pos = 0, end; pos < pending_log.size(); pos = end + 1) {
+            end = pending_log.find('\n', pos);
+            FCGX_PutStr(pending_log.data() + pos, static_cast<int>(end - pos + 1), fcgi.err);
+            FCGX_FFlush(fcgi.err);
         }
-        std::string line = log.line() + "\n";
-        FCGX_PutStr(line.data(), static_cast<int>(line.size()), fcgi.err);
+        pending_log.clear();
         FCGX_Finish_r(&fcgi);
+        if (ctx.after_response) pending_log = ctx.after_response();
     }
     return 0;
 }

@@ -18,6 +18,10 @@ Request test_call_request(const Config &config, const std::string &to, const std
     r.path_info = "/voice";
     r.content_type = "application/x-www-form-urlencoded";
     r.trusted = true;
+    // Where the callbacks in the TwiML point when public_url is not set;
+    // nothing calls them.
+    r.host = "localhost";
+    r.script_name = "/pd-call-forward";
     std::string called = to;
     if (!is_e164(to)) {
         r.query_string = "route=" + url_component(to);

@@ -15,13 +15,40 @@ Twiml &Twiml::say(const Voice &voice, std::string_view text)
     return *this;
 }
 
-Twiml &Twiml::dial(const DialOptions &options, const std::vector<std::string> &numbers)
+Twiml &Twiml::dial(const DialOptions &o, const std::vector<std::string> &numbers)
 {
-    out_ += "<Dial timeout=\"" + std::to_string(options.timeout) + "\"";
-    if (!options.caller_id.empty()) out_ += " callerId=\"" + xml_attr(options.caller_id) + "\"";
+    out_ += "<Dial timeout=\"" + std::to_string(o.timeout) + "\"";
+    if (!o.caller_id.empty()) out_ += " callerId=\"" + xml_attr(o.caller_id) + "\"";
+    if (!o.action.empty()) out_ += " action=\"" + xml_attr(o.action) + "\" method=\"POST\"";
     out_ += " answerOnBridge=\"true\">";
-    for (const auto &n : numbers) out_ += "<Number>" + xml_text(n) + "</Number>";
+    for (const auto &n : numbers) {
+        out_ += "<Number";
+        if (!o.number_url.empty()) out_ += " url=\"" + xml_attr(o.number_url) + "\" method=\"POST\"";
+        out_ += ">" + xml_text(n) + "</Number>";
+    }
     out_ += "</Dial>";
+    return *this;
+}
+
+Twiml &Twiml::gather(const GatherOptions &o, const Voice &voice, std::string_view text)
+{
+    out_ += "<Gather input=\"dtmf\" numDigits=\"" + std::to_string(o.num_digits) + "\" timeout=\"" +
+            std::to_string(o.timeout) + "\" action=\"" + xml_attr(o.action) + "\" method=\"POST\">";
+    say(voice, text);
+    out_ += "</Gather>";
+    return *this;
+}
+
+Twiml &Twiml::record(const RecordOptions &o)
+{
+    out_ += "<Record action=\"" + xml_attr(o.action) + "\" method=\"POST\" maxLength=\"" +
+            std::to_string(o.max_length) + "\" timeout=\"" + std::to_string(o.timeout) + "\" playBeep=\"true\"";
+    if (!o.status_callback.empty())
+        out_ += " recordingStatusCallback=\"" + xml_attr(o.status_callback) +
+                "\" recordingStatusCallbackMethod=\"POST\"";
+    if (!o.transcribe_callback.empty())
+        out_ += " transcribe=\"true\" transcribeCallback=\"" + xml_attr(o.transcribe_callback) + "\"";
+    out_ += "/>";
     return *this;
 }
 
@@ -47,25 +74,34 @@ std::string join_names(const std::vector<std::string> &names)
 
 }  // namespace
 
-std::string fill_names(std::string_view text, const std::vector<std::string> &names)
+std::string fill(std::string_view text, const Placeholders &values)
+{
+    std::string s;
+    for (std::size_t i = 0; i < text.size();) {
+        bool replaced = false;
+        if (text[i] == '{')
+            for (const auto &[tag, value] : values)
+                if (text.compare(i, tag.size(), tag) == 0) {
+                    s += value;
+                    i += tag.size();
+                    replaced = true;
+                    break;
+                }
+        if (!replaced) s += text[i++];
+    }
+    return s;
+}
+
+Placeholders name_placeholders(const std::vector<std::string> &names)
 {
     std::vector<std::string> first;
     for (const auto &n : names) first.push_back(n.substr(0, n.find(' ')));
-    // One pass, so a name that itself contains "{name}" stays as it is.
-    static constexpr std::string_view name_tag = "{name}", first_tag = "{first_name}";
-    std::string s;
-    for (std::size_t i = 0; i < text.size();) {
-        if (text.compare(i, name_tag.size(), name_tag) == 0) {
-            s += join_names(names);
-            i += name_tag.size();
-        } else if (text.compare(i, first_tag.size(), first_tag) == 0) {
-            s += join_names(first);
-            i += first_tag.size();
-        } else {
-            s += text[i++];
-        }
-    }
-    return s;
+    return {{"{name}", join_names(names)}, {"{first_name}", join_names(first)}};
+}
+
+std::string fill_names(std::string_view text, const std::vector<std::string> &names)
+{
+    return fill(text, name_placeholders(names));
 }
 
 }  // namespace pdcf

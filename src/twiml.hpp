@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace pdcf {
@@ -16,6 +17,22 @@ struct Voice {
 struct DialOptions {
     int timeout = 25;        // seconds to ring
     std::string caller_id;   // empty: Twilio shows the caller's number
+    std::string action;      // where Twilio reports how the dial ended; empty: none
+    std::string number_url;  // TwiML run on the callee's leg before joining (the screen)
+};
+
+struct GatherOptions {
+    int num_digits = 1;
+    int timeout = 5;
+    std::string action;      // always set: it defaults to the current URL
+};
+
+struct RecordOptions {
+    std::string action;               // always set: it defaults to the current URL
+    std::string status_callback;      // recordingStatusCallback: the recording is ready
+    int max_length = 120;
+    int timeout = 5;                  // seconds of silence that end it
+    std::string transcribe_callback;  // empty: no transcription
 };
 
 class Twiml {
@@ -26,6 +43,9 @@ public:
     // <Dial> ringing every number at once; answerOnBridge keeps the caller
     // hearing the ring until someone answers.
     Twiml &dial(const DialOptions &options, const std::vector<std::string> &numbers);
+    // <Gather> of DTMF digits around a <Say>.
+    Twiml &gather(const GatherOptions &options, const Voice &voice, std::string_view text);
+    Twiml &record(const RecordOptions &options);
     Twiml &hangup();
     // The finished document.
     std::string str() const;
@@ -34,8 +54,16 @@ private:
     std::string out_;
 };
 
-// `template` with {name} and {first_name} replaced: several names are
-// joined "A, B and C"; a first name is the name up to its first space.
+using Placeholders = std::vector<std::pair<std::string_view, std::string>>;
+
+// `text` with each placeholder ("{name}") replaced by its value, in one
+// pass, so a value that itself contains a placeholder stays as it is.
+std::string fill(std::string_view text, const Placeholders &values);
+
+// {name} and {first_name} for `names`: several are joined "A, B and C"; a
+// first name is the name up to its first space.
+Placeholders name_placeholders(const std::vector<std::string> &names);
+
 std::string fill_names(std::string_view text, const std::vector<std::string> &names);
 
 }  // namespace pdcf

@@ -19,6 +19,7 @@ auth_token = tw-secret
 [route:ops]
 number = +14155550100
 escalation_policy = PABC123
+routing_key = RKEY
 )";
 
 std::map<std::string, std::string> secret_files;
@@ -126,6 +127,89 @@ escalation_policy = PREST01
     BOOST_TEST(c.routes[1].call.voice == "Polly.Joanna");
 }
 
+BOOST_AUTO_TEST_CASE(hunt_and_voicemail_keys)
+{
+    secret_files["/etc/pdcf/ops-key"] = "R0UTINGKEY0PS\n";
+    auto r = parse(R"([pagerduty]
+token = t
+events_url = https://events.eu.pagerduty.com/v2/enqueue
+spool_dir = /var/spool/pdcf/
+[twilio]
+auth_token = a
+[call]
+routing_key = DEFAULTKEY
+ring = in-turn
+max_loops = 3
+screening = no
+screen_timeout = 15
+whisper = Line {title}, caller {caller}: press 1.
+hold_message = Still ringing.
+voicemail_prompt = Speak now.
+voicemail_max_length = 300
+transcribe = yes
+voicemail_closing = Bye.
+severity = warning
+alert_missed_calls = no
+[route:ops]
+number = +14155550100
+escalation_policy = PEP1
+title = Platform
+routing_key_file = ops-key
+ring = together
+[route:db]
+schedule = PS1
+)");
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    const Config &c = r.config;
+    BOOST_TEST(c.pagerduty.events_url == "https://events.eu.pagerduty.com/v2/enqueue");
+    BOOST_TEST(c.pagerduty.spool_dir == "/var/spool/pdcf");
+    const CallSettings &ops = c.routes.at(0).call, &db = c.routes.at(1).call;
+    BOOST_TEST(ops.title == "Platform");
+    BOOST_TEST(db.title == "db");  // a route's name when unset
+    BOOST_TEST(ops.routing_key == "R0UTINGKEY0PS");
+    BOOST_TEST(db.routing_key == "DEFAULTKEY");
+    BOOST_TEST((ops.ring == Ring::together));
+    BOOST_TEST((db.ring == Ring::in_turn));
+    BOOST_TEST(db.max_loops == 3);
+    BOOST_TEST(!db.screening);
+    BOOST_TEST(db.screen_timeout == 15);
+    BOOST_TEST(db.whisper == "Line {title}, caller {caller}: press 1.");
+    BOOST_TEST(db.hold_message == "Still ringing.");
+    BOOST_TEST(db.voicemail_prompt == "Speak now.");
+    BOOST_TEST(db.voicemail_max_length == 300);
+    BOOST_TEST(db.transcribe);
+    BOOST_TEST(db.voicemail_closing == "Bye.");
+    BOOST_TEST(db.severity == "warning");
+    BOOST_TEST(!db.alert_missed_calls);
+}
+
+BOOST_AUTO_TEST_CASE(hunt_defaults)
+{
+    auto r = parse(base);
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    const CallSettings &c = r.config.routes.at(0).call;
+    BOOST_TEST(r.config.pagerduty.events_url == "https://events.pagerduty.com/v2/enqueue");
+    BOOST_TEST((c.ring == Ring::together));
+    BOOST_TEST(c.max_loops == 1);
+    BOOST_TEST(c.screening);
+    BOOST_TEST(c.voicemail_max_length == 120);
+    BOOST_TEST(!c.transcribe);
+    BOOST_TEST(c.severity == "critical");
+    BOOST_TEST(c.alert_missed_calls);
+    BOOST_TEST(c.routing_key == "RKEY");
+    BOOST_TEST(c.title == "ops");
+}
+
+BOOST_AUTO_TEST_CASE(a_route_without_routing_key_is_warned_about)
+{
+    auto r = parse("[pagerduty]\ntoken = a\n[twilio]\nauth_token = x\n[route:ops]\nnumber = +14155550100\n"
+                   "escalation_policy = P1\n", "/x.ini");
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    BOOST_REQUIRE_EQUAL(r.warnings.size(), 1u);
+    BOOST_TEST(r.warnings[0].str() == "/x.ini:5: [route:ops]: no routing_key: voicemail and missed-call alerts are off, "
+                                      "so a caller nobody answers hears unavailable_message");
+}
+
 BOOST_AUTO_TEST_CASE(call_section_after_routes_still_applies)
 {
     auto r = parse(base + "[call]\nvoice = man\n");
@@ -164,7 +248,7 @@ BOOST_AUTO_TEST_CASE(missing_auth_token_unless_signatures_are_off)
 {
     auto e = only_error(parse("[pagerduty]\ntoken = a\n[twilio]\n[route:a]\nescalation_policy = P1\n"));
     BOOST_TEST(contains(e, "[twilio]: missing auth_token"), e);
-    auto r = parse("[pagerduty]\ntoken = a\n[twilio]\nvalidate_signature = no\n[route:a]\nescalation_policy = P1\n");
+    auto r = parse("[pagerduty]\ntoken = a\n[twilio]\nvalidate_signature = no\n[route:a]\nescalation_policy = P1\nrouting_key = k\n");
     BOOST_TEST_REQUIRE(r.ok(), r.summary());
     BOOST_TEST(!r.config.twilio.validate_signature);
     BOOST_REQUIRE_EQUAL(r.warnings.size(), 1u);
@@ -174,21 +258,21 @@ BOOST_AUTO_TEST_CASE(missing_auth_token_unless_signatures_are_off)
 BOOST_AUTO_TEST_CASE(unknown_sections_and_keys_name_the_line)
 {
     auto r = parse(base + "[callz]\nvoice = man\n", "/x.ini");
-    BOOST_TEST(only_error(r) == "/x.ini:8: [callz]: unknown section (expected [pagerduty], [twilio], [call] or [route:NAME])");
+    BOOST_TEST(only_error(r) == "/x.ini:9: [callz]: unknown section (expected [pagerduty], [twilio], [call] or [route:NAME])");
     r = parse(base + "[call]\ngreting = hi\n", "/x.ini");
-    BOOST_TEST(contains(only_error(r), "/x.ini:9: [call] greting: unknown key"));
+    BOOST_TEST(contains(only_error(r), "/x.ini:10: [call] greting: unknown key"));
     r = parse("tokn = x\n" + base, "/x.ini");
     BOOST_TEST(contains(only_error(r), "/x.ini:1: tokn: key outside any section"));
     r = parse(base + "fallback = 1\n", "/x.ini");
-    BOOST_TEST(contains(only_error(r), "/x.ini:8: [route:ops] fallback: unknown key"));
+    BOOST_TEST(contains(only_error(r), "/x.ini:9: [route:ops] fallback: unknown key"));
 }
 
 BOOST_AUTO_TEST_CASE(syntax_errors_name_the_line)
 {
     auto e = only_error(parse(base + "this line has no equals sign\n", "/x.ini"));
-    BOOST_TEST(contains(e, "/x.ini:8: "), e);
+    BOOST_TEST(contains(e, "/x.ini:9: "), e);
     e = only_error(parse(base + "number = +14155550101\n", "/x.ini"));
-    BOOST_TEST(contains(e, "/x.ini:8: duplicate key"), e);
+    BOOST_TEST(contains(e, "/x.ini:9: duplicate key"), e);
 }
 
 BOOST_AUTO_TEST_CASE(routes_need_exactly_one_target)
@@ -230,8 +314,19 @@ BOOST_AUTO_TEST_CASE(bad_values_say_what_is_expected)
         {"call", "fallback_number = +1 415 555 0100", "E.164"},
         {"call", "voice = alice; rm", "expected a Twilio voice name"},
         {"call", "language = en US", "expected a language tag"},
-        {"call", "greeting = Hi {nmae}", "unknown placeholder {nmae} (expected {name} or {first_name})"},
-        {"call", "unavailable_message = Sorry {name}", "takes no placeholders"},
+        {"call", "greeting = Hi {nmae}", "unknown placeholder {nmae} (expected {name}, {first_name} or {title})"},
+        {"call", "unavailable_message = Sorry {name}", "unknown placeholder {name} (expected {title})"},
+        {"call", "title = Ops {name}", "takes no placeholders"},
+        {"call", "ring = round-robin", "expected together (everyone at a level at once) or in-turn"},
+        {"call", "max_loops = 0", "expected a number of rounds from 1 to 9"},
+        {"call", "screening = sometimes", "expected yes or no"},
+        {"call", "screen_timeout = 1", "expected whole seconds from 3 to 60"},
+        {"call", "whisper = Call from {from}", "unknown placeholder {from} (expected {title} or {caller})"},
+        {"call", "voicemail_max_length = 7200", "expected whole seconds from 5 to 3600"},
+        {"call", "transcribe = maybe", "expected yes or no"},
+        {"call", "severity = high", "expected critical, error, warning or info"},
+        {"pagerduty", "events_url = http://events.pagerduty.com/v2/enqueue", "expected https://"},
+        {"pagerduty", "spool_dir = spool", "expected an absolute directory name"},
         {"route:ops", "escalation_policy = P/../x", "expected a PagerDuty id"},
         {"route:ops", "number = 555", "E.164"},
     };
@@ -285,9 +380,10 @@ BOOST_AUTO_TEST_CASE(load_reads_secret_files_beside_the_config)
     char dir[] = "/tmp/pdcf-config-XXXXXX";
     BOOST_REQUIRE(mkdtemp(dir));
     std::string d = dir;
-    std::ofstream(d + "/pd.ini") << "[pagerduty]\ntoken_file = pd-token\n[twilio]\nauth_token_file = tw\n[route:a]\nschedule = P1\n";
+    std::ofstream(d + "/pd.ini") << "[pagerduty]\ntoken_file = pd-token\n[twilio]\nauth_token_file = tw\n[route:a]\nschedule = P1\nrouting_key = k\n";
     std::ofstream(d + "/pd-token") << "pd-from-file\n";
     std::ofstream(d + "/tw") << "tw-from-file";
+    chmod((d + "/pd.ini").c_str(), 0640);
     chmod((d + "/pd-token").c_str(), 0640);
     chmod((d + "/tw").c_str(), 0600);
     auto r = config_load(d + "/pd.ini");
@@ -304,7 +400,7 @@ BOOST_AUTO_TEST_CASE(load_warns_about_secrets_every_user_can_read)
     char dir[] = "/tmp/pdcf-config-XXXXXX";
     BOOST_REQUIRE(mkdtemp(dir));
     std::string d = dir;
-    std::ofstream(d + "/pd.ini") << "[pagerduty]\ntoken_file = pd-token\n[twilio]\nauth_token = inline\n[route:a]\nschedule = P1\n";
+    std::ofstream(d + "/pd.ini") << "[pagerduty]\ntoken_file = pd-token\n[twilio]\nauth_token = inline\n[route:a]\nschedule = P1\nrouting_key = k\n";
     std::ofstream(d + "/pd-token") << "pd-from-file\n";
     chmod((d + "/pd.ini").c_str(), 0644);
     chmod((d + "/pd-token").c_str(), 0604);

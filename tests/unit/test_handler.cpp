@@ -2,12 +2,17 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "fake_pagerduty.hpp"
 #include "handler.hpp"
 #include "signature.hpp"
 #include "xml.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "alert.hpp"
 
 using namespace pdcf;
 using namespace std::chrono_literals;
@@ -27,6 +32,8 @@ greeting = Connecting you to {name}.
 number = +14155550100
 escalation_policy = PEP1
 fallback_number = +14155550199
+routing_key = RKEY
+title = Platform
 [route:db]
 number = +14155550111
 schedule = PSDB
@@ -59,6 +66,8 @@ struct Fixture {
     F pd;
     TimePoint now = TimePoint{} + 1h;
     std::vector<TimePoint> deadlines;
+    std::vector<Alert> delivered;
+    std::set<std::string> marks;
     Context ctx;
     LogRecord log;
 
@@ -75,8 +84,35 @@ struct Fixture {
             now += 7ms;
             return pd.get(path);
         };
+        ctx.alerts.deliver = [this](const Alert &a, TimePoint) {
+            delivered.push_back(a);
+            return std::string("sent");
+        };
+        ctx.alerts.mark = [this](const std::string &sid, const std::string &m) { marks.insert(sid + "." + m); };
+        ctx.alerts.marked = [this](const std::string &sid, const std::string &m) { return marks.count(sid + "." + m) > 0; };
+        ctx.epoch_seconds = [] { return 5000LL; };
         pd.oncalls({F::entry(1, "PU1", "Ada Lovelace")});
         pd.phones("PU1", {F::phone("4155550101")});
+    }
+
+    // A callback Twilio makes to `path_and_query` (an URL from our TwiML).
+    Request callback(const std::string &url, const Params &params)
+    {
+        const std::string base = "http://example.com/pd-call-forward";
+        BOOST_TEST_REQUIRE(url.rfind(base, 0) == 0u, url);
+        std::string rest = url.substr(base.size());
+        Request r;
+        r.method = "POST";
+        r.script_name = "/pd-call-forward";
+        r.host = "example.com";
+        r.path_info = rest.substr(0, rest.find('?'));
+        r.query_string = rest.find('?') == std::string::npos ? "" : rest.substr(rest.find('?') + 1);
+        r.request_uri = "/pd-call-forward" + rest;
+        r.content_type = "application/x-www-form-urlencoded";
+        r.body = encode(params);
+        r.content_length = std::to_string(r.body.size());
+        r.signature = signature_compute(url, params, "12345");
+        return r;
     }
 
     // A POST as Twilio sends it, signed for http://example.com/pd-call-forward/voice?query.
@@ -416,6 +452,105 @@ BOOST_AUTO_TEST_CASE(http_errors)
     r.content_type = "Application/X-WWW-Form-Urlencoded; charset=UTF-8";
     BOOST_TEST(f.run(r).status == 200);
     BOOST_TEST(f.pd.requests.size() == 2u);  // only the last one reached PagerDuty
+}
+
+BOOST_AUTO_TEST_CASE(a_whole_hunt_through_the_callbacks)
+{
+    Fixture f;
+    f.pd.oncalls({F::entry(1, "PU1", "Ada Lovelace"), F::entry(2, "PU2", "Grace Hopper")});
+    f.pd.phones("PU2", {F::phone("4155550102")});
+    Response r = f.run(f.post());
+    XmlDoc first(r.body);
+    std::string action = first.eval("string(/Response/Dial/@action)");
+    BOOST_TEST(f.log.dialed == std::vector<std::string>{"+14155550101"});
+
+    // The screen on Ada's leg, then she declines.
+    std::string screen_url = first.eval("string(/Response/Dial/Number/@url)");
+    r = f.run(f.callback(screen_url, {{"CallSid", "CA-child"}, {"To", "+14155550101"}}));
+    BOOST_TEST(f.log.outcome == "screen");
+    BOOST_TEST(XmlDoc(r.body).eval("string(/Response/Gather/Say)") ==
+               "Call on the Platform line from 1 4 1 5 5 5 5 9 8 7 6. Press 1 to accept.");
+
+    // Level 1 did not answer: level 2.
+    f.pd.requests.clear();
+    r = f.run(f.callback(action, {{"CallSid", "CA0001"}, {"CallStatus", "in-progress"}, {"DialCallStatus", "no-answer"}}));
+    BOOST_TEST(f.log.outcome == "dial");
+    BOOST_TEST(f.log.level == 2);
+    BOOST_TEST(f.log.dialed == std::vector<std::string>{"+14155550102"});
+    BOOST_TEST(f.log.reason == "dial no-answer");
+    std::string action2 = XmlDoc(r.body).eval("string(/Response/Dial/@action)");
+
+    // Level 2 picked up but declined the screen: the fallback, then voicemail.
+    r = f.run(f.callback(action2, {{"CallSid", "CA0001"}, {"CallStatus", "in-progress"},
+                                   {"DialCallStatus", "completed"}, {"DialBridged", "false"}}));
+    BOOST_TEST(f.log.outcome == "fallback");
+    std::string action3 = XmlDoc(r.body).eval("string(/Response/Dial/@action)");
+    f.pd.requests.clear();
+    r = f.run(f.callback(action3, {{"CallSid", "CA0001"}, {"CallStatus", "in-progress"}, {"DialCallStatus", "busy"}}));
+    BOOST_TEST(f.log.outcome == "voicemail");
+    BOOST_TEST(f.pd.requests.empty());  // after the fallback PagerDuty is not asked again
+    XmlDoc vm(r.body);
+    std::string recorded = vm.eval("string(/Response/Record/@action)");
+    std::string ready = vm.eval("string(/Response/Record/@recordingStatusCallback)");
+
+    r = f.run(f.callback(recorded, {{"CallSid", "CA0001"}, {"RecordingUrl", "https://api.twilio.com/r/RE1"},
+                                    {"RecordingDuration", "21"}, {"Digits", "hangup"}}));
+    BOOST_TEST(f.log.outcome == "recorded");
+    BOOST_TEST(f.marks.count("CA0001.recorded") == 1u);
+    BOOST_TEST(f.delivered.empty());
+
+    r = f.run(f.callback(ready, {{"CallSid", "CA0001"}, {"RecordingStatus", "completed"},
+                                 {"RecordingUrl", "https://api.twilio.com/r/RE1"}, {"RecordingDuration", "21"}}));
+    BOOST_TEST(f.log.outcome == "alert");
+    BOOST_TEST(f.log.alert == "sent");
+    BOOST_REQUIRE_EQUAL(f.delivered.size(), 1u);
+    auto e = nlohmann::json::parse(f.delivered[0].body);
+    BOOST_TEST(e["payload"]["summary"] == "Voicemail on Platform line from +14155559876 (21 s)");
+    BOOST_TEST(e["payload"]["custom_details"]["tried"] == nlohmann::json::array({"Ada Lovelace", "Grace Hopper"}));
+}
+
+BOOST_AUTO_TEST_CASE(answered_is_marked_and_a_hang_up_mid_hunt_alerts)
+{
+    Fixture f;
+    std::string action = XmlDoc(f.run(f.post()).body).eval("string(/Response/Dial/@action)");
+    f.run(f.callback(action, {{"CallSid", "CA0001"}, {"CallStatus", "completed"}, {"DialCallStatus", "completed"},
+                              {"DialBridged", "true"}}));
+    BOOST_TEST(f.log.outcome == "answered");
+    BOOST_TEST(f.marks.count("CA0001.answered") == 1u);
+    BOOST_TEST(f.delivered.empty());
+
+    Fixture g;
+    action = XmlDoc(g.run(g.post()).body).eval("string(/Response/Dial/@action)");
+    g.run(g.callback(action, {{"CallSid", "CA0001"}, {"CallStatus", "completed"}, {"DialCallStatus", "no-answer"}}));
+    BOOST_TEST(g.log.outcome == "gone");
+    BOOST_REQUIRE_EQUAL(g.delivered.size(), 1u);
+    BOOST_TEST((g.delivered[0].kind == AlertKind::missed));
+}
+
+BOOST_AUTO_TEST_CASE(status_callback_missed_unless_answered_or_voicemail)
+{
+    Fixture f;
+    Params ended = {{"CallSid", "CA0001"}, {"From", "+14155559876"}, {"To", "+14155550100"},
+                    {"CallStatus", "completed"}, {"CallDuration", "7"}};
+    f.run(f.callback("http://example.com/pd-call-forward/voice/status", ended));
+    BOOST_TEST(f.log.route == "ops");
+    BOOST_REQUIRE_EQUAL(f.delivered.size(), 1u);
+    f.delivered.clear();
+    f.marks.insert("CA0001.recorded");
+    f.run(f.callback("http://example.com/pd-call-forward/voice/status", ended));
+    BOOST_TEST(f.delivered.empty());
+    BOOST_TEST(f.log.outcome == "ignored");
+}
+
+BOOST_AUTO_TEST_CASE(callbacks_are_signed_too)
+{
+    Fixture f;
+    Request r = f.callback("http://example.com/pd-call-forward/voice/recording?route=ops",
+                           {{"CallSid", "CA1"}, {"RecordingStatus", "completed"}});
+    r.query_string = "route=ops&tried=Forged";  // changed after signing
+    r.request_uri = "/pd-call-forward/voice/recording?" + r.query_string;
+    BOOST_TEST(f.run(r).status == 403);
+    BOOST_TEST(f.delivered.empty());
 }
 
 BOOST_AUTO_TEST_CASE(cgi_output)

@@ -1,0 +1,105 @@
+#include "alert.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "limits.hpp"
+
+namespace pdcf {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr const char *source = "pd-call-forward";
+
+std::string caller_text(const std::string &from) { return from.empty() ? "an unknown number" : from; }
+
+// Cut at a character boundary: the Events API refuses a longer summary.
+std::string clip(std::string s, std::size_t limit)
+{
+    if (s.size() <= limit) return s;
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    return s.substr(0, cut);
+}
+
+json details(const CallState &st, const std::string &call_sid)
+{
+    json d = json::object();
+    d["caller"] = st.from;
+    d["called"] = st.to;
+    d["route"] = st.route;
+    d["call_sid"] = call_sid;
+    d["tried"] = st.tried;
+    return d;
+}
+
+Alert make(AlertKind kind, const CallSettings &call, const std::string &call_sid, const std::string &summary,
+           json custom, const std::string &link)
+{
+    json event = json::object();
+    event["routing_key"] = call.routing_key;
+    event["event_action"] = "trigger";
+    event["dedup_key"] = call_sid.substr(0, limits::max_dedup_key);
+    event["payload"] = {{"summary", clip(summary, limits::max_alert_summary)},
+                        {"source", source},
+                        {"severity", call.severity},
+                        {"component", "phone"},
+                        {"group", call.title},
+                        {"class", to_string(kind)},
+                        {"custom_details", std::move(custom)}};
+    if (!link.empty()) event["links"] = json::array({{{"href", link}, {"text", "Voicemail recording"}}});
+    event["client"] = source;
+    Alert a;
+    a.kind = kind;
+    a.call_sid = call_sid;
+    a.routing_key = call.routing_key;
+    // Invalid UTF-8 from a caller's form field must not abort the dump.
+    a.body = event.dump(-1, ' ', false, json::error_handler_t::replace);
+    return a;
+}
+
+}  // namespace
+
+Alert alert_voicemail(const CallSettings &call, const CallState &st, const std::string &call_sid, const Recording &rec)
+{
+    json d = details(st, call_sid);
+    d["recording"] = rec.url;
+    d["duration_seconds"] = rec.seconds;
+    if (!rec.transcription.empty()) d["transcription"] = rec.transcription;
+    std::string summary = "Voicemail on " + call.title + " line from " + caller_text(st.from) + " (" +
+                          std::to_string(rec.seconds) + " s)";
+    return make(AlertKind::voicemail, call, call_sid, summary, std::move(d), rec.url);
+}
+
+Alert alert_missed(const CallSettings &call, const CallState &st, const std::string &call_sid, long long seconds)
+{
+    json d = details(st, call_sid);
+    d["duration_seconds"] = seconds;
+    std::string summary = "Missed call on " + call.title + " line from " + caller_text(st.from) + " after " +
+                          std::to_string(seconds) + " s";
+    return make(AlertKind::missed, call, call_sid, summary, std::move(d), "");
+}
+
+Alert alert_transcription(const CallSettings &call, const CallState &st, const std::string &call_sid,
+                          const Recording &rec)
+{
+    json d = details(st, call_sid);
+    d["recording"] = rec.url;
+    d["transcription"] = rec.transcription;
+    std::string summary = "Voicemail on " + call.title + " line from " + caller_text(st.from) + ": \"" +
+                          rec.transcription + "\"";
+    return make(AlertKind::transcription, call, call_sid, summary, std::move(d), rec.url);
+}
+
+const char *to_string(AlertKind kind)
+{
+    switch (kind) {
+    case AlertKind::voicemail: return "voicemail";
+    case AlertKind::missed: return "missed";
+    case AlertKind::transcription: return "transcription";
+    }
+    return "?";
+}
+
+}  // namespace pdcf

@@ -1,0 +1,43 @@
+// PagerDuty alerts for voicemail and missed calls, as Events API v2
+// trigger events.  Pure: building the event; sending and spooling it are
+// in events.hpp and spool.hpp.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "hunt.hpp"
+
+namespace pdcf {
+
+enum class AlertKind { voicemail, missed, transcription };
+
+struct Alert {
+    AlertKind kind = AlertKind::voicemail;
+    std::string call_sid;     // the dedup_key: a retry or a second callback is the same alert
+    std::string routing_key;
+    std::string body;         // the whole event, JSON
+};
+
+struct Recording {
+    std::string url;          // RecordingUrl
+    long long seconds = 0;    // RecordingDuration
+    std::string transcription;
+};
+
+// "Voicemail on Platform line from +14155559876 (34 s)", with a link to the
+// recording and who was tried.
+Alert alert_voicemail(const CallSettings &call, const CallState &state, const std::string &call_sid,
+                      const Recording &recording);
+
+// "Missed call on Platform line from +14155559876 after 41 s"
+Alert alert_missed(const CallSettings &call, const CallState &state, const std::string &call_sid, long long seconds);
+
+// The transcription of a voicemail, sent after it to the same alert.
+Alert alert_transcription(const CallSettings &call, const CallState &state, const std::string &call_sid,
+                          const Recording &recording);
+
+// "voicemail", "missed", "transcription": for file names and the log.
+const char *to_string(AlertKind kind);
+
+}  // namespace pdcf

@@ -1,0 +1,309 @@
+#include "flow.hpp"
+
+#include <algorithm>
+
+#include "escape.hpp"
+#include "twiml.hpp"
+
+namespace pdcf {
+
+std::string FlowUrls::of(const std::string &path, const std::string &query) const
+{
+    return script + path + (query.empty() ? "" : "?" + query);
+}
+
+namespace {
+
+Voice voice_of(const CallSettings &call) { return {call.voice, call.language}; }
+
+Placeholders line_placeholders(const Route &route, const CallState &st)
+{
+    return {{"{title}", route.call.title}, {"{caller}", spoken_number(st.from)}};
+}
+
+std::string say_text(const Route &route, const CallState &st, const std::string &text,
+                     const std::vector<std::string> &names = {})
+{
+    Placeholders values = line_placeholders(route, st);
+    for (auto &v : name_placeholders(names)) values.push_back(std::move(v));
+    return fill(text, values);
+}
+
+FlowResult twiml_only(std::string twiml, const char *outcome)
+{
+    FlowResult r;
+    r.twiml = std::move(twiml);
+    r.outcome = outcome;
+    return r;
+}
+
+std::string empty_response() { return Twiml().str(); }
+
+bool can_alert(const CallSettings &call) { return !call.routing_key.empty(); }
+
+// Why PagerDuty gave nobody to dial, for the log.
+std::string reason_of(const Snapshot &snap)
+{
+    return snap.oncalls_failed || snap.contacts_failed ? "pagerduty: " + snap.problem : snap.problem;
+}
+
+// Never dial the number that was called: a PagerDuty phone set to the
+// team's own line would ring this program again, in a loop.
+Snapshot without_number(Snapshot snap, const std::string &called)
+{
+    bool dropped = false;
+    for (auto &level : snap.levels) {
+        auto &c = level.callees;
+        auto kept = std::remove_if(c.begin(), c.end(), [&](const Callee &x) { return x.number == called; });
+        dropped = dropped || kept != c.end();
+        c.erase(kept, c.end());
+    }
+    if (dropped && !called.empty())
+        snap.problem += std::string(snap.problem.empty() ? "" : "; ") +
+                        "an on-call phone is the called number itself; skipped";
+    return snap;
+}
+
+// <Dial> with its action back to us and, when screening, the whisper on
+// each engineer's leg.
+FlowResult dial(const Route &route, const FlowUrls &urls, const CallState &after, const std::vector<Callee> &callees,
+                const std::string &say, const char *outcome)
+{
+    const CallSettings &call = route.call;
+    DialOptions options;
+    options.timeout = call.dial_timeout;
+    options.caller_id = call.caller_id;
+    options.action = urls.of("/voice/dial-status", state_query(after));
+    if (call.screening)
+        options.number_url = urls.of("/voice/screen", "route=" + url_component(route.name) +
+                                                          "&from=" + url_component(after.from));
+    FlowResult r;
+    for (const auto &c : callees) r.dialed.push_back(c.number);
+    Twiml twiml;
+    twiml.say(voice_of(call), say).dial(options, r.dialed);
+    r.twiml = twiml.str();
+    r.outcome = outcome;
+    r.level = after.level;
+    return r;
+}
+
+std::string voicemail_twiml(const Route &route, const FlowUrls &urls, const CallState &st)
+{
+    const CallSettings &call = route.call;
+    const std::string q = state_query(st);
+    RecordOptions options;
+    options.action = urls.of("/voice/recorded", q);
+    options.status_callback = urls.of("/voice/recording", q);
+    options.max_length = call.voicemail_max_length;
+    if (call.transcribe) options.transcribe_callback = urls.of("/voice/transcription", q);
+    Twiml twiml;
+    twiml.say(voice_of(call), say_text(route, st, call.voicemail_prompt)).record(options);
+    return twiml.str();
+}
+
+// Nobody (more) from PagerDuty to dial: fallback_number once, then
+// voicemail, or without a routing key the unavailable message.
+FlowResult end_of_hunt(const Route &route, const FlowUrls &urls, const CallState &st, const std::string &reason)
+{
+    const CallSettings &call = route.call;
+    FlowResult r;
+    if (!call.fallback_number.empty() && !st.fallback) {
+        CallState after = st;
+        after.fallback = true;
+        r = dial(route, urls, after, {{"", call.fallback_number}}, say_text(route, st, call.fallback_greeting),
+                 "fallback");
+        r.level = 0;
+    } else if (can_alert(call)) {
+        r = twiml_only(voicemail_twiml(route, urls, st), "voicemail");
+    } else {
+        Twiml twiml;
+        twiml.say(voice_of(call), say_text(route, st, call.unavailable_message)).hangup();
+        r = twiml_only(twiml.str(), "unavailable");
+    }
+    r.reason = reason;
+    return r;
+}
+
+CallState after_dial(const CallState &st, int loop, const NextDial &next)
+{
+    CallState after = st;
+    after.loop = loop;
+    after.level = next.level;
+    after.index = next.index;
+    for (const auto &c : next.callees)
+        if (std::find(after.tried.begin(), after.tried.end(), c.name) == after.tried.end())
+            after.tried.push_back(c.name);
+    return after;
+}
+
+std::vector<std::string> names_of(const std::vector<Callee> &callees)
+{
+    std::vector<std::string> names;
+    for (const auto &c : callees) names.push_back(c.name);
+    return names;
+}
+
+long long number_param(const Params &p, const char *name)
+{
+    const std::string v = form_value(p, name);
+    if (v.empty() || v.size() > 9 || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return 0;
+    return std::stoll(v);
+}
+
+}  // namespace
+
+bool flow_can_dial(const std::vector<Level> &levels, const CallState &state, Ring ring)
+{
+    Snapshot snap;
+    snap.levels = levels;
+    return hunt_next(without_number(snap, state.to).levels, state, ring).found;
+}
+
+FlowResult flow_incoming(const Route &route, const FlowUrls &urls, const CallState &state, const Snapshot &raw)
+{
+    Snapshot snap = without_number(raw, state.to);
+    if (snap.oncalls_failed) return end_of_hunt(route, urls, state, reason_of(snap));
+    NextDial next = hunt_next(snap.levels, state, route.call.ring);
+    if (!next.found) return end_of_hunt(route, urls, state, reason_of(snap));
+    CallState after = after_dial(state, 1, next);
+    FlowResult r = dial(route, urls, after, next.callees,
+                        say_text(route, state, route.call.greeting, names_of(next.callees)), "dial");
+    r.reason = snap.problem;
+    return r;
+}
+
+DialEnd dial_end(const Params &p)
+{
+    const std::string status = form_value(p, "DialCallStatus");
+    const std::string *bridged = form_get(p, "DialBridged");
+    // A declined screen also ends "completed": only a bridged call counts.
+    if ((status == "completed" || status == "answered") && (!bridged || *bridged == "true"))
+        return DialEnd::answered;
+    // Twilio still requests the action when the caller hangs up mid-dial.
+    const std::string call_status = form_value(p, "CallStatus");
+    if (call_status == "completed" || call_status == "canceled") return DialEnd::caller_gone;
+    return DialEnd::not_answered;
+}
+
+FlowResult flow_next(const Route &route, const FlowUrls &urls, const CallState &state, const Snapshot &raw, int loops)
+{
+    if (state.fallback) return end_of_hunt(route, urls, state, "fallback_number did not answer");
+    Snapshot snap = without_number(raw, state.to);
+    if (snap.oncalls_failed) return end_of_hunt(route, urls, state, reason_of(snap));
+    NextDial next = hunt_next(snap.levels, state, route.call.ring);
+    int loop = state.loop;
+    if (!next.found && loop < loops) {
+        CallState again = state;
+        again.loop = ++loop;
+        again.level = 0;
+        again.index = -1;
+        next = hunt_next(snap.levels, again, route.call.ring);
+    }
+    if (!next.found) return end_of_hunt(route, urls, state, "nobody answered");
+    CallState after = after_dial(state, loop, next);
+    FlowResult r = dial(route, urls, after, next.callees, say_text(route, state, route.call.hold_message), "dial");
+    r.reason = snap.problem;
+    return r;
+}
+
+FlowResult flow_answered(const CallState &)
+{
+    Twiml twiml;
+    twiml.hangup();
+    FlowResult r = twiml_only(twiml.str(), "answered");
+    r.answered = true;
+    return r;
+}
+
+FlowResult flow_caller_gone(const Route &route, const CallState &state, const std::string &call_sid, long long now)
+{
+    FlowResult r = twiml_only(empty_response(), "gone");
+    r.reason = "the caller hung up before anyone answered";
+    if (can_alert(route.call) && route.call.alert_missed_calls)
+        r.alert = alert_missed(route.call, state, call_sid, state.started > 0 ? std::max(0LL, now - state.started) : 0);
+    return r;
+}
+
+FlowResult flow_screen(const Route &route, const FlowUrls &urls, const CallState &state)
+{
+    const CallSettings &call = route.call;
+    GatherOptions options;
+    options.timeout = call.screen_timeout;
+    options.action = urls.of("/voice/screen-result", "route=" + url_component(route.name));
+    Twiml twiml;
+    twiml.gather(options, voice_of(call), say_text(route, state, call.whisper)).hangup();
+    return twiml_only(twiml.str(), "screen");
+}
+
+FlowResult flow_screen_result(const Route &, const Params &twilio)
+{
+    // An empty answer lets Twilio join the two calls.
+    if (form_value(twilio, "Digits") == "1") return twiml_only(empty_response(), "accepted");
+    Twiml twiml;
+    twiml.hangup();
+    return twiml_only(twiml.str(), "declined");
+}
+
+FlowResult flow_recorded(const Route &route, const CallState &state, const Params &twilio, long long now)
+{
+    const CallSettings &call = route.call;
+    Twiml twiml;
+    twiml.say(voice_of(call), say_text(route, state, call.voicemail_closing)).hangup();
+    FlowResult r = twiml_only(twiml.str(), "recorded");
+    if (form_value(twilio, "RecordingUrl").empty() || number_param(twilio, "RecordingDuration") == 0) {
+        // Nothing was recorded: the caller hung up at the prompt or the beep.
+        r.outcome = "gone";
+        r.reason = "the caller left no message";
+        if (can_alert(call) && call.alert_missed_calls)
+            r.alert = alert_missed(call, state, form_value(twilio, "CallSid"),
+                                   state.started > 0 ? std::max(0LL, now - state.started) : 0);
+    }
+    return r;
+}
+
+FlowResult flow_recording(const Route &route, const CallState &state, const Params &twilio)
+{
+    FlowResult r = twiml_only(empty_response(), "ignored");
+    if (!can_alert(route.call)) return r;
+    const std::string status = form_value(twilio, "RecordingStatus");
+    const std::string sid = form_value(twilio, "CallSid");
+    Recording rec{form_value(twilio, "RecordingUrl"), number_param(twilio, "RecordingDuration"), ""};
+    if (status == "completed" || status == "failed") {
+        if (status == "failed") r.reason = "Twilio could not store the recording";
+        r.outcome = "alert";
+        r.alert = alert_voicemail(route.call, state, sid, rec);
+    } else if (status == "absent" && route.call.alert_missed_calls) {
+        r.outcome = "alert";
+        r.reason = "the recording was silent";
+        r.alert = alert_missed(route.call, state, sid, 0);
+    }
+    return r;
+}
+
+FlowResult flow_transcription(const Route &route, const CallState &state, const Params &twilio)
+{
+    FlowResult r = twiml_only(empty_response(), "ignored");
+    const std::string text = form_value(twilio, "TranscriptionText");
+    if (!can_alert(route.call) || form_value(twilio, "TranscriptionStatus") != "completed" || text.empty()) return r;
+    Recording rec{form_value(twilio, "RecordingUrl"), number_param(twilio, "RecordingDuration"), text};
+    r.outcome = "alert";
+    r.alert = alert_transcription(route.call, state, form_value(twilio, "CallSid"), rec);
+    return r;
+}
+
+FlowResult flow_call_status(const Route &route, const CallState &state, const Params &twilio)
+{
+    FlowResult r = twiml_only(empty_response(), "ignored");
+    const std::string status = form_value(twilio, "CallStatus");
+    bool ended = status == "completed" || status == "busy" || status == "no-answer" || status == "failed" ||
+                 status == "canceled";
+    if (!ended || !can_alert(route.call) || !route.call.alert_missed_calls) return r;
+    // Only a candidate: the handler drops it when the call was answered or
+    // left a voicemail.
+    r.outcome = "alert";
+    r.alert = alert_missed(route.call, state, form_value(twilio, "CallSid"), number_param(twilio, "CallDuration"));
+    return r;
+}
+
+}  // namespace pdcf

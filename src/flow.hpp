@@ -1,0 +1,76 @@
+// The call flow, in one place: greet → dial level n → screen → next level →
+// fallback_number → voicemail → alert.  Each function maps one request
+// Twilio makes (and what PagerDuty said) to the TwiML answer, the log's
+// outcome and the alert to raise.  No I/O: the handlers do that.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "alert.hpp"
+#include "config.hpp"
+#include "form.hpp"
+#include "hunt.hpp"
+#include "pagerduty.hpp"
+
+namespace pdcf {
+
+struct FlowResult {
+    std::string twiml;
+    std::string outcome;  // dial, fallback, voicemail, unavailable, answered, gone, screen, accepted, declined,
+                          // recorded, alert, ignored
+    std::string reason;
+    std::vector<std::string> dialed;
+    int level = 0;
+    std::optional<Alert> alert;
+    bool answered = false;  // someone took the call: no missed-call alert for it
+};
+
+// The URL of the program as Twilio reaches it; the callbacks hang below it.
+struct FlowUrls {
+    std::string script;  // "https://ops.example.com/pd-call-forward"
+    std::string of(const std::string &path, const std::string &query) const;
+};
+
+// Whether the hunt can dial someone after `state` in these levels (what
+// flow_incoming and flow_next would find, the called number left out):
+// lets the handler stop asking PagerDuty about higher levels.
+bool flow_can_dial(const std::vector<Level> &levels, const CallState &state, Ring ring);
+
+// A call comes in: the greeting and the first dial, or, when PagerDuty
+// names nobody to dial, fallback_number, voicemail or unavailable_message.
+FlowResult flow_incoming(const Route &route, const FlowUrls &urls, const CallState &state, const Snapshot &snap);
+
+// How a <Dial> ended, from the parameters of its action request.
+enum class DialEnd {
+    answered,      // DialCallStatus=completed and the callee took the call
+    caller_gone,   // the caller hung up while it rang (CallStatus=completed)
+    not_answered,  // busy, no-answer, failed, canceled, or a declined screen
+};
+DialEnd dial_end(const Params &twilio);
+
+// The dial ended unanswered: the next step of the hunt.  `loops` is how
+// many rounds the policy allows now (max_loops and the policy's num_loops).
+FlowResult flow_next(const Route &route, const FlowUrls &urls, const CallState &state, const Snapshot &snap,
+                     int loops);
+
+FlowResult flow_answered(const CallState &state);
+FlowResult flow_caller_gone(const Route &route, const CallState &state, const std::string &call_sid,
+                            long long now);
+
+// The screen on the engineer's leg: "Call on the NAME line from CALLER.
+// Press 1 to accept."; anything but 1 hangs up that leg, so a personal
+// voicemail never takes the call.
+FlowResult flow_screen(const Route &route, const FlowUrls &urls, const CallState &state);
+FlowResult flow_screen_result(const Route &route, const Params &twilio);
+
+// <Record>'s action (the recording ended), its recordingStatusCallback (the
+// recording is ready), its transcribeCallback, and the number's own call
+// status callback.
+FlowResult flow_recorded(const Route &route, const CallState &state, const Params &twilio, long long now);
+FlowResult flow_recording(const Route &route, const CallState &state, const Params &twilio);
+FlowResult flow_transcription(const Route &route, const CallState &state, const Params &twilio);
+FlowResult flow_call_status(const Route &route, const CallState &state, const Params &twilio);
+
+}  // namespace pdcf

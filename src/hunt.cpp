@@ -1,0 +1,108 @@
+#include "hunt.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "escape.hpp"
+
+namespace pdcf {
+
+namespace {
+
+// Names carried for the alert: enough for any real policy, bounded so the
+// URL stays short.
+constexpr std::size_t max_tried = 20;
+constexpr std::size_t max_tried_name = 80;
+
+bool parse_number(const std::string &s, long long low, long long high, long long &out)
+{
+    if (s.empty() || s.size() > 12) return false;
+    std::size_t i = s[0] == '-' ? 1 : 0;
+    if (i == s.size()) return false;
+    long long n = 0;
+    for (; i < s.size(); ++i) {
+        if (s[i] < '0' || s[i] > '9') return false;
+        n = n * 10 + (s[i] - '0');
+    }
+    if (s[0] == '-') n = -n;
+    if (n < low || n > high) return false;
+    out = n;
+    return true;
+}
+
+}  // namespace
+
+std::string state_query(const CallState &st)
+{
+    std::string q = "route=" + url_component(st.route) + "&from=" + url_component(st.from) +
+                    "&to=" + url_component(st.to) + "&t=" + std::to_string(st.started) +
+                    "&loop=" + std::to_string(st.loop) + "&level=" + std::to_string(st.level) +
+                    "&index=" + std::to_string(st.index) + "&fb=" + (st.fallback ? "1" : "0");
+    for (const auto &name : st.tried) q += "&tried=" + url_component(name);
+    return q;
+}
+
+CallState state_parse(const Params &query)
+{
+    CallState st;
+    long long n = 0;
+    for (const auto &p : query) {
+        if (p.name == "route") st.route = p.value;
+        else if (p.name == "from") st.from = p.value;
+        else if (p.name == "to") st.to = p.value;
+        else if (p.name == "t" && parse_number(p.value, 0, 1LL << 40, n)) st.started = n;
+        else if (p.name == "loop" && parse_number(p.value, 1, 1000, n)) st.loop = static_cast<int>(n);
+        else if (p.name == "level" && parse_number(p.value, 0, 1000, n)) st.level = static_cast<int>(n);
+        else if (p.name == "index" && parse_number(p.value, -1, 1000, n)) st.index = static_cast<int>(n);
+        else if (p.name == "fb") st.fallback = p.value == "1";
+        else if (p.name == "tried" && st.tried.size() < max_tried) st.tried.push_back(p.value.substr(0, max_tried_name));
+    }
+    return st;
+}
+
+NextDial hunt_next(const std::vector<Level> &levels, const CallState &st, Ring ring)
+{
+    // Numbers this loop has already rung: every level below the current one,
+    // and at the current one everyone (together) or those up to `index`.
+    std::set<std::string> dialed;
+    for (const auto &l : levels) {
+        if (l.level > st.level) break;
+        for (std::size_t i = 0; i < l.callees.size(); ++i)
+            if (l.level < st.level || ring == Ring::together || static_cast<int>(i) <= st.index)
+                dialed.insert(l.callees[i].number);
+    }
+    NextDial next;
+    for (const auto &l : levels) {
+        if (l.level < st.level || (l.level == st.level && ring == Ring::together)) continue;
+        for (std::size_t i = 0; i < l.callees.size(); ++i) {
+            if (l.level == st.level && static_cast<int>(i) <= st.index) continue;
+            const Callee &c = l.callees[i];
+            if (dialed.count(c.number)) continue;
+            if (!next.found) {
+                next.found = true;
+                next.level = l.level;
+                next.index = static_cast<int>(i);
+            }
+            if (next.level != l.level) break;
+            bool duplicate = std::any_of(next.callees.begin(), next.callees.end(),
+                                         [&](const Callee &x) { return x.number == c.number; });
+            if (!duplicate) next.callees.push_back(c);
+            if (ring == Ring::in_turn) return next;
+        }
+        if (next.found) return next;
+    }
+    return next;
+}
+
+std::string spoken_number(const std::string &number)
+{
+    std::string out;
+    for (char c : number)
+        if (c >= '0' && c <= '9') {
+            if (!out.empty()) out += ' ';
+            out += c;
+        }
+    return out.empty() ? "an unknown number" : out;
+}
+
+}  // namespace pdcf

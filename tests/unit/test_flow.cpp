@@ -1,0 +1,428 @@
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "flow.hpp"
+#include "xml.hpp"
+
+using namespace pdcf;
+
+namespace {
+
+using nlohmann::json;
+
+Route route(Ring ring = Ring::together, std::string fallback = "", std::string routing_key = "RKEY")
+{
+    Route r;
+    r.name = "ops";
+    r.number = "+14155550100";
+    r.target = "PEP1";
+    r.call.title = "Platform";
+    r.call.greeting = "Connecting you to {name}.";
+    r.call.ring = ring;
+    r.call.fallback_number = std::move(fallback);
+    r.call.routing_key = std::move(routing_key);
+    return r;
+}
+
+const FlowUrls urls{"https://ops.example.com/pd-call-forward"};
+
+CallState start()
+{
+    CallState s;
+    s.route = "ops";
+    s.from = "+14155559876";
+    s.to = "+14155550100";
+    s.started = 1000;
+    return s;
+}
+
+Snapshot three_levels()
+{
+    Snapshot s;
+    s.levels = {{1, {{"Ada Lovelace", "+14155550101"}, {"Alan Turing", "+14155550104"}}},
+                {2, {{"Grace Hopper", "+14155550102"}}},
+                {3, {{"Linus", "+14155550103"}}}};
+    return s;
+}
+
+Params params(std::initializer_list<std::pair<const char *, const char *>> list)
+{
+    Params p;
+    for (auto &[k, v] : list) p.push_back({k, v});
+    return p;
+}
+
+// The state a callback URL in `twiml` carries, parsed back.
+CallState state_in(const std::string &url)
+{
+    return state_parse(form_decode(url.substr(url.find('?') + 1)).params);
+}
+
+void check_golden(const std::string &name, const std::string &actual)
+{
+    const char *dir_env = std::getenv("PDCF_GOLDEN_DIR");
+    std::string path = std::string(dir_env ? dir_env : "tests/golden") + "/" + name;
+    if (std::getenv("PDCF_UPDATE_GOLDEN")) std::ofstream(path) << actual;
+    std::ifstream in(path);
+    BOOST_TEST_REQUIRE(static_cast<bool>(in), "missing golden file " << path);
+    std::stringstream expected;
+    expected << in.rdbuf();
+    BOOST_TEST(actual == expected.str(), "differs from " << path);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(flow)
+
+BOOST_AUTO_TEST_CASE(incoming_dials_level_one_together_with_screening)
+{
+    FlowResult r = flow_incoming(route(), urls, start(), three_levels());
+    check_golden("flow-incoming.xml", r.twiml);
+    XmlDoc x(r.twiml);
+    BOOST_REQUIRE_MESSAGE(x.ok(), x.error());
+    BOOST_TEST(r.outcome == "dial");
+    BOOST_TEST(r.level == 1);
+    BOOST_TEST(r.dialed == (std::vector<std::string>{"+14155550101", "+14155550104"}));
+    BOOST_TEST(x.eval("string(/Response/Say)") == "Connecting you to Ada Lovelace and Alan Turing.");
+    BOOST_TEST(x.eval("count(/Response/Dial/Number[@url])") == "2");
+    CallState after = state_in(x.eval("string(/Response/Dial/@action)"));
+    BOOST_TEST(after.level == 1);
+    BOOST_TEST(after.loop == 1);
+    BOOST_TEST(after.from == "+14155559876");
+    BOOST_TEST(after.started == 1000);
+    BOOST_TEST(after.tried == (std::vector<std::string>{"Ada Lovelace", "Alan Turing"}));
+    BOOST_TEST(x.eval("string(/Response/Dial/@action)").rfind(
+                   "https://ops.example.com/pd-call-forward/voice/dial-status?", 0) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(incoming_in_turn_dials_one)
+{
+    FlowResult r = flow_incoming(route(Ring::in_turn), urls, start(), three_levels());
+    BOOST_TEST(r.dialed == std::vector<std::string>{"+14155550101"});
+    XmlDoc x(r.twiml);
+    CallState after = state_in(x.eval("string(/Response/Dial/@action)"));
+    BOOST_TEST(after.index == 0);
+}
+
+BOOST_AUTO_TEST_CASE(without_screening_no_whisper)
+{
+    Route r = route();
+    r.call.screening = false;
+    XmlDoc x(flow_incoming(r, urls, start(), three_levels()).twiml);
+    BOOST_TEST(x.eval("count(//Number[@url])") == "0");
+}
+
+BOOST_AUTO_TEST_CASE(nobody_on_call_goes_to_voicemail)
+{
+    Snapshot none;
+    none.problem = "nobody is on call for escalation policy PEP1";
+    FlowResult r = flow_incoming(route(), urls, start(), none);
+    check_golden("flow-voicemail.xml", r.twiml);
+    BOOST_TEST(r.outcome == "voicemail");
+    BOOST_TEST(r.reason == "nobody is on call for escalation policy PEP1");
+    XmlDoc x(r.twiml);
+    BOOST_TEST(x.eval("string(/Response/Record/@maxLength)") == "120");
+    BOOST_TEST(x.eval("string(/Response/Record/@playBeep)") == "true");
+    BOOST_TEST(x.eval("count(/Response/Record/@transcribe)") == "0");
+    BOOST_TEST(x.eval("string(/Response/Record/@action)").find("/voice/recorded?") != std::string::npos);
+    BOOST_TEST(x.eval("string(/Response/Record/@recordingStatusCallback)").find("/voice/recording?") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(voicemail_with_transcription_and_length)
+{
+    Route r = route();
+    r.call.transcribe = true;
+    r.call.voicemail_max_length = 300;
+    XmlDoc x(flow_incoming(r, urls, start(), Snapshot{}).twiml);
+    BOOST_TEST(x.eval("string(/Response/Record/@maxLength)") == "300");
+    BOOST_TEST(x.eval("string(/Response/Record/@transcribe)") == "true");
+    BOOST_TEST(x.eval("string(/Response/Record/@transcribeCallback)").find("/voice/transcription?") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(pagerduty_down_rings_the_fallback_then_voicemail)
+{
+    Snapshot down;
+    down.oncalls_failed = true;
+    down.problem = "GET /oncalls: HTTP 500";
+    FlowResult r = flow_incoming(route(Ring::together, "+14155550199"), urls, start(), down);
+    BOOST_TEST(r.outcome == "fallback");
+    BOOST_TEST(r.reason == "pagerduty: GET /oncalls: HTTP 500");
+    BOOST_TEST(r.dialed == std::vector<std::string>{"+14155550199"});
+    XmlDoc x(r.twiml);
+    CallState after = state_in(x.eval("string(/Response/Dial/@action)"));
+    BOOST_TEST(after.fallback);
+    FlowResult next = flow_next(route(Ring::together, "+14155550199"), urls, after, Snapshot{}, 1);
+    BOOST_TEST(next.outcome == "voicemail");
+}
+
+BOOST_AUTO_TEST_CASE(no_routing_key_and_no_fallback_is_unavailable)
+{
+    FlowResult r = flow_incoming(route(Ring::together, "", ""), urls, start(), Snapshot{});
+    BOOST_TEST(r.outcome == "unavailable");
+    XmlDoc x(r.twiml);
+    BOOST_TEST(x.eval("count(/Response/Hangup)") == "1");
+    BOOST_TEST(x.eval("count(/Response/Record)") == "0");
+}
+
+BOOST_AUTO_TEST_CASE(what_counts_as_answered)
+{
+    BOOST_TEST((dial_end(params({{"DialCallStatus", "completed"}, {"DialBridged", "true"}, {"CallStatus", "in-progress"}})) ==
+                DialEnd::answered));
+    BOOST_TEST((dial_end(params({{"DialCallStatus", "completed"}, {"CallStatus", "completed"}})) == DialEnd::answered));
+    // A declined screen: the leg was answered, never bridged.
+    BOOST_TEST((dial_end(params({{"DialCallStatus", "completed"}, {"DialBridged", "false"}, {"CallStatus", "in-progress"}})) ==
+                DialEnd::not_answered));
+    for (const char *s : {"busy", "no-answer", "failed", "canceled", "complete"})
+        BOOST_TEST((dial_end(params({{"DialCallStatus", s}, {"CallStatus", "in-progress"}})) == DialEnd::not_answered), s);
+    // Twilio asks for the action when the caller hangs up mid-dial too.
+    BOOST_TEST((dial_end(params({{"DialCallStatus", "no-answer"}, {"CallStatus", "completed"}})) == DialEnd::caller_gone));
+    BOOST_TEST((dial_end(params({{"DialCallStatus", "canceled"}, {"CallStatus", "canceled"}})) == DialEnd::caller_gone));
+}
+
+BOOST_AUTO_TEST_CASE(next_level_after_no_answer)
+{
+    CallState s = start();
+    s.level = 1;
+    s.tried = {"Ada Lovelace", "Alan Turing"};
+    FlowResult r = flow_next(route(), urls, s, three_levels(), 1);
+    check_golden("flow-next-level.xml", r.twiml);
+    BOOST_TEST(r.outcome == "dial");
+    BOOST_TEST(r.level == 2);
+    BOOST_TEST(r.dialed == std::vector<std::string>{"+14155550102"});
+    XmlDoc x(r.twiml);
+    BOOST_TEST(x.eval("string(/Response/Say)") == "Still trying to reach the on-call engineer. Please hold.");
+    CallState after = state_in(x.eval("string(/Response/Dial/@action)"));
+    BOOST_TEST(after.tried == (std::vector<std::string>{"Ada Lovelace", "Alan Turing", "Grace Hopper"}));
+}
+
+BOOST_AUTO_TEST_CASE(a_number_already_dialed_in_the_loop_is_skipped)
+{
+    Snapshot s = three_levels();
+    s.levels[1].callees = {{"Ada on level 2", "+14155550101"}};  // the same phone again
+    CallState after1 = start();
+    after1.level = 1;
+    FlowResult r = flow_next(route(), urls, after1, s, 1);
+    BOOST_TEST(r.level == 3);
+    BOOST_TEST(r.dialed == std::vector<std::string>{"+14155550103"});
+}
+
+BOOST_AUTO_TEST_CASE(in_turn_walks_a_level_then_the_next)
+{
+    CallState s = start();
+    s.level = 1;
+    s.index = 0;
+    FlowResult r = flow_next(route(Ring::in_turn), urls, s, three_levels(), 1);
+    BOOST_TEST(r.dialed == std::vector<std::string>{"+14155550104"});
+    CallState after = state_in(XmlDoc(r.twiml).eval("string(/Response/Dial/@action)"));
+    BOOST_TEST(after.level == 1);
+    BOOST_TEST(after.index == 1);
+    r = flow_next(route(Ring::in_turn), urls, after, three_levels(), 1);
+    BOOST_TEST(r.dialed == std::vector<std::string>{"+14155550102"});
+}
+
+BOOST_AUTO_TEST_CASE(after_the_last_level_fallback_then_voicemail)
+{
+    CallState s = start();
+    s.level = 3;
+    FlowResult r = flow_next(route(Ring::together, "+14155550199"), urls, s, three_levels(), 1);
+    BOOST_TEST(r.outcome == "fallback");
+    r = flow_next(route(), urls, s, three_levels(), 1);
+    BOOST_TEST(r.outcome == "voicemail");
+    BOOST_TEST(r.reason == "nobody answered");
+}
+
+BOOST_AUTO_TEST_CASE(loops_go_round_again)
+{
+    CallState s = start();
+    s.level = 3;
+    FlowResult r = flow_next(route(), urls, s, three_levels(), 2);
+    BOOST_TEST(r.outcome == "dial");
+    BOOST_TEST(r.level == 1);
+    CallState after = state_in(XmlDoc(r.twiml).eval("string(/Response/Dial/@action)"));
+    BOOST_TEST(after.loop == 2);
+    after.level = 3;
+    BOOST_TEST(flow_next(route(), urls, after, three_levels(), 2).outcome == "voicemail");
+}
+
+BOOST_AUTO_TEST_CASE(pagerduty_down_mid_hunt)
+{
+    CallState s = start();
+    s.level = 1;
+    Snapshot down;
+    down.oncalls_failed = true;
+    down.problem = "GET /oncalls: timed out";
+    FlowResult r = flow_next(route(), urls, s, down, 1);
+    BOOST_TEST(r.outcome == "voicemail");
+    BOOST_TEST(r.reason == "pagerduty: GET /oncalls: timed out");
+}
+
+BOOST_AUTO_TEST_CASE(the_called_number_is_never_dialed)
+{
+    Snapshot s = three_levels();
+    s.levels[0].callees = {{"Loop", "+14155550100"}};
+    FlowResult r = flow_incoming(route(), urls, start(), s);
+    BOOST_TEST(r.level == 2);
+    BOOST_TEST(r.reason.find("the called number itself") != std::string::npos);
+    BOOST_TEST(flow_can_dial(s.levels, start(), Ring::together));
+}
+
+BOOST_AUTO_TEST_CASE(answered_hangs_up_and_caller_gone_alerts)
+{
+    FlowResult r = flow_answered(start());
+    BOOST_TEST(r.outcome == "answered");
+    BOOST_TEST(r.answered);
+    BOOST_TEST(XmlDoc(r.twiml).eval("count(/Response/Hangup)") == "1");
+
+    CallState s = start();
+    s.tried = {"Ada Lovelace"};
+    r = flow_caller_gone(route(), s, "CA123", 1041);
+    BOOST_TEST(r.outcome == "gone");
+    BOOST_TEST_REQUIRE(r.alert.has_value());
+    json e = json::parse(r.alert->body);
+    BOOST_TEST(e["payload"]["summary"] == "Missed call on Platform line from +14155559876 after 41 s");
+    BOOST_TEST(e["dedup_key"] == "CA123");
+    BOOST_TEST(e["payload"]["custom_details"]["tried"] == json::array({"Ada Lovelace"}));
+
+    Route quiet = route();
+    quiet.call.alert_missed_calls = false;
+    BOOST_TEST(!flow_caller_gone(quiet, s, "CA123", 1041).alert);
+    BOOST_TEST(!flow_caller_gone(route(Ring::together, "", ""), s, "CA123", 1041).alert);
+}
+
+BOOST_AUTO_TEST_CASE(screen_asks_to_press_one)
+{
+    FlowResult r = flow_screen(route(), urls, start());
+    check_golden("flow-screen.xml", r.twiml);
+    XmlDoc x(r.twiml);
+    BOOST_REQUIRE(x.ok());
+    BOOST_TEST(x.eval("string(/Response/Gather/@numDigits)") == "1");
+    BOOST_TEST(x.eval("string(/Response/Gather/Say)") ==
+               "Call on the Platform line from 1 4 1 5 5 5 5 9 8 7 6. Press 1 to accept.");
+    BOOST_TEST(x.eval("string(/Response/Gather/@action)") ==
+               "https://ops.example.com/pd-call-forward/voice/screen-result?route=ops");
+    BOOST_TEST(x.eval("name(/Response/*[2])") == "Hangup");
+
+    BOOST_TEST(flow_screen_result(route(), params({{"Digits", "1"}})).outcome == "accepted");
+    BOOST_TEST(XmlDoc(flow_screen_result(route(), params({{"Digits", "1"}})).twiml).eval("count(/Response/*)") == "0");
+    for (const char *d : {"2", "", "11", "*"}) {
+        FlowResult no = flow_screen_result(route(), params({{"Digits", d}}));
+        BOOST_TEST(no.outcome == "declined");
+        BOOST_TEST(XmlDoc(no.twiml).eval("count(/Response/Hangup)") == "1");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(recorded_says_goodbye_or_raises_a_missed_call)
+{
+    FlowResult r = flow_recorded(route(), start(), params({{"CallSid", "CA1"}, {"RecordingUrl", "https://api.twilio.com/r/RE1"},
+                                                          {"RecordingDuration", "12"}}), 1100);
+    BOOST_TEST(r.outcome == "recorded");
+    BOOST_TEST(!r.alert);
+    XmlDoc x(r.twiml);
+    BOOST_TEST(x.eval("string(/Response/Say)") == "Thank you. Your message has been passed on. Goodbye.");
+    r = flow_recorded(route(), start(), params({{"CallSid", "CA1"}, {"Digits", "hangup"}, {"RecordingDuration", "0"}}), 1030);
+    BOOST_TEST(r.outcome == "gone");
+    BOOST_TEST_REQUIRE(r.alert.has_value());
+    BOOST_TEST(json::parse(r.alert->body)["payload"]["summary"] == "Missed call on Platform line from +14155559876 after 30 s");
+}
+
+BOOST_AUTO_TEST_CASE(recording_ready_raises_the_voicemail_alert)
+{
+    CallState s = start();
+    s.tried = {"Ada Lovelace", "Grace Hopper"};
+    FlowResult r = flow_recording(route(), s, params({{"CallSid", "CA9"}, {"RecordingStatus", "completed"},
+                                                     {"RecordingUrl", "https://api.twilio.com/r/RE9"},
+                                                     {"RecordingDuration", "34"}}));
+    BOOST_TEST(r.outcome == "alert");
+    BOOST_TEST_REQUIRE(r.alert.has_value());
+    BOOST_TEST((r.alert->kind == AlertKind::voicemail));
+    json e = json::parse(r.alert->body);
+    BOOST_TEST(e["routing_key"] == "RKEY");
+    BOOST_TEST(e["event_action"] == "trigger");
+    BOOST_TEST(e["dedup_key"] == "CA9");
+    BOOST_TEST(e["payload"]["summary"] == "Voicemail on Platform line from +14155559876 (34 s)");
+    BOOST_TEST(e["payload"]["source"] == "pd-call-forward");
+    BOOST_TEST(e["payload"]["severity"] == "critical");
+    BOOST_TEST(e["links"][0]["href"] == "https://api.twilio.com/r/RE9");
+    const json &d = e["payload"]["custom_details"];
+    BOOST_TEST(d["caller"] == "+14155559876");
+    BOOST_TEST(d["called"] == "+14155550100");
+    BOOST_TEST(d["duration_seconds"] == 34);
+    BOOST_TEST(d["tried"] == json::array({"Ada Lovelace", "Grace Hopper"}));
+
+    r = flow_recording(route(), s, params({{"CallSid", "CA9"}, {"RecordingStatus", "absent"}}));
+    BOOST_TEST_REQUIRE(r.alert.has_value());
+    BOOST_TEST((r.alert->kind == AlertKind::missed));
+    BOOST_TEST(!flow_recording(route(Ring::together, "", ""), s, params({{"RecordingStatus", "completed"}})).alert);
+}
+
+BOOST_AUTO_TEST_CASE(severity_and_transcription)
+{
+    Route r = route();
+    r.call.severity = "warning";
+    FlowResult t = flow_transcription(r, start(), params({{"CallSid", "CA9"}, {"TranscriptionStatus", "completed"},
+                                                         {"TranscriptionText", "The database is down"}}));
+    BOOST_TEST_REQUIRE(t.alert.has_value());
+    json e = json::parse(t.alert->body);
+    BOOST_TEST(e["payload"]["severity"] == "warning");
+    BOOST_TEST(e["payload"]["custom_details"]["transcription"] == "The database is down");
+    BOOST_TEST(e["dedup_key"] == "CA9");
+    BOOST_TEST(!flow_transcription(r, start(), params({{"TranscriptionStatus", "failed"}})).alert);
+}
+
+BOOST_AUTO_TEST_CASE(call_status_offers_a_missed_call)
+{
+    FlowResult r = flow_call_status(route(), start(), params({{"CallSid", "CA7"}, {"CallStatus", "completed"},
+                                                             {"CallDuration", "9"}}));
+    BOOST_TEST_REQUIRE(r.alert.has_value());
+    BOOST_TEST(json::parse(r.alert->body)["payload"]["summary"] == "Missed call on Platform line from +14155559876 after 9 s");
+    BOOST_TEST(!flow_call_status(route(), start(), params({{"CallStatus", "in-progress"}})).alert);
+}
+
+BOOST_AUTO_TEST_CASE(state_round_trips_through_the_url)
+{
+    CallState s = start();
+    s.route = "a&b=c";
+    s.loop = 2;
+    s.level = 3;
+    s.index = 1;
+    s.fallback = true;
+    s.tried = {"Zoë O'Brien & Co", "Grace"};
+    CallState back = state_in("x?" + state_query(s));
+    BOOST_TEST(back.route == s.route);
+    BOOST_TEST(back.from == s.from);
+    BOOST_TEST(back.to == s.to);
+    BOOST_TEST(back.started == s.started);
+    BOOST_TEST(back.loop == 2);
+    BOOST_TEST(back.level == 3);
+    BOOST_TEST(back.index == 1);
+    BOOST_TEST(back.fallback);
+    BOOST_TEST(back.tried == s.tried);
+    // Nonsense is ignored, not trusted.
+    CallState odd = state_in("x?loop=0&level=-5&index=zz&t=1e9");
+    BOOST_TEST(odd.loop == 1);
+    BOOST_TEST(odd.level == 0);
+    BOOST_TEST(odd.index == -1);
+    BOOST_TEST(odd.started == 0);
+}
+
+BOOST_AUTO_TEST_CASE(caller_number_read_digit_by_digit)
+{
+    BOOST_TEST(spoken_number("+14155559876") == "1 4 1 5 5 5 5 9 8 7 6");
+    BOOST_TEST(spoken_number("anonymous") == "an unknown number");
+    BOOST_TEST(spoken_number("") == "an unknown number");
+}
+
+BOOST_AUTO_TEST_CASE(alert_summary_is_clipped_to_the_events_api_limit)
+{
+    Route r = route();
+    r.call.title = std::string(2000, 'x');
+    FlowResult f = flow_caller_gone(r, start(), "CA1", 1001);
+    BOOST_TEST(json::parse(f.alert->body)["payload"]["summary"].get<std::string>().size() == 1024u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
