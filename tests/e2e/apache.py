@@ -107,6 +107,15 @@ def share_config_with_apache(config):
         os.chmod(os.path.join(d, name), 0o640)
 
 
+def make_spool_for_apache(path):
+    """The alert spool, writable by the user Apache runs the program as."""
+    os.makedirs(path, mode=0o700)
+    if os.geteuid() == 0:
+        www = pwd.getpwnam("www-data")
+        os.chown(path, www.pw_uid, www.pw_gid)
+    return path
+
+
 class Apache:
     """One Apache in `root`, started in the foreground on a loopback port."""
 

@@ -29,9 +29,11 @@ STANDIN = os.path.join(BUILD, "pd-standin")
 
 PD_TOKEN = "pd-test-token"
 TWILIO_TOKEN = "twilio-test-auth-token"
+ROUTING_KEY = "R0UT1NGKEY0000000000000000000000"
 OPS_NUMBER = "+14155550100"
 DB_NUMBER = "+14155550111"
 FALLBACK_NUMBER = "+14155550199"
+HUNT_NUMBER = "+14155550122"
 
 
 def which(name, extra=("/usr/sbin", "/sbin")):
@@ -141,6 +143,16 @@ class StandIn:
     def clear_requests(self):
         self._control("DELETE", "/_standin/requests")
 
+    def alerts(self):
+        """Events API v2: one alert per dedup_key, as PagerDuty opens them."""
+        return json.loads(self._control("GET", "/_standin/alerts"))
+
+    def events(self):
+        return json.loads(self._control("GET", "/_standin/events"))
+
+    def clear_events(self):
+        self._control("DELETE", "/_standin/events")
+
     def stop(self):
         stop_process(self.proc)
         self.log.close()
@@ -149,19 +161,22 @@ class StandIn:
 # --- pd-call-forward's config -------------------------------------------
 
 def write_config(workdir, api_url, timeout="2", call_extra="", routes=None, pagerduty_extra="",
-                 twilio_extra="", name="pd-call-forward.ini"):
+                 twilio_extra="", name="pd-call-forward.ini", spool=None):
     """The test configuration; secrets go to *_file files as the README advises."""
-    for secret_file, secret in (("pagerduty-token", PD_TOKEN), ("twilio-auth-token", TWILIO_TOKEN)):
+    for secret_file, secret in (("pagerduty-token", PD_TOKEN), ("twilio-auth-token", TWILIO_TOKEN),
+                                ("events-routing-key", ROUTING_KEY)):
         with open(os.path.join(workdir, secret_file), "w") as f:
             f.write(secret + "\n")
         os.chmod(os.path.join(workdir, secret_file), 0o640)
     if routes is None:
         routes = (f"[route:ops]\nnumber = {OPS_NUMBER}\nescalation_policy = PEPOPS1\n"
                   f"fallback_number = {FALLBACK_NUMBER}\n\n"
-                  f"[route:db]\nnumber = {DB_NUMBER}\nschedule = PSDB001\n")
-    text = (f"[pagerduty]\ntoken_file = pagerduty-token\napi_url = {api_url}\ntimeout = {timeout}\n{pagerduty_extra}\n"
+                  f"[route:db]\nnumber = {DB_NUMBER}\nschedule = PSDB001\n\n"
+                  f"[route:hunt]\nnumber = {HUNT_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Platform\n")
+    text = (f"[pagerduty]\ntoken_file = pagerduty-token\napi_url = {api_url}\ntimeout = {timeout}\n"
+            f"events_url = {api_url}/v2/enqueue\nspool_dir = {spool or os.path.join(workdir, 'spool')}\n{pagerduty_extra}\n"
             f"[twilio]\nauth_token_file = twilio-auth-token\n{twilio_extra}\n"
-            f"[call]\ngreeting = Connecting you to {{name}}.\n{call_extra}\n"
+            f"[call]\ngreeting = Connecting you to {{name}}.\nrouting_key_file = events-routing-key\n{call_extra}\n"
             f"{routes}")
     path = os.path.join(workdir, name)
     with open(path, "w") as f:

@@ -6,10 +6,13 @@ between requests."""
 
 import concurrent.futures
 import os
+import subprocess
 import threading
+import time
+import xml.etree.ElementTree as ET
 
-from harness import (DB_NUMBER, FALLBACK_NUMBER, OPS_NUMBER, PD_TOKEN, TWILIO_TOKEN, check, incoming_call, person,
-                     roster, twilio_request)
+from harness import (DB_NUMBER, FALLBACK_NUMBER, HUNT_NUMBER, OPS_NUMBER, PD_TOKEN, PROGRAM, ROUTING_KEY, TWILIO_TOKEN,
+                     check, incoming_call, person, roster, twilio_request)
 
 TIMEOUT = 2.0  # [pagerduty] timeout in this suite's config
 
@@ -25,6 +28,7 @@ class Env:
     standin = None   # harness.StandIn
     server = None    # .base (the script's URL), .log_lines(), .error_log_text()
     config = None    # the config file the server's program reads
+    spool = None     # its [pagerduty] spool_dir
 
 
 env = Env()
@@ -144,13 +148,13 @@ def test_nobody_on_call_dials_the_fallback():
     check("outcome=fallback" in line and "nobody is on call" in line, line)
 
 
-def test_no_fallback_says_unavailable_and_hangs_up():
+def test_no_fallback_goes_to_voicemail():
     setup(r=roster([], []))
     sid, r = call(to=DB_NUMBER)
     doc = r.twiml()
-    check(doc.find("Dial") is None and doc.find("Hangup") is not None, r.body)
-    check("nobody" in doc.find("Say").text.lower(), r.body)
-    check("outcome=unavailable" in log_for(sid), log_for(sid))
+    check(doc.find("Dial") is None and doc.find("Record") is not None, r.body)
+    check("leave a message" in doc.find("Say").text, r.body)
+    check("outcome=voicemail" in log_for(sid), log_for(sid))
 
 
 def test_pagerduty_500_dials_the_fallback_in_time():
@@ -275,6 +279,225 @@ def test_concurrent_calls_are_all_answered_right():
     check(len(logged) == 200, f"{len(logged)} log lines for 200 calls")
 
 
+# --- whole calls: the hunt, the screen, voicemail and its alert ------------
+
+class TwilioCall:
+    """One call as Twilio places it: the incoming webhook, then each
+    callback URL the TwiML answers name, with the parameters Twilio sends."""
+
+    def __init__(self, to=HUNT_NUMBER, frm="+14155559876"):
+        self.sid = new_sid()
+        self.to, self.frm = to, frm
+        self.doc = None
+        self.replies = []
+
+    def params(self, **extra):
+        p = {"CallSid": self.sid, "AccountSid": "AC00000000000000000000000000000001", "From": self.frm,
+             "To": self.to, "CallStatus": "in-progress", "ApiVersion": "2010-04-01", "Direction": "inbound"}
+        p.update(extra)
+        return p
+
+    def post(self, url, params):
+        r = twilio_request(url, params)
+        check(r.status == 200, f"{url}: HTTP {r.status} {r.body}")
+        self.replies.append(r)
+        return r.twiml()
+
+    def start(self):
+        r = twilio_request(voice_url(), incoming_call(to=self.to, frm=self.frm, sid=self.sid))
+        check(r.status == 200, f"incoming: HTTP {r.status}")
+        self.doc = r.twiml()
+        return self.doc
+
+    def numbers(self):
+        return [n.text for n in self.doc.findall("./Dial/Number")]
+
+    def dial_ends(self, status, bridged=None, call_status="in-progress"):
+        """Twilio requests the <Dial action> when the dial is over."""
+        extra = {"DialCallStatus": status, "DialCallSid": "CA" + "d" * 32, "DialCallDuration": "0",
+                 "CallStatus": call_status}
+        if bridged is not None:
+            extra["DialBridged"] = bridged
+        self.doc = self.post(self.doc.find("Dial").get("action"), self.params(**extra))
+        return self.doc
+
+    def screen(self, index, digits):
+        """The engineer's leg runs the <Number url> whisper, then presses `digits`."""
+        number = self.doc.findall("./Dial/Number")[index]
+        leg = {"CallSid": "CA" + "e" * 32, "ParentCallSid": self.sid, "From": self.to, "To": number.text,
+               "CallStatus": "in-progress", "Direction": "outbound-api"}
+        whisper = self.post(number.get("url"), leg)
+        gather = whisper.find("Gather")
+        check(gather is not None and gather.get("numDigits") == "1", ET.tostring(whisper))
+        answer = self.post(gather.get("action"), dict(leg, Digits=digits))
+        return whisper, answer
+
+    def leave_voicemail(self, seconds=21, url="https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1"):
+        record = self.doc.find("Record")
+        check(record is not None, ET.tostring(self.doc))
+        rec = {"RecordingUrl": url, "RecordingDuration": str(seconds), "RecordingSid": "RE1"}
+        closing = self.post(record.get("action"), self.params(Digits="hangup", CallStatus="completed", **rec))
+        ready = record.get("recordingStatusCallback")
+        self.post(ready, {"CallSid": self.sid, "AccountSid": "AC1", "RecordingStatus": "completed", **rec})
+        return closing, ready
+
+    def recording_ready_again(self, ready, seconds=21):
+        self.post(ready, {"CallSid": self.sid, "AccountSid": "AC1", "RecordingStatus": "completed",
+                          "RecordingUrl": "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1",
+                          "RecordingDuration": str(seconds), "RecordingSid": "RE1"})
+
+
+HUNT_ROSTER = [("PEPHUNT", 1, "PADA001"), ("PEPHUNT", 2, "PGRACE1")]
+
+
+def spool_files(sub):
+    d = os.path.join(env.spool, sub)
+    return sorted(os.listdir(d)) if os.path.isdir(d) else []
+
+
+def spool_settled(seconds=10.0):
+    """Waits until no process is sending from the spool (each tries spooled
+    alerts after its answers, retrying within its budget); returns what is
+    left pending."""
+    end = time.monotonic() + seconds
+    while spool_files("sending") and time.monotonic() < end:
+        time.sleep(0.05)
+    return spool_files("pending")
+
+
+def setup_hunt(fault=None):
+    setup(r=roster(HUNT_ROSTER, [ADA, GRACE], escalation_policies={"PEPHUNT": {"name": "Platform", "num_loops": 0}}))
+    check(spool_settled() == [], f"alerts left from an earlier test: {spool_files('pending')}")
+    env.standin.clear_events()
+    if fault:
+        env.standin.fault(fault, path="events")
+
+
+def walk_to_voicemail(call):
+    call.start()
+    check(call.numbers() == ["+14155550101"], ET.tostring(call.doc))
+    whisper, answer = call.screen(0, "")                 # Ada's phone rings; nobody presses 1
+    check("Call on the Platform line from 1 4 1 5 5 5 5 9 8 7 6. Press 1 to accept." ==
+          whisper.find("Gather/Say").text, ET.tostring(whisper))
+    check(answer.find("Hangup") is not None, ET.tostring(answer))
+    call.dial_ends("no-answer")                          # level 1 did not answer
+    check(call.numbers() == ["+14155550102"], ET.tostring(call.doc))
+    _, answer = call.screen(0, "7")                      # Grace's voicemail took it; 7 is not 1
+    check(answer.find("Hangup") is not None, ET.tostring(answer))
+    call.dial_ends("completed", bridged="false")         # answered, never bridged
+    check(call.doc.find("Record") is not None, ET.tostring(call.doc))
+
+
+def wait_for_alerts(n, seconds=5.0):
+    end = time.monotonic() + seconds
+    while True:
+        alerts = env.standin.alerts()
+        if len(alerts) >= n or time.monotonic() > end:
+            return alerts
+        time.sleep(0.05)
+
+
+def check_voicemail_alert(alert, call):
+    check(alert["dedup_key"] == call.sid, alert)
+    check(alert["summary"] == "Voicemail on Platform line from +14155559876 (21 s)", alert["summary"])
+    check(alert["severity"] == "critical" and alert["source"] == "pd-call-forward", alert)
+    check(alert["routing_key"] == ROUTING_KEY, alert)
+    check(alert["links"][0]["href"] == "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1", alert)
+    d = alert["custom_details"]
+    check(d["caller"] == "+14155559876" and d["called"] == HUNT_NUMBER, d)
+    check(d["duration_seconds"] == 21, d)
+    check(d["tried"] == ["Ada Lovelace", "Grace Hopper"], d)
+
+
+def test_a_whole_call_ends_in_exactly_one_voicemail_alert():
+    setup_hunt()
+    call = TwilioCall()
+    walk_to_voicemail(call)
+    closing, ready = call.leave_voicemail()
+    check("passed on" in closing.find("Say").text and closing.find("Hangup") is not None, ET.tostring(closing))
+    call.recording_ready_again(ready)                    # Twilio retried the callback
+    alerts = wait_for_alerts(1)
+    check(len(alerts) == 1 and len(env.standin.events()) == 1, f"{alerts} / {env.standin.events()}")
+    check_voicemail_alert(alerts[0], call)
+    lines = [l for l in env.server.log_lines() if f"call_sid={call.sid} " in l]
+    check(any("outcome=alert" in l and "alert=sent" in l for l in lines), lines)
+    check(any("alert=duplicate" in l for l in lines), lines)
+
+
+def test_events_api_down_the_alert_waits_and_flush_sends_it():
+    setup_hunt(fault="503")
+    call = TwilioCall()
+    walk_to_voicemail(call)
+    call.leave_voicemail()
+    line = [l for l in env.server.log_lines() if f"call_sid={call.sid} " in l and "outcome=alert" in l]
+    check(line and "alert=\"spooled (HTTP 503)\"" in line[-1], line)
+    check(env.standin.alerts() == [], "PagerDuty got it while down")
+    pending = spool_settled()
+    check(pending == [f"{call.sid}.voicemail.json"], pending)
+    env.standin.fault("none")
+    p = subprocess.run([PROGRAM, "--flush", "-c", env.config], capture_output=True, text=True, timeout=30)
+    check(p.returncode == 0, p.stdout + p.stderr)
+    check(f"sent {call.sid}.voicemail.json" in p.stdout and "1 sent, 0 rejected, 0 still waiting" in p.stdout,
+          p.stdout)
+    alerts = env.standin.alerts()
+    check(len(alerts) == 1, alerts)
+    check_voicemail_alert(alerts[0], call)
+
+
+def test_events_api_down_the_next_request_sends_it():
+    setup_hunt(fault="503")
+    call = TwilioCall()
+    walk_to_voicemail(call)
+    call.leave_voicemail()
+    check(env.standin.alerts() == [], "PagerDuty got it while down")
+    check(spool_settled() == [f"{call.sid}.voicemail.json"], spool_files("pending"))
+    env.standin.fault("none")
+    # Any request will do: each process looks at the spool once its answer
+    # is out, for alerts that failed at least two seconds ago.
+    end = time.monotonic() + 10
+    while not env.standin.alerts() and time.monotonic() < end:
+        twilio_request(env.server.base + "/health", method="GET", signature="")
+        time.sleep(0.5)
+    alerts = wait_for_alerts(1)
+    check(len(alerts) == 1, alerts)
+    check_voicemail_alert(alerts[0], call)
+    check(spool_settled() == [], spool_files("pending"))
+
+
+def test_caller_hangs_up_mid_hunt_one_missed_call_alert():
+    setup_hunt()
+    call = TwilioCall()
+    call.start()
+    call.dial_ends("no-answer", call_status="completed")
+    check(list(call.doc) == [], ET.tostring(call.doc))
+    alerts = wait_for_alerts(1)
+    check(len(alerts) == 1, alerts)
+    a = alerts[0]
+    check(a["dedup_key"] == call.sid, a)
+    check(a["summary"].startswith("Missed call on Platform line from +14155559876 after "), a["summary"])
+    check(a["custom_details"]["tried"] == ["Ada Lovelace"], a)
+    check("outcome=gone" in log_for_step(call.sid, "/voice/dial-status"), env.server.log_lines())
+
+
+def test_an_answered_call_raises_nothing():
+    setup_hunt()
+    call = TwilioCall()
+    call.start()
+    whisper, answer = call.screen(0, "1")
+    check(list(answer) == [], ET.tostring(answer))       # accepted: Twilio joins the calls
+    call.dial_ends("completed", bridged="true")
+    check(call.doc.find("Hangup") is not None, ET.tostring(call.doc))
+    # The number's status callback, if set, knows the call was answered.
+    twilio_request(env.server.base + "/voice/status", call.params(CallStatus="completed", CallDuration="120"))
+    check(env.standin.alerts() == [], env.standin.alerts())
+
+
+def log_for_step(sid, path):
+    lines = [l for l in env.server.log_lines() if f"call_sid={sid} " in l and f"path={path} " in l]
+    check(lines, f"no log line for {path}")
+    return lines[-1]
+
+
 # --- only where one process serves many requests ---------------------------
 
 def test_config_is_read_once_per_process():
@@ -310,7 +533,7 @@ TESTS = [
     test_route_by_called_number,
     test_route_by_query_wins_over_to,
     test_nobody_on_call_dials_the_fallback,
-    test_no_fallback_says_unavailable_and_hangs_up,
+    test_no_fallback_goes_to_voicemail,
     test_pagerduty_500_dials_the_fallback_in_time,
     test_pagerduty_slow_dials_the_fallback_within_the_timeout,
     test_every_pagerduty_fault_dials_the_fallback,
@@ -323,6 +546,11 @@ TESTS = [
     test_unknown_path_and_method,
     test_hostile_name_from_pagerduty,
     test_concurrent_calls_are_all_answered_right,
+    test_a_whole_call_ends_in_exactly_one_voicemail_alert,
+    test_events_api_down_the_alert_waits_and_flush_sends_it,
+    test_events_api_down_the_next_request_sends_it,
+    test_caller_hangs_up_mid_hunt_one_missed_call_alert,
+    test_an_answered_call_raises_nothing,
 ]
 
 FASTCGI_TESTS = [

@@ -10,7 +10,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
-from apache import ApacheCgi, ApacheFcgid, share_config_with_apache  # noqa: E402
+from apache import ApacheCgi, ApacheFcgid, make_spool_for_apache, share_config_with_apache  # noqa: E402
 from harness import StandIn, run_suite, write_config  # noqa: E402
 from scenarios import env, TIMEOUT  # noqa: E402
 
@@ -32,7 +32,8 @@ def start(d, parts):
     # sets it up.
     etc = os.path.join(d, "etc")
     os.mkdir(etc)
-    env.config = write_config(etc, env.standin.url, timeout=str(TIMEOUT))
+    spool = env.spool = make_spool_for_apache(os.path.join(d, "spool"))
+    env.config = write_config(etc, env.standin.url, timeout=str(TIMEOUT), spool=spool)
     share_config_with_apache(env.config)
     fcgid = ApacheFcgid(d, env.config)
     parts.append(fcgid)

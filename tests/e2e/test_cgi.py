@@ -115,6 +115,19 @@ def test_nobody_on_call_dials_the_fallback():
     check("nobody is on call" in r.stderr, r.stderr)
 
 
+def test_without_a_routing_key_nobody_hears_unavailable():
+    setup(r=roster([], []))
+    config = write_config(env.dir, env.standin.url, timeout=str(TIMEOUT), name="no-key.ini")
+    text = open(config).read()
+    with open(config, "w") as f:
+        f.write(text.replace("routing_key_file = events-routing-key\n", ""))
+    r = cgi(config=config, params=incoming_call(to=DB_NUMBER))
+    doc = ET.fromstring(r.body)
+    check(doc.find("Record") is None and doc.find("Hangup") is not None, r.body)
+    check("outcome=unavailable" in r.stderr, r.stderr)
+    check("[route:db]: no routing_key: voicemail and missed-call alerts are off" in r.stderr, r.stderr)
+
+
 def test_signature_with_port_variants():
     setup()
     # Twilio signs HTTPS voice webhooks without the port; the server sees :443.
@@ -279,6 +292,7 @@ TESTS = [
     test_two_on_call_at_level_one_ring_together,
     test_routes_by_called_number_and_by_query,
     test_nobody_on_call_dials_the_fallback,
+    test_without_a_routing_key_nobody_hears_unavailable,
     test_signature_with_port_variants,
     test_bad_signature_is_403,
     test_body_limits,

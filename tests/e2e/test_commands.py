@@ -15,10 +15,11 @@ from harness import (DB_NUMBER, FALLBACK_NUMBER, OPS_NUMBER, PD_TOKEN, PROGRAM, 
 ADA = person("PADA001", "Ada Lovelace", (1, "4155550101", "Mobile"))
 LINUS = person("PLINUS1", "Linus Db", (1, "4155550103", "Mobile"))
 NOPHONE = person("PNOPH01", "Nora Nophone", email="nora@example.com")
-TARGETS = {"escalation_policies": {"PEPOPS1": {"name": "Ops"}, "PEPDB01": {"name": "Database"}},
+TARGETS = {"escalation_policies": {"PEPOPS1": {"name": "Ops"}, "PEPDB01": {"name": "Database"},
+                                   "PEPHUNT": {"name": "Platform"}},
            "schedules": {"PSDB001": {"name": "Database primary"}}}
-GOOD = roster([("PEPOPS1", 1, "PADA001"), ("PEPDB01", 1, "PLINUS1", {"schedule": "PSDB001"})], [ADA, LINUS],
-              **TARGETS)
+GOOD = roster([("PEPOPS1", 1, "PADA001"), ("PEPDB01", 1, "PLINUS1", {"schedule": "PSDB001"}),
+               ("PEPHUNT", 1, "PADA001")], [ADA, LINUS], **TARGETS)
 
 
 class Env:
@@ -73,7 +74,8 @@ def test_check_unknown_target_and_no_phone_fail_even_with_a_fallback():
     check("Nora Nophone (PNOPH01) has no usable phone contact method" in ops, ops)
     db = row(out, "db")  # PSDB001 is not in this roster
     check("unknown schedule PSDB001: check the id" in db, db)
-    check("2 of 2 routes do not reach their own on-call." in out, out)
+    check("unknown escalation policy PEPHUNT: check the id" in row(out, "hunt"), out)
+    check("3 of 3 routes do not reach their own on-call." in out, out)
 
 
 def test_check_nobody_on_call_shows_the_fallback():
@@ -148,7 +150,7 @@ def test_test_call_by_route_name():
     setup()
     rc, out, err = run("--test-call", "db")
     check(rc == 0, err)
-    check("<Number>+14155550103</Number>" in out, out)
+    check([n.text for n in ET.fromstring(out).findall("./Dial/Number")] == ["+14155550103"], out)
     check(f"to={DB_NUMBER}" in err and "from=anonymous" in err, err)
 
 
@@ -156,7 +158,7 @@ def test_test_call_when_pagerduty_is_down():
     setup(fault="503")
     rc, out, err = run("--test-call", OPS_NUMBER)
     check(rc == 1, f"exit {rc}")
-    check(f"<Number>{FALLBACK_NUMBER}</Number>" in out, out)
+    check([n.text for n in ET.fromstring(out).findall("./Dial/Number")] == [FALLBACK_NUMBER], out)
     check("outcome=fallback" in err and "HTTP 503" in err, err)
 
 

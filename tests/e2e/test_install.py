@@ -55,8 +55,10 @@ def test_example_config_is_valid():
     try:
         # As installed: the token files beside the config, all 0640.
         config = os.path.join(d, "pd-call-forward.ini")
-        shutil.copy(os.path.join(ROOT, "pd-call-forward.ini"), config)
-        for name in ("pagerduty-token", "twilio-auth-token", "pd-call-forward.ini"):
+        text = open(os.path.join(ROOT, "pd-call-forward.ini")).read()
+        with open(config, "w") as f:
+            f.write(text.replace("/var/lib/pd-call-forward/spool", os.path.join(d, "spool")))
+        for name in ("pagerduty-token", "twilio-auth-token", "events-routing-key", "pd-call-forward.ini"):
             if name != "pd-call-forward.ini":
                 with open(os.path.join(d, name), "w") as f:
                     f.write("secret\n")

@@ -40,6 +40,7 @@ def start(d, parts):
     env.standin = StandIn(d)
     parts.append(env.standin)
     env.config = write_config(d, env.standin.url, timeout=str(TIMEOUT))
+    env.spool = os.path.join(d, "spool")
     # A pool of four, as `spawn-fcgi -F 4` in the README.
     fcgi[0] = FastCgi(d, env.config, children=4)
     parts.append(lambda: fcgi[0].stop())
