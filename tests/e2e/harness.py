@@ -172,7 +172,7 @@ def write_config(workdir, api_url, timeout="2", call_extra="", routes=None, page
         routes = (f"[route:ops]\nnumber = {OPS_NUMBER}\nescalation_policy = PEPOPS1\n"
                   f"fallback_number = {FALLBACK_NUMBER}\n\n"
                   f"[route:db]\nnumber = {DB_NUMBER}\nschedule = PSDB001\n\n"
-                  f"[route:hunt]\nnumber = {HUNT_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Platform\n")
+                  f"[route:hunt]\nnumber = {HUNT_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Platform\nmax_loops = 2\n")
     text = (f"[pagerduty]\ntoken_file = pagerduty-token\napi_url = {api_url}\ntimeout = {timeout}\n"
             f"events_url = {api_url}/v2/enqueue\nspool_dir = {spool or os.path.join(workdir, 'spool')}\n{pagerduty_extra}\n"
             f"[twilio]\nauth_token_file = twilio-auth-token\n{twilio_extra}\n"

@@ -464,6 +464,40 @@ def test_events_api_down_the_next_request_sends_it():
     check(spool_settled() == [], spool_files("pending"))
 
 
+def test_levels_one_and_two_silent_level_three_rings():
+    setup(r=roster(HUNT_ROSTER + [("PEPHUNT", 3, "PLINUS1")], [ADA, GRACE, LINUS],
+                   escalation_policies={"PEPHUNT": {"name": "Platform", "num_loops": 0}}))
+    call = TwilioCall()
+    call.start()
+    call.dial_ends("no-answer")
+    call.screen(0, "")
+    call.dial_ends("completed", bridged="false")
+    check(call.numbers() == ["+14155550103"], ET.tostring(call.doc))
+    _, answer = call.screen(0, "1")
+    check(list(answer) == [], ET.tostring(answer))
+    call.dial_ends("completed", bridged="true")
+    check(call.doc.find("Hangup") is not None, ET.tostring(call.doc))
+    lines = [l for l in env.server.log_lines() if f"call_sid={call.sid} " in l]
+    check(any("outcome=dial" in l and "level=3" in l for l in lines), lines)
+
+
+def test_a_policy_that_repeats_is_hunted_round_again():
+    # The route allows two rounds and the policy repeats once: after level 2,
+    # level 1 rings again.
+    setup(r=roster(HUNT_ROSTER, [ADA, GRACE], escalation_policies={"PEPHUNT": {"name": "Platform", "num_loops": 1}}))
+    call = TwilioCall()
+    call.start()
+    call.dial_ends("no-answer")
+    check(call.numbers() == ["+14155550102"], ET.tostring(call.doc))
+    call.dial_ends("busy")
+    check(call.numbers() == ["+14155550101"], ET.tostring(call.doc))
+    check("/escalation_policies/PEPHUNT" in [q["path"] for q in env.standin.requests()], "num_loops not asked")
+    call.dial_ends("no-answer")
+    check(call.numbers() == ["+14155550102"], ET.tostring(call.doc))
+    call.dial_ends("no-answer")
+    check(call.doc.find("Record") is not None, ET.tostring(call.doc))
+
+
 def test_caller_hangs_up_mid_hunt_one_missed_call_alert():
     setup_hunt()
     call = TwilioCall()
@@ -549,6 +583,8 @@ TESTS = [
     test_a_whole_call_ends_in_exactly_one_voicemail_alert,
     test_events_api_down_the_alert_waits_and_flush_sends_it,
     test_events_api_down_the_next_request_sends_it,
+    test_levels_one_and_two_silent_level_three_rings,
+    test_a_policy_that_repeats_is_hunted_round_again,
     test_caller_hangs_up_mid_hunt_one_missed_call_alert,
     test_an_answered_call_raises_nothing,
 ]
