@@ -13,6 +13,7 @@
 #include "alert_desk.hpp"
 #include "check.hpp"
 #include "config.hpp"
+#include "flusher.hpp"
 #include "handler.hpp"
 #include "http_client.hpp"
 #include "options.hpp"
@@ -23,10 +24,6 @@
 using namespace pdcf;
 
 namespace {
-
-// An alert that could not be sent is tried again by the requests that come
-// this long after, not at once: PagerDuty has only just refused it.
-constexpr long retry_after_seconds = 2;
 
 // --flush: every waiting alert, each with the whole [pagerduty] timeout.
 int flush_all(const Spool &spool, const Post &post, const Clock &clock, std::chrono::milliseconds timeout)
@@ -104,16 +101,19 @@ int main(int argc, char **argv)
     if (rest) {
         ctx.pagerduty = [&](const std::string &path, TimePoint deadline) { return rest->get(path, deadline); };
         ctx.alerts = alerts_via(spool, post, sleep, clock);
-        ctx.after_response = [&]() -> std::string {
-            if (!spool.has_pending()) return {};
-            Spool::Flushed f = spool.flush(
-                [&](const std::string &event, TimePoint deadline) {
-                    return events_send(post, sleep, clock, event, deadline);
-                },
-                clock, clock() + pd.timeout, retry_after_seconds);
-            std::string lines;
-            for (const auto &line : f.lines) lines += "pd-call-forward: spool: " + line + "\n";
-            return lines;
+    }
+    // Spooled alerts go out after the answer, never before it.
+    std::unique_ptr<SpoolFlusher> flusher;
+    if (rest && serving && !cgi) {
+        flusher = std::make_unique<SpoolFlusher>(spool, pd);
+        ctx.after_response = [&] {
+            flusher->nudge();
+            return flusher->take_log();
+        };
+    } else if (rest && cgi) {
+        ctx.after_response = [&] {
+            flush_spool_detached(spool, pd);
+            return std::string();
         };
     }
 

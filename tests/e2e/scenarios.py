@@ -5,6 +5,7 @@ A suite (test_nginx.py, test_apache.py...) starts its servers, fills in
 between requests."""
 
 import concurrent.futures
+import json
 import os
 import subprocess
 import threading
@@ -498,6 +499,33 @@ def test_a_policy_that_repeats_is_hunted_round_again():
     check(call.doc.find("Record") is not None, ET.tostring(call.doc))
 
 
+def test_a_caller_never_waits_for_the_spool():
+    # An alert has been waiting a minute and the Events API now hangs: the
+    # program tries it again after each answer, never before one.
+    setup_hunt(fault="hang")
+    pending = os.path.join(env.spool, "pending", "CA" + "f" * 32 + ".missed.json")
+    with open(pending, "w") as f:
+        f.write(json.dumps({"routing_key": ROUTING_KEY, "event_action": "trigger", "dedup_key": "CA" + "f" * 32,
+                            "payload": {"summary": "waiting", "source": "test", "severity": "info"}}))
+    old = time.time() - 60
+    os.utime(pending, (old, old))
+    try:
+        for _ in range(3):
+            call = TwilioCall()
+            start = time.monotonic()
+            call.start()
+            check(time.monotonic() - start < TIMEOUT, f"the answer took {time.monotonic() - start:.2f}s")
+    finally:
+        env.standin.fault("none")
+    # Once it answers again, the waiting alert goes out (a try begun while
+    # it hung may still be under way).
+    end = time.monotonic() + 15
+    while (spool_files("pending") or spool_files("sending")) and time.monotonic() < end:
+        twilio_request(env.server.base + "/health", method="GET", signature="")
+        time.sleep(0.5)
+    check(spool_settled() == [], spool_files("pending"))
+
+
 def test_caller_hangs_up_mid_hunt_one_missed_call_alert():
     setup_hunt()
     call = TwilioCall()
@@ -585,6 +613,7 @@ TESTS = [
     test_events_api_down_the_next_request_sends_it,
     test_levels_one_and_two_silent_level_three_rings,
     test_a_policy_that_repeats_is_hunted_round_again,
+    test_a_caller_never_waits_for_the_spool,
     test_caller_hangs_up_mid_hunt_one_missed_call_alert,
     test_an_answered_call_raises_nothing,
 ]

@@ -1,0 +1,92 @@
+#include "flusher.hpp"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "events.hpp"
+#include "http_client.hpp"
+
+namespace pdcf {
+
+std::string flush_spool_once(const Spool &spool, const PagerDutySettings &settings)
+{
+    if (!spool.has_pending()) return {};
+    auto client = events_client(settings);
+    Clock clock = [] { return std::chrono::steady_clock::now(); };
+    Post post = [&](const std::string &body, TimePoint deadline) { return client->post("", body, deadline); };
+    Sleep sleep = [](std::chrono::milliseconds ms) { std::this_thread::sleep_for(ms); };
+    Spool::Flushed f = spool.flush(
+        [&](const std::string &event, TimePoint deadline) { return events_send(post, sleep, clock, event, deadline); },
+        clock, clock() + settings.timeout, spool_retry_seconds);
+    std::string lines;
+    for (const auto &line : f.lines) lines += "pd-call-forward: spool: " + line + "\n";
+    return lines;
+}
+
+SpoolFlusher::SpoolFlusher(const Spool &spool, const PagerDutySettings &settings)
+    : spool_(spool), settings_(settings), thread_([this] { run(); })
+{
+}
+
+SpoolFlusher::~SpoolFlusher()
+{
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+}
+
+void SpoolFlusher::nudge()
+{
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        nudged_ = true;
+    }
+    wake_.notify_one();
+}
+
+std::string SpoolFlusher::take_log()
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::string out;
+    out.swap(log_);
+    return out;
+}
+
+void SpoolFlusher::run()
+{
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+        wake_.wait(lock, [this] { return nudged_ || stopping_; });
+        if (stopping_) return;
+        nudged_ = false;
+        lock.unlock();
+        std::string lines = flush_spool_once(spool_, settings_);
+        lock.lock();
+        log_ += lines;
+    }
+}
+
+void flush_spool_detached(const Spool &spool, const PagerDutySettings &settings)
+{
+    if (!spool.has_pending()) return;
+    pid_t child = fork();
+    if (child < 0) return;
+    if (child > 0) {
+        waitpid(child, nullptr, 0);  // it forks again and exits at once
+        return;
+    }
+    // The child lets go of the web server's pipes and its session.
+    setsid();
+    int null = open("/dev/null", O_RDWR);
+    for (int fd = 0; fd <= 2; ++fd) dup2(null, fd);
+    if (null > 2) close(null);
+    if (fork() != 0) _exit(0);  // a grandchild, so no zombie waits on the parent
+    flush_spool_once(spool, settings);
+    _exit(0);
+}
+
+}  // namespace pdcf

@@ -1,0 +1,53 @@
+// Sending spooled alerts without making a caller wait.  In FastCGI mode a
+// thread of the worker does it once a request is answered; in CGI mode,
+// where the web server holds the answer until the program exits, a
+// detached child process does.  Either way it has its own connection to the
+// Events API.
+#pragma once
+
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "config.hpp"
+#include "spool.hpp"
+
+namespace pdcf {
+
+// An alert that failed is tried again no sooner than this (seconds).
+constexpr long spool_retry_seconds = 2;
+
+// One pass over the spool with a client of its own; returns log lines.
+std::string flush_spool_once(const Spool &spool, const PagerDutySettings &settings);
+
+class SpoolFlusher {
+public:
+    SpoolFlusher(const Spool &spool, const PagerDutySettings &settings);
+    ~SpoolFlusher();
+    SpoolFlusher(const SpoolFlusher &) = delete;
+    SpoolFlusher &operator=(const SpoolFlusher &) = delete;
+
+    // A request was answered: look at the spool, unless already doing so.
+    void nudge();
+    // What the flushes since the last call had to say, for the log.
+    std::string take_log();
+
+private:
+    void run();
+
+    const Spool &spool_;
+    const PagerDutySettings &settings_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool nudged_ = false;
+    bool stopping_ = false;
+    std::string log_;
+    std::thread thread_;
+};
+
+// CGI mode: runs one flush in a child process that no longer holds the web
+// server's pipes, so the answer is complete when this process exits.
+void flush_spool_detached(const Spool &spool, const PagerDutySettings &settings);
+
+}  // namespace pdcf
