@@ -236,6 +236,16 @@ def test_build_keeps_caller_flags_and_is_warning_free():
             check(result.returncode == 0, f"{command[-1]}: {result.stderr[:2000]}")
 
 
+def test_make_demo_dials_the_demo_on_call():
+    build = os.environ.get("B", "build")
+    p = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tests", "demo.py"), "--build", build],
+                       capture_output=True, text=True, timeout=120)
+    check(p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:])
+    for part in ("X-Twilio-Signature:", "HTTP/1.1 200 OK", "Connecting you to Ada Lovelace.",
+                 "+14155550101</Number>", "outcome=dial", "route=platform", "demo stopped"):
+        check(part in p.stdout, f"{part!r} not in the demo's output")
+
+
 TESTS = [
     test_man_pages_lint_clean,
     test_every_key_is_documented,
@@ -247,6 +257,7 @@ TESTS = [
     test_systemd_socket_activation,
     test_readme_shows_the_real_commands,
     test_build_keeps_caller_flags_and_is_warning_free,
+    test_make_demo_dials_the_demo_on_call,
 ]
 
 if __name__ == "__main__":
