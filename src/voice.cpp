@@ -143,6 +143,28 @@ Response finish(const FlowResult &r, const Context &ctx, TimePoint deadline, Log
 
 long long now_epoch(const Context &ctx) { return ctx.epoch_seconds ? ctx.epoch_seconds() : 0; }
 
+// A call as it comes in (or, for the status callback, as it was): its route
+// by ?route= or the called number, and its state before any dial.
+struct NewCall {
+    Route route;
+    CallState state;
+    std::string problem;  // why no route matched
+};
+
+NewCall new_call(const Context &ctx, const Webhook &w, LogRecord &log)
+{
+    const Config &cfg = ctx.config->config;
+    const std::string *route_param = form_get(w.query, "route");
+    RouteChoice choice = route_choose(cfg, route_param ? *route_param : "", route_param != nullptr, log.to);
+    NewCall c{choice.route ? *choice.route : default_route(cfg), {}, choice.problem};
+    log.route = c.route.name;
+    c.state.route = c.route.name;
+    c.state.from = log.from;
+    c.state.to = log.to;
+    c.state.started = now_epoch(ctx);
+    return c;
+}
+
 }  // namespace
 
 Response plain_response(int status, std::string body)
@@ -165,23 +187,13 @@ Response voice_incoming(const Request &req, const Context &ctx, TimePoint start,
 {
     Webhook w;
     if (auto stop = open_webhook(req, ctx, log, w)) return *stop;
-    const Config &cfg = ctx.config->config;
-    const std::string *route_param = form_get(w.query, "route");
-    RouteChoice choice = route_choose(cfg, route_param ? *route_param : "", route_param != nullptr, log.to);
-    Route route = choice.route ? *choice.route : default_route(cfg);
-    log.route = route.name;
-
-    CallState state;
-    state.route = route.name;
-    state.from = log.from;
-    state.to = log.to;
-    state.started = now_epoch(ctx);
-    TimePoint deadline = start + cfg.pagerduty.timeout;
-    Snapshot snap = ask_pagerduty(ctx, route, deadline, [&](const std::vector<Level> &levels) {
-        return flow_can_dial(levels, state, route.call.ring);
+    NewCall call = new_call(ctx, w, log);
+    TimePoint deadline = start + ctx.config->config.pagerduty.timeout;
+    Snapshot snap = ask_pagerduty(ctx, call.route, deadline, [&](const std::vector<Level> &levels) {
+        return flow_can_dial(levels, call.state, call.route.call.ring);
     }, log);
-    FlowResult r = flow_incoming(route, urls_of(req, ctx), state, snap);
-    if (!choice.route) r.reason = choice.problem;
+    FlowResult r = flow_incoming(call.route, urls_of(req, ctx), call.state, snap);
+    if (!call.problem.empty()) r.reason = call.problem;
     return finish(r, ctx, deadline, log);
 }
 
@@ -270,16 +282,8 @@ Response voice_status(const Request &req, const Context &ctx, TimePoint start, L
 {
     Webhook w;
     if (auto stop = open_webhook(req, ctx, log, w)) return *stop;
-    const Config &cfg = ctx.config->config;
-    const std::string *route_param = form_get(w.query, "route");
-    RouteChoice choice = route_choose(cfg, route_param ? *route_param : "", route_param != nullptr, log.to);
-    Route route = choice.route ? *choice.route : default_route(cfg);
-    log.route = route.name;
-    CallState state;
-    state.route = route.name;
-    state.from = log.from;
-    state.to = log.to;
-    FlowResult r = flow_call_status(route, state, w.twilio());
+    NewCall call = new_call(ctx, w, log);
+    FlowResult r = flow_call_status(call.route, call.state, w.twilio());
     const std::string sid = form_value(w.twilio(), "CallSid");
     if (r.alert && ctx.alerts.marked &&
         (ctx.alerts.marked(sid, "answered") || ctx.alerts.marked(sid, "recorded"))) {
@@ -287,7 +291,7 @@ Response voice_status(const Request &req, const Context &ctx, TimePoint start, L
         r.outcome = "ignored";
         r.reason = "the call was answered or left a voicemail";
     }
-    return finish(r, ctx, start + cfg.pagerduty.timeout, log);
+    return finish(r, ctx, start + ctx.config->config.pagerduty.timeout, log);
 }
 
 }  // namespace pdcf
