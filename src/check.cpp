@@ -70,6 +70,8 @@ CheckRow check_row(const Route &route, const HttpReply &target, const Lookup &fo
             row.dials = join(numbers, ",");
         }
         row.problem = lookup_reason(found);
+        if (found.source == Source::stale)
+            row.problem += "; calls get the last-known on-call, " + std::to_string(found.age) + " s old";
         row.ok = !found.callees.empty() && found.problem.empty();
     }
     // What callers get meanwhile.
@@ -100,8 +102,9 @@ std::string check_table(const std::vector<CheckRow> &rows)
     return out;
 }
 
-int check_run(const ConfigResult &config, const PagerDutyGet &pagerduty, const Clock &clock, std::FILE *out)
+int check_run(const Context &ctx, std::FILE *out)
 {
+    const ConfigResult &config = *ctx.config;
     std::fprintf(out, "%s: ", config.config.path.c_str());
     for (const auto &w : config.warnings) std::fprintf(out, "\nwarning: %s", w.str().c_str());
     if (!config.ok()) {
@@ -116,12 +119,12 @@ int check_run(const ConfigResult &config, const PagerDutyGet &pagerduty, const C
     std::vector<CheckRow> rows;
     for (const auto &route : cfg.routes) {
         // Each route gets the whole budget a call would have.
-        TimePoint deadline = clock() + cfg.pagerduty.timeout;
-        Fetch fetch = [&](const std::string &path) { return pagerduty(path, deadline); };
-        HttpReply target = fetch(target_path(route));
+        TimePoint deadline = ctx.clock() + cfg.pagerduty.timeout;
+        HttpReply target = ctx.pagerduty(target_path(route), deadline);
         Lookup found;
         if (target.status == 200) {
-            found = pagerduty_lookup(fetch, route.kind, route.target, cfg.pagerduty.prefer_label);
+            found = pagerduty_lookup(sources_for(ctx, deadline, CacheMode::refresh), route.kind, route.target,
+                                     cfg.pagerduty.prefer_label);
             lookup_skip_number(found, route.number);
         }
         rows.push_back(check_row(route, target, found));

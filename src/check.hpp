@@ -32,7 +32,8 @@ CheckRow check_row(const Route &route, const HttpReply &target, const Lookup &fo
 std::string check_table(const std::vector<CheckRow> &rows);
 
 // Prints the report to `out` and returns the exit status: 0 only if the
-// configuration is valid and every route reaches its own on-call.
-int check_run(const ConfigResult &config, const PagerDutyGet &pagerduty, const Clock &clock, std::FILE *out);
+// configuration is valid and every route reaches its own on-call.  Asks
+// PagerDuty even where the cache is fresh, and keeps what it says there.
+int check_run(const Context &context, std::FILE *out);
 
 }  // namespace pdcf

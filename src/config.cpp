@@ -276,13 +276,22 @@ void Parser::pagerduty(const pt::ptree &tree)
         } else if (key == "events_url") {
             if (auto e = check_url(value, true); !e.empty()) error(s, key, e);
             pd.events_url = value;
-        } else if (key == "spool_dir") {
+        } else if (key == "spool_dir" || key == "cache_dir") {
             if (value.empty() || value.front() != '/') error(s, key, "expected an absolute directory name");
-            pd.spool_dir = strip_trailing_slash(value);
+            (key == "spool_dir" ? pd.spool_dir : pd.cache_dir) = strip_trailing_slash(value);
+        } else if (key == "oncall_ttl" || key == "contact_ttl" || key == "stale_max") {
+            long high = key == "oncall_ttl" ? limits::max_oncall_ttl
+                        : key == "contact_ttl" ? limits::max_contact_ttl : limits::max_stale;
+            auto n = parse_int(value);
+            if (!n || *n > high)
+                error(s, key, "expected whole seconds from 0 to " + std::to_string(high));
+            else
+                (key == "oncall_ttl" ? pd.oncall_ttl : key == "contact_ttl" ? pd.contact_ttl : pd.stale_max) =
+                    std::chrono::seconds(*n);
         } else {
             error(s, key,
-                  "unknown key (expected token, token_file, api_url, timeout, prefer_label, ca_file, events_url or "
-                  "spool_dir)");
+                  "unknown key (expected token, token_file, api_url, timeout, prefer_label, ca_file, events_url, "
+                  "spool_dir, cache_dir, oncall_ttl, contact_ttl or stale_max)");
         }
     }
 }

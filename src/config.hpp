@@ -60,6 +60,13 @@ struct PagerDutySettings {
     std::string api_url = "https://api.pagerduty.com";
     std::string events_url = "https://events.pagerduty.com/v2/enqueue";
     std::string spool_dir = "/var/lib/pd-call-forward/spool";  // alerts not yet delivered
+    // What PagerDuty said, shared by every process: fresh for oncall_ttl
+    // (at most until a shift ends) and contact_ttl; used past that, when
+    // PagerDuty fails, for stale_max.  0 s: not cached.
+    std::string cache_dir = "/var/cache/pd-call-forward";
+    std::chrono::seconds oncall_ttl{60};
+    std::chrono::seconds contact_ttl{3600};
+    std::chrono::seconds stale_max{86400};
     std::chrono::milliseconds timeout{5000};
     std::string prefer_label;
     std::string ca_file;  // empty: the system's trust store

@@ -8,6 +8,7 @@
 
 #include "handler.hpp"
 #include "pagerduty.hpp"
+#include "retry.hpp"
 
 namespace pdcf {
 
@@ -26,7 +27,6 @@ struct SendResult {
 // POST `event` (JSON) through `post`, waiting between attempts with `sleep`
 // (both passed in, so the retry rules are tested without a network).
 using Post = std::function<HttpReply(const std::string &body, TimePoint deadline)>;
-using Sleep = std::function<void(std::chrono::milliseconds)>;
 
 SendResult events_send(const Post &post, const Sleep &sleep, const Clock &clock, const std::string &event,
                        TimePoint deadline);

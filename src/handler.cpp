@@ -52,6 +52,14 @@ std::string join(const std::vector<std::string> &v)
 
 }  // namespace
 
+OnCallSources sources_for(const Context &ctx, TimePoint deadline, CacheMode mode)
+{
+    if (ctx.sources) return ctx.sources(deadline, mode);
+    return direct_sources([&ctx, deadline](const std::string &path) {
+        return ctx.pagerduty ? ctx.pagerduty(path, deadline) : HttpReply{0, {}, "no PagerDuty client", -1};
+    });
+}
+
 Response handle(const Request &req, const Context &ctx, TimePoint start, LogRecord &log)
 {
     log.method = req.method;

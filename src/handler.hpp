@@ -44,9 +44,18 @@ struct Alerts {
     std::function<bool(const std::string &call_sid, const std::string &mark)> marked;
 };
 
+// How a request treats the cache: use it while fresh, or (--check) ask
+// PagerDuty anyway and keep the answer.
+enum class CacheMode { use, refresh };
+
+struct OnCallSources;
+// The sources of one request's on-call answers, held to `deadline`.
+using SourcesFor = std::function<OnCallSources(TimePoint deadline, CacheMode mode)>;
+
 struct Context {
     const ConfigResult *config = nullptr;  // not ok(): every request is a 500
-    PagerDutyGet pagerduty;
+    PagerDutyGet pagerduty;                // the REST API itself
+    SourcesFor sources;                    // the cache before it; unset: the API alone
     Alerts alerts;
     Clock clock;
     std::function<long long()> epoch_seconds;  // the wall clock, for call durations
@@ -56,6 +65,9 @@ struct Context {
     // lines for the log.
     std::function<std::string()> after_response;
 };
+
+// The context's sources, or the API alone when it has none.
+OnCallSources sources_for(const Context &context, TimePoint deadline, CacheMode mode);
 
 // `start` is when the request arrived; PagerDuty's time budget counts
 // from it.  Fills `log` with everything the log line needs.

@@ -61,4 +61,12 @@ constexpr int max_voicemail_length = 3600;
 constexpr std::size_t max_alert_summary = 1024;
 constexpr std::size_t max_dedup_key = 255;
 
+// Cache lifetimes, in seconds.
+constexpr long max_oncall_ttl = 3600;
+constexpr long max_contact_ttl = 7 * 86400;
+constexpr long max_stale = 30 * 86400;
+
+// Contact-method requests in flight at once for one call.
+constexpr std::size_t max_parallel_requests = 4;
+
 }  // namespace pdcf::limits

@@ -60,6 +60,8 @@ std::string LogRecord::line() const
     if (pd_ms >= 0) {
         add("pd_requests", std::to_string(pd_requests));
         add("pd_ms", std::to_string(pd_ms));
+        add("source", source);
+        if (age >= 0) add("age", std::to_string(age));
     }
     add("ms", std::to_string(total_ms));
     if (signature_off) add("signature", "off");

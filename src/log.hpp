@@ -21,6 +21,8 @@ struct LogRecord {
     int level = 0;
     int pd_requests = 0;
     long pd_ms = -1;  // -1: PagerDuty was not asked
+    std::string source;   // where the on-calls came from: pagerduty, cache, stale
+    long long age = -1;   // of a cached answer, seconds
     long total_ms = 0;
     std::string alert;   // what became of the alert raised: sent, spooled, duplicate...
     std::string reason;  // anything unusual

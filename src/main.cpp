@@ -18,6 +18,7 @@
 #include "http_client.hpp"
 #include "options.hpp"
 #include "serve.hpp"
+#include "sources.hpp"
 #include "spool.hpp"
 #include "test_call.hpp"
 
@@ -73,20 +74,33 @@ int main(int argc, char **argv)
 
     ConfigResult config = config_load(options_config_path(opts, std::getenv(config_env)));
     const PagerDutySettings &pd = config.config.pagerduty;
+    // The spool and the cache are made now, so a problem with either is
+    // said at start (and by --check), not when a caller needs them.
     Spool spool(pd.spool_dir);
-    if (config.ok())
+    Cache cache(pd.cache_dir);
+    bool cache_usable = false;
+    if (config.ok()) {
         if (std::string problem = spool.prepare(); !problem.empty())
             config.warnings.push_back({pd.spool_dir, 0, "",
                                        "[pagerduty] spool_dir is not usable (" + problem +
                                            "): an alert PagerDuty cannot take at once will be lost"});
+        std::string problem = cache.prepare();
+        cache_usable = problem.empty();
+        if (!cache_usable)
+            config.warnings.push_back({pd.cache_dir, 0, "",
+                                       "[pagerduty] cache_dir is not usable (" + problem +
+                                           "): every call asks PagerDuty, and no last-known on-call stands in "
+                                           "when it fails"});
+    }
     std::string startup_log;
     for (const auto &w : config.warnings) startup_log += "pd-call-forward: warning: " + w.str() + "\n";
     for (const auto &e : config.errors) startup_log += "pd-call-forward: config error: " + e.str() + "\n";
     if (opts.command != Command::check) std::fputs(startup_log.c_str(), stderr);
 
-    std::unique_ptr<HttpClient> rest, events;
+    std::unique_ptr<ClientPool> rest;
+    std::unique_ptr<HttpClient> events;
     if (config.ok()) {
-        rest = rest_client(pd);
+        rest = std::make_unique<ClientPool>(pd);
         events = events_client(pd);
     }
     Clock clock = [] { return std::chrono::steady_clock::now(); };
@@ -100,6 +114,10 @@ int main(int argc, char **argv)
     ctx.startup_log = startup_log;
     if (rest) {
         ctx.pagerduty = [&](const std::string &path, TimePoint deadline) { return rest->get(path, deadline); };
+        ctx.sources = [&, cache_usable](TimePoint deadline, CacheMode mode) {
+            SourceSettings settings{&pd, cache_usable ? &cache : nullptr, clock, ctx.epoch_seconds};
+            return cached_sources(settings, retrying_fetch(ctx.pagerduty, clock, deadline), deadline, mode);
+        };
         ctx.alerts = alerts_via(spool, post, sleep, clock);
     }
     // Spooled alerts go out after the answer, never before it.
@@ -118,7 +136,7 @@ int main(int argc, char **argv)
     }
 
     switch (opts.command) {
-    case Command::check: return check_run(config, ctx.pagerduty, ctx.clock, stdout);
+    case Command::check: return check_run(ctx, stdout);
     case Command::test_call:
         if (!config.ok()) return 1;
         return test_call_run(ctx, opts.test_to, opts.test_from, stdout, stderr);

@@ -142,4 +142,109 @@ std::optional<int> policy_num_loops(std::string_view text)
     return static_cast<int>(n);
 }
 
+std::optional<long long> parse_rfc3339(std::string_view t)
+{
+    // YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)
+    auto digits = [&](std::size_t at, std::size_t n, int &out) {
+        if (at + n > t.size()) return false;
+        out = 0;
+        for (std::size_t i = at; i < at + n; ++i) {
+            if (t[i] < '0' || t[i] > '9') return false;
+            out = out * 10 + (t[i] - '0');
+        }
+        return true;
+    };
+    int year, month, day, hour, minute, second;
+    if (t.size() < 20 || !digits(0, 4, year) || t[4] != '-' || !digits(5, 2, month) || t[7] != '-' ||
+        !digits(8, 2, day) || (t[10] != 'T' && t[10] != 't' && t[10] != ' ') || !digits(11, 2, hour) ||
+        t[13] != ':' || !digits(14, 2, minute) || t[16] != ':' || !digits(17, 2, second))
+        return std::nullopt;
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+        return std::nullopt;
+    std::size_t i = 19;
+    if (i < t.size() && t[i] == '.') {
+        ++i;
+        while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+    }
+    long long offset = 0;
+    if (i < t.size() && (t[i] == 'Z' || t[i] == 'z')) {
+        ++i;
+    } else if (i < t.size() && (t[i] == '+' || t[i] == '-')) {
+        int oh, om;
+        if (!digits(i + 1, 2, oh) || i + 3 >= t.size() || t[i + 3] != ':' || !digits(i + 4, 2, om)) return std::nullopt;
+        offset = (t[i] == '-' ? -1 : 1) * (oh * 3600LL + om * 60LL);
+        i += 6;
+    } else {
+        return std::nullopt;
+    }
+    if (i != t.size()) return std::nullopt;
+    // Days from the civil date (Howard Hinnant's days_from_civil), so no
+    // time zone of this machine is involved.
+    long long y = year - (month <= 2 ? 1 : 0);
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    long long yoe = y - era * 400;
+    long long doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    long long days = era * 146097 + doe - 719468;
+    return days * 86400 + hour * 3600LL + minute * 60LL + second - offset;
+}
+
+std::optional<long long> earliest_end(const std::vector<OnCall> &entries)
+{
+    std::optional<long long> earliest;
+    for (const auto &e : entries) {
+        if (e.end.empty()) continue;
+        auto t = parse_rfc3339(e.end);
+        if (t && (!earliest || *t < *earliest)) earliest = t;
+    }
+    return earliest;
+}
+
+std::string oncalls_to_json(const std::vector<OnCall> &entries)
+{
+    json list = json::array();
+    for (const auto &e : entries)
+        list.push_back({{"level", e.level}, {"user_id", e.user_id}, {"name", e.name}, {"end", e.end}});
+    return list.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::optional<std::vector<OnCall>> oncalls_from_json(std::string_view text)
+{
+    json list = json::parse(text, nullptr, false);
+    if (!list.is_array()) return std::nullopt;
+    std::vector<OnCall> out;
+    for (const auto &item : list) {
+        if (!item.is_object() || !item.contains("level") || !item["level"].is_number_integer()) return std::nullopt;
+        OnCall e;
+        e.level = item["level"].get<int>();
+        e.user_id = string_field(item, "user_id");
+        e.name = string_field(item, "name");
+        e.end = string_field(item, "end");
+        if (e.level < 1 || !is_pagerduty_id(e.user_id)) return std::nullopt;
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+std::string phones_to_json(const std::vector<Phone> &phones)
+{
+    json list = json::array();
+    for (const auto &p : phones) list.push_back({{"number", p.number}, {"label", p.label}});
+    return list.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::optional<std::vector<Phone>> phones_from_json(std::string_view text)
+{
+    json list = json::parse(text, nullptr, false);
+    if (!list.is_array()) return std::nullopt;
+    std::vector<Phone> out;
+    for (const auto &item : list) {
+        if (!item.is_object()) return std::nullopt;
+        Phone p{string_field(item, "number"), string_field(item, "label")};
+        if (!is_e164(p.number)) return std::nullopt;
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
 }  // namespace pdcf

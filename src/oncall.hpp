@@ -49,6 +49,20 @@ PhonesResult contact_phones(std::string_view json);
 // without case), else the first.
 std::optional<Phone> phone_choose(const std::vector<Phone> &phones, std::string_view prefer_label);
 
+// An RFC 3339 date-time as PagerDuty writes them ("2015-03-07T15:28:51-05:00",
+// "2026-11-23T08:00:00Z", fractions allowed): seconds since the epoch.
+std::optional<long long> parse_rfc3339(std::string_view text);
+
+// The earliest `end` among `entries` (null ends never come), if any.
+std::optional<long long> earliest_end(const std::vector<OnCall> &entries);
+
+// The cache's form of the answers: JSON text, and back (nothing when the
+// text is not one).
+std::string oncalls_to_json(const std::vector<OnCall> &entries);
+std::optional<std::vector<OnCall>> oncalls_from_json(std::string_view text);
+std::string phones_to_json(const std::vector<Phone> &phones);
+std::optional<std::vector<Phone>> phones_from_json(std::string_view text);
+
 // num_loops of GET /escalation_policies/{id}: how many times PagerDuty
 // repeats the policy after its last level.
 std::optional<int> policy_num_loops(std::string_view json);

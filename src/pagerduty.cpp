@@ -49,20 +49,22 @@ std::string pagerduty_describe_failure(const std::string &path_and_query, const 
     return s;
 }
 
-Snapshot pagerduty_snapshot(const Fetch &fetch, TargetKind kind, const std::string &target,
-                            const std::string &prefer_label, const Enough &enough)
+const char *to_string(Source source)
 {
-    Snapshot out;
-    auto fail = [&](const std::string &why) {
-        out.problem = why;
-        out.oncalls_failed = true;
-        return out;
-    };
+    switch (source) {
+    case Source::pagerduty: return "pagerduty";
+    case Source::cache: return "cache";
+    case Source::stale: return "stale";
+    }
+    return "?";
+}
 
+OncallsAnswer fetch_oncalls(const Fetch &fetch, TargetKind kind, const std::string &target)
+{
+    OncallsAnswer out;
     // REST API v2, "List all of the on-calls": no since/until means now;
     // earliest=true keeps one entry per user, level and policy.
     const std::string filter = kind == TargetKind::schedule ? "schedule_ids%5B%5D=" : "escalation_policy_ids%5B%5D=";
-    std::vector<OnCall> entries;
     std::size_t offset = 0;
     bool more = true;
     for (int page = 0; more && page < limits::max_oncall_pages; ++page) {
@@ -70,15 +72,82 @@ Snapshot pagerduty_snapshot(const Fetch &fetch, TargetKind kind, const std::stri
                            std::to_string(limits::oncall_page_limit) + "&offset=" + std::to_string(offset);
         HttpReply reply = fetch(path);
         ++out.requests;
-        if (reply.status != 200) return fail(pagerduty_describe_failure(path, reply));
-        OncallPage parsed = oncall_parse_page(reply.body);
-        if (!parsed.error.empty()) return fail("GET /oncalls: " + parsed.error);
-        entries.insert(entries.end(), parsed.entries.begin(), parsed.entries.end());
+        OncallPage parsed;
+        if (reply.status == 200) parsed = oncall_parse_page(reply.body);
+        if (reply.status != 200 || !parsed.error.empty()) {
+            out.failed = true;
+            out.problem = reply.status != 200 ? pagerduty_describe_failure(path, reply) : "GET /oncalls: " + parsed.error;
+            out.entries.clear();
+            return out;
+        }
+        out.entries.insert(out.entries.end(), parsed.entries.begin(), parsed.entries.end());
         more = parsed.more && parsed.listed > 0;
         offset += parsed.listed;
     }
+    if (more) out.problem = "more than " + std::to_string(limits::max_oncall_pages) + " pages of on-calls; read the first";
+    return out;
+}
+
+PhonesAnswer fetch_phones(const Fetch &fetch, const std::string &user_id)
+{
+    PhonesAnswer out;
+    std::string path = "/users/" + url_component(user_id) + "/contact_methods";
+    HttpReply reply = fetch(path);
+    out.requests = 1;
+    if (reply.status != 200) {
+        out.failed = true;
+        out.problem = pagerduty_describe_failure(path, reply);
+        return out;
+    }
+    PhonesResult phones = contact_phones(reply.body);
+    if (!phones.error.empty()) {
+        out.failed = true;
+        out.problem = "GET " + path + ": " + phones.error;
+        return out;
+    }
+    out.phones = std::move(phones.phones);
+    return out;
+}
+
+OnCallSources direct_sources(const Fetch &fetch)
+{
+    OnCallSources s;
+    s.oncalls = [fetch](TargetKind kind, const std::string &target) { return fetch_oncalls(fetch, kind, target); };
+    s.phones = [fetch](const std::vector<std::string> &users) {
+        std::vector<PhonesAnswer> out;
+        for (const auto &u : users) out.push_back(fetch_phones(fetch, u));
+        return out;
+    };
+    return s;
+}
+
+namespace {
+
+// Keeps the oldest kind of answer a snapshot used, for the log.
+void note_source(Snapshot &snap, Source source, long long age)
+{
+    if (source == Source::pagerduty) return;
+    if (snap.source != Source::stale) snap.source = source;
+    if (age > snap.age) snap.age = age;
+}
+
+}  // namespace
+
+Snapshot pagerduty_snapshot(const OnCallSources &sources, TargetKind kind, const std::string &target,
+                            const std::string &prefer_label, const Enough &enough)
+{
+    Snapshot out;
+    OncallsAnswer oncalls = sources.oncalls(kind, target);
+    out.requests += oncalls.requests;
+    note_source(out, oncalls.source, oncalls.age);
+    if (oncalls.failed) {
+        out.oncalls_failed = true;
+        out.problem = oncalls.problem;
+        return out;
+    }
     std::vector<std::string> notes;
-    if (more) notes.push_back("more than " + std::to_string(limits::max_oncall_pages) + " pages of on-calls; read the first");
+    if (!oncalls.problem.empty()) notes.push_back(oncalls.problem);
+    std::vector<OnCall> entries = std::move(oncalls.entries);
 
     // A schedule has no levels of its own (they belong to the policies that
     // use it): everyone it names is one level.
@@ -91,24 +160,23 @@ Snapshot pagerduty_snapshot(const Fetch &fetch, TargetKind kind, const std::stri
 
     for (const auto &people : levels) {
         if (enough && enough(out.levels)) break;
+        std::vector<std::string> ids;
+        for (const OnCall &person : people) ids.push_back(person.user_id);
+        std::vector<PhonesAnswer> answers = sources.phones(ids);
         Level level;
         level.level = people.front().level;
-        for (const OnCall &person : people) {
-            std::string path = "/users/" + url_component(person.user_id) + "/contact_methods";
-            HttpReply reply = fetch(path);
-            ++out.requests;
-            if (reply.status != 200) {
+        for (std::size_t i = 0; i < people.size() && i < answers.size(); ++i) {
+            const OnCall &person = people[i];
+            PhonesAnswer &a = answers[i];
+            out.requests += a.requests;
+            note_source(out, a.source, a.age);
+            if (a.failed) {
                 out.contacts_failed = true;
-                notes.push_back(person.name + ": " + pagerduty_describe_failure(path, reply));
+                notes.push_back(person.name + ": " + a.problem);
                 continue;
             }
-            PhonesResult phones = contact_phones(reply.body);
-            if (!phones.error.empty()) {
-                out.contacts_failed = true;
-                notes.push_back(person.name + ": GET " + path + ": " + phones.error);
-                continue;
-            }
-            auto phone = phone_choose(phones.phones, prefer_label);
+            if (!a.problem.empty()) notes.push_back(person.name + ": " + a.problem);
+            auto phone = phone_choose(a.phones, prefer_label);
             if (!phone) {
                 notes.push_back(person.name + " (" + person.user_id + ") has no usable phone contact method");
                 continue;
@@ -121,16 +189,19 @@ Snapshot pagerduty_snapshot(const Fetch &fetch, TargetKind kind, const std::stri
     return out;
 }
 
-Lookup pagerduty_lookup(const Fetch &fetch, TargetKind kind, const std::string &target, const std::string &prefer_label)
+Lookup pagerduty_lookup(const OnCallSources &sources, TargetKind kind, const std::string &target,
+                        const std::string &prefer_label)
 {
     // Lowest level first.  If nobody there has a usable phone, the next
     // level is tried, as PagerDuty would escalate to it.
-    Snapshot snap = pagerduty_snapshot(fetch, kind, target, prefer_label, [](const std::vector<Level> &levels) {
+    Snapshot snap = pagerduty_snapshot(sources, kind, target, prefer_label, [](const std::vector<Level> &levels) {
         return !levels.empty() && !levels.back().callees.empty();
     });
     Lookup out;
     out.problem = snap.problem;
     out.requests = snap.requests;
+    out.source = snap.source;
+    out.age = snap.age;
     for (const auto &level : snap.levels)
         if (!level.callees.empty()) {
             out.callees = level.callees;
@@ -139,6 +210,11 @@ Lookup pagerduty_lookup(const Fetch &fetch, TargetKind kind, const std::string &
         }
     out.pagerduty_failed = snap.oncalls_failed || (out.callees.empty() && snap.contacts_failed);
     return out;
+}
+
+Lookup pagerduty_lookup(const Fetch &fetch, TargetKind kind, const std::string &target, const std::string &prefer_label)
+{
+    return pagerduty_lookup(direct_sources(fetch), kind, target, prefer_label);
 }
 
 void lookup_skip_number(Lookup &lookup, const std::string &called)

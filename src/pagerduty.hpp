@@ -1,7 +1,7 @@
 // Asking PagerDuty who to dial: GET /oncalls (all pages), then
-// GET /users/{id}/contact_methods for the people of the lowest level.
-// The HTTP request itself is passed in (see http_client.hpp), so this
-// module is tested against canned answers.
+// GET /users/{id}/contact_methods for the people of each level.  Where the
+// answers come from (the API, the cache) is passed in as OnCallSources, so
+// the assembly is tested against canned answers.
 #pragma once
 
 #include <functional>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config.hpp"
+#include "oncall.hpp"
 
 namespace pdcf {
 
@@ -21,6 +22,44 @@ struct HttpReply {
 
 // GET `path_and_query` (starting with '/') from the PagerDuty API.
 using Fetch = std::function<HttpReply(const std::string &path_and_query)>;
+
+// Where an answer came from.
+enum class Source {
+    pagerduty,  // asked now
+    cache,      // fresh in the cache, or being refreshed by another process
+    stale,      // PagerDuty failed; the last answer it gave, `age` seconds old
+};
+const char *to_string(Source source);
+
+struct OncallsAnswer {
+    std::vector<OnCall> entries;  // every page, in PagerDuty's order
+    bool failed = false;          // no usable answer, and nothing cached stood in
+    std::string problem;          // why it failed, or what was odd
+    int requests = 0;
+    Source source = Source::pagerduty;
+    long long age = 0;            // seconds since PagerDuty gave it
+};
+
+struct PhonesAnswer {
+    std::vector<Phone> phones;    // usable phone contact methods, PagerDuty's order
+    bool failed = false;
+    std::string problem;
+    int requests = 0;
+    Source source = Source::pagerduty;
+    long long age = 0;
+};
+
+OncallsAnswer fetch_oncalls(const Fetch &fetch, TargetKind kind, const std::string &target);
+PhonesAnswer fetch_phones(const Fetch &fetch, const std::string &user_id);
+
+struct OnCallSources {
+    std::function<OncallsAnswer(TargetKind kind, const std::string &target)> oncalls;
+    // Several people's phones, looked up at once where the source can.
+    std::function<std::vector<PhonesAnswer>(const std::vector<std::string> &user_ids)> phones;
+};
+
+// The API alone, one request after the other.
+OnCallSources direct_sources(const Fetch &fetch);
 
 struct Callee {
     std::string name;
@@ -40,15 +79,17 @@ struct Snapshot {
     bool oncalls_failed = false;    // GET /oncalls gave no usable answer
     bool contacts_failed = false;   // some contact-method request did not
     int requests = 0;
+    Source source = Source::pagerduty;  // the oldest kind of answer used
+    long long age = 0;                  // the oldest cached answer used, seconds
 };
 
 // Says when enough levels are known (they come lowest first).
 using Enough = std::function<bool(const std::vector<Level> &levels)>;
 
-// GET /oncalls (every page), then contact methods level by level until
-// `enough` is satisfied or the levels run out.  A schedule's on-calls
-// form one level: the people the schedule names, each once.
-Snapshot pagerduty_snapshot(const Fetch &fetch, TargetKind kind, const std::string &target,
+// The on-calls, then contact methods level by level until `enough` is
+// satisfied or the levels run out.  A schedule's on-calls form one level:
+// the people the schedule names, each once.
+Snapshot pagerduty_snapshot(const OnCallSources &sources, TargetKind kind, const std::string &target,
                             const std::string &prefer_label, const Enough &enough);
 
 struct Lookup {
@@ -57,9 +98,13 @@ struct Lookup {
     std::string problem;             // anything unusual, for the log
     bool pagerduty_failed = false;   // PagerDuty did not answer usefully
     int requests = 0;
+    Source source = Source::pagerduty;
+    long long age = 0;
 };
 
 // The first level with someone to dial: a snapshot that stops there.
+Lookup pagerduty_lookup(const OnCallSources &sources, TargetKind kind, const std::string &target,
+                        const std::string &prefer_label);
 Lookup pagerduty_lookup(const Fetch &fetch, TargetKind kind, const std::string &target, const std::string &prefer_label);
 
 // Never dial the number that was called: a PagerDuty phone set to the

@@ -97,18 +97,17 @@ FlowUrls urls_of(const Request &req, const Context &ctx)
     return {script_url(req, ctx.config->config.twilio.public_url)};
 }
 
-// Asks PagerDuty for the route's on-calls, level by level until `enough`.
+// Asks for the route's on-calls, level by level until `enough`.
 Snapshot ask_pagerduty(const Context &ctx, const Route &route, TimePoint deadline, const Enough &enough, LogRecord &log)
 {
     if (route.target.empty()) return {};
     TimePoint asked = ctx.clock();
-    Snapshot snap = pagerduty_snapshot(
-        [&](const std::string &path) {
-            return ctx.pagerduty ? ctx.pagerduty(path, deadline) : HttpReply{0, {}, "no PagerDuty client", -1};
-        },
-        route.kind, route.target, ctx.config->config.pagerduty.prefer_label, enough);
+    Snapshot snap = pagerduty_snapshot(sources_for(ctx, deadline, CacheMode::use), route.kind, route.target,
+                                       ctx.config->config.pagerduty.prefer_label, enough);
     log.pd_ms = ms_between(asked, ctx.clock());
     log.pd_requests = snap.requests;
+    log.source = to_string(snap.source);
+    if (snap.source != Source::pagerduty) log.age = snap.age;
     return snap;
 }
 

@@ -108,7 +108,8 @@ def share_config_with_apache(config):
 
 
 def make_spool_for_apache(path):
-    """The alert spool, writable by the user Apache runs the program as."""
+    """A directory of the program's own (the alert spool, the cache),
+    writable by the user Apache runs it as."""
     os.makedirs(path, mode=0o700)
     if os.geteuid() == 0:
         www = pwd.getpwnam("www-data")

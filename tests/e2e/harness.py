@@ -160,8 +160,14 @@ class StandIn:
 
 # --- pd-call-forward's config -------------------------------------------
 
+# The scenarios see every roster change at once and no stale answers: the
+# cache is there, but never fresh and never standing in.  The cache's own
+# suite sets other lifetimes.
+NO_CACHING = {"oncall_ttl": 0, "contact_ttl": 0, "stale_max": 0}
+
+
 def write_config(workdir, api_url, timeout="2", call_extra="", routes=None, pagerduty_extra="",
-                 twilio_extra="", name="pd-call-forward.ini", spool=None):
+                 twilio_extra="", name="pd-call-forward.ini", spool=None, cache=None, caching=NO_CACHING):
     """The test configuration; secrets go to *_file files as the README advises."""
     for secret_file, secret in (("pagerduty-token", PD_TOKEN), ("twilio-auth-token", TWILIO_TOKEN),
                                 ("events-routing-key", ROUTING_KEY)):
@@ -174,7 +180,9 @@ def write_config(workdir, api_url, timeout="2", call_extra="", routes=None, page
                   f"[route:db]\nnumber = {DB_NUMBER}\nschedule = PSDB001\n\n"
                   f"[route:hunt]\nnumber = {HUNT_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Platform\nmax_loops = 2\n")
     text = (f"[pagerduty]\ntoken_file = pagerduty-token\napi_url = {api_url}\ntimeout = {timeout}\n"
-            f"events_url = {api_url}/v2/enqueue\nspool_dir = {spool or os.path.join(workdir, 'spool')}\n{pagerduty_extra}\n"
+            f"events_url = {api_url}/v2/enqueue\nspool_dir = {spool or os.path.join(workdir, 'spool')}\n"
+            f"cache_dir = {cache or os.path.join(workdir, 'cache')}\n"
+            + "".join(f"{k} = {v}\n" for k, v in caching.items()) + f"{pagerduty_extra}\n"
             f"[twilio]\nauth_token_file = twilio-auth-token\n{twilio_extra}\n"
             f"[call]\ngreeting = Connecting you to {{name}}.\nrouting_key_file = events-routing-key\n{call_extra}\n"
             f"{routes}")

@@ -1,0 +1,122 @@
+#include "cache.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+namespace pdcf {
+
+namespace {
+
+// How often a process waiting for another's refresh looks again.
+constexpr std::chrono::milliseconds lock_poll{10};
+// An entry file is small; anything bigger is not one of ours.
+constexpr std::size_t max_entry = 1024 * 1024;
+
+std::string read_file(const std::string &path)
+{
+    std::string s;
+    FILE *f = std::fopen(path.c_str(), "rb");
+    if (!f) return s;
+    char buf[8192];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && s.size() <= max_entry) s.append(buf, n);
+    std::fclose(f);
+    return s;
+}
+
+}  // namespace
+
+Cache::Cache(std::string dir) : dir_(std::move(dir)) {}
+
+std::string Cache::path_of(const std::string &key) const
+{
+    // Keys are ours ("oncalls-escalation_policy-PABC123"), made of letters,
+    // digits, '-' and '_'; anything else is dropped to stay inside the dir.
+    std::string safe;
+    for (char c : key)
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
+            safe += c;
+    return dir_ + "/" + safe;
+}
+
+std::string Cache::prepare() const
+{
+    if (mkdir(dir_.c_str(), 0700) != 0 && errno != EEXIST)
+        return "cannot create " + dir_ + ": " + std::strerror(errno);
+    if (access(dir_.c_str(), W_OK | X_OK) != 0) return "cannot write to " + dir_ + ": " + std::strerror(errno);
+    return {};
+}
+
+std::optional<Cache::Entry> Cache::read(const std::string &key) const
+{
+    auto doc = nlohmann::json::parse(read_file(path_of(key) + ".json"), nullptr, false);
+    if (!doc.is_object() || !doc.contains("value") || !doc["value"].is_string() ||
+        !doc.contains("fetched_at") || !doc["fetched_at"].is_number_integer() || !doc.contains("fresh_until") ||
+        !doc["fresh_until"].is_number_integer())
+        return std::nullopt;
+    return Entry{doc["value"].get<std::string>(), doc["fetched_at"].get<long long>(),
+                 doc["fresh_until"].get<long long>()};
+}
+
+void Cache::write(const std::string &key, const Entry &entry) const
+{
+    nlohmann::json doc = {{"fetched_at", entry.fetched_at}, {"fresh_until", entry.fresh_until}, {"value", entry.value}};
+    const std::string text = doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const std::string final_path = path_of(key) + ".json";
+    const std::string tmp = final_path + ".tmp." + std::to_string(getpid());
+    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return;
+    bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    close(fd);
+    if (!ok || rename(tmp.c_str(), final_path.c_str()) != 0) unlink(tmp.c_str());
+}
+
+Cache::Lock &Cache::Lock::operator=(Lock &&other) noexcept
+{
+    if (this != &other) {
+        if (fd_ >= 0) close(fd_);
+        fd_ = other.fd_;
+        other.fd_ = -1;
+    }
+    return *this;
+}
+
+Cache::Lock::~Lock()
+{
+    // Closing the descriptor releases the flock.
+    if (fd_ >= 0) close(fd_);
+}
+
+Cache::Lock Cache::try_lock(const std::string &key, bool *busy) const
+{
+    if (busy) *busy = false;
+    int fd = open((path_of(key) + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return Lock();
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (busy) *busy = errno == EWOULDBLOCK;
+        close(fd);
+        return Lock();
+    }
+    return Lock(fd);
+}
+
+Cache::Lock Cache::lock(const std::string &key, TimePoint deadline, const Clock &clock) const
+{
+    for (;;) {
+        bool busy = false;
+        Lock l = try_lock(key, &busy);
+        if (l.held() || !busy || clock() + lock_poll >= deadline) return l;
+        std::this_thread::sleep_for(lock_poll);
+    }
+}
+
+}  // namespace pdcf

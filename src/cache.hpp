@@ -1,0 +1,56 @@
+// What PagerDuty said, kept in [pagerduty] cache_dir for every process
+// (FastCGI pool, CGI runs, --check): one small file per entry, written to a
+// temporary name and renamed, so a reader sees the old entry or the new one,
+// never half of one.  A lock file per entry lets one process refresh it
+// while the others go on with what they have.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "handler.hpp"
+
+namespace pdcf {
+
+class Cache {
+public:
+    explicit Cache(std::string dir);
+
+    // Creates the directory (mode 0700) if missing: "" or what is wrong.
+    std::string prepare() const;
+
+    struct Entry {
+        std::string value;          // the answer, as the cache keeps it (JSON)
+        long long fetched_at = 0;   // when PagerDuty gave it, seconds since the epoch
+        long long fresh_until = 0;  // until when it is taken without asking again
+    };
+    std::optional<Entry> read(const std::string &key) const;
+    // Best effort: a cache that cannot be written only costs requests.
+    void write(const std::string &key, const Entry &entry) const;
+
+    // An exclusive lock on one entry (flock), released when destroyed.
+    class Lock {
+    public:
+        Lock() = default;
+        explicit Lock(int fd) : fd_(fd) {}
+        Lock(Lock &&other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+        Lock &operator=(Lock &&other) noexcept;
+        ~Lock();
+        bool held() const { return fd_ >= 0; }
+
+    private:
+        int fd_ = -1;
+    };
+    // Not held when another process holds it (`busy`) or when the lock file
+    // cannot be made (the cache is not usable).
+    Lock try_lock(const std::string &key, bool *busy = nullptr) const;
+    // Waits for another process's lock until `deadline`; not held if it
+    // did not come.
+    Lock lock(const std::string &key, TimePoint deadline, const Clock &clock) const;
+
+private:
+    std::string path_of(const std::string &key) const;
+    std::string dir_;
+};
+
+}  // namespace pdcf

@@ -1,0 +1,30 @@
+// Trying an HTTP request again when a second try may pass (no answer,
+// 408, 429, 5xx), while the deadline allows: after the wait the server
+// asked for (Retry-After, ratelimit-reset) if it fits, else after a
+// doubling pause.  Never for other answers: a 4xx will not change.
+#pragma once
+
+#include <chrono>
+#include <functional>
+
+#include "handler.hpp"
+#include "pagerduty.hpp"
+
+namespace pdcf {
+
+using Sleep = std::function<void(std::chrono::milliseconds)>;
+
+struct RetryPolicy {
+    int max_attempts = 1000;
+    std::chrono::milliseconds first_pause{200};
+};
+
+bool retryable(const HttpReply &reply);
+
+// Calls `attempt` until it gives a final answer, the attempts run out, or
+// the time left cannot hold another wait and attempt; returns the last
+// reply and counts the attempts in `attempts`.
+HttpReply with_retries(const std::function<HttpReply()> &attempt, const RetryPolicy &policy, const Clock &clock,
+                       const Sleep &sleep, TimePoint deadline, int *attempts = nullptr);
+
+}  // namespace pdcf

@@ -1,0 +1,156 @@
+#include "sources.hpp"
+
+#include <algorithm>
+#include <future>
+#include <thread>
+
+#include "limits.hpp"
+#include "retry.hpp"
+
+namespace pdcf {
+
+ClientPool::ClientPool(const PagerDutySettings &settings) : settings_(settings) {}
+
+HttpReply ClientPool::get(const std::string &path_and_query, TimePoint deadline)
+{
+    std::unique_ptr<HttpClient> client;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!idle_.empty()) {
+            client = std::move(idle_.back());
+            idle_.pop_back();
+        }
+    }
+    if (!client) client = rest_client(settings_);
+    HttpReply reply = client->get(path_and_query, deadline);
+    std::lock_guard<std::mutex> lock(mutex_);
+    idle_.push_back(std::move(client));
+    return reply;
+}
+
+Fetch retrying_fetch(const PagerDutyGet &get, const Clock &clock, TimePoint deadline)
+{
+    return [get, clock, deadline](const std::string &path) {
+        // One more try at most: a stale answer in the cache may stand in,
+        // and the caller is waiting.
+        RetryPolicy once{2, std::chrono::milliseconds(100)};
+        auto sleep = [](std::chrono::milliseconds ms) { std::this_thread::sleep_for(ms); };
+        return with_retries([&] { return get(path, deadline); }, once, clock, sleep, deadline);
+    };
+}
+
+namespace {
+
+// The cache protocol for one entry, the same for on-calls and phones.
+template <class Answer>
+Answer through_cache(const SourceSettings &s, const std::string &key, CacheMode mode, TimePoint deadline,
+                     const std::function<Answer()> &ask,
+                     const std::function<std::optional<Answer>(const std::string &)> &decode,
+                     const std::function<Cache::Entry(const Answer &, long long now)> &encode)
+{
+    if (!s.cache) return ask();
+    const Cache &cache = *s.cache;
+    const long long now = s.epoch_seconds();
+    const long long stale_max = s.pagerduty->stale_max.count();
+
+    auto from_entry = [&](const Cache::Entry &e, Source source) -> std::optional<Answer> {
+        auto a = decode(e.value);
+        if (!a) return std::nullopt;
+        a->source = source;
+        a->age = std::max(0LL, now - e.fetched_at);
+        return a;
+    };
+
+    std::optional<Cache::Entry> entry = cache.read(key);
+    if (mode == CacheMode::use && entry && now < entry->fresh_until)
+        if (auto a = from_entry(*entry, Source::cache)) return *a;
+
+    // Expired or missing: one process refreshes it.  The others go on with
+    // the entry they have, or, having none, wait for the refresh.
+    bool busy = false;
+    Cache::Lock lock = cache.try_lock(key, &busy);
+    if (!lock.held() && busy && mode == CacheMode::use) {
+        if (entry && now - entry->fetched_at < stale_max)
+            if (auto a = from_entry(*entry, Source::cache)) return *a;
+        lock = cache.lock(key, deadline, s.clock);
+        entry = cache.read(key);
+        if (entry && s.epoch_seconds() < entry->fresh_until)
+            if (auto a = from_entry(*entry, Source::cache)) return *a;
+    }
+
+    Answer fetched = ask();
+    if (!fetched.failed) {
+        cache.write(key, encode(fetched, s.epoch_seconds()));
+        return fetched;
+    }
+    // PagerDuty failed: the last answer it gave stands in, if recent enough.
+    if (entry && now - entry->fetched_at < stale_max)
+        if (auto a = from_entry(*entry, Source::stale)) {
+            a->problem = fetched.problem;
+            a->requests = fetched.requests;
+            return *a;
+        }
+    return fetched;
+}
+
+std::string oncalls_key(TargetKind kind, const std::string &target)
+{
+    return std::string("oncalls-") + (kind == TargetKind::schedule ? "schedule-" : "escalation_policy-") + target;
+}
+
+}  // namespace
+
+OnCallSources cached_sources(const SourceSettings &s, const Fetch &fetch, TimePoint deadline, CacheMode mode)
+{
+    OnCallSources out;
+    out.oncalls = [s, fetch, deadline, mode](TargetKind kind, const std::string &target) {
+        return through_cache<OncallsAnswer>(
+            s, oncalls_key(kind, target), mode, deadline, [&] { return fetch_oncalls(fetch, kind, target); },
+            [](const std::string &v) -> std::optional<OncallsAnswer> {
+                auto entries = oncalls_from_json(v);
+                if (!entries) return std::nullopt;
+                OncallsAnswer a;
+                a.entries = std::move(*entries);
+                return a;
+            },
+            [&s](const OncallsAnswer &a, long long now) {
+                // Fresh until the first shift in it ends, and no longer than
+                // oncall_ttl, so an override shows up soon.
+                long long until = now + s.pagerduty->oncall_ttl.count();
+                if (auto end = earliest_end(a.entries)) until = std::max(now, std::min(until, *end));
+                return Cache::Entry{oncalls_to_json(a.entries), now, until};
+            });
+    };
+    out.phones = [s, fetch, deadline, mode](const std::vector<std::string> &users) {
+        auto one = [s, fetch, deadline, mode](const std::string &user) {
+            return through_cache<PhonesAnswer>(
+                s, "contacts-" + user, mode, deadline, [&] { return fetch_phones(fetch, user); },
+                [](const std::string &v) -> std::optional<PhonesAnswer> {
+                    auto phones = phones_from_json(v);
+                    if (!phones) return std::nullopt;
+                    PhonesAnswer a;
+                    a.phones = std::move(*phones);
+                    return a;
+                },
+                [&s](const PhonesAnswer &a, long long now) {
+                    return Cache::Entry{phones_to_json(a.phones), now, now + s.pagerduty->contact_ttl.count()};
+                });
+        };
+        std::vector<PhonesAnswer> answers(users.size());
+        if (users.size() == 1) {
+            answers[0] = one(users[0]);
+            return answers;
+        }
+        // Several people: their requests go out together, a few at a time.
+        for (std::size_t first = 0; first < users.size(); first += limits::max_parallel_requests) {
+            std::size_t last = std::min(users.size(), first + limits::max_parallel_requests);
+            std::vector<std::future<PhonesAnswer>> running;
+            for (std::size_t i = first; i < last; ++i) running.push_back(std::async(std::launch::async, one, users[i]));
+            for (std::size_t i = first; i < last; ++i) answers[i] = running[i - first].get();
+        }
+        return answers;
+    };
+    return out;
+}
+
+}  // namespace pdcf

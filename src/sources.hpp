@@ -1,0 +1,47 @@
+// Where a request's on-call answers come from: the cache while fresh; else
+// PagerDuty, asked by one process per entry while the others use what they
+// have; else, when PagerDuty fails, the last answer it gave (stale_max).
+// Contact methods of several people are asked at once, each request on a
+// connection of its own from a pool that lives as long as the process.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "cache.hpp"
+#include "config.hpp"
+#include "handler.hpp"
+#include "http_client.hpp"
+#include "pagerduty.hpp"
+
+namespace pdcf {
+
+class ClientPool {
+public:
+    explicit ClientPool(const PagerDutySettings &settings);
+    // GET with a client no other thread uses meanwhile; kept afterwards, so
+    // its connection stays open for the next request (keep-alive).
+    HttpReply get(const std::string &path_and_query, TimePoint deadline);
+
+private:
+    const PagerDutySettings &settings_;
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<HttpClient>> idle_;
+};
+
+struct SourceSettings {
+    const PagerDutySettings *pagerduty = nullptr;
+    const Cache *cache = nullptr;  // nullptr: no cache
+    Clock clock;
+    std::function<long long()> epoch_seconds;
+};
+
+// The sources for one request, held to `deadline`.
+OnCallSources cached_sources(const SourceSettings &settings, const Fetch &fetch, TimePoint deadline, CacheMode mode);
+
+// GET with one retry after an error that may pass, within `deadline`, and a
+// 429 retried only when the wait it asks for fits.
+Fetch retrying_fetch(const PagerDutyGet &get, const Clock &clock, TimePoint deadline);
+
+}  // namespace pdcf

@@ -1,0 +1,321 @@
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <thread>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cache.hpp"
+#include "fake_pagerduty.hpp"
+#include "oncall.hpp"
+#include "retry.hpp"
+#include "sources.hpp"
+
+using namespace pdcf;
+using namespace std::chrono_literals;
+
+namespace {
+
+using F = FakePagerDuty;
+
+struct TempDir {
+    std::string path;
+    TempDir()
+    {
+        char tmpl[] = "/tmp/pdcf-cache-XXXXXX";
+        path = mkdtemp(tmpl);
+    }
+    ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
+};
+
+// A cache over a fake PagerDuty, with a wall clock the test moves.
+struct Fixture {
+    TempDir dir;
+    Cache cache{dir.path + "/cache"};
+    PagerDutySettings pd;
+    F fake;
+    long long now = 1'800'000'000;  // 2027-01-15
+    SourceSettings settings;
+
+    Fixture()
+    {
+        BOOST_REQUIRE(cache.prepare().empty());
+        pd.oncall_ttl = 60s;
+        pd.contact_ttl = 3600s;
+        pd.stale_max = 86400s;
+        settings.pagerduty = &pd;
+        settings.cache = &cache;
+        settings.clock = [] { return std::chrono::steady_clock::now(); };
+        settings.epoch_seconds = [this] { return now; };
+        fake.oncalls({F::entry(1, "PU1", "Ada Lovelace")});
+        fake.phones("PU1", {F::phone("4155550101")});
+    }
+
+    Snapshot ask(CacheMode mode = CacheMode::use)
+    {
+        OnCallSources s = cached_sources(settings, fake.fetch(), std::chrono::steady_clock::now() + 5s, mode);
+        return pagerduty_snapshot(s, TargetKind::escalation_policy, "PEP1", "", nullptr);
+    }
+    std::vector<std::string> dialed(const Snapshot &s)
+    {
+        std::vector<std::string> out;
+        for (const auto &l : s.levels)
+            for (const auto &c : l.callees) out.push_back(c.number);
+        return out;
+    }
+};
+
+std::string entry_with_end(const std::string &end)
+{
+    return R"({"escalation_level": 1, "user": {"id": "PU1", "type": "user_reference", "summary": "Ada Lovelace"},)"
+           R"( "start": "2027-01-15T00:00:00Z", "end": )" + end + "}";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(cache)
+
+BOOST_AUTO_TEST_CASE(rfc3339_times)
+{
+    BOOST_TEST(*parse_rfc3339("1970-01-01T00:00:00Z") == 0);
+    BOOST_TEST(*parse_rfc3339("2015-03-07T15:28:51-05:00") == 1425760131);
+    BOOST_TEST(*parse_rfc3339("2015-03-07T20:28:51Z") == 1425760131);
+    BOOST_TEST(*parse_rfc3339("2015-03-07T21:28:51.123+01:00") == 1425760131);
+    BOOST_TEST(*parse_rfc3339("2024-02-29T00:00:00Z") == 1709164800);
+    for (const char *bad : {"", "2015-03-07", "2015-03-07T15:28:51", "2015-13-07T15:28:51Z", "2015-03-07T15:28:51+5",
+                            "yesterday", "2015-03-07T15:28:51Zjunk"})
+        BOOST_TEST(!parse_rfc3339(bad), bad);
+}
+
+BOOST_AUTO_TEST_CASE(earliest_shift_end)
+{
+    std::vector<OnCall> e = {{1, "PA", "A", "2027-01-15T12:00:00Z"}, {2, "PB", "B", ""}, {1, "PC", "C", "2027-01-15T10:00:00Z"}};
+    BOOST_TEST(*earliest_end(e) == *parse_rfc3339("2027-01-15T10:00:00Z"));
+    BOOST_TEST(!earliest_end({{1, "PB", "B", ""}}));
+}
+
+BOOST_AUTO_TEST_CASE(cache_forms_round_trip)
+{
+    std::vector<OnCall> e = {{1, "PA", "Zoë \"Z\"", "2027-01-15T12:00:00Z"}, {2, "PB", "B", ""}};
+    auto back = oncalls_from_json(oncalls_to_json(e));
+    BOOST_REQUIRE(back.has_value());
+    BOOST_TEST(back->at(0).name == "Zoë \"Z\"");
+    BOOST_TEST(back->at(1).level == 2);
+    std::vector<Phone> p = {{"+14155550101", "Mobile"}};
+    BOOST_TEST(phones_from_json(phones_to_json(p))->at(0).number == "+14155550101");
+    BOOST_TEST(!oncalls_from_json("garbage"));
+    BOOST_TEST(!oncalls_from_json(R"([{"level": 1, "user_id": "../x"}])"));
+    BOOST_TEST(!phones_from_json(R"([{"number": "not a number"}])"));
+}
+
+BOOST_AUTO_TEST_CASE(entries_are_written_whole_and_private)
+{
+    Fixture f;
+    f.cache.write("k", {"[1, 2]", 10, 20});
+    auto e = f.cache.read("k");
+    BOOST_REQUIRE(e.has_value());
+    BOOST_TEST(e->value == "[1, 2]");
+    BOOST_TEST(e->fetched_at == 10);
+    BOOST_TEST(e->fresh_until == 20);
+    struct stat st;
+    BOOST_REQUIRE(stat((f.dir.path + "/cache").c_str(), &st) == 0);
+    BOOST_TEST((st.st_mode & 0777) == 0700u);
+    BOOST_REQUIRE(stat((f.dir.path + "/cache/k.json").c_str(), &st) == 0);
+    BOOST_TEST((st.st_mode & 0777) == 0600u);
+    BOOST_TEST(!f.cache.read("missing"));
+    f.cache.write("../escape", {"x", 1, 2});
+    BOOST_TEST(access((f.dir.path + "/escape.json").c_str(), F_OK) != 0);
+}
+
+BOOST_AUTO_TEST_CASE(fresh_entries_cost_no_request)
+{
+    Fixture f;
+    Snapshot first = f.ask();
+    BOOST_TEST(first.requests == 2);
+    BOOST_TEST((first.source == Source::pagerduty));
+    f.fake.requests.clear();
+    f.now += 59;
+    Snapshot again = f.ask();
+    BOOST_TEST(f.fake.requests.empty());
+    BOOST_TEST(again.requests == 0);
+    BOOST_TEST((again.source == Source::cache));
+    BOOST_TEST(again.age == 59);
+    BOOST_TEST(f.dialed(again) == std::vector<std::string>{"+14155550101"});
+}
+
+BOOST_AUTO_TEST_CASE(on_calls_expire_after_the_ttl_contacts_later)
+{
+    Fixture f;
+    f.ask();
+    f.fake.requests.clear();
+    f.now += 61;
+    f.ask();
+    BOOST_TEST(f.fake.requests.size() == 1u);  // /oncalls again; the phone is still fresh
+    BOOST_TEST(f.fake.requests.at(0).rfind("/oncalls?", 0) == 0u);
+    f.fake.requests.clear();
+    f.now += 3600;
+    f.ask();
+    BOOST_TEST(f.fake.requests.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(fresh_only_until_the_shift_ends)
+{
+    Fixture f;
+    f.fake.replies["/oncalls"] = {200, F::page({entry_with_end("\"2027-01-15T08:00:30Z\"")}), "", -1};
+    f.now = *parse_rfc3339("2027-01-15T08:00:00Z");
+    f.ask();
+    auto e = f.cache.read("oncalls-escalation_policy-PEP1");
+    BOOST_REQUIRE(e.has_value());
+    BOOST_TEST(e->fresh_until == f.now + 30);  // the shift ends before oncall_ttl
+    f.fake.replies["/oncalls"] = {200, F::page({entry_with_end("null")}), "", -1};
+    f.now += 31;
+    f.ask();
+    BOOST_TEST(f.cache.read("oncalls-escalation_policy-PEP1")->fresh_until == f.now + 60);
+}
+
+BOOST_AUTO_TEST_CASE(pagerduty_failing_the_last_answer_stands_in)
+{
+    Fixture f;
+    f.ask();
+    f.now += 600;
+    f.fake.replies["/oncalls"] = {500, R"({"error":{"message":"Internal Server Error"}})", "", -1};
+    f.fake.replies["/users/PU1/contact_methods"] = {0, "", "connection closed or read failed", -1};
+    f.now += 4000;  // the phone is past contact_ttl too
+    Snapshot s = f.ask();
+    BOOST_TEST(!s.oncalls_failed);
+    BOOST_TEST(!s.contacts_failed);
+    BOOST_TEST((s.source == Source::stale));
+    BOOST_TEST(s.age == 4600);
+    BOOST_TEST(f.dialed(s) == std::vector<std::string>{"+14155550101"});
+    BOOST_TEST(s.problem.find("GET /oncalls: HTTP 500") != std::string::npos, s.problem);
+    BOOST_TEST(s.problem.find("connection closed or read failed") != std::string::npos, s.problem);
+}
+
+BOOST_AUTO_TEST_CASE(too_old_to_stand_in)
+{
+    Fixture f;
+    f.ask();
+    f.fake.replies["/oncalls"] = {503, "", "", -1};
+    f.now += 86400;
+    Snapshot s = f.ask();
+    BOOST_TEST(s.oncalls_failed);
+    BOOST_TEST((s.source == Source::pagerduty));
+}
+
+BOOST_AUTO_TEST_CASE(nobody_on_call_is_an_answer_not_a_failure)
+{
+    Fixture f;
+    f.ask();
+    f.fake.oncalls({});
+    f.now += 61;
+    Snapshot s = f.ask();
+    BOOST_TEST(!s.oncalls_failed);
+    BOOST_TEST(s.levels.empty());
+    BOOST_TEST((s.source == Source::pagerduty));
+    // And it is cached like any answer.
+    f.fake.requests.clear();
+    f.ask();
+    BOOST_TEST(f.fake.requests.empty());
+}
+
+BOOST_AUTO_TEST_CASE(refresh_asks_even_when_fresh)
+{
+    Fixture f;
+    f.ask();
+    f.fake.requests.clear();
+    f.ask(CacheMode::refresh);
+    BOOST_TEST(f.fake.requests.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(while_another_process_refreshes_the_entry_serves)
+{
+    Fixture f;
+    f.ask();
+    f.now += 61;
+    f.fake.requests.clear();
+    Cache::Lock held = f.cache.try_lock("oncalls-escalation_policy-PEP1");
+    BOOST_REQUIRE(held.held());
+    Snapshot s = f.ask();
+    BOOST_TEST(f.fake.requests.size() == 0u);  // no second request for the same entry
+    BOOST_TEST((s.source == Source::cache));
+    BOOST_TEST(f.dialed(s) == std::vector<std::string>{"+14155550101"});
+}
+
+BOOST_AUTO_TEST_CASE(without_an_entry_the_others_wait_for_the_refresh)
+{
+    Fixture f;
+    Cache::Lock held = f.cache.try_lock("oncalls-escalation_policy-PEP1");
+    std::thread refresher([&] {
+        std::this_thread::sleep_for(100ms);
+        f.cache.write("oncalls-escalation_policy-PEP1",
+                      {oncalls_to_json({{1, "PU1", "Ada Lovelace", ""}}), f.now, f.now + 60});
+        held = Cache::Lock();
+    });
+    Snapshot s = f.ask();
+    refresher.join();
+    BOOST_TEST(f.fake.requests.size() == 1u);  // the phone; /oncalls came from the other's refresh
+    BOOST_TEST(f.dialed(s) == std::vector<std::string>{"+14155550101"});
+}
+
+BOOST_AUTO_TEST_CASE(no_cache_dir_means_always_asking)
+{
+    Fixture f;
+    f.settings.cache = nullptr;
+    f.ask();
+    f.fake.requests.clear();
+    f.ask();
+    BOOST_TEST(f.fake.requests.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(several_phones_at_once)
+{
+    Fixture f;
+    f.fake.oncalls({F::entry(1, "PU1", "Ada"), F::entry(1, "PU2", "Grace"), F::entry(1, "PU3", "Alan")});
+    f.fake.phones("PU2", {F::phone("4155550102")});
+    f.fake.phones("PU3", {F::phone("4155550103")});
+    std::mutex m;
+    int in_flight = 0, most = 0;
+    F &fake = f.fake;
+    Fetch slow = [&](const std::string &path) {
+        {
+            std::lock_guard<std::mutex> l(m);
+            most = std::max(most, ++in_flight);
+        }
+        std::this_thread::sleep_for(50ms);
+        HttpReply r;
+        {
+            std::lock_guard<std::mutex> l(m);
+            r = fake.get(path);
+            --in_flight;
+        }
+        return r;
+    };
+    OnCallSources s = cached_sources(f.settings, slow, std::chrono::steady_clock::now() + 5s, CacheMode::use);
+    Snapshot snap = pagerduty_snapshot(s, TargetKind::escalation_policy, "PEP1", "", nullptr);
+    BOOST_TEST(f.dialed(snap) == (std::vector<std::string>{"+14155550101", "+14155550102", "+14155550103"}));
+    BOOST_TEST(most == 3);
+}
+
+BOOST_AUTO_TEST_CASE(rest_retry_once_and_429_only_if_it_fits)
+{
+    using namespace std::chrono;
+    TimePoint now = TimePoint{} + 1h;
+    Clock clock = [&] { return now; };
+    std::vector<milliseconds> slept;
+    Sleep sleep = [&](milliseconds ms) { slept.push_back(ms); now += ms; };
+    int calls = 0;
+    auto failing = [&] { ++calls; return HttpReply{503, "", "", -1}; };
+    with_retries(failing, RetryPolicy{2, 100ms}, clock, sleep, now + 5s);
+    BOOST_TEST(calls == 2);
+    calls = 0;
+    auto limited = [&] { ++calls; return HttpReply{429, "", "", 30}; };
+    with_retries(limited, RetryPolicy{2, 100ms}, clock, sleep, now + 5s);
+    BOOST_TEST(calls == 1);  // a 30 s wait does not fit a 5 s budget
+    calls = 0;
+    auto refused = [&] { ++calls; return HttpReply{401, "", "", -1}; };
+    with_retries(refused, RetryPolicy{2, 100ms}, clock, sleep, now + 5s);
+    BOOST_TEST(calls == 1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
