@@ -99,8 +99,10 @@ def roster(oncalls, users, **extra):
 class StandIn:
     """tests/standin: a PagerDuty REST API stand-in, set up per test."""
 
-    def __init__(self, workdir, tls=None, roster_file=None):
+    def __init__(self, workdir, tls=None, roster_file=None, keep_alive=None):
         args = [STANDIN, "--token", PD_TOKEN, "--port", "0"]
+        if keep_alive:
+            args += ["--keep-alive", str(keep_alive)]
         if roster_file:
             args += ["--roster", roster_file]
         if tls:

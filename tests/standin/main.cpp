@@ -1,5 +1,5 @@
 // pd-standin --token TOKEN [--port N] [--roster FILE] [--routing-key KEY]...
-//            [--tls-cert CERT --tls-key KEY]
+//            [--keep-alive SECONDS] [--tls-cert CERT --tls-key KEY]
 //
 // A PagerDuty REST API v2 and Events API v2 stand-in on 127.0.0.1 for the
 // end-to-end tests; both on one port. Prints "port=N" once it listens, then
@@ -31,7 +31,7 @@ constexpr int max_port = 65535;
 {
     std::cerr << "pd-standin: " << problem << "\n"
               << "usage: pd-standin --token TOKEN [--port N] [--roster FILE] [--routing-key KEY]... "
-                 "[--tls-cert CERT --tls-key KEY]\n";
+                 "[--keep-alive SECONDS] [--tls-cert CERT --tls-key KEY]\n";
     std::exit(exit_usage);
 }
 
@@ -51,6 +51,17 @@ Options parse_options(int argc, char **argv)
             // Empty would never match: PagerDuty turns away an empty key.
             if (value.empty()) usage("--routing-key must not be empty");
             options.routing_keys.push_back(value);
+        } else if (flag == "--keep-alive") {
+            std::size_t used = 0;
+            long seconds = -1;
+            try {
+                seconds = std::stol(value, &used);
+            } catch (const std::exception &) {
+                used = 0;
+            }
+            if (used != value.size() || seconds < 1 || seconds > standin::limits::keep_alive_seconds)
+                usage("--keep-alive must be 1 to " + std::to_string(standin::limits::keep_alive_seconds) + " seconds");
+            options.keep_alive_seconds = seconds;
         } else if (flag == "--port") {
             std::size_t used = 0;
             try {
@@ -115,7 +126,7 @@ int main(int argc, char **argv)
     // httplib's default closes it after 5, which would hide whether the
     // program under test reuses its connection.
     server->set_keep_alive_max_count(standin::limits::keep_alive_max_requests);
-    server->set_keep_alive_timeout(standin::limits::keep_alive_seconds);
+    server->set_keep_alive_timeout(options.keep_alive_seconds);
     standin::install_routes(*server, options, std::move(roster), shutdown);
 
     const int port = options.port == 0 ? server->bind_to_any_port(listen_host)

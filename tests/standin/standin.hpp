@@ -219,6 +219,9 @@ struct Options {
     std::string tls_cert;
     std::string tls_key;
     std::vector<std::string> routing_keys;  // none: any routing key will do
+    // How long an idle kept-alive connection stays open; a short one tests
+    // that a client reconnects when the server has closed it.
+    time_t keep_alive_seconds = limits::keep_alive_seconds;
 };
 
 void install_routes(httplib::Server &server, const Options &options, Roster initial,

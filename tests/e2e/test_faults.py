@@ -1,0 +1,177 @@
+#!/usr/bin/python3
+"""PagerDuty slow or down, through nginx: every fault the stand-in can make,
+with a warm cache (the last-known on-call is dialed) and a cold one
+(fallback_number, or voicemail without it).  Every answer is valid TwiML,
+HTTP 200, within the budget + 1 s, and its log line names the fault.  Also:
+a busy line does not stampede PagerDuty, and a connection the server closed
+is opened again."""
+
+import os
+import shutil
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scenarios  # noqa: E402
+from harness import (FALLBACK_NUMBER, HUNT_NUMBER, OPS_NUMBER, FastCgi, Nginx, StandIn, check, person, roster,  # noqa: E402
+                     run_suite, write_config)
+from scenarios import call, env, log_for, new_sid  # noqa: E402
+
+BUDGET = 2.0     # [pagerduty] timeout
+TTL = 1          # oncall_ttl and contact_ttl: short, so a test can let them expire
+ADA = person("PADA001", "Ada Lovelace", (1, "4155550101", "Mobile"))
+ROSTER = roster([("PEPOPS1", 1, "PADA001"), ("PEPHUNT", 1, "PADA001")], [ADA])
+
+# fault, where it hits, words the log line must have.
+FAULTS = [
+    ("500", "all", "HTTP 500"),
+    ("503", "all", "HTTP 503"),
+    ("429", "all", "HTTP 429"),
+    ("429_bare", "all", "HTTP 429"),
+    ("401", "all", "HTTP 401 (Unauthorized): check [pagerduty] token"),
+    ("slow", "all", "timed out"),
+    ("hang", "all", "timed out"),
+    ("reset", "all", "connection closed or read failed"),
+    ("garbage", "all", "not JSON"),
+    ("truncated", "all", "not JSON"),
+    ("wrong_shape", "all", 'without the \\"oncalls\\" array'),
+    ("500", "contact_methods", "contact_methods: HTTP 500"),
+]
+DELAY = {"slow": 4000, "hang": 8000}
+
+
+def clear_cache():
+    for name in os.listdir(env.cache):
+        if name.endswith(".json"):
+            os.unlink(os.path.join(env.cache, name))
+
+
+def set_fault(kind, path):
+    env.standin.fault(kind, path=path, delay_ms=DELAY.get(kind, 0))
+
+
+def answered(r, what):
+    check(r.status == 200, f"{what}: HTTP {r.status}")
+    check(r.elapsed < BUDGET + 1, f"{what}: took {r.elapsed:.2f}s")
+    return r.twiml()  # parses, or the test fails
+
+
+def numbers(doc):
+    return [n.text for n in doc.findall("./Dial/Number")]
+
+
+def warm(kind, path, words):
+    def test():
+        env.standin.fault("none")
+        env.standin.set_roster(ROSTER)
+        clear_cache()
+        call()                          # PagerDuty answers; the cache keeps it
+        time.sleep(TTL + 1.1)           # and now it has expired
+        set_fault(kind, path)
+        try:
+            sid, r = call()
+        finally:
+            env.standin.fault("none")
+        doc = answered(r, kind)
+        check(numbers(doc) == ["+14155550101"], f"{kind}: {ET.tostring(doc)}")
+        line = log_for(sid)
+        check("outcome=dial" in line and "source=stale" in line and " age=" in line, line)
+        check(words in line, f"{kind}: {words!r} not in {line}")
+    test.__name__ = f"test_{kind}_{path}_warm_cache_dials_the_last_known_on_call"
+    return test
+
+
+def cold(kind, path, words):
+    def test():
+        env.standin.fault("none")
+        env.standin.set_roster(ROSTER)
+        clear_cache()
+        set_fault(kind, path)
+        try:
+            sid, r = call()
+            sid2, r2 = call(to=HUNT_NUMBER)
+        finally:
+            env.standin.fault("none")
+        doc = answered(r, kind)
+        check(numbers(doc) == [FALLBACK_NUMBER], f"{kind}: {ET.tostring(doc)}")
+        line = log_for(sid)
+        check("outcome=fallback" in line and words in line, f"{kind}: {words!r} not in {line}")
+        doc2 = answered(r2, kind)
+        check(doc2.find("Record") is not None, f"{kind}: {ET.tostring(doc2)}")
+        line2 = log_for(sid2)
+        check("outcome=voicemail" in line2 and words in line2, f"{kind}: {line2}")
+    test.__name__ = f"test_{kind}_{path}_cold_cache_rings_the_fallback_or_voicemail"
+    return test
+
+
+def test_a_busy_line_does_not_stampede_pagerduty():
+    # 1,000 calls spread over several oncall_ttl windows, from 16 clients:
+    # /oncalls is asked about once a window, by one process while the others
+    # use the entry they have.
+    import concurrent.futures
+    env.standin.set_roster(ROSTER)
+    env.standin.fault("none")
+    clear_cache()
+    env.standin.clear_requests()
+    start = time.monotonic()
+    spread = 5.0
+
+    def paced(i):
+        time.sleep(max(0.0, start + i * spread / 1000 - time.monotonic()))
+        return call()[1]
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+        replies = list(pool.map(paced, range(1000)))
+    took = time.monotonic() - start
+    wrong = [r.status for r in replies if r.status != 200 or numbers(r.twiml()) != ["+14155550101"]]
+    check(not wrong, f"{len(wrong)} wrong answers")
+    times = [q["received_ms"] for q in env.standin.requests() if q["path"] == "/oncalls"]
+    first = min(times)
+    per_window = {}
+    for t in times:
+        per_window[(t - first) // (TTL * 1000)] = per_window.get((t - first) // (TTL * 1000), 0) + 1
+    check(len(per_window) >= spread / TTL - 1, f"the calls did not span the windows: {per_window}")
+    check(max(per_window.values()) <= 2, f"/oncalls requests per {TTL} s window: {per_window}")
+    print(f"       1000 calls in {took:.1f}s, {len(times)} /oncalls requests", flush=True)
+
+
+def test_a_connection_the_server_closed_is_opened_again():
+    env.standin.set_roster(ROSTER)
+    env.standin.fault("none")
+    env.standin.clear_requests()
+    clear_cache()
+    sid, r = call()
+    check(numbers(r.twiml()) == ["+14155550101"], r.body)
+    time.sleep(TTL + 1.5)  # the stand-in closes idle connections after a second
+    sid2, r2 = call()
+    check(numbers(r2.twiml()) == ["+14155550101"], r2.body)
+    line = log_for(sid2)
+    check("source=pagerduty" in line and "reason" not in line, line)
+
+
+TESTS = [f(kind, path, words) for kind, path, words in FAULTS for f in (warm, cold)] + [
+    test_a_busy_line_does_not_stampede_pagerduty,
+    test_a_connection_the_server_closed_is_opened_again,
+]
+
+fcgi = [None]
+
+
+def start(d, parts):
+    env.dir = d
+    env.standin = StandIn(d, keep_alive=1)
+    parts.append(env.standin)
+    env.cache = os.path.join(d, "cache")
+    env.config = write_config(d, env.standin.url, timeout=str(BUDGET), cache=env.cache,
+                              caching={"oncall_ttl": TTL, "contact_ttl": TTL, "stale_max": 86400})
+    env.spool = os.path.join(d, "spool")
+    fcgi[0] = FastCgi(d, env.config, children=4)
+    parts.append(fcgi[0])
+    env.server = Nginx(d, fcgi[0].socket)
+    parts.append(env.server)
+    return TESTS
+
+
+if __name__ == "__main__":
+    sys.exit(run_suite("faults", start))
