@@ -57,7 +57,8 @@ def test_example_config_is_valid():
         config = os.path.join(d, "pd-call-forward.ini")
         text = open(os.path.join(ROOT, "pd-call-forward.ini")).read()
         with open(config, "w") as f:
-            f.write(text.replace("/var/lib/pd-call-forward/spool", os.path.join(d, "spool")))
+            f.write(text.replace("/var/lib/pd-call-forward/spool", os.path.join(d, "spool"))
+                    .replace("/var/cache/pd-call-forward", os.path.join(d, "cache")))
         for name in ("pagerduty-token", "twilio-auth-token", "events-routing-key", "pd-call-forward.ini"):
             if name != "pd-call-forward.ini":
                 with open(os.path.join(d, name), "w") as f:
