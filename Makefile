@@ -4,6 +4,7 @@
 #   make                 build ./pd-call-forward
 #   make check           install missing Debian packages, build, run every test
 #   make demo [KEEP=1]   run the whole path once on loopback and show the answer
+#   make bench           requests/s and latency through nginx, warm and cold cache
 #   make install         PREFIX=/usr/local DESTDIR= [SYSTEMD=1: the systemd units too]
 #   make SANITIZE=address,undefined check    sanitized build in build-san/
 
@@ -96,6 +97,17 @@ check: deps
 	@$(MAKE) --no-print-directory test-programs
 	@B=$(B) PROGRAM=$(PROGRAM) tests/run-all
 
+# Benchmarks: not part of check; BENCH_WRITE=BENCHMARKS.md records them.
+$(B)/bench-hello: tests/bench/hello.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(ALL_CXXFLAGS) -o $@ $< $(ALL_LDFLAGS) $(PKG_LIBS)
+
+bench: deps
+	@$(MAKE) --no-print-directory $(PROGRAM) $(B)/pd-standin $(B)/bench-hello
+	@command -v wrk >/dev/null || { if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk; }
+	@B=$(B) PROGRAM=$(PROGRAM) /usr/bin/python3 tests/bench/bench.py --build $(B) $(if $(BENCH_WRITE),--write $(BENCH_WRITE))
+
 demo: deps
 	@$(MAKE) --no-print-directory $(PROGRAM) $(B)/pd-standin
 	@/usr/bin/python3 tests/demo.py --build $(B) $(if $(KEEP),--keep)
@@ -148,6 +160,6 @@ uninstall:
 clean:
 	rm -rf build build-san pd-call-forward
 
-.PHONY: all deps check demo demo-stop install uninstall clean test-programs
+.PHONY: all deps check bench demo demo-stop install uninstall clean test-programs
 
 -include $(wildcard $(B)/*/*.d)

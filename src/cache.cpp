@@ -56,15 +56,22 @@ std::string Cache::prepare() const
     return {};
 }
 
-std::optional<Cache::Entry> Cache::read(const std::string &key) const
+std::optional<Cache::Entry> Cache::read(const std::string &key, long long now) const
 {
+    {
+        std::lock_guard<std::mutex> lock(memo_mutex_);
+        auto it = memo_.find(key);
+        if (it != memo_.end() && now < it->second.fresh_until) return it->second;
+    }
     auto doc = nlohmann::json::parse(read_file(path_of(key) + ".json"), nullptr, false);
     if (!doc.is_object() || !doc.contains("value") || !doc["value"].is_string() ||
         !doc.contains("fetched_at") || !doc["fetched_at"].is_number_integer() || !doc.contains("fresh_until") ||
         !doc["fresh_until"].is_number_integer())
         return std::nullopt;
-    return Entry{doc["value"].get<std::string>(), doc["fetched_at"].get<long long>(),
-                 doc["fresh_until"].get<long long>()};
+    Entry e{doc["value"].get<std::string>(), doc["fetched_at"].get<long long>(), doc["fresh_until"].get<long long>()};
+    std::lock_guard<std::mutex> lock(memo_mutex_);
+    memo_[key] = e;
+    return e;
 }
 
 void Cache::write(const std::string &key, const Entry &entry) const
@@ -77,7 +84,12 @@ void Cache::write(const std::string &key, const Entry &entry) const
     if (fd < 0) return;
     bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
     close(fd);
-    if (!ok || rename(tmp.c_str(), final_path.c_str()) != 0) unlink(tmp.c_str());
+    if (!ok || rename(tmp.c_str(), final_path.c_str()) != 0) {
+        unlink(tmp.c_str());
+        return;
+    }
+    std::lock_guard<std::mutex> lock(memo_mutex_);
+    memo_[key] = entry;
 }
 
 Cache::Lock &Cache::Lock::operator=(Lock &&other) noexcept

@@ -5,6 +5,8 @@
 // while the others go on with what they have.
 #pragma once
 
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -24,7 +26,10 @@ public:
         long long fetched_at = 0;   // when PagerDuty gave it, seconds since the epoch
         long long fresh_until = 0;  // until when it is taken without asking again
     };
-    std::optional<Entry> read(const std::string &key) const;
+    // The entry; one this process read or wrote and that is still fresh at
+    // `now` comes from memory: it cannot have changed, since entries are
+    // only rewritten once expired (or by --check, with the same truth).
+    std::optional<Entry> read(const std::string &key, long long now) const;
     // Best effort: a cache that cannot be written only costs requests.
     void write(const std::string &key, const Entry &entry) const;
 
@@ -51,6 +56,8 @@ public:
 private:
     std::string path_of(const std::string &key) const;
     std::string dir_;
+    mutable std::mutex memo_mutex_;  // contact methods are looked up from several threads
+    mutable std::map<std::string, Entry> memo_;
 };
 
 }  // namespace pdcf

@@ -41,6 +41,11 @@ SpoolFlusher::~SpoolFlusher()
 
 void SpoolFlusher::nudge()
 {
+    constexpr auto look_every = std::chrono::seconds(1);
+    auto now = std::chrono::steady_clock::now();
+    if (now - looked_ < look_every) return;
+    looked_ = now;
+    if (!spool_.has_pending()) return;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         nudged_ = true;

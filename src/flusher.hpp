@@ -5,6 +5,7 @@
 // Events API.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -28,7 +29,9 @@ public:
     SpoolFlusher(const SpoolFlusher &) = delete;
     SpoolFlusher &operator=(const SpoolFlusher &) = delete;
 
-    // A request was answered: look at the spool, unless already doing so.
+    // A request was answered: have the thread look at the spool, unless it
+    // is doing so, or it was looked at less than a second ago (waking a
+    // thread on every request would cost a busy worker dearly).
     void nudge();
     // What the flushes since the last call had to say, for the log.
     std::string take_log();
@@ -41,6 +44,7 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_;
     bool nudged_ = false;
+    std::chrono::steady_clock::time_point looked_{};  // the main thread's own
     bool stopping_ = false;
     std::string log_;
     std::thread thread_;

@@ -51,11 +51,12 @@ int serve_fastcgi(const Context &ctx)
         // FCGI_STDERR: the web server writes it to its error log, next to
         // the request it belongs to.
         pending_log += log.line() + "\n";
-        // One FCGI_STDERR record per line: nginx logs each record as one entry.
+        // One FCGI_STDERR record per line: nginx logs each record as one
+        // entry.  The last goes out with FCGX_Finish_r.
         for (std::size_t pos = 0, end; pos < pending_log.size(); pos = end + 1) {
             end = pending_log.find('\n', pos);
             FCGX_PutStr(pending_log.data() + pos, static_cast<int>(end - pos + 1), fcgi.err);
-            FCGX_FFlush(fcgi.err);
+            if (end + 1 < pending_log.size()) FCGX_FFlush(fcgi.err);
         }
         pending_log.clear();
         FCGX_Finish_r(&fcgi);

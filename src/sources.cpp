@@ -43,7 +43,7 @@ namespace {
 
 // The cache protocol for one entry, the same for on-calls and phones.
 template <class Answer>
-Answer through_cache(const SourceSettings &s, const std::string &key, CacheMode mode, TimePoint deadline,
+Answer through_cache(const SourceSettings &s, const std::string &key, long long ttl, CacheMode mode, TimePoint deadline,
                      const std::function<Answer()> &ask,
                      const std::function<std::optional<Answer>(const std::string &)> &decode,
                      const std::function<Cache::Entry(const Answer &, long long now)> &encode)
@@ -61,19 +61,21 @@ Answer through_cache(const SourceSettings &s, const std::string &key, CacheMode 
         return a;
     };
 
-    std::optional<Cache::Entry> entry = cache.read(key);
+    std::optional<Cache::Entry> entry = cache.read(key, now);
     if (mode == CacheMode::use && entry && now < entry->fresh_until)
         if (auto a = from_entry(*entry, Source::cache)) return *a;
 
     // Expired or missing: one process refreshes it.  The others go on with
-    // the entry they have, or, having none, wait for the refresh.
+    // the entry they have, or, having none, wait for the refresh.  With no
+    // lifetime (ttl 0) every call asks, and nobody waits for anybody.
     bool busy = false;
-    Cache::Lock lock = cache.try_lock(key, &busy);
+    Cache::Lock lock;
+    if (ttl > 0) lock = cache.try_lock(key, &busy);
     if (!lock.held() && busy && mode == CacheMode::use) {
         if (entry && now - entry->fetched_at < stale_max)
             if (auto a = from_entry(*entry, Source::cache)) return *a;
         lock = cache.lock(key, deadline, s.clock);
-        entry = cache.read(key);
+        entry = cache.read(key, s.epoch_seconds());
         if (entry && s.epoch_seconds() < entry->fresh_until)
             if (auto a = from_entry(*entry, Source::cache)) return *a;
     }
@@ -105,7 +107,7 @@ OnCallSources cached_sources(const SourceSettings &s, const Fetch &fetch, TimePo
     OnCallSources out;
     out.oncalls = [s, fetch, deadline, mode](TargetKind kind, const std::string &target) {
         return through_cache<OncallsAnswer>(
-            s, oncalls_key(kind, target), mode, deadline, [&] { return fetch_oncalls(fetch, kind, target); },
+            s, oncalls_key(kind, target), s.pagerduty->oncall_ttl.count(), mode, deadline, [&] { return fetch_oncalls(fetch, kind, target); },
             [](const std::string &v) -> std::optional<OncallsAnswer> {
                 auto entries = oncalls_from_json(v);
                 if (!entries) return std::nullopt;
@@ -124,7 +126,7 @@ OnCallSources cached_sources(const SourceSettings &s, const Fetch &fetch, TimePo
     out.phones = [s, fetch, deadline, mode](const std::vector<std::string> &users) {
         auto one = [s, fetch, deadline, mode](const std::string &user) {
             return through_cache<PhonesAnswer>(
-                s, "contacts-" + user, mode, deadline, [&] { return fetch_phones(fetch, user); },
+                s, "contacts-" + user, s.pagerduty->contact_ttl.count(), mode, deadline, [&] { return fetch_phones(fetch, user); },
                 [](const std::string &v) -> std::optional<PhonesAnswer> {
                     auto phones = phones_from_json(v);
                     if (!phones) return std::nullopt;

@@ -200,7 +200,7 @@ def write_config(workdir, api_url, timeout="2", call_extra="", routes=None, page
 class FastCgi:
     """pd-call-forward under spawn-fcgi on a unix socket, as the README runs it."""
 
-    def __init__(self, workdir, config, children=1):
+    def __init__(self, workdir, config, children=1, program=PROGRAM, extra=()):
         self.socket = os.path.join(workdir, "pd-call-forward.sock")
         self.stderr = open(os.path.join(workdir, "fcgi.stderr"), "w")
         self.pidfile = os.path.join(workdir, "fcgi.pid")
@@ -209,7 +209,7 @@ class FastCgi:
             args += ["-n"]
         else:
             args += ["-F", str(children), "-P", self.pidfile]
-        args += ["--", PROGRAM, "-c", config]
+        args += ["--", program] + (["-c", config] if config else list(extra))
         self.proc = subprocess.Popen(args, stdout=self.stderr, stderr=self.stderr)
         self.children = children
         if children > 1:

@@ -113,7 +113,7 @@ BOOST_AUTO_TEST_CASE(entries_are_written_whole_and_private)
 {
     Fixture f;
     f.cache.write("k", {"[1, 2]", 10, 20});
-    auto e = f.cache.read("k");
+    auto e = f.cache.read("k", 0);
     BOOST_REQUIRE(e.has_value());
     BOOST_TEST(e->value == "[1, 2]");
     BOOST_TEST(e->fetched_at == 10);
@@ -123,7 +123,7 @@ BOOST_AUTO_TEST_CASE(entries_are_written_whole_and_private)
     BOOST_TEST((st.st_mode & 0777) == 0700u);
     BOOST_REQUIRE(stat((f.dir.path + "/cache/k.json").c_str(), &st) == 0);
     BOOST_TEST((st.st_mode & 0777) == 0600u);
-    BOOST_TEST(!f.cache.read("missing"));
+    BOOST_TEST(!f.cache.read("missing", 0));
     f.cache.write("../escape", {"x", 1, 2});
     BOOST_TEST(access((f.dir.path + "/escape.json").c_str(), F_OK) != 0);
 }
@@ -165,13 +165,13 @@ BOOST_AUTO_TEST_CASE(fresh_only_until_the_shift_ends)
     f.fake.replies["/oncalls"] = {200, F::page({entry_with_end("\"2027-01-15T08:00:30Z\"")}), "", -1};
     f.now = *parse_rfc3339("2027-01-15T08:00:00Z");
     f.ask();
-    auto e = f.cache.read("oncalls-escalation_policy-PEP1");
+    auto e = f.cache.read("oncalls-escalation_policy-PEP1", 0);
     BOOST_REQUIRE(e.has_value());
     BOOST_TEST(e->fresh_until == f.now + 30);  // the shift ends before oncall_ttl
     f.fake.replies["/oncalls"] = {200, F::page({entry_with_end("null")}), "", -1};
     f.now += 31;
     f.ask();
-    BOOST_TEST(f.cache.read("oncalls-escalation_policy-PEP1")->fresh_until == f.now + 60);
+    BOOST_TEST(f.cache.read("oncalls-escalation_policy-PEP1", 0)->fresh_until == f.now + 60);
 }
 
 BOOST_AUTO_TEST_CASE(pagerduty_failing_the_last_answer_stands_in)
