@@ -19,7 +19,7 @@ from harness import (FALLBACK_NUMBER, HUNT_NUMBER, OPS_NUMBER, FastCgi, Nginx, S
 from scenarios import call, env, log_for, new_sid  # noqa: E402
 
 BUDGET = 2.0     # [pagerduty] timeout
-TTL = 1          # oncall_ttl and contact_ttl: short, so a test can let them expire
+TTL = 2          # oncall_ttl and contact_ttl: short, so a test can let them expire
 ADA = person("PADA001", "Ada Lovelace", (1, "4155550101", "Mobile"))
 ROSTER = roster([("PEPOPS1", 1, "PADA001"), ("PEPHUNT", 1, "PADA001")], [ADA])
 
@@ -136,6 +136,19 @@ def test_a_busy_line_does_not_stampede_pagerduty():
     print(f"       1000 calls in {took:.1f}s, {len(times)} /oncalls requests", flush=True)
 
 
+def test_while_fresh_a_call_asks_pagerduty_nothing():
+    env.standin.set_roster(ROSTER)
+    env.standin.fault("none")
+    clear_cache()
+    call()
+    env.standin.clear_requests()
+    sid, r = call()                     # within the lifetime (at least a second of it)
+    check(numbers(r.twiml()) == ["+14155550101"], r.body)
+    check(env.standin.requests() == [], env.standin.requests())
+    line = log_for(sid)
+    check("pd_requests=0" in line and "source=cache" in line, line)
+
+
 def test_a_connection_the_server_closed_is_opened_again():
     env.standin.set_roster(ROSTER)
     env.standin.fault("none")
@@ -143,7 +156,7 @@ def test_a_connection_the_server_closed_is_opened_again():
     clear_cache()
     sid, r = call()
     check(numbers(r.twiml()) == ["+14155550101"], r.body)
-    time.sleep(TTL + 1.5)  # the stand-in closes idle connections after a second
+    time.sleep(TTL + 1.5)  # past the lifetime; the stand-in closed idle connections after a second
     sid2, r2 = call()
     check(numbers(r2.twiml()) == ["+14155550101"], r2.body)
     line = log_for(sid2)
@@ -152,6 +165,7 @@ def test_a_connection_the_server_closed_is_opened_again():
 
 TESTS = [f(kind, path, words) for kind, path, words in FAULTS for f in (warm, cold)] + [
     test_a_busy_line_does_not_stampede_pagerduty,
+    test_while_fresh_a_call_asks_pagerduty_nothing,
     test_a_connection_the_server_closed_is_opened_again,
 ]
 

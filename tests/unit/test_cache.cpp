@@ -1,5 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <cstdlib>
 #include <thread>
 
@@ -126,6 +127,31 @@ BOOST_AUTO_TEST_CASE(entries_are_written_whole_and_private)
     BOOST_TEST(!f.cache.read("missing", 0));
     f.cache.write("../escape", {"x", 1, 2});
     BOOST_TEST(access((f.dir.path + "/escape.json").c_str(), F_OK) != 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_reader_never_sees_half_an_entry)
+{
+    // Another process's view: a Cache of its own over the same directory,
+    // reading while this one rewrites the entry with ever longer values.
+    Fixture f;
+    Cache other(f.dir.path + "/cache");
+    std::atomic<bool> done{false};
+    std::thread writer([&] {
+        for (int i = 0; i < 2000; ++i)
+            f.cache.write("k", {"[" + std::string(static_cast<std::size_t>(i % 300), '1') + "]", i, i});
+        done = true;
+    });
+    int seen = 0, torn = 0;
+    while (!done) {
+        // A time past every fresh_until: never from memory, always the file.
+        if (auto e = other.read("k", 1LL << 40)) {
+            ++seen;
+            if (e->value.front() != '[' || e->value.back() != ']') ++torn;
+        }
+    }
+    writer.join();
+    BOOST_TEST(seen > 0);
+    BOOST_TEST(torn == 0);
 }
 
 BOOST_AUTO_TEST_CASE(fresh_entries_cost_no_request)
