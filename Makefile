@@ -29,7 +29,7 @@ ALL_CXXFLAGS = -std=c++17 $(WARN) -MD -MP -DPDCF_VERSION='"$(VERSION)"' $(PKG_CF
 ALL_LDFLAGS  = $(SAN_FLAGS) $(LDFLAGS)
 
 ifneq ($(SANITIZE),)
-SAN_FLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+SAN_FLAGS = -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
 B = build-san
 else
 B = build

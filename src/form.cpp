@@ -19,6 +19,8 @@ int hex_value(char c)
 bool decode_component(std::string_view in, std::size_t offset, std::string &out, std::string &error)
 {
     out.clear();
+    // Decoding never lengthens, so the encoded length bounds the work; the
+    // decoded one is what the limit is about.
     out.reserve(in.size());
     for (std::size_t i = 0; i < in.size(); ++i) {
         char c = in[i];
@@ -37,6 +39,11 @@ bool decode_component(std::string_view in, std::size_t offset, std::string &out,
         } else {
             out += c;
         }
+    }
+    if (out.size() > limits::max_param_length) {
+        error = "a parameter at byte " + std::to_string(offset) + " is over " +
+                std::to_string(limits::max_param_length) + " bytes";
+        return false;
     }
     return true;
 }

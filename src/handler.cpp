@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "limits.hpp"
 #include "voice.hpp"
 
 namespace pdcf {
@@ -65,6 +66,15 @@ Response handle(const Request &req, const Context &ctx, TimePoint start, LogReco
     log.method = req.method;
     log.path = req.path_info;
     Response r = [&]() -> Response {
+        if (!req.oversized.empty()) {
+            // Before anything reads it.  RFC 9110: 414 for a too long
+            // target, 431 for a too long header.
+            bool target = req.oversized == "QUERY_STRING" || req.oversized == "REQUEST_URI";
+            bool header = req.oversized.rfind("HTTP_", 0) == 0;
+            return rejected_response(log, target ? 414 : header ? 431 : 400, "request variable too long",
+                                     req.oversized + " is over " + std::to_string(limits::max_request_variable) +
+                                         " bytes");
+        }
         const Handler *h = nullptr;
         for (const auto &candidate : handlers)
             if (req.path_info == candidate.path) h = &candidate;
@@ -106,6 +116,8 @@ std::string response_cgi(const Response &r)
     case 404: reason = "Not Found"; break;
     case 405: reason = "Method Not Allowed"; break;
     case 413: reason = "Payload Too Large"; break;
+    case 414: reason = "URI Too Long"; break;
+    case 431: reason = "Request Header Fields Too Large"; break;
     case 415: reason = "Unsupported Media Type"; break;
     case 500: reason = "Internal Server Error"; break;
     }

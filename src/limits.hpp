@@ -18,6 +18,15 @@ constexpr std::size_t max_body_drain = 1024 * 1024;
 // Parameters in one query string or form body (Twilio sends about 30).
 constexpr std::size_t max_params = 256;
 
+// One parameter's name or value, decoded.  Twilio's longest are a text
+// message's Body (1,600 characters) and a voicemail's TranscriptionText.
+constexpr std::size_t max_param_length = 16 * 1024;
+
+// Each CGI variable read from the server (QUERY_STRING, REQUEST_URI,
+// HTTP_HOST, the signature header...).  A GET webhook carries all of
+// Twilio's parameters in its query: about 3 KiB.
+constexpr std::size_t max_request_variable = 16 * 1024;
+
 // X-Twilio-Signature is Base64 of a SHA-1 digest: 28 bytes.
 constexpr std::size_t max_signature_header = 128;
 

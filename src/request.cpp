@@ -12,10 +12,18 @@ namespace {
 
 constexpr std::size_t max_content_length_digits = 18;  // fits in size_t
 
-std::string get(const EnvGetter &env, const char *name)
+// A variable's value; one over the limit reads as empty and is named in
+// `oversized`, so nothing downstream sees it.
+std::string get(const EnvGetter &env, const char *name, std::string &oversized)
 {
     const char *v = env(name);
-    return v ? std::string(v) : std::string{};
+    if (!v) return {};
+    std::string_view value(v);
+    if (value.size() > limits::max_request_variable) {
+        if (oversized.empty()) oversized = name;
+        return {};
+    }
+    return std::string(value);
 }
 
 // Reads exactly `n` bytes unless the stream ends first.
@@ -47,20 +55,20 @@ void drain(const BodyReader &body, std::size_t n)
 Request request_read(const EnvGetter &env, const BodyReader &body)
 {
     Request r;
-    r.method = get(env, "REQUEST_METHOD");
-    r.path_info = get(env, "PATH_INFO");
-    r.query_string = get(env, "QUERY_STRING");
-    r.request_uri = get(env, "REQUEST_URI");
-    r.script_name = get(env, "SCRIPT_NAME");
-    r.host = get(env, "HTTP_HOST");
-    r.server_name = get(env, "SERVER_NAME");
-    r.server_port = get(env, "SERVER_PORT");
-    r.https = get(env, "HTTPS");
-    r.request_scheme = get(env, "REQUEST_SCHEME");
-    r.content_type = get(env, "CONTENT_TYPE");
-    r.content_length = get(env, "CONTENT_LENGTH");
-    r.signature = get(env, "HTTP_X_TWILIO_SIGNATURE");
-    r.remote_addr = get(env, "REMOTE_ADDR");
+    r.method = get(env, "REQUEST_METHOD", r.oversized);
+    r.path_info = get(env, "PATH_INFO", r.oversized);
+    r.query_string = get(env, "QUERY_STRING", r.oversized);
+    r.request_uri = get(env, "REQUEST_URI", r.oversized);
+    r.script_name = get(env, "SCRIPT_NAME", r.oversized);
+    r.host = get(env, "HTTP_HOST", r.oversized);
+    r.server_name = get(env, "SERVER_NAME", r.oversized);
+    r.server_port = get(env, "SERVER_PORT", r.oversized);
+    r.https = get(env, "HTTPS", r.oversized);
+    r.request_scheme = get(env, "REQUEST_SCHEME", r.oversized);
+    r.content_type = get(env, "CONTENT_TYPE", r.oversized);
+    r.content_length = get(env, "CONTENT_LENGTH", r.oversized);
+    r.signature = get(env, "HTTP_X_TWILIO_SIGNATURE", r.oversized);
+    r.remote_addr = get(env, "REMOTE_ADDR", r.oversized);
 
     // RFC 3875 section 4.1.2: no CONTENT_LENGTH means no body.
     if (r.content_length.empty()) return r;

@@ -32,6 +32,9 @@ struct Request {
     std::string remote_addr;
     std::string body;
     BodyStatus body_status = BodyStatus::ok;
+    // The first CGI variable over limits::max_request_variable, if any; its
+    // value is not kept.
+    std::string oversized;
     // Made by the operator (--test-call), not received: no signature to check.
     bool trusted = false;
 };

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "config.hpp"
+#include "limits.hpp"
 
 using namespace pdcf;
 
@@ -373,6 +374,35 @@ BOOST_AUTO_TEST_CASE(load_names_the_missing_file)
 {
     auto r = config_load("/nonexistent/pd-call-forward.ini");
     BOOST_TEST(only_error(r) == "/nonexistent/pd-call-forward.ini: cannot read the configuration file: No such file or directory");
+}
+
+BOOST_AUTO_TEST_CASE(config_and_secret_file_size_limits)
+{
+    char dir[] = "/tmp/pdcf-config-XXXXXX";
+    BOOST_REQUIRE(mkdtemp(dir));
+    std::string d = dir;
+    const std::string text = "[pagerduty]\ntoken_file = pd-token\n[twilio]\nauth_token_file = tw\n[route:a]\nschedule = P1\n"
+                             "routing_key_file = tw\n";
+    auto write = [&](const std::string &name, const std::string &content, mode_t mode) {
+        std::ofstream(d + "/" + name) << content;
+        chmod((d + "/" + name).c_str(), mode);
+    };
+    // Padded with a comment to exactly the limit, then one byte more.
+    std::string at = text + ";" + std::string(limits::max_config_file - text.size() - 2, 'x') + "\n";
+    BOOST_REQUIRE_EQUAL(at.size(), limits::max_config_file);
+    write("tw", "tw-token", 0600);
+    write("pd-token", std::string(limits::max_secret_file, 't'), 0600);
+    write("pd.ini", at, 0600);
+    auto r = config_load(d + "/pd.ini");
+    BOOST_TEST(r.ok(), r.summary());
+    write("pd.ini", at + "x", 0600);
+    r = config_load(d + "/pd.ini");
+    BOOST_TEST(contains(only_error(r), "larger than 262144 bytes"));
+    write("pd.ini", text, 0600);
+    write("pd-token", std::string(limits::max_secret_file + 1, 't'), 0600);
+    r = config_load(d + "/pd.ini");
+    BOOST_TEST(contains(only_error(r), "larger than 4096 bytes"));
+    std::system(("rm -rf '" + d + "'").c_str());
 }
 
 BOOST_AUTO_TEST_CASE(load_reads_secret_files_beside_the_config)

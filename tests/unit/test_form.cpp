@@ -82,4 +82,19 @@ BOOST_AUTO_TEST_CASE(parameter_count_limit)
     BOOST_TEST(!form_decode(over));
 }
 
+BOOST_AUTO_TEST_CASE(parameter_length_limit)
+{
+    std::string at(limits::max_param_length, 'a');
+    BOOST_TEST(static_cast<bool>(form_decode("v=" + at)));
+    BOOST_TEST(static_cast<bool>(form_decode(at + "=1")));
+    auto over = form_decode("v=" + at + "a");
+    BOOST_TEST(!over);
+    BOOST_TEST(over.error == "a parameter at byte 2 is over 16384 bytes");
+    // The decoded length counts: %41 is one byte.
+    std::string escaped;
+    for (std::size_t i = 0; i < limits::max_param_length; ++i) escaped += "%41";
+    BOOST_TEST(static_cast<bool>(form_decode("v=" + escaped)));
+    BOOST_TEST(!form_decode("v=" + escaped + "%41"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -553,6 +553,58 @@ BOOST_AUTO_TEST_CASE(callbacks_are_signed_too)
     BOOST_TEST(f.delivered.empty());
 }
 
+BOOST_AUTO_TEST_CASE(oversized_variables_are_refused_first)
+{
+    Fixture f;
+    Request r = f.post();
+    r.oversized = "QUERY_STRING";
+    BOOST_TEST(f.run(r).status == 414);
+    BOOST_TEST(f.log.reason == "QUERY_STRING is over 16384 bytes");
+    r.oversized = "HTTP_X_TWILIO_SIGNATURE";
+    BOOST_TEST(f.run(r).status == 431);
+    r.oversized = "CONTENT_TYPE";
+    BOOST_TEST(f.run(r).status == 400);
+    BOOST_TEST(f.pd.requests.empty());
+    BOOST_TEST(response_cgi(f.run(r)).rfind("Status: 400 Bad Request\r\n", 0) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(hostile_input_cannot_reach_headers_or_break_the_log)
+{
+    // CR, LF, NUL, invalid UTF-8 and XML metacharacters in every field
+    // that reaches the answer or the log.
+    const std::string evil = std::string("a\r\nSet-Cookie: x=1\r\n\r\n<b>&\"'\0\xff\xc3", 32) + "</Say><Hangup/>";
+    Fixture f;
+    f.pd.oncalls({F::entry(1, "PU1", "Eve\r\nX-Evil: 1 </Say>")});
+    f.pd.phones("PU1", {F::phone("4155550101", "Mo\nbile")});
+    Params p = {{"CallSid", evil}, {"From", evil}, {"To", "+14155550100"}, {"CallerName", evil},
+                {"Direction", evil}, {evil, evil}};
+    for (const std::string &query : {std::string("route=") + encode({{"x", evil}}).substr(2), std::string()}) {
+        Request r = f.post(p, query);
+        Response resp = f.run(r);
+        std::string out = response_cgi(resp);
+        std::string head = out.substr(0, out.find("\r\n\r\n"));
+        for (std::size_t pos = 0, end; pos < head.size(); pos = end + 2) {
+            end = head.find("\r\n", pos);
+            if (end == std::string::npos) end = head.size();
+            std::string line = head.substr(pos, end - pos);
+            BOOST_TEST((line.rfind("Status: ", 0) == 0 || line.rfind("Content-Type: ", 0) == 0 ||
+                        line.rfind("Content-Length: ", 0) == 0), line);
+        }
+        if (resp.content_type.rfind("text/xml", 0) == 0) {
+            XmlDoc x(resp.body);
+            BOOST_TEST(x.ok(), x.error());
+            // Whatever was said stayed text.
+            BOOST_TEST(x.eval("count(//Say/*)") == "0");
+            BOOST_TEST(x.eval("count(/Response/Hangup)") == (f.log.outcome == "unavailable" ? "1" : "0"), f.log.line());
+        }
+        std::string line = f.log.line();
+        BOOST_TEST(line.find('\n') == std::string::npos);
+        BOOST_TEST(line.find('\r') == std::string::npos);
+        BOOST_TEST(line.find('\0') == std::string::npos);
+        BOOST_TEST(line.find("Set-Cookie: x=1\r") == std::string::npos);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(cgi_output)
 {
     Response r;

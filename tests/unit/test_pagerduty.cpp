@@ -64,6 +64,37 @@ BOOST_AUTO_TEST_CASE(page_limit_is_kept)
     BOOST_TEST(contains(l.problem, "more than 10 pages"));
 }
 
+BOOST_AUTO_TEST_CASE(page_limit_at_and_over)
+{
+    // Exactly max_oncall_pages pages: all read, nothing to say.
+    const std::string q = "/oncalls?escalation_policy_ids%5B%5D=PEP1&earliest=true&limit=100&offset=";
+    for (int pages : {limits::max_oncall_pages, limits::max_oncall_pages + 1}) {
+        F pd;
+        for (int i = 0; i < pages; ++i)
+            pd.replies[q + std::to_string(i)] = {200, F::page({F::entry(1, "PU" + std::to_string(i), "N")}, i + 1 < pages), "", -1};
+        for (int i = 0; i < pages; ++i) pd.phones("PU" + std::to_string(i), {F::phone("41555501" + std::to_string(10 + i))});
+        Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "");
+        bool over = pages > limits::max_oncall_pages;
+        BOOST_TEST(contains(l.problem, "more than 10 pages") == over, l.problem);
+        BOOST_TEST(l.callees.size() == static_cast<std::size_t>(limits::max_oncall_pages));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(dial_limit_at_and_over)
+{
+    for (std::size_t n : {limits::max_dial_numbers, limits::max_dial_numbers + 1}) {
+        F pd;
+        std::vector<std::string> entries;
+        for (std::size_t i = 0; i < n; ++i) {
+            entries.push_back(F::entry(1, "PU" + std::to_string(i), "N"));
+            pd.phones("PU" + std::to_string(i), {F::phone("41555502" + std::to_string(10 + i))});
+        }
+        pd.oncalls(entries);
+        BOOST_TEST(pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "").callees.size() ==
+                   limits::max_dial_numbers);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(everyone_at_the_lowest_level_rings_together)
 {
     F pd;

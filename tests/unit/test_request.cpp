@@ -111,6 +111,23 @@ BOOST_AUTO_TEST_CASE(short_body)
     BOOST_TEST((s.read().body_status == BodyStatus::short_read));
 }
 
+BOOST_AUTO_TEST_CASE(request_variable_limit)
+{
+    Source at;
+    at.env = {{"REQUEST_METHOD", "GET"}, {"QUERY_STRING", std::string(limits::max_request_variable, 'a')}};
+    Request r = at.read();
+    BOOST_TEST(r.oversized.empty());
+    BOOST_TEST(r.query_string.size() == limits::max_request_variable);
+    for (const char *name : {"QUERY_STRING", "HTTP_X_TWILIO_SIGNATURE", "HTTP_HOST", "PATH_INFO"}) {
+        Source over;
+        over.env = {{"REQUEST_METHOD", "GET"}, {name, std::string(limits::max_request_variable + 1, 'a')}};
+        r = over.read();
+        BOOST_TEST(r.oversized == name);
+        BOOST_TEST(r.query_string.empty());
+        BOOST_TEST(r.host.empty());
+    }
+}
+
 BOOST_AUTO_TEST_CASE(signed_url_from_the_request)
 {
     Request r;

@@ -2,6 +2,7 @@
 
 #include <ostream>
 
+#include "limits.hpp"
 #include "signature.hpp"
 
 using namespace pdcf;
@@ -105,6 +106,10 @@ BOOST_AUTO_TEST_CASE(added_removed_or_changed_parameters_fail)
 
 BOOST_AUTO_TEST_CASE(missing_and_malformed_headers)
 {
+    BOOST_TEST(signature_check(python_url, python_params, std::string(limits::max_signature_header, 'A'), token) ==
+               SignatureCheck::mismatch);
+    BOOST_TEST(signature_check(python_url, python_params, std::string(limits::max_signature_header + 1, 'A'), token) ==
+               SignatureCheck::malformed);
     BOOST_TEST(signature_check(python_url, python_params, "", token) == SignatureCheck::missing);
     BOOST_TEST(signature_check(python_url, python_params, std::string(500, 'A'), token) == SignatureCheck::malformed);
     BOOST_TEST(signature_check(python_url, python_params, "RSOYDt4T1cUTdK1PDd93/VVr8B8", token) ==

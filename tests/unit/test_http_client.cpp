@@ -1,0 +1,113 @@
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include <httplib.h>
+
+#include "http_client.hpp"
+#include "limits.hpp"
+
+using namespace pdcf;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A small server on loopback for the client to talk to.
+struct Server {
+    httplib::Server http;
+    int port = 0;
+    std::thread thread;
+    std::mutex mutex;
+    std::set<int> client_ports;
+
+    Server()
+    {
+        http.set_keep_alive_timeout(1);
+        http.Get(R"(/size/(\d+))", [this](const httplib::Request &req, httplib::Response &res) {
+            note(req);
+            res.set_content(std::string(std::stoul(req.matches[1]), 'x'), "application/json");
+        });
+        http.Get("/slow", [this](const httplib::Request &req, httplib::Response &res) {
+            note(req);
+            std::this_thread::sleep_for(1500ms);
+            res.set_content("{}", "application/json");
+        });
+        http.Get("/headers", [this](const httplib::Request &req, httplib::Response &res) {
+            note(req);
+            res.set_content(req.get_header_value("Authorization") + "|" + req.get_header_value("Accept"), "text/plain");
+        });
+        port = http.bind_to_any_port("127.0.0.1");
+        thread = std::thread([this] { http.listen_after_bind(); });
+        // 0.11 has no wait_until_ready(): poll until the loop runs.
+        while (!http.is_running()) std::this_thread::sleep_for(5ms);
+    }
+    ~Server()
+    {
+        http.stop();
+        thread.join();
+    }
+    void note(const httplib::Request &req)
+    {
+        std::lock_guard<std::mutex> l(mutex);
+        client_ports.insert(req.remote_port);
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+};
+
+TimePoint in(std::chrono::milliseconds ms) { return std::chrono::steady_clock::now() + ms; }
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(http_client)
+
+BOOST_AUTO_TEST_CASE(response_size_limit_at_and_over)
+{
+    Server s;
+    HttpClient c(s.url(), "", {});
+    HttpReply at = c.get("/size/" + std::to_string(limits::max_pagerduty_response), in(5000ms));
+    BOOST_TEST(at.status == 200);
+    BOOST_TEST(at.body.size() == limits::max_pagerduty_response);
+    HttpReply over = c.get("/size/" + std::to_string(limits::max_pagerduty_response + 1), in(5000ms));
+    BOOST_TEST(over.status == 0);
+    BOOST_TEST(over.error == "answer larger than 2097152 bytes");
+    BOOST_TEST(over.body.empty());
+}
+
+BOOST_AUTO_TEST_CASE(held_to_the_deadline)
+{
+    Server s;
+    HttpClient c(s.url(), "", {});
+    HttpReply r = c.get("/slow", in(300ms));
+    BOOST_TEST(r.status == 0);
+    BOOST_TEST(r.error.rfind("timed out after ", 0) == 0u, r.error);
+    HttpReply none = c.get("/size/1", std::chrono::steady_clock::now() - 1ms);
+    BOOST_TEST(none.error == "no time left in [pagerduty] timeout");
+}
+
+BOOST_AUTO_TEST_CASE(rest_headers_and_one_kept_connection)
+{
+    Server s;
+    PagerDutySettings pd;
+    pd.api_url = s.url();
+    pd.token = "k3y";
+    auto c = rest_client(pd);
+    HttpReply r = c->get("/headers", in(5000ms));
+    BOOST_TEST(r.body == "Token token=k3y|application/vnd.pagerduty+json;version=2");
+    for (int i = 0; i < 3; ++i) c->get("/size/10", in(5000ms));
+    BOOST_TEST(s.client_ports.size() == 1u);  // kept alive
+}
+
+BOOST_AUTO_TEST_CASE(reopened_when_the_server_closed_it)
+{
+    Server s;
+    HttpClient c(s.url(), "", {});
+    BOOST_TEST(c.get("/size/10", in(5000ms)).status == 200);
+    std::this_thread::sleep_for(1500ms);  // the server's keep-alive is 1 s
+    HttpReply r = c.get("/size/10", in(5000ms));
+    BOOST_TEST(r.status == 200, r.error);
+    BOOST_TEST(s.client_ports.size() == 2u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
