@@ -12,15 +12,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "limits.hpp"
+
 namespace pdcf {
 
 namespace {
 
 // How often a process waiting for another's refresh looks again.
 constexpr std::chrono::milliseconds lock_poll{10};
-// An entry file is small; anything bigger is not one of ours.
-constexpr std::size_t max_entry = 1024 * 1024;
-
+// The file's text; "" when missing or over limits::max_cache_entry.
 std::string read_file(const std::string &path)
 {
     std::string s;
@@ -28,8 +28,9 @@ std::string read_file(const std::string &path)
     if (!f) return s;
     char buf[8192];
     std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && s.size() <= max_entry) s.append(buf, n);
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && s.size() <= limits::max_cache_entry) s.append(buf, n);
     std::fclose(f);
+    if (s.size() > limits::max_cache_entry) s.clear();
     return s;
 }
 

@@ -20,9 +20,6 @@ namespace {
 // the deadline; an error that close to it is the deadline's doing.
 constexpr std::chrono::milliseconds timer_slack{50};
 
-// Longest wait a server may ask for that we believe (Retry-After).
-constexpr int max_retry_after = 3600;
-
 std::pair<std::string, std::string> split_url(const std::string &url)
 {
     std::size_t scheme_end = url.find("://");
@@ -53,7 +50,7 @@ int retry_after(const httplib::Response &res)
     for (const char *name : {"Retry-After", "ratelimit-reset"}) {
         std::string v = res.get_header_value(name);
         if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos) continue;
-        return std::min(std::stoi(v), max_retry_after);
+        return std::min(std::stoi(v), limits::max_retry_after);
     }
     return -1;
 }

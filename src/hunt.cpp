@@ -4,15 +4,11 @@
 #include <set>
 
 #include "escape.hpp"
+#include "limits.hpp"
 
 namespace pdcf {
 
 namespace {
-
-// Names carried for the alert: enough for any real policy, bounded so the
-// URL stays short.
-constexpr std::size_t max_tried = 20;
-constexpr std::size_t max_tried_name = 80;
 
 bool parse_number(const std::string &s, long long low, long long high, long long &out)
 {
@@ -55,7 +51,8 @@ CallState state_parse(const Params &query)
         else if (p.name == "level" && parse_number(p.value, 0, 1000, n)) st.level = static_cast<int>(n);
         else if (p.name == "index" && parse_number(p.value, -1, 1000, n)) st.index = static_cast<int>(n);
         else if (p.name == "fb") st.fallback = p.value == "1";
-        else if (p.name == "tried" && st.tried.size() < max_tried) st.tried.push_back(p.value.substr(0, max_tried_name));
+        else if (p.name == "tried" && st.tried.size() < limits::max_tried_names)
+            st.tried.push_back(p.value.substr(0, limits::max_tried_name));
     }
     return st;
 }

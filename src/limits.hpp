@@ -33,6 +33,10 @@ constexpr std::size_t max_signature_header = 128;
 // One PagerDuty response body.
 constexpr std::size_t max_pagerduty_response = 2 * 1024 * 1024;
 
+// Seconds of Retry-After (or ratelimit-reset) believed from a 429; a longer
+// wait counts as this long, which no request budget fits anyway.
+constexpr int max_retry_after = 3600;
+
 // PagerDuty's largest page size for /oncalls.
 constexpr int oncall_page_limit = 100;
 
@@ -42,9 +46,26 @@ constexpr int max_oncall_pages = 10;
 // Twilio rings at most 10 <Number> nouns in one <Dial>.
 constexpr std::size_t max_dial_numbers = 10;
 
+// The names of those already tried, carried in the hunt's own URLs for the
+// missed-call alert: enough for any real policy, bounded so a URL stays
+// short.  More are dropped and a longer name is cut (they are only shown).
+constexpr std::size_t max_tried_names = 20;
+constexpr std::size_t max_tried_name = 80;
+
 // The config file and each secret file.
 constexpr std::size_t max_config_file = 256 * 1024;
 constexpr std::size_t max_secret_file = 4 * 1024;
+
+// A cache entry file; a bigger one is not ours and counts as no entry.
+constexpr std::size_t max_cache_entry = 1024 * 1024;
+
+// A spool file's name is the CallSid (34 characters) cut to this many
+// letters and digits.
+constexpr std::size_t max_spool_name = 64;
+
+// Spooled alerts looked at in one pass, so a flood cannot stall a request;
+// the rest wait for the next pass.
+constexpr std::size_t max_spool_listed = 1000;
 
 // Twilio waits 15 s in all for our answer (REFERENCE: budget); the
 // PagerDuty budget must leave room for the rest of the request.

@@ -11,17 +11,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "limits.hpp"
+
 namespace pdcf {
 
 namespace {
 
-constexpr std::size_t max_name = 64;
 // A file left in sending/ this long belongs to a process that died.
 constexpr long stale_sending_seconds = 600;
 // Claims are kept long enough for every callback of a call.
 constexpr long claim_keep_seconds = 7 * 24 * 3600;
-// Files looked at in one pass, so a flood cannot stall a request.
-constexpr std::size_t max_listed = 1000;
 
 std::string error_text(const std::string &what, const std::string &path)
 {
@@ -73,7 +72,7 @@ std::vector<Entry> list(const std::string &dir)
         struct stat st;
         if (stat((dir + "/" + e->d_name).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
         out.push_back({e->d_name, st.st_mtime});
-        if (out.size() == max_listed) break;
+        if (out.size() == limits::max_spool_listed) break;
     }
     closedir(d);
     std::sort(out.begin(), out.end(), [](const Entry &a, const Entry &b) {
@@ -89,7 +88,7 @@ std::string spool_name(const std::string &call_sid)
     std::string s;
     for (char c : call_sid)
         if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) s += c;
-    s = s.substr(0, max_name);
+    s = s.substr(0, limits::max_spool_name);
     return s.empty() ? "unknown" : s;
 }
 

@@ -10,6 +10,7 @@
 
 #include "alert_desk.hpp"
 #include "events.hpp"
+#include "limits.hpp"
 #include "spool.hpp"
 
 using namespace pdcf;
@@ -156,7 +157,25 @@ BOOST_AUTO_TEST_CASE(spool_names_are_safe)
     BOOST_TEST(spool_name("CA0123abc") == "CA0123abc");
     BOOST_TEST(spool_name("../../etc/passwd") == "etcpasswd");
     BOOST_TEST(spool_name("") == "unknown");
-    BOOST_TEST(spool_name(std::string(100, 'a')).size() == 64u);
+    BOOST_TEST(spool_name(std::string(limits::max_spool_name, 'a')) == std::string(limits::max_spool_name, 'a'));
+    BOOST_TEST(spool_name(std::string(limits::max_spool_name + 1, 'a')) == std::string(limits::max_spool_name, 'a'));
+}
+
+BOOST_AUTO_TEST_CASE(one_flush_pass_looks_at_a_bounded_number_of_alerts)
+{
+    TempDir d;
+    Spool spool(d.path);
+    BOOST_REQUIRE(spool.prepare().empty());
+    for (std::size_t i = 0; i < limits::max_spool_listed; ++i)
+        BOOST_REQUIRE(spool.keep(alert("CA" + std::to_string(i))).empty());
+    FakeTime t;
+    auto fail = [](const std::string &, TimePoint) { return SendResult{SendStatus::failed, "HTTP 503", 1}; };
+    Spool::Flushed f = spool.flush(fail, t.clock(), t.now + 3600s);
+    BOOST_TEST(static_cast<std::size_t>(f.failed) == limits::max_spool_listed);
+    BOOST_REQUIRE(spool.keep(alert("CAextra")).empty());
+    f = spool.flush(fail, t.clock(), t.now + 3600s);
+    BOOST_TEST(static_cast<std::size_t>(f.failed) == limits::max_spool_listed);
+    BOOST_TEST(files(d.path + "/pending").size() == limits::max_spool_listed + 1);
 }
 
 BOOST_AUTO_TEST_CASE(desk_sends_spools_rejects_and_dedups)

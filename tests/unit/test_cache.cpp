@@ -9,6 +9,7 @@
 
 #include "cache.hpp"
 #include "fake_pagerduty.hpp"
+#include "limits.hpp"
 #include "oncall.hpp"
 #include "retry.hpp"
 #include "sources.hpp"
@@ -108,6 +109,25 @@ BOOST_AUTO_TEST_CASE(cache_forms_round_trip)
     BOOST_TEST(!oncalls_from_json("garbage"));
     BOOST_TEST(!oncalls_from_json(R"([{"level": 1, "user_id": "../x"}])"));
     BOOST_TEST(!phones_from_json(R"([{"number": "not a number"}])"));
+}
+
+BOOST_AUTO_TEST_CASE(entry_size_limit_at_and_over)
+{
+    TempDir d;
+    Cache cache(d.path);
+    BOOST_REQUIRE(cache.prepare().empty());
+    auto put = [&](const std::string &key, std::size_t size) {
+        std::string text = R"({"fetched_at": 1, "fresh_until": 2000000000, "value": "[]"})";
+        text.resize(size, ' ');  // JSON allows trailing white space
+        std::FILE *f = std::fopen((d.path + "/" + key + ".json").c_str(), "wb");
+        BOOST_REQUIRE(f);
+        std::fwrite(text.data(), 1, text.size(), f);
+        std::fclose(f);
+    };
+    put("at", limits::max_cache_entry);
+    put("over", limits::max_cache_entry + 1);
+    BOOST_TEST(cache.read("at", 1000).has_value());
+    BOOST_TEST(!cache.read("over", 1000).has_value());
 }
 
 BOOST_AUTO_TEST_CASE(entries_are_written_whole_and_private)

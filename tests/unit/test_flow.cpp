@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "flow.hpp"
+#include "limits.hpp"
 #include "xml.hpp"
 
 using namespace pdcf;
@@ -381,6 +382,22 @@ BOOST_AUTO_TEST_CASE(call_status_offers_a_missed_call)
     BOOST_TEST_REQUIRE(r.alert.has_value());
     BOOST_TEST(json::parse(r.alert->body)["payload"]["summary"] == "Missed call on Platform line from +14155559876 after 9 s");
     BOOST_TEST(!flow_call_status(route(), start(), params({{"CallStatus", "in-progress"}})).alert);
+}
+
+BOOST_AUTO_TEST_CASE(tried_names_limit_at_and_over)
+{
+    CallState s = start();
+    for (std::size_t i = 0; i < pdcf::limits::max_tried_names; ++i) s.tried.push_back("P" + std::to_string(i));
+    BOOST_TEST(state_in("x?" + state_query(s)).tried.size() == pdcf::limits::max_tried_names);
+    s.tried.push_back("one too many");
+    CallState back = state_in("x?" + state_query(s));
+    BOOST_TEST(back.tried.size() == pdcf::limits::max_tried_names);
+    BOOST_TEST(back.tried.back() == "P" + std::to_string(pdcf::limits::max_tried_names - 1));
+
+    s.tried = {std::string(pdcf::limits::max_tried_name, 'a'), std::string(pdcf::limits::max_tried_name + 1, 'b')};
+    back = state_in("x?" + state_query(s));
+    BOOST_TEST(back.tried[0] == s.tried[0]);
+    BOOST_TEST(back.tried[1] == std::string(pdcf::limits::max_tried_name, 'b'));
 }
 
 BOOST_AUTO_TEST_CASE(state_round_trips_through_the_url)

@@ -34,6 +34,12 @@ struct Server {
             std::this_thread::sleep_for(1500ms);
             res.set_content("{}", "application/json");
         });
+        http.Get(R"(/busy/(\d+))", [this](const httplib::Request &req, httplib::Response &res) {
+            note(req);
+            res.status = 429;
+            res.set_header("Retry-After", req.matches[1]);
+            res.set_content("{}", "application/json");
+        });
         http.Get("/headers", [this](const httplib::Request &req, httplib::Response &res) {
             note(req);
             res.set_content(req.get_header_value("Authorization") + "|" + req.get_header_value("Accept"), "text/plain");
@@ -73,6 +79,18 @@ BOOST_AUTO_TEST_CASE(response_size_limit_at_and_over)
     BOOST_TEST(over.status == 0);
     BOOST_TEST(over.error == "answer larger than 2097152 bytes");
     BOOST_TEST(over.body.empty());
+}
+
+BOOST_AUTO_TEST_CASE(retry_after_limit_at_and_over)
+{
+    Server s;
+    HttpClient c(s.url(), "", {});
+    HttpReply at = c.get("/busy/" + std::to_string(limits::max_retry_after), in(5000ms));
+    BOOST_TEST(at.status == 429);
+    BOOST_TEST(at.retry_after == limits::max_retry_after);
+    HttpReply over = c.get("/busy/" + std::to_string(limits::max_retry_after + 1), in(5000ms));
+    BOOST_TEST(over.retry_after == limits::max_retry_after);
+    BOOST_TEST(c.get("/busy/7", in(5000ms)).retry_after == 7);
 }
 
 BOOST_AUTO_TEST_CASE(held_to_the_deadline)
