@@ -2,11 +2,13 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 
 #include "fake_pagerduty.hpp"
 #include "handler.hpp"
+#include "limits.hpp"
 #include "signature.hpp"
 #include "xml.hpp"
 
@@ -574,8 +576,9 @@ BOOST_AUTO_TEST_CASE(hostile_input_cannot_reach_headers_or_break_the_log)
     // that reaches the answer or the log.
     const std::string evil = std::string("a\r\nSet-Cookie: x=1\r\n\r\n<b>&\"'\0\xff\xc3", 32) + "</Say><Hangup/>";
     Fixture f;
-    f.pd.oncalls({F::entry(1, "PU1", "Eve\r\nX-Evil: 1 </Say>")});
-    f.pd.phones("PU1", {F::phone("4155550101", "Mo\nbile")});
+    // As PagerDuty's JSON carries it: escaped, so it parses.
+    f.pd.oncalls({F::entry(1, "PU1", R"(Eve\r\nX-Evil: 1 </Say>)")});
+    f.pd.phones("PU1", {F::phone("4155550101", R"(Mo\nbile)")});
     Params p = {{"CallSid", evil}, {"From", evil}, {"To", "+14155550100"}, {"CallerName", evil},
                 {"Direction", evil}, {evil, evil}};
     for (const std::string &query : {std::string("route=") + encode({{"x", evil}}).substr(2), std::string()}) {
@@ -603,6 +606,75 @@ BOOST_AUTO_TEST_CASE(hostile_input_cannot_reach_headers_or_break_the_log)
         BOOST_TEST(line.find('\0') == std::string::npos);
         BOOST_TEST(line.find("Set-Cookie: x=1\r") == std::string::npos);
     }
+}
+
+BOOST_AUTO_TEST_CASE(hostile_input_in_every_callback)
+{
+    // The hunt's callbacks echo their state (route, caller, names already
+    // tried) from the query string into new URLs, <Say> text and alerts,
+    // and PagerDuty's names and labels reach <Say> and the log.  Every
+    // callback, signed as Twilio signs it, gets the hostile text in every
+    // field: once everywhere, once only where free text belongs (so the
+    // call goes on to dial, screen, record and alert).
+    const std::string evil = std::string("a\r\nSet-Cookie: x=1\r\n\r\n<b>&\"'\0\xff\xc3", 32) + "</Say><Hangup/>";
+    // The same, as PagerDuty's JSON carries it (valid UTF-8 only).
+    const std::string pd_evil = R"(Eve\r\nSet-Cookie: x=1\r\n\r\n<b>&\"'\u0000</Say><Hangup/>)";
+    const std::string e = encode({{"x", evil}}).substr(2);
+    const std::string state = "&from=%2B14155559876&to=%2B14155550100&t=4990&loop=1&level=1&index=0&fb=0&tried=" + e +
+                              "&tried=" + e + "&" + e + "=" + e;
+    Params everywhere, free_text;
+    for (const char *name : {"CallSid", "From", "To", "Caller", "Called", "CallerName", "CallStatus", "Direction",
+                             "DialCallStatus", "DialCallSid", "DialCallDuration", "Digits", "RecordingUrl",
+                             "RecordingSid", "RecordingDuration", "RecordingStatus", "TranscriptionText",
+                             "TranscriptionStatus", "AnsweredBy", "CallDuration"})
+        everywhere.push_back({name, evil});
+    free_text = {{"CallSid", "CA" + evil}, {"From", "+14155559876"}, {"To", "+14155550100"}, {"CallerName", evil},
+                 {"CallStatus", "completed"}, {"DialCallStatus", "no-answer"}, {"Digits", "1"},
+                 {"RecordingUrl", "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/" + e},
+                 {"RecordingSid", evil}, {"RecordingDuration", "12"}, {"RecordingStatus", "completed"},
+                 {"TranscriptionText", evil}, {"TranscriptionStatus", "completed"}, {"CallDuration", "40"}};
+    int dialed = 0, alerts = 0;
+    for (const Params *p : {&everywhere, &free_text}) {
+        for (const char *path : {"/voice", "/voice/dial-status", "/voice/screen", "/voice/screen-result",
+                                 "/voice/recorded", "/voice/recording", "/voice/transcription", "/voice/status"}) {
+            for (const std::string &route : {std::string("ops"), std::string("db"), e}) {
+                Fixture f;
+                f.pd.oncalls({F::entry(1, "PU1", pd_evil), F::entry(2, "PU2", pd_evil)});
+                f.pd.phones("PU1", {F::phone("4155550101", pd_evil)});
+                f.pd.phones("PU2", {F::phone("4155550102", pd_evil)});
+                std::string query = "route=" + route + (std::string(path) == "/voice" ? "" : state);
+                Response resp =
+                    f.run(f.callback("http://example.com/pd-call-forward" + std::string(path) + "?" + query, *p));
+                std::string what = std::string(path) + " route=" + route.substr(0, 8) + ": " + f.log.line();
+                BOOST_TEST(resp.status == 200, what);
+                std::string out = response_cgi(resp);
+                std::string head = out.substr(0, out.find("\r\n\r\n"));
+                for (std::size_t pos = 0, end; pos < head.size(); pos = end + 2) {
+                    end = std::min(head.find("\r\n", pos), head.size());
+                    std::string line = head.substr(pos, end - pos);
+                    BOOST_TEST(line.find_first_of(std::string("\r\n\0", 3)) == std::string::npos, what);
+                    BOOST_TEST((line.rfind("Status: ", 0) == 0 || line.rfind("Content-Type: ", 0) == 0 ||
+                                line.rfind("Content-Length: ", 0) == 0), what << ": " << line);
+                }
+                if (resp.content_type.rfind("text/xml", 0) == 0) {
+                    XmlDoc x(resp.body);
+                    BOOST_TEST(x.ok(), what << ": " << x.error());
+                    BOOST_TEST(x.eval("count(//Say/*)") == "0", what);
+                    BOOST_TEST(x.eval("count(//Hangup)") == (contains(resp.body, "<Hangup/>") ? "1" : "0"), what);
+                    dialed += x.eval("count(//Dial/Number)") != "0";
+                }
+                BOOST_TEST(f.log.line().find_first_of(std::string("\r\n\0", 3)) == std::string::npos, what);
+                for (const Alert &a : f.delivered) {
+                    BOOST_TEST(!nlohmann::json::parse(a.body, nullptr, false).is_discarded(), what);
+                    BOOST_TEST(a.call_sid.size() <= limits::max_dedup_key, what);
+                    ++alerts;
+                }
+            }
+        }
+    }
+    // The hostile names went all the way: someone was dialed and alerts were raised.
+    BOOST_TEST(dialed > 0);
+    BOOST_TEST(alerts > 0);
 }
 
 BOOST_AUTO_TEST_CASE(cgi_output)
