@@ -83,6 +83,10 @@ DEB_PACKAGES = g++ make pkg-config libfcgi-dev libcpp-httplib-dev libssl-dev \
 deps:
 	@missing=; for p in $(DEB_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+# Fuzz targets, their corpus replay (part of check) and `make fuzz`.
+include tests/fuzz/fuzz.mk
+test-programs: $(FUZZ_REPLAY)
+
 	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
@@ -158,7 +162,7 @@ uninstall:
 		echo "kept $(DESTDIR)$(CONFDIR)/pd-call-forward.ini: it holds your settings"; fi
 
 clean:
-	rm -rf build build-san pd-call-forward
+	rm -rf build build-san build-fuzz pd-call-forward
 
 .PHONY: all deps check bench demo demo-stop install uninstall clean test-programs
 

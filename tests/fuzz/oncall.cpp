@@ -1,0 +1,96 @@
+// PagerDuty's answers decide whom we dial; a proxy, an outage page or an
+// API change can put anything in them.  Input: a GET /oncalls body, a
+// GET /users/{id}/contact_methods body and a GET /escalation_policies/{id}
+// body, separated by lines of "--".  The same bytes also go through the
+// cache's own JSON readers.
+#include <cstddef>
+#include <cstdint>
+#include <set>
+
+#include "limits.hpp"
+#include "oncall.hpp"
+#include "pagerduty.hpp"
+#include "phone.hpp"
+#include "support.hpp"
+
+using namespace pdcf;
+
+namespace {
+
+// The parsers' results, read back from the cache's form, must be what
+// went in: the cache hands them to other processes.
+void check_cache_round_trip(const std::vector<OnCall> &entries, const std::vector<Phone> &phones)
+{
+    auto oncalls = oncalls_from_json(oncalls_to_json(entries));
+    fuzz::require(oncalls && oncalls->size() == entries.size());
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const OnCall &a = entries[i], &b = (*oncalls)[i];
+        fuzz::require(a.level == b.level && a.user_id == b.user_id && a.name == b.name && a.end == b.end);
+    }
+    auto back = phones_from_json(phones_to_json(phones));
+    fuzz::require(back && back->size() == phones.size());
+    for (std::size_t i = 0; i < phones.size(); ++i)
+        fuzz::require((*back)[i].number == phones[i].number && (*back)[i].label == phones[i].label);
+}
+
+// Whatever PagerDuty said, the levels come lowest first, each dialable
+// number is E.164, and no <Dial> gets more numbers than Twilio rings.
+void check_levels(const std::vector<Level> &levels)
+{
+    int previous = 0;
+    for (const Level &l : levels) {
+        fuzz::require(l.level > previous);
+        previous = l.level;
+        fuzz::require(l.callees.size() <= limits::max_dial_numbers);
+        for (const Callee &c : l.callees) fuzz::require(is_e164(c.number));
+    }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    auto parts = fuzz::split(fuzz::as_text(data, size), "\n--\n");
+    const std::string oncalls(fuzz::part(parts, 0));
+    const std::string contacts(fuzz::part(parts, 1));
+    const std::string policy(fuzz::part(parts, 2));
+
+    OncallPage page = oncall_parse_page(oncalls);
+    fuzz::require(page.entries.size() + page.skipped == page.listed || !page.error.empty());
+    PhonesResult phones = contact_phones(contacts);
+    for (const Phone &p : phones.phones) fuzz::require(is_e164(p.number));
+    check_cache_round_trip(page.entries, phones.phones);
+    if (auto loops = policy_num_loops(policy)) fuzz::require(*loops >= 0 && *loops <= 1000);
+
+    for (const auto &level : oncall_levels(page.entries)) {
+        fuzz::require(!level.empty() && level.size() <= limits::max_dial_numbers);
+        std::set<std::string> users;
+        for (const OnCall &e : level) fuzz::require(users.insert(e.user_id).second);
+    }
+    (void)earliest_end(page.entries);
+    (void)phone_choose(phones.phones, "mobile");
+    for (std::string_view p : parts) (void)parse_rfc3339(p);
+    // The cache's readers take whatever is on disk.
+    (void)oncalls_from_json(oncalls);
+    (void)phones_from_json(contacts);
+
+    // The whole lookup over these answers, as the handlers make it, for
+    // both kinds of target.
+    Fetch fetch = [&](const std::string &path) -> HttpReply {
+        if (path.rfind("/oncalls", 0) == 0) return {200, oncalls, "", -1};
+        if (path.rfind("/users/", 0) == 0) return {200, contacts, "", -1};
+        return {200, policy, "", -1};
+    };
+    OnCallSources sources = direct_sources(fetch);
+    for (TargetKind kind : {TargetKind::escalation_policy, TargetKind::schedule}) {
+        Snapshot snap = pagerduty_snapshot(sources, kind, "PEP1", "Mobile", [](const std::vector<Level> &) { return false; });
+        check_levels(snap.levels);
+        if (kind == TargetKind::schedule) fuzz::require(snap.levels.size() <= 1);
+        Lookup lookup = pagerduty_lookup(sources, kind, "PEP1", "Mobile");
+        fuzz::require(lookup.callees.size() <= limits::max_dial_numbers);
+        lookup_skip_number(lookup, "+14155550100");
+        for (const Callee &c : lookup.callees) fuzz::require(c.number != "+14155550100");
+        (void)lookup_reason(lookup);
+    }
+    return 0;
+}

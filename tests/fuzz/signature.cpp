@@ -1,0 +1,54 @@
+// X-Twilio-Signature is the only thing between the Internet and placing
+// calls, and every part of it (URL, header, parameters) is the caller's.
+// Input: the URL on the first line, the header on the second, the rest a
+// form body.
+#include <cstddef>
+#include <cstdint>
+
+#include "form.hpp"
+#include "limits.hpp"
+#include "signature.hpp"
+#include "support.hpp"
+
+using namespace pdcf;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    std::string_view text = fuzz::as_text(data, size);
+    std::size_t first = text.find('\n');
+    std::size_t second = first == std::string_view::npos ? first : text.find('\n', first + 1);
+    std::string_view url = text.substr(0, first);
+    std::string_view header = first == std::string_view::npos ? "" : text.substr(first + 1, second - first - 1);
+    std::string_view body = second == std::string_view::npos ? "" : text.substr(second + 1);
+    // A body that does not decode is refused before the signature is
+    // checked; what it did decode is still worth signing here.
+    Params params = form_decode(body).params;
+
+    const std::vector<std::string> tokens = {"12345", "", "secondary-token"};
+    SignatureCheck check = signature_check(url, params, header, tokens);
+    if (header.empty()) fuzz::require(check == SignatureCheck::missing);
+    if (header.size() > limits::max_signature_header) fuzz::require(check == SignatureCheck::malformed);
+
+    // Accepted only if some URL variant and some token really sign it.
+    std::vector<std::string> variants = signature_url_variants(url);
+    fuzz::require(!variants.empty() && variants.size() <= 2);
+    if (check == SignatureCheck::valid) {
+        bool signs = false;
+        for (const auto &v : variants)
+            for (const char *t : {"12345", "secondary-token"}) signs = signs || signature_compute(v, params, t) == header;
+        fuzz::require(signs);
+    }
+
+    // What Twilio would send for exactly this URL is always accepted, by
+    // the second token too (rotation).
+    std::string own = signature_compute(url, params, "secondary-token");
+    fuzz::require(own.size() == 28);
+    fuzz::require(signature_check(url, params, own, tokens) == SignatureCheck::valid);
+    bool url_is_variant = false;
+    for (const auto &v : variants) url_is_variant = url_is_variant || v == url;
+    fuzz::require(url_is_variant);
+    // An empty token list never accepts anything.
+    fuzz::require(signature_check(url, params, own, {}) != SignatureCheck::valid);
+    fuzz::require(signature_check(url, params, own, {""}) != SignatureCheck::valid);
+    return 0;
+}
