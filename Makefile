@@ -6,7 +6,9 @@
 #   make demo [KEEP=1]   run the whole path once on loopback and show the answer
 #   make bench           requests/s and latency through nginx, warm and cold cache
 #   make install         PREFIX=/usr/local DESTDIR= [SYSTEMD=1: the systemd units too]
-#   make SANITIZE=address,undefined check    sanitized build in build-san/
+#   make valgrind        unit tests and CGI requests under valgrind memcheck
+#   make fuzz            every libFuzzer target for FUZZ_SECONDS (clang)
+#   make SANITIZE=address,undefined check    everything sanitized, in build-san/
 
 VERSION   = 0.1.0
 PREFIX   ?= /usr/local
@@ -34,6 +36,14 @@ B = build-san
 else
 B = build
 endif
+
+# Inner builds use every core: `make check` is usually run without -j.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+# A plain `make check` also runs the unit tests and the fuzz corpus
+# sanitized (build-san/, -O1 to keep the build short); CHECK_SANITIZE= skips.
+CHECK_SANITIZE ?= address,undefined
+CHECK_SAN_CXXFLAGS ?= -O1 -g
 
 CORE_SRC = $(filter-out src/main.cpp,$(wildcard src/*.cpp))
 CORE_OBJ = $(CORE_SRC:src/%.cpp=$(B)/src/%.o)
@@ -73,6 +83,10 @@ $(B)/pd-standin: $(STANDIN_OBJ)
 
 test-programs: $(PROGRAM) $(B)/unit-tests $(B)/pd-standin
 
+# Fuzz targets, their corpus replay (part of check) and `make fuzz`.
+include tests/fuzz/fuzz.mk
+test-programs: $(FUZZ_REPLAY)
+
 # Debian packages the build, the tests and the demo need.  `make deps`
 # installs whichever are missing (through sudo when not root).
 DEB_PACKAGES = g++ make pkg-config libfcgi-dev libcpp-httplib-dev libssl-dev \
@@ -83,10 +97,6 @@ DEB_PACKAGES = g++ make pkg-config libfcgi-dev libcpp-httplib-dev libssl-dev \
 deps:
 	@missing=; for p in $(DEB_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
-# Fuzz targets, their corpus replay (part of check) and `make fuzz`.
-include tests/fuzz/fuzz.mk
-test-programs: $(FUZZ_REPLAY)
-
 	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
@@ -98,8 +108,30 @@ test-programs: $(FUZZ_REPLAY)
 # check and demo install what is missing first, then re-enter make so the
 # pkg-config flags are read with the packages in place.
 check: deps
-	@$(MAKE) --no-print-directory test-programs
+	@$(MAKE) --no-print-directory -j$(JOBS) test-programs
+ifeq ($(SANITIZE),)
+ifneq ($(CHECK_SANITIZE),)
+	@$(MAKE) --no-print-directory -j$(JOBS) SANITIZE=$(CHECK_SANITIZE) \
+		CXXFLAGS='$(CHECK_SAN_CXXFLAGS)' sanitized-programs
+	@B=$(B) PROGRAM=$(PROGRAM) SAN_B=build-san tests/run-all
+else
 	@B=$(B) PROGRAM=$(PROGRAM) tests/run-all
+endif
+else
+	@B=$(B) PROGRAM=$(PROGRAM) tests/run-all
+endif
+
+# What the sanitized suites of a plain check run.
+sanitized-programs: $(B)/unit-tests $(FUZZ_REPLAY)
+
+# valgrind memcheck: the unit tests, then CGI requests against the
+# stand-in; any error or definite leak fails.
+valgrind: deps
+	@[ -z "$(SANITIZE)" ] || { echo "make valgrind: not with SANITIZE (valgrind checks the plain build)"; exit 2; }
+	@command -v valgrind >/dev/null || { if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends valgrind; }
+	@$(MAKE) --no-print-directory -j$(JOBS) $(PROGRAM) $(B)/unit-tests $(B)/pd-standin
+	@B=$(B) PROGRAM=$(PROGRAM) /usr/bin/python3 tests/valgrind/run
 
 # Benchmarks: not part of check; BENCH_WRITE=BENCHMARKS.md records them.
 $(B)/bench-hello: tests/bench/hello.cpp
@@ -107,13 +139,13 @@ $(B)/bench-hello: tests/bench/hello.cpp
 	$(CXX) $(ALL_CXXFLAGS) -o $@ $< $(ALL_LDFLAGS) $(PKG_LIBS)
 
 bench: deps
-	@$(MAKE) --no-print-directory $(PROGRAM) $(B)/pd-standin $(B)/bench-hello
+	@$(MAKE) --no-print-directory -j$(JOBS) $(PROGRAM) $(B)/pd-standin $(B)/bench-hello
 	@command -v wrk >/dev/null || { if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
 		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk; }
 	@B=$(B) PROGRAM=$(PROGRAM) /usr/bin/python3 tests/bench/bench.py --build $(B) $(if $(BENCH_WRITE),--write $(BENCH_WRITE))
 
 demo: deps
-	@$(MAKE) --no-print-directory $(PROGRAM) $(B)/pd-standin
+	@$(MAKE) --no-print-directory -j$(JOBS) $(PROGRAM) $(B)/pd-standin
 	@/usr/bin/python3 tests/demo.py --build $(B) $(if $(KEEP),--keep)
 
 demo-stop:
@@ -164,6 +196,6 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz pd-call-forward
 
-.PHONY: all deps check bench demo demo-stop install uninstall clean test-programs
+.PHONY: all deps check valgrind bench demo demo-stop install uninstall clean test-programs sanitized-programs
 
 -include $(wildcard $(B)/*/*.d)

@@ -86,6 +86,18 @@ ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|.)")
 UNESCAPED = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "v": "\v", "f": "\f"}
 
 
+def sanitizer_env(fcgid):
+    """Apache gives its programs a clean environment: the sanitizers'
+    options (where a sanitized build writes its reports) are passed on
+    explicitly, so a report from a program Apache ran is not lost."""
+    names = [n for n in ("ASAN_OPTIONS", "UBSAN_OPTIONS") if n in os.environ]
+    if not names:
+        return ""
+    if fcgid:
+        return "".join(f'FcgidInitialEnv {n} "{os.environ[n]}"\n' for n in names)
+    return "PassEnv " + " ".join(names) + "\n"
+
+
 def apache_unescape(text):
     def one(m):
         e = m.group(1)
@@ -204,7 +216,7 @@ class ApacheFcgid(Apache):
                     .replace("/usr/local/sbin", sbin))
         with open(os.path.join(root, "pd-call-forward.conf"), "w") as f:
             f.write(text)
-        super().__init__(root, "event", ["alias", "fcgid"], FCGID_SERVER, FCGID_SITE)
+        super().__init__(root, "event", ["alias", "fcgid"], FCGID_SERVER + sanitizer_env(True), FCGID_SITE)
         self.base = self.url + "/pd-call-forward"
 
     def log_lines(self):
@@ -236,9 +248,9 @@ class ApacheCgi(Apache):
         with open(os.path.join(web, ".htaccess"), "w") as f:
             f.write(text)
         if module == "cgid":
-            super().__init__(root, "event", ["mime", "env", "cgid"], CGID_SERVER, CGI_SITE)
+            super().__init__(root, "event", ["mime", "env", "cgid"], CGID_SERVER + sanitizer_env(False), CGI_SITE)
         else:
-            super().__init__(root, "prefork", ["mime", "env", "cgi"], CGI_SERVER, CGI_SITE)
+            super().__init__(root, "prefork", ["mime", "env", "cgi"], CGI_SERVER + sanitizer_env(False), CGI_SITE)
         self.base = self.url + "/pd/pd-call-forward.cgi"
 
     def log_lines(self):

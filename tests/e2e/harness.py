@@ -8,6 +8,7 @@ of ours.  Run with /usr/bin/python3.
 
 import json
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -26,6 +27,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BUILD = os.path.join(ROOT, os.environ.get("B", "build"))
 PROGRAM = os.path.join(ROOT, os.environ.get("PROGRAM", "pd-call-forward"))
 STANDIN = os.path.join(BUILD, "pd-standin")
+
+# A command the program is run under, one process per request (make
+# valgrind sets it for the CGI suite); tests that time the program allow for
+# it.
+RUNNER = shlex.split(os.environ.get("PROGRAM_RUNNER", ""))
+
+# Where a sanitized build writes its reports (tests/run-all collects them):
+# added to every environment a test builds from scratch.
+SANITIZER_ENV = {k: os.environ[k] for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS") if k in os.environ}
 
 PD_TOKEN = "pd-test-token"
 TWILIO_TOKEN = "twilio-test-auth-token"

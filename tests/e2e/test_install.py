@@ -13,7 +13,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import PROGRAM, ROOT, Skip, Suite, check
+from harness import PROGRAM, ROOT, SANITIZER_ENV, Skip, Suite, check
 
 MAN_PAGES = ["man/pd-call-forward.8", "man/pd-call-forward.ini.5"]
 
@@ -65,7 +65,7 @@ def test_example_config_is_valid():
                     f.write("secret\n")
             os.chmod(os.path.join(d, name), 0o640)
         env = {"GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "GET", "PATH_INFO": "/health",
-               "PD_CALL_FORWARD_CONFIG": config}
+               "PD_CALL_FORWARD_CONFIG": config, **SANITIZER_ENV}
         p = subprocess.run([PROGRAM], env=env, capture_output=True, text=True)
         check(p.stdout.startswith("Status: 200 OK"), p.stdout + p.stderr)
         check("error" not in p.stderr and "warning" not in p.stderr, p.stderr)
