@@ -260,7 +260,7 @@ http {{
     proxy_temp_path {dir}/proxy_temp;
     scgi_temp_path {dir}/scgi_temp;
     uwsgi_temp_path {dir}/uwsgi_temp;
-    server {{
+{http_extra}    server {{
         listen 127.0.0.1:{port};
         server_name localhost;
         include {dir}/pd-call-forward.conf;
@@ -272,7 +272,9 @@ http {{
 class Nginx:
     """Debian's nginx with the project's own nginx/pd-call-forward.conf."""
 
-    def __init__(self, workdir, socket_path):
+    def __init__(self, workdir, socket_path, http_extra=""):
+        """`http_extra`: directives added to the http { } block, for a suite
+        that needs a setting of the server around the shipped location."""
         self.dir = workdir
         self.port = free_port()
         with open(os.path.join(ROOT, "nginx", "pd-call-forward.conf")) as f:
@@ -282,7 +284,7 @@ class Nginx:
         shutil.copy("/etc/nginx/fastcgi_params", os.path.join(workdir, "fastcgi_params"))
         conf = os.path.join(workdir, "nginx.conf")
         with open(conf, "w") as f:
-            f.write(NGINX_TEMPLATE.format(dir=workdir, port=self.port))
+            f.write(NGINX_TEMPLATE.format(dir=workdir, port=self.port, http_extra=http_extra))
         self.errors = open(os.path.join(workdir, "nginx.stderr"), "w")
         self.proc = subprocess.Popen([which("nginx"), "-p", workdir, "-c", conf],
                                      stdout=self.errors, stderr=self.errors)
