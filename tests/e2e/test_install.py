@@ -28,6 +28,86 @@ def test_man_pages_lint_clean():
         check(not problems, f"{page}: {problems}")
 
 
+def limits():
+    """Every constant of src/limits.hpp: name → value (durations in ms)."""
+    text = open(os.path.join(ROOT, "src/limits.hpp")).read()
+    found = {}
+    for name, assigned, braced in re.findall(r"constexpr [\w:<>]+ (\w+)\s*(?:=\s*([^;{]+)|\{([^}]+)\});", text):
+        expr = assigned or braced
+        check(re.fullmatch(r"[\d\s*]+", expr), f"{name} = {expr}: not a product of numbers")
+        value = 1
+        for factor in expr.split("*"):
+            value *= int(factor)
+        found[name] = value
+    return found
+
+
+def size(n):
+    return f"{n // 1048576} MiB" if n % 1048576 == 0 else f"{n // 1024} KiB" if n % 1024 == 0 else f"{n} bytes"
+
+
+def seconds(ms):
+    return f"{ms / 1000:g}"
+
+
+def days(s):
+    return f"{s // 86400} days" if s % 86400 == 0 else f"{s // 3600} hour" + ("s" if s // 3600 != 1 else "")
+
+
+# Where pd-call-forward(8)'s LIMITS section states each limit.  A new
+# constant in src/limits.hpp fails this test until it is documented.
+LIMIT_TEXT = {
+    "max_body": lambda v: f"It Request body: {size(v)}",
+    "max_body_drain": lambda v: f"Up to {size(v)} of an oversized body",
+    "max_params": lambda v: f"It Parameters: {v} per query string or body",
+    "max_param_length": lambda v: f"or body, {size(v)} each 400, for a name or value over {size(v)} once decoded",
+    "max_request_variable": lambda v: f"It CGI variables: {size(v)} each",
+    "max_signature_header": lambda v: f"No {v} bytes",
+    "max_pagerduty_response": lambda v: f"It PagerDuty answer: {size(v)}",
+    "max_retry_after": lambda v: f"It Retry-After: {v} seconds A longer wait asked by a 429 counts as {v},",
+    "oncall_page_limit": lambda v: f"pages of {v}",
+    "max_oncall_pages": lambda v: f"It On-call entries: {v} pages",
+    "max_dial_numbers": lambda v: f"It Numbers dialed at once: {v}",
+    "max_tried_names": lambda v: f"missed-call alert: {v},",
+    "max_tried_name": lambda v: f"alert: 20, {v} bytes each",
+    "max_config_file": lambda v: f"It Configuration file: {size(v)};",
+    "max_secret_file": lambda v: f"each secret file: {size(v)}",
+    "max_cache_entry": lambda v: f"It Cache entry: {size(v)}",
+    "max_spool_name": lambda v: f"CallSid cut to {v} letters and digits",
+    "max_spool_listed": lambda v: f"digits; {v} alerts a pass",
+    "max_parallel_requests": lambda v: f"in flight for one call: {v}",
+    "min_pagerduty_timeout": lambda v: f"Ic timeout {seconds(v)} to",
+    "max_pagerduty_timeout": lambda v: f"to {seconds(v)} seconds,",
+    "min_dial_timeout": lambda v: f"Ic dial_timeout {v} to",
+    "max_dial_timeout": lambda v: f"dial_timeout 5 to {v},",
+    "max_loops": lambda v: f"Ic max_loops up to {v},",
+    "min_screen_timeout": lambda v: f"Ic screen_timeout {v} to",
+    "max_screen_timeout": lambda v: f"screen_timeout 3 to {v},",
+    "min_voicemail_length": lambda v: f"Ic voicemail_max_length {v} to",
+    "max_voicemail_length": lambda v: f"voicemail_max_length 5 to {v},",
+    "max_oncall_ttl": lambda v: f"Ic oncall_ttl up to {days(v)},",
+    "max_contact_ttl": lambda v: f"Ic contact_ttl up to {days(v)},",
+    "max_stale": lambda v: f"Ic stale_max up to {days(v)}.",
+    "max_alert_summary": lambda v: f"cut to {v} bytes",
+    "max_dedup_key": lambda v: f"keys to {v},",
+}
+
+
+def test_every_limit_is_in_the_man_page():
+    page = open(os.path.join(ROOT, "man/pd-call-forward.8")).read()
+    section = page[page.index(".Sh LIMITS"):page.index(".Sh SEE ALSO")]
+    # One line of words, as a reader sees it: roff's line starts and
+    # argument quoting aside.
+    words = " ".join(l.lstrip(".").strip() for l in section.splitlines())
+    words = re.sub(r"\s+", " ", words)
+    values = limits()
+    check(len(values) >= 30, f"only {len(values)} constants read from src/limits.hpp")
+    undocumented = sorted(set(values) - set(LIMIT_TEXT))
+    check(not undocumented, f"src/limits.hpp has limits the man page's LIMITS section lacks: {undocumented}")
+    wrong = [f"{name}: {LIMIT_TEXT[name](v)!r}" for name, v in values.items() if LIMIT_TEXT[name](v) not in words]
+    check(not wrong, f"pd-call-forward(8) LIMITS does not say: {wrong}")
+
+
 def example_keys():
     """Every key of the example config, commented-out ones included."""
     keys = set()
@@ -250,6 +330,7 @@ def test_make_demo_dials_the_demo_on_call():
 TESTS = [
     test_man_pages_lint_clean,
     test_every_key_is_documented,
+    test_every_limit_is_in_the_man_page,
     test_example_config_is_valid,
     test_install_and_uninstall,
     test_install_systemd_units_only_when_asked,
