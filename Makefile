@@ -85,7 +85,7 @@ test-programs: $(PROGRAM) $(B)/unit-tests $(B)/pd-standin
 
 # Fuzz targets, their corpus replay (part of check) and `make fuzz`.
 include tests/fuzz/fuzz.mk
-test-programs: $(FUZZ_REPLAY)
+test-programs: $(FUZZ_PROGRAMS)
 
 # Debian packages the build, the tests and the demo need.  `make deps`
 # installs whichever are missing (through sudo when not root).
@@ -122,7 +122,7 @@ else
 endif
 
 # What the sanitized suites of a plain check run.
-sanitized-programs: $(B)/unit-tests $(FUZZ_REPLAY)
+sanitized-programs: $(B)/unit-tests $(FUZZ_PROGRAMS)
 
 # valgrind memcheck: the unit tests, then CGI requests against the
 # stand-in; any error or definite leak fails.

@@ -14,6 +14,8 @@ FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 60
 FUZZ_MERGE   ?=
 FUZZ_REPLAY  = $(FUZZ_ALL:%=$(B)/fuzz-replay-%)
+# What make check builds: the replays and their self-test.
+FUZZ_PROGRAMS = $(FUZZ_REPLAY) $(FUZZ_SELFTEST)
 
 XML_CFLAGS = $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 XML_LIBS   = $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
@@ -26,6 +28,12 @@ $(B)/fuzz/%.o: tests/fuzz/%.cpp
 
 $(FUZZ_REPLAY): $(B)/fuzz-replay-%: $(B)/fuzz/%.o $(B)/fuzz/replay.o $(CORE_OBJ)
 	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(XML_LIBS) -lpthread
+
+# A target that fails on purpose: replay-all shows first that the replay
+# catches every kind of failure.
+FUZZ_SELFTEST = $(B)/fuzz-replay-selftest
+$(FUZZ_SELFTEST): $(B)/fuzz/selftest/faulty.o $(B)/fuzz/replay.o
+	$(CXX) $(ALL_LDFLAGS) -o $@ $^
 
 # --- libFuzzer, with clang, in a build directory of its own -----------------
 
@@ -63,3 +71,4 @@ fuzz-clean:
 .PHONY: fuzz fuzz-deps fuzz-clean
 
 -include $(wildcard $(FB)/*/*.d)
+-include $(wildcard $(B)/fuzz/selftest/*.d)

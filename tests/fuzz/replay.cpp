@@ -16,6 +16,7 @@
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -29,8 +30,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Far above what any input takes (libFuzzer's own limit is 10 s too).
-constexpr unsigned timeout_seconds = 10;
+// Far above what any input takes (libFuzzer's own limit is 10 s too);
+// FUZZ_REPLAY_TIMEOUT (seconds) overrides it.
+constexpr unsigned default_timeout_seconds = 10;
+
+unsigned timeout_seconds()
+{
+    const char *v = std::getenv("FUZZ_REPLAY_TIMEOUT");
+    unsigned long n = v ? std::strtoul(v, nullptr, 10) : 0;
+    return n > 0 && n <= 3600 ? static_cast<unsigned>(n) : default_timeout_seconds;
+}
 
 std::vector<fs::path> inputs_below(const fs::path &dir)
 {
@@ -54,9 +63,10 @@ std::string replay(const fs::path &file)
         // A crash is reported here; a core file would only litter the tree.
         const rlimit no_core{0, 0};
         setrlimit(RLIMIT_CORE, &no_core);
-        alarm(timeout_seconds);
+        alarm(timeout_seconds());
         LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
-        _exit(0);
+        // exit, not _exit: LeakSanitizer checks at exit, in this child.
+        std::exit(0);
     }
     int status = 0;
     if (waitpid(pid, &status, 0) < 0) return std::string("waitpid: ") + std::strerror(errno);
