@@ -4,7 +4,7 @@
 //
 //   fuzz-replay-TARGET DIR...   every file below each DIR (dot files aside)
 //
-// Each input runs in a child process: a trap, an abort or a sanitizer
+// The inputs run in a child process: a trap, an abort or a sanitizer
 // report ends only that child, and the input is named.  Prints one line
 // per directory; exits 1 when any input failed.
 #include <sys/resource.h>
@@ -50,12 +50,10 @@ std::vector<fs::path> inputs_below(const fs::path &dir)
     return files;
 }
 
-// Why the input failed, or "" when it passed.
-std::string replay(const fs::path &file)
+// Why the inputs failed, or "" when all passed.  They run one after the
+// other in one child, as libFuzzer runs them in one process.
+std::string replay(const std::vector<fs::path> &files)
 {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return "cannot read";
-    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     std::fflush(nullptr);
     pid_t pid = fork();
     if (pid < 0) return std::string("fork: ") + std::strerror(errno);
@@ -63,17 +61,44 @@ std::string replay(const fs::path &file)
         // A crash is reported here; a core file would only litter the tree.
         const rlimit no_core{0, 0};
         setrlimit(RLIMIT_CORE, &no_core);
-        alarm(timeout_seconds());
-        LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
+        for (const auto &file : files) {
+            std::ifstream in(file, std::ios::binary);
+            if (!in) std::exit(3);
+            std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            alarm(timeout_seconds());
+            LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
+        }
         // exit, not _exit: LeakSanitizer checks at exit, in this child.
         std::exit(0);
     }
     int status = 0;
     if (waitpid(pid, &status, 0) < 0) return std::string("waitpid: ") + std::strerror(errno);
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 3) return "cannot read";
     if (WIFSIGNALED(status))
         return WTERMSIG(status) == SIGALRM ? "timed out" : std::string("killed by ") + strsignal(WTERMSIG(status));
     return "exit status " + std::to_string(WEXITSTATUS(status));
+}
+
+// Failures among `files`, each named: all in one child first (a fork of a
+// sanitized program is slow), then, only when that failed, one child
+// each to find which.
+int replay_all(const std::vector<fs::path> &files)
+{
+    std::string together = replay(files);
+    if (together.empty()) return 0;
+    int failed = 0;
+    for (const auto &f : files) {
+        std::string why = replay({f});
+        if (why.empty()) continue;
+        std::printf("FAILED %s: %s\n", f.c_str(), why.c_str());
+        ++failed;
+    }
+    if (failed == 0) {
+        std::printf("FAILED all together (%s), though each input alone passes\n", together.c_str());
+        failed = 1;
+    }
+    return failed;
 }
 
 }  // namespace
@@ -93,13 +118,7 @@ int main(int argc, char **argv)
             continue;
         }
         std::vector<fs::path> files = inputs_below(argv[i]);
-        int failed = 0;
-        for (const auto &f : files) {
-            std::string why = replay(f);
-            if (why.empty()) continue;
-            std::printf("FAILED %s: %s\n", f.c_str(), why.c_str());
-            ++failed;
-        }
+        int failed = replay_all(files);
         std::printf("%s: %zu inputs, %d failed\n", argv[i], files.size(), failed);
         std::fflush(stdout);
         failed_total += failed;
