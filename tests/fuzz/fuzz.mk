@@ -6,7 +6,10 @@
 #   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="form handler"] [FUZZ_MERGE=1]
 #                                  clang and libFuzzer, in build-fuzz/; new
 #                                  inputs stay there unless FUZZ_MERGE=1
-#                                  adds those with new coverage to the corpus
+#                                  adds those with new coverage to the corpus;
+#                                  first, tests/fuzz/selftest/faulty.cpp shows
+#                                  that a crash, hang, leak or sanitizer report
+#                                  is caught
 #   make fuzz-clean                removes build-fuzz/
 
 FUZZ_ALL     = $(sort $(filter-out replay,$(basename $(notdir $(wildcard tests/fuzz/*.cpp)))))
@@ -56,13 +59,16 @@ $(FB)/fuzz/%.o: tests/fuzz/%.cpp
 $(FUZZ_ALL:%=$(FB)/fuzz-%): $(FB)/fuzz-%: $(FB)/fuzz/%.o $(FUZZ_CORE_OBJ)
 	$(FUZZ_CXX) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) $(XML_LIBS) -lpthread
 
+$(FB)/fuzz-selftest: $(FB)/fuzz/selftest/faulty.o
+	$(FUZZ_CXX) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^
+
 # The project's packages and clang's, installed as `make deps` does.
 fuzz-deps:
 	@$(MAKE) --no-print-directory deps DEB_PACKAGES='$(DEB_PACKAGES) $(FUZZ_DEB_PACKAGES)'
 
 # Builds after the packages are in, so pkg-config answers.
 fuzz: fuzz-deps
-	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=$(FB)/fuzz-%)
+	@$(MAKE) --no-print-directory -j$(JOBS) $(FUZZ_TARGETS:%=$(FB)/fuzz-%) $(FB)/fuzz-selftest
 	@FB=$(FB) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_MERGE=$(FUZZ_MERGE) tests/fuzz/run-fuzz $(FUZZ_TARGETS)
 
 fuzz-clean:
@@ -70,5 +76,5 @@ fuzz-clean:
 
 .PHONY: fuzz fuzz-deps fuzz-clean
 
--include $(wildcard $(FB)/*/*.d)
+-include $(wildcard $(FB)/*/*.d $(FB)/fuzz/selftest/*.d)
 -include $(wildcard $(B)/fuzz/selftest/*.d)
