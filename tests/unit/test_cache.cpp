@@ -1,5 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
+#include <condition_variable>
+
 #include <atomic>
 #include <cstdlib>
 #include <thread>
@@ -321,20 +323,23 @@ BOOST_AUTO_TEST_CASE(several_phones_at_once)
     f.fake.phones("PU2", {F::phone("4155550102")});
     f.fake.phones("PU3", {F::phone("4155550103")});
     std::mutex m;
-    int in_flight = 0, most = 0;
+    std::condition_variable all_in;
+    int in_flight = 0, most = 0, arrived = 0;
     F &fake = f.fake;
+    // Each phone request waits (up to 2 s) until the three are in flight
+    // together: a fixed pause would race with thread start-up on a slow
+    // machine or under valgrind.  Requests made one after the other never
+    // get there, and `most` stays 1.
     Fetch slow = [&](const std::string &path) {
-        {
-            std::lock_guard<std::mutex> l(m);
-            most = std::max(most, ++in_flight);
+        std::unique_lock<std::mutex> l(m);
+        most = std::max(most, ++in_flight);
+        if (path.rfind("/users/", 0) == 0) {
+            ++arrived;
+            all_in.notify_all();
+            all_in.wait_for(l, 2s, [&] { return arrived >= 3; });
         }
-        std::this_thread::sleep_for(50ms);
-        HttpReply r;
-        {
-            std::lock_guard<std::mutex> l(m);
-            r = fake.get(path);
-            --in_flight;
-        }
+        HttpReply r = fake.get(path);
+        --in_flight;
         return r;
     };
     OnCallSources s = cached_sources(f.settings, slow, std::chrono::steady_clock::now() + 5s, CacheMode::use);
