@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "limits.hpp"
+#include "small_file.hpp"
 
 namespace pdcf {
 
@@ -20,18 +21,12 @@ namespace {
 
 // How often a process waiting for another's refresh looks again.
 constexpr std::chrono::milliseconds lock_poll{10};
+
 // The file's text; "" when missing or over limits::max_cache_entry.
 std::string read_file(const std::string &path)
 {
-    std::string s;
-    FILE *f = std::fopen(path.c_str(), "rb");
-    if (!f) return s;
-    char buf[8192];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && s.size() <= limits::max_cache_entry) s.append(buf, n);
-    std::fclose(f);
-    if (s.size() > limits::max_cache_entry) s.clear();
-    return s;
+    std::string error;
+    return read_small_file(path, limits::max_cache_entry, error).value_or("");
 }
 
 }  // namespace

@@ -1,9 +1,6 @@
 #include "config.hpp"
 
 #include <cctype>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <sstream>
 
 #include <sys/stat.h>
@@ -14,6 +11,7 @@
 #include "config_value.hpp"
 #include "limits.hpp"
 #include "phone.hpp"
+#include "small_file.hpp"
 
 namespace pdcf {
 
@@ -429,27 +427,6 @@ void Parser::run()
         }
     }
     cross_checks();
-}
-
-std::optional<std::string> read_small_file(const std::string &path, std::size_t limit, std::string &error)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        error = std::strerror(errno);
-        return std::nullopt;
-    }
-    std::string content(limit + 1, '\0');
-    in.read(content.data(), static_cast<std::streamsize>(content.size()));
-    content.resize(static_cast<std::size_t>(in.gcount()));
-    if (in.bad()) {
-        error = "read error";
-        return std::nullopt;
-    }
-    if (content.size() > limit) {
-        error = "larger than " + std::to_string(limit) + " bytes";
-        return std::nullopt;
-    }
-    return content;
 }
 
 }  // namespace

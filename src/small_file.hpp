@@ -1,0 +1,15 @@
+// Reading a whole file that must be small: the config, a secret, a cache
+// entry.  A file over its limit is refused, never cut.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace pdcf {
+
+// The file's content, or nullopt with `error` saying why (errno's text,
+// or that it is larger than `limit` bytes).
+std::optional<std::string> read_small_file(const std::string &path, std::size_t limit, std::string &error);
+
+}  // namespace pdcf
