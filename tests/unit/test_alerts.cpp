@@ -10,6 +10,7 @@
 
 #include "alert_desk.hpp"
 #include "events.hpp"
+#include "files.hpp"
 #include "limits.hpp"
 #include "spool.hpp"
 
@@ -44,16 +45,6 @@ Post replies(FakeTime &t, std::vector<HttpReply> list, std::vector<std::string> 
         return r;
     };
 }
-
-struct TempDir {
-    std::string path;
-    TempDir()
-    {
-        char tmpl[] = "/tmp/pdcf-spool-XXXXXX";
-        path = mkdtemp(tmpl);
-    }
-    ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
-};
 
 std::vector<std::string> files(const std::string &dir)
 {

@@ -11,6 +11,7 @@
 
 #include "cache.hpp"
 #include "fake_pagerduty.hpp"
+#include "files.hpp"
 #include "limits.hpp"
 #include "oncall.hpp"
 #include "retry.hpp"
@@ -22,16 +23,6 @@ using namespace std::chrono_literals;
 namespace {
 
 using F = FakePagerDuty;
-
-struct TempDir {
-    std::string path;
-    TempDir()
-    {
-        char tmpl[] = "/tmp/pdcf-cache-XXXXXX";
-        path = mkdtemp(tmpl);
-    }
-    ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
-};
 
 // A cache over a fake PagerDuty, with a wall clock the test moves.
 struct Fixture {

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "files.hpp"
 #include "flow.hpp"
 #include "limits.hpp"
 #include "xml.hpp"
@@ -62,18 +63,6 @@ Params params(std::initializer_list<std::pair<const char *, const char *>> list)
 CallState state_in(const std::string &url)
 {
     return state_parse(form_decode(url.substr(url.find('?') + 1)).params);
-}
-
-void check_golden(const std::string &name, const std::string &actual)
-{
-    const char *dir_env = std::getenv("PDCF_GOLDEN_DIR");
-    std::string path = std::string(dir_env ? dir_env : "tests/golden") + "/" + name;
-    if (std::getenv("PDCF_UPDATE_GOLDEN")) std::ofstream(path) << actual;
-    std::ifstream in(path);
-    BOOST_TEST_REQUIRE(static_cast<bool>(in), "missing golden file " << path);
-    std::stringstream expected;
-    expected << in.rdbuf();
-    BOOST_TEST(actual == expected.str(), "differs from " << path);
 }
 
 }  // namespace

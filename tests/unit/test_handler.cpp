@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "fake_pagerduty.hpp"
+#include "files.hpp"
 #include "handler.hpp"
 #include "limits.hpp"
 #include "signature.hpp"
@@ -140,19 +141,6 @@ struct Fixture {
         return handle(r, ctx, now, log);
     }
 };
-
-// Compares with tests/golden/NAME; PDCF_UPDATE_GOLDEN=1 rewrites the file.
-void check_golden(const std::string &name, const std::string &actual)
-{
-    const char *dir_env = std::getenv("PDCF_GOLDEN_DIR");
-    std::string path = std::string(dir_env ? dir_env : "tests/golden") + "/" + name;
-    if (std::getenv("PDCF_UPDATE_GOLDEN")) std::ofstream(path) << actual;
-    std::ifstream in(path);
-    BOOST_TEST_REQUIRE(static_cast<bool>(in), "missing golden file " << path);
-    std::stringstream expected;
-    expected << in.rdbuf();
-    BOOST_TEST(actual == expected.str(), "differs from " << path);
-}
 
 bool contains(const std::string &s, const std::string &part) { return s.find(part) != std::string::npos; }
 
