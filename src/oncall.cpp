@@ -108,25 +108,33 @@ PhonesResult contact_phones(std::string_view text)
     auto doc = parse_list(text, "contact_methods", result.error);
     if (!doc) return result;
     for (const json &m : (*doc)["contact_methods"]) {
-        if (!m.is_object() || string_field(m, "type") != "phone_contact_method") continue;
+        const std::string type = m.is_object() ? string_field(m, "type") : "";
+        if (type != "phone_contact_method" && type != "sms_contact_method") continue;
         auto blacklisted = m.find("blacklisted");
         if (blacklisted != m.end() && blacklisted->is_boolean() && blacklisted->get<bool>()) continue;
         auto cc = m.find("country_code");
         if (cc == m.end() || !cc->is_number_integer()) continue;
         auto number = e164_from_pagerduty(cc->get<long long>(), string_field(m, "address"));
         if (!number) continue;
-        result.phones.push_back({*number, string_field(m, "label")});
+        result.phones.push_back({*number, string_field(m, "label"), type == "sms_contact_method"});
     }
     return result;
 }
 
-std::optional<Phone> phone_choose(const std::vector<Phone> &phones, std::string_view prefer_label)
+std::optional<Phone> phone_choose(const std::vector<Phone> &phones, std::string_view prefer_label, Medium medium)
 {
-    if (phones.empty()) return std::nullopt;
-    if (!prefer_label.empty())
-        for (const Phone &p : phones)
-            if (equal_ignoring_case(p.label, prefer_label)) return p;
-    return phones.front();
+    auto choose = [&](bool sms) -> std::optional<Phone> {
+        std::optional<Phone> first;
+        for (const Phone &p : phones) {
+            if (p.sms != sms) continue;
+            if (!prefer_label.empty() && equal_ignoring_case(p.label, prefer_label)) return p;
+            if (!first) first = p;
+        }
+        return first;
+    };
+    if (medium == Medium::text)
+        if (auto sms = choose(true)) return sms;
+    return choose(false);
 }
 
 std::optional<int> policy_num_loops(std::string_view text)
@@ -229,7 +237,7 @@ std::optional<std::vector<OnCall>> oncalls_from_json(std::string_view text)
 std::string phones_to_json(const std::vector<Phone> &phones)
 {
     json list = json::array();
-    for (const auto &p : phones) list.push_back({{"number", p.number}, {"label", p.label}});
+    for (const auto &p : phones) list.push_back({{"number", p.number}, {"label", p.label}, {"sms", p.sms}});
     return list.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -240,7 +248,8 @@ std::optional<std::vector<Phone>> phones_from_json(std::string_view text)
     std::vector<Phone> out;
     for (const auto &item : list) {
         if (!item.is_object()) return std::nullopt;
-        Phone p{string_field(item, "number"), string_field(item, "label")};
+        auto sms = item.find("sms");
+        Phone p{string_field(item, "number"), string_field(item, "label"), sms != item.end() && sms->is_boolean() && sms->get<bool>()};
         if (!is_e164(p.number)) return std::nullopt;
         out.push_back(std::move(p));
     }

@@ -34,20 +34,28 @@ std::vector<std::vector<OnCall>> oncall_levels(const std::vector<OnCall> &entrie
 struct Phone {
     std::string number;  // E.164
     std::string label;
+    bool sms = false;    // an sms_contact_method: for texts only
 };
+
+// What a number is for: a call (phone contact methods only) or a text
+// (SMS contact methods first, phone ones otherwise).
+enum class Medium { voice, text };
 
 struct PhonesResult {
     std::vector<Phone> phones;  // usable phone contact methods, in PagerDuty's order
     std::string error;
 };
 
-// GET /users/{id}/contact_methods: phone contact methods that are not
-// blacklisted and make a valid E.164 number.
+// GET /users/{id}/contact_methods: phone and SMS contact methods that are
+// not blacklisted and make a valid E.164 number.
 PhonesResult contact_phones(std::string_view json);
 
-// The phone to dial: the first whose label is `prefer_label` (compared
-// without case), else the first.
-std::optional<Phone> phone_choose(const std::vector<Phone> &phones, std::string_view prefer_label);
+// The number to dial or text: among the methods `medium` prefers, the
+// first whose label is `prefer_label` (compared without case), else the
+// first.  A text goes to an SMS method when the person has one, as
+// PagerDuty's own SMS notifications do, else to a phone method.
+std::optional<Phone> phone_choose(const std::vector<Phone> &phones, std::string_view prefer_label,
+                                  Medium medium = Medium::voice);
 
 // An RFC 3339 date-time as PagerDuty writes them ("2015-03-07T15:28:51-05:00",
 // "2026-11-23T08:00:00Z", fractions allowed): seconds since the epoch.

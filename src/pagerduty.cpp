@@ -134,7 +134,7 @@ void note_source(Snapshot &snap, Source source, long long age)
 }  // namespace
 
 Snapshot pagerduty_snapshot(const OnCallSources &sources, TargetKind kind, const std::string &target,
-                            const std::string &prefer_label, const Enough &enough)
+                            const std::string &prefer_label, const Enough &enough, Medium medium)
 {
     Snapshot out;
     OncallsAnswer oncalls = sources.oncalls(kind, target);
@@ -176,9 +176,10 @@ Snapshot pagerduty_snapshot(const OnCallSources &sources, TargetKind kind, const
                 continue;
             }
             if (!a.problem.empty()) notes.push_back(person.name + ": " + a.problem);
-            auto phone = phone_choose(a.phones, prefer_label);
+            auto phone = phone_choose(a.phones, prefer_label, medium);
             if (!phone) {
-                notes.push_back(person.name + " (" + person.user_id + ") has no usable phone contact method");
+                notes.push_back(person.name + " (" + person.user_id + ") has no usable " +
+                                (medium == Medium::text ? "SMS or phone" : "phone") + " contact method");
                 continue;
             }
             level.callees.push_back({person.name, phone->number});

@@ -88,9 +88,10 @@ using Enough = std::function<bool(const std::vector<Level> &levels)>;
 
 // The on-calls, then contact methods level by level until `enough` is
 // satisfied or the levels run out.  A schedule's on-calls form one level:
-// the people the schedule names, each once.
+// the people the schedule names, each once.  Each callee's number is the
+// one `medium` prefers.
 Snapshot pagerduty_snapshot(const OnCallSources &sources, TargetKind kind, const std::string &target,
-                            const std::string &prefer_label, const Enough &enough);
+                            const std::string &prefer_label, const Enough &enough, Medium medium = Medium::voice);
 
 struct Lookup {
     std::vector<Callee> callees;     // ring these together; empty: nobody to dial

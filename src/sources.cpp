@@ -125,8 +125,10 @@ OnCallSources cached_sources(const SourceSettings &s, const Fetch &fetch, TimePo
     };
     out.phones = [s, fetch, deadline, mode](const std::vector<std::string> &users) {
         auto one = [s, fetch, deadline, mode](const std::string &user) {
+            // Not "contacts-": entries under that name were written before
+            // SMS contact methods were kept, and would hide them.
             return through_cache<PhonesAnswer>(
-                s, "contacts-" + user, s.pagerduty->contact_ttl.count(), mode, deadline, [&] { return fetch_phones(fetch, user); },
+                s, "contact-methods-" + user, s.pagerduty->contact_ttl.count(), mode, deadline, [&] { return fetch_phones(fetch, user); },
                 [](const std::string &v) -> std::optional<PhonesAnswer> {
                     auto phones = phones_from_json(v);
                     if (!phones) return std::nullopt;

@@ -142,7 +142,7 @@ BOOST_AUTO_TEST_CASE(not_an_oncalls_answer)
     BOOST_TEST(!oncall_parse_page(R"({"error": {"message": "x"}})").error.empty());
 }
 
-BOOST_AUTO_TEST_CASE(phone_contact_methods)
+BOOST_AUTO_TEST_CASE(phone_and_sms_contact_methods)
 {
     auto r = contact_phones(R"({"contact_methods": [
         {"id": "PE", "type": "email_contact_method", "label": "Work", "address": "a@example.com"},
@@ -156,10 +156,50 @@ BOOST_AUTO_TEST_CASE(phone_contact_methods)
         {"id": "PU", "type": "push_notification_contact_method", "label": "Phone", "address": "xyz"}
     ]})");
     BOOST_TEST_REQUIRE(r.error.empty());
-    BOOST_REQUIRE_EQUAL(r.phones.size(), 2u);
-    BOOST_TEST(r.phones[0].number == "+442079460958");
-    BOOST_TEST(r.phones[0].label == "Work");
-    BOOST_TEST(r.phones[1].number == "+14155550101");
+    BOOST_REQUIRE_EQUAL(r.phones.size(), 3u);
+    BOOST_TEST(r.phones[0].number == "+14155550109");
+    BOOST_TEST(r.phones[0].sms);
+    BOOST_TEST(r.phones[1].number == "+442079460958");
+    BOOST_TEST(r.phones[1].label == "Work");
+    BOOST_TEST(!r.phones[1].sms);
+    BOOST_TEST(r.phones[2].number == "+14155550101");
+}
+
+BOOST_AUTO_TEST_CASE(a_blacklisted_sms_method_is_left_out)
+{
+    auto r = contact_phones(R"({"contact_methods": [
+        {"type": "sms_contact_method", "label": "Mobile", "country_code": 1, "address": "4155550109", "blacklisted": true}]})");
+    BOOST_TEST(r.phones.empty());
+}
+
+BOOST_AUTO_TEST_CASE(calls_never_go_to_an_sms_method)
+{
+    std::vector<Phone> phones = {{"+1", "Mobile", true}, {"+2", "Work", false}};
+    BOOST_TEST(phone_choose(phones, "Mobile")->number == "+2");
+    BOOST_TEST(phone_choose(phones, "", Medium::voice)->number == "+2");
+    BOOST_TEST(!phone_choose({{"+1", "Mobile", true}}, ""));
+}
+
+BOOST_AUTO_TEST_CASE(texts_prefer_an_sms_method_else_a_phone)
+{
+    std::vector<Phone> phones = {{"+1", "Work", false}, {"+2", "Home", true}, {"+3", "Mobile", true}};
+    BOOST_TEST(phone_choose(phones, "", Medium::text)->number == "+2");
+    BOOST_TEST(phone_choose(phones, "mobile", Medium::text)->number == "+3");
+    // The label picks among SMS methods first: a phone with it does not win.
+    BOOST_TEST(phone_choose(phones, "work", Medium::text)->number == "+2");
+    BOOST_TEST(phone_choose({{"+1", "Work", false}, {"+4", "Mobile", false}}, "mobile", Medium::text)->number == "+4");
+    BOOST_TEST(phone_choose({{"+1", "Work", false}}, "", Medium::text)->number == "+1");
+    BOOST_TEST(!phone_choose({}, "", Medium::text));
+}
+
+BOOST_AUTO_TEST_CASE(the_cache_keeps_which_methods_are_sms)
+{
+    auto back = phones_from_json(phones_to_json({{"+14155550101", "Mobile", true}, {"+14155550102", "Work", false}}));
+    BOOST_TEST_REQUIRE(back.has_value());
+    BOOST_TEST((*back)[0].sms);
+    BOOST_TEST(!(*back)[1].sms);
+    // An entry without the field is a phone.
+    BOOST_TEST(!(*phones_from_json(R"([{"number": "+14155550101", "label": "x"}])"))[0].sms);
 }
 
 BOOST_AUTO_TEST_CASE(official_contact_methods_example_has_no_phone)
