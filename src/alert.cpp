@@ -44,11 +44,12 @@ Alert make(AlertKind kind, const CallSettings &call, const std::string &call_sid
     event["payload"] = {{"summary", clip(summary, limits::max_alert_summary)},
                         {"source", source},
                         {"severity", call.severity},
-                        {"component", "phone"},
+                        {"component", kind == AlertKind::text ? "sms" : "phone"},
                         {"group", call.title},
                         {"class", to_string(kind)},
                         {"custom_details", std::move(custom)}};
-    if (!link.empty()) event["links"] = json::array({{{"href", link}, {"text", "Voicemail recording"}}});
+    if (!link.empty())
+        event["links"] = json::array({{{"href", link}, {"text", kind == AlertKind::text ? "Attachment" : "Voicemail recording"}}});
     event["client"] = source;
     Alert a;
     a.kind = kind;
@@ -92,12 +93,29 @@ Alert alert_transcription(const CallSettings &call, const CallState &st, const s
     return make(AlertKind::transcription, call, call_sid, summary, std::move(d), rec.url);
 }
 
+Alert alert_text(const CallSettings &call, const std::string &route, const TextMessage &m,
+                 const std::vector<std::string> &forwarded, const std::string &problem)
+{
+    json d = json::object();
+    d["sender"] = m.from;
+    d["called"] = m.to;
+    d["route"] = route;
+    d["message_sid"] = m.sid;
+    d["text"] = m.body;
+    d["media"] = m.media;
+    d["forwarded_to"] = forwarded;
+    if (!problem.empty()) d["problem"] = problem;
+    std::string summary = "Text on " + call.title + " line from " + caller_text(m.from) + ": \"" + m.body + "\"";
+    return make(AlertKind::text, call, m.sid, summary, std::move(d), m.media.empty() ? "" : m.media.front());
+}
+
 const char *to_string(AlertKind kind)
 {
     switch (kind) {
     case AlertKind::voicemail: return "voicemail";
     case AlertKind::missed: return "missed";
     case AlertKind::transcription: return "transcription";
+    case AlertKind::text: return "text";
     }
     return "?";
 }

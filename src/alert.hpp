@@ -10,7 +10,7 @@
 
 namespace pdcf {
 
-enum class AlertKind { voicemail, missed, transcription };
+enum class AlertKind { voicemail, missed, transcription, text };
 
 struct Alert {
     AlertKind kind = AlertKind::voicemail;
@@ -37,7 +37,22 @@ Alert alert_missed(const CallSettings &call, const CallState &state, const std::
 Alert alert_transcription(const CallSettings &call, const CallState &state, const std::string &call_sid,
                           const Recording &recording);
 
-// "voicemail", "missed", "transcription": for file names and the log.
+// A text message to the line.
+struct TextMessage {
+    std::string sid;   // MessageSid: the dedup_key
+    std::string from;
+    std::string to;
+    std::string body;
+    std::vector<std::string> media;  // MediaUrl0, MediaUrl1...
+};
+
+// "Text on Platform line from +14155559876: \"the database is down\"", with
+// the whole text, its attachments, who it went to (`forwarded`) and, when
+// it reached nobody, why (`problem`).
+Alert alert_text(const CallSettings &call, const std::string &route, const TextMessage &message,
+                 const std::vector<std::string> &forwarded, const std::string &problem);
+
+// "voicemail", "missed", "transcription", "text": for file names and the log.
 const char *to_string(AlertKind kind);
 
 }  // namespace pdcf

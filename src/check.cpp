@@ -44,6 +44,25 @@ std::string target_path(const Route &route)
     return (route.kind == TargetKind::schedule ? "/schedules/" : "/escalation_policies/") + url_component(route.target);
 }
 
+// Lines of cells as columns two spaces apart; the first line is the header.
+std::string format_table(const std::vector<std::vector<std::string>> &cells)
+{
+    std::vector<std::size_t> widths(cells.front().size(), 0);
+    for (const auto &line : cells)
+        for (std::size_t i = 0; i < line.size(); ++i) widths[i] = std::max(widths[i], width(line[i]));
+    std::string out;
+    for (const auto &line : cells) {
+        std::string text;
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            text += line[i];
+            if (i + 1 < line.size()) text += std::string(widths[i] - width(line[i]) + 2, ' ');
+        }
+        out += text + "\n";
+    }
+    return out;
+}
+
+
 }  // namespace
 
 CheckRow check_row(const Route &route, const HttpReply &target, const Lookup &found)
@@ -82,24 +101,36 @@ CheckRow check_row(const Route &route, const HttpReply &target, const Lookup &fo
     return row;
 }
 
+
 std::string check_table(const std::vector<CheckRow> &rows)
 {
-    const std::vector<std::string> header = {"ROUTE", "NUMBER", "TARGET", "ON CALL NOW", "DIALS", "PROBLEM"};
-    std::vector<std::vector<std::string>> cells = {header};
+    std::vector<std::vector<std::string>> cells = {{"ROUTE", "NUMBER", "TARGET", "ON CALL NOW", "DIALS", "PROBLEM"}};
     for (const auto &r : rows) cells.push_back({r.route, r.number, r.target, r.on_call, r.dials, r.problem});
-    std::vector<std::size_t> widths(header.size(), 0);
-    for (const auto &line : cells)
-        for (std::size_t i = 0; i < line.size(); ++i) widths[i] = std::max(widths[i], width(line[i]));
-    std::string out;
-    for (const auto &line : cells) {
-        std::string text;
-        for (std::size_t i = 0; i < line.size(); ++i) {
-            text += line[i];
-            if (i + 1 < line.size()) text += std::string(widths[i] - width(line[i]) + 2, ' ');
+    return format_table(cells);
+}
+
+std::string check_menu(const Menu &menu, const std::vector<CheckRow> &routes)
+{
+    std::string out = "MENU " + menu.name + " (" + (menu.number.empty() ? "any other number" : menu.number) +
+                      "): \"" + menu.prompt + "\"\n";
+    std::vector<std::vector<std::string>> cells = {{"KEY", "LEADS TO", "ON CALL NOW", "DIALS", "PROBLEM"}};
+    auto line = [&](const std::string &key, const MenuEntry &e, const char *suffix) {
+        if (e.route.empty()) {
+            bool alerts = !menu.call.routing_key.empty();
+            cells.push_back({key, std::string(alerts ? "voicemail" : "unavailable_message") + suffix, "-", "-",
+                             alerts ? "-" : "no routing_key, so no voicemail"});
+            return;
         }
-        out += text + "\n";
-    }
-    return out;
+        for (const auto &r : routes)
+            if (r.route == e.route) {
+                cells.push_back({key, "route " + e.route + suffix, r.on_call, r.dials, r.problem});
+                return;
+            }
+        cells.push_back({key, "route " + e.route + suffix, "-", "-", "no such route"});
+    };
+    for (const auto &e : menu.entries) line(std::string(1, e.key), e, "");
+    line("none", menu.fallback, " (default)");
+    return out + format_table(cells);
 }
 
 int check_run(const Context &ctx, std::FILE *out)
@@ -130,6 +161,7 @@ int check_run(const Context &ctx, std::FILE *out)
         rows.push_back(check_row(route, target, found));
     }
     std::fputs(check_table(rows).c_str(), out);
+    for (const auto &menu : cfg.menus) std::fprintf(out, "\n%s", check_menu(menu, rows).c_str());
     std::size_t bad = static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const CheckRow &r) { return !r.ok; }));
     if (bad == 0)
         std::fprintf(out, "\nEvery route reaches its on-call.\n");

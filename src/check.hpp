@@ -31,8 +31,15 @@ CheckRow check_row(const Route &route, const HttpReply &target, const Lookup &fo
 // The rows as an aligned table with a header line.  Pure.
 std::string check_table(const std::vector<CheckRow> &rows);
 
-// Prints the report to `out` and returns the exit status: 0 only if the
-// configuration is valid and every route reaches its own on-call.  Asks
+// A menu, its prompt and a line per key (and for no key, the default)
+// saying where it leads and, for a route, what its row says now: who is on
+// call, the numbers dialed, the problem.  `routes` are the route rows.
+// Pure.
+std::string check_menu(const Menu &menu, const std::vector<CheckRow> &routes);
+
+// Prints the report to `out` (the routes, then each menu) and returns the
+// exit status: 0 only if the configuration is valid and every route
+// reaches its own on-call.  Asks
 // PagerDuty even where the cache is fresh, and keeps what it says there.
 int check_run(const Context &context, std::FILE *out);
 

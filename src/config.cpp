@@ -1,5 +1,6 @@
 #include "config.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <sstream>
 
@@ -12,6 +13,7 @@
 #include "limits.hpp"
 #include "phone.hpp"
 #include "small_file.hpp"
+#include "twiml.hpp"
 
 namespace pdcf {
 
@@ -38,6 +40,31 @@ std::string ConfigResult::summary() const
 namespace {
 
 constexpr std::string_view route_prefix = "route:";
+constexpr std::string_view menu_prefix = "menu:";
+
+// read_ini takes every line that starts with '#' for a comment, so a
+// menu's "# = ROUTE" would vanish without a word.  In [menu:...] sections
+// such a line becomes "hash = ROUTE" before parsing; the line count stays.
+std::string menu_hash_keys(std::string_view text)
+{
+    std::string out;
+    bool in_menu = false;
+    for (std::size_t pos = 0; pos <= text.size();) {
+        std::size_t end = text.find('\n', pos);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = text.substr(pos, end - pos);
+        std::string_view t = trim(line);
+        if (t.size() >= 2 && t.front() == '[' && t.back() == ']')
+            in_menu = trim(t.substr(1, t.size() - 2)).substr(0, menu_prefix.size()) == menu_prefix;
+        if (in_menu && !t.empty() && t.front() == '#' && trim(t.substr(1)).substr(0, 1) == "=")
+            out += "hash " + std::string(trim(t.substr(1)));
+        else
+            out += line;
+        if (end < text.size()) out += '\n';
+        pos = end + 1;
+    }
+    return out;
+}
 
 // Boost.PropertyTree keeps no line numbers, and read_ini drops sections
 // without keys, so the text is also indexed here, in one pass: the line of
@@ -82,7 +109,7 @@ int ini_line(const std::vector<IniLine> &index, std::string_view section, std::s
 class Parser {
 public:
     Parser(std::string_view text, const std::string &path, const SecretReader &read_secret, ConfigResult &result)
-        : text_(text), index_(ini_index(text)), path_(path), read_secret_(read_secret), r_(result)
+        : text_(menu_hash_keys(text)), index_(ini_index(text_)), path_(path), read_secret_(read_secret), r_(result)
     {
         r_.config.path = path;
     }
@@ -116,9 +143,11 @@ private:
     void twilio(const pt::ptree &tree);
     void call(const pt::ptree &tree);
     void route(const std::string &section, const pt::ptree &tree);
+    void menu(const std::string &section, const pt::ptree &tree);
+    void menu_checks();
     void cross_checks();
 
-    std::string_view text_;
+    std::string text_;
     std::vector<IniLine> index_;
     const std::string &path_;
     const SecretReader &read_secret_;
@@ -186,6 +215,11 @@ bool Parser::call_key(const std::string &section, const std::string &key, const 
         if (!b) error(section, key, "expected yes or no");
         else field = *b;
     };
+    auto callers = [&](std::vector<std::string> &field) {
+        std::string why;
+        field = caller_list_parse(value, why);
+        if (!why.empty()) error(section, key, why);
+    };
     auto phone = [&](std::string &field) {
         if (!value.empty() && !is_e164(value))
             error(section, key, "expected a phone number in E.164 form, such as +14155550100, or nothing");
@@ -199,7 +233,24 @@ bool Parser::call_key(const std::string &section, const std::string &key, const 
     else if (key == "whisper") text(c.whisper, {"{title}", "{caller}"});
     else if (key == "voicemail_prompt") text(c.voicemail_prompt, {"{title}"});
     else if (key == "voicemail_closing") text(c.voicemail_closing, {"{title}"});
-    else if (key == "title") {
+    else if (key == "rejected_message") text(c.rejected_message, {"{title}"});
+    else if (key == "sms_reply") text(c.sms_reply, {"{name}", "{first_name}", "{title}"});
+    else if (key == "sms_unavailable") text(c.sms_unavailable, {"{title}"});
+    else if (key == "sms_forward") {
+        text(c.sms_forward, {"{title}", "{caller}", "{text}"});
+        if (value.find("{text}") == std::string::npos)
+            error(section, key, "expected {text} in it, where the message goes");
+    } else if (key == "allow_callers") {
+        callers(c.callers.allow);
+    } else if (key == "block_callers") {
+        callers(c.callers.block);
+    } else if (key == "allow_anonymous") {
+        bool b = true;
+        flag(b);
+        c.callers.allow_anonymous = b;
+    } else if (key == "sms_alert") {
+        flag(c.sms_alert);
+    } else if (key == "title") {
         if (value.empty() || has_control(value)) error(section, key, "expected the line's name, such as Platform");
         text(c.title, {});
     } else if (key == "voice") {
@@ -361,8 +412,132 @@ void Parser::route(const std::string &section, const pt::ptree &tree)
     r_.config.routes.push_back(std::move(route));
 }
 
+// A key as the generated prompt says it: "star"; '#' is "pound" to North
+// Americans and "hash" to everyone else.
+std::string spoken_key(char key, const std::string &language)
+{
+    if (key == '*') return "star";
+    if (key == '#') return language == "en-US" || language == "en-CA" ? "pound" : "hash";
+    return std::string(1, key);
+}
+
+// The [call] keys that only make sense where someone is dialed.
+bool dial_only(const std::string &key)
+{
+    static const char *const keys[] = {"greeting",       "fallback_greeting", "hold_message", "dial_timeout",
+                                       "caller_id",      "fallback_number",   "ring",         "max_loops",
+                                       "screening",      "screen_timeout",    "whisper",      "sms_forward"};
+    return std::find(std::begin(keys), std::end(keys), key) != std::end(keys);
+}
+
+// "1".."9", "0", "*", "#" (or "star", "hash"): the key, else '\0'.
+char menu_key(const std::string &key)
+{
+    if (key == "star") return '*';
+    if (key == "hash") return '#';
+    if (key.size() == 1 && std::string_view("0123456789*#").find(key[0]) != std::string_view::npos) return key[0];
+    return '\0';
+}
+
+// The order a menu offers its keys in: 1 to 9, then 0, *, #.
+int key_rank(char key) { return std::string_view("1234567890*#").find(key); }
+
+void Parser::menu(const std::string &section, const pt::ptree &tree)
+{
+    Menu menu;
+    menu.name = section.substr(menu_prefix.size());
+    menu.call = r_.config.call;
+    if (!is_name(menu.name))
+        error(section, "", "expected a menu name of letters, digits, '-' and '_', such as [menu:main]");
+    auto choice = [&](const std::string &key, const std::string &value, char k) {
+        if (value != "voicemail" && !is_name(value))
+            error(section, key, "expected a route name (of a [route:NAME] section) or voicemail");
+        return MenuEntry{k, value == "voicemail" ? "" : value};
+    };
+    for (const auto &[key, node] : tree) {
+        std::string value = unquote(trim(node.data()));
+        if (char k = menu_key(key)) {
+            for (const auto &e : menu.entries)
+                if (e.key == k) error(section, key, std::string("key ") + k + " is set twice");
+            menu.entries.push_back(choice(key, value, k));
+        } else if (key == "number") {
+            if (!is_e164(value)) error(section, key, "expected the Twilio number in E.164 form, such as +14155550100");
+            menu.number = value;
+        } else if (key == "prompt") {
+            if (auto e = check_placeholders(value, {"{choices}", "{title}"}); !e.empty()) error(section, key, e);
+            if (value.empty()) error(section, key, "expected what the caller hears, or leave the key out for the default");
+            menu.prompt = value;
+        } else if (key == "invalid_message") {
+            if (auto e = check_placeholders(value, {"{title}"}); !e.empty()) error(section, key, e);
+            menu.invalid_message = value;
+        } else if (key == "menu_retries" || key == "menu_timeout") {
+            bool retries = key == "menu_retries";
+            int low = retries ? 0 : limits::min_menu_timeout, high = retries ? limits::max_menu_retries : limits::max_menu_timeout;
+            auto n = parse_int(value);
+            if (!n || *n < low || *n > high)
+                error(section, key, std::string("expected ") + (retries ? "a number of repeats" : "whole seconds") +
+                                        " from " + std::to_string(low) + " to " + std::to_string(high));
+            else
+                (retries ? menu.retries : menu.timeout) = static_cast<int>(*n);
+        } else if (key == "default") {
+            menu.fallback = choice(key, value, '\0');
+        } else if (key == "routing_key" || key == "routing_key_file") {
+            continue;
+        } else if (dial_only(key)) {
+            error(section, key, "only for routes: a menu dials nobody itself (set it in the routes it leads to)");
+        } else if (!call_key(section, key, value, menu.call)) {
+            error(section, key,
+                  "unknown key (expected number, prompt, 0-9, *, #, default, menu_retries, menu_timeout, "
+                  "invalid_message, or a [call] key for the menu's own voicemail)");
+        }
+    }
+    routing_key(section, tree, menu.call);
+    if (menu.call.title.empty()) menu.call.title = menu.name;
+    if (menu.entries.empty()) error(section, "", "no choices; add keys such as 1 = ROUTE and 2 = ROUTE");
+    std::stable_sort(menu.entries.begin(), menu.entries.end(),
+                     [](const MenuEntry &a, const MenuEntry &b) { return key_rank(a.key) < key_rank(b.key); });
+    r_.config.menus.push_back(std::move(menu));
+}
+
+// Once every route is known: each entry names one, and the prompt is made.
+void Parser::menu_checks()
+{
+    auto title_of = [&](const std::string &route) -> const std::string * {
+        for (const auto &r : r_.config.routes)
+            if (r.name == route) return &r.call.title;
+        return nullptr;
+    };
+    for (auto &m : r_.config.menus) {
+        const std::string section = std::string(menu_prefix) + m.name;
+        bool voicemail = m.fallback.route.empty();
+        std::string choices;
+        for (const auto &e : m.entries) {
+            std::string key = e.key == '*' ? "star" : e.key == '#' ? "hash" : std::string(1, e.key);
+            if (e.route.empty()) {
+                voicemail = true;
+                choices += std::string(choices.empty() ? "" : " ") + "To leave a message, press " + spoken_key(e.key, m.call.language) + ".";
+            } else if (const std::string *title = title_of(e.route)) {
+                choices += std::string(choices.empty() ? "" : " ") + "For " + *title + ", press " + spoken_key(e.key, m.call.language) + ".";
+            } else {
+                error(section, key, "no [route:" + e.route + "]; expected a route name or voicemail");
+            }
+        }
+        if (!m.fallback.route.empty() && !title_of(m.fallback.route))
+            error(section, "default", "no [route:" + m.fallback.route + "]; expected a route name or voicemail");
+        m.prompt = fill(m.prompt.empty() ? "{choices}" : m.prompt, {{"{choices}", choices}});
+        if (voicemail && m.call.routing_key.empty())
+            warning(section, "",
+                    "no routing_key: its voicemail is off, so a caller who chooses it (or nothing) hears "
+                    "unavailable_message");
+        for (const auto &r : r_.config.routes)
+            if (r.name == m.name)
+                error(section, "", "a route is also called " + m.name + "; give the menu another name");
+    }
+}
+
 void Parser::cross_checks()
 {
+    menu_checks();
     for (const auto &r : r_.config.routes)
         if (r.call.routing_key.empty())
             warning("route:" + r.name, "",
@@ -373,18 +548,25 @@ void Parser::cross_checks()
         error("", "", "missing [twilio] section (it holds auth_token, to check X-Twilio-Signature)");
     if (r_.config.routes.empty())
         error("", "", "no [route:NAME] section; add one with escalation_policy or schedule");
-    const Route *catch_all = nullptr;
-    for (std::size_t i = 0; i < r_.config.routes.size(); ++i) {
-        const Route &a = r_.config.routes[i];
+    // Every number answers one route or menu; one of them may take the rest.
+    struct Line {
+        std::string section, number;
+    };
+    std::vector<Line> lines;
+    for (const auto &r : r_.config.routes) lines.push_back({std::string(route_prefix) + r.name, r.number});
+    for (const auto &m : r_.config.menus) lines.push_back({std::string(menu_prefix) + m.name, m.number});
+    const Line *catch_all = nullptr;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const Line &a = lines[i];
         if (a.number.empty()) {
             if (catch_all)
-                error("route:" + a.name, "",
-                      "both [route:" + catch_all->name + "] and this route have no number; only one may catch all calls");
+                error(a.section, "",
+                      "both [" + catch_all->section + "] and this section have no number; only one may catch all calls");
             catch_all = &a;
         }
         for (std::size_t j = 0; j < i; ++j)
-            if (!a.number.empty() && a.number == r_.config.routes[j].number)
-                error("route:" + a.name, "number", "the number is already used by [route:" + r_.config.routes[j].name + "]");
+            if (!a.number.empty() && a.number == lines[j].number)
+                error(a.section, "number", "the number is already used by [" + lines[j].section + "]");
     }
 }
 
@@ -420,10 +602,13 @@ void Parser::run()
             continue;
         } else if (name.compare(0, route_prefix.size(), route_prefix) == 0) {
             route(name, node);
+        } else if (name.compare(0, menu_prefix.size(), menu_prefix) == 0) {
+            menu(name, node);
         } else if (node.empty() && !node.data().empty()) {
-            error("", name, "key outside any section; put it under [pagerduty], [twilio], [call] or [route:NAME]");
+            error("", name,
+                  "key outside any section; put it under [pagerduty], [twilio], [call], [route:NAME] or [menu:NAME]");
         } else {
-            error(name, "", "unknown section (expected [pagerduty], [twilio], [call] or [route:NAME])");
+            error(name, "", "unknown section (expected [pagerduty], [twilio], [call], [route:NAME] or [menu:NAME])");
         }
     }
     cross_checks();

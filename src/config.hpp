@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "callers.hpp"
+
 namespace pdcf {
 
 enum class Ring { together, in_turn };
@@ -43,6 +45,16 @@ struct CallSettings {
     int voicemail_max_length = 120;
     bool transcribe = false;
     std::string voicemail_closing = "Thank you. Your message has been passed on. Goodbye.";
+
+    // Who may reach the line (callers.hpp).
+    CallerRules callers;
+    std::string rejected_message = "Sorry, this line does not accept calls or texts from your number.";
+
+    // Text messages to the line (sms_flow.hpp).
+    std::string sms_forward = "Text to the {title} line from {caller}: {text}";
+    std::string sms_reply;        // empty: the sender gets no confirmation
+    std::string sms_unavailable;  // empty: a text that says whether an alert was raised
+    bool sms_alert = false;       // every text also raises an alert
 };
 
 enum class TargetKind { escalation_policy, schedule };
@@ -52,6 +64,27 @@ struct Route {
     std::string number;  // the Twilio number it answers; empty: every other number
     TargetKind kind = TargetKind::escalation_policy;
     std::string target;  // the PagerDuty id
+    CallSettings call;
+};
+
+// One key of a menu and where it leads.
+struct MenuEntry {
+    char key = '1';     // '0'-'9', '*' or '#'
+    std::string route;  // empty: the menu's own voicemail
+};
+
+// [menu:NAME]: a spoken choice of routes ("press 1 for the database team").
+struct Menu {
+    std::string name;
+    std::string number;  // the Twilio number it answers; empty: every other number
+    std::string prompt;  // as said, {choices} filled in (made from the titles when not set)
+    std::string invalid_message = "Sorry, that is not one of the choices.";
+    std::vector<MenuEntry> entries;  // in the order they are offered: 1-9, 0, *, #
+    int retries = 2;                 // prompts repeated after no key or a wrong one
+    int timeout = 5;                 // seconds to wait for a key
+    MenuEntry fallback{'\0', {}};    // `default`: after the last retry
+    // The menu's own line: voice, language, title, its voicemail and alerts,
+    // caller lists and texts that name no entry.
     CallSettings call;
 };
 
@@ -87,6 +120,7 @@ struct Config {
     TwilioSettings twilio;
     CallSettings call;
     std::vector<Route> routes;
+    std::vector<Menu> menus;
 };
 
 struct ConfigProblem {

@@ -47,23 +47,6 @@ std::string reason_of(const Snapshot &snap)
     return snap.oncalls_failed || snap.contacts_failed ? "pagerduty: " + snap.problem : snap.problem;
 }
 
-// Never dial the number that was called: a PagerDuty phone set to the
-// team's own line would ring this program again, in a loop.
-Snapshot without_number(Snapshot snap, const std::string &called)
-{
-    bool dropped = false;
-    for (auto &level : snap.levels) {
-        auto &c = level.callees;
-        auto kept = std::remove_if(c.begin(), c.end(), [&](const Callee &x) { return x.number == called; });
-        dropped = dropped || kept != c.end();
-        c.erase(kept, c.end());
-    }
-    if (dropped && !called.empty())
-        snap.problem += std::string(snap.problem.empty() ? "" : "; ") +
-                        "an on-call phone is the called number itself; skipped";
-    return snap;
-}
-
 // <Dial> with its action back to us and, when screening, the whisper on
 // each engineer's leg.
 FlowResult dial(const Route &route, const FlowUrls &urls, const CallState &after, const std::vector<Callee> &callees,
@@ -153,6 +136,21 @@ long long number_param(const Params &p, const char *name)
 
 }  // namespace
 
+Snapshot without_number(Snapshot snap, const std::string &called)
+{
+    bool dropped = false;
+    for (auto &level : snap.levels) {
+        auto &c = level.callees;
+        auto kept = std::remove_if(c.begin(), c.end(), [&](const Callee &x) { return x.number == called; });
+        dropped = dropped || kept != c.end();
+        c.erase(kept, c.end());
+    }
+    if (dropped && !called.empty())
+        snap.problem += std::string(snap.problem.empty() ? "" : "; ") +
+                        "an on-call phone is the called number itself; skipped";
+    return snap;
+}
+
 bool flow_can_dial(const std::vector<Level> &levels, const CallState &state, Ring ring)
 {
     Snapshot snap;
@@ -204,6 +202,28 @@ FlowResult flow_next(const Route &route, const FlowUrls &urls, const CallState &
     CallState after = after_dial(state, loop, next);
     FlowResult r = dial(route, urls, after, next.callees, say_text(route, state, route.call.hold_message), "dial");
     r.reason = snap.problem;
+    return r;
+}
+
+FlowResult flow_voicemail(const Route &route, const FlowUrls &urls, const CallState &state)
+{
+    if (can_alert(route.call)) return twiml_only(voicemail_twiml(route, urls, state), "voicemail");
+    Twiml twiml;
+    twiml.say(voice_of(route.call), say_text(route, state, route.call.unavailable_message)).hangup();
+    FlowResult r = twiml_only(twiml.str(), "unavailable");
+    r.reason = "no routing_key, so no voicemail";
+    return r;
+}
+
+FlowResult flow_refused(const Route &route, const CallState &state, const CallerCheck &check)
+{
+    Twiml twiml;
+    if (check.verdict == CallerVerdict::blocked)
+        twiml.reject();
+    else
+        twiml.say(voice_of(route.call), say_text(route, state, route.call.rejected_message)).hangup();
+    FlowResult r = twiml_only(twiml.str(), check.verdict == CallerVerdict::blocked ? "blocked" : "refused");
+    r.reason = check.reason;
     return r;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "alert.hpp"
+#include "callers.hpp"
 #include "config.hpp"
 #include "form.hpp"
 #include "hunt.hpp"
@@ -54,6 +55,18 @@ DialEnd dial_end(const Params &twilio);
 // many rounds the policy allows now (max_loops and the policy's num_loops).
 FlowResult flow_next(const Route &route, const FlowUrls &urls, const CallState &state, const Snapshot &snap,
                      int loops);
+
+// Straight to voicemail (a menu's "0 = voicemail"), or without a routing
+// key the unavailable message.
+FlowResult flow_voicemail(const Route &route, const FlowUrls &urls, const CallState &state);
+
+// A caller the line's lists keep out: a blocked one is rejected unanswered,
+// a refused one hears rejected_message.
+FlowResult flow_refused(const Route &route, const CallState &state, const CallerCheck &check);
+
+// The snapshot without anyone whose number is `called`: a PagerDuty phone
+// set to the team's own line would ring (or text) this program again.
+Snapshot without_number(Snapshot snap, const std::string &called);
 
 FlowResult flow_answered(const CallState &state);
 FlowResult flow_caller_gone(const Route &route, const CallState &state, const std::string &call_sid,

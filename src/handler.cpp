@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "limits.hpp"
+#include "sms.hpp"
 #include "voice.hpp"
 
 namespace pdcf {
@@ -28,12 +29,14 @@ struct Handler {
 };
 
 // PATH_INFO → handler.  An empty PATH_INFO is the incoming call, so the
-// script's own URL works as the webhook; the rest are the callbacks the
-// call flow puts in its TwiML, and the number's status callback.
+// script's own URL works as the webhook; /sms is the incoming text; the
+// rest are the callbacks the menu and the call flow put in their TwiML,
+// and the number's status callback.
 const Handler handlers[] = {
     {"", {"GET", "POST"}, voice_incoming},
     {"/", {"GET", "POST"}, voice_incoming},
     {"/voice", {"GET", "POST"}, voice_incoming},
+    {"/voice/menu", {"POST", "GET"}, voice_menu},
     {"/voice/dial-status", {"POST", "GET"}, voice_dial_status},
     {"/voice/screen", {"POST", "GET"}, voice_screen},
     {"/voice/screen-result", {"POST", "GET"}, voice_screen_result},
@@ -41,6 +44,7 @@ const Handler handlers[] = {
     {"/voice/recording", {"POST", "GET"}, voice_recording},
     {"/voice/transcription", {"POST", "GET"}, voice_transcription},
     {"/voice/status", {"POST", "GET"}, voice_status},
+    {"/sms", {"POST", "GET"}, sms_incoming},
     {"/health", {"GET", "HEAD"}, health},
 };
 

@@ -96,6 +96,23 @@ constexpr long max_oncall_ttl = 3600;
 constexpr long max_contact_ttl = 7 * 86400;
 constexpr long max_stale = 30 * 86400;
 
+// Numbers or prefixes in one allow_callers or block_callers list: a list
+// is checked on every call, and a longer one belongs in Twilio's own
+// blocking, not a config file.
+constexpr std::size_t max_caller_list = 1000;
+
+// A menu repeats its prompt at most this many times (menu_retries), and
+// waits menu_timeout seconds for a key.
+constexpr int max_menu_retries = 5;
+constexpr int min_menu_timeout = 1;
+constexpr int max_menu_timeout = 60;
+
+// Twilio sends at most 10 <Message> verbs of one answer, each at most
+// 1,600 characters; a forwarded text longer than that is cut to fit (the
+// whole text goes in the alert).
+constexpr std::size_t max_sms_messages = 10;
+constexpr std::size_t max_sms_length = 1600;
+
 // Contact-method requests in flight at once for one call.
 constexpr std::size_t max_parallel_requests = 4;
 

@@ -50,12 +50,16 @@ std::string LogRecord::line() const
     add("status", std::to_string(status));
     add("outcome", outcome);
     add("call_sid", call_sid);
+    add("message_sid", message_sid);
     add("route", route);
     add("from", from.empty() ? "" : mask_number(from));
     add("to", to);
     std::string masked;
     for (const auto &n : dialed) masked += (masked.empty() ? "" : ",") + mask_number(n);
     add("dialed", masked);
+    masked.clear();
+    for (const auto &n : texted) masked += (masked.empty() ? "" : ",") + mask_number(n);
+    add("texted", masked);
     if (level > 0) add("level", std::to_string(level));
     if (pd_ms >= 0) {
         add("pd_requests", std::to_string(pd_requests));

@@ -14,10 +14,12 @@ struct LogRecord {
     int status = 0;
     std::string outcome;  // dial, fallback, unavailable, rejected, error, ok
     std::string call_sid;
+    std::string message_sid;          // a text's MessageSid
     std::string route;
     std::string from;                 // masked when written
     std::string to;
     std::vector<std::string> dialed;  // masked when written
+    std::vector<std::string> texted;  // a text forwarded to these; masked when written
     int level = 0;
     int pd_requests = 0;
     long pd_ms = -1;  // -1: PagerDuty was not asked

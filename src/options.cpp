@@ -57,7 +57,7 @@ Options options_parse(int argc, char **argv)
     }
     if (o.error.empty() && from_given && o.command != Command::test_call) o.error = "--from goes with --test-call";
     if (o.error.empty() && o.command == Command::test_call && o.test_to.empty())
-        o.error = "--test-call needs the called number (E.164) or a route name";
+        o.error = "--test-call needs the called number (E.164), a route name or a menu name";
     return o;
 }
 
@@ -79,8 +79,9 @@ std::string options_usage()
            "  --check            check the configuration and ask PagerDuty who each\n"
            "                     route reaches now; exit 0 only if every route\n"
            "                     reaches its own on-call\n"
-           "  --test-call TO     print the TwiML a call to TO (a Twilio number or a\n"
-           "                     route name) would get now, and its log line\n"
+           "  --test-call TO     print the TwiML a call to TO (a Twilio number, a\n"
+           "                     route name or a menu name) would get now, and its\n"
+           "                     log line\n"
            "  --from FROM        the caller's number for --test-call\n"
            "  --flush            send the alerts waiting in the spool (for cron);\n"
            "                     exit 0 when none is left waiting\n"

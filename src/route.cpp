@@ -2,7 +2,8 @@
 
 namespace pdcf {
 
-RouteChoice route_choose(const Config &config, std::string_view route_param, bool has_route_param, std::string_view to)
+RouteChoice route_choose(const Config &config, std::string_view route_param, bool has_route_param, std::string_view to,
+                         std::string_view menu_param, bool has_menu_param)
 {
     RouteChoice choice;
     if (has_route_param) {
@@ -11,17 +12,39 @@ RouteChoice route_choose(const Config &config, std::string_view route_param, boo
         if (!choice.route) choice.problem = "no [route:" + std::string(route_param) + "] for ?route= in the webhook URL";
         return choice;
     }
-    const Route *catch_all = nullptr;
+    if (has_menu_param) {
+        for (const auto &m : config.menus)
+            if (m.name == menu_param) choice.menu = &m;
+        if (!choice.menu) choice.problem = "no [menu:" + std::string(menu_param) + "] for ?menu= in the webhook URL";
+        return choice;
+    }
+    RouteChoice catch_all;
     for (const auto &r : config.routes) {
         if (!to.empty() && r.number == to) {
             choice.route = &r;
             return choice;
         }
-        if (r.number.empty()) catch_all = &r;
+        if (r.number.empty()) catch_all.route = &r;
     }
-    choice.route = catch_all;
-    if (!catch_all) choice.problem = "no route has number " + std::string(to) + " and none catches all calls";
-    return choice;
+    for (const auto &m : config.menus) {
+        if (!to.empty() && m.number == to) {
+            choice.menu = &m;
+            return choice;
+        }
+        if (m.number.empty()) catch_all.menu = &m;
+    }
+    if (!catch_all.route && !catch_all.menu)
+        catch_all.problem = "no route or menu has number " + std::string(to) + " and none catches all calls";
+    return catch_all;
+}
+
+Route menu_route(const Menu &menu)
+{
+    Route r;
+    r.name = menu.name;
+    r.number = menu.number;
+    r.call = menu.call;
+    return r;
 }
 
 }  // namespace pdcf

@@ -1,4 +1,4 @@
-// Which [route:NAME] answers a call.
+// Which [route:NAME] or [menu:NAME] answers a call or a text.
 #pragma once
 
 #include <string>
@@ -9,12 +9,19 @@
 namespace pdcf {
 
 struct RouteChoice {
-    const Route *route = nullptr;  // nullptr: no route matches
+    const Route *route = nullptr;  // at most one of route and menu is set
+    const Menu *menu = nullptr;
     std::string problem;           // why none matched, for the log
 };
 
-// `?route=NAME` in the webhook URL wins; else the route whose number is
-// the called number `to`; else the route without a number.
-RouteChoice route_choose(const Config &config, std::string_view route_param, bool has_route_param, std::string_view to);
+// `?route=NAME` or `?menu=NAME` in the webhook URL wins; else the route or
+// menu whose number is the called number `to`; else the one without a
+// number.
+RouteChoice route_choose(const Config &config, std::string_view route_param, bool has_route_param, std::string_view to,
+                         std::string_view menu_param = {}, bool has_menu_param = false);
+
+// A menu as a route of its own, for its voicemail and alerts: its [call]
+// settings and no PagerDuty target.
+Route menu_route(const Menu &menu);
 
 }  // namespace pdcf

@@ -28,6 +28,11 @@ Request test_call_request(const Config &config, const std::string &to, const std
         called.clear();
         for (const auto &route : config.routes)
             if (route.name == to) called = route.number;
+        for (const auto &menu : config.menus)
+            if (menu.name == to) {
+                r.query_string = "menu=" + url_component(to);
+                called = menu.number;
+            }
     }
     const std::pair<const char *, std::string> params[] = {
         {"CallSid", test_call_sid}, {"AccountSid", test_account_sid}, {"From", from.empty() ? "anonymous" : from},
@@ -48,7 +53,7 @@ int test_call_run(const Context &ctx, const std::string &to, const std::string &
     Response resp = handle(req, ctx, ctx.clock(), log);
     std::fputs(resp.body.c_str(), out);
     std::fprintf(log_out, "%s\n", log.line().c_str());
-    return log.outcome == "dial" ? 0 : 1;
+    return log.outcome == "dial" || log.outcome == "menu" ? 0 : 1;
 }
 
 }  // namespace pdcf

@@ -11,12 +11,12 @@
 namespace pdcf {
 
 // The request Twilio would send for a call from `from` to `to`; `to` is an
-// E.164 number or, failing that, a route name (then ?route=NAME, and To is
-// that route's number).  Pure.
+// E.164 number or, failing that, a route or menu name (then ?route=NAME or
+// ?menu=NAME, and To is its number).  Pure.
 Request test_call_request(const Config &config, const std::string &to, const std::string &from);
 
 // Prints the TwiML to `out` and the log line to `log_out`; returns 0 when
-// the call would dial someone from PagerDuty, 1 otherwise.
+// the call would dial someone from PagerDuty or hear a menu, 1 otherwise.
 int test_call_run(const Context &context, const std::string &to, const std::string &from, std::FILE *out,
                   std::FILE *log_out);
 

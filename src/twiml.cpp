@@ -33,7 +33,8 @@ Twiml &Twiml::dial(const DialOptions &o, const std::vector<std::string> &numbers
 Twiml &Twiml::gather(const GatherOptions &o, const Voice &voice, std::string_view text)
 {
     out_ += "<Gather input=\"dtmf\" numDigits=\"" + std::to_string(o.num_digits) + "\" timeout=\"" +
-            std::to_string(o.timeout) + "\" action=\"" + xml_attr(o.action) + "\" method=\"POST\">";
+            std::to_string(o.timeout) + "\" action=\"" + xml_attr(o.action) + "\" method=\"POST\"" +
+            (o.action_on_empty ? " actionOnEmptyResult=\"true\">" : ">");
     say(voice, text);
     out_ += "</Gather>";
     return *this;
@@ -55,6 +56,20 @@ Twiml &Twiml::record(const RecordOptions &o)
 Twiml &Twiml::hangup()
 {
     out_ += "<Hangup/>";
+    return *this;
+}
+
+Twiml &Twiml::reject()
+{
+    out_ += "<Reject reason=\"rejected\"/>";
+    return *this;
+}
+
+Twiml &Twiml::message(std::string_view to, std::string_view text)
+{
+    out_ += "<Message";
+    if (!to.empty()) out_ += " to=\"" + xml_attr(to) + "\"";
+    out_ += ">" + xml_text(text) + "</Message>";
     return *this;
 }
 

@@ -25,6 +25,7 @@ struct GatherOptions {
     int num_digits = 1;
     int timeout = 5;
     std::string action;      // always set: it defaults to the current URL
+    bool action_on_empty = false;  // request the action when no key was pressed, too
 };
 
 struct RecordOptions {
@@ -47,6 +48,12 @@ public:
     Twiml &gather(const GatherOptions &options, const Voice &voice, std::string_view text);
     Twiml &record(const RecordOptions &options);
     Twiml &hangup();
+    // <Reject>: the call is refused unanswered (and unbilled); the caller
+    // hears that the number is not in service.
+    Twiml &reject();
+    // <Message>, in the answer to an incoming text: to `to`, or to the
+    // sender when `to` is empty.
+    Twiml &message(std::string_view to, std::string_view text);
     // The finished document.
     std::string str() const;
 

@@ -259,7 +259,7 @@ BOOST_AUTO_TEST_CASE(missing_auth_token_unless_signatures_are_off)
 BOOST_AUTO_TEST_CASE(unknown_sections_and_keys_name_the_line)
 {
     auto r = parse(base + "[callz]\nvoice = man\n", "/x.ini");
-    BOOST_TEST(only_error(r) == "/x.ini:9: [callz]: unknown section (expected [pagerduty], [twilio], [call] or [route:NAME])");
+    BOOST_TEST(only_error(r) == "/x.ini:9: [callz]: unknown section (expected [pagerduty], [twilio], [call], [route:NAME] or [menu:NAME])");
     r = parse(base + "[call]\ngreting = hi\n", "/x.ini");
     BOOST_TEST(contains(only_error(r), "/x.ini:10: [call] greting: unknown key"));
     r = parse("tokn = x\n" + base, "/x.ini");
@@ -291,7 +291,7 @@ BOOST_AUTO_TEST_CASE(route_numbers_are_unique_and_one_catch_all)
     auto e = only_error(parse(base + "[route:b]\nnumber = +14155550100\nschedule = PS1\n"));
     BOOST_TEST(contains(e, "[route:b] number: the number is already used by [route:ops]"), e);
     e = only_error(parse(base + "[route:b]\nschedule = PS1\n[route:c]\nschedule = PS2\n"));
-    BOOST_TEST(contains(e, "[route:c]: both [route:b] and this route have no number"), e);
+    BOOST_TEST(contains(e, "[route:c]: both [route:b] and this section have no number"), e);
 }
 
 BOOST_AUTO_TEST_CASE(bad_values_say_what_is_expected)

@@ -320,7 +320,7 @@ BOOST_AUTO_TEST_CASE(unknown_route_uses_the_call_defaults)
     other[3].value = "+19995550000";
     f.run(f.post(other));
     BOOST_TEST(f.log.outcome == "unavailable");
-    BOOST_TEST(f.log.reason == "no route has number +19995550000 and none catches all calls");
+    BOOST_TEST(f.log.reason == "no route or menu has number +19995550000 and none catches all calls");
 }
 
 BOOST_AUTO_TEST_CASE(pagerduty_failure_dials_the_fallback)

@@ -41,7 +41,7 @@ BOOST_AUTO_TEST_CASE(catch_all_takes_the_rest)
     Config strict = make(false);
     auto none = route_choose(strict, "", false, "+19995550000");
     BOOST_TEST(!none.route);
-    BOOST_TEST(none.problem == "no route has number +19995550000 and none catches all calls");
+    BOOST_TEST(none.problem == "no route or menu has number +19995550000 and none catches all calls");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

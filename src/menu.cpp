@@ -1,0 +1,83 @@
+#include "menu.hpp"
+
+#include "escape.hpp"
+#include "twiml.hpp"
+
+namespace pdcf {
+
+std::string menu_query(const MenuState &st)
+{
+    return "menu=" + url_component(st.menu) + "&from=" + url_component(st.from) + "&to=" + url_component(st.to) +
+           "&t=" + std::to_string(st.started) + "&try=" + std::to_string(st.attempt);
+}
+
+MenuState menu_parse(const Params &query)
+{
+    MenuState st;
+    auto number = [](const std::string &v, long long high) -> long long {
+        if (v.empty() || v.size() > 12 || v.find_first_not_of("0123456789") != std::string::npos) return -1;
+        long long n = std::stoll(v);
+        return n <= high ? n : -1;
+    };
+    for (const auto &p : query) {
+        if (p.name == "menu") st.menu = p.value;
+        else if (p.name == "from") st.from = p.value;
+        else if (p.name == "to") st.to = p.value;
+        else if (p.name == "t" && number(p.value, 1LL << 40) >= 0) st.started = number(p.value, 1LL << 40);
+        else if (p.name == "try" && number(p.value, 1000) >= 1) st.attempt = static_cast<int>(number(p.value, 1000));
+    }
+    return st;
+}
+
+FlowResult menu_prompt(const Menu &menu, const FlowUrls &urls, const MenuState &state, const std::string &before)
+{
+    const Voice voice{menu.call.voice, menu.call.language};
+    const Placeholders title{{"{title}", menu.call.title}};
+    GatherOptions options;
+    options.timeout = menu.timeout;
+    options.action = urls.of("/voice/menu", menu_query(state));
+    options.action_on_empty = true;
+    Twiml twiml;
+    twiml.say(voice, fill(before, title)).gather(options, voice, fill(menu.prompt, title));
+    FlowResult r;
+    r.twiml = twiml.str();
+    r.outcome = "menu";
+    return r;
+}
+
+MenuStep menu_step(const Menu &menu, std::string_view digits, int attempt)
+{
+    MenuStep step;
+    for (const auto &e : menu.entries)
+        if (digits.size() == 1 && digits[0] == e.key) {
+            step.pick = e.route.empty() ? MenuPick::voicemail : MenuPick::route;
+            step.route = e.route;
+            step.reason = "key " + std::string(digits);
+            return step;
+        }
+    // Twilio sends only what was pressed, but a URL can say anything: the
+    // log shows at most a few characters of it.
+    const std::string what = digits.empty() ? "no key" : "key " + std::string(digits.substr(0, 4)) + " is not a choice";
+    const int prompts = menu.retries + 1;
+    if (attempt < prompts) {
+        step.wrong_key = !digits.empty();
+        step.reason = what + " (" + std::to_string(attempt) + " of " + std::to_string(prompts) + ")";
+        return step;
+    }
+    step.pick = menu.fallback.route.empty() ? MenuPick::voicemail : MenuPick::route;
+    step.route = menu.fallback.route;
+    step.reason = what + "; default";
+    return step;
+}
+
+CallState menu_call_state(const MenuState &st, const std::string &route)
+{
+    CallState cs;
+    cs.route = route;
+    cs.from = st.from;
+    cs.to = st.to;
+    cs.started = st.started;
+    return cs;
+}
+
+}  // namespace pdcf

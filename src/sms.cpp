@@ -1,0 +1,66 @@
+#include "sms.hpp"
+
+#include "route.hpp"
+#include "sms_flow.hpp"
+
+namespace pdcf {
+
+namespace {
+
+Response finish_text(const FlowResult &r, const Context &ctx, TimePoint deadline, LogRecord &log)
+{
+    Response resp = finish(r, ctx, deadline, log);
+    log.texted = std::move(log.dialed);
+    log.dialed.clear();
+    return resp;
+}
+
+}  // namespace
+
+Response sms_incoming(const Request &req, const Context &ctx, TimePoint start, LogRecord &log)
+{
+    Webhook w;
+    if (auto stop = open_webhook(req, ctx, log, w)) return *stop;
+    const Config &cfg = ctx.config->config;
+    TimePoint deadline = start + cfg.pagerduty.timeout;
+    TextMessage message = text_message(w.twilio());
+    const std::string *route_param = form_get(w.query, "route");
+    const std::string *menu_param = form_get(w.query, "menu");
+    RouteChoice choice = route_choose(cfg, route_param ? *route_param : "", route_param != nullptr, message.to,
+                                      menu_param ? *menu_param : "", menu_param != nullptr);
+    std::string note = choice.problem;
+
+    Route route = choice.route ? *choice.route : default_route(cfg);
+    if (const Menu *menu = choice.menu) {
+        log.route = menu->name;
+        CallerCheck who = caller_check(menu->call.callers, message.from);
+        if (who.verdict != CallerVerdict::pass)
+            return finish_text(sms_refused(menu_route(*menu), message, who), ctx, deadline, log);
+        const MenuEntry *entry = text_menu_entry(cfg, *menu, message.body);
+        const std::string &name = entry ? entry->route : menu->fallback.route;
+        if (name.empty()) return finish_text(sms_unrouted(cfg, *menu, message), ctx, deadline, log);
+        note = "menu " + menu->name + ": " + (entry ? std::string("the text names ") + entry->key : "default");
+        route = route_named(cfg, name, log);
+    }
+    log.route = route.name;
+
+    FlowResult r;
+    CallerCheck who = caller_check(route.call.callers, message.from);
+    if (who.verdict != CallerVerdict::pass) {
+        r = sms_refused(route, message, who);
+    } else {
+        // The lowest level with someone to text is enough.
+        Snapshot snap = ask_pagerduty(ctx, route, deadline, [&](const std::vector<Level> &levels) {
+            Snapshot known;
+            known.levels = levels;
+            for (const auto &l : without_number(known, message.to).levels)
+                if (!l.callees.empty()) return true;
+            return false;
+        }, log, Medium::text);
+        r = sms_forward(route, message, snap);
+    }
+    if (!note.empty()) r.reason = note + (r.reason.empty() ? "" : "; " + r.reason);
+    return finish_text(r, ctx, deadline, log);
+}
+
+}  // namespace pdcf

@@ -1,0 +1,178 @@
+#include "sms_flow.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "limits.hpp"
+#include "phone.hpp"
+#include "twiml.hpp"
+
+namespace pdcf {
+
+namespace {
+
+bool can_alert(const CallSettings &call) { return !call.routing_key.empty(); }
+
+// Texts cannot go to a withheld number.
+bool can_reply(const TextMessage &m) { return !is_anonymous(m.from); }
+
+bool starts_word(std::string_view body, std::string_view word)
+{
+    if (word.empty() || body.size() < word.size()) return false;
+    for (std::size_t i = 0; i < word.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(body[i])) != std::tolower(static_cast<unsigned char>(word[i])))
+            return false;
+    return body.size() == word.size() || !std::isalnum(static_cast<unsigned char>(body[word.size()]));
+}
+
+std::string unavailable_text(const CallSettings &call, bool alerted)
+{
+    if (!call.sms_unavailable.empty()) return fill(call.sms_unavailable, {{"{title}", call.title}});
+    return alerted ? "Sorry, nobody on call could be reached just now. Your message has been passed on as an alert."
+                   : "Sorry, nobody on call could be reached just now. Please try again in a few minutes.";
+}
+
+FlowResult result(const Twiml &twiml, const char *outcome, std::string reason = {})
+{
+    FlowResult r;
+    r.twiml = twiml.str();
+    r.outcome = outcome;
+    r.reason = std::move(reason);
+    return r;
+}
+
+}  // namespace
+
+TextMessage text_message(const Params &p)
+{
+    TextMessage m{form_value(p, "MessageSid"), form_value(p, "From"), form_value(p, "To"), form_value(p, "Body"), {}};
+    for (std::size_t i = 0; i < limits::max_sms_messages; ++i)
+        if (const std::string *url = form_get(p, "MediaUrl" + std::to_string(i)); url && !url->empty())
+            m.media.push_back(*url);
+    return m;
+}
+
+const MenuEntry *text_menu_entry(const Config &config, const Menu &menu, std::string_view body)
+{
+    while (!body.empty() && std::isspace(static_cast<unsigned char>(body.front()))) body.remove_prefix(1);
+    for (const auto &e : menu.entries) {
+        if (e.route.empty()) continue;
+        if (starts_word(body, std::string(1, e.key)) || starts_word(body, e.route)) return &e;
+        for (const auto &r : config.routes)
+            if (r.name == e.route && starts_word(body, r.call.title)) return &e;
+    }
+    return nullptr;
+}
+
+std::string sms_clip(std::string_view text, bool &cut)
+{
+    std::size_t units = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        if ((c & 0xC0) == 0x80) continue;  // a continuation byte: same character
+        std::size_t width = c >= 0xF0 ? 2 : 1;  // beyond the BMP: a surrogate pair
+        if (units + width > limits::max_sms_length) {
+            cut = true;
+            return std::string(text.substr(0, i));
+        }
+        units += width;
+    }
+    cut = false;
+    return std::string(text);
+}
+
+FlowResult sms_forward(const Route &route, const TextMessage &m, const Snapshot &raw)
+{
+    const CallSettings &call = route.call;
+    Snapshot snap = without_number(raw, m.to);
+    const Level *level = nullptr;
+    if (!snap.oncalls_failed)
+        for (const auto &l : snap.levels)
+            if (!l.callees.empty()) {
+                level = &l;
+                break;
+            }
+    std::string problem = snap.oncalls_failed || snap.contacts_failed ? "pagerduty: " + snap.problem : snap.problem;
+
+    if (!level) {
+        FlowResult r;
+        Twiml twiml;
+        bool alerted = can_alert(call);
+        if (can_reply(m)) twiml.message("", unavailable_text(call, alerted));
+        r = result(twiml, "unavailable", problem.empty() ? "nobody to text" : problem);
+        if (alerted) r.alert = alert_text(call, route.name, m, {}, r.reason);
+        return r;
+    }
+
+    const bool reply = !call.sms_reply.empty() && can_reply(m);
+    const std::size_t room = limits::max_sms_messages - (reply ? 1 : 0);
+    std::vector<Callee> to(level->callees.begin(), level->callees.end());
+    if (to.size() > room) {
+        problem += std::string(problem.empty() ? "" : "; ") + std::to_string(to.size() - room) +
+                   " more at level " + std::to_string(level->level) + " not texted (at most " +
+                   std::to_string(limits::max_sms_messages) + " messages)";
+        to.resize(room);
+    }
+
+    std::string text = m.body;
+    if (!m.media.empty())
+        text += " [" + std::to_string(m.media.size()) + " attachment" + (m.media.size() == 1 ? "" : "s") + " not forwarded]";
+    bool cut = false;
+    std::string forwarded = sms_clip(
+        fill(call.sms_forward, {{"{title}", call.title}, {"{caller}", m.from.empty() ? "an unknown number" : m.from},
+                                {"{text}", text}}),
+        cut);
+    if (cut) problem += std::string(problem.empty() ? "" : "; ") + "text cut to " + std::to_string(limits::max_sms_length) + " characters";
+
+    Twiml twiml;
+    FlowResult r;
+    std::vector<std::string> names;
+    for (const auto &c : to) {
+        twiml.message(c.number, forwarded);
+        r.dialed.push_back(c.number);
+        names.push_back(c.name);
+    }
+    if (reply) twiml.message("", fill(call.sms_reply, [&] {
+        Placeholders p = name_placeholders(names);
+        p.push_back({"{title}", call.title});
+        return p;
+    }()));
+    r.twiml = twiml.str();
+    r.outcome = "forwarded";
+    r.reason = problem;
+    r.level = level->level;
+    if (call.sms_alert && can_alert(call)) r.alert = alert_text(call, route.name, m, names, "");
+    return r;
+}
+
+FlowResult sms_unrouted(const Config &config, const Menu &menu, const TextMessage &m)
+{
+    std::string choices;
+    std::vector<std::string> named;
+    for (const auto &e : menu.entries) {
+        if (e.route.empty() || std::find(named.begin(), named.end(), e.route) != named.end()) continue;
+        named.push_back(e.route);
+        std::string title = e.route;
+        for (const auto &r : config.routes)
+            if (r.name == e.route) title = r.call.title;
+        choices += std::string(choices.empty() ? "" : ", ") + e.key + " for " + title;
+    }
+    bool alerted = can_alert(menu.call);
+    Twiml twiml;
+    if (can_reply(m))
+        twiml.message("", std::string(alerted ? "Your message has been passed on as an alert. " : "") +
+                              "To reach a team directly, start your text with " + choices + ".");
+    FlowResult r = result(twiml, "unrouted", "the text names no menu choice");
+    if (alerted) r.alert = alert_text(menu.call, menu.name, m, {}, r.reason);
+    return r;
+}
+
+FlowResult sms_refused(const Route &route, const TextMessage &m, const CallerCheck &check)
+{
+    Twiml twiml;
+    bool blocked = check.verdict == CallerVerdict::blocked;
+    if (!blocked && can_reply(m)) twiml.message("", fill(route.call.rejected_message, {{"{title}", route.call.title}}));
+    return result(twiml, blocked ? "blocked" : "refused", check.reason);
+}
+
+}  // namespace pdcf

@@ -1,0 +1,136 @@
+#include "webhook.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "route.hpp"
+#include "signature.hpp"
+
+namespace pdcf {
+
+namespace {
+
+long ms_between(TimePoint a, TimePoint b)
+{
+    return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count());
+}
+
+bool is_form(const std::string &content_type)
+{
+    std::string t = content_type.substr(0, content_type.find(';'));
+    t.erase(std::remove_if(t.begin(), t.end(), [](char c) { return c == ' ' || c == '\t'; }), t.end());
+    std::transform(t.begin(), t.end(), t.begin(), [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+    return t.empty() || t == "application/x-www-form-urlencoded";
+}
+
+}  // namespace
+
+Response plain_response(int status, std::string body)
+{
+    Response r;
+    r.status = status;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = std::move(body) + "\n";
+    return r;
+}
+
+Response rejected_response(LogRecord &log, int status, const std::string &body, const std::string &reason)
+{
+    log.outcome = "rejected";
+    log.reason = reason;
+    return plain_response(status, body);
+}
+
+std::optional<Response> open_webhook(const Request &req, const Context &ctx, LogRecord &log, Webhook &w)
+{
+    const Config &cfg = ctx.config->config;
+    w.post = req.method == "POST";
+    if (w.post && !is_form(req.content_type))
+        return rejected_response(log, 415, "unsupported media type: expected application/x-www-form-urlencoded",
+                                 "Content-Type " + req.content_type);
+    FormResult query = form_decode(req.query_string);
+    if (!query) return rejected_response(log, 400, "bad request: query string: " + query.error, "query string: " + query.error);
+    w.query = std::move(query.params);
+    if (w.post) {
+        FormResult form = form_decode(req.body);
+        if (!form) return rejected_response(log, 400, "bad request: body: " + form.error, "body: " + form.error);
+        w.form = std::move(form.params);
+    }
+    log.call_sid = form_value(w.twilio(), "CallSid");
+    log.message_sid = form_value(w.twilio(), "MessageSid");
+    log.from = form_value(w.twilio(), "From");
+    log.to = form_value(w.twilio(), "To");
+
+    if (req.trusted) {
+        // --test-call: nothing was signed, and nothing needs to be.
+    } else if (cfg.twilio.validate_signature) {
+        std::string url = request_url(req, cfg.twilio.public_url);
+        SignatureCheck check = signature_check(url, w.post ? w.form : Params{}, req.signature, cfg.twilio.auth_tokens);
+        if (check != SignatureCheck::valid) {
+            log.url = url;
+            return rejected_response(log, 403, "forbidden", to_string(check));
+        }
+    } else {
+        log.signature_off = true;
+    }
+    return std::nullopt;
+}
+
+Route default_route(const Config &cfg)
+{
+    Route r;
+    r.call = cfg.call;
+    if (r.call.title.empty()) r.call.title = "on-call";
+    return r;
+}
+
+Route route_named(const Config &cfg, const std::string &name, LogRecord &log)
+{
+    for (const auto &r : cfg.routes)
+        if (r.name == name) {
+            log.route = r.name;
+            return r;
+        }
+    for (const auto &m : cfg.menus)
+        if (m.name == name) {
+            log.route = m.name;
+            return menu_route(m);
+        }
+    log.reason = "no [route:" + name + "] (any more); using the [call] settings";
+    return default_route(cfg);
+}
+
+FlowUrls urls_of(const Request &req, const Context &ctx)
+{
+    return {script_url(req, ctx.config->config.twilio.public_url)};
+}
+
+Snapshot ask_pagerduty(const Context &ctx, const Route &route, TimePoint deadline, const Enough &enough, LogRecord &log,
+                       Medium medium)
+{
+    if (route.target.empty()) return {};
+    TimePoint asked = ctx.clock();
+    Snapshot snap = pagerduty_snapshot(sources_for(ctx, deadline, CacheMode::use), route.kind, route.target,
+                                       ctx.config->config.pagerduty.prefer_label, enough, medium);
+    log.pd_ms = ms_between(asked, ctx.clock());
+    log.pd_requests = snap.requests;
+    log.source = to_string(snap.source);
+    if (snap.source != Source::pagerduty) log.age = snap.age;
+    return snap;
+}
+
+Response finish(const FlowResult &r, const Context &ctx, TimePoint deadline, LogRecord &log)
+{
+    log.outcome = r.outcome;
+    if (!r.reason.empty()) log.reason = r.reason;
+    log.dialed = r.dialed;
+    log.level = r.level;
+    if (r.alert && ctx.alerts.deliver) log.alert = ctx.alerts.deliver(*r.alert, deadline);
+    Response resp;
+    resp.body = r.twiml;
+    return resp;
+}
+
+long long now_epoch(const Context &ctx) { return ctx.epoch_seconds ? ctx.epoch_seconds() : 0; }
+
+}  // namespace pdcf

@@ -1,0 +1,51 @@
+// What every handler of a Twilio request shares: decoding and verifying
+// the webhook, finding the route a callback names, asking PagerDuty, and
+// turning a flow's result into the response and the log line.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "flow.hpp"
+#include "form.hpp"
+#include "handler.hpp"
+
+namespace pdcf {
+
+using Handle = Response (*)(const Request &, const Context &, TimePoint, LogRecord &);
+
+Response plain_response(int status, std::string body);
+Response rejected_response(LogRecord &log, int status, const std::string &body, const std::string &reason);
+
+// A request from Twilio, decoded and its signature checked.
+struct Webhook {
+    Params query;
+    Params form;
+    bool post = false;
+    // Twilio sends its parameters in the body for POST, in the query for GET.
+    const Params &twilio() const { return post ? form : query; }
+};
+
+// Decodes and verifies; a response when the request must go no further.
+std::optional<Response> open_webhook(const Request &req, const Context &ctx, LogRecord &log, Webhook &w);
+
+// The [call] settings as a route of their own, for calls that match no
+// route (or whose route went away mid-call): no PagerDuty target.
+Route default_route(const Config &cfg);
+
+// The route or menu a callback belongs to: named in its URL when we made
+// it; the [call] settings when it is gone.
+Route route_named(const Config &cfg, const std::string &name, LogRecord &log);
+
+FlowUrls urls_of(const Request &req, const Context &ctx);
+
+// Asks for the route's on-calls, level by level until `enough`.
+Snapshot ask_pagerduty(const Context &ctx, const Route &route, TimePoint deadline, const Enough &enough,
+                       LogRecord &log, Medium medium = Medium::voice);
+
+// The flow's answer as a response, its alert delivered, the log filled in.
+Response finish(const FlowResult &r, const Context &ctx, TimePoint deadline, LogRecord &log);
+
+long long now_epoch(const Context &ctx);
+
+}  // namespace pdcf
