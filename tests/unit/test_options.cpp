@@ -51,7 +51,7 @@ BOOST_AUTO_TEST_CASE(operator_commands)
     BOOST_TEST(o.test_from == "+1");
     BOOST_TEST((parse({}).command == Command::serve));
     BOOST_TEST(parse({"--test-call"}).error == "--test-call needs a value");
-    BOOST_TEST(parse({"--test-call="}).error == "--test-call needs the called number (E.164) or a route name");
+    BOOST_TEST(parse({"--test-call="}).error == "--test-call needs the called number (E.164), a route name or a menu name");
     BOOST_TEST(parse({"--from", "+1"}).error == "--from goes with --test-call");
     BOOST_TEST(parse({"--check", "--test-call", "ops"}).error == "--check, --test-call and --flush cannot be combined");
     BOOST_TEST((parse({"--flush", "-c", "/a.ini"}).command == Command::flush));
