@@ -69,7 +69,7 @@ CheckRow check_row(const Route &route, const HttpReply &target, const Lookup &fo
 {
     CheckRow row;
     row.route = route.name;
-    row.number = route.number.empty() ? "(any other)" : route.number;
+    row.number = !route.number.empty() ? route.number : route.behind_menu ? "(by menu)" : "(any other)";
     row.target = std::string(kind_name(route.kind)) + " " + route.target;
     row.on_call = "-";
     row.dials = "-";

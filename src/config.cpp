@@ -421,12 +421,14 @@ std::string spoken_key(char key, const std::string &language)
     return std::string(1, key);
 }
 
-// The [call] keys that only make sense where someone is dialed.
-bool dial_only(const std::string &key)
+// The [call] keys that only make sense where someone is dialed or texted:
+// a menu hands its calls and texts to routes, which use their own.
+bool route_only(const std::string &key)
 {
-    static const char *const keys[] = {"greeting",       "fallback_greeting", "hold_message", "dial_timeout",
-                                       "caller_id",      "fallback_number",   "ring",         "max_loops",
-                                       "screening",      "screen_timeout",    "whisper",      "sms_forward"};
+    static const char *const keys[] = {"greeting",        "fallback_greeting", "hold_message",   "dial_timeout",
+                                       "caller_id",       "fallback_number",   "ring",           "max_loops",
+                                       "screening",       "screen_timeout",    "whisper",        "sms_forward",
+                                       "sms_reply",       "sms_unavailable",   "sms_alert"};
     return std::find(std::begin(keys), std::end(keys), key) != std::end(keys);
 }
 
@@ -483,8 +485,9 @@ void Parser::menu(const std::string &section, const pt::ptree &tree)
             menu.fallback = choice(key, value, '\0');
         } else if (key == "routing_key" || key == "routing_key_file") {
             continue;
-        } else if (dial_only(key)) {
-            error(section, key, "only for routes: a menu dials nobody itself (set it in the routes it leads to)");
+        } else if (route_only(key)) {
+            error(section, key,
+                  "only for routes: a menu dials and texts nobody itself (set it in the routes it leads to)");
         } else if (!call_key(section, key, value, menu.call)) {
             error(section, key,
                   "unknown key (expected number, prompt, 0-9, *, #, default, menu_retries, menu_timeout, "
@@ -500,8 +503,16 @@ void Parser::menu(const std::string &section, const pt::ptree &tree)
 }
 
 // Once every route is known: each entry names one, and the prompt is made.
+// A route without a number that a menu leads to is reached through the
+// menu, so one published number can serve every team behind it.
 void Parser::menu_checks()
 {
+    for (auto &r : r_.config.routes)
+        for (const auto &m : r_.config.menus) {
+            bool named = m.fallback.route == r.name;
+            for (const auto &e : m.entries) named = named || e.route == r.name;
+            if (named && r.number.empty()) r.behind_menu = true;
+        }
     auto title_of = [&](const std::string &route) -> const std::string * {
         for (const auto &r : r_.config.routes)
             if (r.name == route) return &r.call.title;
@@ -512,7 +523,9 @@ void Parser::menu_checks()
         bool voicemail = m.fallback.route.empty();
         std::string choices;
         for (const auto &e : m.entries) {
-            std::string key = e.key == '*' ? "star" : e.key == '#' ? "hash" : std::string(1, e.key);
+            // The key as written, for the error's line: '#' is always "hash" by now.
+            std::string key = e.key == '#' ? "hash" : std::string(1, e.key);
+            if (e.key == '*' && ini_line(index_, section, "*") == 0) key = "star";
             if (e.route.empty()) {
                 voicemail = true;
                 choices += std::string(choices.empty() ? "" : " ") + "To leave a message, press " + spoken_key(e.key, m.call.language) + ".";
@@ -524,7 +537,8 @@ void Parser::menu_checks()
         }
         if (!m.fallback.route.empty() && !title_of(m.fallback.route))
             error(section, "default", "no [route:" + m.fallback.route + "]; expected a route name or voicemail");
-        m.prompt = fill(m.prompt.empty() ? "{choices}" : m.prompt, {{"{choices}", choices}});
+        m.prompt = fill(m.prompt.empty() ? "{choices}" : m.prompt, {{"{choices}", choices}, {"{title}", m.call.title}});
+        m.invalid_message = fill(m.invalid_message, {{"{title}", m.call.title}});
         if (voicemail && m.call.routing_key.empty())
             warning(section, "",
                     "no routing_key: its voicemail is off, so a caller who chooses it (or nothing) hears "
@@ -553,7 +567,8 @@ void Parser::cross_checks()
         std::string section, number;
     };
     std::vector<Line> lines;
-    for (const auto &r : r_.config.routes) lines.push_back({std::string(route_prefix) + r.name, r.number});
+    for (const auto &r : r_.config.routes)
+        if (!r.behind_menu) lines.push_back({std::string(route_prefix) + r.name, r.number});
     for (const auto &m : r_.config.menus) lines.push_back({std::string(menu_prefix) + m.name, m.number});
     const Line *catch_all = nullptr;
     for (std::size_t i = 0; i < lines.size(); ++i) {

@@ -61,10 +61,11 @@ enum class TargetKind { escalation_policy, schedule };
 
 struct Route {
     std::string name;
-    std::string number;  // the Twilio number it answers; empty: every other number
+    std::string number;  // the Twilio number it answers; empty: every other number, unless behind_menu
     TargetKind kind = TargetKind::escalation_policy;
     std::string target;  // the PagerDuty id
     CallSettings call;
+    bool behind_menu = false;  // no number, and a menu leads to it: reached only through menus (and ?route=)
 };
 
 // One key of a menu and where it leads.
@@ -77,8 +78,8 @@ struct MenuEntry {
 struct Menu {
     std::string name;
     std::string number;  // the Twilio number it answers; empty: every other number
-    std::string prompt;  // as said, {choices} filled in (made from the titles when not set)
-    std::string invalid_message = "Sorry, that is not one of the choices.";
+    std::string prompt;  // as said, placeholders filled in (made from the titles when not set)
+    std::string invalid_message = "Sorry, that is not one of the choices.";  // as said
     std::vector<MenuEntry> entries;  // in the order they are offered: 1-9, 0, *, #
     int retries = 2;                 // prompts repeated after no key or a wrong one
     int timeout = 5;                 // seconds to wait for a key

@@ -32,13 +32,12 @@ MenuState menu_parse(const Params &query)
 FlowResult menu_prompt(const Menu &menu, const FlowUrls &urls, const MenuState &state, const std::string &before)
 {
     const Voice voice{menu.call.voice, menu.call.language};
-    const Placeholders title{{"{title}", menu.call.title}};
     GatherOptions options;
     options.timeout = menu.timeout;
     options.action = urls.of("/voice/menu", menu_query(state));
     options.action_on_empty = true;
     Twiml twiml;
-    twiml.say(voice, fill(before, title)).gather(options, voice, fill(menu.prompt, title));
+    twiml.say(voice, before).gather(options, voice, menu.prompt);
     FlowResult r;
     r.twiml = twiml.str();
     r.outcome = "menu";

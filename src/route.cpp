@@ -24,7 +24,7 @@ RouteChoice route_choose(const Config &config, std::string_view route_param, boo
             choice.route = &r;
             return choice;
         }
-        if (r.number.empty()) catch_all.route = &r;
+        if (r.number.empty() && !r.behind_menu) catch_all.route = &r;
     }
     for (const auto &m : config.menus) {
         if (!to.empty() && m.number == to) {

@@ -16,7 +16,7 @@ struct RouteChoice {
 
 // `?route=NAME` or `?menu=NAME` in the webhook URL wins; else the route or
 // menu whose number is the called number `to`; else the one without a
-// number.
+// number (a route behind a menu does not count).
 RouteChoice route_choose(const Config &config, std::string_view route_param, bool has_route_param, std::string_view to,
                          std::string_view menu_param = {}, bool has_menu_param = false);
 

@@ -67,9 +67,15 @@ const MenuEntry *text_menu_entry(const Config &config, const Menu &menu, std::st
 std::string sms_clip(std::string_view text, bool &cut)
 {
     std::size_t units = 0;
+    int continuing = 0;  // continuation bytes the last lead byte announced
     for (std::size_t i = 0; i < text.size(); ++i) {
         unsigned char c = static_cast<unsigned char>(text[i]);
-        if ((c & 0xC0) == 0x80) continue;  // a continuation byte: same character
+        if ((c & 0xC0) == 0x80 && continuing > 0) {  // the same character goes on
+            --continuing;
+            continue;
+        }
+        // A stray continuation byte counts too: xml_text makes it U+FFFD.
+        continuing = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
         std::size_t width = c >= 0xF0 ? 2 : 1;  // beyond the BMP: a surrogate pair
         if (units + width > limits::max_sms_length) {
             cut = true;
@@ -85,6 +91,19 @@ FlowResult sms_forward(const Route &route, const TextMessage &m, const Snapshot 
 {
     const CallSettings &call = route.call;
     Snapshot snap = without_number(raw, m.to);
+    // An on-call engineer who texts the line (or answers a forwarded text)
+    // does not get their own words back.
+    bool sender_on_call = false;
+    for (auto &l : snap.levels)
+        for (auto it = l.callees.begin(); it != l.callees.end();)
+            if (!m.from.empty() && it->number == m.from) {
+                it = l.callees.erase(it);
+                sender_on_call = true;
+            } else {
+                ++it;
+            }
+    if (sender_on_call)
+        snap.problem += std::string(snap.problem.empty() ? "" : "; ") + "the sender is on call; not sent back to them";
     const Level *level = nullptr;
     if (!snap.oncalls_failed)
         for (const auto &l : snap.levels)

@@ -27,8 +27,9 @@ TextMessage text_message(const Params &twilio);
 const MenuEntry *text_menu_entry(const Config &config, const Menu &menu, std::string_view body);
 
 // The text to everyone at the lowest level that has someone to text (at
-// most limits::max_sms_messages with the confirmation).  Nobody to text:
-// the sender is told so, and an alert is raised.
+// most limits::max_sms_messages with the confirmation), but never to the
+// line's own number or back to the sender.  Nobody to text: the sender is
+// told so, and an alert is raised.
 FlowResult sms_forward(const Route &route, const TextMessage &message, const Snapshot &snap);
 
 // A text to a menu's number that names no entry when the menu's default

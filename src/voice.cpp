@@ -109,24 +109,25 @@ Response voice_menu(const Request &req, const Context &ctx, TimePoint start, Log
     }
     log.route = menu->name;
     MenuStep step = menu_step(*menu, form_value(w.twilio(), "Digits"), state.attempt);
+    const std::string said = "menu " + menu->name + ": " + step.reason;
     switch (step.pick) {
     case MenuPick::again: {
         MenuState next = state;
         ++next.attempt;
         FlowResult r = menu_prompt(*menu, urls_of(req, ctx), next, step.wrong_key ? menu->invalid_message : "");
-        r.reason = step.reason;
+        r.reason = said;
         return finish(r, ctx, deadline, log);
     }
     case MenuPick::voicemail: {
         FlowResult r = flow_voicemail(menu_route(*menu), urls_of(req, ctx), menu_call_state(state, menu->name));
-        r.reason = step.reason + (r.reason.empty() ? "" : "; " + r.reason);
+        r.reason = said + (r.reason.empty() ? "" : "; " + r.reason);
         return finish(r, ctx, deadline, log);
     }
     case MenuPick::route: break;
     }
     Route route = route_named(cfg, step.route, log);
     Response resp = start_route(req, ctx, route, menu_call_state(state, route.name), deadline, log.call_sid, log);
-    log.reason = "menu " + menu->name + ": " + step.reason + (log.reason.empty() ? "" : "; " + log.reason);
+    log.reason = said + (log.reason.empty() ? "" : "; " + log.reason);
     return resp;
 }
 
