@@ -83,6 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     GatherOptions gather;
     gather.num_digits = number(field(11));
     gather.action = field(12);
+    gather.action_on_empty = field(12).size() % 2 == 1;
     RecordOptions record;
     record.action = field(13);
     record.status_callback = field(14);
@@ -97,6 +98,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                           .record(record)
                           .hangup()
                           .str();
+    fuzz::require(fuzz::xml_well_formed(doc));
+    // An answer to a text: the sender's words forwarded to a number, and a
+    // reply that takes no number.
+    doc = Twiml().message(field(19), field(20)).message("", field(21)).reject().str();
     fuzz::require(fuzz::xml_well_formed(doc));
     fuzz::require(fuzz::xml_well_formed(Twiml().str()));
 

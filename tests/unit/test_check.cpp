@@ -44,6 +44,15 @@ BOOST_AUTO_TEST_CASE(a_route_that_reaches_its_on_call)
     BOOST_TEST(r.problem == "-");
 }
 
+BOOST_AUTO_TEST_CASE(the_number_column_says_how_a_route_is_reached)
+{
+    Route r = route();
+    r.number.clear();
+    BOOST_TEST(check_row(r, known, Lookup{}).number == "(any other)");
+    r.behind_menu = true;
+    BOOST_TEST(check_row(r, known, Lookup{}).number == "(by menu)");
+}
+
 BOOST_AUTO_TEST_CASE(unknown_target_is_a_problem_even_with_a_fallback)
 {
     CheckRow r = check_row(route("+14155550199"), {404, R"({"error":{"message":"Not Found"}})", ""}, Lookup{});
@@ -107,6 +116,49 @@ BOOST_AUTO_TEST_CASE(test_call_request_by_number_and_by_route)
     form = form_decode(r.body);
     BOOST_TEST(form_value(form.params, "To") == "+14155550100");
     BOOST_TEST(form_value(form.params, "From") == "anonymous");
+}
+
+BOOST_AUTO_TEST_CASE(menu_lines_show_where_each_key_leads_now)
+{
+    Menu m;
+    m.name = "main";
+    m.number = "+14155550150";
+    m.prompt = "For Platform, press 1. For Database, press 2. To leave a message, press 0.";
+    m.entries = {{'1', "ops"}, {'2', "db"}, {'0', ""}};
+    m.call.routing_key = "MKEY";
+    Route db = route();
+    db.name = "db";
+    db.number = "+14155550111";
+    std::vector<CheckRow> rows = {check_row(route(), known, found({{"Ada Lovelace", "+14155550101"}})),
+                                  check_row(db, known, found({}, "nobody is on call"))};
+    BOOST_TEST(check_menu(m, rows) ==
+               "MENU main (+14155550150): \"For Platform, press 1. For Database, press 2. To leave a message, press 0.\"\n"
+               "KEY   LEADS TO             ON CALL NOW   DIALS         PROBLEM\n"
+               "1     route ops            Ada Lovelace  +*******0101  -\n"
+               "2     route db             -             -             nobody is on call\n"
+               "0     voicemail            -             -             -\n"
+               "none  voicemail (default)  -             -             -\n");
+}
+
+BOOST_AUTO_TEST_CASE(menu_voicemail_without_routing_key_and_a_default_route)
+{
+    Menu m;
+    m.name = "main";
+    m.prompt = "Press 1 or 0.";
+    m.entries = {{'1', "ops"}, {'0', ""}};
+    m.fallback = {'\0', "ops"};
+    std::vector<CheckRow> rows = {check_row(route(), known, found({{"Ada Lovelace", "+14155550101"}}))};
+    BOOST_TEST(check_menu(m, rows) ==
+               "MENU main (any other number): \"Press 1 or 0.\"\n"
+               "KEY   LEADS TO             ON CALL NOW   DIALS         PROBLEM\n"
+               "1     route ops            Ada Lovelace  +*******0101  -\n"
+               "0     unavailable_message  -             -             no routing_key, so no voicemail\n"
+               "none  route ops (default)  Ada Lovelace  +*******0101  -\n");
+    // The default voicemail without a key is the unavailable message too.
+    m.fallback = {'\0', ""};
+    std::string out = check_menu(m, rows);
+    BOOST_TEST(out.substr(out.rfind("none")) ==
+               "none  unavailable_message (default)  -             -             no routing_key, so no voicemail\n");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

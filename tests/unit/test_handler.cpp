@@ -160,6 +160,47 @@ std::vector<std::string> foreign_headers(const std::string &cgi)
 
 bool contains(const std::string &s, const std::string &part) { return s.find(part) != std::string::npos; }
 
+// A menu on its own number before the two routes: 1 ops, 2 db, 0 its
+// own voicemail.
+const std::string menu_config = base_config + R"([menu:main]
+number = +14155550150
+1 = ops
+2 = db
+0 = voicemail
+routing_key = MKEY
+)";
+
+const std::string script = "http://example.com/pd-call-forward";
+
+Params to_number(const std::string &to, const std::string &from = "+14155559876")
+{
+    Params p = incoming;
+    p[2].value = from;
+    p[3].value = to;
+    return p;
+}
+
+Params text_to(const std::string &to, const std::string &body, const std::string &from = "+14155559876")
+{
+    return {{"ToCountry", "US"},  {"SmsMessageSid", "SM0001"}, {"NumMedia", "0"},    {"SmsSid", "SM0001"},
+            {"SmsStatus", "received"}, {"Body", body},         {"To", to},           {"NumSegments", "1"},
+            {"MessageSid", "SM0001"}, {"AccountSid", "AC0001"}, {"From", from},      {"ApiVersion", "2010-04-01"}};
+}
+
+// `base_config` with `lines` added to [route:ops].
+std::string ops_with(const std::string &lines)
+{
+    std::string text = base_config;
+    text.insert(text.find("title = Platform\n") + 17, lines);
+    return text;
+}
+
+std::string sms_method(const std::string &national)
+{
+    return R"({"id": "PS1", "type": "sms_contact_method", "summary": "Mobile", "label": "Mobile", "country_code": 1,)"
+           R"( "address": ")" + national + R"(", "blacklisted": false})";
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(handler)
@@ -675,6 +716,304 @@ BOOST_AUTO_TEST_CASE(cgi_output)
     BOOST_TEST(response_cgi(r) ==
                "Status: 405 Method Not Allowed\r\nContent-Type: text/plain; charset=utf-8\r\n"
                "Content-Length: 19\r\nAllow: GET, POST\r\n\r\nmethod not allowed\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_call_to_a_menu_number_hears_the_prompt)
+{
+    Fixture f(menu_config);
+    BOOST_TEST_REQUIRE(f.config.ok(), f.config.summary());
+    Response r = f.run(f.post(to_number("+14155550150")));
+    BOOST_TEST(r.status == 200);
+    XmlDoc x(r.body);
+    BOOST_REQUIRE_MESSAGE(x.ok(), x.error());
+    BOOST_TEST(x.eval("string(/Response/Gather/Say)") ==
+               "For Platform, press 1. For db, press 2. To leave a message, press 0.");
+    BOOST_TEST(x.eval("string(/Response/Gather/@actionOnEmptyResult)") == "true");
+    BOOST_TEST(x.eval("string(/Response/Gather/@action)") ==
+               script + "/voice/menu?menu=main&from=%2B14155559876&to=%2B14155550150&t=5000&try=1");
+    BOOST_TEST(f.log.outcome == "menu");
+    BOOST_TEST(f.log.route == "main");
+    // Nobody is dialed yet, so PagerDuty waits for the choice.
+    BOOST_TEST(f.pd.requests.empty());
+}
+
+BOOST_AUTO_TEST_CASE(menu_param_in_the_url_wins_over_the_number)
+{
+    Fixture f(menu_config);
+    Response r = f.run(f.post(incoming, "menu=main"));  // To is ops' number
+    BOOST_TEST(f.log.outcome == "menu");
+    BOOST_TEST(f.log.route == "main");
+    std::string action = XmlDoc(r.body).eval("string(/Response/Gather/@action)");
+    BOOST_TEST(contains(action, "/voice/menu?menu=main&"), action);
+    BOOST_TEST(f.pd.requests.empty());
+}
+
+BOOST_AUTO_TEST_CASE(menu_key_two_dials_route_twos_on_call)
+{
+    Fixture f(menu_config);
+    std::string action = XmlDoc(f.run(f.post(to_number("+14155550150"))).body).eval("string(/Response/Gather/@action)");
+    Response r = f.run(f.callback(action, {{"CallSid", "CA0001"}, {"From", "+14155559876"}, {"To", "+14155550150"},
+                                           {"Digits", "2"}}));
+    BOOST_TEST(r.status == 200);
+    XmlDoc x(r.body);
+    BOOST_REQUIRE_MESSAGE(x.ok(), x.error());
+    BOOST_TEST(f.log.outcome == "dial");
+    BOOST_TEST(f.log.route == "db");
+    BOOST_TEST(f.log.reason == "menu main: key 2");
+    BOOST_TEST_REQUIRE(!f.pd.requests.empty());
+    BOOST_TEST(contains(f.pd.requests[0], "schedule_ids%5B%5D=PSDB"), f.pd.requests[0]);
+    BOOST_TEST(x.all("/Response/Dial/Number") == std::vector<std::string>{"+14155550101"});
+    BOOST_TEST(x.eval("string(/Response/Say)") == "Connecting you to Ada Lovelace.");
+    // The hunt goes on as route db's, from the call's own start.
+    std::string next = x.eval("string(/Response/Dial/@action)");
+    BOOST_TEST(contains(next, "/voice/dial-status?route=db&from=%2B14155559876&to=%2B14155550150&t=5000&"), next);
+
+    f.pd.requests.clear();
+    f.run(f.callback(action, {{"CallSid", "CA0001"}, {"Digits", "1"}}));
+    BOOST_TEST(f.log.route == "ops");
+    BOOST_TEST(contains(f.pd.requests.at(0), "escalation_policy_ids%5B%5D=PEP1"), f.pd.requests.at(0));
+}
+
+BOOST_AUTO_TEST_CASE(menu_wrong_key_then_silence_then_the_default)
+{
+    Fixture f(menu_config);
+    std::string action = XmlDoc(f.run(f.post(to_number("+14155550150"))).body).eval("string(/Response/Gather/@action)");
+
+    XmlDoc again(f.run(f.callback(action, {{"CallSid", "CA0001"}, {"Digits", "9"}})).body);
+    BOOST_REQUIRE(again.ok());
+    BOOST_TEST(f.log.outcome == "menu");
+    BOOST_TEST(f.log.reason == "menu main: key 9 is not a choice (1 of 3)");
+    BOOST_TEST(again.eval("string(/Response/Say)") == "Sorry, that is not one of the choices.");
+    action = again.eval("string(/Response/Gather/@action)");
+    BOOST_TEST(contains(action, "&try=2"), action);
+
+    // No key: the prompt again, without the invalid message.
+    XmlDoc silent(f.run(f.callback(action, {{"CallSid", "CA0001"}})).body);
+    BOOST_TEST(f.log.reason == "menu main: no key (2 of 3)");
+    BOOST_TEST(silent.eval("count(/Response/Say)") == "0");
+    action = silent.eval("string(/Response/Gather/@action)");
+    BOOST_TEST(contains(action, "&try=3"), action);
+
+    // The last prompt unanswered: the default, the menu's voicemail.
+    XmlDoc vm(f.run(f.callback(action, {{"CallSid", "CA0001"}, {"Digits", ""}})).body);
+    BOOST_TEST(f.log.outcome == "voicemail");
+    BOOST_TEST(f.log.reason == "menu main: no key; default");
+    BOOST_TEST(vm.eval("count(/Response/Record)") == "1");
+    BOOST_TEST(f.pd.requests.empty());
+}
+
+BOOST_AUTO_TEST_CASE(menu_zero_leaves_a_message_for_the_menus_alert)
+{
+    Fixture f(menu_config);
+    std::string action = XmlDoc(f.run(f.post(to_number("+14155550150"))).body).eval("string(/Response/Gather/@action)");
+    XmlDoc vm(f.run(f.callback(action, {{"CallSid", "CA0001"}, {"Digits", "0"}})).body);
+    BOOST_TEST(f.log.outcome == "voicemail");
+    BOOST_TEST(f.log.reason == "menu main: key 0");
+    std::string ready = vm.eval("string(/Response/Record/@recordingStatusCallback)");
+    BOOST_TEST(contains(ready, "route=main&"), ready);
+    f.run(f.callback(ready, {{"CallSid", "CA0001"}, {"RecordingStatus", "completed"},
+                             {"RecordingUrl", "https://api.twilio.com/r/RE1"}, {"RecordingDuration", "9"}}));
+    BOOST_REQUIRE_EQUAL(f.delivered.size(), 1u);
+    BOOST_TEST(f.delivered[0].routing_key == "MKEY");
+}
+
+BOOST_AUTO_TEST_CASE(blocked_caller_is_rejected_unanswered)
+{
+    Fixture f(ops_with("block_callers = +1415555987\n"));
+    BOOST_TEST_REQUIRE(f.config.ok(), f.config.summary());
+    Response r = f.run(f.post());
+    XmlDoc x(r.body);
+    BOOST_REQUIRE(x.ok());
+    BOOST_TEST(x.eval("count(/Response/*)") == "1");
+    BOOST_TEST(x.eval("string(/Response/Reject/@reason)") == "rejected");
+    BOOST_TEST(f.log.outcome == "blocked");
+    BOOST_TEST(f.log.reason == "the caller is in block_callers");
+    BOOST_TEST(f.pd.requests.empty());
+    // Someone else still gets through.
+    f.run(f.post(to_number("+14155550100", "+14155550000")));
+    BOOST_TEST(f.log.outcome == "dial");
+}
+
+BOOST_AUTO_TEST_CASE(refused_caller_hears_rejected_message_and_raises_no_alert)
+{
+    Fixture f(ops_with("allow_callers = +44\nrejected_message = The {title} line is private.\n"));
+    BOOST_TEST_REQUIRE(f.config.ok(), f.config.summary());
+    XmlDoc x(f.run(f.post()).body);
+    BOOST_REQUIRE(x.ok());
+    BOOST_TEST(x.eval("string(/Response/Say)") == "The Platform line is private.");
+    BOOST_TEST(x.eval("count(/Response/Hangup)") == "1");
+    BOOST_TEST(x.eval("count(/Response/Dial)") == "0");
+    BOOST_TEST(f.log.outcome == "refused");
+    BOOST_TEST(f.log.reason == "the caller is not in allow_callers");
+    BOOST_TEST(f.pd.requests.empty());
+
+    // The number's status callback after the hang-up: no missed call.
+    Params ended = {{"CallSid", "CA0001"}, {"From", "+14155559876"}, {"To", "+14155550100"},
+                    {"CallStatus", "completed"}, {"CallDuration", "4"}};
+    f.run(f.callback(script + "/voice/status", ended));
+    BOOST_TEST(f.delivered.empty());
+    BOOST_TEST(f.log.outcome == "ignored");
+    // An allowed caller's unanswered call still alerts.
+    ended[1].value = "+442071234567";
+    ended[0].value = "CA0002";
+    f.run(f.callback(script + "/voice/status", ended));
+    BOOST_TEST(f.delivered.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_route_refuses_a_caller_the_menu_let_in)
+{
+    std::string text = menu_config;
+    text.insert(text.find("unavailable_message = Nobody"), "allow_callers = +44\n");
+    Fixture f(text);
+    BOOST_TEST_REQUIRE(f.config.ok(), f.config.summary());
+    std::string action = XmlDoc(f.run(f.post(to_number("+14155550150"))).body).eval("string(/Response/Gather/@action)");
+    BOOST_TEST(f.log.outcome == "menu");
+    f.run(f.callback(action, {{"CallSid", "CA0001"}, {"Digits", "2"}}));
+    BOOST_TEST(f.log.outcome == "refused");
+    BOOST_TEST(f.pd.requests.empty());
+    // The status callback comes for the menu's number, whose lists let the
+    // caller in: the call is remembered as refused.
+    f.run(f.callback(script + "/voice/status", {{"CallSid", "CA0001"}, {"From", "+14155559876"}, {"To", "+14155550150"},
+                                                {"CallStatus", "completed"}, {"CallDuration", "20"}}));
+    BOOST_TEST(f.delivered.empty());
+    BOOST_TEST(f.log.outcome == "ignored");
+}
+
+BOOST_AUTO_TEST_CASE(a_text_goes_to_everyone_at_level_one)
+{
+    Fixture f;
+    f.pd.oncalls({F::entry(1, "PU1", "Ada Lovelace"), F::entry(1, "PU2", "Grace Hopper"), F::entry(2, "PU3", "Cy")});
+    // Ada's SMS method wins over her phone, listed first.
+    f.pd.phones("PU1", {F::phone("4155550101"), sms_method("4155550191")});
+    f.pd.phones("PU2", {F::phone("4155550102")});
+    Response r = f.run(f.callback(script + "/sms", text_to("+14155550100", "the db is down")));
+    BOOST_TEST(r.status == 200);
+    XmlDoc x(r.body);
+    BOOST_REQUIRE_MESSAGE(x.ok(), x.error());
+    BOOST_TEST(x.all("/Response/Message/@to") == (std::vector<std::string>{"+14155550191", "+14155550102"}));
+    BOOST_TEST(x.all("/Response/Message") ==
+               std::vector<std::string>(2, "Text to the Platform line from +14155559876: the db is down"));
+    BOOST_TEST(f.log.outcome == "forwarded");
+    BOOST_TEST(f.log.route == "ops");
+    BOOST_TEST(f.log.level == 1);
+    BOOST_TEST(f.log.message_sid == "SM0001");
+    BOOST_TEST(f.log.texted == (std::vector<std::string>{"+14155550191", "+14155550102"}));
+    BOOST_TEST(f.log.dialed.empty());
+    // Level 2 is not asked about once level 1 has someone.
+    for (const auto &q : f.pd.requests) BOOST_TEST(!contains(q, "PU3"), q);
+    std::string line = f.log.line();
+    BOOST_TEST(contains(line, " message_sid=SM0001 "), line);
+    BOOST_TEST(contains(line, " texted=+*******0191,+*******0102 "), line);
+    BOOST_TEST(!contains(line, "4155550191"), line);
+    BOOST_TEST(!contains(line, " dialed="), line);
+    BOOST_TEST(f.delivered.empty());  // sms_alert is off
+}
+
+BOOST_AUTO_TEST_CASE(a_text_to_a_menu_number_naming_a_choice)
+{
+    Fixture f(menu_config);
+    f.run(f.callback(script + "/sms", text_to("+14155550150", "2 replication stopped")));
+    BOOST_TEST(f.log.outcome == "forwarded");
+    BOOST_TEST(f.log.route == "db");
+    BOOST_TEST(f.log.reason == "menu main: the text names 2");
+    BOOST_TEST_REQUIRE(!f.pd.requests.empty());
+    BOOST_TEST(contains(f.pd.requests[0], "schedule_ids%5B%5D=PSDB"), f.pd.requests[0]);
+    BOOST_TEST(f.log.texted == std::vector<std::string>{"+14155550101"});
+
+    f.pd.requests.clear();
+    f.run(f.callback(script + "/sms", text_to("+14155550150", "platform: disk full")));
+    BOOST_TEST(f.log.route == "ops");
+    BOOST_TEST(contains(f.pd.requests.at(0), "escalation_policy_ids%5B%5D=PEP1"));
+}
+
+BOOST_AUTO_TEST_CASE(a_text_to_a_menu_naming_nothing_is_unrouted)
+{
+    Fixture f(menu_config);
+    XmlDoc x(f.run(f.callback(script + "/sms", text_to("+14155550150", "hello?"))).body);
+    BOOST_REQUIRE(x.ok());
+    BOOST_TEST(f.log.outcome == "unrouted");
+    BOOST_TEST(f.log.route == "main");
+    BOOST_TEST(x.eval("string(/Response/Message)") ==
+               "Your message has been passed on as an alert. To reach a team directly, start your text with 1 for "
+               "Platform, 2 for db.");
+    BOOST_TEST(x.eval("count(/Response/Message/@to)") == "0");
+    BOOST_TEST(f.pd.requests.empty());
+    BOOST_REQUIRE_EQUAL(f.delivered.size(), 1u);
+    BOOST_TEST((f.delivered[0].kind == AlertKind::text));
+    BOOST_TEST(f.delivered[0].routing_key == "MKEY");
+    BOOST_TEST(f.delivered[0].call_sid == "SM0001");
+}
+
+BOOST_AUTO_TEST_CASE(a_text_with_a_bad_signature_is_403)
+{
+    Fixture f;
+    Request r = f.callback(script + "/sms", text_to("+14155550100", "hi"));
+    r.signature = "L/OH5YylLD5NRKLltdqwSvS0BnU=";
+    Response resp = f.run(r);
+    BOOST_TEST(resp.status == 403);
+    BOOST_TEST(f.log.outcome == "rejected");
+    BOOST_TEST(f.log.url == script + "/sms");
+    BOOST_TEST(f.pd.requests.empty());
+    BOOST_TEST(f.log.texted.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_blocked_sender_gets_no_answer)
+{
+    Fixture f(ops_with("block_callers = +1415555987\n"));
+    XmlDoc x(f.run(f.callback(script + "/sms", text_to("+14155550100", "hi"))).body);
+    BOOST_REQUIRE(x.ok());
+    BOOST_TEST(x.eval("count(/Response/*)") == "0");
+    BOOST_TEST(f.log.outcome == "blocked");
+    BOOST_TEST(f.pd.requests.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_menus_own_lists_keep_a_caller_out)
+{
+    std::string text = menu_config + "block_callers = +1415555987\n";
+    Fixture f(text);
+    BOOST_TEST_REQUIRE(f.config.ok(), f.config.summary());
+    XmlDoc x(f.run(f.post(to_number("+14155550150"))).body);
+    BOOST_TEST(x.eval("count(/Response/Reject)") == "1");
+    BOOST_TEST(x.eval("count(/Response/Gather)") == "0");
+    BOOST_TEST(f.log.outcome == "blocked");
+    BOOST_TEST(f.log.route == "main");
+    f.run(f.callback(script + "/sms", text_to("+14155550150", "1 hi")));
+    BOOST_TEST(f.log.outcome == "blocked");
+    BOOST_TEST(f.pd.requests.empty());
+}
+
+BOOST_AUTO_TEST_CASE(hostile_input_in_menus_and_texts)
+{
+    // As in hostile_input_in_every_callback, for the menu's callback and
+    // the incoming text: the answer stays well-formed TwiML, the head ours
+    // and the log one line.
+    const std::string evil = std::string("a\r\nSet-Cookie: x=1\r\n\r\n<b>&\"'\0\xff\xc3", 32) + "</Message><Hangup/>";
+    const std::string e = encode({{"x", evil}}).substr(2);
+    int texts = 0;
+    for (const std::string &to : {std::string("+14155550150"), std::string("+14155550100"), evil}) {
+        for (const std::string &body : {evil, "2 " + evil, std::string(3000, 'x')}) {
+            Fixture f(menu_config);
+            Params p = {{"MessageSid", evil}, {"From", evil},      {"To", to},     {"Body", body},
+                        {"NumMedia", evil},   {"MediaUrl0", evil}, {"Digits", evil}, {"CallSid", evil}};
+            for (const std::string &url : {script + "/sms", script + "/sms?menu=" + e,
+                                           script + "/voice/menu?menu=main&from=" + e + "&to=" + e + "&t=" + e + "&try=" + e,
+                                           script + "/voice/menu?menu=" + e}) {
+                Response resp = f.run(f.callback(url, p));
+                std::string what = url.substr(0, 60) + ": " + f.log.line();
+                BOOST_TEST(resp.status == 200, what);
+                BOOST_TEST(foreign_headers(response_cgi(resp)).empty(), what);
+                XmlDoc x(resp.body);
+                BOOST_TEST(x.ok(), what << ": " << x.error());
+                BOOST_TEST(x.eval("count(//Hangup)") == (contains(resp.body, "<Hangup/>") ? "1" : "0"), what);
+                BOOST_TEST(x.eval("count(//Message/*)") == "0", what);
+                texts += x.eval("count(//Message[@to])") != "0";
+                BOOST_TEST(f.log.line().find_first_of(std::string("\r\n\0", 3)) == std::string::npos, what);
+                for (const Alert &a : f.delivered)
+                    BOOST_TEST(!nlohmann::json::parse(a.body, nullptr, false).is_discarded(), what);
+            }
+        }
+    }
+    BOOST_TEST(texts > 0);  // the hostile texts were forwarded, not only refused
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -44,4 +44,24 @@ BOOST_AUTO_TEST_CASE(catch_all_takes_the_rest)
     BOOST_TEST(none.problem == "no route or menu has number +19995550000 and none catches all calls");
 }
 
+BOOST_AUTO_TEST_CASE(a_route_behind_a_menu_is_no_catch_all)
+{
+    Config c = make(false);
+    c.routes.push_back({"team", "", TargetKind::escalation_policy, "PEP7", {}});
+    c.routes.back().behind_menu = true;
+    Menu m;
+    m.name = "main";
+    m.number = "+14155550150";
+    c.menus.push_back(m);
+    BOOST_TEST(route_choose(c, "", false, "+14155550150").menu->name == "main");
+    BOOST_TEST(!route_choose(c, "", false, "+19995550000").route);
+    // Still reachable by name.
+    BOOST_TEST(route_choose(c, "team", true, "+14155550150").route->name == "team");
+    // A menu without a number takes the rest.
+    c.menus.back().number.clear();
+    BOOST_TEST(route_choose(c, "", false, "+19995550000").menu->name == "main");
+    BOOST_TEST(route_choose(c, "", false, "+19995550000", "main", true).menu->name == "main");
+    BOOST_TEST(route_choose(c, "", false, "", "nope", true).problem == "no [menu:nope] for ?menu= in the webhook URL");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -65,4 +65,41 @@ BOOST_AUTO_TEST_CASE(fill_names_joins_and_takes_first_names)
     BOOST_TEST(fill_names("{name}/{first_name}", {"{first_name} X"}) == "{first_name} X/{first_name}");
 }
 
+BOOST_AUTO_TEST_CASE(message_to_someone_and_to_the_sender)
+{
+    std::string doc = Twiml().message("+14155550101", "Disk full").message("", "Passed on to Ada.").str();
+    XmlDoc x(doc);
+    BOOST_REQUIRE_MESSAGE(x.ok(), x.error());
+    BOOST_TEST(x.eval("count(/Response/Message)") == "2");
+    BOOST_TEST(x.eval("string(/Response/Message[1]/@to)") == "+14155550101");
+    BOOST_TEST(x.eval("string(/Response/Message[1])") == "Disk full");
+    // Without `to`, Twilio sends the message back to the sender.
+    BOOST_TEST(x.eval("count(/Response/Message[2]/@to)") == "0");
+    BOOST_TEST(x.eval("string(/Response/Message[2])") == "Passed on to Ada.");
+    BOOST_TEST(doc.find("<Message>Passed on to Ada.</Message>") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(message_text_and_number_are_escaped)
+{
+    const std::string text = "a < b & \"c\" </Message><Redirect>https://evil.example</Redirect>";
+    const std::string to = "+1\"><Hangup/>";
+    XmlDoc x(Twiml().message(to, text).str());
+    BOOST_REQUIRE_MESSAGE(x.ok(), x.error());
+    BOOST_TEST(x.eval("count(/Response/*)") == "1");
+    BOOST_TEST(x.eval("count(//Redirect)") == "0");
+    BOOST_TEST(x.eval("count(//Hangup)") == "0");
+    BOOST_TEST(x.eval("string(/Response/Message)") == text);
+    BOOST_TEST(x.eval("string(/Response/Message/@to)") == to);
+}
+
+BOOST_AUTO_TEST_CASE(reject_refuses_unanswered)
+{
+    std::string doc = Twiml().reject().str();
+    XmlDoc x(doc);
+    BOOST_REQUIRE_MESSAGE(x.ok(), x.error());
+    BOOST_TEST(x.eval("count(/Response/*)") == "1");
+    BOOST_TEST(x.eval("string(/Response/Reject/@reason)") == "rejected");
+    BOOST_TEST(doc == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Reject reason=\"rejected\"/></Response>\n");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
