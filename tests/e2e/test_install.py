@@ -90,6 +90,12 @@ LIMIT_TEXT = {
     "max_stale": lambda v: f"Ic stale_max up to {days(v)}.",
     "max_alert_summary": lambda v: f"cut to {v} bytes",
     "max_dedup_key": lambda v: f"keys to {v},",
+    "max_caller_list": lambda v: f"It Caller lists: {v} numbers or prefixes each",
+    "max_sms_messages": lambda v: f"It Texts in one answer: {v}, each cut to",
+    "max_sms_length": lambda v: f"each cut to {v} characters",
+    "max_menu_retries": lambda v: f"Ic menu_retries up to {v},",
+    "min_menu_timeout": lambda v: f"Ic menu_timeout {v} to",
+    "max_menu_timeout": lambda v: f"menu_timeout 1 to {v},",
 }
 
 
