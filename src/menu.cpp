@@ -36,6 +36,7 @@ FlowResult menu_prompt(const Menu &menu, const FlowUrls &urls, const MenuState &
     options.timeout = menu.timeout;
     options.action = urls.of("/voice/menu", menu_query(state));
     options.action_on_empty = true;
+    options.hash_ends_input = false;  // '#' may be a choice
     Twiml twiml;
     twiml.say(voice, before).gather(options, voice, menu.prompt);
     FlowResult r;

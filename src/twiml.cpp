@@ -34,7 +34,7 @@ Twiml &Twiml::gather(const GatherOptions &o, const Voice &voice, std::string_vie
 {
     out_ += "<Gather input=\"dtmf\" numDigits=\"" + std::to_string(o.num_digits) + "\" timeout=\"" +
             std::to_string(o.timeout) + "\" action=\"" + xml_attr(o.action) + "\" method=\"POST\"" +
-            (o.action_on_empty ? " actionOnEmptyResult=\"true\">" : ">");
+            (o.hash_ends_input ? "" : " finishOnKey=\"\"") + (o.action_on_empty ? " actionOnEmptyResult=\"true\">" : ">");
     say(voice, text);
     out_ += "</Gather>";
     return *this;

@@ -26,6 +26,9 @@ struct GatherOptions {
     int timeout = 5;
     std::string action;      // always set: it defaults to the current URL
     bool action_on_empty = false;  // request the action when no key was pressed, too
+    // Twilio ends the input at '#' (finishOnKey's default) and sends it as
+    // no key; false makes '#' a key like the others (finishOnKey="").
+    bool hash_ends_input = true;
 };
 
 struct RecordOptions {

@@ -199,6 +199,10 @@ BOOST_AUTO_TEST_CASE(prompt_gathers_one_key_and_asks_even_without_one)
     // Without it Twilio would run the next verb after a silent caller,
     // and the retries would never be counted.
     BOOST_TEST(x.eval("string(/Response/Gather/@actionOnEmptyResult)") == "true");
+    // Twilio's default finishOnKey is '#': pressing it would end the input
+    // as no key, and a "# = ROUTE" choice could never be made.
+    BOOST_TEST(x.eval("count(/Response/Gather/@finishOnKey)") == "1");
+    BOOST_TEST(x.eval("string(/Response/Gather/@finishOnKey)") == "");
     BOOST_TEST(x.eval("string(/Response/Gather/@action)") ==
                "https://ops.example.com/pd-call-forward/voice/menu?menu=main&from=%2B14155559876&to=%2B14155550100&t=1000&try=1");
     BOOST_TEST(x.eval("string(/Response/Gather/Say)") == m.prompt);
