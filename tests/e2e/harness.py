@@ -44,6 +44,12 @@ OPS_NUMBER = "+14155550100"
 DB_NUMBER = "+14155550111"
 FALLBACK_NUMBER = "+14155550199"
 HUNT_NUMBER = "+14155550122"
+MENU_NUMBER = "+14155550150"
+# Callers the lists of menu=True's routes keep out: ops blocks one number
+# and a prefix; net takes calls from +1415555 numbers only.
+BLOCKED_CALLER = "+14155550666"
+BLOCKED_PREFIX = "+1900"
+NET_ALLOWED = "+1415555"
 
 
 def which(name, extra=("/usr/sbin", "/sbin")):
@@ -178,19 +184,41 @@ class StandIn:
 NO_CACHING = {"oncall_ttl": 0, "contact_ttl": 0, "stale_max": 0}
 
 
+ROUTES = (f"[route:ops]\nnumber = {OPS_NUMBER}\nescalation_policy = PEPOPS1\n"
+          f"fallback_number = {FALLBACK_NUMBER}\n\n"
+          f"[route:db]\nnumber = {DB_NUMBER}\nschedule = PSDB001\n\n"
+          f"[route:hunt]\nnumber = {HUNT_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Platform\nmax_loops = 2\n")
+
+# The same three routes, with the caller lists and texts of a switchboard:
+# a third team (net) without a number of its own, reached only through the
+# menu (or ?route=net), and one number whose spoken menu (and texts) reach
+# ops, db and net by 1, 2 and 3, and hunt by '#' (a line the config reader
+# must not take for a comment).
+MENU_ROUTES = (f"[route:ops]\nnumber = {OPS_NUMBER}\nescalation_policy = PEPOPS1\n"
+               f"fallback_number = {FALLBACK_NUMBER}\nblock_callers = {BLOCKED_CALLER}, {BLOCKED_PREFIX}\n"
+               f"sms_reply = Thanks, {{name}} got your text.\n\n"
+               f"[route:db]\nnumber = {DB_NUMBER}\nschedule = PSDB001\nsms_alert = yes\n\n"
+               f"[route:hunt]\nnumber = {HUNT_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Platform\nmax_loops = 2\n\n"
+               f"[route:net]\nescalation_policy = PEPNET1\ntitle = Network\n"
+               f"allow_callers = {NET_ALLOWED}\n"
+               f"rejected_message = Sorry, the {{title}} line only takes calls from the office.\n\n"
+               f"[menu:main]\nnumber = {MENU_NUMBER}\ntitle = Switchboard\n"
+               f"1 = ops\n2 = db\n3 = net\n0 = voicemail\n# = hunt\n")
+
+
 def write_config(workdir, api_url, timeout="2", call_extra="", routes=None, pagerduty_extra="",
-                 twilio_extra="", name="pd-call-forward.ini", spool=None, cache=None, caching=NO_CACHING):
-    """The test configuration; secrets go to *_file files as the README advises."""
+                 twilio_extra="", name="pd-call-forward.ini", spool=None, cache=None, caching=NO_CACHING,
+                 menu=False):
+    """The test configuration; secrets go to *_file files as the README advises.
+    `menu`: MENU_ROUTES instead of ROUTES, for the suites that run the
+    menu, text and caller-list scenarios."""
     for secret_file, secret in (("pagerduty-token", PD_TOKEN), ("twilio-auth-token", TWILIO_TOKEN),
                                 ("events-routing-key", ROUTING_KEY)):
         with open(os.path.join(workdir, secret_file), "w") as f:
             f.write(secret + "\n")
         os.chmod(os.path.join(workdir, secret_file), 0o640)
     if routes is None:
-        routes = (f"[route:ops]\nnumber = {OPS_NUMBER}\nescalation_policy = PEPOPS1\n"
-                  f"fallback_number = {FALLBACK_NUMBER}\n\n"
-                  f"[route:db]\nnumber = {DB_NUMBER}\nschedule = PSDB001\n\n"
-                  f"[route:hunt]\nnumber = {HUNT_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Platform\nmax_loops = 2\n")
+        routes = MENU_ROUTES if menu else ROUTES
     text = (f"[pagerduty]\ntoken_file = pagerduty-token\napi_url = {api_url}\ntimeout = {timeout}\n"
             f"events_url = {api_url}/v2/enqueue\nspool_dir = {spool or os.path.join(workdir, 'spool')}\n"
             f"cache_dir = {cache or os.path.join(workdir, 'cache')}\n"
@@ -333,6 +361,16 @@ def incoming_call(to=OPS_NUMBER, frm="+14155559876", sid="CA00000000000000000000
          "ForwardedFrom": "", "ParentCallSid": "", "CallToken": "", "FromCity": "SAN FRANCISCO",
          "FromState": "CA", "FromZip": "94103", "FromCountry": "US", "Caller": frm, "Called": to,
          "StirVerstat": "TN-Validation-Passed-A"}
+    p.update(extra)
+    return p
+
+
+def incoming_text(body, to=OPS_NUMBER, frm="+14155559876", sid="SM00000000000000000000000000000001", **extra):
+    """The parameters of Twilio's 'a message comes in' webhook (no attachments)."""
+    p = {"ToCountry": "US", "ToState": "CA", "SmsMessageSid": sid, "NumMedia": "0", "ToCity": "SAN FRANCISCO",
+         "FromZip": "94103", "SmsSid": sid, "FromState": "CA", "SmsStatus": "received", "FromCity": "SAN FRANCISCO",
+         "Body": body, "FromCountry": "US", "To": to, "ToZip": "94103", "NumSegments": "1", "MessageSid": sid,
+         "AccountSid": "AC00000000000000000000000000000001", "From": frm, "ApiVersion": "2010-04-01"}
     p.update(extra)
     return p
 

@@ -10,10 +10,12 @@ import os
 import subprocess
 import threading
 import time
+import urllib.parse
 import xml.etree.ElementTree as ET
 
-from harness import (DB_NUMBER, FALLBACK_NUMBER, HUNT_NUMBER, OPS_NUMBER, PD_TOKEN, PROGRAM, ROUTING_KEY, TWILIO_TOKEN,
-                     check, incoming_call, person, roster, twilio_request)
+from harness import (BLOCKED_CALLER, BLOCKED_PREFIX, DB_NUMBER, FALLBACK_NUMBER, HUNT_NUMBER, MENU_NUMBER,
+                     OPS_NUMBER, PD_TOKEN, PROGRAM, ROUTING_KEY, TWILIO_TOKEN, check, incoming_call, incoming_text,
+                     person, roster, twilio_request)
 
 TIMEOUT = 2.0  # [pagerduty] timeout in this suite's config
 
@@ -37,19 +39,20 @@ sid_counter = [0]
 sid_lock = threading.Lock()
 
 
-def new_sid():
+def new_sid(prefix="CA"):
+    """A CallSid, or with prefix="SM" a MessageSid, unique in the run."""
     with sid_lock:
         sid_counter[0] += 1
-        return "CA%032d" % sid_counter[0]
+        return prefix + "%032d" % sid_counter[0]
 
 
 def voice_url(query=""):
     return env.server.base + "/voice" + (("?" + query) if query else "")
 
 
-def call(to=OPS_NUMBER, query="", **kw):
+def call(to=OPS_NUMBER, query="", frm="+14155559876", **kw):
     sid = new_sid()
-    reply = twilio_request(voice_url(query), incoming_call(to=to, sid=sid), **kw)
+    reply = twilio_request(voice_url(query), incoming_call(to=to, frm=frm, sid=sid), **kw)
     return sid, reply
 
 
@@ -560,6 +563,451 @@ def log_for_step(sid, path):
     return lines[-1]
 
 
+# --- the menu, texts and caller lists ----------------------------------------
+#
+# write_config(menu=True): [menu:main] on MENU_NUMBER (1 = ops, 2 = db,
+# 3 = net, 0 = voicemail, # = hunt), ops blocking BLOCKED_CALLER and BLOCKED_PREFIX,
+# net taking calls from NET_ALLOWED numbers only, db raising an alert for
+# every text.
+
+MARGARET = person("PMARG01", "Margaret Hamilton", (1, "4155550105", "Mobile"),
+                  (1, "4155550155", "Mobile SMS", {"type": "sms_contact_method"}))
+KATHERINE = person("PKATH01", "Katherine Johnson", (1, "4155550106", "Mobile"))
+CALLER = "+14155559876"
+
+# Each team's on-call: ops Ada then Grace, db Linus (a schedule), net
+# Katherine then Margaret.
+MENU_ROSTER = [("PEPOPS1", 1, "PADA001"), ("PEPOPS1", 2, "PGRACE1"), ("PEPDB01", 1, "PLINUS1", {"schedule": "PSDB001"}),
+               ("PEPNET1", 1, "PKATH01"), ("PEPNET1", 2, "PMARG01")]
+MENU_TARGETS = {"escalation_policies": {"PEPOPS1": {"name": "Ops", "num_loops": 0},
+                                        "PEPNET1": {"name": "Network", "num_loops": 0},
+                                        "PEPHUNT": {"name": "Platform", "num_loops": 0}},
+                "schedules": {"PSDB001": {"name": "Database primary"}}}
+
+
+def setup_menu(oncalls=MENU_ROSTER, events_fault=None):
+    """The teams' roster; no alert left over from an earlier test, and
+    none recorded yet."""
+    setup(r=roster(oncalls, [ADA, GRACE, LINUS, MARGARET, KATHERINE], **MENU_TARGETS))
+    check(spool_settled() == [], f"alerts left from an earlier test: {spool_files('pending')}")
+    env.standin.clear_events()
+    if events_fault:
+        env.standin.fault(events_fault, path="events")
+
+
+class MenuCall(TwilioCall):
+    """A call to the menu's number: the caller hears the prompt, and Twilio
+    requests the <Gather action> with the key pressed, or with none."""
+
+    def __init__(self, frm=CALLER):
+        super().__init__(to=MENU_NUMBER, frm=frm)
+
+    def gather(self):
+        g = self.doc.find("Gather")
+        check(g is not None, f"no <Gather>: {ET.tostring(self.doc)}")
+        return g
+
+    def press(self, digits):
+        """`digits` "" is what actionOnEmptyResult sends when no key was pressed.
+        The URL is the action exactly as the TwiML gives it, signed as it is."""
+        extra = {"Digits": digits}
+        if digits:
+            extra["FinishedOnKey"] = ""
+        self.doc = self.post(self.gather().get("action"), self.params(**extra))
+        return self.doc
+
+
+def check_prompt(doc, attempt):
+    """`doc` ends in the menu's <Gather> of one key; its action is the
+    prompt number `attempt`."""
+    g = doc.find("Gather")
+    check(g is not None and list(doc)[-1] is g, ET.tostring(doc))
+    check(g.get("input") == "dtmf" and g.get("numDigits") == "1" and g.get("timeout") == "5", g.attrib)
+    check(g.get("method") == "POST" and g.get("actionOnEmptyResult") == "true", g.attrib)
+    action = g.get("action")
+    check(action.startswith(env.server.base + "/voice/menu?"), action)
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(action).query)
+    check(query.get("menu") == ["main"] and query.get("try") == [str(attempt)], query)
+    check(query.get("from") == [CALLER] and query.get("to") == [MENU_NUMBER], query)
+    check(g.find("Say").text == "For ops, press 1. For db, press 2. For Network, press 3. To leave a message, press 0. "
+                                "For Platform, press pound.", g.find("Say").text)
+
+
+def lines_for(sid, key="call_sid"):
+    return [l for l in env.server.log_lines() if f"{key}={sid} " in l]
+
+
+def menu_log(call):
+    """The log lines of the call's menu steps, in order."""
+    return [l for l in lines_for(call.sid) if "path=/voice/menu " in l]
+
+
+def test_menu_prompt_then_key_2_dials_the_db_on_call():
+    setup_menu()
+    call = MenuCall()
+    call.start()
+    check_prompt(call.doc, 1)
+    check(env.standin.requests() == [], "PagerDuty was asked before a key was pressed")
+    line = log_for(call.sid)
+    check("outcome=menu" in line and "route=main" in line and f"to={MENU_NUMBER}" in line, line)
+
+    call.press("2")
+    check(call.doc.find("Gather") is None, ET.tostring(call.doc))
+    check(call.doc.find("Say").text == "Connecting you to Linus Db.", ET.tostring(call.doc))
+    check(call.numbers() == ["+14155550103"], ET.tostring(call.doc))
+    reqs = env.standin.requests()
+    check([q["path"] for q in reqs] == ["/oncalls", "/users/PLINUS1/contact_methods"], reqs)
+    check(reqs[0]["query"].get("schedule_ids[]") == ["PSDB001"], reqs[0]["query"])
+    check("escalation_policy_ids[]" not in reqs[0]["query"], reqs[0]["query"])
+    dial = call.doc.find("Dial")
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(dial.get("action")).query)
+    check(query.get("route") == ["db"] and query.get("to") == [MENU_NUMBER], query)
+    line = menu_log(call)[-1]
+    for part in ["outcome=dial", "route=db", "dialed=+*******0103", "level=1", "reason=\"menu main: key 2"]:
+        check(part in line, f"{part} not in {line}")
+
+
+def test_each_menu_key_reaches_its_team_and_the_hunt_goes_on():
+    # key: (level 1, what the dial status "no-answer" leads to)
+    teams = {"1": (["+14155550101"], ["+14155550102"]),   # ops: Ada, then Grace at level 2
+             "2": (["+14155550103"], None),               # db: Linus, then db's voicemail
+             "3": (["+14155550106"], ["+14155550105"])}   # net: Katherine, then Margaret's phone (not her SMS number)
+    routes = {"1": ("ops", "PEPOPS1"), "2": ("db", None), "3": ("net", "PEPNET1")}
+    for key, (first, then) in teams.items():
+        setup_menu()
+        call = MenuCall()
+        call.start()
+        call.press(key)
+        check(call.numbers() == first, f"key {key}: {ET.tostring(call.doc)}")
+        route, policy = routes[key]
+        if policy:
+            oncalls = [q for q in env.standin.requests() if q["path"] == "/oncalls"]
+            check(oncalls and oncalls[0]["query"].get("escalation_policy_ids[]") == [policy], f"key {key}: {oncalls}")
+        check(f"route={route}" in menu_log(call)[-1], menu_log(call))
+        call.dial_ends("no-answer")
+        if then:
+            check(call.numbers() == then, f"key {key}, no answer: {ET.tostring(call.doc)}")
+        else:
+            record = call.doc.find("Record")
+            check(record is not None and call.doc.find("Dial") is None,
+                  f"key {key}, no answer: {ET.tostring(call.doc)}")
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(record.get("action")).query)
+            check(query.get("route") == [route], query)
+        line = log_for_step(call.sid, "/voice/dial-status")
+        check(f"route={route}" in line and ("level=2" in line if then else "outcome=voicemail" in line), line)
+
+
+def test_menu_pound_key_reaches_its_team():
+    # The prompt says "press pound": the key must reach the action as
+    # Digits=#.  Twilio's <Gather> ends on finishOnKey, "#" unless the
+    # TwiML says otherwise, and then sends no key at all.
+    setup_menu(oncalls=MENU_ROSTER + HUNT_ROSTER)
+    call = MenuCall()
+    call.start()
+    gather = call.gather()
+    call.press("#")
+    check(call.numbers() == ["+14155550101"], ET.tostring(call.doc))
+    check("route=hunt" in menu_log(call)[-1] and 'reason="menu main: key #' in menu_log(call)[-1], menu_log(call))
+    check(gather.get("finishOnKey", "#") != "#",
+          f"<Gather> keeps Twilio's default finishOnKey '#': pressing # ends the gather with no key, "
+          f"so the '#' choice cannot be reached: {gather.attrib}")
+
+
+def test_menu_key_0_leaves_a_voicemail_for_the_menu():
+    setup_menu()
+    call = MenuCall()
+    call.start()
+    call.press("0")
+    check(call.doc.find("Say").text.startswith("Nobody could take your call. Please leave a message"),
+          ET.tostring(call.doc))
+    check(env.standin.requests() == [], "PagerDuty was asked for the menu's own voicemail")
+    closing, _ = call.leave_voicemail()
+    check(closing.find("Hangup") is not None, ET.tostring(closing))
+    alerts = wait_for_alerts(1)
+    check(len(alerts) == 1, alerts)
+    a = alerts[0]
+    check(a["dedup_key"] == call.sid and a["routing_key"] == ROUTING_KEY, a)
+    check(a["summary"] == f"Voicemail on Switchboard line from {CALLER} (21 s)", a["summary"])
+    check(a["custom_details"]["called"] == MENU_NUMBER, a["custom_details"])
+
+
+def test_menu_wrong_key_then_no_key_then_the_default():
+    setup_menu()
+    call = MenuCall()
+    call.start()
+    check_prompt(call.doc, 1)
+    call.press("7")                                      # not a choice: said so, then the prompt again
+    first = list(call.doc)[0]
+    check(first.tag == "Say" and first.text == "Sorry, that is not one of the choices.", ET.tostring(call.doc))
+    check_prompt(call.doc, 2)
+    call.press("")                                       # no key: the prompt again, nothing said before it
+    check([e.tag for e in call.doc] == ["Gather"], ET.tostring(call.doc))
+    check_prompt(call.doc, 3)
+    call.press("")                                       # retries used up: the default, voicemail
+    check(call.doc.find("Gather") is None and call.doc.find("Record") is not None, ET.tostring(call.doc))
+    check(env.standin.requests() == [], "PagerDuty was asked")
+    steps = menu_log(call)
+    check(len(steps) == 3, steps)
+    for line, outcome, reason in zip(steps, ["menu", "menu", "voicemail"],
+                                     ["key 7 is not a choice (1 of 3)", "no key (2 of 3)", "no key; default"]):
+        check(f"outcome={outcome} " in line and reason in line.split(" reason=", 1)[-1], f"{outcome}, {reason}: {line}")
+
+    # A key on the last prompt still counts; a wrong one there leads to the
+    # default too.
+    setup_menu()
+    call = MenuCall()
+    call.start()
+    call.press("")
+    call.press("*")
+    check_prompt(call.doc, 3)
+    call.press("3")
+    check(call.numbers() == ["+14155550106"], ET.tostring(call.doc))
+    call = MenuCall()
+    call.start()
+    for _ in range(3):
+        call.press("9")
+    check(call.doc.find("Record") is not None, ET.tostring(call.doc))
+    check("key 9 is not a choice; default" in menu_log(call)[-1], menu_log(call))
+
+
+class TwilioText:
+    """One text as Twilio delivers it to the number's messaging webhook."""
+
+    def __init__(self, body, to=OPS_NUMBER, frm=CALLER, query=""):
+        self.sid = new_sid("SM")
+        self.body, self.to, self.frm, self.query = body, to, frm, query
+
+    def send(self):
+        url = env.server.base + "/sms" + ("?" + self.query if self.query else "")
+        r = twilio_request(url, incoming_text(self.body, to=self.to, frm=self.frm, sid=self.sid))
+        check(r.status == 200, f"/sms: HTTP {r.status} {r.body}")
+        check(r.header("Content-Type") == "text/xml; charset=utf-8", r.header("Content-Type"))
+        self.doc = r.twiml()
+        check(self.doc.tag == "Response", r.body)
+        return self.doc
+
+    def messages(self):
+        """(to, text) of each <Message>; to None for the reply to the sender."""
+        return [(m.get("to"), m.text) for m in self.doc.findall("Message")]
+
+    def log(self):
+        lines = lines_for(self.sid, key="message_sid")
+        check(len(lines) == 1, f"expected one log line for {self.sid}, found {lines}")
+        return lines[0]
+
+
+def test_a_text_goes_to_everyone_at_level_one_by_sms_if_they_have_it():
+    # Ada has a phone; Margaret a phone and, listed after it, an SMS
+    # number: the text goes to that.  Grace, at level 2, is not asked.
+    setup_menu(oncalls=[("PEPOPS1", 1, "PADA001"), ("PEPOPS1", 1, "PMARG01"), ("PEPOPS1", 2, "PGRACE1")])
+    text = TwilioText("The site is down: 502 on /checkout & <cart>")
+    text.send()
+    forwarded = f"Text to the ops line from {CALLER}: The site is down: 502 on /checkout & <cart>"
+    check(text.messages() == [("+14155550101", forwarded), ("+14155550155", forwarded),
+                              (None, "Thanks, Ada Lovelace and Margaret Hamilton got your text.")], text.messages())
+    paths = [q["path"] for q in env.standin.requests()]
+    check(paths[0] == "/oncalls" and sorted(paths[1:]) == ["/users/PADA001/contact_methods",
+                                                           "/users/PMARG01/contact_methods"], paths)
+    check(env.standin.requests()[0]["query"].get("escalation_policy_ids[]") == ["PEPOPS1"], env.standin.requests())
+    line = text.log()
+    for part in ["path=/sms", "status=200", "outcome=forwarded", f"message_sid={text.sid}", "route=ops",
+                 "from=+*******9876", "texted=+*******0101,+*******0155", "level=1"]:
+        check(part in line, f"{part} not in {line}")
+    check("dialed=" not in line and "call_sid=" not in line, line)
+    check(spool_settled() == [] and env.standin.events() == [], "ops raises no alert for a text")
+
+
+def test_a_text_to_the_menu_number_reaches_the_team_it_names():
+    setup_menu()
+    by_key = TwilioText("3 the VPN is down in Berlin", to=MENU_NUMBER)
+    by_key.send()
+    check(by_key.messages() == [("+14155550106",
+                                 f"Text to the Network line from {CALLER}: 3 the VPN is down in Berlin")],
+          by_key.messages())
+    oncalls = [q for q in env.standin.requests() if q["path"] == "/oncalls"]
+    check(len(oncalls) == 1 and oncalls[0]["query"].get("escalation_policy_ids[]") == ["PEPNET1"], oncalls)
+    line = by_key.log()
+    for part in ["outcome=forwarded", "route=net", f"to={MENU_NUMBER}", "texted=+*******0106",
+                 'reason="menu main: the text names 3']:
+        check(part in line, f"{part} not in {line}")
+
+    by_title = TwilioText("  network: BGP sessions flapping", to=MENU_NUMBER)
+    by_title.send()
+    check([to for to, _ in by_title.messages()] == ["+14155550106"], by_title.messages())
+
+    # Naming no team: the menu's default is voicemail, so the menu's alert,
+    # and a reply that says how to reach a team.
+    vague = TwilioText("30 people cannot log in", to=MENU_NUMBER)  # "30" is not the key "3"
+    vague.send()
+    check(vague.messages() == [(None, "Your message has been passed on as an alert. To reach a team directly, start "
+                                      "your text with 1 for ops, 2 for db, 3 for Network, # for Platform.")],
+          vague.messages())
+    check("outcome=unrouted" in vague.log() and "route=main" in vague.log(), vague.log())
+    alerts = wait_for_alerts(1)
+    check(len(alerts) == 1 and alerts[0]["dedup_key"] == vague.sid, alerts)
+    check(alerts[0]["summary"] == f'Text on Switchboard line from {CALLER}: "30 people cannot log in"', alerts[0])
+
+
+def status_callback(sid, to, frm, status):
+    """The number's status callback, when the call is over."""
+    r = twilio_request(env.server.base + "/voice/status",
+                       {"CallSid": sid, "AccountSid": "AC00000000000000000000000000000001", "From": frm, "To": to,
+                        "CallStatus": status, "CallDuration": "0", "ApiVersion": "2010-04-01", "Direction": "inbound"})
+    check(r.status == 200, f"/voice/status: HTTP {r.status} {r.body}")
+    return r
+
+
+def test_a_blocked_caller_is_rejected_and_raises_no_alert():
+    setup_menu()
+    blocked = []
+    for frm, status in ((BLOCKED_CALLER, "busy"), (BLOCKED_PREFIX + "5550100", "no-answer")):
+        sid, r = call(to=OPS_NUMBER, frm=frm)
+        check(r.status == 200, r.status)
+        check([(e.tag, e.attrib) for e in r.twiml()] == [("Reject", {"reason": "rejected"})], r.body)
+        line = log_for(sid)
+        check("outcome=blocked" in line and "route=ops" in line, line)
+        check(frm not in line, f"a full number in the log: {line}")
+        status_callback(sid, OPS_NUMBER, frm, status)
+        check("outcome=ignored" in log_for_step(sid, "/voice/status"), log_for_step(sid, "/voice/status"))
+        blocked.append(sid)
+    check(env.standin.requests() == [], "PagerDuty was asked for a blocked caller")
+
+    # Through the menu: key 1 leads to ops, which blocks the caller; the
+    # menu's number then reports a completed call.
+    menu_call = MenuCall(frm=BLOCKED_CALLER)
+    menu_call.start()
+    menu_call.press("1")
+    check([e.tag for e in menu_call.doc] == ["Reject"], ET.tostring(menu_call.doc))
+    check("outcome=blocked" in menu_log(menu_call)[-1], menu_log(menu_call))
+    status_callback(menu_call.sid, MENU_NUMBER, BLOCKED_CALLER, "completed")
+    blocked.append(menu_call.sid)
+
+    # The same callback for a caller nobody blocked raises the missed-call
+    # alert: only the blocked calls raised none.
+    sid = new_sid()
+    status_callback(sid, OPS_NUMBER, CALLER, "no-answer")
+    alerts = wait_for_alerts(1)
+    check([a["dedup_key"] for a in alerts] == [sid], f"alerts: {alerts}")
+    check(spool_settled() == [], spool_files("pending"))
+    check(not [e for e in env.standin.events() if e.get("dedup_key") in blocked], env.standin.events())
+
+
+def test_a_caller_not_allowed_hears_the_rejected_message():
+    setup_menu()
+    for frm in ("+442079460958", "anonymous"):           # not in allow_callers; anonymous, not allowed
+        sid, r = call(to=MENU_NUMBER, query="route=net", frm=frm)  # net has no number: ?route=
+        check(r.status == 200, r.status)
+        doc = r.twiml()
+        check([e.tag for e in doc] == ["Say", "Hangup"], r.body)
+        check(doc.find("Say").text == "Sorry, the Network line only takes calls from the office.", r.body)
+        check("outcome=refused" in log_for(sid) and "route=net" in log_for(sid), log_for(sid))
+        status_callback(sid, MENU_NUMBER, frm, "completed")
+        check("outcome=ignored" in log_for_step(sid, "/voice/status"), log_for_step(sid, "/voice/status"))
+    check(env.standin.requests() == [], "PagerDuty was asked for a refused caller")
+    sid, r = call(to=MENU_NUMBER, query="route=net")      # a +1415555 number is let through
+    check(numbers(r) == ["+14155550106"], r.body)
+
+    # Texts: the refused sender is told, the blocked one gets no answer.
+    refused = TwilioText("let me in", to=MENU_NUMBER, frm="+442079460958", query="route=net")
+    refused.send()
+    check(refused.messages() == [(None, "Sorry, the Network line only takes calls from the office.")],
+          refused.messages())
+    check("outcome=refused" in refused.log(), refused.log())
+    ignored = TwilioText("spam", to=OPS_NUMBER, frm=BLOCKED_CALLER)
+    ignored.send()
+    check(list(ignored.doc) == [], ET.tostring(ignored.doc))
+    check("outcome=blocked" in ignored.log(), ignored.log())
+    check(spool_settled() == [] and env.standin.events() == [], env.standin.events())
+
+
+DB_TEXT = 'Disk "full" on db-7 (98%) – replica lagging ✓'
+
+
+def check_text_alert(alert, text):
+    check(alert["dedup_key"] == text.sid and alert["routing_key"] == ROUTING_KEY, alert)
+    check(alert["summary"] == f'Text on db line from {CALLER}: "{DB_TEXT}"', alert["summary"])
+    check(alert["severity"] == "critical" and alert["source"] == "pd-call-forward", alert)
+    d = alert["custom_details"]
+    check(d["text"] == DB_TEXT and d["message_sid"] == text.sid, d)
+    check(d["sender"] == CALLER and d["called"] == DB_NUMBER and d["route"] == "db", d)
+    check(d["forwarded_to"] == ["Linus Db"] and d["media"] == [], d)
+
+
+def send_db_text_while_the_events_api_is_down():
+    setup_menu(events_fault="503")
+    text = TwilioText(DB_TEXT, to=DB_NUMBER)
+    text.send()
+    check(text.messages() == [("+14155550103", f"Text to the db line from {CALLER}: {DB_TEXT}")], text.messages())
+    check('alert="spooled (HTTP 503)"' in text.log() and "outcome=forwarded" in text.log(), text.log())
+    check(env.standin.alerts() == [], "PagerDuty got it while down")
+    check(spool_settled() == [f"{text.sid}.text.json"], spool_files("pending"))
+    env.standin.fault("none")
+    return text
+
+
+def test_events_api_down_a_text_alert_waits_and_flush_sends_it():
+    text = send_db_text_while_the_events_api_is_down()
+    p = subprocess.run([PROGRAM, "--flush", "-c", env.config], capture_output=True, text=True, timeout=30)
+    check(p.returncode == 0, p.stdout + p.stderr)
+    check(f"sent {text.sid}.text.json" in p.stdout and "1 sent, 0 rejected, 0 still waiting" in p.stdout, p.stdout)
+    alerts = env.standin.alerts()
+    check(len(alerts) == 1 and len(env.standin.events()) == 1, f"{alerts} / {env.standin.events()}")
+    check_text_alert(alerts[0], text)
+    check(spool_settled() == [], spool_files("pending"))
+
+
+def test_events_api_down_the_next_request_sends_the_text_alert():
+    text = send_db_text_while_the_events_api_is_down()
+    # As with voicemail: a spooled alert is tried again after some later
+    # answer, once it has waited two seconds.
+    end = time.monotonic() + 10
+    while not env.standin.alerts() and time.monotonic() < end:
+        twilio_request(env.server.base + "/health", method="GET", signature="")
+        time.sleep(0.25)
+    check(spool_settled() == [], spool_files("pending"))
+    alerts = env.standin.alerts()
+    check(len(alerts) == 1 and len(env.standin.events()) == 1, f"{alerts} / {env.standin.events()}")
+    check_text_alert(alerts[0], text)
+
+
+def test_text_log_lines_mask_every_number():
+    setup_menu(oncalls=[("PEPOPS1", 1, "PADA001"), ("PEPOPS1", 1, "PMARG01"), ("PEPNET1", 1, "PKATH01")])
+    texts = [TwilioText("one", to=OPS_NUMBER), TwilioText("3 two", to=MENU_NUMBER),
+             TwilioText("three", to=MENU_NUMBER, frm="+442079460958", query="route=net")]
+    for t in texts:
+        t.send()
+    full = [CALLER, "+442079460958", "+14155550101", "+14155550155", "+14155550106"]
+    expected = {texts[0].sid: "texted=+*******0101,+*******0155", texts[1].sid: "texted=+*******0106",
+                texts[2].sid: None}
+    for t in texts:
+        line = t.log()
+        check(f"message_sid={t.sid} " in line, line)
+        if expected[t.sid]:
+            check(expected[t.sid] + " " in line, f"{expected[t.sid]} not in {line}")
+        else:
+            check("texted=" not in line and "outcome=refused" in line, line)
+        check("from=+*******9876" in line or "from=+********0958" in line, line)
+        for n in full:
+            check(n not in line and n.replace("+", "%2B") not in line, f"{n} in {line}")
+    # Nor anywhere else in the server's log about these texts.
+    for l in env.server.error_log_text().splitlines():
+        if any(t.sid in l for t in texts):
+            check(not any(n in l or n.replace("+", "%2B") in l for n in full), f"a full number in {l}")
+
+
+def test_check_lists_the_menu_and_who_each_key_reaches():
+    setup_menu(oncalls=MENU_ROSTER + HUNT_ROSTER)
+    p = subprocess.run([PROGRAM, "--check", "-c", env.config], capture_output=True, text=True, timeout=30)
+    check(p.returncode == 0, p.stdout + p.stderr)
+    out = p.stdout
+    check(f'MENU main ({MENU_NUMBER}): "For ops, press 1.' in out, out)
+    rows = {l.split()[0]: l for l in out.split("MENU main", 1)[1].splitlines()[1:] if l.strip()}
+    for key, who, number in (("1", "Ada Lovelace", "+*******0101"), ("2", "Linus Db", "+*******0103"),
+                             ("3", "Katherine Johnson", "+*******0106")):
+        check(key in rows and who in rows[key] and number in rows[key], f"key {key}: {rows.get(key)}\n{out}")
+    check("0" in rows and "voicemail" in rows["0"], out)
+    check("+14155550101" not in out, "an unmasked number")
+
 # --- only where one process serves many requests ---------------------------
 
 def test_config_is_read_once_per_process():
@@ -616,6 +1064,19 @@ TESTS = [
     test_a_caller_never_waits_for_the_spool,
     test_caller_hangs_up_mid_hunt_one_missed_call_alert,
     test_an_answered_call_raises_nothing,
+    test_menu_prompt_then_key_2_dials_the_db_on_call,
+    test_each_menu_key_reaches_its_team_and_the_hunt_goes_on,
+    test_menu_pound_key_reaches_its_team,
+    test_menu_key_0_leaves_a_voicemail_for_the_menu,
+    test_menu_wrong_key_then_no_key_then_the_default,
+    test_a_text_goes_to_everyone_at_level_one_by_sms_if_they_have_it,
+    test_a_text_to_the_menu_number_reaches_the_team_it_names,
+    test_a_blocked_caller_is_rejected_and_raises_no_alert,
+    test_a_caller_not_allowed_hears_the_rejected_message,
+    test_events_api_down_a_text_alert_waits_and_flush_sends_it,
+    test_events_api_down_the_next_request_sends_the_text_alert,
+    test_text_log_lines_mask_every_number,
+    test_check_lists_the_menu_and_who_each_key_reaches,
 ]
 
 FASTCGI_TESTS = [

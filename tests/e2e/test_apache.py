@@ -34,7 +34,8 @@ def start(d, parts):
     os.mkdir(etc)
     spool = env.spool = make_spool_for_apache(os.path.join(d, "spool"))
     cache = make_spool_for_apache(os.path.join(d, "cache"))
-    env.config = write_config(etc, env.standin.url, timeout=str(TIMEOUT), spool=spool, cache=cache)
+    env.config = write_config(etc, env.standin.url, timeout=str(TIMEOUT), spool=spool, cache=cache,
+                              menu=True)
     share_config_with_apache(env.config)
     fcgid = ApacheFcgid(d, env.config)
     parts.append(fcgid)

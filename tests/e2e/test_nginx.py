@@ -39,7 +39,7 @@ def start(d, parts):
     env.dir = d
     env.standin = StandIn(d)
     parts.append(env.standin)
-    env.config = write_config(d, env.standin.url, timeout=str(TIMEOUT))
+    env.config = write_config(d, env.standin.url, timeout=str(TIMEOUT), menu=True)
     env.spool = os.path.join(d, "spool")
     # A pool of four, as `spawn-fcgi -F 4` in the README.
     fcgi[0] = FastCgi(d, env.config, children=4)

@@ -44,11 +44,24 @@ fallback_number = +14155550199
 routing_key = RKEY
 title = Platform
 max_loops = 2
+block_callers = +14155550666, +1900
+sms_reply = Thanks, {first_name} has it.
 [route:db]
 number = +14155550111
 schedule = PSDB
 ring = in-turn
 unavailable_message = Nobody is on the {title} line.
+allow_callers = +1415555
+sms_alert = yes
+routing_key = RKEY
+[menu:main]
+number = +14155550150
+1 = ops
+2 = db
+0 = voicemail
+* = db
+menu_retries = 1
+routing_key = RKEY
 )";
 
 const ConfigResult &config(bool signed_requests)
@@ -69,9 +82,10 @@ const ConfigResult &config(bool signed_requests)
     return signed_requests ? on : off;
 }
 
-std::string phone(const char *id, const char *label, int country, const char *address)
+std::string phone(const char *id, const char *label, int country, const char *address,
+                  const char *type = "phone_contact_method")
 {
-    return std::string(R"({"id":")") + id + R"(","type":"phone_contact_method","summary":")" + label + R"(","label":")" +
+    return std::string(R"({"id":")") + id + R"(","type":")" + type + R"(","summary":")" + label + R"(","label":")" +
            label + R"(","country_code":)" + std::to_string(country) + R"(,"address":")" + address +
            R"(","blacklisted":false})";
 }
@@ -83,7 +97,8 @@ std::string oncall(int level, const char *user, const char *name, const char *en
            R"(","type":"user_reference","summary":")" + name + R"("},"start":"2026-11-23T08:00:00Z","end":)" + end + "}";
 }
 
-// PagerDuty as it may be found: people on call at two levels, nobody,
+// PagerDuty as it may be found: people on call at two levels (one with
+// an SMS number for texts), nobody,
 // unreachable, failing, and a roster whose only phone is the called number.
 HttpReply roster(int n, const std::string &path)
 {
@@ -97,7 +112,8 @@ HttpReply roster(int n, const std::string &path)
             return {200, R"({"contact_methods":[)" + phone("PC1", "Mobile", 1, "415 555 0101") + "]}", "", -1};
         if (starts("/users/PU2/"))
             return {200, R"({"contact_methods":[)" + phone("PC2", "Work", 44, "20 7946 0958") + "," +
-                             phone("PC3", "Mobile", 1, "(415) 555-0102") + "]}", "", -1};
+                             phone("PC3", "Mobile", 1, "(415) 555-0102") + "," +
+                             phone("PC5", "Mobile", 1, "415 555 0152", "sms_contact_method") + "]}", "", -1};
         if (starts("/users/"))
             return {200, R"({"contact_methods":[)" + phone("PC4", "Home", 1, "4155550103") + "]}", "", -1};
         if (starts("/escalation_policies/")) return {200, R"({"escalation_policy":{"id":"PEP1","num_loops":1}})", "", -1};
