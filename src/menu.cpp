@@ -23,8 +23,8 @@ MenuState menu_parse(const Params &query)
         if (p.name == "menu") st.menu = p.value;
         else if (p.name == "from") st.from = p.value;
         else if (p.name == "to") st.to = p.value;
-        else if (p.name == "t" && number(p.value, 1LL << 40) >= 0) st.started = number(p.value, 1LL << 40);
-        else if (p.name == "try" && number(p.value, 1000) >= 1) st.attempt = static_cast<int>(number(p.value, 1000));
+        else if (long long n = number(p.value, 1LL << 40); p.name == "t" && n >= 0) st.started = n;
+        else if (p.name == "try" && n >= 1 && n <= 1000) st.attempt = static_cast<int>(n);
     }
     return st;
 }

@@ -7,14 +7,12 @@ RouteChoice route_choose(const Config &config, std::string_view route_param, boo
 {
     RouteChoice choice;
     if (has_route_param) {
-        for (const auto &r : config.routes)
-            if (r.name == route_param) choice.route = &r;
+        choice.route = route_find(config, route_param);
         if (!choice.route) choice.problem = "no [route:" + std::string(route_param) + "] for ?route= in the webhook URL";
         return choice;
     }
     if (has_menu_param) {
-        for (const auto &m : config.menus)
-            if (m.name == menu_param) choice.menu = &m;
+        choice.menu = menu_find(config, menu_param);
         if (!choice.menu) choice.problem = "no [menu:" + std::string(menu_param) + "] for ?menu= in the webhook URL";
         return choice;
     }
@@ -36,6 +34,20 @@ RouteChoice route_choose(const Config &config, std::string_view route_param, boo
     if (!catch_all.route && !catch_all.menu)
         catch_all.problem = "no route or menu has number " + std::string(to) + " and none catches all calls";
     return catch_all;
+}
+
+const Route *route_find(const Config &config, std::string_view name)
+{
+    for (const auto &r : config.routes)
+        if (r.name == name) return &r;
+    return nullptr;
+}
+
+const Menu *menu_find(const Config &config, std::string_view name)
+{
+    for (const auto &m : config.menus)
+        if (m.name == name) return &m;
+    return nullptr;
 }
 
 Route menu_route(const Menu &menu)

@@ -20,6 +20,10 @@ struct RouteChoice {
 RouteChoice route_choose(const Config &config, std::string_view route_param, bool has_route_param, std::string_view to,
                          std::string_view menu_param = {}, bool has_menu_param = false);
 
+// The route or menu called `name`, or nullptr.
+const Route *route_find(const Config &config, std::string_view name);
+const Menu *menu_find(const Config &config, std::string_view name);
+
 // A menu as a route of its own, for its voicemail and alerts: its [call]
 // settings and no PagerDuty target.
 Route menu_route(const Menu &menu);

@@ -5,6 +5,7 @@
 
 #include "limits.hpp"
 #include "phone.hpp"
+#include "route.hpp"
 #include "twiml.hpp"
 
 namespace pdcf {
@@ -57,9 +58,10 @@ const MenuEntry *text_menu_entry(const Config &config, const Menu &menu, std::st
     while (!body.empty() && std::isspace(static_cast<unsigned char>(body.front()))) body.remove_prefix(1);
     for (const auto &e : menu.entries) {
         if (e.route.empty()) continue;
-        if (starts_word(body, std::string(1, e.key)) || starts_word(body, e.route)) return &e;
-        for (const auto &r : config.routes)
-            if (r.name == e.route && starts_word(body, r.call.title)) return &e;
+        const Route *r = route_find(config, e.route);
+        if (starts_word(body, std::string(1, e.key)) || starts_word(body, e.route) ||
+            (r && starts_word(body, r->call.title)))
+            return &e;
     }
     return nullptr;
 }
@@ -171,9 +173,8 @@ FlowResult sms_unrouted(const Config &config, const Menu &menu, const TextMessag
     for (const auto &e : menu.entries) {
         if (e.route.empty() || std::find(named.begin(), named.end(), e.route) != named.end()) continue;
         named.push_back(e.route);
-        std::string title = e.route;
-        for (const auto &r : config.routes)
-            if (r.name == e.route) title = r.call.title;
+        const Route *r = route_find(config, e.route);
+        const std::string &title = r ? r->call.title : e.route;
         choices += std::string(choices.empty() ? "" : ", ") + e.key + " for " + title;
     }
     bool alerted = can_alert(menu.call);

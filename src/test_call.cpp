@@ -2,6 +2,7 @@
 
 #include "escape.hpp"
 #include "phone.hpp"
+#include "route.hpp"
 
 namespace pdcf {
 
@@ -26,13 +27,11 @@ Request test_call_request(const Config &config, const std::string &to, const std
     if (!is_e164(to)) {
         r.query_string = "route=" + url_component(to);
         called.clear();
-        for (const auto &route : config.routes)
-            if (route.name == to) called = route.number;
-        for (const auto &menu : config.menus)
-            if (menu.name == to) {
-                r.query_string = "menu=" + url_component(to);
-                called = menu.number;
-            }
+        if (const Route *route = route_find(config, to)) called = route->number;
+        if (const Menu *menu = menu_find(config, to)) {
+            r.query_string = "menu=" + url_component(to);
+            called = menu->number;
+        }
     }
     const std::pair<const char *, std::string> params[] = {
         {"CallSid", test_call_sid}, {"AccountSid", test_account_sid}, {"From", from.empty() ? "anonymous" : from},

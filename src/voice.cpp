@@ -97,9 +97,7 @@ Response voice_menu(const Request &req, const Context &ctx, TimePoint start, Log
     const Config &cfg = ctx.config->config;
     TimePoint deadline = start + cfg.pagerduty.timeout;
     MenuState state = menu_parse(w.query);
-    const Menu *menu = nullptr;
-    for (const auto &m : cfg.menus)
-        if (m.name == state.menu) menu = &m;
+    const Menu *menu = menu_find(cfg, state.menu);
     if (!menu) {
         // The config changed mid-call: what the [call] settings offer.
         log.reason = "no [menu:" + state.menu + "] (any more); using the [call] settings";

@@ -86,16 +86,14 @@ Route default_route(const Config &cfg)
 
 Route route_named(const Config &cfg, const std::string &name, LogRecord &log)
 {
-    for (const auto &r : cfg.routes)
-        if (r.name == name) {
-            log.route = r.name;
-            return r;
-        }
-    for (const auto &m : cfg.menus)
-        if (m.name == name) {
-            log.route = m.name;
-            return menu_route(m);
-        }
+    if (const Route *r = route_find(cfg, name)) {
+        log.route = r->name;
+        return *r;
+    }
+    if (const Menu *m = menu_find(cfg, name)) {
+        log.route = m->name;
+        return menu_route(*m);
+    }
     log.reason = "no [route:" + name + "] (any more); using the [call] settings";
     return default_route(cfg);
 }
