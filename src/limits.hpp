@@ -107,11 +107,12 @@ constexpr int max_menu_retries = 5;
 constexpr int min_menu_timeout = 1;
 constexpr int max_menu_timeout = 60;
 
-// Twilio sends at most 10 <Message> verbs of one answer, each at most
-// 1,600 characters; a forwarded text longer than that is cut to fit (the
-// whole text goes in the alert).
+// Twilio sends at most 10 <Message> verbs of one answer, and a body "must
+// be less than 1600 characters", counted in UTF-16 units: every text we
+// send is cut to fit at a character boundary (the whole text goes in the
+// alert).
 constexpr std::size_t max_sms_messages = 10;
-constexpr std::size_t max_sms_length = 1600;
+constexpr std::size_t max_sms_length = 1599;
 
 // Contact-method requests in flight at once for one call.
 constexpr std::size_t max_parallel_requests = 4;

@@ -66,29 +66,6 @@ const MenuEntry *text_menu_entry(const Config &config, const Menu &menu, std::st
     return nullptr;
 }
 
-std::string sms_clip(std::string_view text, bool &cut)
-{
-    std::size_t units = 0;
-    int continuing = 0;  // continuation bytes the last lead byte announced
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        unsigned char c = static_cast<unsigned char>(text[i]);
-        if ((c & 0xC0) == 0x80 && continuing > 0) {  // the same character goes on
-            --continuing;
-            continue;
-        }
-        // A stray continuation byte counts too: xml_text makes it U+FFFD.
-        continuing = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-        std::size_t width = c >= 0xF0 ? 2 : 1;  // beyond the BMP: a surrogate pair
-        if (units + width > limits::max_sms_length) {
-            cut = true;
-            return std::string(text.substr(0, i));
-        }
-        units += width;
-    }
-    cut = false;
-    return std::string(text);
-}
-
 FlowResult sms_forward(const Route &route, const TextMessage &m, const Snapshot &raw)
 {
     const CallSettings &call = route.call;
@@ -139,7 +116,7 @@ FlowResult sms_forward(const Route &route, const TextMessage &m, const Snapshot 
     if (!m.media.empty())
         text += " [" + std::to_string(m.media.size()) + " attachment" + (m.media.size() == 1 ? "" : "s") + " not forwarded]";
     bool cut = false;
-    std::string forwarded = sms_clip(
+    std::string forwarded = message_clip(
         fill(call.sms_forward, {{"{title}", call.title}, {"{caller}", m.from.empty() ? "an unknown number" : m.from},
                                 {"{text}", text}}),
         cut);

@@ -41,8 +41,4 @@ FlowResult sms_unrouted(const Config &config, const Menu &menu, const TextMessag
 // rejected_message.
 FlowResult sms_refused(const Route &route, const TextMessage &message, const CallerCheck &check);
 
-// `text` cut to Twilio's limits::max_sms_length characters, counted as
-// Twilio counts them (UTF-16 units), at a character boundary.
-std::string sms_clip(std::string_view text, bool &cut);
-
 }  // namespace pdcf

@@ -1,6 +1,7 @@
 #include "twiml.hpp"
 
 #include "escape.hpp"
+#include "limits.hpp"
 
 namespace pdcf {
 
@@ -69,8 +70,32 @@ Twiml &Twiml::message(std::string_view to, std::string_view text)
 {
     out_ += "<Message";
     if (!to.empty()) out_ += " to=\"" + xml_attr(to) + "\"";
-    out_ += ">" + xml_text(text) + "</Message>";
+    bool cut = false;
+    out_ += ">" + xml_text(message_clip(text, cut)) + "</Message>";
     return *this;
+}
+
+std::string message_clip(std::string_view text, bool &cut)
+{
+    std::size_t units = 0;
+    int continuing = 0;  // continuation bytes the last lead byte announced
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        if ((c & 0xC0) == 0x80 && continuing > 0) {  // the same character goes on
+            --continuing;
+            continue;
+        }
+        // A stray continuation byte counts too: xml_text makes it U+FFFD.
+        continuing = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+        std::size_t width = c >= 0xF0 ? 2 : 1;  // beyond the BMP: a surrogate pair
+        if (units + width > limits::max_sms_length) {
+            cut = true;
+            return std::string(text.substr(0, i));
+        }
+        units += width;
+    }
+    cut = false;
+    return std::string(text);
 }
 
 std::string Twiml::str() const { return out_ + "</Response>\n"; }

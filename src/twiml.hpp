@@ -55,7 +55,7 @@ public:
     // hears that the number is not in service.
     Twiml &reject();
     // <Message>, in the answer to an incoming text: to `to`, or to the
-    // sender when `to` is empty.
+    // sender when `to` is empty; the text cut by message_clip.
     Twiml &message(std::string_view to, std::string_view text);
     // The finished document.
     std::string str() const;
@@ -63,6 +63,12 @@ public:
 private:
     std::string out_;
 };
+
+// `text` cut to limits::max_sms_length UTF-16 units at a character
+// boundary: a <Message> body "must be less than 1600 characters" (TwiML
+// <Message>), and Twilio counts them as UTF-16 does.  `cut` says whether
+// anything was left out.
+std::string message_clip(std::string_view text, bool &cut);
 
 using Placeholders = std::vector<std::pair<std::string_view, std::string>>;
 

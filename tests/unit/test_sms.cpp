@@ -66,13 +66,6 @@ Config menu_config()
     return c;
 }
 
-std::string utf8_times(const std::string &ch, std::size_t n)
-{
-    std::string s;
-    for (std::size_t i = 0; i < n; ++i) s += ch;
-    return s;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(sms)
@@ -365,41 +358,6 @@ BOOST_AUTO_TEST_CASE(custom_forward_text)
     BOOST_TEST(x.eval("string(/Response/Message[1])") == "[Platform] {title} stays (+14155559876)");
 }
 
-BOOST_AUTO_TEST_CASE(clip_counts_as_twilio_does)
-{
-    static_assert(limits::max_sms_length == 1600);
-    bool cut = true;
-    BOOST_TEST(sms_clip(std::string(1600, 'a'), cut) == std::string(1600, 'a'));
-    BOOST_TEST(!cut);
-    BOOST_TEST(sms_clip(std::string(1601, 'a'), cut) == std::string(1600, 'a'));
-    BOOST_TEST(cut);
-    // Two- and three-byte characters are one unit each, not two or three.
-    for (const std::string ch : {"\xC3\xA9", "\xE2\x82\xAC"}) {
-        BOOST_TEST(sms_clip(utf8_times(ch, 1600), cut) == utf8_times(ch, 1600));
-        BOOST_TEST(!cut);
-        BOOST_TEST(sms_clip(utf8_times(ch, 1601), cut) == utf8_times(ch, 1600));
-        BOOST_TEST(cut);
-    }
-    // A four-byte character is a surrogate pair: two units.
-    const std::string smile = "\xF0\x9F\x98\x80";
-    BOOST_TEST(sms_clip(utf8_times(smile, 800), cut) == utf8_times(smile, 800));
-    BOOST_TEST(!cut);
-    BOOST_TEST(sms_clip(utf8_times(smile, 801), cut) == utf8_times(smile, 800));
-    BOOST_TEST(cut);
-    BOOST_TEST(sms_clip(std::string(1598, 'a') + smile, cut) == std::string(1598, 'a') + smile);
-    BOOST_TEST(!cut);
-    // Never half a pair, nor half a character.
-    BOOST_TEST(sms_clip(std::string(1599, 'a') + smile, cut) == std::string(1599, 'a'));
-    BOOST_TEST(cut);
-    BOOST_TEST(sms_clip(std::string(1599, 'a') + "\xC3\xA9" + "x", cut) == std::string(1599, 'a') + "\xC3\xA9");
-    BOOST_TEST(cut);
-    // A stray continuation byte becomes U+FFFD in the TwiML: one unit.
-    BOOST_TEST(sms_clip(std::string(1600, '\x80'), cut) == std::string(1600, '\x80'));
-    BOOST_TEST(!cut);
-    BOOST_TEST(sms_clip(std::string(1601, '\x80'), cut) == std::string(1600, '\x80'));
-    BOOST_TEST(cut);
-}
-
 BOOST_AUTO_TEST_CASE(long_text_is_cut_but_the_alert_has_it_all)
 {
     Route r = route();
@@ -408,10 +366,28 @@ BOOST_AUTO_TEST_CASE(long_text_is_cut_but_the_alert_has_it_all)
     const std::string body(2000, 'x');
     FlowResult f = sms_forward(r, text(body), two_levels());
     XmlDoc x(f.twiml);
-    BOOST_TEST(x.eval("string(/Response/Message[1])") == std::string(1600, 'x'));
-    BOOST_TEST(f.reason == "text cut to 1600 characters");
+    BOOST_TEST(x.eval("string(/Response/Message[1])") == std::string(1599, 'x'));
+    BOOST_TEST(f.reason == "text cut to 1599 characters");
     BOOST_TEST_REQUIRE(f.alert.has_value());
     BOOST_TEST(json::parse(f.alert->body)["payload"]["custom_details"]["text"] == body);
+}
+
+BOOST_AUTO_TEST_CASE(every_text_sent_back_is_under_1600_characters)
+{
+    // Not only forwards: the confirmation, the refusal and the unavailable
+    // text are <Message> bodies too, and may be long once filled in.
+    const std::string long_title(1700, 't');
+    Route r = route();
+    r.call.title = long_title;
+    r.call.sms_reply = "Thanks from {title}.";
+    r.call.rejected_message = "Not on {title}.";
+    r.call.sms_unavailable = "Nobody on {title}.";
+    std::vector<std::string> sent = replies(XmlDoc(sms_forward(r, text("hi"), two_levels()).twiml));
+    FlowResult refused = sms_refused(r, text(), {CallerVerdict::refused, "the caller is not in allow_callers"});
+    for (const auto &m : replies(XmlDoc(refused.twiml))) sent.push_back(m);
+    for (const auto &m : replies(XmlDoc(sms_forward(r, text("hi"), Snapshot{}).twiml))) sent.push_back(m);
+    BOOST_TEST(sent.size() == 3u);
+    for (const auto &m : sent) BOOST_TEST(m.size() == limits::max_sms_length);
 }
 
 BOOST_AUTO_TEST_CASE(unrouted_text_to_a_menu_says_how_to_choose)

@@ -1,9 +1,21 @@
 #include <boost/test/unit_test.hpp>
 
+#include "limits.hpp"
 #include "twiml.hpp"
 #include "xml.hpp"
 
 using namespace pdcf;
+
+namespace {
+
+std::string utf8_times(const std::string &ch, std::size_t n)
+{
+    std::string s;
+    for (std::size_t i = 0; i < n; ++i) s += ch;
+    return s;
+}
+
+}  // namespace
 
 BOOST_AUTO_TEST_SUITE(twiml)
 
@@ -100,6 +112,50 @@ BOOST_AUTO_TEST_CASE(reject_refuses_unanswered)
     BOOST_TEST(x.eval("count(/Response/*)") == "1");
     BOOST_TEST(x.eval("string(/Response/Reject/@reason)") == "rejected");
     BOOST_TEST(doc == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Reject reason=\"rejected\"/></Response>\n");
+}
+
+BOOST_AUTO_TEST_CASE(message_clip_counts_as_twilio_does)
+{
+    // "must be less than 1600 characters", counted in UTF-16 units.
+    static_assert(limits::max_sms_length == 1599);
+    const std::size_t n = limits::max_sms_length;
+    bool cut = true;
+    BOOST_TEST(message_clip(std::string(n, 'a'), cut) == std::string(n, 'a'));
+    BOOST_TEST(!cut);
+    BOOST_TEST(message_clip(std::string(n + 1, 'a'), cut) == std::string(n, 'a'));
+    BOOST_TEST(cut);
+    // Two- and three-byte characters are one unit each, not two or three.
+    for (const std::string ch : {"\xC3\xA9", "\xE2\x82\xAC"}) {
+        BOOST_TEST(message_clip(utf8_times(ch, n), cut) == utf8_times(ch, n));
+        BOOST_TEST(!cut);
+        BOOST_TEST(message_clip(utf8_times(ch, n + 1), cut) == utf8_times(ch, n));
+        BOOST_TEST(cut);
+    }
+    // A four-byte character is a surrogate pair: two units, never half of one.
+    const std::string smile = "\xF0\x9F\x98\x80";
+    BOOST_TEST(message_clip(utf8_times(smile, 799), cut) == utf8_times(smile, 799));
+    BOOST_TEST(!cut);
+    BOOST_TEST(message_clip(utf8_times(smile, 800), cut) == utf8_times(smile, 799));
+    BOOST_TEST(cut);
+    BOOST_TEST(message_clip(std::string(n - 2, 'a') + smile, cut) == std::string(n - 2, 'a') + smile);
+    BOOST_TEST(!cut);
+    BOOST_TEST(message_clip(std::string(n - 1, 'a') + smile, cut) == std::string(n - 1, 'a'));
+    BOOST_TEST(cut);
+    BOOST_TEST(message_clip(std::string(n - 1, 'a') + "\xC3\xA9" + "x", cut) == std::string(n - 1, 'a') + "\xC3\xA9");
+    BOOST_TEST(cut);
+    // A stray continuation byte becomes U+FFFD in the TwiML: one unit.
+    BOOST_TEST(message_clip(std::string(n, '\x80'), cut) == std::string(n, '\x80'));
+    BOOST_TEST(!cut);
+    BOOST_TEST(message_clip(std::string(n + 1, '\x80'), cut) == std::string(n, '\x80'));
+    BOOST_TEST(cut);
+}
+
+BOOST_AUTO_TEST_CASE(every_message_is_clipped)
+{
+    XmlDoc x(Twiml().message("+14155550101", std::string(2000, 'x')).message("", utf8_times("\xE2\x82\xAC", 1600)).str());
+    BOOST_REQUIRE(x.ok());
+    BOOST_TEST(x.eval("string-length(/Response/Message[1])") == "1599");
+    BOOST_TEST(x.eval("string-length(/Response/Message[2])") == "1599");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
