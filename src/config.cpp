@@ -145,6 +145,7 @@ private:
     void route(const std::string &section, const pt::ptree &tree);
     void menu(const std::string &section, const pt::ptree &tree);
     void menu_checks();
+    void voice_checks(const std::string &section, const CallSettings &call);
     void cross_checks();
 
     std::string text_;
@@ -254,12 +255,13 @@ bool Parser::call_key(const std::string &section, const std::string &key, const 
         if (value.empty() || has_control(value)) error(section, key, "expected the line's name, such as Platform");
         text(c.title, {});
     } else if (key == "voice") {
-        if (!is_voice(value))
-            error(section, key, "expected a Twilio voice name such as alice, man, woman or Polly.Joanna");
+        // Checked with the language once the section is read (voice_checks).
         c.voice = value;
     } else if (key == "language") {
-        if (!is_language(value)) error(section, key, "expected a language tag such as en-US or de-DE");
-        c.language = value;
+        if (!value.empty() && !is_language(value))
+            error(section, key, "expected a language tag such as en-US or de-DE, or nothing (the voice's own)");
+        else
+            c.language = value;
     } else if (key == "dial_timeout") {
         number_in(c.dial_timeout, limits::min_dial_timeout, limits::max_dial_timeout, "whole seconds");
     } else if (key == "caller_id") {
@@ -521,6 +523,7 @@ void Parser::menu_checks()
     for (auto &m : r_.config.menus) {
         const std::string section = std::string(menu_prefix) + m.name;
         bool voicemail = m.fallback.route.empty();
+        const std::string spoken = spoken_language(m.call.voice, m.call.language);
         std::string choices;
         for (const auto &e : m.entries) {
             // The key as written, for the error's line: '#' is always "hash" by now.
@@ -528,9 +531,9 @@ void Parser::menu_checks()
             if (e.key == '*' && ini_line(index_, section, "*") == 0) key = "star";
             if (e.route.empty()) {
                 voicemail = true;
-                choices += std::string(choices.empty() ? "" : " ") + "To leave a message, press " + spoken_key(e.key, m.call.language) + ".";
+                choices += std::string(choices.empty() ? "" : " ") + "To leave a message, press " + spoken_key(e.key, spoken) + ".";
             } else if (const std::string *title = title_of(e.route)) {
-                choices += std::string(choices.empty() ? "" : " ") + "For " + *title + ", press " + spoken_key(e.key, m.call.language) + ".";
+                choices += std::string(choices.empty() ? "" : " ") + "For " + *title + ", press " + spoken_key(e.key, spoken) + ".";
             } else {
                 error(section, key, "no [route:" + e.route + "]; expected a route name or voicemail");
             }
@@ -549,9 +552,27 @@ void Parser::menu_checks()
     }
 }
 
+// The voice and language a section ends up with, checked together: a
+// section that sets neither inherits [call]'s, which is checked there.
+void Parser::voice_checks(const std::string &section, const CallSettings &call)
+{
+    bool sets_voice = ini_line(index_, section, "voice") != 0;
+    if (!sets_voice && ini_line(index_, section, "language") == 0) return;
+    VoiceCheck v = voice_check(call.voice, call.language);
+    if (v.level == VoiceCheck::Level::ok) return;
+    const char *key = sets_voice ? "voice" : "language";
+    if (v.level == VoiceCheck::Level::error)
+        error(section, key, v.message);
+    else
+        warning(section, key, v.message);
+}
+
 void Parser::cross_checks()
 {
     menu_checks();
+    voice_checks("call", r_.config.call);
+    for (const auto &r : r_.config.routes) voice_checks(std::string(route_prefix) + r.name, r.call);
+    for (const auto &m : r_.config.menus) voice_checks(std::string(menu_prefix) + m.name, m.call);
     for (const auto &r : r_.config.routes)
         if (r.call.routing_key.empty())
             warning("route:" + r.name, "",

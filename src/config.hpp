@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "callers.hpp"
+#include "tts.hpp"
 
 namespace pdcf {
 
@@ -21,8 +22,10 @@ struct CallSettings {
     std::string greeting = "Please hold while we connect you to the on-call engineer, {name}.";
     std::string fallback_greeting = "Please hold while we connect you to the on-call line.";
     std::string hold_message = "Still trying to reach the on-call engineer. Please hold.";
-    std::string voice = "alice";
-    std::string language = "en-US";
+    // <Say>'s voice and language (tts.hpp); an empty language is not
+    // written: the voice speaks its own.
+    std::string voice{default_voice};
+    std::string language;
     int dial_timeout = 25;
     std::string caller_id;        // empty: the caller's own number is shown
     std::string fallback_number;  // empty: straight to voicemail

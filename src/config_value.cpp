@@ -81,10 +81,6 @@ bool is_name(std::string_view s)
 {
     return all_of(s, [](char c) { return is_alnum(c) || c == '-' || c == '_'; });
 }
-bool is_voice(std::string_view s)
-{
-    return all_of(s, [](char c) { return is_alnum(c) || c == '-' || c == '_' || c == '.'; });
-}
 bool is_language(std::string_view s)
 {
     return all_of(s, [](char c) { return is_alnum(c) || c == '-'; });

@@ -26,7 +26,6 @@ std::optional<long> parse_int(std::string_view v);
 std::optional<std::chrono::milliseconds> parse_seconds(std::string_view v);
 
 bool is_name(std::string_view s);           // letters, digits, '-', '_'
-bool is_voice(std::string_view s);          // letters, digits, '-', '_', '.'
 bool is_language(std::string_view s);       // letters, digits, '-'
 bool is_pagerduty_id(std::string_view s);   // letters and digits
 bool has_control(std::string_view s);

@@ -10,7 +10,11 @@ Twiml::Twiml() : out_("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response>") 
 Twiml &Twiml::say(const Voice &voice, std::string_view text)
 {
     if (text.empty()) return *this;
-    out_ += "<Say voice=\"" + xml_attr(voice.voice) + "\" language=\"" + xml_attr(voice.language) + "\">";
+    out_ += "<Say voice=\"" + xml_attr(voice.voice) + "\"";
+    // Only when set: the voice speaks its own language, and a language it
+    // does not speak is an error at Twilio.
+    if (!voice.language.empty()) out_ += " language=\"" + xml_attr(voice.language) + "\"";
+    out_ += ">";
     out_ += xml_text(text);
     out_ += "</Say>";
     return *this;

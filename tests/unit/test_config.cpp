@@ -65,8 +65,8 @@ BOOST_AUTO_TEST_CASE(minimal_file_and_defaults)
     BOOST_TEST(c.routes[0].number == "+14155550100");
     BOOST_TEST(c.routes[0].target == "PABC123");
     BOOST_TEST((c.routes[0].kind == TargetKind::escalation_policy));
-    BOOST_TEST(c.routes[0].call.voice == "alice");
-    BOOST_TEST(c.routes[0].call.language == "en-US");
+    BOOST_TEST(c.routes[0].call.voice == "Polly.Joanna");
+    BOOST_TEST(c.routes[0].call.language == "");
     BOOST_TEST(c.routes[0].call.dial_timeout == 25);
     BOOST_TEST(r.warnings.empty());
 }
@@ -313,7 +313,12 @@ BOOST_AUTO_TEST_CASE(bad_values_say_what_is_expected)
         {"call", "dial_timeout = 25s", "expected whole seconds"},
         {"call", "caller_id = 4155550100", "E.164"},
         {"call", "fallback_number = +1 415 555 0100", "E.164"},
-        {"call", "voice = alice; rm", "expected a Twilio voice name"},
+        {"call", "voice = alice; rm", "expected one of Twilio's <Say> voices: man, woman, Polly.NAME"},
+        {"call", "voice = Joanna", "expected one of Twilio's <Say> voices"},
+        {"call", "voice = Polly.joanna", "expected one of Twilio's <Say> voices"},
+        {"call", "voice = Google.english", "expected one of Twilio's <Say> voices"},
+        {"call", "voice = Polly.Hans\nlanguage = en-US", "Polly.Hans speaks de-DE, not en-US: leave language out"},
+        {"call", "voice = Google.en-GB-Standard-A\nlanguage = en-US", "Google.en-GB-Standard-A speaks en-GB, not en-US"},
         {"call", "language = en US", "expected a language tag"},
         {"call", "greeting = Hi {nmae}", "unknown placeholder {nmae} (expected {name}, {first_name} or {title})"},
         {"call", "unavailable_message = Sorry {name}", "unknown placeholder {name} (expected {title})"},
@@ -543,6 +548,29 @@ BOOST_AUTO_TEST_CASE(menu_prompt_says_hash_outside_north_america)
     auto r = parse(routes + "[call]\nlanguage = en-GB\n[menu:main]\nnumber = +14155550150\n" + keys, "/x.ini");
     BOOST_TEST_REQUIRE(r.ok(), r.summary());
     BOOST_TEST(first_menu(r).prompt == "For Platform, press 1. For Database, press hash.");
+    // Without a language, the voice's own.
+    BOOST_TEST(said("voice = Polly.Amy\n") == "For Platform, press 1. For Database, press hash.");
+    BOOST_TEST(said("voice = Google.en-CA-Standard-A\n") == "For Platform, press 1. For Database, press pound.");
+}
+
+BOOST_AUTO_TEST_CASE(voice_and_language_are_checked_together_where_they_are_set)
+{
+    // A route that sets only the language is checked with the voice it
+    // inherits, and the error names the route's key.
+    auto r = parse(routes + "[call]\nvoice = Polly.Joanna\n[route:db2]\nnumber = +14155550112\n"
+                            "escalation_policy = PDB2\nlanguage = de-DE\n", "/x.ini");
+    BOOST_TEST_REQUIRE(r.errors.size() == 1u, r.summary());
+    BOOST_TEST(r.errors[0].where == "[route:db2] language");
+    BOOST_TEST(contains(r.errors[0].message, "Polly.Joanna speaks en-US, not de-DE"));
+    // An invalid [call] voice is reported once, not again for each route.
+    r = parse(routes + "[call]\nvoice = Samantha\n", "/x.ini");
+    BOOST_TEST(r.errors.size() == 1u, r.summary());
+    // alice works, with a warning that says what to use instead.
+    r = parse(routes + "[call]\nvoice = alice\nlanguage = en-GB\n", "/x.ini");
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    BOOST_TEST_REQUIRE(r.warnings.size() == 1u);
+    BOOST_TEST(r.warnings[0].where == "[call] voice");
+    BOOST_TEST(contains(r.warnings[0].message, "use Polly.Joanna, woman or man"));
 }
 
 BOOST_AUTO_TEST_CASE(menu_custom_prompt_and_keys)
