@@ -5,7 +5,11 @@
 
 namespace pdcf {
 
-Twiml::Twiml() : out_("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response>") {}
+namespace {
+constexpr std::string_view header = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response>";
+}  // namespace
+
+Twiml::Twiml() : out_(header) {}
 
 Twiml &Twiml::say(const Voice &voice, std::string_view text)
 {
@@ -22,10 +26,12 @@ Twiml &Twiml::say(const Voice &voice, std::string_view text)
 
 Twiml &Twiml::dial(const DialOptions &o, const std::vector<std::string> &numbers)
 {
+    const bool first = out_ == header;
     out_ += "<Dial timeout=\"" + std::to_string(o.timeout) + "\"";
     if (!o.caller_id.empty()) out_ += " callerId=\"" + xml_attr(o.caller_id) + "\"";
     if (!o.action.empty()) out_ += " action=\"" + xml_attr(o.action) + "\" method=\"POST\"";
-    out_ += " answerOnBridge=\"true\">";
+    if (first) out_ += " answerOnBridge=\"true\"";
+    out_ += ">";
     for (const auto &n : numbers) {
         out_ += "<Number";
         if (!o.number_url.empty()) out_ += " url=\"" + xml_attr(o.number_url) + "\" method=\"POST\"";

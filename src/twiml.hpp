@@ -44,8 +44,11 @@ public:
     Twiml();
     // <Say>; an empty text writes nothing, since Twilio rejects an empty <Say>.
     Twiml &say(const Voice &voice, std::string_view text);
-    // <Dial> ringing every number at once; answerOnBridge keeps the caller
-    // hearing the ring until someone answers.
+    // <Dial> ringing every number at once.  As the first verb of the
+    // document it carries answerOnBridge: a call nothing has answered yet
+    // (no greeting) then keeps ringing, unanswered and unbilled, until an
+    // engineer is put through.  After a <Say> the call is already answered
+    // and the attribute would do nothing (TwiML <Dial>), so it is left out.
     Twiml &dial(const DialOptions &options, const std::vector<std::string> &numbers);
     // <Gather> of DTMF digits around a <Say>.
     Twiml &gather(const GatherOptions &options, const Voice &voice, std::string_view text);

@@ -33,9 +33,18 @@ BOOST_AUTO_TEST_CASE(say_and_dial)
     BOOST_TEST(x.eval("string(/Response/Say/@language)") == "en-US");
     BOOST_TEST(x.eval("string(/Response/Dial/@timeout)") == "25");
     BOOST_TEST(x.eval("string(/Response/Dial/@callerId)") == "+14155550100");
-    BOOST_TEST(x.eval("string(/Response/Dial/@answerOnBridge)") == "true");
+    // After a <Say> the call is answered: answerOnBridge would do nothing.
+    BOOST_TEST(x.eval("count(/Response/Dial/@answerOnBridge)") == "0");
     BOOST_TEST(x.all("/Response/Dial/Number") == (std::vector<std::string>{"+14155550101", "+14155550102"}));
     BOOST_TEST(x.eval("count(/Response/*)") == "2");
+}
+
+BOOST_AUTO_TEST_CASE(answer_on_bridge_only_as_the_first_verb)
+{
+    // Only then does it keep the caller's call unanswered until the bridge.
+    XmlDoc x(Twiml().dial({30, ""}, {"+14155550101"}).str());
+    BOOST_REQUIRE(x.ok());
+    BOOST_TEST(x.eval("string(/Response/Dial/@answerOnBridge)") == "true");
 }
 
 BOOST_AUTO_TEST_CASE(no_caller_id_attribute_when_empty)
