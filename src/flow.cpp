@@ -215,10 +215,15 @@ FlowResult flow_voicemail(const Route &route, const FlowUrls &urls, const CallSt
     return r;
 }
 
-FlowResult flow_refused(const Route &route, const CallState &state, const CallerCheck &check)
+FlowResult flow_refused(const Route &route, const CallState &state, const CallerCheck &check, bool answered)
 {
     Twiml twiml;
-    if (check.verdict == CallerVerdict::blocked)
+    // TwiML <Reject>: "If the first verb in a TwiML document is <Reject>,
+    // Twilio will not pick up the call"; once answered, it is a hang-up
+    // with extra steps, so say so plainly.
+    if (check.verdict == CallerVerdict::blocked && answered)
+        twiml.hangup();
+    else if (check.verdict == CallerVerdict::blocked)
         twiml.reject();
     else
         twiml.say(voice_of(route.call), say_text(route, state, route.call.rejected_message)).hangup();

@@ -61,8 +61,10 @@ FlowResult flow_next(const Route &route, const FlowUrls &urls, const CallState &
 FlowResult flow_voicemail(const Route &route, const FlowUrls &urls, const CallState &state);
 
 // A caller the line's lists keep out: a blocked one is rejected unanswered,
-// a refused one hears rejected_message.
-FlowResult flow_refused(const Route &route, const CallState &state, const CallerCheck &check);
+// a refused one hears rejected_message.  `answered`: something said before
+// (a menu) has answered the call already, so a blocked caller is hung up
+// on instead: <Reject> keeps a call unanswered only as its first verb.
+FlowResult flow_refused(const Route &route, const CallState &state, const CallerCheck &check, bool answered);
 
 // The snapshot without anyone whose number is `called`: a PagerDuty phone
 // set to the team's own line would ring (or text) this program again.

@@ -58,14 +58,15 @@ NewCall new_call(const Context &ctx, const Webhook &w, LogRecord &log)
 
 // The route's own flow from the start: its caller lists, then the greeting
 // and the first dial (or fallback, voicemail...).  A call from a menu is
-// marked when refused, so the number's status callback raises no alert.
+// marked when refused, so the number's status callback raises no alert;
+// the menu has answered it (`answered`).
 Response start_route(const Request &req, const Context &ctx, const Route &route, const CallState &state,
-                     TimePoint deadline, const std::string &call_sid, LogRecord &log)
+                     TimePoint deadline, const std::string &call_sid, bool answered, LogRecord &log)
 {
     CallerCheck who = caller_check(route.call.callers, state.from);
     if (who.verdict != CallerVerdict::pass) {
         if (ctx.alerts.mark) ctx.alerts.mark(call_sid, "refused");
-        return finish(flow_refused(route, state, who), ctx, deadline, log);
+        return finish(flow_refused(route, state, who, answered), ctx, deadline, log);
     }
     Snapshot snap = ask_pagerduty(ctx, route, deadline, [&](const std::vector<Level> &levels) {
         return flow_can_dial(levels, state, route.call.ring);
@@ -82,10 +83,11 @@ Response voice_incoming(const Request &req, const Context &ctx, TimePoint start,
     NewCall call = new_call(ctx, w, log);
     TimePoint deadline = start + ctx.config->config.pagerduty.timeout;
     if (!call.problem.empty()) log.reason = call.problem;
-    if (!call.menu) return start_route(req, ctx, call.route, call.state, deadline, log.call_sid, log);
+    if (!call.menu) return start_route(req, ctx, call.route, call.state, deadline, log.call_sid, false, log);
 
     CallerCheck who = caller_check(call.menu->call.callers, call.state.from);
-    if (who.verdict != CallerVerdict::pass) return finish(flow_refused(call.route, call.state, who), ctx, deadline, log);
+    if (who.verdict != CallerVerdict::pass)
+        return finish(flow_refused(call.route, call.state, who, false), ctx, deadline, log);
     MenuState menu{call.menu->name, call.state.from, call.state.to, call.state.started, 1};
     return finish(menu_prompt(*call.menu, urls_of(req, ctx), menu), ctx, deadline, log);
 }
@@ -124,7 +126,7 @@ Response voice_menu(const Request &req, const Context &ctx, TimePoint start, Log
     case MenuPick::route: break;
     }
     Route route = route_named(cfg, step.route, log);
-    Response resp = start_route(req, ctx, route, menu_call_state(state, route.name), deadline, log.call_sid, log);
+    Response resp = start_route(req, ctx, route, menu_call_state(state, route.name), deadline, log.call_sid, true, log);
     log.reason = said + (log.reason.empty() ? "" : "; " + log.reason);
     return resp;
 }

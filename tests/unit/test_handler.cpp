@@ -982,6 +982,26 @@ BOOST_AUTO_TEST_CASE(a_menus_own_lists_keep_a_caller_out)
     BOOST_TEST(f.pd.requests.empty());
 }
 
+BOOST_AUTO_TEST_CASE(a_caller_a_menu_key_leads_to_a_block_is_hung_up_on)
+{
+    // The menu's prompt answered the call: <Reject> would no longer keep it
+    // unanswered (it only does as the call's first verb), so it is a hang-up.
+    std::string text = ops_with("block_callers = +1415555987\n");
+    text += menu_config.substr(base_config.size());
+    Fixture f(text);
+    BOOST_TEST_REQUIRE(f.config.ok(), f.config.summary());
+    std::string action = XmlDoc(f.run(f.post(to_number("+14155550150"))).body).eval("string(/Response/Gather/@action)");
+    XmlDoc x(f.run(f.callback(action, {{"CallSid", "CA0001"}, {"From", "+14155559876"}, {"To", "+14155550150"},
+                                        {"Digits", "1"}}))
+                 .body);
+    BOOST_REQUIRE(x.ok());
+    BOOST_TEST(x.eval("count(/Response/Reject)") == "0");
+    BOOST_TEST(x.eval("name(/Response/*[1])") == "Hangup");
+    BOOST_TEST(x.eval("count(/Response/*)") == "1");
+    BOOST_TEST(f.log.outcome == "blocked");
+    BOOST_TEST(f.pd.requests.empty());
+}
+
 BOOST_AUTO_TEST_CASE(hostile_input_in_menus_and_texts)
 {
     // As in hostile_input_in_every_callback, for the menu's callback and
