@@ -18,15 +18,50 @@ Alerts alerts_via(const Spool &spool, Post post, Sleep sleep, Clock clock)
             return "rejected (" + r.detail + ")" +
                    (problem.empty() ? "; kept in " + spool.dir() + "/rejected" : "; " + problem);
         }
-        case SendStatus::failed: break;
+        case SendStatus::failed:
+        case SendStatus::rate_limited: break;
         }
-        std::string problem = spool.keep(alert);
+        long delay = r.status == SendStatus::rate_limited ? rate_limited_delay(r) : retry_pause_seconds;
+        std::string problem = spool.keep(alert, delay);
         if (!problem.empty()) return "LOST (" + r.detail + "; " + problem + ")";
-        return "spooled (" + r.detail + ")";
+        return "spooled (" + r.detail + (r.status == SendStatus::rate_limited
+                                             ? "; next try in " + std::to_string(delay) + " s)"
+                                             : ")");
+    };
+    a.hold = [&spool, deliver = a.deliver](const Alert &alert, long seconds, TimePoint deadline) -> std::string {
+        // A spool that cannot hold it cannot say later whether the call was
+        // answered either: the alert goes out now, as it would have.
+        std::string problem = spool.hold(alert, seconds);
+        if (problem.empty()) return "held " + std::to_string(seconds) + " s";
+        return deliver(alert, deadline) + " (not held: " + problem + ")";
+    };
+    a.take_held = [&spool](const std::string &call_sid, AlertKind kind) -> std::optional<Alert> {
+        auto body = spool.take_held(call_sid, kind);
+        if (!body) return std::nullopt;
+        return Alert{kind, call_sid, "", *body};
     };
     a.mark = [&spool](const std::string &call_sid, const std::string &mark) { spool.claim(call_sid, mark); };
     a.marked = [&spool](const std::string &call_sid, const std::string &mark) { return spool.claimed(call_sid, mark); };
     return a;
+}
+
+std::string release_held(const Spool &spool, const std::string &call, const std::string &kind)
+{
+    if (kind == to_string(AlertKind::missed)) {
+        if (spool.claimed(call, "answered")) return "the call was answered";
+        if (spool.claimed(call, "recorded")) return "the caller left a message";
+        if (spool.claimed(call, "refused")) return "the caller was refused";
+    }
+    if (spool.claim(call, kind) == Spool::Claim::again) return "already sent";
+    return {};
+}
+
+FlushRules flush_rules(const Spool &spool, long early)
+{
+    FlushRules rules;
+    rules.early = early;
+    rules.release = [&spool](const std::string &call, const std::string &kind) { return release_held(spool, call, kind); };
+    return rules;
 }
 
 }  // namespace pdcf

@@ -1,5 +1,7 @@
 #include "events.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace pdcf {
@@ -27,15 +29,25 @@ std::string describe(const HttpReply &r)
 
 }  // namespace
 
+long rate_limited_delay(const SendResult &result)
+{
+    return std::max<long>(rate_limited_backoff_seconds, result.retry_after);
+}
+
 SendResult events_send(const Post &post, const Sleep &sleep, const Clock &clock, const std::string &event,
                        TimePoint deadline)
 {
     SendResult result;
-    HttpReply r = with_retries([&] { return post(event, deadline); }, RetryPolicy{}, clock, sleep, deadline,
-                               &result.attempts);
+    RetryPolicy policy;
+    policy.retry_rate_limited = false;
+    HttpReply r = with_retries([&] { return post(event, deadline); }, policy, clock, sleep, deadline, &result.attempts);
     if (r.status >= 200 && r.status < 300) {
         result.status = SendStatus::sent;
         result.detail = "HTTP " + std::to_string(r.status);
+    } else if (r.status == 429) {
+        result.status = SendStatus::rate_limited;
+        result.detail = "HTTP 429";
+        result.retry_after = r.retry_after;
     } else if (r.status == 400) {
         result.status = SendStatus::rejected;
         result.detail = invalid_event(r.body);

@@ -4,21 +4,42 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <ctime>
+
+#include "alert_desk.hpp"
 #include "events.hpp"
 #include "http_client.hpp"
 
 namespace pdcf {
 
+namespace {
+
+// Whether anything in the spool is due now.
+bool due_now(const Spool &spool)
+{
+    auto due = spool.next_due();
+    return due && *due <= static_cast<long long>(std::time(nullptr));
+}
+
+// How long the flusher thread sleeps when nobody nudges it: until the next
+// alert is due, looking at least this often and at most this rarely (an
+// alert held by another process of a shared spool_dir is due too).
+constexpr std::chrono::seconds min_idle{1};
+constexpr std::chrono::seconds max_idle{30};
+
+}  // namespace
+
 std::string flush_spool_once(const Spool &spool, const PagerDutySettings &settings)
 {
-    if (!spool.has_pending()) return {};
+    if (!due_now(spool)) return {};
     auto client = events_client(settings);
     Clock clock = [] { return std::chrono::steady_clock::now(); };
     Post post = [&](const std::string &body, TimePoint deadline) { return client->post("", body, deadline); };
     Sleep sleep = [](std::chrono::milliseconds ms) { std::this_thread::sleep_for(ms); };
     Spool::Flushed f = spool.flush(
         [&](const std::string &event, TimePoint deadline) { return events_send(post, sleep, clock, event, deadline); },
-        clock, clock() + settings.timeout, spool_retry_seconds);
+        clock, clock() + settings.timeout, flush_rules(spool));
     std::string lines;
     for (const auto &line : f.lines) lines += "pd-call-forward: spool: " + line + "\n";
     return lines;
@@ -45,7 +66,7 @@ void SpoolFlusher::nudge()
     auto now = std::chrono::steady_clock::now();
     if (now - looked_ < look_every) return;
     looked_ = now;
-    if (!spool_.has_pending()) return;
+    if (!due_now(spool_)) return;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         nudged_ = true;
@@ -65,7 +86,16 @@ void SpoolFlusher::run()
 {
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
-        wake_.wait(lock, [this] { return nudged_ || stopping_; });
+        // Nothing waiting: only a request (nudge) can bring something.
+        // Something waiting: wake when it is due, a request or not.
+        auto due = spool_.next_due();
+        if (!due) {
+            wake_.wait(lock, [this] { return nudged_ || stopping_; });
+        } else {
+            auto idle = std::chrono::seconds(std::max<long long>(0, *due - static_cast<long long>(std::time(nullptr))));
+            idle = std::clamp<std::chrono::seconds>(idle, min_idle, max_idle);
+            wake_.wait_for(lock, idle, [this] { return nudged_ || stopping_; });
+        }
         if (stopping_) return;
         nudged_ = false;
         lock.unlock();
@@ -77,7 +107,7 @@ void SpoolFlusher::run()
 
 void flush_spool_detached(const Spool &spool, const PagerDutySettings &settings)
 {
-    if (!spool.has_pending()) return;
+    if (!due_now(spool)) return;
     pid_t child = fork();
     if (child < 0) return;
     if (child > 0) {

@@ -1,8 +1,10 @@
 // Sending spooled alerts without making a caller wait.  In FastCGI mode a
-// thread of the worker does it once a request is answered; in CGI mode,
+// thread of the worker does it once a request is answered, and again when
+// a waiting or held alert falls due, with no request needed; in CGI mode,
 // where the web server holds the answer until the program exits, a
-// detached child process does.  Either way it has its own connection to the
-// Events API.
+// detached child process does it after a request, and `--flush` (the
+// systemd timer or cron) when no request comes.  Either way it has its own
+// connection to the Events API.
 #pragma once
 
 #include <chrono>
@@ -16,9 +18,6 @@
 
 namespace pdcf {
 
-// An alert that failed is tried again no sooner than this (seconds).
-constexpr long spool_retry_seconds = 2;
-
 // One pass over the spool with a client of its own; returns log lines.
 std::string flush_spool_once(const Spool &spool, const PagerDutySettings &settings);
 
@@ -31,7 +30,8 @@ public:
 
     // A request was answered: have the thread look at the spool, unless it
     // is doing so, or it was looked at less than a second ago (waking a
-    // thread on every request would cost a busy worker dearly).
+    // thread on every request would cost a busy worker dearly).  Between
+    // nudges the thread wakes by itself when the spool's next alert is due.
     void nudge();
     // What the flushes since the last call had to say, for the log.
     std::string take_log();

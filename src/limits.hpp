@@ -63,6 +63,10 @@ constexpr std::size_t max_cache_entry = 1024 * 1024;
 // letters and digits.
 constexpr std::size_t max_spool_name = 64;
 
+// One spooled alert's file: an event is a few KiB, and the Events API takes
+// at most 512 KB; a larger file is not ours and is not sent.
+constexpr std::size_t max_spool_file = 512 * 1024;
+
 // Spooled alerts looked at in one pass, so a flood cannot stall a request;
 // the rest wait for the next pass.
 constexpr std::size_t max_spool_listed = 1000;
@@ -86,6 +90,18 @@ constexpr int max_screen_timeout = 60;
 // Twilio's <Record maxLength> range, in seconds.
 constexpr int min_voicemail_length = 5;
 constexpr int max_voicemail_length = 3600;
+
+// Seconds a missed-call alert from the status callback waits for the
+// call's own last request (missed_call_wait): long enough for Twilio's
+// retries of that request, short enough that, with the flush timer's
+// minute, the alert is out within two minutes of the call's end.
+constexpr int min_missed_call_wait = 5;
+constexpr int max_missed_call_wait = 60;
+
+// Seconds a voicemail alert waits for its transcription
+// (transcription_wait).
+constexpr int min_transcription_wait = 10;
+constexpr int max_transcription_wait = 300;
 
 // Events API v2: summary length, dedup_key length.
 constexpr std::size_t max_alert_summary = 1024;

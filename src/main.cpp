@@ -26,7 +26,11 @@ using namespace pdcf;
 
 namespace {
 
-// --flush: every waiting alert, each with the whole [pagerduty] timeout.
+// --flush: every alert that is due, each with the whole [pagerduty]
+// timeout.  Run by the systemd timer or cron every minute, it also sends
+// the held alerts that fall due while no request comes (CGI has no
+// process that stays).  Exits 1 when an alert failed or time ran out, not
+// for one that is simply not due yet.
 int flush_all(const Spool &spool, const Post &post, const Clock &clock, std::chrono::milliseconds timeout)
 {
     constexpr std::chrono::minutes whole_run{5};
@@ -35,10 +39,13 @@ int flush_all(const Spool &spool, const Post &post, const Clock &clock, std::chr
             auto sleep = [](std::chrono::milliseconds ms) { std::this_thread::sleep_for(ms); };
             return events_send(post, sleep, clock, event, std::min(overall, clock() + timeout));
         },
-        clock, clock() + whole_run);
+        clock, clock() + whole_run, flush_rules(spool, retry_pause_seconds));
     for (const auto &line : f.lines) std::printf("%s\n", line.c_str());
-    std::printf("%d sent, %d rejected, %d still waiting in %s/pending\n", f.sent, f.rejected, f.failed + f.left,
-                spool.dir().c_str());
+    std::printf("%d sent, %d rejected, %d still waiting in %s/pending\n", f.sent, f.rejected,
+                f.failed + f.left + f.waiting, spool.dir().c_str());
+    if (f.held > 0)
+        std::printf("%d held in %s/held until their call's last request or transcription may have come\n", f.held,
+                    spool.dir().c_str());
     return f.failed + f.left == 0 ? 0 : 1;
 }
 

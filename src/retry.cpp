@@ -22,7 +22,7 @@ HttpReply with_retries(const std::function<HttpReply()> &attempt, const RetryPol
         HttpReply r = attempt();
         ++n;
         if (attempts) *attempts = n;
-        if (!retryable(r) || n >= policy.max_attempts) return r;
+        if (!retryable(r) || n >= policy.max_attempts || (r.status == 429 && !policy.retry_rate_limited)) return r;
         // A server that names its wait (429 Retry-After) is believed, if the
         // wait fits what is left.
         milliseconds wait = r.retry_after >= 0 ? milliseconds(r.retry_after * 1000) : pause;

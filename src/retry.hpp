@@ -17,6 +17,7 @@ using Sleep = std::function<void(std::chrono::milliseconds)>;
 struct RetryPolicy {
     int max_attempts = 1000;
     std::chrono::milliseconds first_pause{200};
+    bool retry_rate_limited = true;  // false: a 429 is final (the caller waits far longer)
 };
 
 bool retryable(const HttpReply &reply);

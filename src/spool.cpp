@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "limits.hpp"
+#include "small_file.hpp"
 
 namespace pdcf {
 
@@ -27,15 +28,34 @@ std::string error_text(const std::string &what, const std::string &path)
     return what + " " + path + ": " + std::strerror(errno);
 }
 
-std::string file_name(const Alert &a) { return spool_name(a.call_sid) + "." + to_string(a.kind) + ".json"; }
+std::string file_name(const std::string &call_sid, AlertKind kind)
+{
+    return spool_name(call_sid) + "." + to_string(kind) + ".json";
+}
+std::string file_name(const Alert &a) { return file_name(a.call_sid, a.kind); }
 
-// Writes `content` to `path` whole: a temporary file beside it, then rename.
-std::string write_whole(const std::string &dir, const std::string &name, const std::string &content)
+// Sets a file's modification time, which says when it is due.
+bool set_due(int fd, time_t due)
+{
+    const struct timespec times[2] = {{due, 0}, {due, 0}};
+    return futimens(fd, times) == 0;
+}
+
+bool set_due(const std::string &path, time_t due)
+{
+    const struct timespec times[2] = {{due, 0}, {due, 0}};
+    return utimensat(AT_FDCWD, path.c_str(), times, 0) == 0;
+}
+
+// Writes `content` to `path` whole, due at `due`: a temporary file beside
+// it, then rename.
+std::string write_whole(const std::string &dir, const std::string &name, const std::string &content, time_t due)
 {
     std::string tmp = dir + "/.tmp." + std::to_string(getpid()) + "." + name;
     int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) return error_text("cannot create", tmp);
-    bool written = write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) && fsync(fd) == 0;
+    bool written = write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
+                   set_due(fd, due) && fsync(fd) == 0;
     std::string problem = written ? "" : error_text("cannot write", tmp);
     close(fd);
     if (written && rename(tmp.c_str(), (dir + "/" + name).c_str()) != 0)
@@ -46,14 +66,8 @@ std::string write_whole(const std::string &dir, const std::string &name, const s
 
 std::string read_all(const std::string &path)
 {
-    std::string s;
-    FILE *f = std::fopen(path.c_str(), "rb");
-    if (!f) return s;
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
-    std::fclose(f);
-    return s;
+    std::string error;
+    return read_small_file(path, limits::max_spool_file, error).value_or("");
 }
 
 struct Entry {
@@ -96,7 +110,7 @@ Spool::Spool(std::string dir) : dir_(std::move(dir)) {}
 
 std::string Spool::prepare() const
 {
-    for (const char *sub : {"", "/pending", "/sending", "/rejected", "/claims"}) {
+    for (const char *sub : {"", "/pending", "/sending", "/rejected", "/claims", "/held"}) {
         std::string path = dir_ + sub;
         if (mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) return error_text("cannot create", path);
         if (access(path.c_str(), W_OK | X_OK) != 0) return error_text("cannot write to", path);
@@ -120,29 +134,58 @@ bool Spool::claimed(const std::string &call_sid, const std::string &what) const
     return access((dir_ + "/claims/" + spool_name(call_sid) + "." + what).c_str(), F_OK) == 0;
 }
 
-std::string Spool::keep(const Alert &alert) const { return write_whole(dir_ + "/pending", file_name(alert), alert.body); }
+std::string Spool::keep(const Alert &alert, long delay) const
+{
+    return write_whole(dir_ + "/pending", file_name(alert), alert.body, std::time(nullptr) + delay);
+}
 
 std::string Spool::reject(const Alert &alert) const
 {
-    return write_whole(dir_ + "/rejected", file_name(alert), alert.body);
+    return write_whole(dir_ + "/rejected", file_name(alert), alert.body, std::time(nullptr));
 }
 
-bool Spool::has_pending() const
+std::string Spool::hold(const Alert &alert, long delay) const
 {
-    DIR *d = opendir((dir_ + "/pending").c_str());
-    if (!d) return false;
-    bool any = false;
-    while (dirent *e = readdir(d))
-        if (e->d_name[0] != '.') {
-            any = true;
-            break;
-        }
-    closedir(d);
-    return any;
+    return write_whole(dir_ + "/held", file_name(alert), alert.body, std::time(nullptr) + delay);
 }
+
+std::optional<std::string> Spool::take_held(const std::string &call_sid, AlertKind kind) const
+{
+    const std::string name = file_name(call_sid, kind);
+    const std::string taken = dir_ + "/held/.taken." + std::to_string(getpid()) + "." + name;
+    // The flusher may be releasing it at this moment: one rename wins.
+    if (rename((dir_ + "/held/" + name).c_str(), taken.c_str()) != 0) return std::nullopt;
+    std::string body = read_all(taken);
+    unlink(taken.c_str());
+    return body;
+}
+
+std::optional<long long> Spool::next_due(long early) const
+{
+    std::optional<long long> first;
+    for (const char *sub : {"/pending", "/held"})
+        for (const auto &e : list(dir_ + sub)) {
+            long long due = static_cast<long long>(e.mtime) - (std::string(sub) == "/pending" ? early : 0);
+            if (!first || due < *first) first = due;
+        }
+    return first;
+}
+
+namespace {
+
+// "CA123" and "missed" of "CA123.missed.json".
+std::pair<std::string, std::string> call_and_kind(const std::string &name)
+{
+    std::size_t dot = name.find('.');
+    std::size_t second = dot == std::string::npos ? dot : name.find('.', dot + 1);
+    if (second == std::string::npos) return {name, ""};
+    return {name.substr(0, dot), name.substr(dot + 1, second - dot - 1)};
+}
+
+}  // namespace
 
 Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, TimePoint)> &send, const Clock &clock,
-                            TimePoint deadline, long min_age) const
+                            TimePoint deadline, const FlushRules &rules) const
 {
     Flushed out;
     const time_t now = std::time(nullptr);
@@ -153,13 +196,37 @@ Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, 
     for (const auto &e : list(dir_ + "/claims"))
         if (now - e.mtime > claim_keep_seconds) unlink((dir_ + "/claims/" + e.name).c_str());
 
+    for (const auto &e : list(dir_ + "/held")) {
+        if (e.mtime > now) {
+            ++out.held;
+            continue;
+        }
+        const std::string held = dir_ + "/held/" + e.name;
+        auto [call, kind] = call_and_kind(e.name);
+        std::string why = rules.release ? rules.release(call, kind) : "";
+        if (!why.empty()) {
+            // Taken first, so a transcription arriving now finds nothing.
+            const std::string taken = dir_ + "/held/.taken." + std::to_string(getpid()) + "." + e.name;
+            if (rename(held.c_str(), taken.c_str()) != 0) continue;
+            unlink(taken.c_str());
+            ++out.dropped;
+            out.lines.push_back("dropped " + e.name + ": " + why);
+            continue;
+        }
+        const std::string pending = dir_ + "/pending/" + e.name;
+        if (rename(held.c_str(), pending.c_str()) == 0) set_due(pending, now);
+    }
+
     auto pending = list(dir_ + "/pending");
     for (std::size_t i = 0; i < pending.size(); ++i) {
         if (clock() >= deadline) {
-            out.left = static_cast<int>(pending.size() - i);
+            out.left += static_cast<int>(pending.size() - i);
             break;
         }
-        if (now - pending[i].mtime < min_age) continue;
+        if (pending[i].mtime > now + rules.early) {
+            ++out.waiting;
+            continue;
+        }
         const std::string from = dir_ + "/pending/" + pending[i].name;
         const std::string taken = dir_ + "/sending/" + pending[i].name;
         // Another process may be sending it right now: then it is not ours.
@@ -178,9 +245,20 @@ Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, 
             break;
         case SendStatus::failed:
             ++out.failed;
+            set_due(taken, now + retry_pause_seconds);
             rename(taken.c_str(), from.c_str());
             out.lines.push_back("still pending " + pending[i].name + ": " + r.detail);
             break;
+        case SendStatus::rate_limited: {
+            long delay = rate_limited_delay(r);
+            ++out.failed;
+            set_due(taken, now + delay);
+            rename(taken.c_str(), from.c_str());
+            out.lines.push_back("still pending " + pending[i].name + ": " + r.detail + "; next try in " +
+                                std::to_string(delay) + " s");
+            out.left += static_cast<int>(pending.size() - i - 1);
+            return out;
+        }
         }
     }
     return out;

@@ -1,11 +1,18 @@
 // Alerts waiting to be delivered, and the marks that let each alert of a
 // call go out once: small files under [pagerduty] spool_dir, shared by
-// every process (FastCGI pool, CGI runs, --flush).  Files appear whole or
-// not at all (written to a temporary name, then renamed), and a pending
-// alert is taken by exactly one process (renamed into sending/).
+// every process (FastCGI pool, CGI runs, --flush, and the processes of
+// other web servers that share the directory).  Files appear whole or not
+// at all (written to a temporary name, then renamed), and an alert is
+// taken by exactly one process (renamed into sending/).
+//
+// A file's modification time is when it is due: a pending alert that
+// failed is tried again no sooner (a few seconds; minutes when PagerDuty
+// rate-limited it), and a held one waits in held/ for something that may
+// still come (the call's last request, a transcription).
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +20,19 @@
 #include "events.hpp"
 
 namespace pdcf {
+
+// A pending alert that failed is tried again after this many seconds.
+constexpr long retry_pause_seconds = 2;
+
+// How a flush pass treats what waits (Spool::flush).
+struct FlushRules {
+    // Pending alerts due within this many seconds are taken too: --flush
+    // does not wait out the short pause after a failure.
+    long early = 0;
+    // A held alert whose time has come: "" sends it, else why it is
+    // dropped.  Called with the file's call name and kind ("missed").
+    std::function<std::string(const std::string &call, const std::string &kind)> release;
+};
 
 class Spool {
 public:
@@ -27,25 +47,40 @@ public:
     Claim claim(const std::string &call_sid, const std::string &what) const;
     bool claimed(const std::string &call_sid, const std::string &what) const;
 
-    // Keeps an alert that could not be sent, to send later: "" or why not.
-    std::string keep(const Alert &alert) const;
+    // Keeps an alert that could not be sent, to send in `delay` seconds:
+    // "" or why not.
+    std::string keep(const Alert &alert, long delay = retry_pause_seconds) const;
     // Sets aside an alert PagerDuty refused, for a person to look at.
     std::string reject(const Alert &alert) const;
 
-    bool has_pending() const;
+    // Holds an alert for `delay` seconds before it goes out (or is dropped:
+    // see FlushRules); holding it again replaces it.  "" or why
+    // it could not be held.
+    std::string hold(const Alert &alert, long delay) const;
+    // The held alert of this call and kind, taken out of the spool (its
+    // JSON), if it is still there: whoever takes it sends it.
+    std::optional<std::string> take_held(const std::string &call_sid, AlertKind kind) const;
+
+    // When the first alert waiting here is due (seconds since the epoch),
+    // counting pending ones `early` seconds sooner; nothing when none waits.
+    std::optional<long long> next_due(long early = 0) const;
 
     struct Flushed {
         int sent = 0;
         int rejected = 0;
-        int failed = 0;  // tried, still pending
-        int left = 0;    // not tried: out of time
-        std::vector<std::string> lines;  // one per alert tried, for the log
+        int failed = 0;   // tried, still pending
+        int left = 0;     // not tried: out of time, or PagerDuty rate-limited this pass
+        int waiting = 0;  // not due yet
+        int held = 0;     // held, not due yet
+        int dropped = 0;  // held, and no longer wanted
+        std::vector<std::string> lines;  // one per alert tried, released or dropped, for the log
     };
-    // Sends pending alerts, oldest first, until `deadline`; `send` tries
-    // one alert's JSON.  Alerts spooled less than `min_age` seconds ago are
-    // left for later: they have only just failed.
+    // Releases the held alerts that are due, then sends the pending ones
+    // that are, oldest first, until `deadline`; `send` tries one alert's
+    // JSON.  After a rate-limited answer the pass stops: the rest would
+    // meet the same limit.
     Flushed flush(const std::function<SendResult(const std::string &event, TimePoint deadline)> &send,
-                  const Clock &clock, TimePoint deadline, long min_age = 0) const;
+                  const Clock &clock, TimePoint deadline, const FlushRules &rules = {}) const;
 
     const std::string &dir() const { return dir_; }
 

@@ -80,7 +80,7 @@ BOOST_AUTO_TEST_CASE(retried_while_the_budget_allows)
 {
     FakeTime t;
     SendResult r = events_send(replies(t, {{0, "", "connection closed or read failed", -1}, {503, "", "", -1},
-                                           {429, "", "", -1}, {202, "", "", -1}}),
+                                           {502, "", "", -1}, {202, "", "", -1}}),
                                t.sleep(), t.clock(), "{}", t.now + 5s);
     BOOST_TEST((r.status == SendStatus::sent));
     BOOST_TEST(r.attempts == 4);
@@ -97,16 +97,67 @@ BOOST_AUTO_TEST_CASE(gives_up_within_the_deadline)
     BOOST_TEST((t.now <= deadline));
 }
 
-BOOST_AUTO_TEST_CASE(retry_after_is_believed_only_if_it_fits)
+BOOST_AUTO_TEST_CASE(a_rate_limited_event_waits_minutes_not_seconds)
 {
+    // PagerDuty: on a 429, "retry ... preferably with a backoff of a few
+    // minutes".  Not again within the request, even when the wait it names
+    // would fit.
     FakeTime t;
     SendResult r = events_send(replies(t, {{429, "", "", 1}, {202, "", "", -1}}), t.sleep(), t.clock(), "{}", t.now + 5s);
-    BOOST_TEST((r.status == SendStatus::sent));
-    BOOST_TEST(t.slept == std::vector<std::chrono::milliseconds>{1000ms});
-    FakeTime u;
-    r = events_send(replies(u, {{429, "", "", 30}}), u.sleep(), u.clock(), "{}", u.now + 5s);
-    BOOST_TEST((r.status == SendStatus::failed));
-    BOOST_TEST(u.slept.empty());
+    BOOST_TEST((r.status == SendStatus::rate_limited));
+    BOOST_TEST(r.attempts == 1);
+    BOOST_TEST(t.slept.empty());
+    BOOST_TEST(rate_limited_delay(r) == rate_limited_backoff_seconds);
+    BOOST_TEST(rate_limited_backoff_seconds >= 120);
+    r.retry_after = 600;
+    BOOST_TEST(rate_limited_delay(r) == 600);
+}
+
+BOOST_AUTO_TEST_CASE(desk_spools_a_rate_limited_alert_for_minutes)
+{
+    TempDir d;
+    Spool spool(d.path);
+    BOOST_REQUIRE(spool.prepare().empty());
+    FakeTime t;
+    std::vector<std::string> bodies;
+    Alerts desk = alerts_via(spool, replies(t, {{429, "", "", -1}, {202, "", "", -1}}, &bodies), t.sleep(), t.clock());
+    const long long before = std::time(nullptr);
+    std::string r = desk.deliver(alert("CA1"), t.now + 5s);
+    BOOST_TEST(r == "spooled (HTTP 429; next try in 180 s)");
+    BOOST_TEST(bodies.size() == 1u);
+    auto due = spool.next_due();
+    BOOST_TEST_REQUIRE(due.has_value());
+    BOOST_TEST(*due >= before + rate_limited_backoff_seconds);
+    // Neither a worker's pass nor --flush (which does not wait out the
+    // short pause after an ordinary failure) sends it before then.
+    int sent = 0;
+    auto send = [&](const std::string &, TimePoint) { ++sent; return SendResult{SendStatus::sent, "", 1}; };
+    Spool::Flushed f = spool.flush(send, t.clock(), t.now + 5s, FlushRules{retry_pause_seconds, {}});
+    BOOST_TEST(sent == 0);
+    BOOST_TEST(f.waiting == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_rate_limited_pass_stops)
+{
+    TempDir d;
+    Spool spool(d.path);
+    BOOST_REQUIRE(spool.prepare().empty());
+    for (const char *sid : {"CA1", "CA2", "CA3"}) BOOST_REQUIRE(spool.keep(alert(sid), 0).empty());
+    FakeTime t;
+    int calls = 0;
+    auto send = [&](const std::string &, TimePoint) {
+        ++calls;
+        return SendResult{SendStatus::rate_limited, "HTTP 429", 1};
+    };
+    const long long before = std::time(nullptr);
+    Spool::Flushed f = spool.flush(send, t.clock(), t.now + 5s);
+    BOOST_TEST(calls == 1);
+    BOOST_TEST(f.failed == 1);
+    BOOST_TEST(f.left == 2);
+    BOOST_TEST(files(d.path + "/pending").size() == 3u);
+    struct stat st;
+    BOOST_REQUIRE(stat((d.path + "/pending/CA1.voicemail.json").c_str(), &st) == 0);
+    BOOST_TEST(st.st_mtime >= before + rate_limited_backoff_seconds);
 }
 
 BOOST_AUTO_TEST_CASE(a_bad_event_is_never_retried)
@@ -158,13 +209,13 @@ BOOST_AUTO_TEST_CASE(one_flush_pass_looks_at_a_bounded_number_of_alerts)
     Spool spool(d.path);
     BOOST_REQUIRE(spool.prepare().empty());
     for (std::size_t i = 0; i < limits::max_spool_listed; ++i)
-        BOOST_REQUIRE(spool.keep(alert("CA" + std::to_string(i))).empty());
+        BOOST_REQUIRE(spool.keep(alert("CA" + std::to_string(i)), 0).empty());
     FakeTime t;
     auto fail = [](const std::string &, TimePoint) { return SendResult{SendStatus::failed, "HTTP 503", 1}; };
     Spool::Flushed f = spool.flush(fail, t.clock(), t.now + 3600s);
     BOOST_TEST(static_cast<std::size_t>(f.failed) == limits::max_spool_listed);
-    BOOST_REQUIRE(spool.keep(alert("CAextra")).empty());
-    f = spool.flush(fail, t.clock(), t.now + 3600s);
+    BOOST_REQUIRE(spool.keep(alert("CAextra"), 0).empty());
+    f = spool.flush(fail, t.clock(), t.now + 3600s, FlushRules{retry_pause_seconds, {}});
     BOOST_TEST(static_cast<std::size_t>(f.failed) == limits::max_spool_listed);
     BOOST_TEST(files(d.path + "/pending").size() == limits::max_spool_listed + 1);
 }
@@ -189,7 +240,7 @@ BOOST_AUTO_TEST_CASE(desk_sends_spools_rejects_and_dedups)
     std::ifstream kept(d.path + "/pending/CA2.voicemail.json");
     std::string content((std::istreambuf_iterator<char>(kept)), std::istreambuf_iterator<char>());
     BOOST_TEST(content == alert("CA2").body);
-    BOOST_TEST(spool.has_pending());
+    BOOST_TEST(spool.next_due().has_value());
 
     Alerts refusing = alerts_via(spool, replies(t, {{400, "{}", "", -1}}), t.sleep(), t.clock());
     r = refusing.deliver(alert("CA3", AlertKind::missed), t.now + 5s);
@@ -217,9 +268,9 @@ BOOST_AUTO_TEST_CASE(flush_sends_oldest_first_and_keeps_failures)
     TempDir d;
     Spool spool(d.path);
     BOOST_REQUIRE(spool.prepare().empty());
-    BOOST_REQUIRE(spool.keep(alert("CA1")).empty());
-    BOOST_REQUIRE(spool.keep(alert("CA2", AlertKind::missed)).empty());
-    BOOST_REQUIRE(spool.keep(alert("CA3")).empty());
+    BOOST_REQUIRE(spool.keep(alert("CA1"), 0).empty());
+    BOOST_REQUIRE(spool.keep(alert("CA2", AlertKind::missed), 0).empty());
+    BOOST_REQUIRE(spool.keep(alert("CA3"), 0).empty());
     FakeTime t;
     int calls = 0;
     auto send = [&](const std::string &event, TimePoint) {
@@ -247,10 +298,71 @@ BOOST_AUTO_TEST_CASE(flush_leaves_what_has_only_just_failed)
     FakeTime t;
     int sent = 0;
     auto send = [&](const std::string &, TimePoint) { ++sent; return SendResult{SendStatus::sent, "", 1}; };
-    spool.flush(send, t.clock(), t.now + 5s, 60);
+    spool.flush(send, t.clock(), t.now + 5s);
     BOOST_TEST(sent == 0);
-    spool.flush(send, t.clock(), t.now + 5s, 0);
+    spool.flush(send, t.clock(), t.now + 5s, FlushRules{retry_pause_seconds, {}});
     BOOST_TEST(sent == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_held_alert_waits_then_goes_or_is_dropped)
+{
+    TempDir d;
+    Spool spool(d.path);
+    BOOST_REQUIRE(spool.prepare().empty());
+    FakeTime t;
+    std::vector<std::string> sent;
+    auto send = [&](const std::string &event, TimePoint) {
+        sent.push_back(event);
+        return SendResult{SendStatus::sent, "", 1};
+    };
+    BOOST_REQUIRE(spool.hold(alert("CA1", AlertKind::missed), 30).empty());
+    BOOST_REQUIRE(spool.hold(alert("CA2", AlertKind::missed), 30).empty());
+    BOOST_REQUIRE(spool.hold(alert("CA3", AlertKind::missed), 30).empty());
+    auto due = spool.next_due();
+    BOOST_TEST_REQUIRE(due.has_value());
+    BOOST_TEST(*due >= static_cast<long long>(std::time(nullptr)) + 29);
+    Spool::Flushed f = spool.flush(send, t.clock(), t.now + 5s, flush_rules(spool, retry_pause_seconds));
+    BOOST_TEST(f.held == 3);
+    BOOST_TEST(sent.empty());
+
+    // CA1 was answered, CA2 missed for real, CA3's missed-call alert went
+    // out already (the <Dial> action saw the caller hang up).
+    spool.claim("CA1", "answered");
+    spool.claim("CA3", "missed");
+    for (const char *sid : {"CA1", "CA2", "CA3"})
+        std::system(("touch -d '1 minute ago' '" + d.path + "/held/" + sid + ".missed.json'").c_str());
+    f = spool.flush(send, t.clock(), t.now + 5s, flush_rules(spool));
+    BOOST_TEST(sent == std::vector<std::string>{alert("CA2").body});
+    BOOST_TEST(f.dropped == 2);
+    BOOST_TEST(f.lines == (std::vector<std::string>{"dropped CA1.missed.json: the call was answered",
+                                                    "dropped CA3.missed.json: already sent", "sent CA2.missed.json"}));
+    BOOST_TEST(files(d.path + "/held").empty());
+    BOOST_TEST(spool.claimed("CA2", "missed"));
+    BOOST_TEST(!spool.next_due());
+}
+
+BOOST_AUTO_TEST_CASE(a_held_alert_can_be_taken_back_once)
+{
+    TempDir d;
+    Spool spool(d.path);
+    BOOST_REQUIRE(spool.prepare().empty());
+    FakeTime t;
+    Alerts desk = alerts_via(spool, replies(t, {}), t.sleep(), t.clock());
+    BOOST_TEST(desk.hold(alert("CA1"), 60, t.now + 5s) == "held 60 s");
+    auto taken = desk.take_held("CA1", AlertKind::voicemail);
+    BOOST_TEST_REQUIRE(taken.has_value());
+    BOOST_TEST(taken->body == alert("CA1").body);
+    BOOST_TEST(!desk.take_held("CA1", AlertKind::voicemail));
+    BOOST_TEST(files(d.path + "/held").empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_spool_that_cannot_hold_sends_at_once)
+{
+    FakeTime t;
+    Spool nowhere("/nonexistent/pdcf-spool");
+    Alerts desk = alerts_via(nowhere, replies(t, {{202, "", "", -1}}), t.sleep(), t.clock());
+    std::string r = desk.hold(alert("CA1", AlertKind::missed), 30, t.now + 5s);
+    BOOST_TEST(r.rfind("sent (not held: cannot create", 0) == 0u, r);
 }
 
 BOOST_AUTO_TEST_CASE(flush_stops_at_the_deadline)
@@ -258,8 +370,8 @@ BOOST_AUTO_TEST_CASE(flush_stops_at_the_deadline)
     TempDir d;
     Spool spool(d.path);
     BOOST_REQUIRE(spool.prepare().empty());
-    spool.keep(alert("CA1"));
-    spool.keep(alert("CA2"));
+    spool.keep(alert("CA1"), 0);
+    spool.keep(alert("CA2"), 0);
     FakeTime t;
     Spool::Flushed f = spool.flush([&](const std::string &, TimePoint) { t.now += 10s; return SendResult{SendStatus::sent, "", 1}; },
                                    t.clock(), t.now + 5s);
