@@ -66,11 +66,28 @@ Alert alert_voicemail(const CallSettings &call, const CallState &st, const std::
 {
     json d = details(st, call_sid);
     d["recording"] = rec.url;
-    d["duration_seconds"] = rec.seconds;
-    if (!rec.transcription.empty()) d["transcription"] = rec.transcription;
-    std::string summary = "Voicemail on " + call.title + " line from " + caller_text(st.from) + " (" +
-                          std::to_string(rec.seconds) + " s)";
-    return make(AlertKind::voicemail, call, call_sid, summary, std::move(d), rec.url);
+    // Unknown (0) when the transcription brings the message first.
+    if (rec.seconds > 0) d["duration_seconds"] = rec.seconds;
+    std::string summary = "Voicemail on " + call.title + " line from " + caller_text(st.from) +
+                          (rec.seconds > 0 ? " (" + std::to_string(rec.seconds) + " s)" : "");
+    Alert a = make(AlertKind::voicemail, call, call_sid, summary, std::move(d), rec.url);
+    return rec.transcription.empty() ? a : with_transcription(a, rec.transcription);
+}
+
+Alert with_transcription(const Alert &voicemail, const std::string &text)
+{
+    json event = json::parse(voicemail.body, nullptr, false);
+    if (!event.is_object() || !event.contains("payload") || !event["payload"].is_object()) return voicemail;
+    json &payload = event["payload"];
+    std::string summary = payload.contains("summary") && payload["summary"].is_string()
+                              ? payload["summary"].get<std::string>() : "Voicemail";
+    payload["summary"] = clip(summary + ": \"" + text + "\"", limits::max_alert_summary);
+    if (!payload.contains("custom_details") || !payload["custom_details"].is_object())
+        payload["custom_details"] = json::object();
+    payload["custom_details"]["transcription"] = text;
+    Alert a = voicemail;
+    a.body = event.dump(-1, ' ', false, json::error_handler_t::replace);
+    return a;
 }
 
 Alert alert_missed(const CallSettings &call, const CallState &st, const std::string &call_sid, long long seconds)
@@ -80,17 +97,6 @@ Alert alert_missed(const CallSettings &call, const CallState &st, const std::str
     std::string summary = "Missed call on " + call.title + " line from " + caller_text(st.from) + " after " +
                           std::to_string(seconds) + " s";
     return make(AlertKind::missed, call, call_sid, summary, std::move(d), "");
-}
-
-Alert alert_transcription(const CallSettings &call, const CallState &st, const std::string &call_sid,
-                          const Recording &rec)
-{
-    json d = details(st, call_sid);
-    d["recording"] = rec.url;
-    d["transcription"] = rec.transcription;
-    std::string summary = "Voicemail on " + call.title + " line from " + caller_text(st.from) + ": \"" +
-                          rec.transcription + "\"";
-    return make(AlertKind::transcription, call, call_sid, summary, std::move(d), rec.url);
 }
 
 Alert alert_text(const CallSettings &call, const std::string &route, const TextMessage &m,
@@ -114,7 +120,6 @@ const char *to_string(AlertKind kind)
     switch (kind) {
     case AlertKind::voicemail: return "voicemail";
     case AlertKind::missed: return "missed";
-    case AlertKind::transcription: return "transcription";
     case AlertKind::text: return "text";
     }
     return "?";

@@ -10,7 +10,7 @@
 
 namespace pdcf {
 
-enum class AlertKind { voicemail, missed, transcription, text };
+enum class AlertKind { voicemail, missed, text };
 
 struct Alert {
     AlertKind kind = AlertKind::voicemail;
@@ -33,9 +33,11 @@ Alert alert_voicemail(const CallSettings &call, const CallState &state, const st
 // "Missed call on Platform line from +14155559876 after 41 s"
 Alert alert_missed(const CallSettings &call, const CallState &state, const std::string &call_sid, long long seconds);
 
-// The transcription of a voicemail, sent after it to the same alert.
-Alert alert_transcription(const CallSettings &call, const CallState &state, const std::string &call_sid,
-                          const Recording &recording);
+// The voicemail alert `voicemail` with Twilio's transcription of the
+// message in its summary and details: the engineer reads it where the
+// page shows (Voicemail on Platform line from +1415... (34 s): "the
+// database is down").
+Alert with_transcription(const Alert &voicemail, const std::string &text);
 
 // A text message to the line.
 struct TextMessage {
@@ -52,7 +54,7 @@ struct TextMessage {
 Alert alert_text(const CallSettings &call, const std::string &route, const TextMessage &message,
                  const std::vector<std::string> &forwarded, const std::string &problem);
 
-// "voicemail", "missed", "transcription", "text": for file names and the log.
+// "voicemail", "missed", "text": for file names and the log.
 const char *to_string(AlertKind kind);
 
 }  // namespace pdcf

@@ -146,6 +146,8 @@ private:
     void menu(const std::string &section, const pt::ptree &tree);
     void menu_checks();
     void voice_checks(const std::string &section, const CallSettings &call);
+    void transcription_checks(const std::string &section, const CallSettings &call);
+    bool sets_any(const std::string &section, std::initializer_list<const char *> keys) const;
     void cross_checks();
 
     std::string text_;
@@ -282,6 +284,10 @@ bool Parser::call_key(const std::string &section, const std::string &key, const 
         number_in(c.voicemail_max_length, limits::min_voicemail_length, limits::max_voicemail_length, "whole seconds");
     } else if (key == "transcribe") {
         flag(c.transcribe);
+    } else if (key == "transcription_wait") {
+        number_in(c.transcription_wait, limits::min_transcription_wait, limits::max_transcription_wait, "whole seconds");
+    } else if (key == "missed_call_wait") {
+        number_in(c.missed_call_wait, limits::min_missed_call_wait, limits::max_missed_call_wait, "whole seconds");
     } else if (key == "alert_missed_calls") {
         flag(c.alert_missed_calls);
     } else if (key == "severity") {
@@ -552,6 +558,13 @@ void Parser::menu_checks()
     }
 }
 
+bool Parser::sets_any(const std::string &section, std::initializer_list<const char *> keys) const
+{
+    for (const char *key : keys)
+        if (ini_line(index_, section, key) != 0) return true;
+    return false;
+}
+
 // The voice and language a section ends up with, checked together: a
 // section that sets neither inherits [call]'s, which is checked there.
 void Parser::voice_checks(const std::string &section, const CallSettings &call)
@@ -567,12 +580,37 @@ void Parser::voice_checks(const std::string &section, const CallSettings &call)
         warning(section, key, v.message);
 }
 
+// transcribe = yes where Twilio will not transcribe: said where the
+// setting that makes it so is written, as voice_checks does.
+void Parser::transcription_checks(const std::string &section, const CallSettings &call)
+{
+    if (!call.transcribe) return;
+    auto here = [&](std::initializer_list<const char *> keys) { return section == "call" || sets_any(section, keys); };
+    const std::string spoken = spoken_language(call.voice, call.language);
+    if (spoken != transcription_language && here({"transcribe", "voice", "language"}))
+        warning(section, "transcribe",
+                "Twilio transcribes only American English (en-US) and this line speaks " + spoken +
+                    ": its messages will come without a transcript (the recording is always in the alert)");
+    if (call.voicemail_max_length > transcription_max_seconds && here({"transcribe", "voicemail_max_length"}))
+        warning(section, "transcribe",
+                "Twilio transcribes only messages shorter than " + std::to_string(transcription_max_seconds) +
+                    " s and voicemail_max_length is " + std::to_string(call.voicemail_max_length) +
+                    ": a longer message will come without a transcript");
+}
+
 void Parser::cross_checks()
 {
     menu_checks();
     voice_checks("call", r_.config.call);
-    for (const auto &r : r_.config.routes) voice_checks(std::string(route_prefix) + r.name, r.call);
-    for (const auto &m : r_.config.menus) voice_checks(std::string(menu_prefix) + m.name, m.call);
+    transcription_checks("call", r_.config.call);
+    for (const auto &r : r_.config.routes) {
+        voice_checks(std::string(route_prefix) + r.name, r.call);
+        transcription_checks(std::string(route_prefix) + r.name, r.call);
+    }
+    for (const auto &m : r_.config.menus) {
+        voice_checks(std::string(menu_prefix) + m.name, m.call);
+        transcription_checks(std::string(menu_prefix) + m.name, m.call);
+    }
     for (const auto &r : r_.config.routes)
         if (r.call.routing_key.empty())
             warning("route:" + r.name, "",

@@ -43,10 +43,17 @@ struct CallSettings {
     std::string routing_key;
     std::string severity = "critical";
     bool alert_missed_calls = true;
+    // A missed call that only the number's status callback reports waits
+    // this long for the call's own last request, which Twilio may send
+    // after it: an answer or a message there means no alert.
+    int missed_call_wait = 30;
     std::string voicemail_prompt =
         "Nobody could take your call. Please leave a message after the tone; it goes straight to the on-call engineer.";
     int voicemail_max_length = 120;
     bool transcribe = false;
+    // With transcribe, how long the voicemail alert waits for Twilio's
+    // transcription, to carry it in its summary.
+    int transcription_wait = 60;
     std::string voicemail_closing = "Thank you. Your message has been passed on. Goodbye.";
 
     // Who may reach the line (callers.hpp).
@@ -59,6 +66,13 @@ struct CallSettings {
     std::string sms_unavailable;  // empty: a text that says whether an alert was raised
     bool sms_alert = false;       // every text also raises an alert
 };
+
+// Twilio transcribes a recording only in American English, and only when
+// it is longer than 2 s and shorter than 120 s (<Record transcribe>);
+// elsewhere it writes a warning to its own debug log and nothing comes.
+constexpr std::string_view transcription_language = "en-US";
+constexpr int transcription_min_seconds = 2;
+constexpr int transcription_max_seconds = 120;
 
 enum class TargetKind { escalation_policy, schedule };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "escape.hpp"
+#include "tts.hpp"
 #include "twiml.hpp"
 
 namespace pdcf {
@@ -78,6 +79,9 @@ std::string voicemail_twiml(const Route &route, const FlowUrls &urls, const Call
     options.action = urls.of("/voice/recorded", q);
     options.status_callback = urls.of("/voice/recording", q);
     options.max_length = call.voicemail_max_length;
+    // Silence at either end goes, so a caller who said nothing leaves a
+    // recording of (nearly) nothing, which is no message.
+    options.trim_silence = true;
     if (call.transcribe) options.transcribe_callback = urls.of("/voice/transcription", q);
     Twiml twiml;
     twiml.say(voice_of(call), say_text(route, st, call.voicemail_prompt)).record(options);
@@ -276,8 +280,9 @@ FlowResult flow_recorded(const Route &route, const CallState &state, const Param
     Twiml twiml;
     twiml.say(voice_of(call), say_text(route, state, call.voicemail_closing)).hangup();
     FlowResult r = twiml_only(twiml.str(), "recorded");
-    if (form_value(twilio, "RecordingUrl").empty() || number_param(twilio, "RecordingDuration") == 0) {
-        // Nothing was recorded: the caller hung up at the prompt or the beep.
+    if (form_value(twilio, "RecordingUrl").empty() || number_param(twilio, "RecordingDuration") < min_message_seconds) {
+        // Nothing was recorded, or only a second of it: the caller hung up
+        // at the prompt or the beep.  The call's last request: no waiting.
         r.outcome = "gone";
         r.reason = "the caller left no message";
         if (can_alert(call) && call.alert_missed_calls)
@@ -287,21 +292,33 @@ FlowResult flow_recorded(const Route &route, const CallState &state, const Param
     return r;
 }
 
+bool transcription_expected(const CallSettings &call, long long seconds)
+{
+    return call.transcribe && spoken_language(call.voice, call.language) == transcription_language &&
+           seconds > transcription_min_seconds && seconds < transcription_max_seconds;
+}
+
 FlowResult flow_recording(const Route &route, const CallState &state, const Params &twilio)
 {
     FlowResult r = twiml_only(empty_response(), "ignored");
     if (!can_alert(route.call)) return r;
+    // Twilio reports `completed` or `failed`, and more (`absent` for a
+    // silent one) only when recordingStatusCallbackEvent asks, which we do
+    // not: a silent recording is kept and comes as `completed`.
     const std::string status = form_value(twilio, "RecordingStatus");
     const std::string sid = form_value(twilio, "CallSid");
     Recording rec{form_value(twilio, "RecordingUrl"), number_param(twilio, "RecordingDuration"), ""};
+    if (status == "completed" && rec.seconds < min_message_seconds) {
+        // The <Record> action said so too, and raised the missed-call alert.
+        r.reason = "the recording is silent or shorter than " + std::to_string(min_message_seconds) + " s: no message";
+        return r;
+    }
     if (status == "completed" || status == "failed") {
         if (status == "failed") r.reason = "Twilio could not store the recording";
         r.outcome = "alert";
         r.alert = alert_voicemail(route.call, state, sid, rec);
-    } else if (status == "absent" && route.call.alert_missed_calls) {
-        r.outcome = "alert";
-        r.reason = "the recording was silent";
-        r.alert = alert_missed(route.call, state, sid, 0);
+        if (status == "completed" && transcription_expected(route.call, rec.seconds))
+            r.hold = route.call.transcription_wait;
     }
     return r;
 }
@@ -311,9 +328,11 @@ FlowResult flow_transcription(const Route &route, const CallState &state, const 
     FlowResult r = twiml_only(empty_response(), "ignored");
     const std::string text = form_value(twilio, "TranscriptionText");
     if (!can_alert(route.call) || form_value(twilio, "TranscriptionStatus") != "completed" || text.empty()) return r;
-    Recording rec{form_value(twilio, "RecordingUrl"), number_param(twilio, "RecordingDuration"), text};
+    // The callback brings no RecordingDuration: a held voicemail alert,
+    // which has it, is used instead when there is one (the handler).
+    Recording rec{form_value(twilio, "RecordingUrl"), 0, text};
     r.outcome = "alert";
-    r.alert = alert_transcription(route.call, state, form_value(twilio, "CallSid"), rec);
+    r.alert = alert_voicemail(route.call, state, form_value(twilio, "CallSid"), rec);
     return r;
 }
 
@@ -324,10 +343,13 @@ FlowResult flow_call_status(const Route &route, const CallState &state, const Pa
     bool ended = status == "completed" || status == "busy" || status == "no-answer" || status == "failed" ||
                  status == "canceled";
     if (!ended || !can_alert(route.call) || !route.call.alert_missed_calls) return r;
-    // Only a candidate: the handler drops it when the call was answered or
-    // left a voicemail.
+    // Only a candidate.  The status callback is asynchronous (TwiML
+    // changelog 2024-03-20): it may come before the <Dial> or <Record>
+    // action that says the call was answered or left a message.  So the
+    // alert waits missed_call_wait for those, and is dropped if they come.
     r.outcome = "alert";
     r.alert = alert_missed(route.call, state, form_value(twilio, "CallSid"), number_param(twilio, "CallDuration"));
+    r.hold = route.call.missed_call_wait;
     return r;
 }
 

@@ -25,8 +25,17 @@ struct FlowResult {
     std::vector<std::string> dialed;
     int level = 0;
     std::optional<Alert> alert;
+    long hold = 0;          // seconds the alert waits for what may still come; 0: it goes now
     bool answered = false;  // someone took the call: no missed-call alert for it
 };
+
+// A recording shorter than this is no message: a caller who hangs up at
+// the beep leaves a second of line noise, which Twilio keeps ("by default,
+// silent recordings are saved").  Its call raises a missed-call alert.
+constexpr long long min_message_seconds = 2;
+
+// Whether Twilio will transcribe this route's message of `seconds`.
+bool transcription_expected(const CallSettings &call, long long seconds);
 
 // The URL of the program as Twilio reaches it; the callbacks hang below it.
 struct FlowUrls {
@@ -81,8 +90,11 @@ FlowResult flow_screen(const Route &route, const FlowUrls &urls, const CallState
 FlowResult flow_screen_result(const Route &route, const Params &twilio);
 
 // <Record>'s action (the recording ended), its recordingStatusCallback (the
-// recording is ready), its transcribeCallback, and the number's own call
-// status callback.
+// recording is ready: the voicemail alert, held for its transcription when
+// one will come), its transcribeCallback (the voicemail alert with the
+// text, for when none is held), and the number's own call status callback
+// (a missed-call alert, held for the call's last request, which Twilio
+// may send after it).
 FlowResult flow_recorded(const Route &route, const CallState &state, const Params &twilio, long long now);
 FlowResult flow_recording(const Route &route, const CallState &state, const Params &twilio);
 FlowResult flow_transcription(const Route &route, const CallState &state, const Params &twilio);

@@ -55,6 +55,7 @@ Twiml &Twiml::record(const RecordOptions &o)
 {
     out_ += "<Record action=\"" + xml_attr(o.action) + "\" method=\"POST\" maxLength=\"" +
             std::to_string(o.max_length) + "\" timeout=\"" + std::to_string(o.timeout) + "\" playBeep=\"true\"";
+    if (o.trim_silence) out_ += " trim=\"trim-silence\"";
     if (!o.status_callback.empty())
         out_ += " recordingStatusCallback=\"" + xml_attr(o.status_callback) +
                 "\" recordingStatusCallbackMethod=\"POST\"";

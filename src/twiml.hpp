@@ -36,6 +36,7 @@ struct RecordOptions {
     std::string status_callback;      // recordingStatusCallback: the recording is ready
     int max_length = 120;
     int timeout = 5;                  // seconds of silence that end it
+    bool trim_silence = false;        // trim="trim-silence": silence at either end cut
     std::string transcribe_callback;  // empty: no transcription
 };
 

@@ -199,7 +199,10 @@ Response voice_recording(const Request &req, const Context &ctx, TimePoint start
     if (auto stop = open_webhook(req, ctx, log, w)) return *stop;
     CallState state = state_parse(w.query);
     Route route = route_named(ctx.config->config, state.route, log);
-    return finish(flow_recording(route, state, w.twilio()), ctx, start + ctx.config->config.pagerduty.timeout, log);
+    FlowResult r = flow_recording(route, state, w.twilio());
+    // Said here too, in case the <Record> action never came.
+    if (r.alert && ctx.alerts.mark) ctx.alerts.mark(form_value(w.twilio(), "CallSid"), "recorded");
+    return finish(r, ctx, start + ctx.config->config.pagerduty.timeout, log);
 }
 
 Response voice_transcription(const Request &req, const Context &ctx, TimePoint start, LogRecord &log)
@@ -208,8 +211,22 @@ Response voice_transcription(const Request &req, const Context &ctx, TimePoint s
     if (auto stop = open_webhook(req, ctx, log, w)) return *stop;
     CallState state = state_parse(w.query);
     Route route = route_named(ctx.config->config, state.route, log);
-    return finish(flow_transcription(route, state, w.twilio()), ctx, start + ctx.config->config.pagerduty.timeout,
-                  log);
+    FlowResult r = flow_transcription(route, state, w.twilio());
+    const std::string sid = form_value(w.twilio(), "CallSid");
+    if (r.alert) {
+        // The voicemail alert waiting for this text goes out now with it.
+        // If it has gone already, the text stays out of PagerDuty: a second
+        // trigger only adds to the alert's log, and opens a new alert if
+        // the first was resolved meanwhile (a page for a handled message).
+        if (auto held = ctx.alerts.take_held ? ctx.alerts.take_held(sid, AlertKind::voicemail) : std::nullopt) {
+            r.alert = with_transcription(*held, form_value(w.twilio(), "TranscriptionText"));
+        } else if (ctx.alerts.marked && ctx.alerts.marked(sid, to_string(AlertKind::voicemail))) {
+            r.alert.reset();
+            r.outcome = "ignored";
+            r.reason = "the transcription came after the voicemail alert had gone out; see the recording";
+        }
+    }
+    return finish(r, ctx, start + ctx.config->config.pagerduty.timeout, log);
 }
 
 Response voice_status(const Request &req, const Context &ctx, TimePoint start, LogRecord &log)

@@ -123,7 +123,10 @@ Response finish(const FlowResult &r, const Context &ctx, TimePoint deadline, Log
     if (!r.reason.empty()) log.reason = r.reason;
     log.dialed = r.dialed;
     log.level = r.level;
-    if (r.alert && ctx.alerts.deliver) log.alert = ctx.alerts.deliver(*r.alert, deadline);
+    if (r.alert && r.hold > 0 && ctx.alerts.hold)
+        log.alert = ctx.alerts.hold(*r.alert, r.hold, deadline);
+    else if (r.alert && ctx.alerts.deliver)
+        log.alert = ctx.alerts.deliver(*r.alert, deadline);
     Response resp;
     resp.body = r.twiml;
     return resp;

@@ -151,6 +151,8 @@ transcribe = yes
 voicemail_closing = Bye.
 severity = warning
 alert_missed_calls = no
+missed_call_wait = 10
+transcription_wait = 90
 [route:ops]
 number = +14155550100
 escalation_policy = PEP1
@@ -182,6 +184,29 @@ schedule = PS1
     BOOST_TEST(db.voicemail_closing == "Bye.");
     BOOST_TEST(db.severity == "warning");
     BOOST_TEST(!db.alert_missed_calls);
+    BOOST_TEST(db.missed_call_wait == 10);
+    BOOST_TEST(db.transcription_wait == 90);
+    BOOST_TEST(ops.missed_call_wait == 10);
+}
+
+BOOST_AUTO_TEST_CASE(transcribe_where_twilio_will_not_is_a_warning)
+{
+    // Twilio transcribes only American English messages shorter than 120 s.
+    const std::string top = "[pagerduty]\ntoken = t\n[twilio]\nauth_token = a\n[call]\nrouting_key = K\n";
+    auto r = parse(top + "transcribe = yes\nvoicemail_max_length = 300\n[route:ops]\nescalation_policy = P1\n"
+                         "[route:de]\nnumber = +4930555000\nescalation_policy = P2\nvoice = Polly.Vicki\n");
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    BOOST_TEST_REQUIRE(r.warnings.size() == 2u);
+    BOOST_TEST(r.warnings[0].where == "[call] transcribe");
+    BOOST_TEST(contains(r.warnings[0].message, "shorter than 120 s and voicemail_max_length is 300"));
+    // The route that speaks German says so itself; ops inherits [call]'s
+    // settings and is not warned about twice.
+    BOOST_TEST(r.warnings[1].where == "[route:de] transcribe");
+    BOOST_TEST(contains(r.warnings[1].message, "only American English (en-US) and this line speaks de-DE"));
+    r = parse(top + "transcribe = yes\n[route:ops]\nescalation_policy = P1\n");
+    BOOST_TEST(r.warnings.empty());
+    r = parse(top + "[route:ops]\nescalation_policy = P1\ntranscribe = yes\nlanguage = en-GB\nvoice = woman\n");
+    BOOST_TEST(r.warnings.size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(hunt_defaults)
@@ -330,6 +355,9 @@ BOOST_AUTO_TEST_CASE(bad_values_say_what_is_expected)
         {"call", "whisper = Call from {from}", "unknown placeholder {from} (expected {title} or {caller})"},
         {"call", "voicemail_max_length = 7200", "expected whole seconds from 5 to 3600"},
         {"call", "transcribe = maybe", "expected yes or no"},
+        {"call", "missed_call_wait = 2", "expected whole seconds from 5 to 60"},
+        {"call", "missed_call_wait = 61", "expected whole seconds from 5 to 60"},
+        {"call", "transcription_wait = 301", "expected whole seconds from 10 to 300"},
         {"call", "severity = high", "expected critical, error, warning or info"},
         {"pagerduty", "events_url = http://events.pagerduty.com/v2/enqueue", "expected https://"},
         {"pagerduty", "spool_dir = spool", "expected an absolute directory name"},

@@ -344,9 +344,7 @@ BOOST_AUTO_TEST_CASE(recording_ready_raises_the_voicemail_alert)
     BOOST_TEST(d["duration_seconds"] == 34);
     BOOST_TEST(d["tried"] == json::array({"Ada Lovelace", "Grace Hopper"}));
 
-    r = flow_recording(route(), s, params({{"CallSid", "CA9"}, {"RecordingStatus", "absent"}}));
-    BOOST_TEST_REQUIRE(r.alert.has_value());
-    BOOST_TEST((r.alert->kind == AlertKind::missed));
+    BOOST_TEST(r.hold == 0);  // no transcription to wait for
     BOOST_TEST(!flow_recording(route(Ring::together, "", ""), s, params({{"RecordingStatus", "completed"}})).alert);
 }
 
@@ -357,7 +355,10 @@ BOOST_AUTO_TEST_CASE(severity_and_transcription)
     FlowResult t = flow_transcription(r, start(), params({{"CallSid", "CA9"}, {"TranscriptionStatus", "completed"},
                                                          {"TranscriptionText", "The database is down"}}));
     BOOST_TEST_REQUIRE(t.alert.has_value());
+    // The voicemail alert itself, for when it has not been raised yet.
+    BOOST_TEST((t.alert->kind == AlertKind::voicemail));
     json e = json::parse(t.alert->body);
+    BOOST_TEST(e["payload"]["summary"] == "Voicemail on Platform line from +14155559876: \"The database is down\"");
     BOOST_TEST(e["payload"]["severity"] == "warning");
     BOOST_TEST(e["payload"]["custom_details"]["transcription"] == "The database is down");
     BOOST_TEST(e["dedup_key"] == "CA9");
@@ -370,7 +371,83 @@ BOOST_AUTO_TEST_CASE(call_status_offers_a_missed_call)
                                                              {"CallDuration", "9"}}));
     BOOST_TEST_REQUIRE(r.alert.has_value());
     BOOST_TEST(json::parse(r.alert->body)["payload"]["summary"] == "Missed call on Platform line from +14155559876 after 9 s");
+    // The status callback may come before the call's last request: the
+    // alert waits for it.
+    BOOST_TEST(r.hold == 30);
+    Route quick = route();
+    quick.call.missed_call_wait = 5;
+    BOOST_TEST(flow_call_status(quick, start(), params({{"CallSid", "CA7"}, {"CallStatus", "no-answer"}})).hold == 5);
     BOOST_TEST(!flow_call_status(route(), start(), params({{"CallStatus", "in-progress"}})).alert);
+}
+
+BOOST_AUTO_TEST_CASE(a_silent_recording_is_no_message)
+{
+    // Twilio keeps silent recordings and reports them `completed`: a
+    // caller who hangs up at the beep leaves 0 or 1 s of it.
+    for (const char *seconds : {"0", "1"}) {
+        FlowResult r = flow_recorded(route(), start(), params({{"CallSid", "CA1"}, {"Digits", "hangup"},
+                                                              {"RecordingUrl", "https://api.twilio.com/r/RE1"},
+                                                              {"RecordingDuration", seconds}}), 1030);
+        BOOST_TEST(r.outcome == "gone", seconds);
+        BOOST_TEST_REQUIRE(r.alert.has_value());
+        BOOST_TEST((r.alert->kind == AlertKind::missed));
+        BOOST_TEST(r.hold == 0);  // the call's last request: nothing more to wait for
+        FlowResult ready = flow_recording(route(), start(), params({{"CallSid", "CA1"}, {"RecordingStatus", "completed"},
+                                                                   {"RecordingUrl", "https://api.twilio.com/r/RE1"},
+                                                                   {"RecordingDuration", seconds}}));
+        BOOST_TEST(!ready.alert, seconds);
+        BOOST_TEST(ready.outcome == "ignored");
+    }
+    FlowResult two = flow_recorded(route(), start(), params({{"CallSid", "CA1"}, {"RecordingUrl", "https://api.twilio.com/r/RE1"},
+                                                            {"RecordingDuration", "2"}}), 1030);
+    BOOST_TEST(two.outcome == "recorded");
+    // Silence at either end is trimmed, so "nothing said" is 0 s.
+    XmlDoc x(flow_voicemail(route(), urls, start()).twiml);
+    BOOST_TEST(x.eval("string(/Response/Record/@trim)") == "trim-silence");
+}
+
+BOOST_AUTO_TEST_CASE(voicemail_waits_for_a_transcription_only_when_one_will_come)
+{
+    Route r = route();
+    r.call.transcribe = true;
+    r.call.transcription_wait = 45;
+    auto ready = [&](const Route &route, const char *seconds) {
+        return flow_recording(route, start(), params({{"CallSid", "CA9"}, {"RecordingStatus", "completed"},
+                                                      {"RecordingUrl", "https://api.twilio.com/r/RE9"},
+                                                      {"RecordingDuration", seconds}}));
+    };
+    BOOST_TEST(ready(r, "34").hold == 45);
+    // Twilio transcribes only recordings longer than 2 s and shorter than
+    // 120 s, and only in American English.
+    BOOST_TEST(ready(r, "2").hold == 0);
+    BOOST_TEST(ready(r, "120").hold == 0);
+    BOOST_TEST(ready(r, "119").hold == 45);
+    Route german = r;
+    german.call.voice = "Polly.Vicki";
+    BOOST_TEST(ready(german, "34").hold == 0);
+    german.call.voice = "man";
+    german.call.language = "de-DE";
+    BOOST_TEST(ready(german, "34").hold == 0);
+    BOOST_TEST(ready(route(), "34").hold == 0);  // transcribe off
+}
+
+BOOST_AUTO_TEST_CASE(a_transcription_goes_into_the_voicemail_alert)
+{
+    Route r = route();
+    FlowResult vm = flow_recording(r, start(), params({{"CallSid", "CA9"}, {"RecordingStatus", "completed"},
+                                                      {"RecordingUrl", "https://api.twilio.com/r/RE9"},
+                                                      {"RecordingDuration", "34"}}));
+    BOOST_TEST_REQUIRE(vm.alert.has_value());
+    Alert with = with_transcription(*vm.alert, "The \"database\" is down");
+    json e = json::parse(with.body);
+    BOOST_TEST(e["payload"]["summary"] == "Voicemail on Platform line from +14155559876 (34 s): \"The \"database\" is down\"");
+    BOOST_TEST(e["payload"]["custom_details"]["transcription"] == "The \"database\" is down");
+    BOOST_TEST(e["payload"]["custom_details"]["duration_seconds"] == 34);
+    BOOST_TEST(e["dedup_key"] == "CA9");
+    BOOST_TEST((with.kind == AlertKind::voicemail));
+    // However long the text, the summary stays within the Events API's limit.
+    e = json::parse(with_transcription(*vm.alert, std::string(5000, 'x')).body);
+    BOOST_TEST(e["payload"]["summary"].get<std::string>().size() == limits::max_alert_summary);
 }
 
 BOOST_AUTO_TEST_CASE(tried_names_limit_at_and_over)
