@@ -58,9 +58,13 @@ FlowResult dial(const Route &route, const FlowUrls &urls, const CallState &after
     options.timeout = call.dial_timeout;
     options.caller_id = call.caller_id;
     options.action = urls.of("/voice/dial-status", state_query(after));
+    // The screen marks the phone that picks up (pickup_mark): it needs the
+    // round and level.
     if (call.screening)
         options.number_url = urls.of("/voice/screen", "route=" + url_component(route.name) +
-                                                          "&from=" + url_component(after.from));
+                                                          "&from=" + url_component(after.from) + "&loop=" +
+                                                          std::to_string(after.loop) + "&level=" +
+                                                          std::to_string(after.level));
     FlowResult r;
     for (const auto &c : callees) r.dialed.push_back(c.number);
     Twiml twiml;
@@ -180,12 +184,51 @@ DialEnd dial_end(const Params &p)
     const std::string status = form_value(p, "DialCallStatus");
     const std::string *bridged = form_get(p, "DialBridged");
     // A declined screen also ends "completed": only a bridged call counts.
-    if ((status == "completed" || status == "answered") && (!bridged || *bridged == "true"))
-        return DialEnd::answered;
+    bool completed = status == "completed" || status == "answered";
+    if (completed && (!bridged || *bridged == "true")) return DialEnd::answered;
     // Twilio still requests the action when the caller hangs up mid-dial.
     const std::string call_status = form_value(p, "CallStatus");
     if (call_status == "completed" || call_status == "canceled") return DialEnd::caller_gone;
-    return DialEnd::not_answered;
+    return completed ? DialEnd::declined : DialEnd::not_answered;
+}
+
+std::string pickup_mark(int loop, int level, const std::string &number)
+{
+    std::string digits;
+    for (char c : number)
+        if (c >= '0' && c <= '9' && digits.size() < 15) digits += c;
+    return "picked-up-" + std::to_string(loop) + "-" + std::to_string(level) + "-" + digits;
+}
+
+std::vector<Callee> flow_level_callees(const std::vector<Level> &raw, const CallState &state)
+{
+    Snapshot snap;
+    snap.levels = raw;
+    CallState before = state;
+    before.level = state.level - 1;
+    before.index = -1;
+    NextDial rung = hunt_next(without_number(snap, state.to).levels, before, Ring::together);
+    return rung.found && rung.level == state.level ? rung.callees : std::vector<Callee>{};
+}
+
+std::optional<FlowResult> flow_ring_rest(const Route &route, const FlowUrls &urls, const CallState &state,
+                                         const Snapshot &snap, const std::vector<std::string> &picked_up)
+{
+    if (route.call.ring != Ring::together || state.fallback || snap.oncalls_failed) return std::nullopt;
+    std::vector<Callee> level = flow_level_callees(snap.levels, state), rest;
+    std::vector<std::string> declined;
+    for (const auto &c : level) {
+        if (std::find(picked_up.begin(), picked_up.end(), c.number) == picked_up.end())
+            rest.push_back(c);
+        else
+            declined.push_back(c.name);
+    }
+    if (rest.empty() || rest.size() == level.size()) return std::nullopt;
+    FlowResult r = dial(route, urls, state, rest, say_text(route, state, route.call.hold_message), "dial");
+    Placeholders who = name_placeholders(declined);
+    r.reason = "the first phone to pick up at level " + std::to_string(state.level) + " declined (" +
+               who.front().second + "); ringing the rest of the level again";
+    return r;
 }
 
 FlowResult flow_next(const Route &route, const FlowUrls &urls, const CallState &state, const Snapshot &raw, int loops)

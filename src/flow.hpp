@@ -56,9 +56,33 @@ FlowResult flow_incoming(const Route &route, const FlowUrls &urls, const CallSta
 enum class DialEnd {
     answered,      // DialCallStatus=completed and the callee took the call
     caller_gone,   // the caller hung up while it rang (CallStatus=completed)
-    not_answered,  // busy, no-answer, failed, canceled, or a declined screen
+    declined,      // completed, never bridged: the phone that picked up declined the screen
+    not_answered,  // busy, no-answer, failed, canceled
 };
 DialEnd dial_end(const Params &twilio);
+
+// A together-ring ends at the first pickup: "The first call to pick up is
+// connected to the current call and the rest are hung up" (TwiML
+// <Number>), and "a cellphone in airplane mode ... may pick up after a
+// single ring".  So when the phone that picked up declined the screen (a
+// voicemail box, a phone that is off), the others at that level never
+// really rang.  The screen marks each phone that picks up (pickup_mark, on
+// the callee's leg, which carries ParentCallSid and To); after a declined
+// screen the rest of the level rings again without the marked ones
+// (flow_ring_rest), until one accepts or none is left.
+
+// The mark for `number` picking up in `loop` at `level` of a call.
+std::string pickup_mark(int loop, int level, const std::string &number);
+
+// Who the together-ring of `state`'s level rang (the level's people not
+// rung at a lower level of this round), the called number left out.
+std::vector<Callee> flow_level_callees(const std::vector<Level> &levels, const CallState &state);
+
+// The level rung again without `picked_up` (numbers that picked up and
+// declined); nothing when nobody is left, or nobody was left out (without
+// the marks, as when the spool is not usable, the hunt moves on).
+std::optional<FlowResult> flow_ring_rest(const Route &route, const FlowUrls &urls, const CallState &state,
+                                         const Snapshot &snap, const std::vector<std::string> &picked_up);
 
 // The dial ended unanswered: the next step of the hunt.  `loops` is how
 // many rounds the policy allows now (max_loops and the policy's num_loops).

@@ -147,6 +147,7 @@ Response voice_dial_status(const Request &req, const Context &ctx, TimePoint sta
         return finish(flow_answered(state), ctx, deadline, log);
     case DialEnd::caller_gone:
         return finish(flow_caller_gone(route, state, sid, now_epoch(ctx)), ctx, deadline, log);
+    case DialEnd::declined:
     case DialEnd::not_answered:
         break;
     }
@@ -156,6 +157,13 @@ Response voice_dial_status(const Request &req, const Context &ctx, TimePoint sta
         snap = ask_pagerduty(ctx, route, deadline, [&](const std::vector<Level> &levels) {
             return flow_can_dial(levels, state, route.call.ring);
         }, log);
+        if (dial_end(w.twilio()) == DialEnd::declined && ctx.alerts.marked) {
+            std::vector<std::string> picked_up;
+            for (const auto &c : flow_level_callees(snap.levels, state))
+                if (ctx.alerts.marked(sid, pickup_mark(state.loop, state.level, c.number))) picked_up.push_back(c.number);
+            if (auto again = flow_ring_rest(route, urls_of(req, ctx), state, snap, picked_up))
+                return finish(*again, ctx, deadline, log);
+        }
         if (!snap.oncalls_failed && !flow_can_dial(snap.levels, state, route.call.ring) && state.loop < route.call.max_loops)
             loops = loops_allowed(ctx, route, deadline, log);
     }
@@ -169,6 +177,12 @@ Response voice_screen(const Request &req, const Context &ctx, TimePoint start, L
     if (auto stop = open_webhook(req, ctx, log, w)) return *stop;
     CallState state = state_parse(w.query);
     Route route = route_named(ctx.config->config, state.route, log);
+    // The callee's leg: this phone picked up first, and the rest of its
+    // together-ring were hung up.  Said before the screen, so that the
+    // <Dial> action can tell who declined whatever way the screen ends.
+    const std::string parent = form_value(w.twilio(), "ParentCallSid");
+    if (!parent.empty() && state.level > 0 && ctx.alerts.mark)
+        ctx.alerts.mark(parent, pickup_mark(state.loop, state.level, form_value(w.twilio(), "To")));
     return finish(flow_screen(route, urls_of(req, ctx), state), ctx, start, log);
 }
 

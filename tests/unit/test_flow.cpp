@@ -166,7 +166,7 @@ BOOST_AUTO_TEST_CASE(what_counts_as_answered)
     BOOST_TEST((dial_end(params({{"DialCallStatus", "completed"}, {"CallStatus", "completed"}})) == DialEnd::answered));
     // A declined screen: the leg was answered, never bridged.
     BOOST_TEST((dial_end(params({{"DialCallStatus", "completed"}, {"DialBridged", "false"}, {"CallStatus", "in-progress"}})) ==
-                DialEnd::not_answered));
+                DialEnd::declined));
     for (const char *s : {"busy", "no-answer", "failed", "canceled", "complete"})
         BOOST_TEST((dial_end(params({{"DialCallStatus", s}, {"CallStatus", "in-progress"}})) == DialEnd::not_answered), s);
     // Twilio asks for the action when the caller hangs up mid-dial too.
@@ -213,6 +213,51 @@ BOOST_AUTO_TEST_CASE(in_turn_walks_a_level_then_the_next)
     BOOST_TEST(after.index == 1);
     r = flow_next(route(Ring::in_turn), urls, after, three_levels(), 1);
     BOOST_TEST(r.dialed == std::vector<std::string>{"+14155550102"});
+}
+
+BOOST_AUTO_TEST_CASE(a_declined_pickup_rings_the_rest_of_its_level_again)
+{
+    // Ada's phone is off: her carrier's voicemail picks up after one ring,
+    // the screen declines it, and Alan's phone was hung up at that moment.
+    CallState s = start();
+    s.level = 1;
+    s.tried = {"Ada Lovelace", "Alan Turing"};
+    BOOST_TEST(flow_level_callees(three_levels().levels, s).size() == 2u);
+    auto again = flow_ring_rest(route(), urls, s, three_levels(), {"+14155550101"});
+    BOOST_TEST_REQUIRE(again.has_value());
+    BOOST_TEST(again->dialed == std::vector<std::string>{"+14155550104"});
+    BOOST_TEST(again->level == 1);
+    BOOST_TEST(again->reason == "the first phone to pick up at level 1 declined (Ada Lovelace); ringing the rest of the level again");
+    XmlDoc x(again->twiml);
+    CallState after = state_in(x.eval("string(/Response/Dial/@action)"));
+    BOOST_TEST(after.level == 1);
+    BOOST_TEST(after.loop == 1);
+    BOOST_TEST(after.tried == s.tried);
+    // The screen of the new ring knows its round and level, to mark the
+    // next phone that picks up.
+    BOOST_TEST(x.eval("string(/Response/Dial/Number/@url)") ==
+               "https://ops.example.com/pd-call-forward/voice/screen?route=ops&from=%2B14155559876&loop=1&level=1");
+
+    // Nobody left, nobody marked (the spool cannot say), or not a
+    // together-ring: the hunt moves on as before.
+    BOOST_TEST(!flow_ring_rest(route(), urls, s, three_levels(), {"+14155550101", "+14155550104"}));
+    BOOST_TEST(!flow_ring_rest(route(), urls, s, three_levels(), {}));
+    BOOST_TEST(!flow_ring_rest(route(Ring::in_turn), urls, s, three_levels(), {"+14155550101"}));
+    CallState fb = s;
+    fb.fallback = true;
+    BOOST_TEST(!flow_ring_rest(route(), urls, fb, three_levels(), {"+14155550101"}));
+}
+
+BOOST_AUTO_TEST_CASE(the_level_rung_leaves_out_who_rang_below)
+{
+    Snapshot snap = three_levels();
+    snap.levels[1].callees.push_back({"Ada Lovelace", "+14155550101"});  // also at level 2
+    CallState s = start();
+    s.level = 2;
+    auto rung = flow_level_callees(snap.levels, s);
+    BOOST_TEST_REQUIRE(rung.size() == 1u);
+    BOOST_TEST(rung[0].name == "Grace Hopper");
+    BOOST_TEST(pickup_mark(2, 3, "+1 (415) 555-0101") == "picked-up-2-3-14155550101");
 }
 
 BOOST_AUTO_TEST_CASE(after_the_last_level_fallback_then_voicemail)

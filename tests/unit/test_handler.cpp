@@ -570,6 +570,48 @@ BOOST_AUTO_TEST_CASE(a_whole_hunt_through_the_callbacks)
     BOOST_TEST(e["payload"]["custom_details"]["tried"] == nlohmann::json::array({"Ada Lovelace", "Grace Hopper"}));
 }
 
+BOOST_AUTO_TEST_CASE(a_voicemail_picking_up_first_does_not_end_the_level)
+{
+    // Ada's phone is off and her carrier's voicemail picks up at once:
+    // Twilio hangs up Grace's phone, runs the screen on Ada's leg, and the
+    // <Dial> ends completed, never bridged.  Grace must still be rung.
+    Fixture f;
+    f.pd.oncalls({F::entry(1, "PU1", "Ada Lovelace"), F::entry(1, "PU2", "Grace Hopper"), F::entry(2, "PU3", "Cy")});
+    f.pd.phones("PU2", {F::phone("4155550102")});
+    f.pd.phones("PU3", {F::phone("4155550103")});
+    XmlDoc first(f.run(f.post()).body);
+    std::string action = first.eval("string(/Response/Dial/@action)");
+    std::string screen = first.eval("string(/Response/Dial/Number[1]/@url)");
+    Params ada_leg = {{"CallSid", "CA00ada"}, {"ParentCallSid", "CA0001"}, {"From", "+14155550100"},
+                      {"To", "+14155550101"}, {"CallStatus", "in-progress"}, {"Direction", "outbound-dial"}};
+    XmlDoc whisper(f.run(f.callback(screen, ada_leg)).body);
+    BOOST_TEST(f.log.outcome == "screen");
+    std::string result = whisper.eval("string(/Response/Gather/@action)");
+    Params no_key = ada_leg;
+    no_key.push_back({"Digits", ""});
+    f.run(f.callback(result, no_key));
+    BOOST_TEST(f.log.outcome == "declined");
+
+    XmlDoc next(f.run(f.callback(action, {{"CallSid", "CA0001"}, {"CallStatus", "in-progress"},
+                                          {"DialCallStatus", "completed"}, {"DialBridged", "false"}}))
+                    .body);
+    BOOST_TEST(next.all("/Response/Dial/Number") == std::vector<std::string>{"+14155550102"});
+    BOOST_TEST(f.log.level == 1);
+    BOOST_TEST(contains(f.log.reason, "declined (Ada Lovelace); ringing the rest of the level again"), f.log.reason);
+
+    // Grace's voicemail declines too: nobody is left at level 1, level 2 rings.
+    Params grace_leg = ada_leg;
+    grace_leg[0].value = "CA00grace";
+    grace_leg[3].value = "+14155550102";
+    f.run(f.callback(next.eval("string(/Response/Dial/Number[1]/@url)"), grace_leg));
+    XmlDoc after(f.run(f.callback(next.eval("string(/Response/Dial/@action)"),
+                                  {{"CallSid", "CA0001"}, {"CallStatus", "in-progress"}, {"DialCallStatus", "completed"},
+                                   {"DialBridged", "false"}}))
+                     .body);
+    BOOST_TEST(after.all("/Response/Dial/Number") == std::vector<std::string>{"+14155550103"});
+    BOOST_TEST(f.log.level == 2);
+}
+
 BOOST_AUTO_TEST_CASE(answered_is_marked_and_a_hang_up_mid_hunt_alerts)
 {
     Fixture f;
