@@ -64,9 +64,12 @@ void SpoolFlusher::nudge()
 {
     constexpr auto look_every = std::chrono::seconds(1);
     auto now = std::chrono::steady_clock::now();
-    if (now - looked_ < look_every) return;
+    if (now - looked_ < look_every && !expecting_) return;
     looked_ = now;
-    if (!due_now(spool_)) return;
+    expecting_ = false;
+    // Anything waiting, due or not: the thread may be asleep with no timer
+    // (the spool was empty), and must set one for what this request held.
+    if (!spool_.next_due()) return;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         nudged_ = true;
@@ -86,16 +89,16 @@ void SpoolFlusher::run()
 {
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
-        // Nothing waiting: only a request (nudge) can bring something.
-        // Something waiting: wake when it is due, a request or not.
+        // Wake when the next alert is due, a request or not; with nothing
+        // waiting, look again after max_idle all the same: another process
+        // sharing the spool (another web server's) may have held one.
         auto due = spool_.next_due();
-        if (!due) {
-            wake_.wait(lock, [this] { return nudged_ || stopping_; });
-        } else {
-            auto idle = std::chrono::seconds(std::max<long long>(0, *due - static_cast<long long>(std::time(nullptr))));
-            idle = std::clamp<std::chrono::seconds>(idle, min_idle, max_idle);
-            wake_.wait_for(lock, idle, [this] { return nudged_ || stopping_; });
-        }
+        auto idle = max_idle;
+        if (due)
+            idle = std::clamp<std::chrono::seconds>(
+                std::chrono::seconds(std::max<long long>(0, *due - static_cast<long long>(std::time(nullptr)))),
+                min_idle, max_idle);
+        wake_.wait_for(lock, idle, [this] { return nudged_ || stopping_; });
         if (stopping_) return;
         nudged_ = false;
         lock.unlock();

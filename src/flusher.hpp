@@ -30,9 +30,14 @@ public:
 
     // A request was answered: have the thread look at the spool, unless it
     // is doing so, or it was looked at less than a second ago (waking a
-    // thread on every request would cost a busy worker dearly).  Between
-    // nudges the thread wakes by itself when the spool's next alert is due.
+    // thread on every request would cost a busy worker dearly) and the
+    // request put nothing there.  Between nudges the thread wakes by itself
+    // when the spool's next alert is due, and looks at least every
+    // max_idle for what other processes put there.
     void nudge();
+    // The request being answered held or spooled an alert: the next nudge
+    // is not skipped, so the thread sets its timer for it.
+    void expect() { expecting_ = true; }
     // What the flushes since the last call had to say, for the log.
     std::string take_log();
 
@@ -45,6 +50,7 @@ private:
     std::condition_variable wake_;
     bool nudged_ = false;
     std::chrono::steady_clock::time_point looked_{};  // the main thread's own
+    bool expecting_ = false;                          // the main thread's own
     bool stopping_ = false;
     std::string log_;
     std::thread thread_;

@@ -131,6 +131,18 @@ int main(int argc, char **argv)
     std::unique_ptr<SpoolFlusher> flusher;
     if (rest && serving && !cgi) {
         flusher = std::make_unique<SpoolFlusher>(spool, pd);
+        // An alert this request held or spooled gets the thread's timer even
+        // if no other request comes.
+        auto deliver = ctx.alerts.deliver;
+        ctx.alerts.deliver = [deliver, &flusher](const Alert &alert, TimePoint deadline) {
+            flusher->expect();
+            return deliver(alert, deadline);
+        };
+        auto hold = ctx.alerts.hold;
+        ctx.alerts.hold = [hold, &flusher](const Alert &alert, long seconds, TimePoint deadline) {
+            flusher->expect();
+            return hold(alert, seconds, deadline);
+        };
         ctx.after_response = [&] {
             flusher->nudge();
             return flusher->take_log();
