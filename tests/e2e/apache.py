@@ -237,6 +237,10 @@ class ApacheCgi(Apache):
     apache/htaccess as its .htaccess; `module` is cgid (threaded MPMs,
     Debian's default) or cgi (prefork)."""
 
+    # A process per request: no worker stays to send held alerts, the flush
+    # timer does (scenarios.release_held).
+    cgi = True
+
     def __init__(self, workdir, config, module):
         root = os.path.join(workdir, "apache-" + module)
         web = os.path.join(root, "www", "pd")

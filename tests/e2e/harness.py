@@ -44,6 +44,7 @@ OPS_NUMBER = "+14155550100"
 DB_NUMBER = "+14155550111"
 FALLBACK_NUMBER = "+14155550199"
 HUNT_NUMBER = "+14155550122"
+TRANSCRIBED_NUMBER = "+14155550133"
 MENU_NUMBER = "+14155550150"
 # Callers the lists of menu=True's routes keep out: ops blocks one number
 # and a prefix; net takes calls from +1415555 numbers only.
@@ -199,6 +200,8 @@ MENU_ROUTES = (f"[route:ops]\nnumber = {OPS_NUMBER}\nescalation_policy = PEPOPS1
                f"sms_reply = Thanks, {{name}} got your text.\n\n"
                f"[route:db]\nnumber = {DB_NUMBER}\nschedule = PSDB001\nsms_alert = yes\n\n"
                f"[route:hunt]\nnumber = {HUNT_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Platform\nmax_loops = 2\n\n"
+               f"[route:tx]\nnumber = {TRANSCRIBED_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Payments\n"
+               f"transcribe = yes\ntranscription_wait = 10\n\n"
                f"[route:net]\nescalation_policy = PEPNET1\ntitle = Network\n"
                f"allow_callers = {NET_ALLOWED}\n"
                f"rejected_message = Sorry, the {{title}} line only takes calls from the office.\n\n"
@@ -224,7 +227,10 @@ def write_config(workdir, api_url, timeout="2", call_extra="", routes=None, page
             f"cache_dir = {cache or os.path.join(workdir, 'cache')}\n"
             + "".join(f"{k} = {v}\n" for k, v in caching.items()) + f"{pagerduty_extra}\n"
             f"[twilio]\nauth_token_file = twilio-auth-token\n{twilio_extra}\n"
-            f"[call]\ngreeting = Connecting you to {{name}}.\nrouting_key_file = events-routing-key\n{call_extra}\n"
+            # The shortest wait for a status callback's missed-call alert:
+            # the scenarios wait it out.
+            f"[call]\ngreeting = Connecting you to {{name}}.\nrouting_key_file = events-routing-key\n"
+            f"missed_call_wait = 5\n{call_extra}\n"
             f"{routes}")
     path = os.path.join(workdir, name)
     with open(path, "w") as f:
@@ -300,13 +306,22 @@ http {{
 class Nginx:
     """Debian's nginx with the project's own nginx/pd-call-forward.conf."""
 
-    def __init__(self, workdir, socket_path, http_extra=""):
+    def __init__(self, workdir, socket_path, http_extra="", pools=()):
         """`http_extra`: directives added to the http { } block, for a suite
-        that needs a setting of the server around the shipped location."""
+        that needs a setting of the server around the shipped location.
+        `pools`: several FastCGI sockets instead of `socket_path`, taken in
+        turn (nginx's round robin), as a load balancer in front of as many
+        web servers would."""
         self.dir = workdir
         self.port = free_port()
         with open(os.path.join(ROOT, "nginx", "pd-call-forward.conf")) as f:
-            location = f.read().replace("/run/pd-call-forward/pd-call-forward.sock", socket_path)
+            location = f.read()
+        if pools:
+            location = location.replace("unix:/run/pd-call-forward/pd-call-forward.sock", "pd_call_forward_pools")
+            http_extra += ("    upstream pd_call_forward_pools {\n" +
+                           "".join(f"        server unix:{p};\n" for p in pools) + "    }\n")
+        else:
+            location = location.replace("/run/pd-call-forward/pd-call-forward.sock", socket_path)
         with open(os.path.join(workdir, "pd-call-forward.conf"), "w") as f:
             f.write(location)
         shutil.copy("/etc/nginx/fastcgi_params", os.path.join(workdir, "fastcgi_params"))

@@ -8,8 +8,10 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
+import twilio_model  # noqa: E402
 from harness import FastCgi, Nginx, StandIn, check, run_suite, write_config  # noqa: E402
-from scenarios import call, env, log_for, setup, TIMEOUT  # noqa: E402
+from scenarios import (ADA_PHONE, GRACE_PHONE, alerts_of, call, env, log_for, setup, setup_together, walk,  # noqa: E402
+                       TIMEOUT)
 
 
 def test_startup_warning_reaches_the_error_log():
@@ -32,6 +34,44 @@ def test_startup_warning_reaches_the_error_log():
         fcgi[0] = FastCgi(env.dir, env.config, children=4)
 
 
+def test_two_web_servers_sharing_a_spool_alert_once():
+    # Two FastCGI pools on one spool_dir behind one load balancer (nginx's
+    # round robin over both sockets): a call's requests alternate between
+    # them, so the status callback and the call's last request meet
+    # different pools.  Answered and voicemail calls raise no missed-call
+    # alert in either order; a real missed call raises exactly one.
+    pool_dir = os.path.join(env.dir, "second-pool")
+    os.mkdir(pool_dir)
+    os.chmod(pool_dir, 0o755)
+    second = FastCgi(pool_dir, env.config, children=4)
+    lb_dir = os.path.join(env.dir, "balancer")
+    os.mkdir(lb_dir)
+    os.chmod(lb_dir, 0o755)
+    balancer = Nginx(lb_dir, None, pools=[fcgi[0].socket, second.socket])
+    single = env.server
+    env.server = balancer
+    try:
+        seen = set()
+        for status_first in (True, False):
+            setup_together()
+            answered = walk({ADA_PHONE: twilio_model.person()}, status_first=status_first)
+            check(answered.bridged_to == ADA_PHONE and alerts_of(answered) == [], env.standin.events())
+            setup_together()
+            voicemail = walk({}, status_first=status_first)
+            check([e["payload"]["class"] for e in alerts_of(voicemail)] == ["voicemail"], env.standin.events())
+            setup_together()
+            missed = walk({}, caller=twilio_model.Caller(hang_up_after=1), status_first=status_first)
+            check([e["payload"]["class"] for e in alerts_of(missed)] == ["missed"], env.standin.events())
+            for c in (answered, voicemail, missed):
+                lines = [l for l in open(os.path.join(lb_dir, "error.log")) if f"call_sid={c.sid} " in l]
+                seen |= {s for s in (fcgi[0].socket, second.socket) for l in lines if s in l}
+        check(seen == {fcgi[0].socket, second.socket}, f"requests reached only {seen}")
+    finally:
+        env.server = single
+        balancer.stop()
+        second.stop()
+
+
 fcgi = [None]  # the running spawn-fcgi, replaced by tests that restart it
 
 
@@ -46,7 +86,8 @@ def start(d, parts):
     parts.append(lambda: fcgi[0].stop())
     env.server = Nginx(d, fcgi[0].socket)
     parts.append(env.server)
-    return scenarios.TESTS + scenarios.FASTCGI_TESTS + [test_startup_warning_reaches_the_error_log]
+    return scenarios.TESTS + scenarios.FASTCGI_TESTS + [test_startup_warning_reaches_the_error_log,
+                                                        test_two_web_servers_sharing_a_spool_alert_once]
 
 if __name__ == "__main__":
     sys.exit(run_suite("nginx", start))
