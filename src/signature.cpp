@@ -12,12 +12,20 @@ namespace pdcf {
 
 std::string signature_compute(std::string_view url, const Params &post_params, std::string_view auth_token)
 {
+    // Each (name, value) once, sorted by name and then value.  std::string
+    // compares bytes as unsigned, which for UTF-8 is code point order,
+    // twilio-python's.  twilio-node sorts UTF-16 code units, which differs
+    // only between a character beyond U+FFFF and one from U+E000 to U+FFFF
+    // at the same place of two names or values; Twilio's names are ASCII.
     std::vector<const Param *> sorted;
     sorted.reserve(post_params.size());
     for (const auto &p : post_params) sorted.push_back(&p);
     std::sort(sorted.begin(), sorted.end(), [](const Param *a, const Param *b) {
         return a->name != b->name ? a->name < b->name : a->value < b->value;
     });
+    sorted.erase(std::unique(sorted.begin(), sorted.end(),
+                             [](const Param *a, const Param *b) { return a->name == b->name && a->value == b->value; }),
+                 sorted.end());
     std::string data(url);
     for (const Param *p : sorted) {
         data += p->name;

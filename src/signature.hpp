@@ -11,8 +11,10 @@
 namespace pdcf {
 
 // The signature Twilio would send for `url` and the POST parameters.
-// Parameters are sorted by name and then value, byte order, so a repeated
-// name contributes each of its values in order (as twilio-python does).
+// Each name counts once with each of its distinct values, names and then
+// values sorted in byte order, as both official SDKs compute it
+// (twilio-python `sorted(set(values))`, twilio-node
+// `Array.from(new Set(values)).sort()`).
 std::string signature_compute(std::string_view url, const Params &post_params, std::string_view auth_token);
 
 // The two URLs the official SDKs try: the URL without its port and the

@@ -43,6 +43,18 @@ BOOST_AUTO_TEST_CASE(twilio_python_vectors)
     BOOST_TEST(signature_compute(python_url, dup, "12345") == "IK+Dwps556ElfBT0I3Rgjkr1wJU=");
 }
 
+BOOST_AUTO_TEST_CASE(a_repeated_value_counts_once)
+{
+    // Digits=1234&Digits=1234: twilio-python (sorted(set(values))) and
+    // twilio-node (new Set(values)) sign each distinct value once; these
+    // are the signatures both compute.
+    Params twice = {{"Sid", "CA123"}, {"Digits", "1234"}, {"Digits", "1234"}};
+    BOOST_TEST(signature_compute(python_url, twice, "12345") == "AYhE0a2ui6PNAEt076/ajEFM6hc=");
+    BOOST_TEST(signature_check(python_url, twice, "AYhE0a2ui6PNAEt076/ajEFM6hc=", token) == SignatureCheck::valid);
+    Params repeated = {{"Sid", "CA123"}, {"Digits", "5678"}, {"Digits", "1234"}, {"Digits", "5678"}};
+    BOOST_TEST(signature_compute(python_url, repeated, "12345") == "PsvQvU7GsapX+M0BLFymKCdJYR8=");
+}
+
 BOOST_AUTO_TEST_CASE(port_variants_as_the_sdks_accept)
 {
     // The request arrived on :1234 but Twilio signed the URL without it.
