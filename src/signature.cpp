@@ -7,6 +7,7 @@
 #include <openssl/hmac.h>
 
 #include "limits.hpp"
+#include "signature_url.hpp"
 
 namespace pdcf {
 
@@ -41,36 +42,6 @@ std::string signature_compute(std::string_view url, const Params &post_params, s
     int n = EVP_EncodeBlock(reinterpret_cast<unsigned char *>(b64.data()), digest, static_cast<int>(digest_len));
     b64.resize(static_cast<std::size_t>(n));
     return b64;
-}
-
-std::vector<std::string> signature_url_variants(std::string_view url)
-{
-    std::size_t scheme_end = url.find("://");
-    if (scheme_end == std::string_view::npos) return {std::string(url)};
-    std::string_view scheme = url.substr(0, scheme_end);
-    std::size_t host_start = scheme_end + 3;
-    std::size_t host_end = url.find_first_of("/?#", host_start);
-    if (host_end == std::string_view::npos) host_end = url.size();
-    std::string_view authority = url.substr(host_start, host_end - host_start);
-    std::string_view rest = url.substr(host_end);
-
-    // The port follows the last ':' unless that ':' is inside an IPv6
-    // literal such as [::1].
-    std::size_t colon = authority.rfind(':');
-    std::size_t bracket = authority.rfind(']');
-    bool has_port = colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket);
-    std::string_view host = has_port ? authority.substr(0, colon) : authority;
-
-    std::string prefix = std::string(scheme) + "://";
-    std::string without_port = prefix + std::string(host) + std::string(rest);
-    std::string with_port;
-    if (has_port) {
-        with_port = std::string(url);
-    } else {
-        bool https = scheme == "https" || scheme == "HTTPS";
-        with_port = prefix + std::string(host) + (https ? ":443" : ":80") + std::string(rest);
-    }
-    return {without_port, with_port};
 }
 
 SignatureCheck signature_check(std::string_view url, const Params &post_params, std::string_view header,

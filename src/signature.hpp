@@ -17,15 +17,11 @@ namespace pdcf {
 // `Array.from(new Set(values)).sort()`).
 std::string signature_compute(std::string_view url, const Params &post_params, std::string_view auth_token);
 
-// The two URLs the official SDKs try: the URL without its port and the
-// URL with the scheme's default port added.  Twilio drops the port when it
-// signs HTTPS voice webhooks and keeps it elsewhere.
-std::vector<std::string> signature_url_variants(std::string_view url);
-
 enum class SignatureCheck { valid, missing, malformed, mismatch };
 
-// Checks `header` against every URL variant and every token, comparing in
-// constant time.  An empty token is never used.
+// Checks `header` against every URL twilio-node accepts
+// (signature_url.hpp) and every token, comparing in constant time.  An
+// empty token is never used.
 SignatureCheck signature_check(std::string_view url, const Params &post_params, std::string_view header,
                                const std::vector<std::string> &auth_tokens);
 

@@ -8,6 +8,7 @@
 #include "form.hpp"
 #include "limits.hpp"
 #include "signature.hpp"
+#include "signature_url.hpp"
 #include "support.hpp"
 
 using namespace pdcf;
@@ -30,8 +31,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (header.size() > limits::max_signature_header) fuzz::require(check == SignatureCheck::malformed);
 
     // Accepted only if some URL variant and some token really sign it.
+    // Six forms at most (twilio-node's), each once.
     std::vector<std::string> variants = signature_url_variants(url);
-    fuzz::require(!variants.empty() && variants.size() <= 2);
+    fuzz::require(!variants.empty() && variants.size() <= 6);
+    for (std::size_t i = 0; i < variants.size(); ++i)
+        for (std::size_t j = i + 1; j < variants.size(); ++j) fuzz::require(variants[i] != variants[j]);
+    // Normalising is idempotent, as `new URL(u).toString()` is.
+    if (auto normalised = signature_url_normalised(url)) fuzz::require(signature_url_normalised(*normalised) == normalised);
     if (check == SignatureCheck::valid) {
         bool signs = false;
         for (const auto &v : variants)
