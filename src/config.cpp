@@ -366,14 +366,24 @@ void Parser::twilio(const pt::ptree &tree)
         } else if (key == "public_url") {
             if (auto e = check_url(value, false); !e.empty()) error(s, key, e);
             tw.public_url = strip_trailing_slash(value);
-        } else if (key != "auth_token" && key != "auth_token_file" && key != "secondary_auth_token" &&
-                   key != "secondary_auth_token_file") {
-            error(s, key,
-                  "unknown key (expected auth_token, auth_token_file, secondary_auth_token, "
-                  "secondary_auth_token_file, validate_signature or public_url)");
+        } else {
+            bool secret_key = false;
+            for (const char *name : {"auth_token", "secondary_auth_token", "shared_key", "secondary_shared_key"})
+                secret_key = secret_key || key == name || key == std::string(name) + "_file";
+            if (!secret_key)
+                error(s, key,
+                      "unknown key (expected auth_token, auth_token_file, secondary_auth_token, "
+                      "secondary_auth_token_file, shared_key, shared_key_file, secondary_shared_key, "
+                      "secondary_shared_key_file, validate_signature or public_url)");
         }
     }
-    std::string primary = secret(s, tree, "auth_token", tw.validate_signature);
+    for (const char *name : {"shared_key", "secondary_shared_key"}) {
+        std::string key = secret(s, tree, name, false);
+        if (!key.empty()) tw.shared_keys.push_back(key);
+    }
+    // With a shared key alone, Twilio must sign every URL with it (a
+    // Webhook Rule for each): the Auth Token then need not be on this host.
+    std::string primary = secret(s, tree, "auth_token", tw.validate_signature && tw.shared_keys.empty());
     std::string secondary = secret(s, tree, "secondary_auth_token", false);
     if (!primary.empty()) tw.auth_tokens.push_back(primary);
     if (!secondary.empty()) tw.auth_tokens.push_back(secondary);

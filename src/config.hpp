@@ -125,6 +125,9 @@ struct PagerDutySettings {
 
 struct TwilioSettings {
     std::vector<std::string> auth_tokens;  // primary, then secondary
+    // A Webhook Setting's SharedKey secrets, primary then secondary: what
+    // Twilio signs with instead of the Auth Token where a Webhook Rule says so.
+    std::vector<std::string> shared_keys;
     bool validate_signature = true;
     std::string public_url;  // without a trailing '/'
 };

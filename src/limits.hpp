@@ -27,8 +27,13 @@ constexpr std::size_t max_param_length = 16 * 1024;
 // Twilio's parameters in its query: about 3 KiB.
 constexpr std::size_t max_request_variable = 16 * 1024;
 
-// X-Twilio-Signature is Base64 of a SHA-1 digest: 28 bytes.
+// X-Twilio-Signature is Base64 of a SHA-1 digest (28 bytes), or of a
+// SHA-256 one (44) when a Webhook Setting signs with a shared key.
 constexpr std::size_t max_signature_header = 128;
+
+// X-Twilio-Webhooks-Signature-Settings, `key=<SharedKey id>,algorithm=...`:
+// about 70 bytes.
+constexpr std::size_t max_signature_settings = 256;
 
 // One PagerDuty response body.
 constexpr std::size_t max_pagerduty_response = 2 * 1024 * 1024;

@@ -68,6 +68,7 @@ Request request_read(const EnvGetter &env, const BodyReader &body)
     r.content_type = get(env, "CONTENT_TYPE", r.oversized);
     r.content_length = get(env, "CONTENT_LENGTH", r.oversized);
     r.signature = get(env, "HTTP_X_TWILIO_SIGNATURE", r.oversized);
+    r.signature_settings = get(env, "HTTP_X_TWILIO_WEBHOOKS_SIGNATURE_SETTINGS", r.oversized);
     r.remote_addr = get(env, "REMOTE_ADDR", r.oversized);
 
     // RFC 3875 section 4.1.2: no CONTENT_LENGTH means no body.

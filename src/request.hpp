@@ -29,6 +29,7 @@ struct Request {
     std::string content_type;
     std::string content_length;  // raw, as the server passed it
     std::string signature;       // X-Twilio-Signature
+    std::string signature_settings;  // X-Twilio-Webhooks-Signature-Settings, when a shared key signed
     std::string remote_addr;
     std::string body;
     BodyStatus body_status = BodyStatus::ok;

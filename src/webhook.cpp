@@ -65,7 +65,8 @@ std::optional<Response> open_webhook(const Request &req, const Context &ctx, Log
         // --test-call: nothing was signed, and nothing needs to be.
     } else if (cfg.twilio.validate_signature) {
         std::string url = request_url(req, cfg.twilio.public_url);
-        SignatureCheck check = signature_check(url, w.post ? w.form : Params{}, req.signature, cfg.twilio.auth_tokens);
+        SignatureCheck check = signature_check(url, w.post ? w.form : Params{}, req.signature, req.signature_settings,
+                                               {cfg.twilio.auth_tokens, cfg.twilio.shared_keys});
         if (check != SignatureCheck::valid) {
             log.url = url;
             return rejected_response(log, 403, "forbidden", to_string(check));

@@ -1,5 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -279,6 +280,28 @@ BOOST_AUTO_TEST_CASE(missing_auth_token_unless_signatures_are_off)
     BOOST_TEST(!r.config.twilio.validate_signature);
     BOOST_REQUIRE_EQUAL(r.warnings.size(), 1u);
     BOOST_TEST(contains(r.warnings[0].str(), ":4: [twilio] validate_signature: signature checking is off"));
+}
+
+BOOST_AUTO_TEST_CASE(shared_keys_of_a_webhook_setting)
+{
+    secret_files["/etc/pdcf/twilio-shared-key"] = "sk-secret\n";
+    auto r = parse("[pagerduty]\ntoken = a\n[twilio]\nauth_token = x\nshared_key_file = twilio-shared-key\n"
+                   "secondary_shared_key = sk-old\n[route:a]\nescalation_policy = P1\nrouting_key = k\n");
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    BOOST_TEST(r.config.twilio.shared_keys == (std::vector<std::string>{"sk-secret", "sk-old"}));
+    BOOST_TEST(r.config.twilio.auth_tokens == std::vector<std::string>{"x"});
+    // Its file is checked for who can read it, like every secret file.
+    const auto &files = r.config.secret_files;
+    BOOST_TEST((std::find(files.begin(), files.end(), "/etc/pdcf/twilio-shared-key") != files.end()));
+    BOOST_TEST(r.config.inline_secrets);
+    // A shared key alone will do: Twilio then signs every URL with it.
+    r = parse("[pagerduty]\ntoken = a\n[twilio]\nshared_key = s\n[route:a]\nescalation_policy = P1\nrouting_key = k\n");
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    BOOST_TEST(r.config.twilio.auth_tokens.empty());
+    auto e = only_error(parse("[pagerduty]\ntoken = a\n[twilio]\nauth_token = x\nshared_key = s\n"
+                              "shared_key_file = twilio-shared-key\n[route:a]\nescalation_policy = P1\n",
+                              "/x.ini"));
+    BOOST_TEST(e == "/x.ini:6: [twilio] shared_key_file: set either shared_key or shared_key_file, not both");
 }
 
 BOOST_AUTO_TEST_CASE(unknown_sections_and_keys_name_the_line)

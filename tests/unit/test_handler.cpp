@@ -322,6 +322,31 @@ BOOST_AUTO_TEST_CASE(secondary_token_and_public_url)
     BOOST_TEST(g.log.url == "https://ops.example.org/lines/voice");
 }
 
+BOOST_AUTO_TEST_CASE(shared_key_of_a_webhook_setting)
+{
+    std::string text = base_config;
+    text.replace(text.find("auth_token = 12345"), 18, "auth_token = 12345\nshared_key = sk-secret");
+    Fixture g(text);
+    BOOST_TEST_REQUIRE(g.config.ok(), g.config.summary());
+    Request r = g.post();
+    r.signature_settings = "key=webhooks_sharedkey_01,algorithm=HMAC_SHA256";
+    r.signature = signature_compute(request_url(r, ""), incoming, "sk-secret", SignatureAlgorithm::hmac_sha256);
+    BOOST_TEST(g.run(r).status == 200);
+    BOOST_TEST(g.log.outcome == "dial");
+
+    // No shared key here: refused, and the log says what to change; the
+    // header itself is never written.
+    Fixture f;
+    BOOST_TEST(f.run(r).status == 403);
+    BOOST_TEST(contains(f.log.reason, "set [twilio] shared_key_file to that key's secret"), f.log.reason);
+    BOOST_TEST(!contains(f.log.line(), "webhooks_sharedkey_01"));
+    BOOST_TEST(f.pd.requests.empty());
+    r.signature_settings = "key=webhooks_sharedkey_01,algorithm=HMAC_SHA512\n\x1b[31m";
+    BOOST_TEST(g.run(r).status == 403);
+    BOOST_TEST(contains(g.log.reason, "algorithm other than HMAC_SHA1 or HMAC_SHA256"), g.log.reason);
+    BOOST_TEST(!contains(g.log.line(), "HMAC_SHA512"));
+}
+
 BOOST_AUTO_TEST_CASE(signature_check_off)
 {
     std::string text = base_config;

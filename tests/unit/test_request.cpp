@@ -43,13 +43,15 @@ BOOST_AUTO_TEST_CASE(reads_the_cgi_variables_once)
              {"SCRIPT_NAME", "/pd"},           {"HTTP_HOST", "ops.example.com"},
              {"HTTPS", "on"},                  {"CONTENT_TYPE", "application/x-www-form-urlencoded"},
              {"CONTENT_LENGTH", "9"},          {"HTTP_X_TWILIO_SIGNATURE", "abc="},
-             {"REMOTE_ADDR", "192.0.2.1"}};
+             {"REMOTE_ADDR", "192.0.2.1"},
+             {"HTTP_X_TWILIO_WEBHOOKS_SIGNATURE_SETTINGS", "key=webhooks_sharedkey_01,algorithm=HMAC_SHA256"}};
     s.body = "CallSid=1trailing";
     Request r = s.read();
     BOOST_TEST(r.method == "POST");
     BOOST_TEST(r.path_info == "/voice");
     BOOST_TEST(r.query_string == "route=ops");
     BOOST_TEST(r.signature == "abc=");
+    BOOST_TEST(r.signature_settings == "key=webhooks_sharedkey_01,algorithm=HMAC_SHA256");
     BOOST_TEST(r.body == "CallSid=1");  // exactly CONTENT_LENGTH bytes
     BOOST_TEST((r.body_status == BodyStatus::ok));
 }
@@ -118,7 +120,8 @@ BOOST_AUTO_TEST_CASE(request_variable_limit)
     Request r = at.read();
     BOOST_TEST(r.oversized.empty());
     BOOST_TEST(r.query_string.size() == limits::max_request_variable);
-    for (const char *name : {"QUERY_STRING", "HTTP_X_TWILIO_SIGNATURE", "HTTP_HOST", "PATH_INFO"}) {
+    for (const char *name : {"QUERY_STRING", "HTTP_X_TWILIO_SIGNATURE", "HTTP_X_TWILIO_WEBHOOKS_SIGNATURE_SETTINGS",
+                             "HTTP_HOST", "PATH_INFO"}) {
         Source over;
         over.env = {{"REQUEST_METHOD", "GET"}, {name, std::string(limits::max_request_variable + 1, 'a')}};
         r = over.read();
