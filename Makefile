@@ -94,16 +94,31 @@ DEB_PACKAGES = g++ make pkg-config libfcgi-dev libcpp-httplib-dev libssl-dev \
 	ca-certificates openssl curl python3 python3-twilio \
 	nginx-light spawn-fcgi mandoc apache2 libapache2-mod-fcgid systemd
 
+# node and npm too, for the end-to-end tests' second signer: Debian's nodejs
+# and npm, unless a node and npm are on PATH already (NodeSource's nodejs,
+# for one, carries its own npm and conflicts with Debian's).
 deps:
 	@missing=; for p in $(DEB_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
+	{ command -v node && command -v npm; } >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
 	  echo "make deps: installing$$missing"; \
 	  $$sudo apt-get update -q && \
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	fi
+	@$(MAKE) --no-print-directory -s $(NODE_MODULES)
+
+# The npm package twilio (twilio-node), which signs the end-to-end tests'
+# requests beside python3-twilio, at the version package-lock.json pins;
+# installed again whenever the lock file changes.
+NODE_DIR = tests/e2e/node
+NODE_MODULES = $(NODE_DIR)/node_modules/.package-lock.json
+
+$(NODE_MODULES): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund
+	@touch $@
 
 # check and demo install what is missing first, then re-enter make so the
 # pkg-config flags are read with the packages in place.

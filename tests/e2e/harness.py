@@ -1,11 +1,14 @@
 """End-to-end test harness: real servers on loopback, driven as Twilio would.
 
 Everything here starts on 127.0.0.1 only, in a temporary directory of its
-own, and is stopped again by Stack.close().  Requests are signed with
-Debian's python3-twilio (RequestValidator), an implementation independent
-of ours.  Run with /usr/bin/python3.
+own, and is stopped again by Stack.close().  Requests are signed by two
+implementations independent of ours and of each other: Debian's
+python3-twilio (RequestValidator) and the npm package twilio (twilio-node,
+pinned in tests/e2e/node, installed by `make deps`); see sign().  Run with
+/usr/bin/python3.
 """
 
+import atexit
 import json
 import os
 import shlex
@@ -15,11 +18,13 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import urllib.parse
 import http.client
 import xml.etree.ElementTree as ET
+import zlib
 
 from twilio.request_validator import RequestValidator
 
@@ -407,10 +412,108 @@ class Reply:
         return ET.fromstring(self.body)
 
 
+# --- the two signers ---------------------------------------------------------
+
+NODE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "node")
+SETTINGS_HEADER = "X-Twilio-Webhooks-Signature-Settings"
+
+
+class NodeSigner:
+    """tests/e2e/node/sign.js: twilio-node in one process for the whole
+    suite, started on first use; safe to call from several threads."""
+
+    def __init__(self):
+        self.proc = None
+        self.lock = threading.Lock()
+
+    def _start(self):
+        if not os.path.isdir(os.path.join(NODE_DIR, "node_modules", "twilio")):
+            raise RuntimeError(f"twilio-node is not installed in {NODE_DIR}; run `make deps`")
+        node = shutil.which("node") or shutil.which("nodejs")
+        if not node:
+            raise RuntimeError("node not found; run `make deps`")
+        self.proc = subprocess.Popen([node, os.path.join(NODE_DIR, "sign.js")], cwd=NODE_DIR, text=True,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        atexit.register(self.stop)
+
+    def sign(self, token, url, pairs, settings="", legacy=False):
+        request = json.dumps({"token": token, "url": url, "params": pairs, "settings": settings or "",
+                              "legacy": legacy})
+        with self.lock:
+            if self.proc is None:
+                self._start()
+            self.proc.stdin.write(request + "\n")
+            self.proc.stdin.flush()
+            line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError("tests/e2e/node/sign.js exited")
+        answer = json.loads(line)
+        if "error" in answer:
+            raise RuntimeError(f"twilio-node: {answer['error']}")
+        return answer
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.stdin.close()
+            stop_process(self.proc)
+
+
+NODE = NodeSigner()
+
+
+def param_pairs(params):
+    """A dict, or (name, value) pairs when a name repeats, as a list of pairs."""
+    return [list(p) for p in (params.items() if isinstance(params, dict) else params or [])]
+
+
+def python_signature(token, url, pairs):
+    """python3-twilio's signature, or None when it cannot make one: Debian's
+    7.7.1 takes a dict, one value per name, so a name with two different
+    values is beyond it (a name repeated with one value is what a dict
+    gives, and what both SDKs sign)."""
+    params = {}
+    for name, value in pairs:
+        if params.get(name, value) != value:
+            return None
+        params[name] = value
+    return RequestValidator(token).compute_signature(url, params)
+
+
+def sign(url, params=None, token=TWILIO_TOKEN, settings=None, legacy=False, signer=None):
+    """The X-Twilio-Signature Twilio would send for a request to `url` with
+    the POST `params` (see param_pairs).  Both SDKs compute it every time,
+    and they must agree wherever both can sign: HMAC-SHA1 with the URL as
+    given.  twilio-node alone signs for a shared key's algorithm
+    (`settings`, an X-Twilio-Webhooks-Signature-Settings value) and the
+    "legacy querystring" form of the URL (`legacy`).  Which signature is
+    returned: `signer` ("python" or "node"), else one chosen from the
+    request itself, so that both sign the tests' traffic and a run repeats."""
+    pairs = param_pairs(params)
+    node = NODE.sign(token, url, pairs, settings, legacy)
+    if not node["accepted"]:
+        raise AssertionError(f"twilio-node's validateRequest refuses what it signed: {url} {node}")
+    python = None
+    if node["algorithm"].upper() == "HMAC_SHA1" and not legacy:
+        python = python_signature(token, url, pairs)
+        if python is not None and python != node["signature"]:
+            raise AssertionError(f"the SDKs disagree on {url} {pairs}: python3-twilio {python}, "
+                                 f"twilio-node {node['signature']}")
+    if signer is None:
+        pick = zlib.crc32(json.dumps([url, pairs, token]).encode()) % 2
+        signer = "python" if python is not None and pick == 0 else "node"
+    if signer == "python":
+        if python is None:
+            raise ValueError(f"python3-twilio cannot sign this request: {url} {pairs} {settings} legacy={legacy}")
+        return python
+    return node["signature"]
+
+
 def twilio_request(url, params=None, method="POST", token=TWILIO_TOKEN, signature=None, body=None,
-                   headers=None, timeout=20):
+                   headers=None, timeout=20, settings=None, legacy=False, signer=None):
     """Sends a webhook request as Twilio does: form body (POST) or query (GET),
-    signed with RequestValidator unless `signature` is given."""
+    signed by sign() unless `signature` is given.  `params`: a dict, or
+    (name, value) pairs when a name repeats.  `settings` also goes out as
+    X-Twilio-Webhooks-Signature-Settings."""
     params = params or {}
     if method == "GET" and params:
         url = url + ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
@@ -418,10 +521,12 @@ def twilio_request(url, params=None, method="POST", token=TWILIO_TOKEN, signatur
     else:
         signed_params = params
     if signature is None:
-        signature = RequestValidator(token).compute_signature(url, signed_params)
+        signature = sign(url, signed_params, token, settings=settings, legacy=legacy, signer=signer)
     parts = urllib.parse.urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     h = {"X-Twilio-Signature": signature, "User-Agent": "TwilioProxy/1.1"}
+    if settings is not None:
+        h[SETTINGS_HEADER] = settings
     if method == "POST":
         if body is None:
             body = urllib.parse.urlencode(params)
