@@ -44,6 +44,12 @@ SANITIZER_ENV = {k: os.environ[k] for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS") if 
 
 PD_TOKEN = "pd-test-token"
 TWILIO_TOKEN = "twilio-test-auth-token"
+# A Webhook Setting's SharedKey secret (in the file twilio-shared-key, set
+# with twilio_extra=SHARED_KEY_CONFIG), and the header Twilio sends with
+# what it signs.
+TWILIO_SHARED_KEY = "twilio-test-shared-key"
+SHARED_KEY_CONFIG = "shared_key_file = twilio-shared-key"
+SHARED_KEY_SETTINGS = "key=webhooks_sharedkey_01jtest0000000000000000000,algorithm=HMAC_SHA256"
 ROUTING_KEY = "R0UT1NGKEY0000000000000000000000"
 OPS_NUMBER = "+14155550100"
 DB_NUMBER = "+14155550111"
@@ -221,7 +227,7 @@ def write_config(workdir, api_url, timeout="2", call_extra="", routes=None, page
     `menu`: MENU_ROUTES instead of ROUTES, for the suites that run the
     menu, text and caller-list scenarios."""
     for secret_file, secret in (("pagerduty-token", PD_TOKEN), ("twilio-auth-token", TWILIO_TOKEN),
-                                ("events-routing-key", ROUTING_KEY)):
+                                ("twilio-shared-key", TWILIO_SHARED_KEY), ("events-routing-key", ROUTING_KEY)):
         with open(os.path.join(workdir, secret_file), "w") as f:
             f.write(secret + "\n")
         os.chmod(os.path.join(workdir, secret_file), 0o640)

@@ -16,8 +16,8 @@ import xml.etree.ElementTree as ET
 import twilio_model
 from harness import (BLOCKED_CALLER, BLOCKED_PREFIX, DB_NUMBER, FALLBACK_NUMBER, HUNT_NUMBER, MENU_NUMBER,
                      TRANSCRIBED_NUMBER,
-                     OPS_NUMBER, PD_TOKEN, PROGRAM, ROUTING_KEY, TWILIO_TOKEN, check, incoming_call, incoming_text,
-                     person, roster, twilio_request)
+                     OPS_NUMBER, PD_TOKEN, PROGRAM, ROUTING_KEY, SHARED_KEY_SETTINGS, TWILIO_SHARED_KEY, TWILIO_TOKEN,
+                     check, incoming_call, incoming_text, person, roster, twilio_request)
 
 TIMEOUT = 2.0  # [pagerduty] timeout in this suite's config
 
@@ -32,7 +32,7 @@ class Env:
     dir = None       # the suite's temporary directory
     standin = None   # harness.StandIn
     server = None    # .base (the script's URL), .log_lines(), .error_log_text()
-    config = None    # the config file the server's program reads
+    config = None    # the config file the server's program reads (with SHARED_KEY_CONFIG)
     spool = None     # its [pagerduty] spool_dir
 
 
@@ -228,6 +228,24 @@ def test_bad_signature_is_403_and_nothing_else():
     sid, r = call(signature="")
     check(r.status == 403, r.status)
     check("missing X-Twilio-Signature" in log_for(sid), log_for(sid))
+
+
+def test_signatures_twilio_node_accepts_through_the_server():
+    # The settings header reaches the program, and the URL as Twilio
+    # requested it, ' written %27 in a callback, arrives unchanged, so the
+    # legacy querystring form of it checks.
+    setup(r=roster([("PEPOPS1", 1, "PADA001")],
+                   [person("PADA001", "Ada O'Brien", (1, "4155550101", "Mobile"))]))
+    sid, r = call(token=TWILIO_SHARED_KEY, settings=SHARED_KEY_SETTINGS)
+    check(r.status == 200 and numbers(r) == ["+14155550101"], f"{r.status} {log_for(sid)}")
+    action = r.twiml().find("Dial").get("action")
+    check("tried=Ada%20O%27Brien" in action, action)
+    status = incoming_call(sid=sid, CallStatus="in-progress", DialCallStatus="no-answer", DialCallDuration="0")
+    r = twilio_request(action, status, legacy=True)
+    check(r.status == 200, f"{r.status} {env.server.log_lines()[-1:]}")
+    # Without the shared key's header, its signature is no Auth Token's.
+    sid, r = call(token=TWILIO_SHARED_KEY, signature=None, settings=None)
+    check(r.status == 403 and "does not match" in log_for(sid), r.status)
 
 
 def test_body_over_64_kib_is_413():
@@ -1238,6 +1256,7 @@ TESTS = [
     test_contact_methods_failing_dials_the_fallback,
     test_pages_of_oncalls_are_followed,
     test_bad_signature_is_403_and_nothing_else,
+    test_signatures_twilio_node_accepts_through_the_server,
     test_body_over_64_kib_is_413,
     test_get_webhook,
     test_health,

@@ -11,7 +11,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
 from apache import ApacheCgi, ApacheFcgid, make_spool_for_apache, share_config_with_apache  # noqa: E402
-from harness import StandIn, run_suite, write_config  # noqa: E402
+from harness import SHARED_KEY_CONFIG, StandIn, run_suite, write_config  # noqa: E402
 from scenarios import env, TIMEOUT  # noqa: E402
 
 
@@ -35,7 +35,7 @@ def start(d, parts):
     spool = env.spool = make_spool_for_apache(os.path.join(d, "spool"))
     cache = make_spool_for_apache(os.path.join(d, "cache"))
     env.config = write_config(etc, env.standin.url, timeout=str(TIMEOUT), spool=spool, cache=cache,
-                              menu=True)
+                              menu=True, twilio_extra=SHARED_KEY_CONFIG)
     share_config_with_apache(env.config)
     fcgid = ApacheFcgid(d, env.config)
     parts.append(fcgid)

@@ -11,8 +11,9 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (DB_NUMBER, FALLBACK_NUMBER, OPS_NUMBER, PROGRAM, RUNNER, SANITIZER_ENV, TWILIO_TOKEN, StandIn,
-                     check, incoming_call, person, roster, run_suite, sign, write_config)
+from harness import (DB_NUMBER, FALLBACK_NUMBER, OPS_NUMBER, PROGRAM, RUNNER, SANITIZER_ENV, SHARED_KEY_CONFIG,
+                     SHARED_KEY_SETTINGS, TWILIO_SHARED_KEY, TWILIO_TOKEN, StandIn, check, incoming_call, person, roster,
+                     run_suite, sign, write_config)
 
 # PagerDuty's time budget, and how long a process may take beyond it to
 # start, answer and exit (far longer under valgrind, where a TLS handshake
@@ -148,6 +149,74 @@ def test_bad_signature_is_403():
     r = cgi(token="wrong")
     check(r.status == 403, r.status)
     check("outcome=rejected" in r.stderr and "does not match" in r.stderr, r.stderr)
+    check(env.standin.requests() == [], "PagerDuty was asked")
+
+
+def test_a_repeated_value_signed_by_each_sdk():
+    # Digits=1234 twice: both SDKs sign the value once.
+    setup()
+    params = list(incoming_call().items()) + [("Digits", "1234"), ("Digits", "1234")]
+    for signer in ("python", "node"):
+        r = cgi(params=params, signer=signer)
+        check(r.status == 200 and r.numbers() == ["+14155550101"], f"{signer}: {r.status} {r.stderr}")
+    # Two different values: twilio-node signs both (python3-twilio 7.7.1 cannot).
+    r = cgi(params=params + [("Digits", "5678")], signer="node")
+    check(r.status == 200, f"{r.status} {r.stderr}")
+
+
+def test_a_callback_signed_in_twilio_nodes_legacy_form():
+    # The hunt's callback carries the names already dialed; url_component
+    # writes the ' of O'Brien as %27, and the "legacy querystring" form
+    # twilio-node also accepts writes it as it is.
+    obrien = person("PADA001", "Ada O'Brien", (1, "4155550101", "Mobile"))
+    setup(r=roster([("PEPOPS1", 1, "PADA001")], [obrien]))
+    r = cgi()
+    check(r.status == 200, f"{r.status} {r.stderr}")
+    action = ET.fromstring(r.body).find("Dial").get("action")
+    check("tried=Ada%20O%27Brien" in action, action)
+    status = incoming_call(CallStatus="in-progress", DialCallStatus="no-answer", DialCallDuration="0")
+    r = cgi(url=action, params=status, legacy=True)
+    check(r.status == 200, f"{r.status} {r.stderr}")
+    check("path=/voice/dial-status" in r.stderr and "outcome=rejected" not in r.stderr, r.stderr)
+
+
+def test_a_shared_key_signs_with_hmac_sha256():
+    setup()
+    config = write_config(env.dir, env.standin.url, timeout=str(TIMEOUT), twilio_extra=SHARED_KEY_CONFIG,
+                          name="shared-key.ini")
+    r = cgi(config=config, token=TWILIO_SHARED_KEY, settings=SHARED_KEY_SETTINGS)
+    check(r.status == 200 and r.numbers() == ["+14155550101"], f"{r.status} {r.stderr}")
+    # The Auth Token still signs where no Webhook Rule matches.
+    r = cgi(config=config)
+    check(r.status == 200, f"{r.status} {r.stderr}")
+    # Signed with the Auth Token, but said to be the shared key's.
+    r = cgi(config=config, settings=SHARED_KEY_SETTINGS)
+    check(r.status == 403 and "does not match the shared key" in r.stderr, f"{r.status} {r.stderr}")
+
+
+def test_a_shared_key_signature_without_the_key_is_403_saying_what_to_change():
+    setup()
+    r = cgi(token=TWILIO_SHARED_KEY, settings=SHARED_KEY_SETTINGS)
+    check(r.status == 403 and "outcome=rejected" in r.stderr, f"{r.status} {r.stderr}")
+    check("set [twilio] shared_key_file to that key's secret, or remove the Webhook Rule for this URL at Twilio"
+          in r.stderr, r.stderr)
+    check("webhooks_sharedkey" not in r.stderr, "the header was logged")
+    check(env.standin.requests() == [], "PagerDuty was asked")
+
+
+def test_an_unknown_signing_algorithm_is_403():
+    setup()
+    config = write_config(env.dir, env.standin.url, timeout=str(TIMEOUT), twilio_extra=SHARED_KEY_CONFIG,
+                          name="shared-key.ini")
+    signature = sign(URL, incoming_call(), TWILIO_SHARED_KEY, settings=SHARED_KEY_SETTINGS)
+    settings = SHARED_KEY_SETTINGS.replace("HMAC_SHA256", "HMAC_SHA512")
+    r = cgi(config=config, signature=signature, settings=settings)
+    check(r.status == 403, f"{r.status} {r.stderr}")
+    check("signature algorithm to HMAC_SHA256 at Twilio" in r.stderr, r.stderr)
+    check("HMAC_SHA512" not in r.stderr, "the header was logged")
+    # The header over its limit.
+    r = cgi(config=config, signature=signature, settings=SHARED_KEY_SETTINGS + "," + "x" * 300)
+    check(r.status == 403 and "malformed X-Twilio-Webhooks-Signature-Settings" in r.stderr, r.stderr)
     check(env.standin.requests() == [], "PagerDuty was asked")
 
 
@@ -302,6 +371,11 @@ TESTS = [
     test_without_a_routing_key_nobody_hears_unavailable,
     test_signature_with_port_variants,
     test_bad_signature_is_403,
+    test_a_repeated_value_signed_by_each_sdk,
+    test_a_callback_signed_in_twilio_nodes_legacy_form,
+    test_a_shared_key_signs_with_hmac_sha256,
+    test_a_shared_key_signature_without_the_key_is_403_saying_what_to_change,
+    test_an_unknown_signing_algorithm_is_403,
     test_body_limits,
     test_health_and_errors,
     test_pagerduty_down_dials_the_fallback,

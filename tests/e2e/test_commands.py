@@ -9,8 +9,8 @@ import sys
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (DB_NUMBER, FALLBACK_NUMBER, OPS_NUMBER, PD_TOKEN, PROGRAM, StandIn, check, person, roster,
-                     run_suite, write_config)
+from harness import (DB_NUMBER, FALLBACK_NUMBER, OPS_NUMBER, PD_TOKEN, PROGRAM, SHARED_KEY_CONFIG, TWILIO_SHARED_KEY,
+                     StandIn, check, person, roster, run_suite, write_config)
 
 ADA = person("PADA001", "Ada Lovelace", (1, "4155550101", "Mobile"))
 LINUS = person("PLINUS1", "Linus Db", (1, "4155550103", "Mobile"))
@@ -132,6 +132,24 @@ def test_check_warns_when_every_user_can_read_a_secret():
         os.chmod(os.path.join(env.dir, "twilio-auth-token"), 0o640)
 
 
+def test_check_reads_a_shared_key_as_a_secret():
+    setup()
+    config = write_config(env.dir, env.standin.url, twilio_extra=SHARED_KEY_CONFIG, name="shared-key.ini")
+    key_file = os.path.join(env.dir, "twilio-shared-key")
+    os.chmod(key_file, 0o644)
+    try:
+        rc, out, _ = run("--check", config=config)
+        check(rc == 0, out)
+        check(f"warning: {key_file}: holds a secret and every user can read it" in out, out)
+        check(TWILIO_SHARED_KEY not in out, "the secret itself is printed")
+    finally:
+        os.chmod(key_file, 0o640)
+    both = write_config(env.dir, env.standin.url, twilio_extra=SHARED_KEY_CONFIG + "\nshared_key = x",
+                        name="shared-key-twice.ini")
+    rc, out, _ = run("--check", config=both)
+    check(rc == 1 and "[twilio] shared_key_file: set either shared_key or shared_key_file, not both" in out, out)
+
+
 # --- --test-call ------------------------------------------------------------
 
 def test_test_call_prints_the_twiml_and_the_log_line():
@@ -169,6 +187,7 @@ TESTS = [
     test_check_pagerduty_down,
     test_check_lists_every_config_error_with_its_line,
     test_check_warns_when_every_user_can_read_a_secret,
+    test_check_reads_a_shared_key_as_a_secret,
     test_test_call_prints_the_twiml_and_the_log_line,
     test_test_call_by_route_name,
     test_test_call_when_pagerduty_is_down,

@@ -9,7 +9,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
 import twilio_model  # noqa: E402
-from harness import FastCgi, Nginx, StandIn, check, run_suite, write_config  # noqa: E402
+from harness import SHARED_KEY_CONFIG, FastCgi, Nginx, StandIn, check, run_suite, write_config  # noqa: E402
 from scenarios import (ADA_PHONE, GRACE_PHONE, alerts_of, call, env, log_for, setup, setup_together, walk,  # noqa: E402
                        TIMEOUT)
 
@@ -79,7 +79,7 @@ def start(d, parts):
     env.dir = d
     env.standin = StandIn(d)
     parts.append(env.standin)
-    env.config = write_config(d, env.standin.url, timeout=str(TIMEOUT), menu=True)
+    env.config = write_config(d, env.standin.url, timeout=str(TIMEOUT), menu=True, twilio_extra=SHARED_KEY_CONFIG)
     env.spool = os.path.join(d, "spool")
     # A pool of four, as `spawn-fcgi -F 4` in the README.
     fcgi[0] = FastCgi(d, env.config, children=4)
