@@ -112,7 +112,9 @@ deps:
 
 # The npm package twilio (twilio-node), which signs the end-to-end tests'
 # requests beside python3-twilio, at the version package-lock.json pins;
-# installed again whenever the lock file changes.
+# installed again whenever the lock file changes.  It asks for node 20;
+# Debian 12's node 18 and npm 9 install it with an EBADENGINE warning and
+# run its webhook helpers, all the tests use, unchanged.
 NODE_DIR = tests/e2e/node
 NODE_MODULES = $(NODE_DIR)/node_modules/.package-lock.json
 
