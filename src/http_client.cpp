@@ -44,7 +44,8 @@ std::string describe(httplib::Error e)
 }
 
 // Seconds from Retry-After (RFC 9110 section 10.2.3, delay form) or
-// PagerDuty's ratelimit-reset; -1 when neither is a plain number.
+// PagerDuty's ratelimit-reset; -1 when neither is a plain number.  Read
+// from every answer; retry.cpp heeds it after a 429 only.
 int retry_after(const httplib::Response &res)
 {
     for (const char *name : {"Retry-After", "ratelimit-reset"}) {

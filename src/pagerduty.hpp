@@ -17,7 +17,7 @@ struct HttpReply {
     int status = 0;        // 0: no HTTP answer (timeout, refused, TLS...)
     std::string body;
     std::string error;     // why there is no answer, when status is 0
-    int retry_after = -1;  // seconds the server asked us to wait (429), -1: none
+    int retry_after = -1;  // seconds named by Retry-After or ratelimit-reset, -1: none (heeded on a 429 only)
 };
 
 // GET `path_and_query` (starting with '/') from the PagerDuty API.

@@ -23,9 +23,15 @@ HttpReply with_retries(const std::function<HttpReply()> &attempt, const RetryPol
         ++n;
         if (attempts) *attempts = n;
         if (!retryable(r) || n >= policy.max_attempts || (r.status == 429 && !policy.retry_rate_limited)) return r;
-        // A server that names its wait (429 Retry-After) is believed, if the
-        // wait fits what is left.
-        milliseconds wait = r.retry_after >= 0 ? milliseconds(r.retry_after * 1000) : pause;
+        // Only a 429's wait is the server asking us to hold off: PagerDuty
+        // documents ratelimit-reset as how long to wait "if your application
+        // is being rate limited".  It is believed if it fits what is left,
+        // else we give up.  A 5xx or 408 may carry the same headers (a 502
+        // with a 40 s reset), or a Retry-After on a 503 estimating an outage;
+        // neither is a reason to drop the retry that fits: someone is
+        // waiting on the line, and if the retry fails too, a stale answer
+        // stands in.  Those get our own short pause.
+        milliseconds wait = r.status == 429 && r.retry_after >= 0 ? milliseconds(r.retry_after * 1000) : pause;
         if (duration_cast<milliseconds>(deadline - clock()) < wait + min_attempt) return r;
         sleep(wait);
         pause *= 2;

@@ -1,7 +1,8 @@
 // Trying an HTTP request again when a second try may pass (no answer,
-// 408, 429, 5xx), while the deadline allows: after the wait the server
-// asked for (Retry-After, ratelimit-reset) if it fits, else after a
-// doubling pause.  Never for other answers: a 4xx will not change.
+// 408, 429, 5xx), while the deadline allows.  After a 429, the wait the
+// server asked for (Retry-After, ratelimit-reset), and only if it fits;
+// after anything else our own doubling pause, whatever wait the answer
+// names.  Never for other answers: a 4xx will not change.
 #pragma once
 
 #include <chrono>

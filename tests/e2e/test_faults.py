@@ -163,7 +163,50 @@ def test_a_connection_the_server_closed_is_opened_again():
     check("source=pagerduty" in line and "reason" not in line, line)
 
 
+def test_a_502_naming_a_long_reset_is_retried_in_time():
+    # A 502 carrying PagerDuty's rate-limit headers (ratelimit-reset: 40) is
+    # not a 429: the retry that fits the budget goes out, and its answer is
+    # the one used, not the fallback.
+    env.standin.set_roster(ROSTER)
+    env.standin.fault("none")
+    clear_cache()
+    env.standin.clear_requests()
+    env.standin.fault("502_ratelimit", path="oncalls", delay_ms=40000, count=1)
+    try:
+        sid, r = call()
+    finally:
+        env.standin.fault("none")
+    doc = answered(r, "502_ratelimit")
+    check(numbers(doc) == ["+14155550101"], ET.tostring(doc))
+    line = log_for(sid)
+    check("outcome=dial" in line and "source=pagerduty" in line and "reason" not in line, line)
+    oncalls = [q for q in env.standin.requests() if q["path"] == "/oncalls"]
+    check([q["fault"] for q in oncalls] == ["502_ratelimit", None], oncalls)
+
+
+def test_an_alert_meeting_a_502_naming_a_long_reset_is_sent_not_spooled():
+    # The Events API side: the same 502 is retried after our own pause, and
+    # the alert goes out at once instead of waiting in the spool.
+    env.standin.fault("none")
+    env.standin.clear_events()
+    env.standin.fault("502_ratelimit", path="events", delay_ms=40000, count=1)
+    sid = new_sid()
+    try:
+        r = scenarios.status_callback(sid, OPS_NUMBER, "+14155559876", "no-answer")
+    finally:
+        env.standin.fault("none")
+    check(r.elapsed < BUDGET + 1, f"took {r.elapsed:.2f}s")
+    line = scenarios.log_for_step(sid, "/voice/status")
+    check("alert=sent" in line, line)
+    alerts = env.standin.alerts()
+    check([a["dedup_key"] for a in alerts] == [sid], alerts)
+    tries = [q for q in env.standin.requests() if q["path"] == "/v2/enqueue" and q["body"].get("dedup_key") == sid]
+    check([q["fault"] for q in tries] == ["502_ratelimit", None], tries)
+
+
 TESTS = [f(kind, path, words) for kind, path, words in FAULTS for f in (warm, cold)] + [
+    test_a_502_naming_a_long_reset_is_retried_in_time,
+    test_an_alert_meeting_a_502_naming_a_long_reset_is_sent_not_spooled,
     test_a_busy_line_does_not_stampede_pagerduty,
     test_while_fresh_a_call_asks_pagerduty_nothing,
     test_a_connection_the_server_closed_is_opened_again,

@@ -28,6 +28,7 @@ const KindName kind_names[] = {
     {FaultKind::unavailable, "503"},
     {FaultKind::rate_limited, "429"},
     {FaultKind::rate_limited_bare, "429_bare"},
+    {FaultKind::bad_gateway_rate_limit_headers, "502_ratelimit"},
     {FaultKind::unauthorized, "401"},
     {FaultKind::slow, "slow"},
     {FaultKind::hang, "hang"},

@@ -370,6 +370,16 @@ Json wrong_shape(Endpoint endpoint)
     return Json::parse(R"({"oncalls":"none"})");
 }
 
+// PagerDuty's rate-limit headers, the reset being the fault's delay in
+// whole seconds (at least 1).
+void set_rate_limit_headers(httplib::Response &res, const Fault &fault)
+{
+    const long long reset_s = std::max<long long>(1, (fault.delay.count() + 999) / 1000);
+    res.set_header("ratelimit-limit", std::to_string(rate_limit_per_minute));
+    res.set_header("ratelimit-remaining", "0");
+    res.set_header("ratelimit-reset", std::to_string(reset_s));
+}
+
 // Answers `req` as `fault` says. Returns false for faults that, after their
 // delay, let the normal answer through.
 bool answer_with_fault(const Fault &fault, Endpoint endpoint, const httplib::Request &req,
@@ -391,12 +401,13 @@ bool answer_with_fault(const Fault &fault, Endpoint endpoint, const httplib::Req
     case FaultKind::rate_limited_bare:
         answer_json(res, 429, failure_body(endpoint, "Rate Limit Exceeded", code_rate_limited));
         if (fault.kind == FaultKind::rate_limited) {
-            const long long reset_s = std::max<long long>(1, (fault.delay.count() + 999) / 1000);
-            res.set_header("ratelimit-limit", std::to_string(rate_limit_per_minute));
-            res.set_header("ratelimit-remaining", "0");
-            res.set_header("ratelimit-reset", std::to_string(reset_s));
-            res.set_header("Retry-After", std::to_string(reset_s));
+            set_rate_limit_headers(res, fault);
+            res.set_header("Retry-After", res.get_header_value("ratelimit-reset"));
         }
+        return true;
+    case FaultKind::bad_gateway_rate_limit_headers:
+        answer_json(res, 502, failure_body(endpoint, "Bad Gateway", code_internal));
+        set_rate_limit_headers(res, fault);
         return true;
     case FaultKind::unauthorized:
         answer_json(res, 401, error_body("Unauthorized", code_unauthorized));

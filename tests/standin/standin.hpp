@@ -111,6 +111,7 @@ enum class FaultKind {
     unavailable,      // 503
     rate_limited,     // 429 with rate-limit headers
     rate_limited_bare,// 429 without them
+    bad_gateway_rate_limit_headers,  // 502 carrying the rate-limit headers of a 429
     unauthorized,     // 401
     slow,
     hang,

@@ -160,6 +160,21 @@ BOOST_AUTO_TEST_CASE(a_rate_limited_pass_stops)
     BOOST_TEST(st.st_mtime >= before + rate_limited_backoff_seconds);
 }
 
+BOOST_AUTO_TEST_CASE(a_wait_named_by_a_5xx_or_408_does_not_stop_the_retry)
+{
+    // A 502 may carry PagerDuty's rate-limit headers, a 503 a Retry-After:
+    // only a 429's wait is a request to hold off.  The others are retried
+    // after our own pause, within the budget.
+    for (int status : {502, 503, 500, 408}) {
+        FakeTime t;
+        SendResult r = events_send(replies(t, {{status, "", "", 40}, {202, "", "", -1}}), t.sleep(), t.clock(), "{}",
+                                   t.now + 5s);
+        BOOST_TEST((r.status == SendStatus::sent), status);
+        BOOST_TEST(r.attempts == 2, status);
+        BOOST_TEST(t.slept == std::vector<std::chrono::milliseconds>{200ms}, status);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(a_bad_event_is_never_retried)
 {
     FakeTime t;

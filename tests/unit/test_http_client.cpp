@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -8,6 +9,7 @@
 
 #include "http_client.hpp"
 #include "limits.hpp"
+#include "sources.hpp"
 
 using namespace pdcf;
 using namespace std::chrono_literals;
@@ -21,6 +23,7 @@ struct Server {
     std::thread thread;
     std::mutex mutex;
     std::set<int> client_ports;
+    std::map<std::string, int> asked;  // requests per path
 
     Server()
     {
@@ -40,6 +43,22 @@ struct Server {
             res.set_header("Retry-After", req.matches[1]);
             res.set_content("{}", "application/json");
         });
+        // The first request fails with a 5xx that names a long wait, as a
+        // gateway in front of PagerDuty may (its rate-limit headers on a
+        // 502, a Retry-After on a 503); the next one is answered.
+        http.Get(R"(/flaky/(\d+))", [this](const httplib::Request &req, httplib::Response &res) {
+            note(req);
+            if (count(req.path) == 1) {
+                res.status = std::stoi(req.matches[1]);
+                res.set_header("ratelimit-limit", "960");
+                res.set_header("ratelimit-remaining", "0");
+                res.set_header("ratelimit-reset", "40");
+                if (res.status == 503) res.set_header("Retry-After", "40");
+                res.set_content(R"({"error":{"message":"Bad Gateway"}})", "application/json");
+                return;
+            }
+            res.set_content(R"({"oncalls":[]})", "application/json");
+        });
         http.Get("/headers", [this](const httplib::Request &req, httplib::Response &res) {
             note(req);
             res.set_content(req.get_header_value("Authorization") + "|" + req.get_header_value("Accept"), "text/plain");
@@ -58,6 +77,17 @@ struct Server {
     {
         std::lock_guard<std::mutex> l(mutex);
         client_ports.insert(req.remote_port);
+    }
+    // Counts a request to `path`; returns how many there have been.
+    int count(const std::string &path)
+    {
+        std::lock_guard<std::mutex> l(mutex);
+        return ++asked[path];
+    }
+    int times(const std::string &path)
+    {
+        std::lock_guard<std::mutex> l(mutex);
+        return asked[path];
     }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
 };
@@ -91,6 +121,24 @@ BOOST_AUTO_TEST_CASE(retry_after_limit_at_and_over)
     HttpReply over = c.get("/busy/" + std::to_string(limits::max_retry_after + 1), in(5000ms));
     BOOST_TEST(over.retry_after == limits::max_retry_after);
     BOOST_TEST(c.get("/busy/7", in(5000ms)).retry_after == 7);
+}
+
+BOOST_AUTO_TEST_CASE(a_5xx_naming_a_long_wait_is_retried_within_the_budget)
+{
+    Server s;
+    HttpClient c(s.url(), "", {});
+    Clock clock = [] { return std::chrono::steady_clock::now(); };
+    for (int status : {502, 503}) {
+        const std::string path = "/flaky/" + std::to_string(status);
+        auto started = std::chrono::steady_clock::now();
+        TimePoint deadline = started + 2000ms;
+        Fetch fetch = retrying_fetch([&](const std::string &p, TimePoint d) { return c.get(p, d); }, clock, deadline);
+        HttpReply r = fetch(path);
+        BOOST_TEST(r.status == 200, status << ": " << r.status << " " << r.error);
+        BOOST_TEST(r.body == R"({"oncalls":[]})");
+        BOOST_TEST(s.times(path) == 2, status);
+        BOOST_TEST((std::chrono::steady_clock::now() < deadline), status);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(held_to_the_deadline)
