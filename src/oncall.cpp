@@ -102,21 +102,47 @@ std::vector<std::vector<OnCall>> oncall_levels(const std::vector<OnCall> &entrie
     return levels;
 }
 
+const char *to_string(PhoneState state)
+{
+    switch (state) {
+    case PhoneState::usable: return "usable";
+    case PhoneState::blacklisted: return "blacklisted";
+    case PhoneState::disabled: return "disabled";
+    case PhoneState::invalid_number: return "without a valid number";
+    }
+    return "?";
+}
+
 PhonesResult contact_phones(std::string_view text)
 {
     PhonesResult result;
     auto doc = parse_list(text, "contact_methods", result.error);
     if (!doc) return result;
+    auto flag = [](const json &m, const char *key) -> std::optional<bool> {
+        auto it = m.find(key);
+        if (it == m.end() || !it->is_boolean()) return std::nullopt;
+        return it->get<bool>();
+    };
     for (const json &m : (*doc)["contact_methods"]) {
         const std::string type = m.is_object() ? string_field(m, "type") : "";
         if (type != "phone_contact_method" && type != "sms_contact_method") continue;
-        auto blacklisted = m.find("blacklisted");
-        if (blacklisted != m.end() && blacklisted->is_boolean() && blacklisted->get<bool>()) continue;
+        Phone phone{"", string_field(m, "label"), type == "sms_contact_method"};
         auto cc = m.find("country_code");
-        if (cc == m.end() || !cc->is_number_integer()) continue;
-        auto number = e164_from_pagerduty(cc->get<long long>(), string_field(m, "address"));
-        if (!number) continue;
-        result.phones.push_back({*number, string_field(m, "label"), type == "sms_contact_method"});
+        std::optional<std::string> number;
+        if (cc != m.end() && cc->is_number_integer())
+            number = e164_from_pagerduty(cc->get<long long>(), string_field(m, "address"));
+        // PhoneContactMethod: `blacklisted` means PagerDuty sends it
+        // nothing; `enabled` false means the phone cannot receive
+        // notifications.  Both are read-only and PagerDuty's own example
+        // leaves `enabled` out, so only an explicit false disables.
+        if (flag(m, "blacklisted").value_or(false))
+            phone.state = PhoneState::blacklisted;
+        else if (!flag(m, "enabled").value_or(true))
+            phone.state = PhoneState::disabled;
+        else if (!number)
+            phone.state = PhoneState::invalid_number;
+        if (number) phone.number = *number;
+        result.phones.push_back(std::move(phone));
     }
     return result;
 }
@@ -126,7 +152,7 @@ std::optional<Phone> phone_choose(const std::vector<Phone> &phones, std::string_
     auto choose = [&](bool sms) -> std::optional<Phone> {
         std::optional<Phone> first;
         for (const Phone &p : phones) {
-            if (p.sms != sms) continue;
+            if (p.sms != sms || p.state != PhoneState::usable) continue;
             if (!prefer_label.empty() && equal_ignoring_case(p.label, prefer_label)) return p;
             if (!first) first = p;
         }
@@ -135,6 +161,19 @@ std::optional<Phone> phone_choose(const std::vector<Phone> &phones, std::string_
     if (medium == Medium::text)
         if (auto sms = choose(true)) return sms;
     return choose(false);
+}
+
+std::string phones_unusable(const std::vector<Phone> &phones, Medium medium)
+{
+    std::string out;
+    for (PhoneState state : {PhoneState::disabled, PhoneState::blacklisted, PhoneState::invalid_number}) {
+        // A call cannot use an SMS method, whatever its state.
+        auto n = std::count_if(phones.begin(), phones.end(), [&](const Phone &p) {
+            return p.state == state && (medium == Medium::text || !p.sms);
+        });
+        if (n > 0) out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + to_string(state);
+    }
+    return out;
 }
 
 std::optional<int> policy_num_loops(std::string_view text)
@@ -237,7 +276,8 @@ std::optional<std::vector<OnCall>> oncalls_from_json(std::string_view text)
 std::string phones_to_json(const std::vector<Phone> &phones)
 {
     json list = json::array();
-    for (const auto &p : phones) list.push_back({{"number", p.number}, {"label", p.label}, {"sms", p.sms}});
+    for (const auto &p : phones)
+        list.push_back({{"number", p.number}, {"label", p.label}, {"sms", p.sms}, {"state", to_string(p.state)}});
     return list.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -250,7 +290,22 @@ std::optional<std::vector<Phone>> phones_from_json(std::string_view text)
         if (!item.is_object()) return std::nullopt;
         auto sms = item.find("sms");
         Phone p{string_field(item, "number"), string_field(item, "label"), sms != item.end() && sms->is_boolean() && sms->get<bool>()};
-        if (!is_e164(p.number)) return std::nullopt;
+        // Without a state the entry was written before unusable methods
+        // were kept, and may hold a phone that is off: not ours to trust.
+        const std::string state = string_field(item, "state");
+        bool known = false;
+        for (PhoneState s : {PhoneState::usable, PhoneState::blacklisted, PhoneState::disabled, PhoneState::invalid_number})
+            if (state == to_string(s)) {
+                p.state = s;
+                known = true;
+            }
+        if (!known) return std::nullopt;
+        // A usable method has an E.164 number, one without a valid number
+        // none; the others may have either.
+        bool has_number = !p.number.empty();
+        if ((has_number && !is_e164(p.number)) || (p.state == PhoneState::usable && !has_number) ||
+            (p.state == PhoneState::invalid_number && has_number))
+            return std::nullopt;
         out.push_back(std::move(p));
     }
     return out;

@@ -31,10 +31,19 @@ OncallPage oncall_parse_page(std::string_view json);
 // in PagerDuty's order, each person once, at most limits::max_dial_numbers.
 std::vector<std::vector<OnCall>> oncall_levels(const std::vector<OnCall> &entries);
 
+// Whether a phone or SMS contact method can be dialed or texted, and if
+// not, why: PagerDuty's own word (PhoneContactMethod's `blacklisted`, "no
+// messages will be sent to it", and `enabled`, "capable of receiving
+// notifications"), or ours (no E.164 number can be made of it).
+enum class PhoneState { usable, blacklisted, disabled, invalid_number };
+// "usable", "blacklisted", "disabled", "without a valid number"
+const char *to_string(PhoneState state);
+
 struct Phone {
-    std::string number;  // E.164
+    std::string number;  // E.164; "" when invalid_number
     std::string label;
     bool sms = false;    // an sms_contact_method: for texts only
+    PhoneState state = PhoneState::usable;
 };
 
 // What a number is for: a call (phone contact methods only) or a text
@@ -42,20 +51,25 @@ struct Phone {
 enum class Medium { voice, text };
 
 struct PhonesResult {
-    std::vector<Phone> phones;  // usable phone contact methods, in PagerDuty's order
+    std::vector<Phone> phones;  // phone and SMS contact methods, in PagerDuty's order
     std::string error;
 };
 
-// GET /users/{id}/contact_methods: phone and SMS contact methods that are
-// not blacklisted and make a valid E.164 number.
+// GET /users/{id}/contact_methods: every phone and SMS contact method.
+// One that is blacklisted, disabled or makes no valid E.164 number is kept
+// with its state, so the log can say why a person cannot be reached.
 PhonesResult contact_phones(std::string_view json);
 
-// The number to dial or text: among the methods `medium` prefers, the
-// first whose label is `prefer_label` (compared without case), else the
-// first.  A text goes to an SMS method when the person has one, as
+// The number to dial or text: among the usable methods `medium` prefers,
+// the first whose label is `prefer_label` (compared without case), else
+// the first.  A text goes to an SMS method when the person has one, as
 // PagerDuty's own SMS notifications do, else to a phone method.
 std::optional<Phone> phone_choose(const std::vector<Phone> &phones, std::string_view prefer_label,
                                   Medium medium = Medium::voice);
+
+// Why none of the methods `medium` could use is usable, counted by state:
+// "1 disabled, 1 blacklisted"; "" when there is none to count.
+std::string phones_unusable(const std::vector<Phone> &phones, Medium medium = Medium::voice);
 
 // An RFC 3339 date-time as PagerDuty writes them ("2015-03-07T15:28:51-05:00",
 // "2026-11-23T08:00:00Z", fractions allowed): seconds since the epoch.

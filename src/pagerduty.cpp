@@ -178,8 +178,12 @@ Snapshot pagerduty_snapshot(const OnCallSources &sources, TargetKind kind, const
             if (!a.problem.empty()) notes.push_back(person.name + ": " + a.problem);
             auto phone = phone_choose(a.phones, prefer_label, medium);
             if (!phone) {
+                // Say why, when PagerDuty has methods it will not use
+                // either: the fix is in its settings, not a new number.
+                std::string why = phones_unusable(a.phones, medium);
                 notes.push_back(person.name + " (" + person.user_id + ") has no usable " +
-                                (medium == Medium::text ? "SMS or phone" : "phone") + " contact method");
+                                (medium == Medium::text ? "SMS or phone" : "phone") + " contact method" +
+                                (why.empty() ? "" : ": " + why));
                 continue;
             }
             level.callees.push_back({person.name, phone->number});

@@ -41,7 +41,7 @@ struct OncallsAnswer {
 };
 
 struct PhonesAnswer {
-    std::vector<Phone> phones;    // usable phone contact methods, PagerDuty's order
+    std::vector<Phone> phones;    // phone and SMS contact methods, usable or not, PagerDuty's order
     bool failed = false;
     std::string problem;
     int requests = 0;

@@ -125,10 +125,12 @@ OnCallSources cached_sources(const SourceSettings &s, const Fetch &fetch, TimePo
     };
     out.phones = [s, fetch, deadline, mode](const std::vector<std::string> &users) {
         auto one = [s, fetch, deadline, mode](const std::string &user) {
-            // Not "contacts-": entries under that name were written before
-            // SMS contact methods were kept, and would hide them.
+            // Not "contacts-" nor "contact-methods-": entries under those
+            // names were written before SMS contact methods were kept, or
+            // before disabled ones were told apart, and would hide the
+            // former or dial the latter.
             return through_cache<PhonesAnswer>(
-                s, "contact-methods-" + user, s.pagerduty->contact_ttl.count(), mode, deadline, [&] { return fetch_phones(fetch, user); },
+                s, "phone-methods-" + user, s.pagerduty->contact_ttl.count(), mode, deadline, [&] { return fetch_phones(fetch, user); },
                 [](const std::string &v) -> std::optional<PhonesAnswer> {
                     auto phones = phones_from_json(v);
                     if (!phones) return std::nullopt;

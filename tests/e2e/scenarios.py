@@ -218,6 +218,24 @@ def test_pages_of_oncalls_are_followed():
     check(offsets == [["0"], ["1"], ["2"]], offsets)
 
 
+def test_a_phone_that_is_off_is_not_dialed():
+    # Ada's phones are both unusable in PagerDuty, one disabled and one
+    # blacklisted: level 2 rings instead, and the log says why.  With nobody
+    # else, the fallback.
+    ada_off = person("PADA001", "Ada Lovelace", (1, "4155550101", "Mobile", {"enabled": False}),
+                     (44, "20 7946 0958", "Work", {"blacklisted": True}))
+    setup(r=roster([("PEPOPS1", 1, "PADA001"), ("PEPOPS1", 2, "PGRACE1")], [ada_off, GRACE]))
+    sid, r = call()
+    check(numbers(r) == ["+14155550102"], r.body)
+    line = log_for(sid)
+    check("level=2" in line and "Ada Lovelace (PADA001) has no usable phone contact method: 1 disabled, "
+                                "1 blacklisted" in line, line)
+    setup(r=roster([("PEPOPS1", 1, "PADA001")], [ada_off]))
+    sid, r = call()
+    check(numbers(r) == [FALLBACK_NUMBER], r.body)
+    check("outcome=fallback" in log_for(sid) and "1 disabled, 1 blacklisted" in log_for(sid), log_for(sid))
+
+
 def test_bad_signature_is_403_and_nothing_else():
     setup()
     sid, r = call(token="not-the-auth-token")
@@ -787,10 +805,10 @@ MENU_TARGETS = {"escalation_policies": {"PEPOPS1": {"name": "Ops", "num_loops": 
                 "schedules": {"PSDB001": {"name": "Database primary"}}}
 
 
-def setup_menu(oncalls=MENU_ROSTER, events_fault=None):
+def setup_menu(oncalls=MENU_ROSTER, events_fault=None, users=(ADA, GRACE, LINUS, MARGARET, KATHERINE)):
     """The teams' roster; no alert left over from an earlier test, and
     none recorded yet."""
-    setup(r=roster(oncalls, [ADA, GRACE, LINUS, MARGARET, KATHERINE], **MENU_TARGETS))
+    setup(r=roster(oncalls, list(users), **MENU_TARGETS))
     check(spool_settled() == [], f"alerts left from an earlier test: {spool_files('pending')}")
     env.standin.clear_events()
     if events_fault:
@@ -1017,6 +1035,23 @@ def test_a_text_goes_to_everyone_at_level_one_by_sms_if_they_have_it():
         check(part in line, f"{part} not in {line}")
     check("dialed=" not in line and "call_sid=" not in line, line)
     check(spool_settled() == [] and env.standin.events() == [], "ops raises no alert for a text")
+
+
+def test_a_text_skips_a_disabled_sms_method():
+    # Margaret's SMS number is disabled in PagerDuty: the text goes to her
+    # phone instead.  Ada's only method, an SMS one, is disabled too: she
+    # gets nothing, and the log says why.
+    margaret = person("PMARG01", "Margaret Hamilton", (1, "4155550105", "Mobile"),
+                      (1, "4155550155", "Mobile SMS", {"type": "sms_contact_method", "enabled": False}))
+    ada = person("PADA001", "Ada Lovelace",
+                 (1, "4155550101", "Mobile SMS", {"type": "sms_contact_method", "enabled": False}))
+    setup_menu(oncalls=[("PEPOPS1", 1, "PADA001"), ("PEPOPS1", 1, "PMARG01")], users=[ada, margaret])
+    text = TwilioText("disk full")
+    text.send()
+    check([to for to, _ in text.messages()] == ["+14155550105", None], text.messages())
+    line = text.log()
+    check("outcome=forwarded" in line and "texted=+*******0105" in line and "0155" not in line, line)
+    check("Ada Lovelace (PADA001) has no usable SMS or phone contact method: 1 disabled" in line, line)
 
 
 def test_a_text_to_the_menu_number_reaches_the_team_it_names():
@@ -1255,6 +1290,7 @@ TESTS = [
     test_every_pagerduty_fault_dials_the_fallback,
     test_contact_methods_failing_dials_the_fallback,
     test_pages_of_oncalls_are_followed,
+    test_a_phone_that_is_off_is_not_dialed,
     test_bad_signature_is_403_and_nothing_else,
     test_signatures_twilio_node_accepts_through_the_server,
     test_body_over_64_kib_is_413,
@@ -1285,6 +1321,7 @@ TESTS = [
     test_menu_key_0_leaves_a_voicemail_for_the_menu,
     test_menu_wrong_key_then_no_key_then_the_default,
     test_a_text_goes_to_everyone_at_level_one_by_sms_if_they_have_it,
+    test_a_text_skips_a_disabled_sms_method,
     test_a_text_to_the_menu_number_reaches_the_team_it_names,
     test_a_blocked_caller_is_rejected_and_raises_no_alert,
     test_a_caller_not_allowed_hears_the_rejected_message,

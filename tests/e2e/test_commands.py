@@ -78,6 +78,21 @@ def test_check_unknown_target_and_no_phone_fail_even_with_a_fallback():
     check("3 of 3 routes do not reach their own on-call." in out, out)
 
 
+def test_check_says_why_a_phone_is_not_dialed():
+    # Ada's only phone is disabled in PagerDuty: --check fails and says so,
+    # and a test call goes to the fallback.
+    ada_off = person("PADA001", "Ada Lovelace", (1, "4155550101", "Mobile", {"enabled": False}))
+    setup(roster([("PEPOPS1", 1, "PADA001")], [ada_off], escalation_policies={"PEPOPS1": {"name": "Ops"}}))
+    rc, out, _ = run("--check")
+    check(rc == 1, out)
+    ops = row(out, "ops")
+    check("Ada Lovelace (PADA001) has no usable phone contact method: 1 disabled" in ops, ops)
+    check("+*******0199 (fallback_number)" in ops, ops)
+    rc, out, err = run("--test-call", "ops")
+    check([n.text for n in ET.fromstring(out).findall("./Dial/Number")] == [FALLBACK_NUMBER], out)
+    check("1 disabled" in err, err)
+
+
 def test_check_nobody_on_call_shows_the_fallback():
     setup(roster([], [], **TARGETS))
     rc, out, _ = run("--check")
@@ -183,6 +198,7 @@ def test_test_call_when_pagerduty_is_down():
 TESTS = [
     test_check_every_route_reaches_its_on_call,
     test_check_unknown_target_and_no_phone_fail_even_with_a_fallback,
+    test_check_says_why_a_phone_is_not_dialed,
     test_check_nobody_on_call_shows_the_fallback,
     test_check_pagerduty_down,
     test_check_lists_every_config_error_with_its_line,

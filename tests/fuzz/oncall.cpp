@@ -30,7 +30,8 @@ void check_cache_round_trip(const std::vector<OnCall> &entries, const std::vecto
     auto back = phones_from_json(phones_to_json(phones));
     fuzz::require(back && back->size() == phones.size());
     for (std::size_t i = 0; i < phones.size(); ++i)
-        fuzz::require((*back)[i].number == phones[i].number && (*back)[i].label == phones[i].label);
+        fuzz::require((*back)[i].number == phones[i].number && (*back)[i].label == phones[i].label &&
+                      (*back)[i].sms == phones[i].sms && (*back)[i].state == phones[i].state);
 }
 
 // Whatever PagerDuty said, the levels come lowest first, each dialable
@@ -58,7 +59,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     OncallPage page = oncall_parse_page(oncalls);
     fuzz::require(page.entries.size() + page.skipped == page.listed || !page.error.empty());
     PhonesResult phones = contact_phones(contacts);
-    for (const Phone &p : phones.phones) fuzz::require(is_e164(p.number));
+    // A usable method has an E.164 number; one without a valid number has
+    // none at all.
+    for (const Phone &p : phones.phones)
+        fuzz::require(p.state == PhoneState::usable ? is_e164(p.number)
+                      : p.state == PhoneState::invalid_number ? p.number.empty()
+                                                               : p.number.empty() || is_e164(p.number));
     check_cache_round_trip(page.entries, phones.phones);
     if (auto loops = policy_num_loops(policy)) fuzz::require(*loops >= 0 && *loops <= 1000);
 
@@ -68,7 +74,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (const OnCall &e : level) fuzz::require(users.insert(e.user_id).second);
     }
     (void)earliest_end(page.entries);
-    (void)phone_choose(phones.phones, "mobile");
+    for (Medium medium : {Medium::voice, Medium::text}) {
+        // Whatever is chosen is usable; when nothing is, the reason names
+        // only unusable methods.
+        if (auto chosen = phone_choose(phones.phones, "mobile", medium))
+            fuzz::require(chosen->state == PhoneState::usable && is_e164(chosen->number));
+        (void)phones_unusable(phones.phones, medium);
+    }
     for (std::string_view p : parts) (void)parse_rfc3339(p);
     // The cache's readers take whatever is on disk.
     (void)oncalls_from_json(oncalls);

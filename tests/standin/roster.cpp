@@ -110,6 +110,9 @@ Json expand_contact_methods(const std::string &user_id, const Json &user)
         // The roster wins over everything generated: tests use that to serve
         // odd or broken contact methods on purpose.
         for (const auto &[key, value] : entry.items()) method[key] = value;
+        // No `enabled` unless the roster gives one: PagerDuty's
+        // PhoneContactMethod example has none, so a client must take its
+        // absence as a phone that works.
         if (is_phone_type(type) && !method.contains("blacklisted")) method["blacklisted"] = false;
         if (type == "email_contact_method" && !method.contains("send_short_email"))
             method["send_short_email"] = false;

@@ -213,6 +213,40 @@ BOOST_AUTO_TEST_CASE(fresh_only_until_the_shift_ends)
     BOOST_TEST(f.cache.read("oncalls-escalation_policy-PEP1", 0)->fresh_until == f.now + 60);
 }
 
+BOOST_AUTO_TEST_CASE(why_a_phone_is_unusable_survives_the_cache)
+{
+    Fixture f;
+    f.fake.phones("PU1", {R"({"type": "phone_contact_method", "label": "Mobile", "country_code": 1, "address": "4155550101", "enabled": false})"});
+    const std::string why = "Ada Lovelace (PU1) has no usable phone contact method: 1 disabled";
+    Snapshot first = f.ask();
+    BOOST_TEST(first.problem == why);
+    BOOST_TEST(f.dialed(first).empty());
+    f.fake.requests.clear();
+    f.now += 10;
+    Snapshot again = f.ask();
+    BOOST_TEST(f.fake.requests.empty());
+    BOOST_TEST(again.problem == why);
+    BOOST_TEST(f.dialed(again).empty());
+}
+
+BOOST_AUTO_TEST_CASE(phones_cached_before_disabled_ones_were_told_apart_are_not_used)
+{
+    // Written by an older version: Ada's phone, since disabled in
+    // PagerDuty, kept as if usable.  Neither fresh nor as a stand-in.
+    Fixture f;
+    f.fake.phones("PU1", {R"({"type": "phone_contact_method", "label": "Mobile", "country_code": 1, "address": "4155550101", "enabled": false})"});
+    f.cache.write("contact-methods-PU1", {R"([{"number": "+14155550101", "label": "Mobile", "sms": false}])", f.now, f.now + 3600});
+    Snapshot s = f.ask();
+    BOOST_TEST(f.dialed(s).empty());
+    BOOST_TEST(s.problem == "Ada Lovelace (PU1) has no usable phone contact method: 1 disabled");
+    f.fake.replies["/users/PU1/contact_methods"] = {503, "", "", -1};
+    f.cache.write("phone-methods-PU1", {R"([{"number": "+14155550101", "label": "Mobile", "sms": false}])", f.now, f.now});
+    f.now += 100;
+    s = f.ask();
+    BOOST_TEST(f.dialed(s).empty());
+    BOOST_TEST(s.contacts_failed);
+}
+
 BOOST_AUTO_TEST_CASE(pagerduty_failing_the_last_answer_stands_in)
 {
     Fixture f;

@@ -156,20 +156,74 @@ BOOST_AUTO_TEST_CASE(phone_and_sms_contact_methods)
         {"id": "PU", "type": "push_notification_contact_method", "label": "Phone", "address": "xyz"}
     ]})");
     BOOST_TEST_REQUIRE(r.error.empty());
-    BOOST_REQUIRE_EQUAL(r.phones.size(), 3u);
+    // Every phone and SMS method, in order; the unusable ones say why.
+    BOOST_REQUIRE_EQUAL(r.phones.size(), 7u);
     BOOST_TEST(r.phones[0].number == "+14155550109");
     BOOST_TEST(r.phones[0].sms);
-    BOOST_TEST(r.phones[1].number == "+442079460958");
-    BOOST_TEST(r.phones[1].label == "Work");
-    BOOST_TEST(!r.phones[1].sms);
-    BOOST_TEST(r.phones[2].number == "+14155550101");
+    BOOST_TEST((r.phones[0].state == PhoneState::usable));
+    BOOST_TEST((r.phones[1].state == PhoneState::blacklisted));
+    BOOST_TEST(r.phones[1].number == "+14155550108");
+    BOOST_TEST(r.phones[2].number == "+442079460958");
+    BOOST_TEST(r.phones[2].label == "Work");
+    BOOST_TEST(!r.phones[2].sms);
+    BOOST_TEST((r.phones[2].state == PhoneState::usable));
+    BOOST_TEST(r.phones[3].number == "+14155550101");
+    BOOST_TEST((r.phones[3].state == PhoneState::usable));
+    for (std::size_t i = 4; i < 7; ++i) {
+        BOOST_TEST((r.phones[i].state == PhoneState::invalid_number), i);
+        BOOST_TEST(r.phones[i].number == "", i);
+    }
+    BOOST_TEST(phone_choose(r.phones, "")->number == "+442079460958");
+    BOOST_TEST(phone_choose(r.phones, "Blocked")->number == "+442079460958");
 }
 
-BOOST_AUTO_TEST_CASE(a_blacklisted_sms_method_is_left_out)
+BOOST_AUTO_TEST_CASE(a_blacklisted_sms_method_is_never_texted)
 {
     auto r = contact_phones(R"({"contact_methods": [
         {"type": "sms_contact_method", "label": "Mobile", "country_code": 1, "address": "4155550109", "blacklisted": true}]})");
-    BOOST_TEST(r.phones.empty());
+    BOOST_REQUIRE_EQUAL(r.phones.size(), 1u);
+    BOOST_TEST((r.phones[0].state == PhoneState::blacklisted));
+    BOOST_TEST(!phone_choose(r.phones, "", Medium::text));
+    BOOST_TEST(phones_unusable(r.phones, Medium::text) == "1 blacklisted");
+}
+
+BOOST_AUTO_TEST_CASE(a_disabled_method_is_neither_dialed_nor_texted)
+{
+    // PhoneContactMethod.enabled: "If true, this phone is capable of
+    // receiving notifications."  PagerDuty's example leaves it out: absent
+    // or true is usable, false is not.
+    auto r = contact_phones(R"({"contact_methods": [
+        {"type": "sms_contact_method", "label": "Mobile", "country_code": 1, "address": "4155550109", "enabled": false, "blacklisted": false},
+        {"type": "phone_contact_method", "label": "Mobile", "country_code": 1, "address": "4155550101", "enabled": false},
+        {"type": "phone_contact_method", "label": "Desk", "country_code": 1, "address": "4155550102", "blacklisted": true, "enabled": true},
+        {"type": "phone_contact_method", "label": "Home", "country_code": 1, "address": "4155550103", "enabled": "no"},
+        {"type": "phone_contact_method", "label": "Work", "country_code": 1, "address": "4155550104", "enabled": true}
+    ]})");
+    BOOST_REQUIRE_EQUAL(r.phones.size(), 5u);
+    BOOST_TEST((r.phones[0].state == PhoneState::disabled));
+    BOOST_TEST((r.phones[1].state == PhoneState::disabled));
+    BOOST_TEST((r.phones[2].state == PhoneState::blacklisted));
+    BOOST_TEST((r.phones[3].state == PhoneState::usable));  // not a boolean: PagerDuty did not say false
+    BOOST_TEST((r.phones[4].state == PhoneState::usable));
+    BOOST_TEST(phone_choose(r.phones, "mobile")->number == "+14155550103");
+    // A text skips the disabled SMS method and goes to a phone.
+    BOOST_TEST(phone_choose(r.phones, "mobile", Medium::text)->number == "+14155550103");
+}
+
+BOOST_AUTO_TEST_CASE(why_nobody_can_be_reached)
+{
+    std::vector<Phone> phones = {{"+14155550101", "Mobile", false, PhoneState::disabled},
+                                 {"+14155550102", "Work", false, PhoneState::blacklisted},
+                                 {"+14155550109", "SMS", true, PhoneState::disabled},
+                                 {"", "Odd", false, PhoneState::invalid_number},
+                                 {"", "Odd", false, PhoneState::invalid_number}};
+    BOOST_TEST(!phone_choose(phones, ""));
+    BOOST_TEST(!phone_choose(phones, "", Medium::text));
+    // A call could not have used the SMS method anyway.
+    BOOST_TEST(phones_unusable(phones) == "1 disabled, 1 blacklisted, 2 without a valid number");
+    BOOST_TEST(phones_unusable(phones, Medium::text) == "2 disabled, 1 blacklisted, 2 without a valid number");
+    BOOST_TEST(phones_unusable({}) == "");
+    BOOST_TEST(phones_unusable({{"+14155550109", "SMS", true, PhoneState::blacklisted}}) == "");
 }
 
 BOOST_AUTO_TEST_CASE(calls_never_go_to_an_sms_method)
@@ -199,7 +253,29 @@ BOOST_AUTO_TEST_CASE(the_cache_keeps_which_methods_are_sms)
     BOOST_TEST((*back)[0].sms);
     BOOST_TEST(!(*back)[1].sms);
     // An entry without the field is a phone.
-    BOOST_TEST(!(*phones_from_json(R"([{"number": "+14155550101", "label": "x"}])"))[0].sms);
+    BOOST_TEST(!(*phones_from_json(R"([{"number": "+14155550101", "label": "x", "state": "usable"}])"))[0].sms);
+}
+
+BOOST_AUTO_TEST_CASE(the_cache_keeps_why_a_method_is_unusable)
+{
+    std::vector<Phone> phones = {{"+14155550101", "Mobile", false, PhoneState::disabled},
+                                 {"", "Odd", false, PhoneState::blacklisted},
+                                 {"", "Odd", true, PhoneState::invalid_number},
+                                 {"+14155550104", "Work", false, PhoneState::usable}};
+    auto back = phones_from_json(phones_to_json(phones));
+    BOOST_TEST_REQUIRE(back.has_value());
+    BOOST_REQUIRE_EQUAL(back->size(), 4u);
+    for (std::size_t i = 0; i < phones.size(); ++i) {
+        BOOST_TEST(((*back)[i].state == phones[i].state), i);
+        BOOST_TEST((*back)[i].number == phones[i].number, i);
+    }
+    // An entry from before states were kept may hold a disabled phone as
+    // if usable: it is not taken.
+    BOOST_TEST(!phones_from_json(R"([{"number": "+14155550101", "label": "x", "sms": false}])"));
+    BOOST_TEST(!phones_from_json(R"([{"number": "+14155550101", "label": "x", "state": "off"}])"));
+    BOOST_TEST(!phones_from_json(R"([{"number": "", "label": "x", "state": "usable"}])"));
+    BOOST_TEST(!phones_from_json(R"([{"number": "+14155550101", "label": "x", "state": "without a valid number"}])"));
+    BOOST_TEST(!phones_from_json(R"([{"number": "12", "label": "x", "state": "disabled"}])"));
 }
 
 BOOST_AUTO_TEST_CASE(official_contact_methods_example_has_no_phone)

@@ -132,6 +132,20 @@ BOOST_AUTO_TEST_CASE(no_phone_at_level_one_escalates_to_level_two)
     BOOST_TEST(l.problem == "Ada (PU1) has no usable phone contact method");
 }
 
+BOOST_AUTO_TEST_CASE(phones_that_are_off_are_skipped_and_the_log_says_why)
+{
+    F pd;
+    pd.oncalls({F::entry(1, "PU1", "Ada Lovelace"), F::entry(2, "PU2", "Bob")});
+    pd.phones("PU1", {R"({"type": "phone_contact_method", "label": "Mobile", "country_code": 1, "address": "4155550101", "enabled": false, "blacklisted": false})",
+                      R"({"type": "phone_contact_method", "label": "Work", "country_code": 1, "address": "4155550109", "enabled": true, "blacklisted": true})"});
+    pd.phones("PU2", {F::phone("4155550102")});
+    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "mobile");
+    BOOST_REQUIRE_EQUAL(l.callees.size(), 1u);
+    BOOST_TEST(l.callees[0].name == "Bob");
+    BOOST_TEST(l.level == 2);
+    BOOST_TEST(l.problem == "Ada Lovelace (PU1) has no usable phone contact method: 1 disabled, 1 blacklisted");
+}
+
 BOOST_AUTO_TEST_CASE(nobody_with_a_phone)
 {
     F pd;
