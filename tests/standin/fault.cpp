@@ -48,6 +48,7 @@ const EndpointName endpoint_names[] = {
     {Endpoint::any, "all"},
     {Endpoint::oncalls, "oncalls"},
     {Endpoint::contact_methods, "contact_methods"},
+    {Endpoint::schedule_users, "schedule_users"},
     {Endpoint::events, "events"},
 };
 
@@ -70,7 +71,7 @@ Endpoint endpoint_named(const Json &doc)
     const std::string name = doc["path"].get<std::string>();
     for (const auto &entry : endpoint_names)
         if (name == entry.name) return entry.endpoint;
-    throw InputError("unknown fault path \"" + name + "\" (all, oncalls, contact_methods or events)");
+    throw InputError("unknown fault path \"" + name + "\" (all, oncalls, contact_methods, schedule_users or events)");
 }
 
 bool same_endpoint(const sockaddr_storage &address, const std::string &ip, int port)

@@ -2,10 +2,20 @@
 // expanded once, when loaded, into the objects PagerDuty's REST API v2
 // serves. Shapes follow PagerDuty's OpenAPI file: Oncall with UserReference,
 // ScheduleReference and EscalationPolicyReference; PhoneContactMethod and
-// EmailContactMethod; Pagination.
+// EmailContactMethod; Pagination; User.
+//
+// Schedules follow PagerDuty's model: an on-call is "a contiguous unit of
+// time for which a User will be on call for a given Escalation Policy", so
+// GET /oncalls lists only what the roster's policies produce, while
+// GET /schedules/{id}/users lists whoever is on the schedule's shifts,
+// whether or not a policy uses it.
 #include "standin.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <ctime>
+#include <limits>
 #include <set>
 
 namespace standin {
@@ -25,6 +35,10 @@ const std::set<std::string> roster_keys = {"page_size", "oncalls", "users",
 // Keys of a roster on-call that we expand; any other key is passed through.
 const std::set<std::string> oncall_keys = {"escalation_policy", "level", "user",
                                            "schedule", "start", "end"};
+
+// Keys of a roster schedule and of one of its shifts.
+const std::set<std::string> schedule_keys = {"name", "shifts"};
+const std::set<std::string> shift_keys = {"user", "start", "end"};
 
 std::string require_string(const Json &object, const char *key, const std::string &where)
 {
@@ -157,6 +171,79 @@ RosterOnCall expand_oncall(const Json &entry, const std::string &where,
     return oncall;
 }
 
+// A User object, keys in the order of the OpenAPI example; its email is
+// that of the user's first email contact method, else made up (the schema
+// requires one).
+Json user_object(const std::string &id, const std::string &name, const Json &methods)
+{
+    std::string email;
+    for (const auto &m : methods)
+        if (m.value("type", "") == "email_contact_method" && m.contains("address") && m["address"].is_string()) {
+            email = m["address"].get<std::string>();
+            break;
+        }
+    if (email.empty()) {
+        for (char c : id) email += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        email += "@example.com";
+    }
+    Json user = reference("user", "users", id, name);
+    user["type"] = "user";
+    user["name"] = name;
+    user["email"] = email;
+    user["time_zone"] = "Etc/UTC";
+    user["role"] = "user";
+    user["invitation_sent"] = false;
+    Json refs = Json::array();
+    for (const auto &m : methods) {
+        Json ref = Json::object();
+        ref["id"] = m["id"];
+        ref["type"] = m.value("type", "") + "_reference";
+        ref["summary"] = m["summary"];
+        ref["self"] = m["self"];
+        refs.push_back(std::move(ref));
+    }
+    user["contact_methods"] = std::move(refs);
+    user["notification_rules"] = Json::array();
+    user["teams"] = Json::array();
+    return user;
+}
+
+// A shift's start or end as the roster gives it: a date-time, or (end
+// only) null or absent for a shift that never ends.
+std::optional<long long> shift_time(const Json &shift, const char *key, const std::string &where,
+                                    const std::string &absent)
+{
+    const Json value = string_or_null(shift, key, where, absent.empty() ? Json(nullptr) : Json(absent));
+    if (value.is_null()) return std::nullopt;
+    auto t = parse_date_time(value.get<std::string>());
+    if (!t) throw InputError(where + "." + key + " must be an RFC 3339 date-time");
+    return t;
+}
+
+std::vector<Shift> expand_shifts(const Json &schedule, const std::string &where)
+{
+    std::vector<Shift> shifts;
+    if (!schedule.contains("shifts")) return shifts;
+    const Json &given = schedule["shifts"];
+    if (!given.is_array()) throw InputError(where + ".shifts must be an array");
+    for (std::size_t i = 0; i < given.size(); ++i) {
+        const std::string here = where + ".shifts[" + std::to_string(i) + "]";
+        const Json &entry = given[i];
+        if (!entry.is_object()) throw InputError(here + " must be an object");
+        for (const auto &[key, value] : entry.items())
+            if (!shift_keys.count(key)) throw InputError("unknown key \"" + key + "\" in " + here);
+        Shift shift;
+        shift.user_id = require_string(entry, "user", here);
+        auto start = shift_time(entry, "start", here, long_ago);
+        if (!start) throw InputError(here + ".start must be an RFC 3339 date-time");
+        shift.start = *start;
+        shift.end = shift_time(entry, "end", here, "");
+        if (shift.end && *shift.end <= shift.start) throw InputError(here + ".end must come after its start");
+        shifts.push_back(std::move(shift));
+    }
+    return shifts;
+}
+
 bool listed(const std::vector<std::string> &wanted, const std::string &id)
 {
     return wanted.empty() || std::find(wanted.begin(), wanted.end(), id) != wanted.end();
@@ -189,8 +276,10 @@ Roster parse_roster(const Json &doc)
     const auto schedule_names = names_in(doc, "schedules");
 
     if (doc.contains("users"))
-        for (const auto &[id, user] : doc["users"].items())
+        for (const auto &[id, user] : doc["users"].items()) {
             roster.contact_methods[id] = expand_contact_methods(id, user);
+            roster.users[id] = user_object(id, name_or(user_names, id, "User "), roster.contact_methods[id]);
+        }
 
     // EscalationPolicy and Schedule objects, keys in the order of the
     // OpenAPI examples.
@@ -205,24 +294,123 @@ Roster parse_roster(const Json &doc)
             policy["escalation_rules"] = Json::array();
             roster.escalation_policies[id] = std::move(policy);
         }
+    auto add_schedule = [&](const std::string &id) {
+        if (roster.schedules.count(id)) return;
+        const std::string name = name_or(schedule_names, id, "Schedule ");
+        Json schedule = reference("schedule", "schedules", id, name);
+        schedule["type"] = "schedule";
+        schedule["name"] = name;
+        schedule["time_zone"] = "Etc/UTC";
+        roster.schedules[id] = std::move(schedule);
+        roster.shifts[id];
+    };
     if (doc.contains("schedules"))
         for (const auto &[id, entry] : doc["schedules"].items()) {
-            const std::string name = name_or(schedule_names, id, "Schedule ");
-            Json schedule = reference("schedule", "schedules", id, name);
-            schedule["type"] = "schedule";
-            schedule["name"] = name;
-            schedule["time_zone"] = "Etc/UTC";
-            roster.schedules[id] = std::move(schedule);
+            const std::string where = "schedules." + id;
+            for (const auto &[key, value] : entry.items())
+                if (!schedule_keys.count(key)) throw InputError("unknown key \"" + key + "\" in " + where);
+            add_schedule(id);
+            roster.shifts[id] = expand_shifts(entry, where);
         }
 
     if (doc.contains("oncalls")) {
         const Json &oncalls = doc["oncalls"];
         if (!oncalls.is_array()) throw InputError("oncalls must be an array");
-        for (std::size_t i = 0; i < oncalls.size(); ++i)
-            roster.oncalls.push_back(expand_oncall(oncalls[i], "oncalls[" + std::to_string(i) + "]",
-                                                   user_names, policy_names, schedule_names));
+        for (std::size_t i = 0; i < oncalls.size(); ++i) {
+            const std::string where = "oncalls[" + std::to_string(i) + "]";
+            RosterOnCall oncall = expand_oncall(oncalls[i], where, user_names, policy_names, schedule_names);
+            // PagerDuty names only schedules that exist, and a policy's
+            // on-call from a schedule is that schedule's shift.
+            if (oncall.schedule_id) {
+                add_schedule(*oncall.schedule_id);
+                Shift shift;
+                shift.user_id = oncall.user_id;
+                // A null start began at any time before; a null end never comes.
+                auto start = shift_time(oncall.body, "start", where, long_ago);
+                shift.start = start.value_or(std::numeric_limits<long long>::min());
+                shift.end = shift_time(oncall.body, "end", where, "");
+                roster.shifts[*oncall.schedule_id].push_back(std::move(shift));
+            }
+            roster.oncalls.push_back(std::move(oncall));
+        }
     }
     return roster;
+}
+
+std::optional<long long> parse_date_time(const std::string &t)
+{
+    // RFC 3339 section 5.6: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM).
+    auto digits = [&](std::size_t at, std::size_t n) -> std::optional<int> {
+        if (at + n > t.size()) return std::nullopt;
+        int value = 0;
+        for (std::size_t i = at; i < at + n; ++i) {
+            if (!std::isdigit(static_cast<unsigned char>(t[i]))) return std::nullopt;
+            value = value * 10 + (t[i] - '0');
+        }
+        return value;
+    };
+    auto at = [&](std::size_t i, const char *choices) {
+        return i < t.size() && std::strchr(choices, t[i]) != nullptr;
+    };
+    auto year = digits(0, 4), month = digits(5, 2), day = digits(8, 2);
+    auto hour = digits(11, 2), minute = digits(14, 2), second = digits(17, 2);
+    if (!year || !month || !day || !hour || !minute || !second || !at(4, "-") || !at(7, "-") ||
+        !at(10, "Tt") || !at(13, ":") || !at(16, ":"))
+        return std::nullopt;
+    if (*month < 1 || *month > 12 || *day < 1 || *day > 31 || *hour > 23 || *minute > 59 || *second > 60)
+        return std::nullopt;
+    std::size_t i = 19;
+    if (at(i, ".")) {
+        ++i;
+        const std::size_t first = i;
+        while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) ++i;
+        if (i == first) return std::nullopt;
+    }
+    long long offset = 0;
+    if (at(i, "Zz")) {
+        ++i;
+    } else if (at(i, "+-")) {
+        auto oh = digits(i + 1, 2), om = digits(i + 4, 2);
+        if (!oh || !om || !at(i + 3, ":") || *oh > 23 || *om > 59) return std::nullopt;
+        offset = (t[i] == '-' ? -1 : 1) * (*oh * 3600LL + *om * 60LL);
+        i += 6;
+    } else {
+        return std::nullopt;
+    }
+    if (i != t.size()) return std::nullopt;
+    std::tm tm{};
+    tm.tm_year = *year - 1900;
+    tm.tm_mon = *month - 1;
+    tm.tm_mday = *day;
+    tm.tm_hour = *hour;
+    tm.tm_min = *minute;
+    tm.tm_sec = *second;
+    // timegm normalises an impossible date (February 30th) into another:
+    // compare back to refuse it.
+    const std::tm asked = tm;
+    const long long seconds = static_cast<long long>(timegm(&tm));
+    if (tm.tm_mday != asked.tm_mday || tm.tm_mon != asked.tm_mon) return std::nullopt;
+    return seconds - offset;
+}
+
+Json schedule_users(const Roster &roster, const std::string &schedule, long long since, long long until)
+{
+    Json users = Json::array();
+    std::set<std::string> seen;
+    auto found = roster.shifts.find(schedule);
+    if (found != roster.shifts.end())
+        for (const Shift &shift : found->second) {
+            // A shift [start, end) overlaps the range [since, until].
+            const bool overlaps = shift.start <= until && (!shift.end || *shift.end > since);
+            if (!overlaps || !seen.insert(shift.user_id).second) continue;
+            auto user = roster.users.find(shift.user_id);
+            users.push_back(user != roster.users.end()
+                                ? user->second
+                                : user_object(shift.user_id, "User " + shift.user_id, Json::array()));
+        }
+    Json answer = Json::object();
+    answer["users"] = std::move(users);
+    return answer;
 }
 
 Json oncalls_page(const Roster &roster, const OnCallQuery &query)

@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <ctime>
 #include <deque>
 #include <memory>
 
@@ -119,6 +120,7 @@ Endpoint endpoint_of(const httplib::Request &req, std::string *id)
     } by_id[] = {
         {"/users/", "/contact_methods", Endpoint::contact_methods},
         {"/escalation_policies/", "", Endpoint::escalation_policy},
+        {"/schedules/", "/users", Endpoint::schedule_users},
         {"/schedules/", "", Endpoint::schedule},
     };
     for (const auto &e : by_id) {
@@ -327,6 +329,30 @@ Answer list_oncalls(const httplib::Request &req, const Roster &roster)
     return {200, oncalls_page(roster, query)};
 }
 
+// GET /schedules/{id}/users: who is on the schedule between `since` and
+// `until`, date-times in the OpenAPI file.  Either left out means now, as
+// GET /oncalls documents for its own since and until; one that is not a
+// date-time, or an until before since, is turned away like any invalid
+// argument ("Retrying with the same arguments will *not* work").
+Answer list_schedule_users(const httplib::Request &req, const Roster &roster, const std::string &id)
+{
+    if (!roster.schedules.count(id)) return {404, error_body("Not Found", code_not_found)};
+    const long long now = static_cast<long long>(std::time(nullptr));
+    long long range[2] = {now, now};
+    const char *names[2] = {"since", "until"};
+    for (int i = 0; i < 2; ++i) {
+        if (!req.has_param(names[i])) continue;
+        auto t = parse_date_time(req.get_param_value(names[i]));
+        if (!t)
+            return {400, error_body("Invalid Input Provided", code_invalid_input,
+                                    {std::string(names[i]) + " is not a valid date-time"})};
+        range[i] = *t;
+    }
+    if (range[1] < range[0])
+        return {400, error_body("Invalid Input Provided", code_invalid_input, {"until must not be before since"})};
+    return {200, schedule_users(roster, id, range[0], range[1])};
+}
+
 // The answer PagerDuty itself would give, faults aside.
 Answer normal_answer(const httplib::Request &req, const HeaderCheck &check, const Roster &roster)
 {
@@ -347,6 +373,7 @@ Answer normal_answer(const httplib::Request &req, const HeaderCheck &check, cons
     case Endpoint::contact_methods: return one(roster.contact_methods, id, "contact_methods");
     case Endpoint::escalation_policy: return one(roster.escalation_policies, id, "escalation_policy");
     case Endpoint::schedule: return one(roster.schedules, id, "schedule");
+    case Endpoint::schedule_users: return list_schedule_users(req, roster, id);
     case Endpoint::any:
     case Endpoint::events: break;
     }
@@ -367,6 +394,7 @@ Json wrong_shape(Endpoint endpoint)
     // Valid JSON that a careless parser might half accept.
     if (endpoint == Endpoint::events) return Json::parse(R"({"status":"ok"})");
     if (endpoint == Endpoint::contact_methods) return Json::parse(R"({"contact_methods":{"type":"phone_contact_method"}})");
+    if (endpoint == Endpoint::schedule_users) return Json::parse(R"({"users":{"id":"PXXXXXX","type":"user"}})");
     return Json::parse(R"({"oncalls":"none"})");
 }
 

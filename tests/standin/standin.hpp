@@ -79,17 +79,39 @@ struct RosterOnCall {
     Json body;                               // the Oncall object we serve
 };
 
+// Someone on a schedule from `start` until just before `end`.
+struct Shift {
+    std::string user_id;
+    long long start = 0;           // seconds since the epoch
+    std::optional<long long> end;  // none: never ends
+};
+
 struct Roster {
     int page_size = limits::max_page_limit;
-    std::vector<RosterOnCall> oncalls;           // in the roster's order
+    // The on-calls escalation policies produce, in the roster's order: all
+    // GET /oncalls lists.  A schedule no policy uses has none here.
+    std::vector<RosterOnCall> oncalls;
     std::map<std::string, Json> contact_methods; // user id -> array we serve
+    std::map<std::string, Json> users;           // user id -> the User object we serve
     // id -> the object served by GET /escalation_policies/{id}, /schedules/{id};
-    // only those the roster lists exist.
+    // only those the roster lists exist, and the schedules its on-calls name.
     std::map<std::string, Json> escalation_policies;
     std::map<std::string, Json> schedules;
+    // Schedule id -> who is on it when: the roster's own shifts, and those
+    // its on-calls imply (a policy's on-call from a schedule means the
+    // schedule has that person on shift then).
+    std::map<std::string, std::vector<Shift>> shifts;
 };
 
 Roster parse_roster(const Json &doc);
+
+// An RFC 3339 date-time (the OpenAPI "date-time" format): seconds since the
+// epoch, or nothing when `text` is not one.
+std::optional<long long> parse_date_time(const std::string &text);
+
+// The whole GET /schedules/{id}/users answer: `users`, each User once, whose
+// shift on `schedule` overlaps [since, until].  The schedule must exist.
+Json schedule_users(const Roster &roster, const std::string &schedule, long long since, long long until);
 
 struct OnCallQuery {
     std::vector<std::string> policy_ids;   // escalation_policy_ids[]
@@ -123,7 +145,7 @@ enum class FaultKind {
 };
 
 // Which API requests a fault hits; `events` is the Events API's /v2/enqueue.
-enum class Endpoint { any, oncalls, contact_methods, escalation_policy, schedule, events };
+enum class Endpoint { any, oncalls, contact_methods, escalation_policy, schedule, schedule_users, events };
 
 struct Fault {
     FaultKind kind = FaultKind::none;
