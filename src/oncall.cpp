@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -50,6 +51,18 @@ std::optional<json> parse_list(std::string_view text, const char *key, std::stri
     return doc;
 }
 
+// The id and display name of a user (a UserReference of /oncalls or a
+// User of /schedules/{id}/users); false when the id cannot go into a URL.
+bool read_user(const json &user, OnCall &entry)
+{
+    entry.user_id = string_field(user, "id");
+    if (!is_pagerduty_id(entry.user_id)) return false;
+    entry.name = string_field(user, "summary");
+    if (entry.name.empty()) entry.name = string_field(user, "name");
+    if (entry.name.empty()) entry.name = entry.user_id;
+    return true;
+}
+
 }  // namespace
 
 OncallPage oncall_parse_page(std::string_view text)
@@ -72,20 +85,37 @@ OncallPage oncall_parse_page(std::string_view text)
             continue;
         }
         long long lv = level->get<long long>();
-        entry.user_id = string_field(*user, "id");
-        if (lv < 1 || lv > 1000 || !is_pagerduty_id(entry.user_id)) {
+        if (lv < 1 || lv > 1000 || !read_user(*user, entry)) {
             ++page.skipped;
             continue;
         }
         entry.level = static_cast<int>(lv);
-        entry.name = string_field(*user, "summary");
-        if (entry.name.empty()) entry.name = string_field(*user, "name");
-        if (entry.name.empty()) entry.name = entry.user_id;
         entry.end = string_field(item, "end");
         page.entries.push_back(std::move(entry));
     }
     auto more = doc->find("more");
     page.more = more != doc->end() && more->is_boolean() && more->get<bool>();
+    return page;
+}
+
+OncallPage schedule_users_parse(std::string_view text)
+{
+    OncallPage page;
+    auto doc = parse_list(text, "users", page.error);
+    if (!doc) return page;
+    const json &list = (*doc)["users"];
+    page.listed = list.size();
+    for (const json &item : list) {
+        // A schedule has no levels of its own (they belong to the policies
+        // that use it): everyone on it now is one level.
+        OnCall entry;
+        entry.level = 1;
+        if (!item.is_object() || !read_user(item, entry)) {
+            ++page.skipped;
+            continue;
+        }
+        page.entries.push_back(std::move(entry));
+    }
     return page;
 }
 
@@ -234,6 +264,26 @@ std::optional<long long> parse_rfc3339(std::string_view t)
     long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     long long days = era * 146097 + doe - 719468;
     return days * 86400 + hour * 3600LL + minute * 60LL + second - offset;
+}
+
+std::string format_rfc3339(long long t)
+{
+    // Howard Hinnant's civil_from_days, the inverse of the above.
+    long long days = (t >= 0 ? t : t - 86399) / 86400;
+    long long secs = t - days * 86400;
+    long long z = days + 719468;
+    long long era = (z >= 0 ? z : z - 146096) / 146097;
+    long long doe = z - era * 146097;
+    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long long mp = (5 * doy + 2) / 153;
+    long long day = doy - (153 * mp + 2) / 5 + 1;
+    long long month = mp < 10 ? mp + 3 : mp - 9;
+    long long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    char text[128];  // room for any long long, which a real clock never needs
+    std::snprintf(text, sizeof text, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", year, month, day, secs / 3600,
+                  secs / 60 % 60, secs % 60);
+    return text;
 }
 
 std::optional<long long> earliest_end(const std::vector<OnCall> &entries)

@@ -9,7 +9,7 @@
 
 namespace pdcf {
 
-// One entry of GET /oncalls.
+// One entry of GET /oncalls, or one user of GET /schedules/{id}/users.
 struct OnCall {
     int level = 0;           // escalation_level, 1 = first
     std::string user_id;     // only letters and digits (it goes into a URL path)
@@ -26,6 +26,12 @@ struct OncallPage {
 };
 
 OncallPage oncall_parse_page(std::string_view json);
+
+// GET /schedules/{id}/users: the User objects of whoever is on the
+// schedule in the window asked, as entries of level 1 in PagerDuty's order.
+// The answer names no shift ends, so no entry has one; it is not paged
+// (`more` stays false).
+OncallPage schedule_users_parse(std::string_view json);
 
 // The people of each escalation level, lowest level first; within a level
 // in PagerDuty's order, each person once, at most limits::max_dial_numbers.
@@ -74,6 +80,10 @@ std::string phones_unusable(const std::vector<Phone> &phones, Medium medium = Me
 // An RFC 3339 date-time as PagerDuty writes them ("2015-03-07T15:28:51-05:00",
 // "2026-11-23T08:00:00Z", fractions allowed): seconds since the epoch.
 std::optional<long long> parse_rfc3339(std::string_view text);
+
+// Seconds since the epoch as an RFC 3339 date-time in UTC,
+// "2026-11-23T08:00:00Z", for PagerDuty's since and until.
+std::string format_rfc3339(long long epoch_seconds);
 
 // The earliest `end` among `entries` (null ends never come), if any.
 std::optional<long long> earliest_end(const std::vector<OnCall> &entries);

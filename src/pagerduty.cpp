@@ -14,6 +14,15 @@ namespace {
 
 std::string without_query(const std::string &path) { return path.substr(0, path.find('?')); }
 
+// GET /schedules/{id}/users lists who is on the schedule "for a given time
+// range" (PagerDuty's OpenAPI file; since and until are date-times, whole
+// seconds here).  One second from now is the narrowest range that is not
+// empty: it holds the moment of the call however PagerDuty treats the
+// range's ends, which it does not document, where since = until might
+// hold nobody.  A hand-over within that second lists both people, and
+// both ring.
+constexpr long long schedule_window_seconds = 1;
+
 // PagerDuty's error body: {"error":{"message":"...","code":N}}.
 std::string error_message(const std::string &body)
 {
@@ -59,16 +68,43 @@ const char *to_string(Source source)
     return "?";
 }
 
-OncallsAnswer fetch_oncalls(const Fetch &fetch, TargetKind kind, const std::string &target)
+namespace {
+
+// A schedule's people now.  Not GET /oncalls?schedule_ids[]: an on-call is
+// "a contiguous unit of time for which a User will be on call for a given
+// Escalation Policy", so a schedule no policy uses has no on-calls there.
+OncallsAnswer fetch_schedule_users(const Fetch &fetch, const std::string &schedule, long long now)
 {
+    OncallsAnswer out;
+    const std::string path = "/schedules/" + url_component(schedule) + "/users?since=" +
+                             url_component(format_rfc3339(now)) +
+                             "&until=" + url_component(format_rfc3339(now + schedule_window_seconds));
+    HttpReply reply = fetch(path);
+    out.requests = 1;
+    OncallPage parsed;
+    if (reply.status == 200) parsed = schedule_users_parse(reply.body);
+    if (reply.status != 200 || !parsed.error.empty()) {
+        out.failed = true;
+        out.problem = reply.status != 200 ? pagerduty_describe_failure(path, reply)
+                                          : "GET " + without_query(path) + ": " + parsed.error;
+        return out;
+    }
+    out.entries = std::move(parsed.entries);
+    return out;
+}
+
+}  // namespace
+
+OncallsAnswer fetch_oncalls(const Fetch &fetch, TargetKind kind, const std::string &target, long long now)
+{
+    if (kind == TargetKind::schedule) return fetch_schedule_users(fetch, target, now);
     OncallsAnswer out;
     // REST API v2, "List all of the on-calls": no since/until means now;
     // earliest=true keeps one entry per user, level and policy.
-    const std::string filter = kind == TargetKind::schedule ? "schedule_ids%5B%5D=" : "escalation_policy_ids%5B%5D=";
     std::size_t offset = 0;
     bool more = true;
     for (int page = 0; more && page < limits::max_oncall_pages; ++page) {
-        std::string path = "/oncalls?" + filter + url_component(target) + "&earliest=true&limit=" +
+        std::string path = "/oncalls?escalation_policy_ids%5B%5D=" + url_component(target) + "&earliest=true&limit=" +
                            std::to_string(limits::oncall_page_limit) + "&offset=" + std::to_string(offset);
         HttpReply reply = fetch(path);
         ++out.requests;
@@ -109,10 +145,12 @@ PhonesAnswer fetch_phones(const Fetch &fetch, const std::string &user_id)
     return out;
 }
 
-OnCallSources direct_sources(const Fetch &fetch)
+OnCallSources direct_sources(const Fetch &fetch, long long now)
 {
     OnCallSources s;
-    s.oncalls = [fetch](TargetKind kind, const std::string &target) { return fetch_oncalls(fetch, kind, target); };
+    s.oncalls = [fetch, now](TargetKind kind, const std::string &target) {
+        return fetch_oncalls(fetch, kind, target, now);
+    };
     s.phones = [fetch](const std::vector<std::string> &users) {
         std::vector<PhonesAnswer> out;
         for (const auto &u : users) out.push_back(fetch_phones(fetch, u));
@@ -149,10 +187,6 @@ Snapshot pagerduty_snapshot(const OnCallSources &sources, TargetKind kind, const
     if (!oncalls.problem.empty()) notes.push_back(oncalls.problem);
     std::vector<OnCall> entries = std::move(oncalls.entries);
 
-    // A schedule has no levels of its own (they belong to the policies that
-    // use it): everyone it names is one level.
-    if (kind == TargetKind::schedule)
-        for (auto &e : entries) e.level = 1;
     auto levels = oncall_levels(entries);
     if (levels.empty())
         notes.push_back(std::string("nobody is on call for ") +
@@ -217,9 +251,10 @@ Lookup pagerduty_lookup(const OnCallSources &sources, TargetKind kind, const std
     return out;
 }
 
-Lookup pagerduty_lookup(const Fetch &fetch, TargetKind kind, const std::string &target, const std::string &prefer_label)
+Lookup pagerduty_lookup(const Fetch &fetch, TargetKind kind, const std::string &target, const std::string &prefer_label,
+                        long long now)
 {
-    return pagerduty_lookup(direct_sources(fetch), kind, target, prefer_label);
+    return pagerduty_lookup(direct_sources(fetch, now), kind, target, prefer_label);
 }
 
 void lookup_skip_number(Lookup &lookup, const std::string &called)

@@ -1,4 +1,5 @@
-// Asking PagerDuty who to dial: GET /oncalls (all pages), then
+// Asking PagerDuty who to dial: GET /oncalls (all pages) for an escalation
+// policy, GET /schedules/{id}/users for a schedule, then
 // GET /users/{id}/contact_methods for the people of each level.  Where the
 // answers come from (the API, the cache) is passed in as OnCallSources, so
 // the assembly is tested against canned answers.
@@ -32,7 +33,7 @@ enum class Source {
 const char *to_string(Source source);
 
 struct OncallsAnswer {
-    std::vector<OnCall> entries;  // every page, in PagerDuty's order
+    std::vector<OnCall> entries;  // every page, in PagerDuty's order; a schedule's at level 1
     bool failed = false;          // no usable answer, and nothing cached stood in
     std::string problem;          // why it failed, or what was odd
     int requests = 0;
@@ -49,7 +50,10 @@ struct PhonesAnswer {
     long long age = 0;
 };
 
-OncallsAnswer fetch_oncalls(const Fetch &fetch, TargetKind kind, const std::string &target);
+// Who is on call for `target` at `now` (seconds since the epoch): an
+// escalation policy's on-calls, or everyone on a schedule then, whether or
+// not a policy uses it (a schedule no policy uses has no /oncalls entries).
+OncallsAnswer fetch_oncalls(const Fetch &fetch, TargetKind kind, const std::string &target, long long now);
 PhonesAnswer fetch_phones(const Fetch &fetch, const std::string &user_id);
 
 struct OnCallSources {
@@ -58,8 +62,9 @@ struct OnCallSources {
     std::function<std::vector<PhonesAnswer>(const std::vector<std::string> &user_ids)> phones;
 };
 
-// The API alone, one request after the other.
-OnCallSources direct_sources(const Fetch &fetch);
+// The API alone, one request after the other, asking who is on call at
+// `now` (seconds since the epoch).
+OnCallSources direct_sources(const Fetch &fetch, long long now);
 
 struct Callee {
     std::string name;
@@ -88,8 +93,8 @@ using Enough = std::function<bool(const std::vector<Level> &levels)>;
 
 // The on-calls, then contact methods level by level until `enough` is
 // satisfied or the levels run out.  A schedule's on-calls form one level:
-// the people the schedule names, each once.  Each callee's number is the
-// one `medium` prefers.
+// the people on it now, each once.  Each callee's number is the one
+// `medium` prefers.
 Snapshot pagerduty_snapshot(const OnCallSources &sources, TargetKind kind, const std::string &target,
                             const std::string &prefer_label, const Enough &enough, Medium medium = Medium::voice);
 
@@ -106,7 +111,8 @@ struct Lookup {
 // The first level with someone to dial: a snapshot that stops there.
 Lookup pagerduty_lookup(const OnCallSources &sources, TargetKind kind, const std::string &target,
                         const std::string &prefer_label);
-Lookup pagerduty_lookup(const Fetch &fetch, TargetKind kind, const std::string &target, const std::string &prefer_label);
+Lookup pagerduty_lookup(const Fetch &fetch, TargetKind kind, const std::string &target, const std::string &prefer_label,
+                        long long now);
 
 // Never dial the number that was called: a PagerDuty phone set to the
 // team's own line would ring this program again, in a loop.  Drops such

@@ -97,7 +97,11 @@ Answer through_cache(const SourceSettings &s, const std::string &key, long long 
 
 std::string oncalls_key(TargetKind kind, const std::string &target)
 {
-    return std::string("oncalls-") + (kind == TargetKind::schedule ? "schedule-" : "escalation_policy-") + target;
+    // Not "oncalls-schedule-": entries under that name hold what /oncalls
+    // said of the schedule, nobody when no policy uses it, and would stand
+    // in for the schedule's people when PagerDuty fails.
+    if (kind == TargetKind::schedule) return "schedule-users-" + target;
+    return "oncalls-escalation_policy-" + target;
 }
 
 }  // namespace
@@ -107,7 +111,8 @@ OnCallSources cached_sources(const SourceSettings &s, const Fetch &fetch, TimePo
     OnCallSources out;
     out.oncalls = [s, fetch, deadline, mode](TargetKind kind, const std::string &target) {
         return through_cache<OncallsAnswer>(
-            s, oncalls_key(kind, target), s.pagerduty->oncall_ttl.count(), mode, deadline, [&] { return fetch_oncalls(fetch, kind, target); },
+            s, oncalls_key(kind, target), s.pagerduty->oncall_ttl.count(), mode, deadline,
+            [&] { return fetch_oncalls(fetch, kind, target, s.epoch_seconds()); },
             [](const std::string &v) -> std::optional<OncallsAnswer> {
                 auto entries = oncalls_from_json(v);
                 if (!entries) return std::nullopt;
@@ -117,7 +122,8 @@ OnCallSources cached_sources(const SourceSettings &s, const Fetch &fetch, TimePo
             },
             [&s](const OncallsAnswer &a, long long now) {
                 // Fresh until the first shift in it ends, and no longer than
-                // oncall_ttl, so an override shows up soon.
+                // oncall_ttl, so an override shows up soon.  A schedule's
+                // people come without shift ends: oncall_ttl alone.
                 long long until = now + s.pagerduty->oncall_ttl.count();
                 if (auto end = earliest_end(a.entries)) until = std::max(now, std::min(until, *end));
                 return Cache::Entry{oncalls_to_json(a.entries), now, until};

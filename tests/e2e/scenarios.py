@@ -5,6 +5,7 @@ A suite (test_nginx.py, test_apache.py...) starts its servers, fills in
 between requests."""
 
 import concurrent.futures
+import datetime
 import json
 import os
 import subprocess
@@ -132,13 +133,50 @@ def test_two_on_call_at_level_one_ring_together():
     check("dialed=+*******0101,+*******0102" in log_for(sid), log_for(sid))
 
 
+def rfc3339(seconds_from_now):
+    t = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=seconds_from_now)
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def check_asked_schedule_now(reqs, schedule, before, after):
+    """The first request asked who is on `schedule` at the time of the call
+    (between `before` and `after`, epoch seconds), not /oncalls."""
+    q = reqs[0]
+    check(q["path"] == f"/schedules/{schedule}/users", reqs)
+    since = datetime.datetime.strptime(q["query"]["since"][0], "%Y-%m-%dT%H:%M:%S%z").timestamp()
+    until = datetime.datetime.strptime(q["query"]["until"][0], "%Y-%m-%dT%H:%M:%S%z").timestamp()
+    check(int(before) <= since <= after and until - since == 1, q["query"])
+    check(not [x for x in reqs if x["path"] == "/oncalls"], reqs)
+
+
 def test_route_by_called_number():
+    # db's schedule is used by an escalation policy (PEPDB01): still found.
     setup()
+    before = time.time()
     sid, r = call(to=DB_NUMBER)
     check(numbers(r) == ["+14155550103"], r.body)
-    reqs = env.standin.requests()
-    check(reqs[0]["query"].get("schedule_ids[]") == ["PSDB001"], reqs[0]["query"])
+    check_asked_schedule_now(env.standin.requests(), "PSDB001", before, time.time())
     check("route=db" in log_for(sid), log_for(sid))
+
+
+def test_a_schedule_no_policy_uses_reaches_its_on_call():
+    # PagerDuty lists an on-call only "for a given Escalation Policy": a
+    # schedule that no policy uses has no /oncalls entries, yet its route
+    # reaches whoever is on it now, and only them.
+    setup(r=roster([("PEPOPS1", 1, "PADA001")], [ADA, GRACE, LINUS],
+                   schedules={"PSDB001": {"name": "Database primary", "shifts": [
+                       {"user": "PADA001", "start": rfc3339(-7200), "end": rfc3339(-3600)},
+                       {"user": "PLINUS1", "start": rfc3339(-3600), "end": rfc3339(3600)},
+                       {"user": "PGRACE1", "start": rfc3339(3600)}]}}))
+    before = time.time()
+    sid, r = call(to=DB_NUMBER)
+    check(numbers(r) == ["+14155550103"], r.body)
+    check(r.twiml().find("Say").text == "Connecting you to Linus Db.", r.body)
+    reqs = env.standin.requests()
+    check_asked_schedule_now(reqs, "PSDB001", before, time.time())
+    check([q["path"] for q in reqs] == ["/schedules/PSDB001/users", "/users/PLINUS1/contact_methods"], reqs)
+    line = log_for(sid)
+    check("outcome=dial" in line and "route=db" in line and "level=1" in line, line)
 
 
 def test_route_by_query_wins_over_to():
@@ -876,9 +914,7 @@ def test_menu_prompt_then_key_2_dials_the_db_on_call():
     check(call.doc.find("Say").text == "Connecting you to Linus Db.", ET.tostring(call.doc))
     check(call.numbers() == ["+14155550103"], ET.tostring(call.doc))
     reqs = env.standin.requests()
-    check([q["path"] for q in reqs] == ["/oncalls", "/users/PLINUS1/contact_methods"], reqs)
-    check(reqs[0]["query"].get("schedule_ids[]") == ["PSDB001"], reqs[0]["query"])
-    check("escalation_policy_ids[]" not in reqs[0]["query"], reqs[0]["query"])
+    check([q["path"] for q in reqs] == ["/schedules/PSDB001/users", "/users/PLINUS1/contact_methods"], reqs)
     dial = call.doc.find("Dial")
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(dial.get("action")).query)
     check(query.get("route") == ["db"] and query.get("to") == [MENU_NUMBER], query)
@@ -1282,6 +1318,7 @@ TESTS = [
     test_secrets_never_logged,
     test_two_on_call_at_level_one_ring_together,
     test_route_by_called_number,
+    test_a_schedule_no_policy_uses_reaches_its_on_call,
     test_route_by_query_wins_over_to,
     test_nobody_on_call_dials_the_fallback,
     test_no_fallback_goes_to_voicemail,

@@ -93,6 +93,25 @@ def test_check_says_why_a_phone_is_not_dialed():
     check("1 disabled" in err, err)
 
 
+def test_check_and_test_call_reach_a_schedule_no_policy_uses():
+    # PSDB001 is in no escalation policy, so /oncalls has nothing of it:
+    # both commands still find who is on it now, as a call does.
+    shifts = {"PSDB001": {"name": "Database primary", "shifts": [{"user": "PLINUS1"}]}}
+    setup(roster([("PEPOPS1", 1, "PADA001"), ("PEPHUNT", 1, "PADA001")], [ADA, LINUS],
+                 **dict(TARGETS, schedules=shifts)))
+    rc, out, _ = run("--check")
+    check(rc == 0, out)
+    db = row(out, "db")
+    check("schedule PSDB001 (Database primary)" in db and "Linus Db" in db and "+*******0103" in db, db)
+    rc, out, err = run("--test-call", "db")
+    check(rc == 0, err)
+    check([n.text for n in ET.fromstring(out).findall("./Dial/Number")] == ["+14155550103"], out)
+    asked = [q["path"] for q in env.standin.requests()]
+    check("/schedules/PSDB001/users" in asked and "/oncalls" in asked, asked)  # /oncalls for ops and hunt only
+    check(all(q["query"].get("escalation_policy_ids[]") for q in env.standin.requests() if q["path"] == "/oncalls"),
+          env.standin.requests())
+
+
 def test_check_nobody_on_call_shows_the_fallback():
     setup(roster([], [], **TARGETS))
     rc, out, _ = run("--check")
@@ -199,6 +218,7 @@ TESTS = [
     test_check_every_route_reaches_its_on_call,
     test_check_unknown_target_and_no_phone_fail_even_with_a_fallback,
     test_check_says_why_a_phone_is_not_dialed,
+    test_check_and_test_call_reach_a_schedule_no_policy_uses,
     test_check_nobody_on_call_shows_the_fallback,
     test_check_pagerduty_down,
     test_check_lists_every_config_error_with_its_line,

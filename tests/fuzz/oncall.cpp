@@ -1,5 +1,6 @@
 // PagerDuty's answers decide whom we dial; a proxy, an outage page or an
-// API change can put anything in them.  Input: a GET /oncalls body, a
+// API change can put anything in them.  Input: a GET /oncalls body (also
+// read as a GET /schedules/{id}/users body), a
 // GET /users/{id}/contact_methods body and a GET /escalation_policies/{id}
 // body, separated by lines of "--".  The same bytes also go through the
 // cache's own JSON readers.
@@ -58,6 +59,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     OncallPage page = oncall_parse_page(oncalls);
     fuzz::require(page.entries.size() + page.skipped == page.listed || !page.error.empty());
+    OncallPage users = schedule_users_parse(oncalls);
+    fuzz::require(users.entries.size() + users.skipped == users.listed || !users.error.empty());
+    fuzz::require(!users.more);
+    for (const OnCall &e : users.entries) fuzz::require(e.level == 1 && e.end.empty());
+    check_cache_round_trip(users.entries, {});
     PhonesResult phones = contact_phones(contacts);
     // A usable method has an E.164 number; one without a valid number has
     // none at all.
@@ -70,8 +76,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     for (const auto &level : oncall_levels(page.entries)) {
         fuzz::require(!level.empty() && level.size() <= limits::max_dial_numbers);
-        std::set<std::string> users;
-        for (const OnCall &e : level) fuzz::require(users.insert(e.user_id).second);
+        std::set<std::string> people;
+        for (const OnCall &e : level) fuzz::require(people.insert(e.user_id).second);
     }
     (void)earliest_end(page.entries);
     for (Medium medium : {Medium::voice, Medium::text}) {
@@ -81,7 +87,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fuzz::require(chosen->state == PhoneState::usable && is_e164(chosen->number));
         (void)phones_unusable(phones.phones, medium);
     }
-    for (std::string_view p : parts) (void)parse_rfc3339(p);
+    // Every time we can read, we write back the same.
+    for (std::string_view p : parts)
+        if (auto t = parse_rfc3339(p); t && *t >= 0 && *t < 253402300800LL)
+            fuzz::require(parse_rfc3339(format_rfc3339(*t)) == t);
     // The cache's readers take whatever is on disk.
     (void)oncalls_from_json(oncalls);
     (void)phones_from_json(contacts);
@@ -89,11 +98,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     // The whole lookup over these answers, as the handlers make it, for
     // both kinds of target.
     Fetch fetch = [&](const std::string &path) -> HttpReply {
-        if (path.rfind("/oncalls", 0) == 0) return {200, oncalls, "", -1};
+        if (path.rfind("/oncalls", 0) == 0 || path.rfind("/schedules/", 0) == 0) return {200, oncalls, "", -1};
         if (path.rfind("/users/", 0) == 0) return {200, contacts, "", -1};
         return {200, policy, "", -1};
     };
-    OnCallSources sources = direct_sources(fetch);
+    OnCallSources sources = direct_sources(fetch, 1'800'000'000);
     for (TargetKind kind : {TargetKind::escalation_policy, TargetKind::schedule}) {
         Snapshot snap = pagerduty_snapshot(sources, kind, "PEP1", "Mobile", [](const std::vector<Level> &) { return false; });
         check_levels(snap.levels);

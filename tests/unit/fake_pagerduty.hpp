@@ -30,6 +30,13 @@ struct FakePagerDuty {
     {
         replies["/oncalls"] = {200, page(entries, more), ""};
     }
+    // One /schedules/{id}/users answer for any since and until.
+    void schedule_users(const std::string &schedule, const std::vector<std::string> &users)
+    {
+        std::string list;
+        for (const auto &u : users) list += (list.empty() ? "" : ",") + u;
+        replies["/schedules/" + schedule + "/users"] = {200, R"({"users": [)" + list + "]}", ""};
+    }
     void phones(const std::string &user, const std::vector<std::string> &methods)
     {
         std::string list;
@@ -43,6 +50,12 @@ struct FakePagerDuty {
                R"("escalation_level": )" + std::to_string(level) +
                R"(, "schedule": null, "user": {"id": ")" + user + R"(", "type": "user_reference", "summary": ")" + name +
                R"("}, "start": "2026-11-23T08:00:00Z", "end": null})";
+    }
+    // A User object, as GET /schedules/{id}/users lists them.
+    static std::string user(const std::string &id, const std::string &name)
+    {
+        return R"({"id": ")" + id + R"(", "type": "user", "summary": ")" + name + R"(", "name": ")" + name +
+               R"(", "email": "x@example.com", "time_zone": "Etc/UTC", "role": "user"})";
     }
     static std::string page(const std::vector<std::string> &entries, bool more = false)
     {

@@ -83,6 +83,18 @@ BOOST_AUTO_TEST_CASE(rfc3339_times)
         BOOST_TEST(!parse_rfc3339(bad), bad);
 }
 
+BOOST_AUTO_TEST_CASE(rfc3339_times_written)
+{
+    BOOST_TEST(format_rfc3339(0) == "1970-01-01T00:00:00Z");
+    BOOST_TEST(format_rfc3339(1425760131) == "2015-03-07T20:28:51Z");
+    BOOST_TEST(format_rfc3339(1709164800) == "2024-02-29T00:00:00Z");
+    BOOST_TEST(format_rfc3339(1'800'000'000) == "2027-01-15T08:00:00Z");
+    BOOST_TEST(format_rfc3339(253402300799) == "9999-12-31T23:59:59Z");
+    BOOST_TEST(format_rfc3339(-1) == "1969-12-31T23:59:59Z");
+    for (long long t = 0; t < 4'200'000'000; t += 86'399 * 37 + 11)
+        BOOST_TEST(*parse_rfc3339(format_rfc3339(t)) == t);
+}
+
 BOOST_AUTO_TEST_CASE(earliest_shift_end)
 {
     std::vector<OnCall> e = {{1, "PA", "A", "2027-01-15T12:00:00Z"}, {2, "PB", "B", ""}, {1, "PC", "C", "2027-01-15T10:00:00Z"}};
@@ -245,6 +257,46 @@ BOOST_AUTO_TEST_CASE(phones_cached_before_disabled_ones_were_told_apart_are_not_
     s = f.ask();
     BOOST_TEST(f.dialed(s).empty());
     BOOST_TEST(s.contacts_failed);
+}
+
+BOOST_AUTO_TEST_CASE(a_schedules_people_are_fresh_for_oncall_ttl)
+{
+    // Its answer names no shift ends: oncall_ttl alone says when to ask
+    // again, and the request names the time of the call.
+    Fixture f;
+    f.fake.schedule_users("PSCHED1", {F::user("PU1", "Ada Lovelace")});
+    auto ask = [&] {
+        OnCallSources s = cached_sources(f.settings, f.fake.fetch(), std::chrono::steady_clock::now() + 5s, CacheMode::use);
+        return pagerduty_snapshot(s, TargetKind::schedule, "PSCHED1", "", nullptr);
+    };
+    Snapshot first = ask();
+    BOOST_TEST(f.dialed(first) == std::vector<std::string>{"+14155550101"});
+    BOOST_TEST(f.fake.requests.at(0) ==
+               "/schedules/PSCHED1/users?since=2027-01-15T08%3A00%3A00Z&until=2027-01-15T08%3A00%3A01Z");
+    auto e = f.cache.read("schedule-users-PSCHED1", 0);
+    BOOST_REQUIRE(e.has_value());
+    BOOST_TEST(e->fresh_until == f.now + 60);
+    f.fake.requests.clear();
+    f.now += 59;
+    BOOST_TEST((ask().source == Source::cache));
+    BOOST_TEST(f.fake.requests.empty());
+    f.now += 2;
+    ask();
+    BOOST_TEST(f.fake.requests.at(0) ==
+               "/schedules/PSCHED1/users?since=2027-01-15T08%3A01%3A01Z&until=2027-01-15T08%3A01%3A02Z");
+}
+
+BOOST_AUTO_TEST_CASE(a_schedule_entry_from_oncalls_is_not_used)
+{
+    // Written by an older version from /oncalls?schedule_ids[], which has
+    // nobody for a schedule no policy uses: neither fresh nor as a stand-in.
+    Fixture f;
+    f.cache.write("oncalls-schedule-PSCHED1", {"[]", f.now, f.now + 60});
+    f.fake.schedule_users("PSCHED1", {F::user("PU1", "Ada Lovelace")});
+    OnCallSources s = cached_sources(f.settings, f.fake.fetch(), std::chrono::steady_clock::now() + 5s, CacheMode::use);
+    Snapshot snap = pagerduty_snapshot(s, TargetKind::schedule, "PSCHED1", "", nullptr);
+    BOOST_TEST(f.dialed(snap) == std::vector<std::string>{"+14155550101"});
+    BOOST_TEST((snap.source == Source::pagerduty));
 }
 
 BOOST_AUTO_TEST_CASE(pagerduty_failing_the_last_answer_stands_in)

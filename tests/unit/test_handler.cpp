@@ -109,6 +109,7 @@ struct Fixture {
         ctx.alerts.marked = [this](const std::string &sid, const std::string &m) { return marks.count(sid + "." + m) > 0; };
         ctx.epoch_seconds = [] { return 5000LL; };
         pd.oncalls({F::entry(1, "PU1", "Ada Lovelace")});
+        pd.schedule_users("PSDB", {F::user("PU1", "Ada Lovelace")});
         pd.phones("PU1", {F::phone("4155550101")});
     }
 
@@ -380,12 +381,12 @@ BOOST_AUTO_TEST_CASE(route_by_to_and_by_query)
     to_db[3].value = "+14155550111";
     f.run(f.post(to_db));
     BOOST_TEST(f.log.route == "db");
-    BOOST_TEST(contains(f.pd.requests.at(0), "schedule_ids%5B%5D=PSDB"));
+    BOOST_TEST(f.pd.requests.at(0).rfind("/schedules/PSDB/users?since=1970-01-01T01%3A23%3A20Z&", 0) == 0u);
 
     f.pd.requests.clear();
     f.run(f.post(incoming, "route=db"));  // To says ops; the URL says db
     BOOST_TEST(f.log.route == "db");
-    BOOST_TEST(contains(f.pd.requests.at(0), "schedule_ids%5B%5D=PSDB"));
+    BOOST_TEST(f.pd.requests.at(0).rfind("/schedules/PSDB/users?since=1970-01-01T01%3A23%3A20Z&", 0) == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(unknown_route_uses_the_call_defaults)
@@ -418,7 +419,7 @@ BOOST_AUTO_TEST_CASE(pagerduty_failure_dials_the_fallback)
 BOOST_AUTO_TEST_CASE(no_fallback_says_unavailable_and_hangs_up)
 {
     Fixture f;
-    f.pd.replies["/oncalls"] = {0, "", "timed out after 3000 ms ([pagerduty] timeout)"};
+    f.pd.replies["/schedules/PSDB/users"] = {0, "", "timed out after 3000 ms ([pagerduty] timeout)"};
     Params to_db = incoming;
     to_db[3].value = "+14155550111";
     Response r = f.run(f.post(to_db));
@@ -908,7 +909,7 @@ BOOST_AUTO_TEST_CASE(menu_key_two_dials_route_twos_on_call)
     BOOST_TEST(f.log.route == "db");
     BOOST_TEST(f.log.reason == "menu main: key 2");
     BOOST_TEST_REQUIRE(!f.pd.requests.empty());
-    BOOST_TEST(contains(f.pd.requests[0], "schedule_ids%5B%5D=PSDB"), f.pd.requests[0]);
+    BOOST_TEST(f.pd.requests[0].rfind("/schedules/PSDB/users?", 0) == 0u, f.pd.requests[0]);
     BOOST_TEST(x.all("/Response/Dial/Number") == std::vector<std::string>{"+14155550101"});
     BOOST_TEST(x.eval("string(/Response/Say)") == "Connecting you to Ada Lovelace.");
     // The hunt goes on as route db's, from the call's own start.
@@ -1065,7 +1066,7 @@ BOOST_AUTO_TEST_CASE(a_text_to_a_menu_number_naming_a_choice)
     BOOST_TEST(f.log.route == "db");
     BOOST_TEST(f.log.reason == "menu main: the text names 2");
     BOOST_TEST_REQUIRE(!f.pd.requests.empty());
-    BOOST_TEST(contains(f.pd.requests[0], "schedule_ids%5B%5D=PSDB"), f.pd.requests[0]);
+    BOOST_TEST(f.pd.requests[0].rfind("/schedules/PSDB/users?", 0) == 0u, f.pd.requests[0]);
     BOOST_TEST(f.log.texted == std::vector<std::string>{"+14155550101"});
 
     f.pd.requests.clear();

@@ -27,6 +27,27 @@ const char *official_oncalls = R"({
   "limit": 25, "offset": 0, "more": false, "total": null
 })";
 
+// The example answer of GET /schedules/{id}/users in the OpenAPI file,
+// cut to the fields that differ between its two users.
+const char *official_schedule_users = R"({
+  "users": [{
+    "id": "PAM4FGS", "type": "user", "summary": "Kyler Kuhn",
+    "self": "https://api.pagerduty.com/users/PAM4FGS", "html_url": "https://subdomain.pagerduty.com/users/PAM4FGS",
+    "name": "Kyler Kuhn", "email": "126_dvm_kyler_kuhn@beahan.name", "time_zone": "Asia/Hong_Kong", "color": "red",
+    "role": "admin", "avatar_url": "https://pd-static-assets.pagerduty.com/users/blank-avatar.png",
+    "description": "Engineer based in HK", "invitation_sent": false,
+    "contact_methods": [{"id": "PVMGSML", "type": "email_contact_method_reference", "summary": "Work",
+                         "self": "https://api.pagerduty.com/users/PAM4FGS/contact_methods/PVMGSMLL"}],
+    "notification_rules": [], "job_title": "Senior Engineer", "teams": []
+  }, {
+    "id": "PXPGF42", "type": "user", "summary": "Earline Greenholt",
+    "self": "https://api.pagerduty.com/users/PXPGF42", "html_url": "https://subdomain.pagerduty.com/users/PXPGF42",
+    "name": "Earline Greenholt", "email": "125.greenholt.earline@graham.name", "time_zone": "America/Lima",
+    "color": "green", "role": "admin", "description": "I'm the boss", "invitation_sent": false,
+    "contact_methods": [], "notification_rules": [], "job_title": "Director of Engineering", "teams": []
+  }]
+})";
+
 std::string entry(int level, const std::string &id, const std::string &name, const std::string &extra = "")
 {
     return R"({"escalation_level": )" + std::to_string(level) + R"(, "user": {"id": ")" + id +
@@ -140,6 +161,54 @@ BOOST_AUTO_TEST_CASE(not_an_oncalls_answer)
     BOOST_TEST(!oncall_parse_page(R"({"oncalls": "none"})").error.empty());
     BOOST_TEST(!oncall_parse_page(R"([1, 2])").error.empty());
     BOOST_TEST(!oncall_parse_page(R"({"error": {"message": "x"}})").error.empty());
+}
+
+BOOST_AUTO_TEST_CASE(schedule_users_official_example)
+{
+    auto p = schedule_users_parse(official_schedule_users);
+    BOOST_TEST_REQUIRE(p.error.empty(), p.error);
+    BOOST_REQUIRE_EQUAL(p.entries.size(), 2u);
+    BOOST_TEST(p.listed == 2u);
+    BOOST_TEST(!p.more);
+    BOOST_TEST(p.entries[0].user_id == "PAM4FGS");
+    BOOST_TEST(p.entries[0].name == "Kyler Kuhn");
+    BOOST_TEST(p.entries[1].name == "Earline Greenholt");
+    // One level, and no shift ends: the answer names none.
+    for (const auto &e : p.entries) {
+        BOOST_TEST(e.level == 1);
+        BOOST_TEST(e.end == "");
+    }
+    BOOST_TEST(oncall_levels(p.entries).size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(schedule_users_unusable_ones_are_skipped)
+{
+    auto p = schedule_users_parse(R"({"users": [
+        {"type": "user", "summary": "No id"},
+        {"id": "../admin", "summary": "Bad id"},
+        "PA",
+        42,
+        {"id": "PNAME01", "name": "Only a name"},
+        {"id": "PBARE01"},
+        {"id": "PA", "summary": "Ada"}
+    ]})");
+    BOOST_TEST(p.error.empty());
+    BOOST_TEST(p.listed == 7u);
+    BOOST_TEST(p.skipped == 4u);
+    BOOST_REQUIRE_EQUAL(p.entries.size(), 3u);
+    BOOST_TEST(p.entries[0].name == "Only a name");
+    BOOST_TEST(p.entries[1].name == "PBARE01");
+    BOOST_TEST(p.entries[2].user_id == "PA");
+}
+
+BOOST_AUTO_TEST_CASE(not_a_schedule_users_answer)
+{
+    BOOST_TEST(schedule_users_parse("<html>").error == "not JSON");
+    BOOST_TEST(schedule_users_parse("").error == "not JSON");
+    BOOST_TEST(schedule_users_parse(R"({"users": "none"})").error == "JSON without the \"users\" array");
+    BOOST_TEST(!schedule_users_parse(official_oncalls).error.empty());
+    BOOST_TEST(!schedule_users_parse(R"({"error": {"message": "Not Found", "code": 2100}})").error.empty());
+    BOOST_TEST(schedule_users_parse(R"({"users": []})").entries.empty());
 }
 
 BOOST_AUTO_TEST_CASE(phone_and_sms_contact_methods)

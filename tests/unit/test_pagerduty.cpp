@@ -9,6 +9,7 @@ using namespace pdcf;
 namespace {
 bool contains(const std::string &s, const std::string &part) { return s.find(part) != std::string::npos; }
 using F = FakePagerDuty;
+constexpr long long now = 1'800'000'000;  // 2027-01-15T08:00:00Z
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(pagerduty)
@@ -18,7 +19,7 @@ BOOST_AUTO_TEST_CASE(asks_oncalls_then_contact_methods)
     F pd;
     pd.oncalls({F::entry(1, "PU1", "Ada Lovelace")});
     pd.phones("PU1", {F::phone("4155550101")});
-    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "");
+    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "", now);
     BOOST_REQUIRE_EQUAL(l.callees.size(), 1u);
     BOOST_TEST(l.callees[0].name == "Ada Lovelace");
     BOOST_TEST(l.callees[0].number == "+14155550101");
@@ -31,13 +32,75 @@ BOOST_AUTO_TEST_CASE(asks_oncalls_then_contact_methods)
                                   "/users/PU1/contact_methods"}));
 }
 
-BOOST_AUTO_TEST_CASE(schedule_routes_ask_by_schedule)
+BOOST_AUTO_TEST_CASE(schedule_routes_ask_who_is_on_the_schedule_now)
+{
+    // Not /oncalls?schedule_ids[]: that lists a schedule's people only
+    // while an escalation policy uses it.
+    F pd;
+    pd.schedule_users("PSCHED1", {F::user("PU1", "Ada"), F::user("PU2", "Bob"), F::user("PU1", "Ada")});
+    pd.phones("PU1", {F::phone("4155550101")});
+    pd.phones("PU2", {F::phone("4155550102")});
+    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::schedule, "PSCHED1", "", now);
+    BOOST_TEST(pd.requests == (std::vector<std::string>{
+                                  "/schedules/PSCHED1/users?since=2027-01-15T08%3A00%3A00Z&until=2027-01-15T08%3A00%3A01Z",
+                                  "/users/PU1/contact_methods", "/users/PU2/contact_methods"}));
+    // Everyone on it is one level, each once.
+    BOOST_REQUIRE_EQUAL(l.callees.size(), 2u);
+    BOOST_TEST(l.callees[0].name == "Ada");
+    BOOST_TEST(l.callees[1].number == "+14155550102");
+    BOOST_TEST(l.level == 1);
+    BOOST_TEST(l.problem.empty());
+    BOOST_TEST(l.requests == 3);
+}
+
+BOOST_AUTO_TEST_CASE(a_schedule_rings_at_most_ten)
 {
     F pd;
-    pd.oncalls({F::entry(1, "PU1", "Ada")});
-    pd.phones("PU1", {F::phone("4155550101")});
-    pagerduty_lookup(pd.fetch(), TargetKind::schedule, "PSCHED1", "");
-    BOOST_TEST(pd.requests.at(0) == "/oncalls?schedule_ids%5B%5D=PSCHED1&earliest=true&limit=100&offset=0");
+    std::vector<std::string> users;
+    for (std::size_t i = 0; i < limits::max_dial_numbers + 2; ++i) {
+        users.push_back(F::user("PU" + std::to_string(i), "N"));
+        pd.phones("PU" + std::to_string(i), {F::phone("41555502" + std::to_string(10 + i))});
+    }
+    pd.schedule_users("PSCHED1", users);
+    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::schedule, "PSCHED1", "", now);
+    BOOST_TEST(l.callees.size() == limits::max_dial_numbers);
+    BOOST_TEST(l.callees.back().number == "+14155550219");
+}
+
+BOOST_AUTO_TEST_CASE(nobody_on_the_schedule)
+{
+    F pd;
+    pd.schedule_users("PSCHED1", {});
+    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::schedule, "PSCHED1", "", now);
+    BOOST_TEST(l.callees.empty());
+    BOOST_TEST(!l.pagerduty_failed);
+    BOOST_TEST(l.problem == "nobody is on call for schedule PSCHED1");
+}
+
+BOOST_AUTO_TEST_CASE(schedule_failures_are_described)
+{
+    struct Case {
+        HttpReply reply;
+        std::string expect;
+    };
+    const Case cases[] = {
+        {{404, R"({"error":{"message":"Not Found","code":2100}})", ""},
+         "GET /schedules/PSCHED1/users: HTTP 404 (Not Found): check the id in the route"},
+        {{400, R"({"error":{"message":"Invalid Input Provided","code":2001}})", ""},
+         "GET /schedules/PSCHED1/users: HTTP 400 (Invalid Input Provided)"},
+        {{200, "<html>", ""}, "GET /schedules/PSCHED1/users: not JSON"},
+        {{200, R"({"users": {"id": "PU1"}})", ""}, "GET /schedules/PSCHED1/users: JSON without the \"users\" array"},
+        {{200, F::page({F::entry(1, "PU1", "Ada")}), ""}, "JSON without the \"users\" array"},
+    };
+    for (const auto &c : cases) {
+        F pd;
+        pd.replies["/schedules/PSCHED1/users"] = c.reply;
+        Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::schedule, "PSCHED1", "", now);
+        BOOST_TEST(l.callees.empty());
+        BOOST_TEST(l.pagerduty_failed, c.expect);
+        BOOST_TEST(contains(l.problem, c.expect), l.problem << " vs " << c.expect);
+        BOOST_TEST(l.requests == 1);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(follows_more_pages)
@@ -47,7 +110,7 @@ BOOST_AUTO_TEST_CASE(follows_more_pages)
     pd.replies[q + "0"] = {200, F::page({F::entry(2, "PU2", "Bob"), F::entry(2, "PU3", "Cy")}, true), ""};
     pd.replies[q + "2"] = {200, F::page({F::entry(1, "PU1", "Ada")}, false), ""};
     pd.phones("PU1", {F::phone("4155550101")});
-    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "");
+    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "", now);
     BOOST_REQUIRE_EQUAL(l.callees.size(), 1u);
     BOOST_TEST(l.callees[0].name == "Ada");  // level 1 was on the second page
     BOOST_TEST(pd.requests.at(1) == q + "2");
@@ -58,7 +121,7 @@ BOOST_AUTO_TEST_CASE(page_limit_is_kept)
     F pd;
     pd.oncalls({F::entry(1, "PU1", "Ada")}, true);  // `more` forever
     pd.phones("PU1", {F::phone("4155550101")});
-    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "");
+    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "", now);
     BOOST_TEST(l.requests == limits::max_oncall_pages + 1);
     BOOST_TEST(l.callees.size() == 1u);
     BOOST_TEST(contains(l.problem, "more than 10 pages"));
@@ -73,7 +136,7 @@ BOOST_AUTO_TEST_CASE(page_limit_at_and_over)
         for (int i = 0; i < pages; ++i)
             pd.replies[q + std::to_string(i)] = {200, F::page({F::entry(1, "PU" + std::to_string(i), "N")}, i + 1 < pages), "", -1};
         for (int i = 0; i < pages; ++i) pd.phones("PU" + std::to_string(i), {F::phone("41555501" + std::to_string(10 + i))});
-        Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "");
+        Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "", now);
         bool over = pages > limits::max_oncall_pages;
         BOOST_TEST(contains(l.problem, "more than 10 pages") == over, l.problem);
         BOOST_TEST(l.callees.size() == static_cast<std::size_t>(limits::max_oncall_pages));
@@ -90,7 +153,7 @@ BOOST_AUTO_TEST_CASE(dial_limit_at_and_over)
             pd.phones("PU" + std::to_string(i), {F::phone("41555502" + std::to_string(10 + i))});
         }
         pd.oncalls(entries);
-        BOOST_TEST(pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "").callees.size() ==
+        BOOST_TEST(pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "", now).callees.size() ==
                    limits::max_dial_numbers);
     }
 }
@@ -101,7 +164,7 @@ BOOST_AUTO_TEST_CASE(everyone_at_the_lowest_level_rings_together)
     pd.oncalls({F::entry(2, "PU3", "Cy"), F::entry(1, "PU1", "Ada"), F::entry(1, "PU2", "Bob"), F::entry(1, "PU1", "Ada")});
     pd.phones("PU1", {F::phone("4155550101")});
     pd.phones("PU2", {F::phone("4155550102")});
-    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "");
+    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "", now);
     BOOST_REQUIRE_EQUAL(l.callees.size(), 2u);
     BOOST_TEST(l.callees[0].number == "+14155550101");
     BOOST_TEST(l.callees[1].number == "+14155550102");
@@ -113,9 +176,9 @@ BOOST_AUTO_TEST_CASE(prefer_label_picks_the_number)
     F pd;
     pd.oncalls({F::entry(1, "PU1", "Ada")});
     pd.phones("PU1", {F::phone("2079460958", "Work", 44), F::phone("4155550101", "Mobile")});
-    BOOST_TEST(pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "mobile").callees.at(0).number ==
+    BOOST_TEST(pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "mobile", now).callees.at(0).number ==
                "+14155550101");
-    BOOST_TEST(pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "").callees.at(0).number ==
+    BOOST_TEST(pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "", now).callees.at(0).number ==
                "+442079460958");
 }
 
@@ -125,7 +188,7 @@ BOOST_AUTO_TEST_CASE(no_phone_at_level_one_escalates_to_level_two)
     pd.oncalls({F::entry(1, "PU1", "Ada"), F::entry(2, "PU2", "Bob")});
     pd.phones("PU1", {R"({"type": "email_contact_method", "label": "Work", "address": "ada@example.com"})"});
     pd.phones("PU2", {F::phone("4155550102")});
-    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "");
+    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "", now);
     BOOST_REQUIRE_EQUAL(l.callees.size(), 1u);
     BOOST_TEST(l.callees[0].name == "Bob");
     BOOST_TEST(l.level == 2);
@@ -139,7 +202,7 @@ BOOST_AUTO_TEST_CASE(phones_that_are_off_are_skipped_and_the_log_says_why)
     pd.phones("PU1", {R"({"type": "phone_contact_method", "label": "Mobile", "country_code": 1, "address": "4155550101", "enabled": false, "blacklisted": false})",
                       R"({"type": "phone_contact_method", "label": "Work", "country_code": 1, "address": "4155550109", "enabled": true, "blacklisted": true})"});
     pd.phones("PU2", {F::phone("4155550102")});
-    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "mobile");
+    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "mobile", now);
     BOOST_REQUIRE_EQUAL(l.callees.size(), 1u);
     BOOST_TEST(l.callees[0].name == "Bob");
     BOOST_TEST(l.level == 2);
@@ -151,7 +214,7 @@ BOOST_AUTO_TEST_CASE(nobody_with_a_phone)
     F pd;
     pd.oncalls({F::entry(1, "PU1", "Ada")});
     pd.phones("PU1", {});
-    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "");
+    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "", now);
     BOOST_TEST(l.callees.empty());
     BOOST_TEST(!l.pagerduty_failed);
     BOOST_TEST(contains(l.problem, "no usable phone"));
@@ -161,7 +224,7 @@ BOOST_AUTO_TEST_CASE(nobody_on_call)
 {
     F pd;
     pd.oncalls({});
-    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "");
+    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "", now);
     BOOST_TEST(l.callees.empty());
     BOOST_TEST(!l.pagerduty_failed);
     BOOST_TEST(l.problem == "nobody is on call for escalation policy PEP1");
@@ -187,7 +250,7 @@ BOOST_AUTO_TEST_CASE(pagerduty_failures_are_described)
     for (const auto &c : cases) {
         F pd;
         pd.replies["/oncalls"] = c.reply;
-        Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "");
+        Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "", now);
         BOOST_TEST(l.callees.empty());
         BOOST_TEST(l.pagerduty_failed, c.expect);
         BOOST_TEST(contains(l.problem, c.expect), l.problem << " vs " << c.expect);
@@ -201,12 +264,12 @@ BOOST_AUTO_TEST_CASE(contact_methods_failing)
     pd.oncalls({F::entry(1, "PU1", "Ada"), F::entry(1, "PU2", "Bob")});
     pd.replies["/users/PU1/contact_methods"] = {503, "", ""};
     pd.phones("PU2", {F::phone("4155550102")});
-    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "");
+    Lookup l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "", now);
     BOOST_REQUIRE_EQUAL(l.callees.size(), 1u);  // Bob still rings
     BOOST_TEST(l.problem == "Ada: GET /users/PU1/contact_methods: HTTP 503");
 
     pd.replies["/users/PU2/contact_methods"] = {200, "garbage", ""};
-    l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "");
+    l = pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "PEP1", "", now);
     BOOST_TEST(l.callees.empty());
     BOOST_TEST(l.pagerduty_failed);
     BOOST_TEST(contains(l.problem, "Bob: GET /users/PU2/contact_methods: not JSON"));
@@ -216,8 +279,10 @@ BOOST_AUTO_TEST_CASE(ids_are_escaped_in_urls)
 {
     F pd;
     pd.oncalls({});
-    pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "P&x=1", "");
+    pagerduty_lookup(pd.fetch(), TargetKind::escalation_policy, "P&x=1", "", now);
     BOOST_TEST(contains(pd.requests.at(0), "escalation_policy_ids%5B%5D=P%26x%3D1&"));
+    pagerduty_lookup(pd.fetch(), TargetKind::schedule, "P/../x?y", "", now);
+    BOOST_TEST(pd.requests.at(1).rfind("/schedules/P%2F..%2Fx%3Fy/users?since=", 0) == 0u, pd.requests.at(1));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
