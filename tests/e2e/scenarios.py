@@ -686,6 +686,7 @@ TOGETHER_ROSTER = [("PEPHUNT", 1, "PADA001"), ("PEPHUNT", 1, "PGRACE1"), ("PEPHU
 def setup_together(events_fault=None):
     setup(r=roster(TOGETHER_ROSTER, [ADA, GRACE, LINUS],
                    escalation_policies={"PEPHUNT": {"name": "Platform", "num_loops": 0}}))
+    release_held()  # an earlier call's held alert goes, or is dropped, first
     check(spool_settled() == [] and not spool_files("held"),
           f"alerts left from an earlier test: {spool_files('pending')} {spool_files('held')}")
     env.standin.clear_events()
@@ -819,6 +820,35 @@ def test_a_transcription_arrives_in_the_voicemail_alert():
     call = walk({}, to=TRANSCRIBED_NUMBER, caller=twilio_model.Caller(message=150))
     lines = [l for l in env.server.log_lines() if f"call_sid={call.sid} " in l and "path=/voice/recording " in l]
     check(lines and "alert=sent" in lines[-1], lines)
+
+
+def test_a_rate_limited_alert_waits_minutes_in_the_spool():
+    # PagerDuty's Events API answers 429: "retry ... preferably with a
+    # backoff of a few minutes".  Not again within the call, nor by the
+    # worker or the flush timer a few seconds on; once the minutes are up,
+    # it goes.
+    setup_together(events_fault="429")
+    call = walk({})
+    line = [l for l in env.server.log_lines() if f"call_sid={call.sid} " in l and "path=/voice/recording " in l]
+    check(line and 'alert="spooled (HTTP 429; next try in 180 s)"' in line[-1], line)
+    name = f"{call.sid}.voicemail.json"
+    check(spool_files("pending") == [name], spool_files("pending"))
+    due = os.stat(os.path.join(env.spool, "pending", name)).st_mtime
+    check(due >= time.time() + 170, f"due in {due - time.time():.0f} s")
+    env.standin.fault("none")
+    for _ in range(3):
+        twilio_request(env.server.base + "/health", method="GET", signature="")
+        time.sleep(1)
+    out = run_flush_timer()
+    check("0 sent, 0 rejected, 1 still waiting" in out, out)
+    tries = [e for e in env.standin.requests() if e["path"] == "/v2/enqueue"]
+    check(len(tries) == 1, f"tried again within seconds: {len(tries)} requests")
+    # Three minutes later (the file's time moved back instead of waiting).
+    past = time.time() - 1
+    os.utime(os.path.join(env.spool, "pending", name), (past, past))
+    out = run_flush_timer()
+    check(f"sent {name}" in out, out)
+    check([a["dedup_key"] for a in env.standin.alerts()] == [call.sid], env.standin.alerts())
 
 
 # --- the menu, texts and caller lists ----------------------------------------
@@ -1352,6 +1382,7 @@ TESTS = [
     test_a_real_missed_call_raises_exactly_one_alert_within_two_minutes,
     test_a_silent_voicemail_is_a_missed_call_not_an_empty_message,
     test_a_transcription_arrives_in_the_voicemail_alert,
+    test_a_rate_limited_alert_waits_minutes_in_the_spool,
     test_menu_prompt_then_key_2_dials_the_db_on_call,
     test_each_menu_key_reaches_its_team_and_the_hunt_goes_on,
     test_menu_pound_key_reaches_its_team,

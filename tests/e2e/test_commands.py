@@ -166,6 +166,22 @@ def test_check_warns_when_every_user_can_read_a_secret():
         os.chmod(os.path.join(env.dir, "twilio-auth-token"), 0o640)
 
 
+def test_check_and_start_up_warn_where_twilio_will_not_transcribe():
+    # Twilio transcribes only American English messages shorter than 120 s.
+    setup()
+    german = write_config(env.dir, env.standin.url, timeout="2", name="german.ini",
+                          call_extra="voice = Polly.Vicki\ntranscribe = yes\nvoicemail_max_length = 300\n")
+    rc, out, _ = run("--check", config=german)
+    check(rc == 0, out)
+    for words in ("warning: " + german, "[call] transcribe: Twilio transcribes only American English (en-US) and "
+                  "this line speaks de-DE", "[call] transcribe: Twilio transcribes only messages shorter than 120 s "
+                  "and voicemail_max_length is 300"):
+        check(words in out, f"{words!r} not in:\n{out}")
+    # At start, on standard error (the web server's log), as every warning.
+    rc, _, err = run("--test-call", OPS_NUMBER, config=german)
+    check("pd-call-forward: warning: " in err and "transcribes only American English" in err, err)
+
+
 def test_check_reads_a_shared_key_as_a_secret():
     setup()
     config = write_config(env.dir, env.standin.url, twilio_extra=SHARED_KEY_CONFIG, name="shared-key.ini")
@@ -224,6 +240,7 @@ TESTS = [
     test_check_lists_every_config_error_with_its_line,
     test_check_warns_when_every_user_can_read_a_secret,
     test_check_reads_a_shared_key_as_a_secret,
+    test_check_and_start_up_warn_where_twilio_will_not_transcribe,
     test_test_call_prints_the_twiml_and_the_log_line,
     test_test_call_by_route_name,
     test_test_call_when_pagerduty_is_down,
