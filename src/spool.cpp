@@ -23,6 +23,10 @@ constexpr long stale_sending_seconds = 600;
 // Claims are kept long enough for every callback of a call.
 constexpr long claim_keep_seconds = 7 * 24 * 3600;
 
+// A held alert taken into sending/ (to be released or sent with more in
+// it) goes by this name there.
+constexpr const char *held_prefix = "held-";
+
 std::string error_text(const std::string &what, const std::string &path)
 {
     return what + " " + path + ": " + std::strerror(errno);
@@ -152,8 +156,10 @@ std::string Spool::hold(const Alert &alert, long delay) const
 std::optional<std::string> Spool::take_held(const std::string &call_sid, AlertKind kind) const
 {
     const std::string name = file_name(call_sid, kind);
-    const std::string taken = dir_ + "/held/.taken." + std::to_string(getpid()) + "." + name;
+    const std::string taken = dir_ + "/sending/" + held_prefix + name;
     // The flusher may be releasing it at this moment: one rename wins.
+    // Whoever takes it sends it; a process that dies first leaves it in
+    // sending/, which flush takes back later.
     if (rename((dir_ + "/held/" + name).c_str(), taken.c_str()) != 0) return std::nullopt;
     std::string body = read_all(taken);
     unlink(taken.c_str());
@@ -201,20 +207,24 @@ Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, 
             ++out.held;
             continue;
         }
-        const std::string held = dir_ + "/held/" + e.name;
+        // Taken before it is judged: whoever takes it (this pass, another
+        // process's, a transcription's take_held) is the only one to decide
+        // and claim it.  In sending/ a process that dies now leaves it to
+        // the stale-sending rule above, not lost.  Its own name there, so it
+        // never replaces a pending alert of the same call being sent.
+        const std::string taken = dir_ + "/sending/" + held_prefix + e.name;
+        if (rename((dir_ + "/held/" + e.name).c_str(), taken.c_str()) != 0) continue;
         auto [call, kind] = call_and_kind(e.name);
         std::string why = rules.release ? rules.release(call, kind) : "";
         if (!why.empty()) {
-            // Taken first, so a transcription arriving now finds nothing.
-            const std::string taken = dir_ + "/held/.taken." + std::to_string(getpid()) + "." + e.name;
-            if (rename(held.c_str(), taken.c_str()) != 0) continue;
             unlink(taken.c_str());
             ++out.dropped;
             out.lines.push_back("dropped " + e.name + ": " + why);
             continue;
         }
         const std::string pending = dir_ + "/pending/" + e.name;
-        if (rename(held.c_str(), pending.c_str()) == 0) set_due(pending, now);
+        set_due(taken, now);
+        rename(taken.c_str(), pending.c_str());
     }
 
     auto pending = list(dir_ + "/pending");

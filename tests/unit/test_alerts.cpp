@@ -356,6 +356,30 @@ BOOST_AUTO_TEST_CASE(a_held_alert_waits_then_goes_or_is_dropped)
     BOOST_TEST(!spool.next_due());
 }
 
+BOOST_AUTO_TEST_CASE(releasing_a_held_alert_leaves_an_alert_being_sent_alone)
+{
+    // Another process is sending CA1's spooled missed-call alert right now
+    // (in sending/; claimed when it was first delivered) when the held one
+    // of the same call falls due.
+    TempDir d;
+    Spool spool(d.path);
+    BOOST_REQUIRE(spool.prepare().empty());
+    spool.claim("CA1", "missed");
+    std::ofstream(d.path + "/sending/CA1.missed.json") << "in flight";
+    BOOST_REQUIRE(spool.hold(alert("CA1", AlertKind::missed), 0).empty());
+    std::system(("touch -d '1 minute ago' '" + d.path + "/held/CA1.missed.json'").c_str());
+    FakeTime t;
+    int sent = 0;
+    auto send = [&](const std::string &, TimePoint) { ++sent; return SendResult{SendStatus::sent, "", 1}; };
+    Spool::Flushed f = spool.flush(send, t.clock(), t.now + 5s, flush_rules(spool));
+    std::ifstream in(d.path + "/sending/CA1.missed.json");
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    BOOST_TEST(content == "in flight");
+    BOOST_TEST(sent == 0);
+    BOOST_TEST(f.dropped == 1);
+    BOOST_TEST(files(d.path + "/held").empty());
+}
+
 BOOST_AUTO_TEST_CASE(a_held_alert_can_be_taken_back_once)
 {
     TempDir d;
