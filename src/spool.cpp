@@ -160,6 +160,8 @@ std::optional<std::string> Spool::take_held(const std::string &call_sid, AlertKi
     // The flusher may be releasing it at this moment: one rename wins.
     // Whoever takes it sends it; a process that dies first leaves it in
     // sending/, which flush takes back later.
+    // Timed now first, so it is not stale in sending/ (see flush).
+    set_due(dir_ + "/held/" + name, std::time(nullptr));
     if (rename((dir_ + "/held/" + name).c_str(), taken.c_str()) != 0) return std::nullopt;
     std::string body = read_all(taken);
     unlink(taken.c_str());
@@ -195,7 +197,8 @@ Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, 
 {
     Flushed out;
     const time_t now = std::time(nullptr);
-    // A process that died mid-send left its alert in sending/: take it back.
+    // A process that died mid-send left its alert in sending/ (its time is
+    // when it was taken): take it back.
     for (const auto &e : list(dir_ + "/sending"))
         if (now - e.mtime > stale_sending_seconds)
             rename((dir_ + "/sending/" + e.name).c_str(), (dir_ + "/pending/" + e.name).c_str());
@@ -213,6 +216,7 @@ Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, 
         // the stale-sending rule above, not lost.  Its own name there, so it
         // never replaces a pending alert of the same call being sent.
         const std::string taken = dir_ + "/sending/" + held_prefix + e.name;
+        set_due(dir_ + "/held/" + e.name, now);
         if (rename((dir_ + "/held/" + e.name).c_str(), taken.c_str()) != 0) continue;
         auto [call, kind] = call_and_kind(e.name);
         std::string why = rules.release ? rules.release(call, kind) : "";
@@ -240,6 +244,9 @@ Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, 
         const std::string from = dir_ + "/pending/" + pending[i].name;
         const std::string taken = dir_ + "/sending/" + pending[i].name;
         // Another process may be sending it right now: then it is not ours.
+        // A file in sending/ is stale by its time, and a rename keeps the
+        // due time, long past for an alert that waited: set it to now first.
+        set_due(from, now);
         if (rename(from.c_str(), taken.c_str()) != 0) continue;
         SendResult r = send(read_all(taken), deadline);
         switch (r.status) {

@@ -380,6 +380,31 @@ BOOST_AUTO_TEST_CASE(releasing_a_held_alert_leaves_an_alert_being_sent_alone)
     BOOST_TEST(files(d.path + "/held").empty());
 }
 
+BOOST_AUTO_TEST_CASE(an_alert_that_waited_long_is_not_taken_twice)
+{
+    // Due an hour ago: while one pass sends it, another pass (another
+    // process) must not take it for one a dead process left in sending/.
+    TempDir d;
+    Spool spool(d.path);
+    BOOST_REQUIRE(spool.prepare().empty());
+    BOOST_REQUIRE(spool.keep(alert("CA1"), 0).empty());
+    BOOST_REQUIRE(spool.hold(alert("CA2", AlertKind::missed), 0).empty());
+    spool.claim("CA2", "answered");
+    for (const char *f : {"/pending/CA1.voicemail.json", "/held/CA2.missed.json"})
+        std::system(("touch -d '1 hour ago' '" + d.path + f + "'").c_str());
+    FakeTime t;
+    int sent = 0, inner = 0;
+    std::function<SendResult(const std::string &, TimePoint)> send = [&](const std::string &, TimePoint) {
+        ++sent;
+        if (sent == 1) inner = spool.flush(send, t.clock(), t.now + 5s, flush_rules(spool)).sent;
+        return SendResult{SendStatus::sent, "", 1};
+    };
+    spool.flush(send, t.clock(), t.now + 5s, flush_rules(spool));
+    BOOST_TEST(sent == 1);
+    BOOST_TEST(inner == 0);
+    BOOST_TEST(!spool.claimed("CA2", "missed"));  // answered: dropped, never sent
+}
+
 BOOST_AUTO_TEST_CASE(a_held_alert_can_be_taken_back_once)
 {
     TempDir d;
