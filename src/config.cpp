@@ -145,6 +145,7 @@ private:
     void route(const std::string &section, const pt::ptree &tree);
     void menu(const std::string &section, const pt::ptree &tree);
     void menu_checks();
+    void settle_voice(const std::string &section, CallSettings &call) const;
     void voice_checks(const std::string &section, const CallSettings &call);
     void transcription_checks(const std::string &section, const CallSettings &call);
     bool sets_any(const std::string &section, std::initializer_list<const char *> keys) const;
@@ -259,6 +260,7 @@ bool Parser::call_key(const std::string &section, const std::string &key, const 
     } else if (key == "voice") {
         // Checked with the language once the section is read (voice_checks).
         c.voice = value;
+        c.voice_written = true;
     } else if (key == "language") {
         if (!value.empty() && !is_language(value))
             error(section, key, "expected a language tag such as en-US or de-DE, or nothing (the voice's own)");
@@ -399,6 +401,7 @@ void Parser::call(const pt::ptree &tree)
         if (key != "routing_key" && key != "routing_key_file" &&
             !call_key("call", key, unquote(trim(node.data())), r_.config.call))
             error("call", key, "unknown key (see pd-call-forward.ini(5) for the [call] keys)");
+    settle_voice("call", r_.config.call);
 }
 
 void Parser::route(const std::string &section, const pt::ptree &tree)
@@ -424,6 +427,7 @@ void Parser::route(const std::string &section, const pt::ptree &tree)
         }
     }
     routing_key(section, tree, route.call);
+    settle_voice(section, route.call);
     if (route.call.title.empty()) route.call.title = route.name;
     if (targets == 0) error(section, "", "missing escalation_policy or schedule (the PagerDuty id to ask)");
     if (targets > 1) error(section, "schedule", "set either escalation_policy or schedule, not both");
@@ -513,6 +517,7 @@ void Parser::menu(const std::string &section, const pt::ptree &tree)
         }
     }
     routing_key(section, tree, menu.call);
+    settle_voice(section, menu.call);
     if (menu.call.title.empty()) menu.call.title = menu.name;
     if (menu.entries.empty()) error(section, "", "no choices; add keys such as 1 = ROUTE and 2 = ROUTE");
     std::stable_sort(menu.entries.begin(), menu.entries.end(),
@@ -566,6 +571,18 @@ void Parser::menu_checks()
             if (r.name == m.name)
                 error(section, "", "a route is also called " + m.name + "; give the menu another name");
     }
+}
+
+// A section's voice and language, once all of it is read.  A language
+// set further up ([call]) does not apply to a voice this section picks that
+// speaks its own (it was meant for another voice, and Twilio may refuse
+// the pair); a language with no voice anywhere picks a voice that speaks
+// it, as the default voice speaks only American English.
+void Parser::settle_voice(const std::string &section, CallSettings &call) const
+{
+    bool sets_voice = sets_any(section, {"voice"}), sets_language = sets_any(section, {"language"});
+    if (sets_voice && !sets_language && voice_speaks_its_own(call.voice)) call.language.clear();
+    if (!call.voice_written && !call.language.empty()) call.voice = voice_for_language(call.language);
 }
 
 bool Parser::sets_any(const std::string &section, std::initializer_list<const char *> keys) const

@@ -26,6 +26,7 @@ struct CallSettings {
     // written: the voice speaks its own.
     std::string voice{default_voice};
     std::string language;
+    bool voice_written = false;  // `voice` is in the file (here or in [call])
     int dial_timeout = 25;
     std::string caller_id;        // empty: the caller's own number is shown
     std::string fallback_number;  // empty: straight to voicemail

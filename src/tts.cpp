@@ -10,14 +10,15 @@ namespace {
 // Amazon Polly's voices and the language each speaks, from Amazon's list of
 // available voices (two for its bilingual ones).  A Polly voice missing
 // here is still accepted (Amazon adds voices); it is only not checked
-// against `language`.
+// against `language`.  The first of a language is the one
+// voice_for_language picks: the default voice for American English.
 struct PollyVoice {
     std::string_view name;
     std::string_view language;
     std::string_view also = {};
 };
 constexpr PollyVoice polly_voices[] = {
-    {"Ivy", "en-US"},      {"Joanna", "en-US"},    {"Kendra", "en-US"},   {"Kimberly", "en-US"},
+    {"Joanna", "en-US"},   {"Ivy", "en-US"},    {"Kendra", "en-US"},   {"Kimberly", "en-US"},
     {"Salli", "en-US"},    {"Joey", "en-US"},      {"Justin", "en-US"},   {"Kevin", "en-US"},
     {"Matthew", "en-US"},  {"Ruth", "en-US"},      {"Stephen", "en-US"},  {"Danielle", "en-US"},
     {"Gregory", "en-US"},  {"Amy", "en-GB"},       {"Emma", "en-GB"},     {"Brian", "en-GB"},
@@ -146,6 +147,19 @@ VoiceCheck voice_check(std::string_view voice, std::string_view language)
                                   std::string(language)};
     }
     return {Level::error, expected};
+}
+
+bool voice_speaks_its_own(std::string_view voice) { return !polly_name(voice).empty() || !google_language(voice).empty(); }
+
+std::string voice_for_language(std::string_view language)
+{
+    const PollyVoice *same_language = nullptr;
+    for (const auto &v : polly_voices) {
+        if (lower(v.language) == lower(language)) return std::string(polly_prefix) + std::string(v.name);
+        if (!same_language && primary(v.language) == primary(language)) same_language = &v;
+    }
+    if (same_language) return std::string(polly_prefix) + std::string(same_language->name);
+    return std::string(default_voice);
 }
 
 std::string spoken_language(std::string_view voice, std::string_view language)

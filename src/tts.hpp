@@ -31,4 +31,12 @@ VoiceCheck voice_check(std::string_view voice, std::string_view language);
 // else the voice's own, else Twilio's default, en-US.
 std::string spoken_language(std::string_view voice, std::string_view language);
 
+// Whether the voice speaks a language of its own (Polly, Google), so that
+// a language set for another voice does not apply to it.
+bool voice_speaks_its_own(std::string_view voice);
+
+// The voice for a line that sets a language but no voice: a Polly voice of
+// that language (its region first), else default_voice.
+std::string voice_for_language(std::string_view language);
+
 }  // namespace pdcf

@@ -604,6 +604,30 @@ BOOST_AUTO_TEST_CASE(menu_prompt_says_hash_outside_north_america)
     BOOST_TEST(said("voice = Google.en-CA-Standard-A\n") == "For Platform, press 1. For Database, press pound.");
 }
 
+BOOST_AUTO_TEST_CASE(configs_written_for_alice_keep_working)
+{
+    // Only a language, as for the old default voice alice: a voice that
+    // speaks it.
+    auto r = parse(routes + "[call]\nlanguage = de-DE\n", "/x.ini");
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    BOOST_TEST(r.config.call.voice == "Polly.Hans");
+    BOOST_TEST(r.config.routes[0].call.voice == "Polly.Hans");
+    BOOST_TEST(r.config.routes[0].call.language == "de-DE");
+    r = parse(routes + "[route:fr]\nnumber = +14155550113\nescalation_policy = PFR\nlanguage = fr-CA\n", "/x.ini");
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    BOOST_TEST(r.config.routes.back().call.voice == "Polly.Chantal");
+    BOOST_TEST(r.config.routes[0].call.voice == "Polly.Joanna");
+    // The old example's [call] voice = alice, language = en-US, and a route
+    // that picks a German Polly voice: the inherited en-US was meant for
+    // alice, not for it.
+    r = parse(routes + "[call]\nvoice = alice\nlanguage = en-US\n[route:de]\nnumber = +4930555000\n"
+                       "escalation_policy = PDE\nvoice = Polly.Marlene\n", "/x.ini");
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    BOOST_TEST(r.config.routes.back().call.language == "");
+    BOOST_TEST(r.config.routes[0].call.language == "en-US");  // alice needs it
+    BOOST_TEST(spoken_language(r.config.routes.back().call.voice, r.config.routes.back().call.language) == "de-DE");
+}
+
 BOOST_AUTO_TEST_CASE(voice_and_language_are_checked_together_where_they_are_set)
 {
     // A route that sets only the language is checked with the voice it

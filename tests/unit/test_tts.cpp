@@ -57,4 +57,17 @@ BOOST_AUTO_TEST_CASE(spoken_language_is_the_set_one_else_the_voices_own)
     BOOST_TEST(spoken_language("woman", "de-DE") == "de-DE");
 }
 
+BOOST_AUTO_TEST_CASE(a_voice_for_a_language)
+{
+    BOOST_TEST(voice_for_language("en-US") == "Polly.Joanna");
+    BOOST_TEST(voice_for_language("de-de") == "Polly.Hans");
+    BOOST_TEST(voice_for_language("de-LU") == "Polly.Hans");    // the language, another region
+    BOOST_TEST(voice_for_language("fr-CA") == "Polly.Chantal");
+    BOOST_TEST(voice_for_language("xx-YY") == "Polly.Joanna");  // none: the default
+    BOOST_TEST(voice_speaks_its_own("Polly.Amy-Neural"));
+    BOOST_TEST(voice_speaks_its_own("Google.en-GB-Standard-A"));
+    BOOST_TEST(!voice_speaks_its_own("woman"));
+    BOOST_TEST(!voice_speaks_its_own("alice"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
