@@ -614,10 +614,10 @@ void Parser::transcription_checks(const std::string &section, const CallSettings
     if (!call.transcribe) return;
     auto here = [&](std::initializer_list<const char *> keys) { return section == "call" || sets_any(section, keys); };
     const std::string spoken = spoken_language(call.voice, call.language);
-    if (spoken != transcription_language && here({"transcribe", "voice", "language"}))
+    if (lower(spoken) != lower(transcription_language) && here({"transcribe", "voice", "language"}))
         warning(section, "transcribe",
                 "Twilio transcribes only American English (en-US) and this line speaks " + spoken +
-                    ": its messages will come without a transcript (the recording is always in the alert)");
+                    ": its transcripts will be of little use (the recording is always in the alert)");
     if (call.voicemail_max_length > transcription_max_seconds && here({"transcribe", "voicemail_max_length"}))
         warning(section, "transcribe",
                 "Twilio transcribes only messages shorter than " + std::to_string(transcription_max_seconds) +

@@ -34,7 +34,8 @@ struct FlowResult {
 // silent recordings are saved").  Its call raises a missed-call alert.
 constexpr long long min_message_seconds = 2;
 
-// Whether Twilio will transcribe this route's message of `seconds`.
+// Whether Twilio will transcribe this route's message of `seconds` (its
+// length, not its language, decides).
 bool transcription_expected(const CallSettings &call, long long seconds);
 
 // The URL of the program as Twilio reaches it; the callbacks hang below it.

@@ -239,6 +239,13 @@ Response voice_transcription(const Request &req, const Context &ctx, TimePoint s
             r.outcome = "ignored";
             r.reason = "the transcription came after the voicemail alert had gone out; see the recording";
         }
+    } else if (form_value(w.twilio(), "TranscriptionStatus") == "failed" && ctx.alerts.take_held) {
+        // No text will come: the voicemail alert need not wait any longer.
+        if (auto held = ctx.alerts.take_held(sid, AlertKind::voicemail)) {
+            r.alert = held;
+            r.outcome = "alert";
+            r.reason = "Twilio could not transcribe the message";
+        }
     }
     return finish(r, ctx, start + ctx.config->config.pagerduty.timeout, log);
 }

@@ -204,6 +204,8 @@ BOOST_AUTO_TEST_CASE(transcribe_where_twilio_will_not_is_a_warning)
     // settings and is not warned about twice.
     BOOST_TEST(r.warnings[1].where == "[route:de] transcribe");
     BOOST_TEST(contains(r.warnings[1].message, "only American English (en-US) and this line speaks de-DE"));
+    r = parse(top + "[route:ops]\nescalation_policy = P1\ntranscribe = yes\nlanguage = en-us\nvoice = woman\n");
+    BOOST_TEST(r.warnings.empty());  // the same tag, written in small letters
     r = parse(top + "transcribe = yes\n[route:ops]\nescalation_policy = P1\n");
     BOOST_TEST(r.warnings.empty());
     r = parse(top + "[route:ops]\nescalation_policy = P1\ntranscribe = yes\nlanguage = en-GB\nvoice = woman\n");

@@ -729,6 +729,21 @@ BOOST_AUTO_TEST_CASE(a_transcription_goes_out_with_its_held_voicemail)
     BOOST_TEST(f.log.outcome == "ignored");
     BOOST_TEST(contains(f.log.reason, "after the voicemail alert had gone out"));
 
+    // Twilio could not transcribe: the held alert goes now, without text.
+    f.delivered.clear();
+    f.run(f.callback(script + "/voice/recording" + q,
+                     {{"CallSid", "CA0004"}, {"RecordingStatus", "completed"},
+                      {"RecordingUrl", "https://api.twilio.com/r/RE4"}, {"RecordingDuration", "21"}}));
+    BOOST_TEST(f.held.size() == 1u);
+    f.run(f.callback(script + "/voice/transcription" + q,
+                     {{"CallSid", "CA0004"}, {"TranscriptionStatus", "failed"}, {"RecordingUrl", "https://api.twilio.com/r/RE4"}}));
+    BOOST_TEST(f.held.empty());
+    BOOST_REQUIRE_EQUAL(f.delivered.size(), 1u);
+    BOOST_TEST(nlohmann::json::parse(f.delivered[0].body)["payload"]["summary"] ==
+               "Voicemail on Platform line from +14155559876 (21 s)");
+    BOOST_TEST(f.log.reason == "Twilio could not transcribe the message");
+    f.delivered.clear();
+
     // Before the recording's own callback: the voicemail alert, with it.
     f.run(f.callback(script + "/voice/transcription" + q,
                      {{"CallSid", "CA0003"}, {"TranscriptionStatus", "completed"},
