@@ -115,6 +115,15 @@ Alert alert_text(const CallSettings &call, const std::string &route, const TextM
     return make(AlertKind::text, call, m.sid, summary, std::move(d), m.media.empty() ? "" : m.media.front());
 }
 
+Alert alert_from_event(AlertKind kind, const std::string &call_sid, const std::string &event)
+{
+    Alert a{kind, call_sid, "", event};
+    json doc = json::parse(event, nullptr, false);
+    if (doc.is_object() && doc.contains("routing_key") && doc["routing_key"].is_string())
+        a.routing_key = doc["routing_key"].get<std::string>();
+    return a;
+}
+
 const char *to_string(AlertKind kind)
 {
     switch (kind) {

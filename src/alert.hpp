@@ -54,6 +54,10 @@ struct TextMessage {
 Alert alert_text(const CallSettings &call, const std::string &route, const TextMessage &message,
                  const std::vector<std::string> &forwarded, const std::string &problem);
 
+// An alert made from its event's JSON (a spooled one): its routing key is
+// in it.
+Alert alert_from_event(AlertKind kind, const std::string &call_sid, const std::string &event);
+
 // "voicemail", "missed", "text": for file names and the log.
 const char *to_string(AlertKind kind);
 

@@ -1,5 +1,7 @@
 #include "alert_desk.hpp"
 
+#include <ctime>
+
 namespace pdcf {
 
 Alerts alerts_via(const Spool &spool, Post post, Sleep sleep, Clock clock)
@@ -10,6 +12,13 @@ Alerts alerts_via(const Spool &spool, Post post, Sleep sleep, Clock clock)
         // the spool cannot say, send anyway: PagerDuty dedups by CallSid.
         Spool::Claim claim = spool.claim(alert.call_sid, to_string(alert.kind));
         if (claim == Spool::Claim::again) return "duplicate";
+        // Its routing key is rate-limited: not even tried until the pause ends.
+        if (auto until = spool.paused_until(alert.routing_key)) {
+            long delay = static_cast<long>(*until - static_cast<long long>(std::time(nullptr)));
+            std::string problem = spool.keep(alert, delay);
+            if (!problem.empty()) return "LOST (rate limited by PagerDuty; " + problem + ")";
+            return "spooled (rate limited by PagerDuty; next try in " + std::to_string(delay) + " s)";
+        }
         SendResult r = events_send(post, sleep, clock, alert.body, deadline);
         switch (r.status) {
         case SendStatus::sent: return "sent";
@@ -22,6 +31,8 @@ Alerts alerts_via(const Spool &spool, Post post, Sleep sleep, Clock clock)
         case SendStatus::rate_limited: break;
         }
         long delay = r.status == SendStatus::rate_limited ? rate_limited_delay(r) : retry_pause_seconds;
+        if (r.status == SendStatus::rate_limited)
+            spool.pause(alert.routing_key, static_cast<long long>(std::time(nullptr)) + delay);
         std::string problem = spool.keep(alert, delay);
         if (!problem.empty()) return "LOST (" + r.detail + "; " + problem + ")";
         return "spooled (" + r.detail + (r.status == SendStatus::rate_limited
@@ -38,7 +49,7 @@ Alerts alerts_via(const Spool &spool, Post post, Sleep sleep, Clock clock)
     a.take_held = [&spool](const std::string &call_sid, AlertKind kind) -> std::optional<Alert> {
         auto body = spool.take_held(call_sid, kind);
         if (!body) return std::nullopt;
-        return Alert{kind, call_sid, "", *body};
+        return alert_from_event(kind, call_sid, *body);
     };
     a.mark = [&spool](const std::string &call_sid, const std::string &mark) { spool.claim(call_sid, mark); };
     a.marked = [&spool](const std::string &call_sid, const std::string &mark) { return spool.claimed(call_sid, mark); };

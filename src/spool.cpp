@@ -6,6 +6,8 @@
 #include <cstring>
 #include <ctime>
 
+#include <cstdint>
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -114,7 +116,7 @@ Spool::Spool(std::string dir) : dir_(std::move(dir)) {}
 
 std::string Spool::prepare() const
 {
-    for (const char *sub : {"", "/pending", "/sending", "/rejected", "/claims", "/held"}) {
+    for (const char *sub : {"", "/pending", "/sending", "/rejected", "/claims", "/held", "/paused"}) {
         std::string path = dir_ + sub;
         if (mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) return error_text("cannot create", path);
         if (access(path.c_str(), W_OK | X_OK) != 0) return error_text("cannot write to", path);
@@ -166,6 +168,40 @@ std::optional<std::string> Spool::take_held(const std::string &call_sid, AlertKi
     std::string body = read_all(taken);
     unlink(taken.c_str());
     return body;
+}
+
+namespace {
+
+// A routing key's file name in paused/: a hash, so the key itself (which
+// lets anyone raise alerts) is not written out.
+std::string key_tag(const std::string &routing_key)
+{
+    std::uint64_t h = 14695981039346656037ull;  // FNV-1a, 64 bits
+    for (unsigned char c : routing_key) h = (h ^ c) * 1099511628211ull;
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(h));
+    return text;
+}
+
+// The routing key of a spooled event.
+std::string routing_key_of(const std::string &event)
+{
+    return alert_from_event(AlertKind::voicemail, "", event).routing_key;
+}
+
+}  // namespace
+
+void Spool::pause(const std::string &routing_key, long long until) const
+{
+    write_whole(dir_ + "/paused", key_tag(routing_key), "", static_cast<time_t>(until));
+}
+
+std::optional<long long> Spool::paused_until(const std::string &routing_key) const
+{
+    struct stat st;
+    if (stat((dir_ + "/paused/" + key_tag(routing_key)).c_str(), &st) != 0) return std::nullopt;
+    if (st.st_mtime <= std::time(nullptr)) return std::nullopt;
+    return static_cast<long long>(st.st_mtime);
 }
 
 std::optional<long long> Spool::next_due(long early) const
@@ -248,7 +284,14 @@ Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, 
         // due time, long past for an alert that waited: set it to now first.
         set_due(from, now);
         if (rename(from.c_str(), taken.c_str()) != 0) continue;
-        SendResult r = send(read_all(taken), deadline);
+        const std::string event = read_all(taken);
+        if (auto until = paused_until(routing_key_of(event))) {
+            set_due(taken, static_cast<time_t>(*until));
+            rename(taken.c_str(), from.c_str());
+            ++out.waiting;
+            continue;
+        }
+        SendResult r = send(event, deadline);
         switch (r.status) {
         case SendStatus::sent:
             ++out.sent;
@@ -269,12 +312,12 @@ Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, 
         case SendStatus::rate_limited: {
             long delay = rate_limited_delay(r);
             ++out.failed;
+            pause(routing_key_of(event), now + delay);
             set_due(taken, now + delay);
             rename(taken.c_str(), from.c_str());
             out.lines.push_back("still pending " + pending[i].name + ": " + r.detail + "; next try in " +
                                 std::to_string(delay) + " s");
-            out.left += static_cast<int>(pending.size() - i - 1);
-            return out;
+            break;
         }
         }
     }

@@ -59,7 +59,14 @@ public:
     std::string hold(const Alert &alert, long delay) const;
     // The held alert of this call and kind, taken out of the spool (its
     // JSON), if it is still there: whoever takes it sends it.
+    // (Taken into sending/, where flush finds it again if this process dies.)
     std::optional<std::string> take_held(const std::string &call_sid, AlertKind kind) const;
+
+    // PagerDuty rate-limits each routing key: after a 429, no alert of that
+    // key is sent before `until` (seconds since the epoch), by any process.
+    void pause(const std::string &routing_key, long long until) const;
+    // The end of the key's pause when it is still on.
+    std::optional<long long> paused_until(const std::string &routing_key) const;
 
     // When the first alert waiting here is due (seconds since the epoch),
     // counting pending ones `early` seconds sooner; nothing when none waits.
@@ -77,8 +84,8 @@ public:
     };
     // Releases the held alerts that are due, then sends the pending ones
     // that are, oldest first, until `deadline`; `send` tries one alert's
-    // JSON.  After a rate-limited answer the pass stops: the rest would
-    // meet the same limit.
+    // JSON.  After a rate-limited answer the alerts of the same routing key
+    // wait with it (pause); the others go on.
     Flushed flush(const std::function<SendResult(const std::string &event, TimePoint deadline)> &send,
                   const Clock &clock, TimePoint deadline, const FlushRules &rules = {}) const;
 

@@ -843,9 +843,12 @@ def test_a_rate_limited_alert_waits_minutes_in_the_spool():
     check("0 sent, 0 rejected, 1 still waiting" in out, out)
     tries = [e for e in env.standin.requests() if e["path"] == "/v2/enqueue"]
     check(len(tries) == 1, f"tried again within seconds: {len(tries)} requests")
-    # Three minutes later (the file's time moved back instead of waiting).
+    # Three minutes later (the times of the alert and of its routing key's
+    # pause moved back instead of waiting).
     past = time.time() - 1
     os.utime(os.path.join(env.spool, "pending", name), (past, past))
+    for f in spool_files("paused"):
+        os.utime(os.path.join(env.spool, "paused", f), (past, past))
     out = run_flush_timer()
     check(f"sent {name}" in out, out)
     check([a["dedup_key"] for a in env.standin.alerts()] == [call.sid], env.standin.alerts())

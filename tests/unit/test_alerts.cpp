@@ -137,27 +137,52 @@ BOOST_AUTO_TEST_CASE(desk_spools_a_rate_limited_alert_for_minutes)
     BOOST_TEST(f.waiting == 1);
 }
 
-BOOST_AUTO_TEST_CASE(a_rate_limited_pass_stops)
+Alert keyed(const std::string &sid, const std::string &routing_key)
 {
+    return {AlertKind::voicemail, sid, routing_key,
+            R"({"routing_key":")" + routing_key + R"(","dedup_key":")" + sid + R"("})"};
+}
+
+BOOST_AUTO_TEST_CASE(a_rate_limited_routing_key_waits_and_the_others_go_on)
+{
+    // PagerDuty limits each integration key: after one 429, the alerts of
+    // that key wait three minutes, by every process; another team's go.
     TempDir d;
     Spool spool(d.path);
     BOOST_REQUIRE(spool.prepare().empty());
-    for (const char *sid : {"CA1", "CA2", "CA3"}) BOOST_REQUIRE(spool.keep(alert(sid), 0).empty());
+    BOOST_REQUIRE(spool.keep(keyed("CA1", "KEYA"), 0).empty());
+    BOOST_REQUIRE(spool.keep(keyed("CA2", "KEYA"), 0).empty());
+    BOOST_REQUIRE(spool.keep(keyed("CA3", "KEYB"), 0).empty());
+    std::system(("touch -d '1 minute ago' '" + d.path + "/pending/CA1.voicemail.json'").c_str());
     FakeTime t;
-    int calls = 0;
-    auto send = [&](const std::string &, TimePoint) {
-        ++calls;
-        return SendResult{SendStatus::rate_limited, "HTTP 429", 1};
+    std::vector<std::string> tried;
+    auto send = [&](const std::string &event, TimePoint) {
+        tried.push_back(event.substr(event.find("CA"), 3));
+        if (event.find("KEYA") != std::string::npos) return SendResult{SendStatus::rate_limited, "HTTP 429", 1};
+        return SendResult{SendStatus::sent, "HTTP 202", 1};
     };
     const long long before = std::time(nullptr);
     Spool::Flushed f = spool.flush(send, t.clock(), t.now + 5s);
-    BOOST_TEST(calls == 1);
+    BOOST_TEST(tried == (std::vector<std::string>{"CA1", "CA3"}));
     BOOST_TEST(f.failed == 1);
-    BOOST_TEST(f.left == 2);
-    BOOST_TEST(files(d.path + "/pending").size() == 3u);
-    struct stat st;
-    BOOST_REQUIRE(stat((d.path + "/pending/CA1.voicemail.json").c_str(), &st) == 0);
-    BOOST_TEST(st.st_mtime >= before + rate_limited_backoff_seconds);
+    BOOST_TEST(f.sent == 1);
+    BOOST_TEST(f.waiting == 1);
+    BOOST_TEST(files(d.path + "/pending") == (std::vector<std::string>{"CA1.voicemail.json", "CA2.voicemail.json"}));
+    for (const char *name : {"/pending/CA1.voicemail.json", "/pending/CA2.voicemail.json"}) {
+        struct stat st;
+        BOOST_REQUIRE(stat((d.path + name).c_str(), &st) == 0);
+        BOOST_TEST(st.st_mtime >= before + rate_limited_backoff_seconds, name);
+    }
+    BOOST_TEST(spool.paused_until("KEYA").has_value());
+    BOOST_TEST(!spool.paused_until("KEYB"));
+
+    // A new alert of that key is not even tried meanwhile.
+    std::vector<std::string> bodies;
+    Alerts desk = alerts_via(spool, replies(t, {{202, "", "", -1}}, &bodies), t.sleep(), t.clock());
+    std::string r = desk.deliver(keyed("CA4", "KEYA"), t.now + 5s);
+    BOOST_TEST(r.rfind("spooled (rate limited by PagerDuty; next try in ", 0) == 0u, r);
+    BOOST_TEST(bodies.empty());
+    BOOST_TEST(desk.deliver(keyed("CA5", "KEYB"), t.now + 5s) == "sent");
 }
 
 BOOST_AUTO_TEST_CASE(a_wait_named_by_a_5xx_or_408_does_not_stop_the_retry)
