@@ -121,6 +121,7 @@ CallState after_dial(const CallState &st, int loop, const NextDial &next)
     after.loop = loop;
     after.level = next.level;
     after.index = next.index;
+    after.picked = 0;
     for (const auto &c : next.callees)
         if (std::find(after.tried.begin(), after.tried.end(), c.name) == after.tried.end())
             after.tried.push_back(c.name);
@@ -223,8 +224,14 @@ std::optional<FlowResult> flow_ring_rest(const Route &route, const FlowUrls &url
         else
             declined.push_back(c.name);
     }
-    if (rest.empty() || rest.size() == level.size()) return std::nullopt;
-    FlowResult r = dial(route, urls, state, rest, say_text(route, state, route.call.hold_message), "dial");
+    // Each ring again needs one more phone that picked up and declined:
+    // without new marks (marks that cannot be made, or a number that does
+    // not match them) the hunt moves on, so this ends after at most as many
+    // rings as the level has phones.
+    if (rest.empty() || declined.size() <= static_cast<std::size_t>(state.picked)) return std::nullopt;
+    CallState after = state;
+    after.picked = static_cast<int>(declined.size());
+    FlowResult r = dial(route, urls, after, rest, say_text(route, state, route.call.hold_message), "dial");
     Placeholders who = name_placeholders(declined);
     r.reason = "the first phone to pick up at level " + std::to_string(state.level) + " declined (" +
                who.front().second + "); ringing the rest of the level again";

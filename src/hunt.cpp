@@ -34,6 +34,7 @@ std::string state_query(const CallState &st)
                     "&to=" + url_component(st.to) + "&t=" + std::to_string(st.started) +
                     "&loop=" + std::to_string(st.loop) + "&level=" + std::to_string(st.level) +
                     "&index=" + std::to_string(st.index) + "&fb=" + (st.fallback ? "1" : "0");
+    if (st.picked > 0) q += "&picked=" + std::to_string(st.picked);
     for (const auto &name : st.tried) q += "&tried=" + url_component(name);
     return q;
 }
@@ -51,6 +52,7 @@ CallState state_parse(const Params &query)
         else if (p.name == "level" && parse_number(p.value, 0, 1000, n)) st.level = static_cast<int>(n);
         else if (p.name == "index" && parse_number(p.value, -1, 1000, n)) st.index = static_cast<int>(n);
         else if (p.name == "fb") st.fallback = p.value == "1";
+        else if (p.name == "picked" && parse_number(p.value, 0, limits::max_dial_numbers, n)) st.picked = static_cast<int>(n);
         else if (p.name == "tried" && st.tried.size() < limits::max_tried_names)
             st.tried.push_back(p.value.substr(0, limits::max_tried_name));
     }

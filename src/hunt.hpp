@@ -22,6 +22,7 @@ struct CallState {
     int level = 0;                 // the escalation level dialed last; 0: none yet
     int index = -1;                // ring = in-turn: who at that level was dialed last
     bool fallback = false;         // fallback_number was dialed
+    int picked = 0;                // phones at this level that picked up and declined, rung again without them
     std::vector<std::string> tried;  // names dialed so far, for the alert
 };
 

@@ -246,6 +246,11 @@ BOOST_AUTO_TEST_CASE(a_declined_pickup_rings_the_rest_of_its_level_again)
     CallState fb = s;
     fb.fallback = true;
     BOOST_TEST(!flow_ring_rest(route(), urls, fb, three_levels(), {"+14155550101"}));
+
+    // Rung again once for Ada's pickup: the same marks again (a phone that
+    // picks up but whose mark is never made) do not ring it a third time.
+    BOOST_TEST(after.picked == 1);
+    BOOST_TEST(!flow_ring_rest(route(), urls, after, three_levels(), {"+14155550101"}));
 }
 
 BOOST_AUTO_TEST_CASE(the_level_rung_leaves_out_who_rang_below)
