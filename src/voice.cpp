@@ -191,7 +191,13 @@ Response voice_screen_result(const Request &req, const Context &ctx, TimePoint s
     Webhook w;
     if (auto stop = open_webhook(req, ctx, log, w)) return *stop;
     Route route = route_named(ctx.config->config, form_value(w.query, "route"), log);
-    return finish(flow_screen_result(route, w.twilio()), ctx, start, log);
+    FlowResult r = flow_screen_result(route, w.twilio());
+    // An engineer took the call: said here as well as by the <Dial> action,
+    // which Twilio's documentation does not promise once a bridged call
+    // ends, so the status callback's missed-call alert never goes out for it.
+    const std::string parent = form_value(w.twilio(), "ParentCallSid");
+    if (r.outcome == "accepted" && !parent.empty() && ctx.alerts.mark) ctx.alerts.mark(parent, "answered");
+    return finish(r, ctx, start, log);
 }
 
 Response voice_recorded(const Request &req, const Context &ctx, TimePoint start, LogRecord &log)

@@ -762,6 +762,12 @@ def test_an_answered_call_raises_no_missed_call_in_either_order():
         order = [p.rsplit("/voice", 1)[-1] for p in paths if p.endswith(("/voice/status", "/voice/dial-status"))]
         check(order == (["/status", "/dial-status"] if status_first else ["/dial-status", "/status"]), paths)
         check(alerts_of(call) == [], f"status callback {'first' if status_first else 'last'}: {env.standin.events()}")
+    # Nor when no <Dial> action comes once the bridged call ends (whether
+    # Twilio sends one then is not documented).
+    setup_together()
+    call = walk({ADA_PHONE: twilio_model.person(after=5)}, dial_action_on_hangup=False)
+    check(call.bridged_to == ADA_PHONE and not any(p.endswith("/dial-status") for p in call.paths()), call.paths())
+    check(alerts_of(call) == [], f"without the <Dial> action: {env.standin.events()}")
 
 
 def test_a_voicemail_raises_one_alert_and_no_missed_call_in_either_order():
@@ -806,15 +812,18 @@ def test_a_silent_voicemail_is_a_missed_call_not_an_empty_message():
 
 
 def test_a_transcription_arrives_in_the_voicemail_alert():
-    setup_together()
-    call = walk({}, to=TRANSCRIBED_NUMBER, caller=twilio_model.Caller(message=30))
-    check("/voice/transcription" in " ".join(call.paths()), call.paths())
-    events = alerts_of(call)
-    check(len(events) == 1, f"one event, the transcript in it: {events}")
-    payload = events[0]["payload"]
-    check(payload["summary"] == f'Voicemail on Payments line from {CALLER} (30 s): '
-                                '"The payment service is returning errors for everyone"', payload["summary"])
-    check(payload["custom_details"]["transcription"] == "The payment service is returning errors for everyone", payload)
+    # In either order of the recording's callback and the transcription's.
+    for recording_first, length in ((True, " (30 s)"), (False, "")):
+        setup_together()
+        call = walk({}, to=TRANSCRIBED_NUMBER, caller=twilio_model.Caller(message=30), recording_first=recording_first)
+        check("/voice/transcription" in " ".join(call.paths()), call.paths())
+        events = alerts_of(call)
+        check(len(events) == 1, f"one event, the transcript in it: {events}")
+        payload = events[0]["payload"]
+        check(payload["summary"] == f'Voicemail on Payments line from {CALLER}{length}: '
+                                    '"The payment service is returning errors for everyone"', payload["summary"])
+        check(payload["custom_details"]["transcription"] == "The payment service is returning errors for everyone",
+              payload)
     # A message Twilio will not transcribe (120 s or more) is not held for one.
     setup_together()
     call = walk({}, to=TRANSCRIBED_NUMBER, caller=twilio_model.Caller(message=150))

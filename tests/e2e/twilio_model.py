@@ -115,10 +115,13 @@ class TwilioCall:
     `status_url`: the number's "call status changes" webhook (None: not
     set).  `status_first`: the final status callback comes before the
     call's last action request (else after it).  `dial_action_on_hangup`:
-    whether a <Dial> the caller hangs up on still requests its action."""
+    whether a <Dial> the caller hangs up on (ringing, or once bridged) still
+    requests its action: the documentation does not say.
+    `recording_first`: the recording's callback before its transcription
+    (both asynchronous; the order is not documented either)."""
 
     def __init__(self, voice_url, to, frm, phones, caller=None, sid=None, status_url=None, status_first=True,
-                 dial_action_on_hangup=True, send=None):
+                 dial_action_on_hangup=True, recording_first=True, send=None):
         self.voice_url = voice_url
         self.to, self.frm = to, frm
         self.phones = phones
@@ -127,6 +130,7 @@ class TwilioCall:
         self.status_url = status_url
         self.status_first = status_first
         self.dial_action_on_hangup = dial_action_on_hangup
+        self.recording_first = recording_first
         self.send = send or twilio_request
         self.t = 0.0
         self.answered = False          # the call has been answered (billed)
@@ -144,7 +148,8 @@ class TwilioCall:
     def base_params(self, **extra):
         p = {"CallSid": self.sid, "AccountSid": ACCOUNT, "From": self.frm, "To": self.to,
              "CallStatus": "in-progress", "ApiVersion": "2010-04-01", "Direction": "inbound",
-             "Caller": self.frm, "Called": self.to, "ForwardedFrom": "", "CallerName": ""}
+             "Caller": self.frm, "Called": self.to, "ForwardedFrom": "", "CallerName": "",
+             "ParentCallSid": "", "CallToken": ""}
         p.update(extra)
         return p
 
@@ -300,8 +305,8 @@ class TwilioCall:
         self.bridged_to = number.text
         # They talk; then the caller hangs up, which ends the call.
         self.t += self.caller.talk
-        self.end_call(action, DialCallStatus="completed", DialBridged="true", CallStatus="completed",
-                      DialCallDuration=str(self.caller.talk))
+        self.end_call(action if self.dial_action_on_hangup else None, DialCallStatus="completed",
+                      DialBridged="true", CallStatus="completed", DialCallDuration=str(self.caller.talk))
 
     def dial_over(self, action, status, bridged):
         if not action:
@@ -371,6 +376,8 @@ class TwilioCall:
                                            TranscriptionText="The payment service is returning errors for everyone",
                                            TranscriptionUrl="https://api.twilio.com/t",
                                            RecordingSid=rec["RecordingSid"], RecordingUrl=rec["RecordingUrl"])))
+        if not self.recording_first:
+            later.reverse()
         self.end_call(action, later=later, Digits="hangup", CallStatus="completed", **rec)
 
     def end_call(self, action, status=None, later=(), **extra):

@@ -618,6 +618,7 @@ BOOST_AUTO_TEST_CASE(a_voicemail_picking_up_first_does_not_end_the_level)
     f.run(f.callback(result, no_key));
     BOOST_TEST(f.log.outcome == "declined");
 
+    BOOST_TEST(f.marks.count("CA0001.answered") == 0u);  // declined: not answered
     XmlDoc next(f.run(f.callback(action, {{"CallSid", "CA0001"}, {"CallStatus", "in-progress"},
                                           {"DialCallStatus", "completed"}, {"DialBridged", "false"}}))
                     .body);
@@ -636,6 +637,23 @@ BOOST_AUTO_TEST_CASE(a_voicemail_picking_up_first_does_not_end_the_level)
                      .body);
     BOOST_TEST(after.all("/Response/Dial/Number") == std::vector<std::string>{"+14155550103"});
     BOOST_TEST(f.log.level == 2);
+}
+
+BOOST_AUTO_TEST_CASE(an_engineer_pressing_1_marks_the_call_answered)
+{
+    // Even if no <Dial> action came after the bridged call ended, the
+    // status callback's missed-call alert is dropped.
+    Fixture f;
+    XmlDoc first(f.run(f.post()).body);
+    std::string screen = first.eval("string(/Response/Dial/Number[1]/@url)");
+    Params leg = {{"CallSid", "CA00ada"}, {"ParentCallSid", "CA0001"}, {"From", "+14155550100"},
+                  {"To", "+14155550101"}, {"CallStatus", "in-progress"}, {"Direction", "outbound-dial"}};
+    XmlDoc whisper(f.run(f.callback(screen, leg)).body);
+    Params pressed = leg;
+    pressed.push_back({"Digits", "1"});
+    f.run(f.callback(whisper.eval("string(/Response/Gather/@action)"), pressed));
+    BOOST_TEST(f.log.outcome == "accepted");
+    BOOST_TEST(f.marks.count("CA0001.answered") == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(answered_is_marked_and_a_hang_up_mid_hunt_alerts)
