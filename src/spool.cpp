@@ -25,6 +25,10 @@ constexpr long stale_sending_seconds = 600;
 // Claims are kept long enough for every callback of a call.
 constexpr long claim_keep_seconds = 7 * 24 * 3600;
 
+// Old claims are looked for at most this often: there are several per
+// call, far more than one pass lists.
+constexpr long claim_sweep_seconds = 3600;
+
 // A held alert taken into sending/ (to be released or sent with more in
 // it) goes by this name there.
 constexpr const char *held_prefix = "held-";
@@ -99,6 +103,29 @@ std::vector<Entry> list(const std::string &dir)
         return a.mtime != b.mtime ? a.mtime < b.mtime : a.name < b.name;
     });
     return out;
+}
+
+// Removes claims older than claim_keep_seconds, every one of them however
+// many there are, once per claim_sweep_seconds (a marker's time says when
+// it last ran, in any process).
+void sweep_claims(const std::string &dir, time_t now)
+{
+    const std::string marker = dir + "/.swept";
+    struct stat st;
+    if (stat(marker.c_str(), &st) == 0 && now - st.st_mtime < claim_sweep_seconds) return;
+    int fd = open(marker.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return;
+    set_due(fd, now);
+    close(fd);
+    DIR *d = opendir(dir.c_str());
+    if (!d) return;
+    while (dirent *e = readdir(d)) {
+        if (e->d_name[0] == '.') continue;
+        const std::string path = dir + "/" + e->d_name;
+        if (stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && now - st.st_mtime > claim_keep_seconds)
+            unlink(path.c_str());
+    }
+    closedir(d);
 }
 
 }  // namespace
@@ -238,8 +265,7 @@ Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, 
     for (const auto &e : list(dir_ + "/sending"))
         if (now - e.mtime > stale_sending_seconds)
             rename((dir_ + "/sending/" + e.name).c_str(), (dir_ + "/pending/" + e.name).c_str());
-    for (const auto &e : list(dir_ + "/claims"))
-        if (now - e.mtime > claim_keep_seconds) unlink((dir_ + "/claims/" + e.name).c_str());
+    sweep_claims(dir_ + "/claims", now);
 
     for (const auto &e : list(dir_ + "/held")) {
         if (e.mtime > now) {

@@ -430,6 +430,24 @@ BOOST_AUTO_TEST_CASE(an_alert_that_waited_long_is_not_taken_twice)
     BOOST_TEST(!spool.claimed("CA2", "missed"));  // answered: dropped, never sent
 }
 
+BOOST_AUTO_TEST_CASE(old_claims_go_however_many_there_are)
+{
+    // More claims than one pass lists, the old ones among them.
+    TempDir d;
+    Spool spool(d.path);
+    BOOST_REQUIRE(spool.prepare().empty());
+    for (std::size_t i = 0; i < limits::max_spool_listed + 10; ++i)
+        std::ofstream(d.path + "/claims/CAnew" + std::to_string(i) + ".answered");
+    for (int i = 0; i < 5; ++i) std::ofstream(d.path + "/claims/CAold" + std::to_string(i) + ".answered");
+    std::system(("touch -d '8 days ago' '" + d.path + "'/claims/CAold*").c_str());
+    FakeTime t;
+    spool.flush([](const std::string &, TimePoint) { return SendResult{SendStatus::sent, "", 1}; }, t.clock(),
+                t.now + 5s);
+    BOOST_TEST(files(d.path + "/claims").size() == limits::max_spool_listed + 10);
+    BOOST_TEST(!spool.claimed("CAold0", "answered"));
+    BOOST_TEST(spool.claimed("CAnew0", "answered"));
+}
+
 BOOST_AUTO_TEST_CASE(a_held_alert_can_be_taken_back_once)
 {
     TempDir d;
