@@ -108,9 +108,11 @@ void SpoolFlusher::run()
     }
 }
 
-void flush_spool_detached(const Spool &spool, const PagerDutySettings &settings)
+void flush_spool_detached(const Spool &spool, const PagerDutySettings &settings, bool wait_for_held)
 {
-    if (!due_now(spool)) return;
+    auto due = spool.next_due();
+    const long long now = std::time(nullptr);
+    if (!due || (*due > now && !(wait_for_held && *due - now <= max_detached_wait.count()))) return;
     pid_t child = fork();
     if (child < 0) return;
     if (child > 0) {
@@ -123,6 +125,7 @@ void flush_spool_detached(const Spool &spool, const PagerDutySettings &settings)
     for (int fd = 0; fd <= 2; ++fd) dup2(null, fd);
     if (null > 2) close(null);
     if (fork() != 0) _exit(0);  // a grandchild, so no zombie waits on the parent
+    if (*due > now) std::this_thread::sleep_for(std::chrono::seconds(*due - now));
     flush_spool_once(spool, settings);
     _exit(0);
 }

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "config.hpp"
+#include "limits.hpp"
 #include "spool.hpp"
 
 namespace pdcf {
@@ -57,7 +58,13 @@ private:
 };
 
 // CGI mode: runs one flush in a child process that no longer holds the web
-// server's pipes, so the answer is complete when this process exits.
-void flush_spool_detached(const Spool &spool, const PagerDutySettings &settings);
+// server's pipes, so the answer is complete when this process exits.  With
+// `wait_for_held` (the request held an alert) the child first sleeps until
+// the next alert falls due, at most max_detached_wait.
+void flush_spool_detached(const Spool &spool, const PagerDutySettings &settings, bool wait_for_held = false);
+
+// The longest a detached CGI child waits for a held alert: the longest a
+// missed-call alert is held.
+constexpr std::chrono::seconds max_detached_wait{limits::max_missed_call_wait + 1};
 
 }  // namespace pdcf

@@ -129,6 +129,7 @@ int main(int argc, char **argv)
     }
     // Spooled alerts go out after the answer, never before it.
     std::unique_ptr<SpoolFlusher> flusher;
+    bool held_now = false;  // CGI: this request held an alert
     if (rest && serving && !cgi) {
         flusher = std::make_unique<SpoolFlusher>(spool, pd);
         // An alert this request held or spooled gets the thread's timer even
@@ -148,8 +149,16 @@ int main(int argc, char **argv)
             return flusher->take_log();
         };
     } else if (rest && cgi) {
+        // A request that held an alert leaves a process to send it when it
+        // falls due, so a site without the flush timer still pages a missed
+        // call (best effort: the timer is what the README asks for).
+        auto hold = ctx.alerts.hold;
+        ctx.alerts.hold = [hold, &held_now](const Alert &alert, long seconds, TimePoint deadline) {
+            held_now = true;
+            return hold(alert, seconds, deadline);
+        };
         ctx.after_response = [&] {
-            flush_spool_detached(spool, pd);
+            flush_spool_detached(spool, pd, held_now);
             return std::string();
         };
     }

@@ -363,7 +363,29 @@ def test_tls_host_name_is_verified():
     with_tls_standin(cert, key, run)
 
 
+def test_a_held_missed_call_goes_out_with_no_timer_and_no_request():
+    # The number's status callback reports a call nobody answered; its
+    # alert is held missed_call_wait (5 s here) for the call's last
+    # request.  No request comes after it and no flush timer runs: the
+    # process the request left behind sends it when it falls due.
+    setup()
+    env.standin.clear_events()
+    sid = "CA" + "7" * 32
+    params = {"CallSid": sid, "AccountSid": "AC00000000000000000000000000000001", "From": "+14155559876",
+              "To": OPS_NUMBER, "CallStatus": "no-answer", "CallDuration": "0", "ApiVersion": "2010-04-01",
+              "Direction": "inbound"}
+    r = cgi(params, url=URL + "/status")
+    check(r.status == 200 and 'alert="held 5 s"' in r.stderr, f"{r.status} {r.stderr}")
+    check(r.elapsed < STARTUP + 1, f"the answer waited for the alert: {r.elapsed:.1f} s")
+    end = time.monotonic() + 20
+    while not env.standin.alerts() and time.monotonic() < end:
+        time.sleep(0.2)
+    alerts = env.standin.alerts()
+    check([a["dedup_key"] for a in alerts] == [sid], alerts)
+
+
 TESTS = [
+    test_a_held_missed_call_goes_out_with_no_timer_and_no_request,
     test_incoming_call_dials_the_on_call,
     test_two_on_call_at_level_one_ring_together,
     test_routes_by_called_number_and_by_query,
