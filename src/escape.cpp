@@ -75,21 +75,11 @@ std::string xml_attr(std::string_view s) { return xml_escape(s, true); }
 
 std::string url_component(std::string_view s)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(s.size());
-    for (unsigned char c : s) {
+    return percent_encode_if(s, [](unsigned char c) {
         bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
                           c == '-' || c == '.' || c == '_' || c == '~';
-        if (unreserved) {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
+        return !unreserved;
+    });
 }
 
 }  // namespace pdcf

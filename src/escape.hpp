@@ -22,4 +22,25 @@ std::string xml_attr(std::string_view s);
 // characters is percent-encoded.
 std::string url_component(std::string_view s);
 
+// The bytes of `s` for which `encode(byte)` holds as %XX (upper-case
+// hex), the rest as they are: the one way URLs are percent-encoded here,
+// whatever set a context encodes.
+template <class Encode>
+std::string percent_encode_if(std::string_view s, Encode encode)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(s.size());
+    for (unsigned char c : s) {
+        if (encode(c)) {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
 }  // namespace pdcf

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "escape.hpp"
 #include "form.hpp"
 
 namespace pdcf {
@@ -74,20 +75,9 @@ std::string with_port(std::string_view url)
 // names the rest of one set.
 std::string percent_encode(std::string_view s, const char *extra)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(s.size());
-    for (unsigned char c : s) {
-        bool encode = c <= 0x20 || c >= 0x7F || std::string_view(extra).find(static_cast<char>(c)) != std::string_view::npos;
-        if (encode) {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out;
+    return percent_encode_if(s, [extra](unsigned char c) {
+        return c <= 0x20 || c >= 0x7F || std::string_view(extra).find(static_cast<char>(c)) != std::string_view::npos;
+    });
 }
 
 // The WHATWG sets beyond the common part: path, special-query (http and
@@ -101,21 +91,10 @@ constexpr const char *fragment_set = "\"<>`";
 // encodes ! * ' ( ) as RFC 3986 asks.
 std::string querystring_escape(std::string_view s)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(s.size());
-    for (unsigned char c : s) {
-        bool keep = is_alpha(static_cast<char>(c)) || is_digit(static_cast<char>(c)) ||
-                    std::string_view("-_.!~*'()").find(static_cast<char>(c)) != std::string_view::npos;
-        if (keep) {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
+    return percent_encode_if(s, [](unsigned char c) {
+        return !(is_alpha(static_cast<char>(c)) || is_digit(static_cast<char>(c)) ||
+                 std::string_view("-_.!~*'()").find(static_cast<char>(c)) != std::string_view::npos);
+    });
 }
 
 // A JavaScript array index ("0", "17", up to 2^32 - 2): an object lists
