@@ -156,7 +156,7 @@ int check_run(const Context &ctx, std::FILE *out)
         if (target.status == 200) {
             found = pagerduty_lookup(sources_for(ctx, deadline, CacheMode::refresh), route.kind, route.target,
                                      cfg.pagerduty.prefer_label);
-            lookup_skip_number(found, route.number);
+            lookup_skip_lines(found, route.lines, route.number);
         }
         rows.push_back(check_row(route, target, found));
     }

@@ -649,26 +649,38 @@ void Parser::cross_checks()
     if (r_.config.routes.empty())
         error("", "", "no [route:NAME] section; add one with escalation_policy or schedule");
     // Every number answers one route or menu; one of them may take the rest.
-    struct Line {
-        std::string section, number;
-    };
-    std::vector<Line> lines;
+    std::vector<LineNumber> lines;
     for (const auto &r : r_.config.routes)
-        if (!r.behind_menu) lines.push_back({std::string(route_prefix) + r.name, r.number});
-    for (const auto &m : r_.config.menus) lines.push_back({std::string(menu_prefix) + m.name, m.number});
-    const Line *catch_all = nullptr;
+        if (!r.behind_menu) lines.push_back({r.number, std::string(route_prefix) + r.name});
+    for (const auto &m : r_.config.menus) lines.push_back({m.number, std::string(menu_prefix) + m.name});
+    const LineNumber *catch_all = nullptr;
     for (std::size_t i = 0; i < lines.size(); ++i) {
-        const Line &a = lines[i];
+        const LineNumber &a = lines[i];
         if (a.number.empty()) {
             if (catch_all)
-                error(a.section, "",
-                      "both [" + catch_all->section + "] and this section have no number; only one may catch all calls");
+                error(a.line, "",
+                      "both [" + catch_all->line + "] and this section have no number; only one may catch all calls");
             catch_all = &a;
         }
         for (std::size_t j = 0; j < i; ++j)
             if (!a.number.empty() && a.number == lines[j].number)
-                error(a.section, "number", "the number is already used by [" + lines[j].section + "]");
+                error(a.line, "number", "the number is already used by [" + lines[j].line + "]");
     }
+    // No line dials or texts a line's own number (drop_line_numbers): it
+    // would ring this program again, in a loop.
+    for (const auto &l : lines)
+        if (!l.number.empty()) r_.config.lines.push_back(l);
+    for (auto &r : r_.config.routes) r.lines = r_.config.lines;
+    auto fallback_check = [&](const std::string &section, const CallSettings &call) {
+        for (const auto &l : r_.config.lines)
+            if (call.fallback_number == l.number && (section == "call" || sets_any(section, {"fallback_number"})))
+                error(section, "fallback_number",
+                      "this is the number of [" + l.line + "]: dialing it would ring this program again; "
+                      "give a phone outside pd-call-forward, or nothing");
+    };
+    fallback_check("call", r_.config.call);
+    for (const auto &r : r_.config.routes) fallback_check(std::string(route_prefix) + r.name, r.call);
+    for (const auto &m : r_.config.menus) fallback_check(std::string(menu_prefix) + m.name, m.call);
 }
 
 void Parser::run()

@@ -77,6 +77,20 @@ constexpr int transcription_max_seconds = 120;
 
 enum class TargetKind { escalation_policy, schedule };
 
+// A number this configuration answers, and the section that answers it.
+struct LineNumber {
+    std::string number;  // E.164
+    std::string line;    // its section: "route:ops", "menu:main"
+};
+
+// The line whose number `number` is, or nullptr.
+inline const LineNumber *line_numbered(const std::vector<LineNumber> &lines, std::string_view number)
+{
+    for (const auto &l : lines)
+        if (!number.empty() && l.number == number) return &l;
+    return nullptr;
+}
+
 struct Route {
     std::string name;
     std::string number;  // the Twilio number it answers; empty: every other number, unless behind_menu
@@ -84,6 +98,9 @@ struct Route {
     std::string target;  // the PagerDuty id
     CallSettings call;
     bool behind_menu = false;  // no number, and a menu leads to it: reached only through menus (and ?route=)
+    // Every line's own number, this one's included (Config::lines): never
+    // dialed or texted, and a text from one is not answered.
+    std::vector<LineNumber> lines;
 };
 
 // One key of a menu and where it leads.
@@ -143,6 +160,7 @@ struct Config {
     CallSettings call;
     std::vector<Route> routes;
     std::vector<Menu> menus;
+    std::vector<LineNumber> lines;  // every route's and menu's number
 };
 
 struct ConfigProblem {

@@ -145,31 +145,25 @@ long long number_param(const Params &p, const char *name)
 
 }  // namespace
 
-Snapshot without_number(Snapshot snap, const std::string &called)
+Snapshot without_lines(Snapshot snap, const Route &route, const std::string &called)
 {
-    bool dropped = false;
     for (auto &level : snap.levels) {
-        auto &c = level.callees;
-        auto kept = std::remove_if(c.begin(), c.end(), [&](const Callee &x) { return x.number == called; });
-        dropped = dropped || kept != c.end();
-        c.erase(kept, c.end());
+        std::string said = drop_line_numbers(level.callees, route.lines, called);
+        if (!said.empty()) snap.problem += std::string(snap.problem.empty() ? "" : "; ") + said;
     }
-    if (dropped && !called.empty())
-        snap.problem += std::string(snap.problem.empty() ? "" : "; ") +
-                        "an on-call phone is the called number itself; skipped";
     return snap;
 }
 
-bool flow_can_dial(const std::vector<Level> &levels, const CallState &state, Ring ring)
+bool flow_can_dial(const Route &route, const std::vector<Level> &levels, const CallState &state)
 {
     Snapshot snap;
     snap.levels = levels;
-    return hunt_next(without_number(snap, state.to).levels, state, ring).found;
+    return hunt_next(without_lines(snap, route, state.to).levels, state, route.call.ring).found;
 }
 
 FlowResult flow_incoming(const Route &route, const FlowUrls &urls, const CallState &state, const Snapshot &raw)
 {
-    Snapshot snap = without_number(raw, state.to);
+    Snapshot snap = without_lines(raw, route, state.to);
     if (snap.oncalls_failed) return end_of_hunt(route, urls, state, reason_of(snap));
     NextDial next = hunt_next(snap.levels, state, route.call.ring);
     if (!next.found) return end_of_hunt(route, urls, state, reason_of(snap));
@@ -201,14 +195,14 @@ std::string pickup_mark(int loop, int level, const std::string &number)
     return "picked-up-" + std::to_string(loop) + "-" + std::to_string(level) + "-" + digits;
 }
 
-std::vector<Callee> flow_level_callees(const std::vector<Level> &raw, const CallState &state)
+std::vector<Callee> flow_level_callees(const Route &route, const std::vector<Level> &raw, const CallState &state)
 {
     Snapshot snap;
     snap.levels = raw;
     CallState before = state;
     before.level = state.level - 1;
     before.index = -1;
-    NextDial rung = hunt_next(without_number(snap, state.to).levels, before, Ring::together);
+    NextDial rung = hunt_next(without_lines(snap, route, state.to).levels, before, Ring::together);
     return rung.found && rung.level == state.level ? rung.callees : std::vector<Callee>{};
 }
 
@@ -216,7 +210,7 @@ std::optional<FlowResult> flow_ring_rest(const Route &route, const FlowUrls &url
                                          const Snapshot &snap, const std::vector<std::string> &picked_up)
 {
     if (route.call.ring != Ring::together || state.fallback || snap.oncalls_failed) return std::nullopt;
-    std::vector<Callee> level = flow_level_callees(snap.levels, state), rest;
+    std::vector<Callee> level = flow_level_callees(route, snap.levels, state), rest;
     std::vector<std::string> declined;
     for (const auto &c : level) {
         if (std::find(picked_up.begin(), picked_up.end(), c.number) == picked_up.end())
@@ -241,7 +235,7 @@ std::optional<FlowResult> flow_ring_rest(const Route &route, const FlowUrls &url
 FlowResult flow_next(const Route &route, const FlowUrls &urls, const CallState &state, const Snapshot &raw, int loops)
 {
     if (state.fallback) return end_of_hunt(route, urls, state, "fallback_number did not answer");
-    Snapshot snap = without_number(raw, state.to);
+    Snapshot snap = without_lines(raw, route, state.to);
     if (snap.oncalls_failed) return end_of_hunt(route, urls, state, reason_of(snap));
     NextDial next = hunt_next(snap.levels, state, route.call.ring);
     int loop = state.loop;

@@ -45,9 +45,9 @@ struct FlowUrls {
 };
 
 // Whether the hunt can dial someone after `state` in these levels (what
-// flow_incoming and flow_next would find, the called number left out):
-// lets the handler stop asking PagerDuty about higher levels.
-bool flow_can_dial(const std::vector<Level> &levels, const CallState &state, Ring ring);
+// flow_incoming and flow_next would find, the lines' own numbers left
+// out): lets the handler stop asking PagerDuty about higher levels.
+bool flow_can_dial(const Route &route, const std::vector<Level> &levels, const CallState &state);
 
 // A call comes in: the greeting and the first dial, or, when PagerDuty
 // names nobody to dial, fallback_number, voicemail or unavailable_message.
@@ -76,8 +76,8 @@ DialEnd dial_end(const Params &twilio);
 std::string pickup_mark(int loop, int level, const std::string &number);
 
 // Who the together-ring of `state`'s level rang (the level's people not
-// rung at a lower level of this round), the called number left out.
-std::vector<Callee> flow_level_callees(const std::vector<Level> &levels, const CallState &state);
+// rung at a lower level of this round), the lines' own numbers left out.
+std::vector<Callee> flow_level_callees(const Route &route, const std::vector<Level> &levels, const CallState &state);
 
 // The level rung again without `picked_up` (numbers that picked up and
 // declined); nothing when nobody is left, or nobody was left out (without
@@ -100,9 +100,9 @@ FlowResult flow_voicemail(const Route &route, const FlowUrls &urls, const CallSt
 // on instead: <Reject> keeps a call unanswered only as its first verb.
 FlowResult flow_refused(const Route &route, const CallState &state, const CallerCheck &check, bool answered);
 
-// The snapshot without anyone whose number is `called`: a PagerDuty phone
-// set to the team's own line would ring (or text) this program again.
-Snapshot without_number(Snapshot snap, const std::string &called);
+// The snapshot without anyone whose number is one of the lines' own or
+// `called` (drop_line_numbers), saying so in its problem.
+Snapshot without_lines(Snapshot snap, const Route &route, const std::string &called);
 
 FlowResult flow_answered(const CallState &state);
 FlowResult flow_caller_gone(const Route &route, const CallState &state, const std::string &call_sid,

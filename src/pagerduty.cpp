@@ -257,15 +257,25 @@ Lookup pagerduty_lookup(const Fetch &fetch, TargetKind kind, const std::string &
     return pagerduty_lookup(direct_sources(fetch, now), kind, target, prefer_label);
 }
 
-void lookup_skip_number(Lookup &lookup, const std::string &called)
+std::string drop_line_numbers(std::vector<Callee> &callees, const std::vector<LineNumber> &lines,
+                              const std::string &called)
 {
-    if (called.empty()) return;
-    auto &c = lookup.callees;
-    auto kept = std::remove_if(c.begin(), c.end(), [&](const Callee &x) { return x.number == called; });
-    if (kept == c.end()) return;
-    c.erase(kept, c.end());
-    lookup.problem += std::string(lookup.problem.empty() ? "" : "; ") +
-                      "an on-call phone is the called number itself; skipped";
+    std::string said;
+    auto own = [&](const Callee &c) {
+        const LineNumber *line = line_numbered(lines, c.number);
+        if (!line && (called.empty() || c.number != called)) return false;
+        said += std::string(said.empty() ? "" : "; ") + c.name + "'s phone is " +
+                (line ? "the number of this program's [" + line->line + "]" : "the called number itself") + "; skipped";
+        return true;
+    };
+    callees.erase(std::remove_if(callees.begin(), callees.end(), own), callees.end());
+    return said;
+}
+
+void lookup_skip_lines(Lookup &lookup, const std::vector<LineNumber> &lines, const std::string &called)
+{
+    std::string said = drop_line_numbers(lookup.callees, lines, called);
+    if (!said.empty()) lookup.problem += std::string(lookup.problem.empty() ? "" : "; ") + said;
 }
 
 std::string lookup_reason(const Lookup &lookup)

@@ -114,10 +114,16 @@ Lookup pagerduty_lookup(const OnCallSources &sources, TargetKind kind, const std
 Lookup pagerduty_lookup(const Fetch &fetch, TargetKind kind, const std::string &target, const std::string &prefer_label,
                         long long now);
 
-// Never dial the number that was called: a PagerDuty phone set to the
-// team's own line would ring this program again, in a loop.  Drops such
-// callees from `lookup` and says so in its problem.
-void lookup_skip_number(Lookup &lookup, const std::string &called);
+// Never dial or text a line's own number, nor the number called (a route
+// without a number answers numbers the configuration does not list): a
+// PagerDuty phone set to one would ring this program again, in a loop, and
+// two lines would text each other for ever.  Drops such callees and returns
+// what the log says about them (empty when none).
+std::string drop_line_numbers(std::vector<Callee> &callees, const std::vector<LineNumber> &lines,
+                              const std::string &called);
+
+// The same for a lookup: says so in its problem.
+void lookup_skip_lines(Lookup &lookup, const std::vector<LineNumber> &lines, const std::string &called);
 
 // The problem as the log gives it: "pagerduty: ..." when PagerDuty failed.
 std::string lookup_reason(const Lookup &lookup);

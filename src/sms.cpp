@@ -29,6 +29,10 @@ Response sms_incoming(const Request &req, const Context &ctx, TimePoint start, L
     RouteChoice choice = route_choose(cfg, route_param ? *route_param : "", route_param != nullptr, message.to,
                                       menu_param ? *menu_param : "", menu_param != nullptr);
     std::string note = choice.problem;
+    if (const LineNumber *line = line_numbered(cfg.lines, message.from)) {
+        log.route = choice.menu ? choice.menu->name : choice.route ? choice.route->name : "";
+        return finish_text(sms_from_line(*line), ctx, deadline, log);
+    }
 
     Route route = choice.route ? *choice.route : default_route(cfg);
     if (const Menu *menu = choice.menu) {
@@ -53,7 +57,7 @@ Response sms_incoming(const Request &req, const Context &ctx, TimePoint start, L
         Snapshot snap = ask_pagerduty(ctx, route, deadline, [&](const std::vector<Level> &levels) {
             Snapshot known;
             known.levels = levels;
-            for (const auto &l : without_number(known, message.to).levels)
+            for (const auto &l : without_lines(known, route, message.to).levels)
                 if (!l.callees.empty()) return true;
             return false;
         }, log, Medium::text);

@@ -69,7 +69,7 @@ const MenuEntry *text_menu_entry(const Config &config, const Menu &menu, std::st
 FlowResult sms_forward(const Route &route, const TextMessage &m, const Snapshot &raw)
 {
     const CallSettings &call = route.call;
-    Snapshot snap = without_number(raw, m.to);
+    Snapshot snap = without_lines(raw, route, m.to);
     // An on-call engineer who texts the line (or answers a forwarded text)
     // does not get their own words back.
     bool sender_on_call = false;
@@ -162,6 +162,12 @@ FlowResult sms_unrouted(const Config &config, const Menu &menu, const TextMessag
     FlowResult r = result(twiml, "unrouted", "the text names no menu choice");
     if (alerted) r.alert = alert_text(menu.call, menu.name, m, {}, r.reason);
     return r;
+}
+
+FlowResult sms_from_line(const LineNumber &line)
+{
+    return result(Twiml(), "ignored",
+                  "the text comes from the number of this program's [" + line.line + "]; not answered or forwarded");
 }
 
 FlowResult sms_refused(const Route &route, const TextMessage &m, const CallerCheck &check)

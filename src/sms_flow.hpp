@@ -37,6 +37,12 @@ FlowResult sms_forward(const Route &route, const TextMessage &message, const Sna
 // reach a team.
 FlowResult sms_unrouted(const Config &config, const Menu &menu, const TextMessage &message);
 
+// A text from one of the lines' own numbers (`line`): another line
+// forwarding to an on-call whose phone is this line, or its reply.  Not
+// answered, forwarded or alerted, so two lines never text each other in a
+// loop.
+FlowResult sms_from_line(const LineNumber &line);
+
 // A sender the lists keep out: a blocked one gets no answer, a refused one
 // rejected_message.
 FlowResult sms_refused(const Route &route, const TextMessage &message, const CallerCheck &check);

@@ -69,7 +69,7 @@ Response start_route(const Request &req, const Context &ctx, const Route &route,
         return finish(flow_refused(route, state, who, answered), ctx, deadline, log);
     }
     Snapshot snap = ask_pagerduty(ctx, route, deadline, [&](const std::vector<Level> &levels) {
-        return flow_can_dial(levels, state, route.call.ring);
+        return flow_can_dial(route, levels, state);
     }, log);
     return finish(flow_incoming(route, urls_of(req, ctx), state, snap), ctx, deadline, log);
 }
@@ -155,16 +155,16 @@ Response voice_dial_status(const Request &req, const Context &ctx, TimePoint sta
     int loops = state.loop;
     if (!state.fallback) {
         snap = ask_pagerduty(ctx, route, deadline, [&](const std::vector<Level> &levels) {
-            return flow_can_dial(levels, state, route.call.ring);
+            return flow_can_dial(route, levels, state);
         }, log);
         if (dial_end(w.twilio()) == DialEnd::declined && ctx.alerts.marked) {
             std::vector<std::string> picked_up;
-            for (const auto &c : flow_level_callees(snap.levels, state))
+            for (const auto &c : flow_level_callees(route, snap.levels, state))
                 if (ctx.alerts.marked(sid, pickup_mark(state.loop, state.level, c.number))) picked_up.push_back(c.number);
             if (auto again = flow_ring_rest(route, urls_of(req, ctx), state, snap, picked_up))
                 return finish(*again, ctx, deadline, log);
         }
-        if (!snap.oncalls_failed && !flow_can_dial(snap.levels, state, route.call.ring) && state.loop < route.call.max_loops)
+        if (!snap.oncalls_failed && !flow_can_dial(route, snap.levels, state) && state.loop < route.call.max_loops)
             loops = loops_allowed(ctx, route, deadline, log);
     }
     log.reason = "dial " + form_value(w.twilio(), "DialCallStatus");

@@ -81,6 +81,7 @@ Route default_route(const Config &cfg)
 {
     Route r;
     r.call = cfg.call;
+    r.lines = cfg.lines;
     if (r.call.title.empty()) r.call.title = "on-call";
     return r;
 }

@@ -93,6 +93,21 @@ def test_check_says_why_a_phone_is_not_dialed():
     check("1 disabled" in err, err)
 
 
+def test_check_names_an_on_call_whose_phone_is_a_line_of_ours():
+    # Ada's PagerDuty phone is the db line's number: dialing it would ring
+    # this program again.  --check fails naming her, and a test call of the
+    # ops line goes to the fallback instead of into the db line.
+    ada_db = person("PADA001", "Ada Lovelace", (1, DB_NUMBER[2:], "Mobile"))
+    setup(roster([("PEPOPS1", 1, "PADA001")], [ada_db], escalation_policies={"PEPOPS1": {"name": "Ops"}}))
+    rc, out, _ = run("--check")
+    check(rc == 1, out)
+    ops = row(out, "ops")
+    check("Ada Lovelace's phone is the number of this program's [route:db]; skipped" in ops, ops)
+    rc, out, err = run("--test-call", "ops")
+    check([n.text for n in ET.fromstring(out).findall("./Dial/Number")] == [FALLBACK_NUMBER], out)
+    check("[route:db]" in err, err)
+
+
 def test_check_and_test_call_reach_a_schedule_no_policy_uses():
     # PSDB001 is in no escalation policy, so /oncalls has nothing of it:
     # both commands still find who is on it now, as a call does.
@@ -234,6 +249,7 @@ TESTS = [
     test_check_every_route_reaches_its_on_call,
     test_check_unknown_target_and_no_phone_fail_even_with_a_fallback,
     test_check_says_why_a_phone_is_not_dialed,
+    test_check_names_an_on_call_whose_phone_is_a_line_of_ours,
     test_check_and_test_call_reach_a_schedule_no_policy_uses,
     test_check_nobody_on_call_shows_the_fallback,
     test_check_pagerduty_down,

@@ -344,6 +344,28 @@ BOOST_AUTO_TEST_CASE(route_numbers_are_unique_and_one_catch_all)
     BOOST_TEST(contains(e, "[route:c]: both [route:b] and this section have no number"), e);
 }
 
+BOOST_AUTO_TEST_CASE(every_route_knows_the_lines_own_numbers)
+{
+    ConfigResult r = parse(base + "[route:db]\nnumber = +14155550111\nschedule = PS1\n[route:rest]\nschedule = PS2\n"
+                                  "[menu:main]\nnumber = +14155550150\n1 = ops\ndefault = ops\n");
+    BOOST_REQUIRE_MESSAGE(r.ok(), r.summary());
+    const std::vector<std::pair<std::string, std::string>> want = {
+        {"+14155550100", "route:ops"}, {"+14155550111", "route:db"}, {"+14155550150", "menu:main"}};
+    for (const auto &route : r.config.routes) {
+        std::vector<std::pair<std::string, std::string>> got;
+        for (const auto &l : route.lines) got.push_back({l.number, l.line});
+        BOOST_TEST(got == want, route.name);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_fallback_number_may_not_be_a_line)
+{
+    auto e = only_error(parse(base + "fallback_number = +14155550111\n[route:db]\nnumber = +14155550111\nschedule = PS1\n"));
+    BOOST_TEST(contains(e, "[route:ops] fallback_number: this is the number of [route:db]"), e);
+    e = only_error(parse("[call]\nfallback_number = +14155550100\n" + base));
+    BOOST_TEST(contains(e, "[call] fallback_number: this is the number of [route:ops]"), e);
+}
+
 BOOST_AUTO_TEST_CASE(bad_values_say_what_is_expected)
 {
     struct Case {

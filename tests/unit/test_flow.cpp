@@ -222,7 +222,7 @@ BOOST_AUTO_TEST_CASE(a_declined_pickup_rings_the_rest_of_its_level_again)
     CallState s = start();
     s.level = 1;
     s.tried = {"Ada Lovelace", "Alan Turing"};
-    BOOST_TEST(flow_level_callees(three_levels().levels, s).size() == 2u);
+    BOOST_TEST(flow_level_callees(route(), three_levels().levels, s).size() == 2u);
     auto again = flow_ring_rest(route(), urls, s, three_levels(), {"+14155550101"});
     BOOST_TEST_REQUIRE(again.has_value());
     BOOST_TEST(again->dialed == std::vector<std::string>{"+14155550104"});
@@ -259,7 +259,7 @@ BOOST_AUTO_TEST_CASE(the_level_rung_leaves_out_who_rang_below)
     snap.levels[1].callees.push_back({"Ada Lovelace", "+14155550101"});  // also at level 2
     CallState s = start();
     s.level = 2;
-    auto rung = flow_level_callees(snap.levels, s);
+    auto rung = flow_level_callees(route(), snap.levels, s);
     BOOST_TEST_REQUIRE(rung.size() == 1u);
     BOOST_TEST(rung[0].name == "Grace Hopper");
     BOOST_TEST(pickup_mark(2, 3, "+1 (415) 555-0101") == "picked-up-2-3-14155550101");
@@ -308,7 +308,7 @@ BOOST_AUTO_TEST_CASE(the_called_number_is_never_dialed)
     FlowResult r = flow_incoming(route(), urls, start(), s);
     BOOST_TEST(r.level == 2);
     BOOST_TEST(r.reason.find("the called number itself") != std::string::npos);
-    BOOST_TEST(flow_can_dial(s.levels, start(), Ring::together));
+    BOOST_TEST(flow_can_dial(route(), s.levels, start()));
 }
 
 BOOST_AUTO_TEST_CASE(answered_hangs_up_and_caller_gone_alerts)

@@ -455,7 +455,24 @@ BOOST_AUTO_TEST_CASE(never_dials_the_called_number)
     f.pd.phones("PU1", {F::phone("4155550100")});  // the team's own Twilio number
     f.run(f.post());
     BOOST_TEST(f.log.outcome == "fallback");
-    BOOST_TEST(contains(f.log.reason, "the called number itself"));
+    BOOST_TEST(contains(f.log.reason, "Ada Lovelace's phone is the number of this program's [route:ops]; skipped"),
+               f.log.reason);
+}
+
+BOOST_AUTO_TEST_CASE(never_dials_another_lines_number)
+{
+    // Ada's phone is the db line's number: the call would come back to this
+    // program on the db line, and could loop between the two.
+    Fixture f;
+    f.pd.oncalls({F::entry(1, "PU1", "Ada Lovelace"), F::entry(2, "PU2", "Grace Hopper")});
+    f.pd.phones("PU1", {F::phone("4155550111")});
+    f.pd.phones("PU2", {F::phone("4155550102")});
+    XmlDoc x(f.run(f.post()).body);
+    BOOST_REQUIRE(x.ok());
+    BOOST_TEST(x.all("/Response/Dial/Number") == std::vector<std::string>{"+14155550102"});
+    BOOST_TEST(f.log.level == 2);
+    BOOST_TEST(contains(f.log.reason, "Ada Lovelace's phone is the number of this program's [route:db]; skipped"),
+               f.log.reason);
 }
 
 BOOST_AUTO_TEST_CASE(hostile_names_from_pagerduty)
@@ -1124,6 +1141,24 @@ BOOST_AUTO_TEST_CASE(a_text_to_a_menu_naming_nothing_is_unrouted)
     BOOST_TEST((f.delivered[0].kind == AlertKind::text));
     BOOST_TEST(f.delivered[0].routing_key == "MKEY");
     BOOST_TEST(f.delivered[0].call_sid == "SM0001");
+}
+
+BOOST_AUTO_TEST_CASE(a_text_from_a_lines_own_number_is_neither_answered_nor_forwarded)
+{
+    // The db line forwarded a text to an on-call whose phone is the ops
+    // line: answering or forwarding it would start the two texting each
+    // other, an alert each turn.
+    Fixture f(ops_with("sms_alert = yes\n"));
+    f.pd.oncalls({F::entry(1, "PU1", "Ada Lovelace")});
+    f.pd.phones("PU1", {F::phone("4155550101")});
+    XmlDoc x(f.run(f.callback(script + "/sms", text_to("+14155550100", "Text to the db line: hi", "+14155550111"))).body);
+    BOOST_REQUIRE(x.ok());
+    BOOST_TEST(x.eval("count(/Response/*)") == "0");
+    BOOST_TEST(f.log.outcome == "ignored");
+    BOOST_TEST(f.log.route == "ops");
+    BOOST_TEST(contains(f.log.reason, "[route:db]"), f.log.reason);
+    BOOST_TEST(f.pd.requests.empty());
+    BOOST_TEST(f.delivered.empty());
 }
 
 BOOST_AUTO_TEST_CASE(a_text_with_a_bad_signature_is_403)

@@ -227,12 +227,31 @@ BOOST_AUTO_TEST_CASE(never_texts_the_called_number)
     s.levels[0].callees[0].number = "+14155550100";  // the team's own Twilio number
     FlowResult f = sms_forward(route(), text(), s);
     BOOST_TEST(f.dialed == std::vector<std::string>{"+14155550102"});
-    BOOST_TEST(f.reason == "an on-call phone is the called number itself; skipped");
+    BOOST_TEST(f.reason == "Ada Lovelace's phone is the called number itself; skipped");
 
     s.levels[0].callees.pop_back();
     f = sms_forward(route(), text(), s);
     BOOST_TEST(f.level == 2);
     BOOST_TEST(f.dialed == std::vector<std::string>{"+14155550103"});
+}
+
+BOOST_AUTO_TEST_CASE(never_texts_another_lines_number)
+{
+    // Grace's phone is the db line: a text there comes back to this
+    // program, which would text her again, and again.
+    Route r = route();
+    r.lines = {{"+14155550100", "route:ops"}, {"+14155550102", "route:db"}};
+    FlowResult f = sms_forward(r, text(), two_levels());
+    BOOST_TEST(f.dialed == std::vector<std::string>{"+14155550101"});
+    BOOST_TEST(f.reason == "Grace Hopper's phone is the number of this program's [route:db]; skipped");
+}
+
+BOOST_AUTO_TEST_CASE(a_text_from_a_line_is_not_answered)
+{
+    FlowResult f = sms_from_line({"+14155550111", "route:db"});
+    BOOST_TEST(f.outcome == "ignored");
+    BOOST_TEST(f.twiml.find("<Message") == std::string::npos);
+    BOOST_TEST(!f.alert.has_value());
 }
 
 BOOST_AUTO_TEST_CASE(never_texts_the_sender_their_own_words)
