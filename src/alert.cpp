@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "escape.hpp"
 #include "limits.hpp"
 
 namespace pdcf {
@@ -14,15 +15,6 @@ constexpr const char *source = "pd-call-forward";
 
 std::string caller_text(const std::string &from) { return from.empty() ? "an unknown number" : from; }
 
-// Cut at a character boundary: the Events API refuses a longer summary.
-std::string clip(std::string s, std::size_t limit)
-{
-    if (s.size() <= limit) return s;
-    std::size_t cut = limit;
-    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-    return s.substr(0, cut);
-}
-
 json details(const CallState &st, const std::string &call_sid)
 {
     json d = json::object();
@@ -31,6 +23,7 @@ json details(const CallState &st, const std::string &call_sid)
     d["route"] = st.route;
     d["call_sid"] = call_sid;
     d["tried"] = st.tried;
+    if (st.more_tried > 0) d["tried_more"] = st.more_tried;  // names left out of the call's URLs
     return d;
 }
 
@@ -41,7 +34,7 @@ Alert make(AlertKind kind, const CallSettings &call, const std::string &call_sid
     event["routing_key"] = call.routing_key;
     event["event_action"] = "trigger";
     event["dedup_key"] = call_sid.substr(0, limits::max_dedup_key);
-    event["payload"] = {{"summary", clip(summary, limits::max_alert_summary)},
+    event["payload"] = {{"summary", utf8_prefix(summary, limits::max_alert_summary)},
                         {"source", source},
                         {"severity", call.severity},
                         {"component", kind == AlertKind::text ? "sms" : "phone"},
@@ -81,7 +74,7 @@ Alert with_transcription(const Alert &voicemail, const std::string &text)
     json &payload = event["payload"];
     std::string summary = payload.contains("summary") && payload["summary"].is_string()
                               ? payload["summary"].get<std::string>() : "Voicemail";
-    payload["summary"] = clip(summary + ": \"" + text + "\"", limits::max_alert_summary);
+    payload["summary"] = utf8_prefix(summary + ": \"" + text + "\"", limits::max_alert_summary);
     if (!payload.contains("custom_details") || !payload["custom_details"].is_object())
         payload["custom_details"] = json::object();
     payload["custom_details"]["transcription"] = text;

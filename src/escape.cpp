@@ -73,6 +73,14 @@ std::string xml_text(std::string_view s) { return xml_escape(s, false); }
 
 std::string xml_attr(std::string_view s) { return xml_escape(s, true); }
 
+std::string utf8_prefix(std::string_view s, std::size_t limit)
+{
+    if (s.size() <= limit) return std::string(s);
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    return std::string(s.substr(0, cut));
+}
+
 std::string url_component(std::string_view s)
 {
     return percent_encode_if(s, [](unsigned char c) {

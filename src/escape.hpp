@@ -22,6 +22,10 @@ std::string xml_attr(std::string_view s);
 // characters is percent-encoded.
 std::string url_component(std::string_view s);
 
+// At most `limit` bytes of `s`, cut at a character boundary so a cut
+// UTF-8 sequence never reaches a URL, an alert or the log.
+std::string utf8_prefix(std::string_view s, std::size_t limit);
+
 // The bytes of `s` for which `encode(byte)` holds as %XX (upper-case
 // hex), the rest as they are: the one way URLs are percent-encoded here,
 // whatever set a context encodes.

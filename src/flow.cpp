@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "escape.hpp"
+#include "limits.hpp"
 #include "tts.hpp"
 #include "twiml.hpp"
 
@@ -11,6 +12,12 @@ namespace pdcf {
 std::string FlowUrls::of(const std::string &path, const std::string &query) const
 {
     return script + path + (query.empty() ? "" : "?" + query);
+}
+
+std::string FlowUrls::of(const std::string &path, const CallState &state, Numbers numbers) const
+{
+    std::size_t used = script.size() + path.size() + 1;
+    return of(path, state_query(state, numbers, used < limits::max_callback_url ? limits::max_callback_url - used : 0));
 }
 
 namespace {
@@ -57,14 +64,16 @@ FlowResult dial(const Route &route, const FlowUrls &urls, const CallState &after
     DialOptions options;
     options.timeout = call.dial_timeout;
     options.caller_id = call.caller_id;
-    options.action = urls.of("/voice/dial-status", state_query(after));
+    options.action = urls.of("/voice/dial-status", after, Numbers::from_twilio);
     // The screen marks the phone that picks up (pickup_mark): it needs the
-    // round and level.
+    // round and level.  On the engineer's leg Twilio's From is the caller
+    // ID shown, the caller's own number unless caller_id sets another: only
+    // then does the whisper's {caller} travel in the URL.
     if (call.screening)
         options.number_url = urls.of("/voice/screen", "route=" + url_component(route.name) +
-                                                          "&from=" + url_component(after.from) + "&loop=" +
-                                                          std::to_string(after.loop) + "&level=" +
-                                                          std::to_string(after.level));
+                                                          (call.caller_id.empty() ? "" : "&from=" + url_component(utf8_prefix(after.from, limits::max_caller_in_url))) +
+                                                          "&loop=" + std::to_string(after.loop) +
+                                                          "&level=" + std::to_string(after.level));
     FlowResult r;
     for (const auto &c : callees) r.dialed.push_back(c.number);
     Twiml twiml;
@@ -78,15 +87,15 @@ FlowResult dial(const Route &route, const FlowUrls &urls, const CallState &after
 std::string voicemail_twiml(const Route &route, const FlowUrls &urls, const CallState &st)
 {
     const CallSettings &call = route.call;
-    const std::string q = state_query(st);
     RecordOptions options;
-    options.action = urls.of("/voice/recorded", q);
-    options.status_callback = urls.of("/voice/recording", q);
+    options.action = urls.of("/voice/recorded", st, Numbers::from_twilio);
+    // The recording status callback carries no From or To.
+    options.status_callback = urls.of("/voice/recording", st, Numbers::in_url);
     options.max_length = call.voicemail_max_length;
     // Silence at either end goes, so a caller who said nothing leaves a
     // recording of (nearly) nothing, which is no message.
     options.trim_silence = true;
-    if (call.transcribe) options.transcribe_callback = urls.of("/voice/transcription", q);
+    if (call.transcribe) options.transcribe_callback = urls.of("/voice/transcription", st, Numbers::in_url);
     Twiml twiml;
     twiml.say(voice_of(call), say_text(route, st, call.voicemail_prompt)).record(options);
     return twiml.str();

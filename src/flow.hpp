@@ -42,6 +42,8 @@ bool transcription_expected(const CallSettings &call, long long seconds);
 struct FlowUrls {
     std::string script;  // "https://ops.example.com/pd-call-forward"
     std::string of(const std::string &path, const std::string &query) const;
+    // A callback carrying where the call stands, within limits::max_callback_url.
+    std::string of(const std::string &path, const CallState &state, Numbers numbers) const;
 };
 
 // Whether the hunt can dial someone after `state` in these levels (what

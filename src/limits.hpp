@@ -57,6 +57,18 @@ constexpr std::size_t max_dial_numbers = 10;
 constexpr std::size_t max_tried_names = 20;
 constexpr std::size_t max_tried_name = 80;
 
+// Every URL written for Twilio to request (callbacks, actions): under
+// nginx's default request-line buffer (large_client_header_buffers 4 8k)
+// and Apache's LimitRequestLine (8190), with room for the method and
+// version, so no web server answers 414 mid-call.  The names of those
+// tried go first when a URL would be longer (they are only shown); then
+// the numbers, which Twilio's own From and To carry on most requests.
+constexpr std::size_t max_callback_url = 4096;
+
+// The caller's number in the screen's URL (only with caller_id): a phone
+// number, or at most a SIP address; a longer From is cut.
+constexpr std::size_t max_caller_in_url = 256;
+
 // The config file and each secret file.
 constexpr std::size_t max_config_file = 256 * 1024;
 constexpr std::size_t max_secret_file = 4 * 1024;

@@ -7,13 +7,14 @@ namespace pdcf {
 
 std::string menu_query(const MenuState &st)
 {
-    return "menu=" + url_component(st.menu) + "&from=" + url_component(st.from) + "&to=" + url_component(st.to) +
-           "&t=" + std::to_string(st.started) + "&try=" + std::to_string(st.attempt);
+    return "menu=" + url_component(st.menu) + "&t=" + std::to_string(st.started) + "&try=" + std::to_string(st.attempt);
 }
 
-MenuState menu_parse(const Params &query)
+MenuState menu_parse(const Params &query, const Params &twilio)
 {
     MenuState st;
+    st.from = form_value(twilio, "From");
+    st.to = form_value(twilio, "To");
     auto number = [](const std::string &v, long long high) -> long long {
         if (v.empty() || v.size() > 12 || v.find_first_not_of("0123456789") != std::string::npos) return -1;
         long long n = std::stoll(v);

@@ -21,9 +21,11 @@ struct MenuState {
     int attempt = 1;         // how many times the prompt has been said
 };
 
-// "menu=main&from=...&to=...&t=...&try=1"
+// "menu=main&t=...&try=1": the <Gather> action is requested on the
+// caller's own leg, whose From and To (`twilio`) are the caller's and the
+// called number, so they stay out of the URL and the access logs.
 std::string menu_query(const MenuState &state);
-MenuState menu_parse(const Params &query);
+MenuState menu_parse(const Params &query, const Params &twilio);
 
 // The prompt inside a <Gather> of one key, whose action (/voice/menu) is
 // requested with or without a key.  `before` is said first, outside the

@@ -98,7 +98,7 @@ Response voice_menu(const Request &req, const Context &ctx, TimePoint start, Log
     if (auto stop = open_webhook(req, ctx, log, w)) return *stop;
     const Config &cfg = ctx.config->config;
     TimePoint deadline = start + cfg.pagerduty.timeout;
-    MenuState state = menu_parse(w.query);
+    MenuState state = menu_parse(w.query, w.twilio());
     const Menu *menu = menu_find(cfg, state.menu);
     if (!menu) {
         // The config changed mid-call: what the [call] settings offer.
@@ -136,7 +136,7 @@ Response voice_dial_status(const Request &req, const Context &ctx, TimePoint sta
     Webhook w;
     if (auto stop = open_webhook(req, ctx, log, w)) return *stop;
     const Config &cfg = ctx.config->config;
-    CallState state = state_parse(w.query);
+    CallState state = state_parse(w.query, w.twilio());
     Route route = route_named(cfg, state.route, log);
     TimePoint deadline = start + cfg.pagerduty.timeout;
     const std::string sid = form_value(w.twilio(), "CallSid");
@@ -175,7 +175,7 @@ Response voice_screen(const Request &req, const Context &ctx, TimePoint start, L
 {
     Webhook w;
     if (auto stop = open_webhook(req, ctx, log, w)) return *stop;
-    CallState state = state_parse(w.query);
+    CallState state = state_parse(w.query, w.twilio());
     Route route = route_named(ctx.config->config, state.route, log);
     // The callee's leg: this phone picked up first, and the rest of its
     // together-ring were hung up.  Said before the screen, so that the
@@ -204,7 +204,7 @@ Response voice_recorded(const Request &req, const Context &ctx, TimePoint start,
 {
     Webhook w;
     if (auto stop = open_webhook(req, ctx, log, w)) return *stop;
-    CallState state = state_parse(w.query);
+    CallState state = state_parse(w.query, w.twilio());
     Route route = route_named(ctx.config->config, state.route, log);
     FlowResult r = flow_recorded(route, state, w.twilio(), now_epoch(ctx));
     // Told before the call ends, so the number's status callback that
@@ -217,7 +217,7 @@ Response voice_recording(const Request &req, const Context &ctx, TimePoint start
 {
     Webhook w;
     if (auto stop = open_webhook(req, ctx, log, w)) return *stop;
-    CallState state = state_parse(w.query);
+    CallState state = state_parse(w.query, w.twilio());
     Route route = route_named(ctx.config->config, state.route, log);
     FlowResult r = flow_recording(route, state, w.twilio());
     // Said here too, in case the <Record> action never came.
@@ -229,7 +229,7 @@ Response voice_transcription(const Request &req, const Context &ctx, TimePoint s
 {
     Webhook w;
     if (auto stop = open_webhook(req, ctx, log, w)) return *stop;
-    CallState state = state_parse(w.query);
+    CallState state = state_parse(w.query, w.twilio());
     Route route = route_named(ctx.config->config, state.route, log);
     FlowResult r = flow_transcription(route, state, w.twilio());
     const std::string sid = form_value(w.twilio(), "CallSid");

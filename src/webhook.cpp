@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "phone.hpp"
 #include "route.hpp"
 #include "signature.hpp"
 
@@ -24,6 +25,32 @@ bool is_form(const std::string &content_type)
 }
 
 }  // namespace
+
+std::string url_for_log(const std::string &url)
+{
+    std::size_t q = url.find('?');
+    if (q == std::string::npos) return url;
+    std::string out = url.substr(0, q + 1);
+    std::string_view rest(url);
+    rest.remove_prefix(q + 1);
+    while (true) {
+        std::size_t amp = rest.find('&');
+        std::string_view part = rest.substr(0, amp);
+        std::string_view name = part.substr(0, part.find('='));
+        if (name == "from" || name == "tried") {
+            // The caller's number masked as in from=; a name only counted.
+            FormResult one = form_decode(part);
+            std::string value = one && !one.params.empty() ? one.params[0].value : "";
+            out += std::string(name) + "=" + (name == "from" ? mask_number(value) : "*");
+        } else {
+            out += part;
+        }
+        if (amp == std::string_view::npos) break;
+        out += '&';
+        rest.remove_prefix(amp + 1);
+    }
+    return out;
+}
 
 Response plain_response(int status, std::string body)
 {
@@ -68,7 +95,7 @@ std::optional<Response> open_webhook(const Request &req, const Context &ctx, Log
         SignatureCheck check = signature_check(url, w.post ? w.form : Params{}, req.signature, req.signature_settings,
                                                {cfg.twilio.auth_tokens, cfg.twilio.shared_keys});
         if (check != SignatureCheck::valid) {
-            log.url = url;
+            log.url = url_for_log(url);
             return rejected_response(log, 403, "forbidden", to_string(check));
         }
     } else {

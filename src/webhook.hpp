@@ -15,6 +15,11 @@ namespace pdcf {
 using Handle = Response (*)(const Request &, const Context &, TimePoint, LogRecord &);
 
 Response plain_response(int status, std::string body);
+
+// A URL as the log shows it: a caller's number in the query (`from=`)
+// masked as the log's own from=, the names of those tried left out; the
+// rest byte for byte, since it is shown to find why a signature failed.
+std::string url_for_log(const std::string &url);
 Response rejected_response(LogRecord &log, int status, const std::string &body, const std::string &reason);
 
 // A request from Twilio, decoded and its signature checked.

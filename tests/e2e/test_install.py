@@ -71,6 +71,8 @@ LIMIT_TEXT = {
     "max_dial_numbers": lambda v: f"It Numbers dialed at once: {v}",
     "max_tried_names": lambda v: f"missed-call alert: {v},",
     "max_tried_name": lambda v: f"alert: 20, {v} bytes each",
+    "max_callback_url": lambda v: f"It Callback URLs: {size(v)} each",
+    "max_caller_in_url": lambda v: f"a longer SIP address is cut to {v} bytes",
     "max_config_file": lambda v: f"It Configuration file: {size(v)};",
     "max_secret_file": lambda v: f"each secret file: {size(v)}",
     "max_cache_entry": lambda v: f"It Cache entry: {size(v)}",

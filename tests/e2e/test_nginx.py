@@ -9,9 +9,12 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
 import twilio_model  # noqa: E402
-from harness import SHARED_KEY_CONFIG, FastCgi, Nginx, StandIn, check, run_suite, write_config  # noqa: E402
-from scenarios import (ADA_PHONE, GRACE_PHONE, alerts_of, call, env, log_for, setup, setup_together, walk,  # noqa: E402
-                       TIMEOUT)
+from harness import (SHARED_KEY_CONFIG, FastCgi, Nginx, StandIn, check, person, roster, run_suite,  # noqa: E402
+                     write_config)
+from scenarios import (ADA_PHONE, GRACE_PHONE, TwilioCall, alerts_of, call, env, log_for, setup,  # noqa: E402
+                       setup_together, spool_settled, walk, TIMEOUT)
+
+LIMIT_CALLBACK_URL = 4096  # limits::max_callback_url
 
 
 def test_startup_warning_reaches_the_error_log():
@@ -72,6 +75,34 @@ def test_two_web_servers_sharing_a_spool_alert_once():
         second.stop()
 
 
+def test_ten_long_names_keep_every_callback_url_within_nginx_limits():
+    # Ten engineers at each of two levels whose PagerDuty names are long
+    # and not ASCII: the "tried" list once made a 9 kB action URL that the
+    # shipped nginx config answered with 414, and the caller was lost.
+    name = "Åsa-Ødegård Ærø Ñúñez " * 12
+    users = [person(f"PU{i:05}", f"{name}{i}", (1, f"41555503{i:02}", "Mobile")) for i in range(20)]
+    oncalls = [("PEPHUNT", 1 + i // 10, f"PU{i:05}") for i in range(20)]
+    setup(r=roster(oncalls, users, escalation_policies={"PEPHUNT": {"name": "Platform", "num_loops": 0}}))
+    check(spool_settled() == [], "alerts left from an earlier test")
+    c = TwilioCall()
+    c.start()
+    check(len(c.numbers()) == 10, c.numbers())
+    urls = []
+    for status in ("no-answer", "no-answer"):
+        urls += [e.get(a) for e in c.doc.iter() for a in ("action", "url", "recordingStatusCallback") if e.get(a)]
+        c.dial_ends(status)  # through nginx: HTTP 200 with TwiML, or the test fails
+    check(c.doc.find("Record") is not None, f"voicemail after both levels: {c.doc}")
+    urls += [e.get(a) for e in c.doc.iter() for a in ("action", "recordingStatusCallback") if e.get(a)]
+    for u in urls:
+        check(len(u.encode()) <= LIMIT_CALLBACK_URL, f"{len(u.encode())} bytes: {u[:200]}")
+    c.leave_voicemail(seconds=21)
+    alerts = alerts_of(c)
+    check(len(alerts) == 1, alerts)
+    details = alerts[0]["payload"]["custom_details"]
+    # Every name that fits (cut), and how many did not: the alert counts all.
+    check(len(details["tried"]) + details.get("tried_more", 0) == 20, details)
+
+
 fcgi = [None]  # the running spawn-fcgi, replaced by tests that restart it
 
 
@@ -87,7 +118,8 @@ def start(d, parts):
     env.server = Nginx(d, fcgi[0].socket)
     parts.append(env.server)
     return scenarios.TESTS + scenarios.FASTCGI_TESTS + [test_startup_warning_reaches_the_error_log,
-                                                        test_two_web_servers_sharing_a_spool_alert_once]
+                                                        test_two_web_servers_sharing_a_spool_alert_once,
+                                                        test_ten_long_names_keep_every_callback_url_within_nginx_limits]
 
 if __name__ == "__main__":
     sys.exit(run_suite("nginx", start))

@@ -281,6 +281,23 @@ BOOST_AUTO_TEST_CASE(empty_path_and_slash_are_the_call_too)
     }
 }
 
+BOOST_AUTO_TEST_CASE(a_403_masks_the_caller_in_its_url_as_in_from)
+{
+    // A callback URL that carries the caller (the recording status
+    // callback's), its signature broken.
+    Fixture f;
+    Request r = f.callback(script + "/voice/recording?route=ops&from=%2B14155559876&to=%2B14155550100&t=1&tried=Ada%20Lovelace"
+                                    "&tried=Grace",
+                           {{"CallSid", "CA1"}, {"RecordingStatus", "completed"}});
+    r.signature = "L/OH5YylLD5NRKLltdqwSvS0BnU=";
+    BOOST_TEST(f.run(r).status == 403);
+    BOOST_TEST(f.log.url == script + "/voice/recording?route=ops&from=+*******9876&to=%2B14155550100&t=1"
+                                     "&tried=*&tried=*");
+    std::string line = f.log.line();
+    BOOST_TEST(!contains(line, "5559876"), line);
+    BOOST_TEST(!contains(line, "Lovelace"), line);
+}
+
 BOOST_AUTO_TEST_CASE(bad_or_missing_signature_is_403_and_nothing_else)
 {
     Fixture f;
@@ -561,6 +578,12 @@ BOOST_AUTO_TEST_CASE(http_errors)
 BOOST_AUTO_TEST_CASE(a_whole_hunt_through_the_callbacks)
 {
     Fixture f;
+    // Requests on the caller's leg carry its From and To, as Twilio's do.
+    auto caller_leg = [](Params p) {
+        p.push_back({"From", "+14155559876"});
+        p.push_back({"To", "+14155550100"});
+        return p;
+    };
     f.pd.oncalls({F::entry(1, "PU1", "Ada Lovelace"), F::entry(2, "PU2", "Grace Hopper")});
     f.pd.phones("PU2", {F::phone("4155550102")});
     Response r = f.run(f.post());
@@ -570,14 +593,14 @@ BOOST_AUTO_TEST_CASE(a_whole_hunt_through_the_callbacks)
 
     // The screen on Ada's leg, then she declines.
     std::string screen_url = first.eval("string(/Response/Dial/Number/@url)");
-    r = f.run(f.callback(screen_url, {{"CallSid", "CA-child"}, {"To", "+14155550101"}}));
+    r = f.run(f.callback(screen_url, {{"CallSid", "CA-child"}, {"From", "+14155559876"}, {"To", "+14155550101"}}));
     BOOST_TEST(f.log.outcome == "screen");
     BOOST_TEST(XmlDoc(r.body).eval("string(/Response/Gather/Say)") ==
                "Call on the Platform line from 1 4 1 5 5 5 5 9 8 7 6. Press 1 to accept.");
 
     // Level 1 did not answer: level 2.
     f.pd.requests.clear();
-    r = f.run(f.callback(action, {{"CallSid", "CA0001"}, {"CallStatus", "in-progress"}, {"DialCallStatus", "no-answer"}}));
+    r = f.run(f.callback(action, caller_leg({{"CallSid", "CA0001"}, {"CallStatus", "in-progress"}, {"DialCallStatus", "no-answer"}})));
     BOOST_TEST(f.log.outcome == "dial");
     BOOST_TEST(f.log.level == 2);
     BOOST_TEST(f.log.dialed == std::vector<std::string>{"+14155550102"});
@@ -585,20 +608,20 @@ BOOST_AUTO_TEST_CASE(a_whole_hunt_through_the_callbacks)
     std::string action2 = XmlDoc(r.body).eval("string(/Response/Dial/@action)");
 
     // Level 2 picked up but declined the screen: the fallback, then voicemail.
-    r = f.run(f.callback(action2, {{"CallSid", "CA0001"}, {"CallStatus", "in-progress"},
-                                   {"DialCallStatus", "completed"}, {"DialBridged", "false"}}));
+    r = f.run(f.callback(action2, caller_leg({{"CallSid", "CA0001"}, {"CallStatus", "in-progress"},
+                                   {"DialCallStatus", "completed"}, {"DialBridged", "false"}})));
     BOOST_TEST(f.log.outcome == "fallback");
     std::string action3 = XmlDoc(r.body).eval("string(/Response/Dial/@action)");
     f.pd.requests.clear();
-    r = f.run(f.callback(action3, {{"CallSid", "CA0001"}, {"CallStatus", "in-progress"}, {"DialCallStatus", "busy"}}));
+    r = f.run(f.callback(action3, caller_leg({{"CallSid", "CA0001"}, {"CallStatus", "in-progress"}, {"DialCallStatus", "busy"}})));
     BOOST_TEST(f.log.outcome == "voicemail");
     BOOST_TEST(f.pd.requests.empty());  // after the fallback PagerDuty is not asked again
     XmlDoc vm(r.body);
     std::string recorded = vm.eval("string(/Response/Record/@action)");
     std::string ready = vm.eval("string(/Response/Record/@recordingStatusCallback)");
 
-    r = f.run(f.callback(recorded, {{"CallSid", "CA0001"}, {"RecordingUrl", "https://api.twilio.com/r/RE1"},
-                                    {"RecordingDuration", "21"}, {"Digits", "hangup"}}));
+    r = f.run(f.callback(recorded, caller_leg({{"CallSid", "CA0001"}, {"RecordingUrl", "https://api.twilio.com/r/RE1"},
+                                    {"RecordingDuration", "21"}, {"Digits", "hangup"}})));
     BOOST_TEST(f.log.outcome == "recorded");
     BOOST_TEST(f.marks.count("CA0001.recorded") == 1u);
     BOOST_TEST(f.delivered.empty());
@@ -928,7 +951,7 @@ BOOST_AUTO_TEST_CASE(a_call_to_a_menu_number_hears_the_prompt)
                "For Platform, press 1. For db, press 2. To leave a message, press 0.");
     BOOST_TEST(x.eval("string(/Response/Gather/@actionOnEmptyResult)") == "true");
     BOOST_TEST(x.eval("string(/Response/Gather/@action)") ==
-               script + "/voice/menu?menu=main&from=%2B14155559876&to=%2B14155550150&t=5000&try=1");
+               script + "/voice/menu?menu=main&t=5000&try=1");
     BOOST_TEST(f.log.outcome == "menu");
     BOOST_TEST(f.log.route == "main");
     // Nobody is dialed yet, so PagerDuty waits for the choice.
@@ -964,7 +987,7 @@ BOOST_AUTO_TEST_CASE(menu_key_two_dials_route_twos_on_call)
     BOOST_TEST(x.eval("string(/Response/Say)") == "Connecting you to Ada Lovelace.");
     // The hunt goes on as route db's, from the call's own start.
     std::string next = x.eval("string(/Response/Dial/@action)");
-    BOOST_TEST(contains(next, "/voice/dial-status?route=db&from=%2B14155559876&to=%2B14155550150&t=5000&"), next);
+    BOOST_TEST(contains(next, "/voice/dial-status?route=db&t=5000&"), next);
 
     f.pd.requests.clear();
     f.run(f.callback(action, {{"CallSid", "CA0001"}, {"Digits", "1"}}));
