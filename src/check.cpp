@@ -45,8 +45,12 @@ std::string target_path(const Route &route)
 }
 
 // Lines of cells as columns two spaces apart; the first line is the header.
-std::string format_table(const std::vector<std::vector<std::string>> &cells)
+// Cells hold names and messages from PagerDuty: each goes to the terminal
+// through display_text, so none can forge a row or move the cursor.
+std::string format_table(std::vector<std::vector<std::string>> cells)
 {
+    for (auto &line : cells)
+        for (auto &cell : line) cell = display_text(cell);
     std::vector<std::size_t> widths(cells.front().size(), 0);
     for (const auto &line : cells)
         for (std::size_t i = 0; i < line.size(); ++i) widths[i] = std::max(widths[i], width(line[i]));
@@ -111,8 +115,8 @@ std::string check_table(const std::vector<CheckRow> &rows)
 
 std::string check_menu(const Menu &menu, const std::vector<CheckRow> &routes)
 {
-    std::string out = "MENU " + menu.name + " (" + (menu.number.empty() ? "any other number" : menu.number) +
-                      "): \"" + menu.prompt + "\"\n";
+    std::string out = display_text("MENU " + menu.name + " (" + (menu.number.empty() ? "any other number" : menu.number) +
+                                   "): \"" + menu.prompt + "\"") + "\n";
     std::vector<std::vector<std::string>> cells = {{"KEY", "LEADS TO", "ON CALL NOW", "DIALS", "PROBLEM"}};
     auto line = [&](const std::string &key, const MenuEntry &e, const char *suffix) {
         if (e.route.empty()) {
@@ -137,9 +141,9 @@ int check_run(const Context &ctx, std::FILE *out)
 {
     const ConfigResult &config = *ctx.config;
     std::fprintf(out, "%s: ", config.config.path.c_str());
-    for (const auto &w : config.warnings) std::fprintf(out, "\nwarning: %s", w.str().c_str());
+    for (const auto &w : config.warnings) std::fprintf(out, "\nwarning: %s", display_text(w.str()).c_str());
     if (!config.ok()) {
-        for (const auto &e : config.errors) std::fprintf(out, "\nerror: %s", e.str().c_str());
+        for (const auto &e : config.errors) std::fprintf(out, "\nerror: %s", display_text(e.str()).c_str());
         std::fprintf(out, "\n%zu error%s; PagerDuty was not asked.\n", config.errors.size(),
                      config.errors.size() == 1 ? "" : "s");
         return 1;

@@ -1,5 +1,7 @@
 #include "escape.hpp"
 
+#include <cstdio>
+
 namespace pdcf {
 
 namespace {
@@ -72,6 +74,50 @@ std::string xml_escape(std::string_view s, bool attribute)
 std::string xml_text(std::string_view s) { return xml_escape(s, false); }
 
 std::string xml_attr(std::string_view s) { return xml_escape(s, true); }
+
+std::string display_text(std::string_view s)
+{
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(s.size());
+    auto byte_escape = [&](unsigned char c) {
+        out += "\\x";
+        out += hex[c >> 4];
+        out += hex[c & 15];
+    };
+    for (std::size_t i = 0; i < s.size();) {
+        std::size_t n = utf8_sequence(s, i);
+        auto c = static_cast<unsigned char>(s[i]);
+        if (n == 0) {
+            byte_escape(c);
+            ++i;
+        } else if (n == 1) {
+            if (c == '\\')
+                out += "\\\\";
+            else if (c < 0x20 || c == 0x7F)
+                byte_escape(c);
+            else
+                out += static_cast<char>(c);
+            ++i;
+        } else {
+            // The code point, to find C1 controls and the format characters.
+            unsigned cp = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
+            for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+            bool hidden = (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 ||
+                          (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
+                          cp == 0x200F || cp == 0x061C;
+            if (hidden) {
+                char text[16];
+                std::snprintf(text, sizeof text, "\\u{%04x}", cp);
+                out += text;
+            } else {
+                out.append(s.substr(i, n));
+            }
+            i += n;
+        }
+    }
+    return out;
+}
 
 std::string utf8_prefix(std::string_view s, std::size_t limit)
 {

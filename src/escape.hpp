@@ -18,6 +18,15 @@ std::string xml_text(std::string_view s);
 // section 3.3.3) cannot turn them into spaces.
 std::string xml_attr(std::string_view s);
 
+// Free text on its way to a terminal or a log line that is not logfmt
+// (--check's table, --flush, the spool's lines in the error log): printable
+// UTF-8 as it is, so names read right; C0 and C1 controls, DEL, invalid
+// UTF-8 and the characters that reorder or break a line (bidirectional
+// overrides and isolates, U+2028, U+2029) as \xNN or \u{NNNN}, and a
+// backslash doubled.  Nothing from PagerDuty or Twilio can then start a
+// new log entry or send the terminal an escape sequence.
+std::string display_text(std::string_view s);
+
 // A path segment or query value: everything but RFC 3986 "unreserved"
 // characters is percent-encoded.
 std::string url_component(std::string_view s);

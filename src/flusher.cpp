@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "alert_desk.hpp"
+#include "escape.hpp"
 #include "events.hpp"
 #include "http_client.hpp"
 
@@ -40,8 +41,13 @@ std::string flush_spool_once(const Spool &spool, const PagerDutySettings &settin
     Spool::Flushed f = spool.flush(
         [&](const std::string &event, TimePoint deadline) { return events_send(post, sleep, clock, event, deadline); },
         clock, clock() + settings.timeout, flush_rules(spool));
+    return flush_report(f, "pd-call-forward: spool: ");
+}
+
+std::string flush_report(const Spool::Flushed &flushed, const std::string &prefix)
+{
     std::string lines;
-    for (const auto &line : f.lines) lines += "pd-call-forward: spool: " + line + "\n";
+    for (const auto &line : flushed.lines) lines += prefix + display_text(line) + "\n";
     return lines;
 }
 

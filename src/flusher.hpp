@@ -22,6 +22,11 @@ namespace pdcf {
 // One pass over the spool with a client of its own; returns log lines.
 std::string flush_spool_once(const Spool &spool, const PagerDutySettings &settings);
 
+// What a flush did, one line each after `prefix`, for the log or the
+// terminal: an Events API message is the server's own text, so every line
+// goes through display_text and none can forge another.
+std::string flush_report(const Spool::Flushed &flushed, const std::string &prefix);
+
 class SpoolFlusher {
 public:
     SpoolFlusher(const Spool &spool, const PagerDutySettings &settings);

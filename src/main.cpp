@@ -13,6 +13,7 @@
 #include "alert_desk.hpp"
 #include "check.hpp"
 #include "config.hpp"
+#include "escape.hpp"
 #include "flusher.hpp"
 #include "handler.hpp"
 #include "http_client.hpp"
@@ -40,7 +41,7 @@ int flush_all(const Spool &spool, const Post &post, const Clock &clock, std::chr
             return events_send(post, sleep, clock, event, std::min(overall, clock() + timeout));
         },
         clock, clock() + whole_run, flush_rules(spool, retry_pause_seconds));
-    for (const auto &line : f.lines) std::printf("%s\n", line.c_str());
+    std::fputs(flush_report(f, "").c_str(), stdout);
     std::printf("%d sent, %d rejected, %d still waiting in %s/pending\n", f.sent, f.rejected,
                 f.failed + f.left + f.waiting, spool.dir().c_str());
     if (f.held > 0)
@@ -100,8 +101,8 @@ int main(int argc, char **argv)
                                            "when it fails"});
     }
     std::string startup_log;
-    for (const auto &w : config.warnings) startup_log += "pd-call-forward: warning: " + w.str() + "\n";
-    for (const auto &e : config.errors) startup_log += "pd-call-forward: config error: " + e.str() + "\n";
+    for (const auto &w : config.warnings) startup_log += "pd-call-forward: warning: " + display_text(w.str()) + "\n";
+    for (const auto &e : config.errors) startup_log += "pd-call-forward: config error: " + display_text(e.str()) + "\n";
     if (opts.command != Command::check) std::fputs(startup_log.c_str(), stderr);
 
     std::unique_ptr<ClientPool> rest;

@@ -108,6 +108,19 @@ def test_check_names_an_on_call_whose_phone_is_a_line_of_ours():
     check("[route:db]" in err, err)
 
 
+def test_check_shows_hostile_names_from_pagerduty_defused():
+    # A user name that clears the terminal line and writes a fake row, a
+    # policy name with a newline: --check's table keeps one row per route
+    # and sends the terminal no control character.
+    eve = person("PADA001", "Eve\x1b[2K\rops  +14155550100  fine\u202e", (1, "4155550101", "Mobile"))
+    setup(roster([("PEPOPS1", 1, "PADA001")], [eve], escalation_policies={"PEPOPS1": {"name": "Ops\nforged row"}}))
+    rc, out, _ = run("--check")
+    check(not any(ord(c) < 0x20 and c != "\n" or 0x7f <= ord(c) <= 0x9f or c == "\u202e" for c in out), repr(out))
+    check("forged row" not in [l.strip() for l in out.splitlines()], out)
+    ops = row(out, "ops")
+    check("Ops\\x0aforged row" in ops and "Eve\\x1b[2K\\x0dops" in ops and "\\u{202e}" in ops, ops)
+
+
 def test_check_and_test_call_reach_a_schedule_no_policy_uses():
     # PSDB001 is in no escalation policy, so /oncalls has nothing of it:
     # both commands still find who is on it now, as a call does.
@@ -250,6 +263,7 @@ TESTS = [
     test_check_unknown_target_and_no_phone_fail_even_with_a_fallback,
     test_check_says_why_a_phone_is_not_dialed,
     test_check_names_an_on_call_whose_phone_is_a_line_of_ours,
+    test_check_shows_hostile_names_from_pagerduty_defused,
     test_check_and_test_call_reach_a_schedule_no_policy_uses,
     test_check_nobody_on_call_shows_the_fallback,
     test_check_pagerduty_down,

@@ -1,5 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include "alert_desk.hpp"
 #include "events.hpp"
 #include "files.hpp"
+#include "flusher.hpp"
 #include "limits.hpp"
 #include "spool.hpp"
 
@@ -379,6 +381,26 @@ BOOST_AUTO_TEST_CASE(a_held_alert_waits_then_goes_or_is_dropped)
     BOOST_TEST(files(d.path + "/held").empty());
     BOOST_TEST(spool.claimed("CA2", "missed"));
     BOOST_TEST(!spool.next_due());
+}
+
+BOOST_AUTO_TEST_CASE(an_events_api_message_cannot_forge_a_log_line)
+{
+    // PagerDuty's (or a proxy's) message is put in the spool's lines as
+    // it came; each line reaches the log or the terminal as one line.
+    TempDir d;
+    Spool spool(d.path);
+    BOOST_REQUIRE(spool.prepare().empty());
+    FakeTime t;
+    BOOST_REQUIRE(spool.keep(alert("CA1"), 0).empty());
+    auto send = [&](const std::string &, TimePoint) {
+        return SendResult{SendStatus::rejected, "Event object is invalid\npd-call-forward: spool: sent CA9 \x1b[2K", 1};
+    };
+    Spool::Flushed f = spool.flush(send, t.clock(), t.now + 5s, flush_rules(spool));
+    BOOST_TEST(f.rejected == 1);
+    std::string report = flush_report(f, "pd-call-forward: spool: ");
+    BOOST_TEST(std::count(report.begin(), report.end(), '\n') == 1, report);
+    BOOST_TEST(report.find('\x1b') == std::string::npos, report);
+    BOOST_TEST(report.find("invalid\\x0apd-call-forward") != std::string::npos, report);
 }
 
 BOOST_AUTO_TEST_CASE(releasing_a_held_alert_leaves_an_alert_being_sent_alone)

@@ -1,5 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+
 #include "check.hpp"
 #include "form.hpp"
 #include "test_call.hpp"
@@ -94,6 +96,17 @@ BOOST_AUTO_TEST_CASE(table_is_aligned_by_characters)
                "ROUTE     NUMBER        TARGET                             ON CALL NOW  DIALS         PROBLEM\n"
                "ops       +14155550100  escalation policy PEP1 (Platform)  Zoë          +*******0101  -\n"
                "database  (any other)   schedule PEP1 (DB)                 -            -             nobody is on call\n");
+}
+
+BOOST_AUTO_TEST_CASE(names_from_pagerduty_cannot_forge_a_row_or_move_the_cursor)
+{
+    CheckRow a = check_row(route(), {200, R"({"escalation_policy": {"name": "Ops\nforged  +1  x  y  OK"}})", ""},
+                           found({{"Eve\x1b[2K\rops  +14155550100  fine", "+14155550101"}}));
+    std::string t = check_table({a});
+    BOOST_TEST(t.find('\x1b') == std::string::npos, t);
+    BOOST_TEST(std::count(t.begin(), t.end(), '\n') == 2, t);  // the header and one row
+    BOOST_TEST(t.find("Ops\\x0aforged") != std::string::npos, t);
+    BOOST_TEST(t.find("Eve\\x1b[2K\\x0dops") != std::string::npos, t);
 }
 
 BOOST_AUTO_TEST_CASE(test_call_request_by_number_and_by_route)

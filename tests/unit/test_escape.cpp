@@ -41,6 +41,25 @@ BOOST_AUTO_TEST_CASE(every_byte_value_gives_well_formed_xml)
     BOOST_TEST(attr.eval("string(/a/@b)").find("\n") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(display_text_keeps_names_and_defuses_the_terminal)
+{
+    BOOST_TEST(display_text("Zoë O'Brien 李") == "Zoë O'Brien 李");
+    // A newline would start a forged log entry, ESC a terminal sequence.
+    BOOST_TEST(display_text("a\nb\r\x1b[2Jc\t\x7f") == "a\\x0ab\\x0d\\x1b[2Jc\\x09\\x7f");
+    BOOST_TEST(display_text("back\\slash") == "back\\\\slash");  // so an escape cannot be forged either
+    // C1 controls (U+009B is CSI), bidirectional overrides, line separators.
+    BOOST_TEST(display_text("\xc2\x9b" "2J") == "\\u{009b}2J");
+    BOOST_TEST(display_text("abc\xe2\x80\xae" "evil") == "abc\\u{202e}evil");
+    BOOST_TEST(display_text("x\xe2\x80\xa8y") == "x\\u{2028}y");
+    // Invalid UTF-8 byte by byte.
+    BOOST_TEST(display_text("\xff\xc3") == "\\xff\\xc3");
+    // Nothing below 0x20 or 0x7f..0x9f survives, whatever the input.
+    std::string all;
+    for (int c = 0; c < 256; ++c) all += static_cast<char>(c);
+    std::string out = display_text(all);
+    for (unsigned char c : out) BOOST_TEST((c >= 0x20 && c != 0x7f), static_cast<int>(c));
+}
+
 BOOST_AUTO_TEST_CASE(url_component_keeps_only_unreserved)
 {
     BOOST_TEST(url_component("PABC123") == "PABC123");
