@@ -139,7 +139,9 @@ std::string spool_name(const std::string &call_sid)
     return s.empty() ? "unknown" : s;
 }
 
-Spool::Spool(std::string dir) : dir_(std::move(dir)) {}
+Spool::Spool(std::string dir, WallClock wall) : dir_(std::move(dir)), wall_(std::move(wall)) {}
+
+time_t Spool::now() const { return wall_ ? static_cast<time_t>(wall_()) : std::time(nullptr); }
 
 std::string Spool::prepare() const
 {
@@ -169,17 +171,17 @@ bool Spool::claimed(const std::string &call_sid, const std::string &what) const
 
 std::string Spool::keep(const Alert &alert, long delay) const
 {
-    return write_whole(dir_ + "/pending", file_name(alert), alert.body, std::time(nullptr) + delay);
+    return write_whole(dir_ + "/pending", file_name(alert), alert.body, now() + delay);
 }
 
 std::string Spool::reject(const Alert &alert) const
 {
-    return write_whole(dir_ + "/rejected", file_name(alert), alert.body, std::time(nullptr));
+    return write_whole(dir_ + "/rejected", file_name(alert), alert.body, now());
 }
 
 std::string Spool::hold(const Alert &alert, long delay) const
 {
-    return write_whole(dir_ + "/held", file_name(alert), alert.body, std::time(nullptr) + delay);
+    return write_whole(dir_ + "/held", file_name(alert), alert.body, now() + delay);
 }
 
 std::optional<std::string> Spool::take_held(const std::string &call_sid, AlertKind kind) const
@@ -190,7 +192,7 @@ std::optional<std::string> Spool::take_held(const std::string &call_sid, AlertKi
     // Whoever takes it sends it; a process that dies first leaves it in
     // sending/, which flush takes back later.
     // Timed now first, so it is not stale in sending/ (see flush).
-    set_due(dir_ + "/held/" + name, std::time(nullptr));
+    set_due(dir_ + "/held/" + name, now());
     if (rename((dir_ + "/held/" + name).c_str(), taken.c_str()) != 0) return std::nullopt;
     std::string body = read_all(taken);
     unlink(taken.c_str());
@@ -227,7 +229,7 @@ std::optional<long long> Spool::paused_until(const std::string &routing_key) con
 {
     struct stat st;
     if (stat((dir_ + "/paused/" + key_tag(routing_key)).c_str(), &st) != 0) return std::nullopt;
-    if (st.st_mtime <= std::time(nullptr)) return std::nullopt;
+    if (st.st_mtime <= now()) return std::nullopt;
     return static_cast<long long>(st.st_mtime);
 }
 
@@ -259,16 +261,16 @@ Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, 
                             TimePoint deadline, const FlushRules &rules) const
 {
     Flushed out;
-    const time_t now = std::time(nullptr);
     // A process that died mid-send left its alert in sending/ (its time is
-    // when it was taken): take it back.
+    // when that attempt began): take it back.
     for (const auto &e : list(dir_ + "/sending"))
-        if (now - e.mtime > stale_sending_seconds)
+        if (now() - e.mtime > stale_sending_seconds)
             rename((dir_ + "/sending/" + e.name).c_str(), (dir_ + "/pending/" + e.name).c_str());
-    sweep_claims(dir_ + "/claims", now);
+    sweep_claims(dir_ + "/claims", now());
 
     for (const auto &e : list(dir_ + "/held")) {
-        if (e.mtime > now) {
+        const time_t t = now();
+        if (e.mtime > t) {
             ++out.held;
             continue;
         }
@@ -278,7 +280,7 @@ Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, 
         // the stale-sending rule above, not lost.  Its own name there, so it
         // never replaces a pending alert of the same call being sent.
         const std::string taken = dir_ + "/sending/" + held_prefix + e.name;
-        set_due(dir_ + "/held/" + e.name, now);
+        set_due(dir_ + "/held/" + e.name, t);
         if (rename((dir_ + "/held/" + e.name).c_str(), taken.c_str()) != 0) continue;
         auto [call, kind] = call_and_kind(e.name);
         std::string why = rules.release ? rules.release(call, kind) : "";
@@ -289,17 +291,19 @@ Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, 
             continue;
         }
         const std::string pending = dir_ + "/pending/" + e.name;
-        set_due(taken, now);
+        set_due(taken, t);
         rename(taken.c_str(), pending.c_str());
     }
 
+    // Times are read afresh for each alert: one send may take the whole
+    // budget, and what comes after it is timed from its own attempt.
     auto pending = list(dir_ + "/pending");
     for (std::size_t i = 0; i < pending.size(); ++i) {
         if (clock() >= deadline) {
             out.left += static_cast<int>(pending.size() - i);
             break;
         }
-        if (pending[i].mtime > now + rules.early) {
+        if (pending[i].mtime > now() + rules.early) {
             ++out.waiting;
             continue;
         }
@@ -307,8 +311,9 @@ Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, 
         const std::string taken = dir_ + "/sending/" + pending[i].name;
         // Another process may be sending it right now: then it is not ours.
         // A file in sending/ is stale by its time, and a rename keeps the
-        // due time, long past for an alert that waited: set it to now first.
-        set_due(from, now);
+        // due time, long past for an alert that waited: set it to the
+        // attempt's start first.
+        set_due(from, now());
         if (rename(from.c_str(), taken.c_str()) != 0) continue;
         const std::string event = read_all(taken);
         if (auto until = paused_until(routing_key_of(event))) {
@@ -318,6 +323,10 @@ Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, 
             continue;
         }
         SendResult r = send(event, deadline);
+        // The back-off counts from the end of this attempt, not from the
+        // start of the pass: a pass that spent its budget on one hanging
+        // send must not hand the next process an alert already due again.
+        const time_t ended = now();
         switch (r.status) {
         case SendStatus::sent:
             ++out.sent;
@@ -331,15 +340,15 @@ Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, 
             break;
         case SendStatus::failed:
             ++out.failed;
-            set_due(taken, now + retry_pause_seconds);
+            set_due(taken, ended + retry_pause_seconds);
             rename(taken.c_str(), from.c_str());
             out.lines.push_back("still pending " + pending[i].name + ": " + r.detail);
             break;
         case SendStatus::rate_limited: {
             long delay = rate_limited_delay(r);
             ++out.failed;
-            pause(routing_key_of(event), now + delay);
-            set_due(taken, now + delay);
+            pause(routing_key_of(event), ended + delay);
+            set_due(taken, ended + delay);
             rename(taken.c_str(), from.c_str());
             out.lines.push_back("still pending " + pending[i].name + ": " + r.detail + "; next try in " +
                                 std::to_string(delay) + " s");

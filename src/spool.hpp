@@ -6,11 +6,13 @@
 // taken by exactly one process (renamed into sending/).
 //
 // A file's modification time is when it is due: a pending alert that
-// failed is tried again no sooner (a few seconds; minutes when PagerDuty
-// rate-limited it), and a held one waits in held/ for something that may
-// still come (the call's last request, a transcription).
+// failed is tried again no sooner (a few seconds after that attempt ended;
+// minutes when PagerDuty rate-limited it), and a held one waits in held/
+// for something that may still come (the call's last request, a
+// transcription).
 #pragma once
 
+#include <ctime>
 #include <functional>
 #include <optional>
 #include <string>
@@ -34,9 +36,13 @@ struct FlushRules {
     std::function<std::string(const std::string &call, const std::string &kind)> release;
 };
 
+// Seconds since the epoch: what a spool file's time is read against.
+using WallClock = std::function<long long()>;
+
 class Spool {
 public:
-    explicit Spool(std::string dir);
+    // `wall` defaults to the system clock.
+    explicit Spool(std::string dir, WallClock wall = {});
 
     // Creates the directories (mode 0700) if missing: "" or what is wrong.
     std::string prepare() const;
@@ -92,7 +98,10 @@ public:
     const std::string &dir() const { return dir_; }
 
 private:
+    time_t now() const;
+
     std::string dir_;
+    WallClock wall_;
 };
 
 // A CallSid made safe as a file name (letters and digits, bounded).
