@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
 #include <ctime>
 
 #include "alert_desk.hpp"
@@ -16,11 +17,21 @@ namespace pdcf {
 
 namespace {
 
+long long wall_now() { return static_cast<long long>(std::time(nullptr)); }
+
 // Whether anything in the spool is due now.
 bool due_now(const Spool &spool)
 {
     auto due = spool.next_due();
-    return due && *due <= static_cast<long long>(std::time(nullptr));
+    return due && *due <= wall_now();
+}
+
+// Whether the first held alert falls due after `since`, and within
+// max_detached_wait.
+bool held_coming(const Spool &spool, long long since)
+{
+    auto held = spool.next_held();
+    return held && *held > since && *held - wall_now() <= max_detached_wait.count();
 }
 
 // How long the flusher thread sleeps when nobody nudges it: until the next
@@ -29,9 +40,8 @@ bool due_now(const Spool &spool)
 constexpr std::chrono::seconds min_idle{1};
 constexpr std::chrono::seconds max_idle{30};
 
-}  // namespace
-
-std::string flush_spool_once(const Spool &spool, const PagerDutySettings &settings)
+// One pass, the flush lock held.
+std::string flush_locked(const Spool &spool, const PagerDutySettings &settings)
 {
     if (!due_now(spool)) return {};
     auto client = events_client(settings);
@@ -49,6 +59,33 @@ std::string flush_report(const Spool::Flushed &flushed, const std::string &prefi
     std::string lines;
     for (const auto &line : flushed.lines) lines += prefix + display_text(line) + "\n";
     return lines;
+}
+
+// The detached CGI flusher: a pass, then another every second while a
+// held alert is still to fall due within max_detached_wait.  It does not
+// stay for pending alerts that failed: the next request, or --flush,
+// tries them again, so a hanging Events API keeps no process.
+// The lock goes only with the process (_exit, below), so one flusher is
+// gone before the next can start.  A request that holds an alert just as
+// this one finds none to wait for starts no process of its own: that alert
+// waits for the next request or the flush timer.
+void flush_detached(const Spool &spool, const PagerDutySettings &settings)
+{
+    for (;;) {
+        const long long began = wall_now();
+        flush_locked(spool, settings);
+        if (!held_coming(spool, began)) return;
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+}
+
+}  // namespace
+
+std::string flush_spool_once(const Spool &spool, const PagerDutySettings &settings)
+{
+    SpoolLock lock = spool.lock_flush();
+    if (!lock) return {};  // another process is flushing: what is due is its to send
+    return flush_locked(spool, settings);
 }
 
 SpoolFlusher::SpoolFlusher(const Spool &spool, const PagerDutySettings &settings)
@@ -101,9 +138,8 @@ void SpoolFlusher::run()
         auto due = spool_.next_due();
         auto idle = max_idle;
         if (due)
-            idle = std::clamp<std::chrono::seconds>(
-                std::chrono::seconds(std::max<long long>(0, *due - static_cast<long long>(std::time(nullptr)))),
-                min_idle, max_idle);
+            idle = std::clamp<std::chrono::seconds>(std::chrono::seconds(std::max<long long>(0, *due - wall_now())),
+                                                    min_idle, max_idle);
         wake_.wait_for(lock, idle, [this] { return nudged_ || stopping_; });
         if (stopping_) return;
         nudged_ = false;
@@ -114,14 +150,17 @@ void SpoolFlusher::run()
     }
 }
 
-void flush_spool_detached(const Spool &spool, const PagerDutySettings &settings, bool wait_for_held)
+void flush_spool_detached(const Spool &spool, const PagerDutySettings &settings)
 {
-    auto due = spool.next_due();
-    const long long now = std::time(nullptr);
-    if (!due || (*due > now && !(wait_for_held && *due - now <= max_detached_wait.count()))) return;
+    if (!due_now(spool) && !held_coming(spool, LLONG_MIN)) return;
+    // Taken here, before any fork: while a flusher runs, a request starts
+    // no process at all.
+    SpoolLock lock = spool.lock_flush();
+    if (!lock) return;
     pid_t child = fork();
     if (child < 0) return;
     if (child > 0) {
+        lock.release();              // the grandchild holds it now
         waitpid(child, nullptr, 0);  // it forks again and exits at once
         return;
     }
@@ -131,9 +170,8 @@ void flush_spool_detached(const Spool &spool, const PagerDutySettings &settings,
     for (int fd = 0; fd <= 2; ++fd) dup2(null, fd);
     if (null > 2) close(null);
     if (fork() != 0) _exit(0);  // a grandchild, so no zombie waits on the parent
-    if (*due > now) std::this_thread::sleep_for(std::chrono::seconds(*due - now));
-    flush_spool_once(spool, settings);
-    _exit(0);
+    flush_detached(spool, settings);
+    _exit(0);  // and with it the lock
 }
 
 }  // namespace pdcf

@@ -4,7 +4,8 @@
 // where the web server holds the answer until the program exits, a
 // detached child process does it after a request, and `--flush` (the
 // systemd timer or cron) when no request comes.  Either way it has its own
-// connection to the Events API.
+// connection to the Events API, and holds the spool's flush lock: one
+// flusher per spool, however many requests, workers and pools.
 #pragma once
 
 #include <chrono>
@@ -19,7 +20,8 @@
 
 namespace pdcf {
 
-// One pass over the spool with a client of its own; returns log lines.
+// One pass over the spool with a client of its own; nothing while another
+// process holds the flush lock.  Returns log lines.
 std::string flush_spool_once(const Spool &spool, const PagerDutySettings &settings);
 
 // What a flush did, one line each after `prefix`, for the log or the
@@ -62,11 +64,14 @@ private:
     std::thread thread_;
 };
 
-// CGI mode: runs one flush in a child process that no longer holds the web
-// server's pipes, so the answer is complete when this process exits.  With
-// `wait_for_held` (the request held an alert) the child first sleeps until
-// the next alert falls due, at most max_detached_wait.
-void flush_spool_detached(const Spool &spool, const PagerDutySettings &settings, bool wait_for_held = false);
+// CGI mode, after a request: when something is due, or a held
+// alert falls due within max_detached_wait, and no other process holds
+// the flush lock, takes it and runs the flush
+// in a child process that no longer holds the web server's pipes (so the
+// answer is complete when this process exits).  The child waits for the
+// held alerts, also those that requests held meanwhile, as they started
+// none while it held the lock.
+void flush_spool_detached(const Spool &spool, const PagerDutySettings &settings);
 
 // The longest a detached CGI child waits for a held alert: the longest a
 // missed-call alert is held.

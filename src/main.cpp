@@ -35,6 +35,14 @@ namespace {
 int flush_all(const Spool &spool, const Post &post, const Clock &clock, std::chrono::milliseconds timeout)
 {
     constexpr std::chrono::minutes whole_run{5};
+    // Two runs side by side (a slow run and the next minute's timer, an
+    // operator and the timer) would each try what the other just failed.
+    SpoolLock lock = spool.lock_flush();
+    if (!lock) {
+        std::printf("nothing done: another process is sending what waits in %s; it sends what is due\n",
+                    spool.dir().c_str());
+        return 0;
+    }
     Spool::Flushed f = spool.flush(
         [&](const std::string &event, TimePoint overall) {
             auto sleep = [](std::chrono::milliseconds ms) { std::this_thread::sleep_for(ms); };
@@ -130,7 +138,6 @@ int main(int argc, char **argv)
     }
     // Spooled alerts go out after the answer, never before it.
     std::unique_ptr<SpoolFlusher> flusher;
-    bool held_now = false;  // CGI: this request held an alert
     if (rest && serving && !cgi) {
         flusher = std::make_unique<SpoolFlusher>(spool, pd);
         // An alert this request held or spooled gets the thread's timer even
@@ -150,16 +157,12 @@ int main(int argc, char **argv)
             return flusher->take_log();
         };
     } else if (rest && cgi) {
-        // A request that held an alert leaves a process to send it when it
-        // falls due, so a site without the flush timer still pages a missed
-        // call (best effort: the timer is what the README asks for).
-        auto hold = ctx.alerts.hold;
-        ctx.alerts.hold = [hold, &held_now](const Alert &alert, long seconds, TimePoint deadline) {
-            held_now = true;
-            return hold(alert, seconds, deadline);
-        };
+        // A request leaves a process to send what is due, and a held alert
+        // when it falls due, so a site without the flush timer still pages
+        // a missed call (best effort: the timer is what the README asks
+        // for).  One such process per spool at a time.
         ctx.after_response = [&] {
-            flush_spool_detached(spool, pd, held_now);
+            flush_spool_detached(spool, pd);
             return std::string();
         };
     }

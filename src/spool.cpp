@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -130,6 +131,26 @@ void sweep_claims(const std::string &dir, time_t now)
 
 }  // namespace
 
+SpoolLock::SpoolLock(SpoolLock &&other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+
+SpoolLock &SpoolLock::operator=(SpoolLock &&other) noexcept
+{
+    if (this != &other) {
+        release();
+        fd_ = other.fd_;
+        other.fd_ = -1;
+    }
+    return *this;
+}
+
+void SpoolLock::release()
+{
+    // A close, not LOCK_UN: that would free the lock for a child forked
+    // with it too, which may be the one flushing now.
+    if (fd_ >= 0) close(fd_);
+    fd_ = -1;
+}
+
 std::string spool_name(const std::string &call_sid)
 {
     std::string s;
@@ -142,6 +163,29 @@ std::string spool_name(const std::string &call_sid)
 Spool::Spool(std::string dir, WallClock wall) : dir_(std::move(dir)), wall_(std::move(wall)) {}
 
 time_t Spool::now() const { return wall_ ? static_cast<time_t>(wall_()) : std::time(nullptr); }
+
+SpoolLock Spool::lock_flush() const
+{
+    const std::string path = dir_ + "/flush.lock";
+    int fd = open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) return {};
+    // Never in place of a standard stream (a CGI run has closed stdout by
+    // now), which a detached flusher points at /dev/null.
+    if (fd <= 2) {
+        int high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        close(fd);
+        if (high < 0) return {};
+        fd = high;
+    }
+    // Its own open file description, so two threads of one process
+    // exclude each other as two processes do.
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        return {};
+    }
+    return SpoolLock(fd);
+}
+
 
 std::string Spool::prepare() const
 {
@@ -242,6 +286,13 @@ std::optional<long long> Spool::next_due(long early) const
             if (!first || due < *first) first = due;
         }
     return first;
+}
+
+std::optional<long long> Spool::next_held() const
+{
+    auto held = list(dir_ + "/held");
+    if (held.empty()) return std::nullopt;
+    return static_cast<long long>(held.front().mtime);  // oldest first
 }
 
 namespace {

@@ -10,6 +10,10 @@
 // minutes when PagerDuty rate-limited it), and a held one waits in held/
 // for something that may still come (the call's last request, a
 // transcription).
+//
+// One process at a time flushes a spool (SpoolLock): a burst of requests,
+// the workers of several pools and overlapping `--flush` runs never send
+// the same alert side by side.
 #pragma once
 
 #include <ctime>
@@ -38,6 +42,28 @@ struct FlushRules {
 
 // Seconds since the epoch: what a spool file's time is read against.
 using WallClock = std::function<long long()>;
+
+// The right to flush a spool: held by one process at a time (an flock(2)
+// on flush.lock in the spool, so a process that dies lets go of it).  A
+// child forked while it is held holds it too: it is free again once every
+// process holding it has let go or exited.
+class SpoolLock {
+public:
+    SpoolLock() = default;
+    explicit SpoolLock(int fd) : fd_(fd) {}
+    SpoolLock(SpoolLock &&other) noexcept;
+    SpoolLock &operator=(SpoolLock &&other) noexcept;
+    SpoolLock(const SpoolLock &) = delete;
+    SpoolLock &operator=(const SpoolLock &) = delete;
+    ~SpoolLock() { release(); }
+
+    explicit operator bool() const { return fd_ >= 0; }
+    // This process lets go; a child forked with it keeps it.
+    void release();
+
+private:
+    int fd_ = -1;
+};
 
 class Spool {
 public:
@@ -77,6 +103,12 @@ public:
     // When the first alert waiting here is due (seconds since the epoch),
     // counting pending ones `early` seconds sooner; nothing when none waits.
     std::optional<long long> next_due(long early = 0) const;
+    // The same for the held alerts alone.
+    std::optional<long long> next_held() const;
+
+    // Takes the flush lock, without waiting: an empty lock when another
+    // process (or thread) holds it, and then that one sends what is due.
+    SpoolLock lock_flush() const;
 
     struct Flushed {
         int sent = 0;
@@ -91,7 +123,8 @@ public:
     // Releases the held alerts that are due, then sends the pending ones
     // that are, oldest first, until `deadline`; `send` tries one alert's
     // JSON.  After a rate-limited answer the alerts of the same routing key
-    // wait with it (pause); the others go on.
+    // wait with it (pause); the others go on.  The caller holds the flush
+    // lock (lock_flush).
     Flushed flush(const std::function<SendResult(const std::string &event, TimePoint deadline)> &send,
                   const Clock &clock, TimePoint deadline, const FlushRules &rules = {}) const;
 

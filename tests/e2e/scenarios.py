@@ -480,10 +480,17 @@ def is_cgi():
 
 def run_flush_timer():
     """`pd-call-forward --flush`, as the shipped systemd timer or the
-    README's cron line runs it every minute."""
-    p = subprocess.run([PROGRAM, "--flush", "-c", env.config], capture_output=True, text=True, timeout=60)
-    check(p.returncode == 0, f"--flush: {p.returncode}\n{p.stdout}{p.stderr}")
-    return p.stdout
+    README's cron line runs it every minute.  While another process sends
+    from the spool (a worker's pass; as CGI, the process a request left to
+    wait for a held alert, up to a minute) it does nothing: run again then,
+    as the timer would a minute later."""
+    end = time.monotonic() + 90
+    while True:
+        p = subprocess.run([PROGRAM, "--flush", "-c", env.config], capture_output=True, text=True, timeout=60)
+        check(p.returncode == 0, f"--flush: {p.returncode}\n{p.stdout}{p.stderr}")
+        if not p.stdout.startswith("nothing done: ") or time.monotonic() > end:
+            return p.stdout
+        time.sleep(0.2)
 
 
 def release_held(seconds=30.0):
@@ -550,10 +557,8 @@ def test_events_api_down_the_alert_waits_and_flush_sends_it():
     pending = spool_settled()
     check(pending == [f"{call.sid}.voicemail.json"], pending)
     env.standin.fault("none")
-    p = subprocess.run([PROGRAM, "--flush", "-c", env.config], capture_output=True, text=True, timeout=30)
-    check(p.returncode == 0, p.stdout + p.stderr)
-    check(f"sent {call.sid}.voicemail.json" in p.stdout and "1 sent, 0 rejected, 0 still waiting" in p.stdout,
-          p.stdout)
+    out = run_flush_timer()
+    check(f"sent {call.sid}.voicemail.json" in out and "1 sent, 0 rejected, 0 still waiting" in out, out)
     alerts = env.standin.alerts()
     check(len(alerts) == 1, alerts)
     check_voicemail_alert(alerts[0], call)
@@ -1270,9 +1275,8 @@ def send_db_text_while_the_events_api_is_down():
 
 def test_events_api_down_a_text_alert_waits_and_flush_sends_it():
     text = send_db_text_while_the_events_api_is_down()
-    p = subprocess.run([PROGRAM, "--flush", "-c", env.config], capture_output=True, text=True, timeout=30)
-    check(p.returncode == 0, p.stdout + p.stderr)
-    check(f"sent {text.sid}.text.json" in p.stdout and "1 sent, 0 rejected, 0 still waiting" in p.stdout, p.stdout)
+    out = run_flush_timer()
+    check(f"sent {text.sid}.text.json" in out and "1 sent, 0 rejected, 0 still waiting" in out, out)
     alerts = env.standin.alerts()
     check(len(alerts) == 1 and len(env.standin.events()) == 1, f"{alerts} / {env.standin.events()}")
     check_text_alert(alerts[0], text)

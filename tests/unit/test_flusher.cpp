@@ -1,8 +1,14 @@
 #include <boost/test/unit_test.hpp>
 
+#include <cstdlib>
+#include <fstream>
+
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "files.hpp"
+#include "flusher.hpp"
 #include "spool.hpp"
 
 using namespace pdcf;
@@ -28,9 +34,80 @@ long long mtime(const std::string &path)
     return static_cast<long long>(st.st_mtime);
 }
 
+// An Events API nobody listens on, for a pass that must not try it.
+PagerDutySettings unreachable(const std::string &spool_dir)
+{
+    PagerDutySettings s;
+    s.events_url = "http://127.0.0.1:1/v2/enqueue";
+    s.spool_dir = spool_dir;
+    s.timeout = 200ms;
+    return s;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(flusher)
+
+BOOST_AUTO_TEST_CASE(one_holder_of_the_flush_lock_at_a_time)
+{
+    TempDir d;
+    Spool spool(d.path);
+    BOOST_REQUIRE(spool.prepare().empty());
+    SpoolLock first = spool.lock_flush();
+    BOOST_TEST(static_cast<bool>(first));
+    // Another process, or another thread of this one (a second open file).
+    BOOST_TEST(!spool.lock_flush());
+    SpoolLock moved = std::move(first);
+    BOOST_TEST(!first);
+    BOOST_TEST(!spool.lock_flush());
+    moved.release();
+    BOOST_TEST(static_cast<bool>(spool.lock_flush()));
+}
+
+BOOST_AUTO_TEST_CASE(a_child_forked_with_the_lock_holds_it_until_it_exits)
+{
+    // flush_spool_detached takes the lock, forks, and lets go: the child
+    // flushes with it, and no request starts another meanwhile.
+    TempDir d;
+    Spool spool(d.path);
+    BOOST_REQUIRE(spool.prepare().empty());
+    SpoolLock lock = spool.lock_flush();
+    BOOST_REQUIRE(static_cast<bool>(lock));
+    int go[2];
+    BOOST_REQUIRE(pipe(go) == 0);
+    pid_t child = fork();
+    BOOST_REQUIRE(child >= 0);
+    if (child == 0) {
+        close(go[1]);
+        char c;
+        (void)!read(go[0], &c, 1);  // until the parent closes its end
+        _exit(0);
+    }
+    close(go[0]);
+    lock.release();
+    BOOST_TEST(!spool.lock_flush());
+    close(go[1]);
+    waitpid(child, nullptr, 0);
+    BOOST_TEST(static_cast<bool>(spool.lock_flush()));
+}
+
+BOOST_AUTO_TEST_CASE(no_pass_while_another_process_flushes)
+{
+    TempDir d;
+    Spool spool(d.path);
+    BOOST_REQUIRE(spool.prepare().empty());
+    BOOST_REQUIRE(spool.keep(alert("CA1"), 0).empty());
+    std::system(("touch -d '1 minute ago' '" + d.path + "/pending/CA1.voicemail.json'").c_str());
+    const long long due = mtime(d.path + "/pending/CA1.voicemail.json");
+    SpoolLock other = spool.lock_flush();
+    BOOST_REQUIRE(static_cast<bool>(other));
+    BOOST_TEST(flush_spool_once(spool, unreachable(d.path)).empty());
+    // Not tried: a try that failed would have timed it two seconds on.
+    BOOST_TEST(mtime(d.path + "/pending/CA1.voicemail.json") == due);
+    other.release();
+    BOOST_TEST(flush_spool_once(spool, unreachable(d.path)).find("still pending CA1.voicemail.json") !=
+               std::string::npos);
+}
 
 BOOST_AUTO_TEST_CASE(a_failed_alert_waits_from_the_end_of_its_attempt)
 {
