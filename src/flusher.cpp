@@ -63,8 +63,8 @@ std::string flush_report(const Spool::Flushed &flushed, const std::string &prefi
 
 // The detached CGI flusher: a pass, then another every second while a
 // held alert is still to fall due within max_detached_wait.  It does not
-// stay for pending alerts that failed: the next request, or --flush,
-// tries them again, so a hanging Events API keeps no process.
+// stay for pending alerts that failed: the next request from Twilio, or
+// --flush, tries them again, so a hanging Events API keeps no process.
 // The lock goes only with the process (_exit, below), so one flusher is
 // gone before the next can start.  A request that holds an alert just as
 // this one finds none to wait for starts no process of its own: that alert

@@ -2,10 +2,10 @@
 // thread of the worker does it once a request is answered, and again when
 // a waiting or held alert falls due, with no request needed; in CGI mode,
 // where the web server holds the answer until the program exits, a
-// detached child process does it after a request, and `--flush` (the
-// systemd timer or cron) when no request comes.  Either way it has its own
-// connection to the Events API, and holds the spool's flush lock: one
-// flusher per spool, however many requests, workers and pools.
+// detached child process does it after a request from Twilio, and
+// `--flush` (the systemd timer or cron) when no request comes.  Either way
+// it has its own connection to the Events API, and holds the spool's flush
+// lock: one flusher per spool, however many requests, workers and pools.
 #pragma once
 
 #include <chrono>
@@ -64,7 +64,7 @@ private:
     std::thread thread_;
 };
 
-// CGI mode, after a request: when something is due, or a held
+// CGI mode, after a request from Twilio: when something is due, or a held
 // alert falls due within max_detached_wait, and no other process holds
 // the flush lock, takes it and runs the flush
 // in a child process that no longer holds the web server's pipes (so the

@@ -70,9 +70,12 @@ struct Context {
     std::function<long long()> epoch_seconds;  // the wall clock, for call durations
     // Lines written at start (config errors and warnings), one per line.
     std::string startup_log;
-    // Run once the answer is out (spooled alerts are sent then); returns
-    // lines for the log.
-    std::function<std::string()> after_response;
+    // Run once the answer is out (spooled alerts are sent then), with
+    // whether the request came from Twilio (LogRecord::from_twilio): only
+    // such a request starts work, so a flood of forged or unsigned ones, or
+    // of /health, costs no more than its own answers.  Returns lines for
+    // the log.
+    std::function<std::string(bool from_twilio)> after_response;
 };
 
 // The context's sources, or the API alone when it has none.

@@ -30,6 +30,9 @@ struct LogRecord {
     std::string reason;  // anything unusual
     std::string url;     // the URL checked, when the signature failed
     bool signature_off = false;
+    // Not written: the request passed the signature check (or the check is
+    // off), so it may leave work behind it (after_response).
+    bool from_twilio = false;
 
     std::string line() const;  // without the trailing newline
 };

@@ -152,8 +152,8 @@ int main(int argc, char **argv)
             flusher->expect();
             return hold(alert, seconds, deadline);
         };
-        ctx.after_response = [&] {
-            flusher->nudge();
+        ctx.after_response = [&](bool from_twilio) {
+            if (from_twilio) flusher->nudge();
             return flusher->take_log();
         };
     } else if (rest && cgi) {
@@ -161,8 +161,8 @@ int main(int argc, char **argv)
         // when it falls due, so a site without the flush timer still pages
         // a missed call (best effort: the timer is what the README asks
         // for).  One such process per spool at a time.
-        ctx.after_response = [&] {
-            flush_spool_detached(spool, pd);
+        ctx.after_response = [&](bool from_twilio) {
+            if (from_twilio) flush_spool_detached(spool, pd);
             return std::string();
         };
     }

@@ -21,7 +21,7 @@ int serve_cgi(const Context &ctx)
     // The web server has the whole answer once standard output is closed;
     // only then is time spent on the spool.
     std::fclose(stdout);
-    if (ctx.after_response) std::fputs(ctx.after_response().c_str(), stderr);
+    if (ctx.after_response) std::fputs(ctx.after_response(log.from_twilio).c_str(), stderr);
     return 0;
 }
 
@@ -60,7 +60,7 @@ int serve_fastcgi(const Context &ctx)
         }
         pending_log.clear();
         FCGX_Finish_r(&fcgi);
-        if (ctx.after_response) pending_log = ctx.after_response();
+        if (ctx.after_response) pending_log = ctx.after_response(log.from_twilio);
     }
     return 0;
 }

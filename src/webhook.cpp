@@ -101,6 +101,7 @@ std::optional<Response> open_webhook(const Request &req, const Context &ctx, Log
     } else {
         log.signature_off = true;
     }
+    log.from_twilio = true;
     return std::nullopt;
 }
 

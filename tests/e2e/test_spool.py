@@ -1,16 +1,55 @@
 #!/usr/bin/python3
-"""Processes sharing one spool_dir: two `--flush` runs side by side send an
-alert once."""
+"""Processes sharing one spool_dir: a burst of requests to the program run
+as CGI makes one flusher at a time, and none for requests that are not
+Twilio's; two `--flush` runs side by side send an alert once."""
 
 import json
 import os
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import PROGRAM, ROUTING_KEY, StandIn, check, run_suite, write_config  # noqa: E402
-from test_cgi import ROSTER, STARTUP, TIMEOUT, cgi, env  # noqa: E402
+from harness import (PROGRAM, ROUTING_KEY, StandIn, check, incoming_call, run_suite, sign,  # noqa: E402
+                     write_config)
+from test_cgi import ROSTER, STARTUP, TIMEOUT, URL, cgi, env  # noqa: E402
+
+
+class MostProcesses:
+    """Counts, in the background, the most processes started with `config`
+    seen at once (a forked one keeps its command line; one that has exited
+    has none, though it may wait a while to be reaped).  Those running
+    before are not looked at again: reading every command line each time
+    would slow what is measured."""
+
+    def __init__(self, config):
+        self.config, self.most, self.running = config.encode(), 0, True
+        self.before = {pid for pid in os.listdir("/proc") if pid.isdigit()}
+        self.thread = threading.Thread(target=self._watch)
+        self.thread.start()
+
+    def _is_ours(self, pid):
+        if pid in self.before:
+            return False
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                return self.config in f.read().split(b"\0")
+        except OSError:
+            return False
+
+    def running_now(self):
+        return sum(1 for pid in os.listdir("/proc") if pid.isdigit() and self._is_ours(pid))
+
+    def _watch(self):
+        while self.running:
+            self.most = max(self.most, self.running_now())
+            time.sleep(0.01)
+
+    def stop(self):
+        self.running = False
+        self.thread.join()
+        return self.most
 
 
 def spool_for(name):
@@ -62,6 +101,47 @@ def setup(fault="none"):
 
 # --- tests ----------------------------------------------------------------
 
+def test_a_burst_of_requests_makes_one_flusher():
+    # Alerts wait and the Events API hangs.  Unsigned, forged and /health
+    # requests start no process that sends them; requests from Twilio start
+    # one at a time, which sends each alert once, not once per request.
+    setup()
+    spool, config = spool_for("burst")
+    sids = ["CA" + c * 32 for c in "abcdef"]
+    for sid in sids[:2]:
+        spool_alert(spool, sid)
+    setup(fault="hang")
+    health = URL.replace("/voice", "/health")
+    forged = sign(URL, incoming_call(), token="wrong")
+    watch = MostProcesses(config)
+    try:
+        for i in range(150):
+            r = [lambda: cgi(config=config, signature=""), lambda: cgi(config=config, signature=forged),
+                 lambda: cgi(config=config, url=health, method="GET", signature="")][i % 3]()
+            check(r.status in (200, 403), f"{r.status} {r.stderr}")
+        check(watch.most == 1, f"{watch.most} processes at once for requests that were not Twilio's")
+        check(sends_per_alert() == {}, f"sent for requests that were not Twilio's: {sends_per_alert()}")
+        # More alerts than one pass sends while the Events API hangs: each
+        # request finds some due.
+        for sid in sids[2:]:
+            spool_alert(spool, sid)
+        start = time.monotonic()
+        for _ in range(20):
+            r = cgi(config=config)
+            check(r.status == 200, f"{r.status} {r.stderr}")
+        burst = time.monotonic() - start
+        end = time.monotonic() + TIMEOUT + STARTUP + 1
+        while watch.running_now() and time.monotonic() < end:
+            time.sleep(0.05)
+    finally:
+        most = watch.stop()
+        env.standin.fault("none")
+    check(most <= 3, f"{most} processes at once")
+    sends = sends_per_alert()
+    check(sends and set(sends) <= set(sids) and max(sends.values()) <= 2,
+          f"sends per alert in a burst of {burst:.1f} s: {sends}")
+
+
 def test_flush_runs_side_by_side_send_each_alert_once():
     # The Events API hangs: a --flush run spends its timeout on each alert.
     # Another starts while the first sends the second alert, when the first
@@ -88,6 +168,7 @@ def test_flush_runs_side_by_side_send_each_alert_once():
 
 
 TESTS = [
+    test_a_burst_of_requests_makes_one_flusher,
     test_flush_runs_side_by_side_send_each_alert_once,
 ]
 

@@ -322,6 +322,28 @@ BOOST_AUTO_TEST_CASE(bad_or_missing_signature_is_403_and_nothing_else)
     BOOST_TEST(f.pd.requests.empty());
 }
 
+BOOST_AUTO_TEST_CASE(only_a_request_from_twilio_may_leave_work_behind)
+{
+    // What after_response is told: a forged, unsigned or /health request
+    // starts no flusher.
+    Fixture f;
+    BOOST_TEST(f.run(f.post()).status == 200);
+    BOOST_TEST(f.log.from_twilio);
+    Request forged = f.post();
+    forged.signature = "L/OH5YylLD5NRKLltdqwSvS0BnU=";
+    BOOST_TEST(f.run(forged).status == 403);
+    BOOST_TEST(!f.log.from_twilio);
+    forged.signature = "";
+    BOOST_TEST(f.run(forged).status == 403);
+    BOOST_TEST(!f.log.from_twilio);
+    Request health;
+    health.method = "GET";
+    health.path_info = "/health";
+    BOOST_TEST(f.run(health).status == 200);
+    BOOST_TEST(!f.log.from_twilio);
+    BOOST_TEST(f.log.line().find("twilio") == std::string::npos, f.log.line());
+}
+
 BOOST_AUTO_TEST_CASE(secondary_token_and_public_url)
 {
     Fixture f(base_config + "[twilio]\n");  // duplicate: use a fresh text instead
