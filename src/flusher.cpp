@@ -43,6 +43,7 @@ constexpr std::chrono::seconds max_idle{30};
 // One pass, the flush lock held.
 std::string flush_locked(const Spool &spool, const PagerDutySettings &settings)
 {
+    spool.sweep_claims();
     if (!due_now(spool)) return {};
     auto client = events_client(settings);
     Clock clock = [] { return std::chrono::steady_clock::now(); };
@@ -132,6 +133,12 @@ void SpoolFlusher::run()
 {
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
+        // A pass at start too: what waited while no worker ran goes now,
+        // and the claims are swept on schedule even when nothing waits.
+        lock.unlock();
+        std::string lines = flush_spool_once(spool_, settings_);
+        lock.lock();
+        log_ += lines;
         // Wake when the next alert is due, a request or not; with nothing
         // waiting, look again after max_idle all the same: another process
         // sharing the spool (another web server's) may have held one.
@@ -143,16 +150,12 @@ void SpoolFlusher::run()
         wake_.wait_for(lock, idle, [this] { return nudged_ || stopping_; });
         if (stopping_) return;
         nudged_ = false;
-        lock.unlock();
-        std::string lines = flush_spool_once(spool_, settings_);
-        lock.lock();
-        log_ += lines;
     }
 }
 
 void flush_spool_detached(const Spool &spool, const PagerDutySettings &settings)
 {
-    if (!due_now(spool) && !held_coming(spool, LLONG_MIN)) return;
+    if (!due_now(spool) && !held_coming(spool, LLONG_MIN) && !spool.sweep_due()) return;
     // Taken here, before any fork: while a flusher runs, a request starts
     // no process at all.
     SpoolLock lock = spool.lock_flush();

@@ -20,8 +20,8 @@
 
 namespace pdcf {
 
-// One pass over the spool with a client of its own; nothing while another
-// process holds the flush lock.  Returns log lines.
+// One pass over the spool with a client of its own, claims swept first;
+// nothing while another process holds the flush lock.  Returns log lines.
 std::string flush_spool_once(const Spool &spool, const PagerDutySettings &settings);
 
 // What a flush did, one line each after `prefix`, for the log or the
@@ -65,8 +65,8 @@ private:
 };
 
 // CGI mode, after a request from Twilio: when something is due, or a held
-// alert falls due within max_detached_wait, and no other process holds
-// the flush lock, takes it and runs the flush
+// alert falls due within max_detached_wait, or the claims are to be swept,
+// and no other process holds the flush lock, takes it and runs the flush
 // in a child process that no longer holds the web server's pipes (so the
 // answer is complete when this process exits).  The child waits for the
 // held alerts, also those that requests held meanwhile, as they started

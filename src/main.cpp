@@ -43,6 +43,7 @@ int flush_all(const Spool &spool, const Post &post, const Clock &clock, std::chr
                     spool.dir().c_str());
         return 0;
     }
+    spool.sweep_claims();
     Spool::Flushed f = spool.flush(
         [&](const std::string &event, TimePoint overall) {
             auto sleep = [](std::chrono::milliseconds ms) { std::this_thread::sleep_for(ms); };

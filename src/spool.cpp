@@ -30,6 +30,9 @@ constexpr long claim_keep_seconds = 7 * 24 * 3600;
 // call, far more than one pass lists.
 constexpr long claim_sweep_seconds = 3600;
 
+// In claims/, its time says when the claims were last swept.
+constexpr const char *swept_marker = "/claims/.swept";
+
 // A held alert taken into sending/ (to be released or sent with more in
 // it) goes by this name there.
 constexpr const char *held_prefix = "held-";
@@ -106,29 +109,6 @@ std::vector<Entry> list(const std::string &dir)
     return out;
 }
 
-// Removes claims older than claim_keep_seconds, every one of them however
-// many there are, once per claim_sweep_seconds (a marker's time says when
-// it last ran, in any process).
-void sweep_claims(const std::string &dir, time_t now)
-{
-    const std::string marker = dir + "/.swept";
-    struct stat st;
-    if (stat(marker.c_str(), &st) == 0 && now - st.st_mtime < claim_sweep_seconds) return;
-    int fd = open(marker.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) return;
-    set_due(fd, now);
-    close(fd);
-    DIR *d = opendir(dir.c_str());
-    if (!d) return;
-    while (dirent *e = readdir(d)) {
-        if (e->d_name[0] == '.') continue;
-        const std::string path = dir + "/" + e->d_name;
-        if (stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && now - st.st_mtime > claim_keep_seconds)
-            unlink(path.c_str());
-    }
-    closedir(d);
-}
-
 }  // namespace
 
 SpoolLock::SpoolLock(SpoolLock &&other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
@@ -186,6 +166,34 @@ SpoolLock Spool::lock_flush() const
     return SpoolLock(fd);
 }
 
+bool Spool::sweep_due() const
+{
+    struct stat st;
+    return stat((dir_ + swept_marker).c_str(), &st) != 0 || now() - st.st_mtime >= claim_sweep_seconds;
+}
+
+void Spool::sweep_claims() const
+{
+    // Every old claim however many there are, so the marker is set first:
+    // another process asking meanwhile leaves them to this one.
+    if (!sweep_due()) return;
+    const time_t t = now();
+    const std::string dir = dir_ + "/claims";
+    int fd = open((dir_ + swept_marker).c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) return;
+    set_due(fd, t);
+    close(fd);
+    DIR *d = opendir(dir.c_str());
+    if (!d) return;
+    struct stat st;
+    while (dirent *e = readdir(d)) {
+        if (e->d_name[0] == '.') continue;
+        const std::string path = dir + "/" + e->d_name;
+        if (stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && t - st.st_mtime > claim_keep_seconds)
+            unlink(path.c_str());
+    }
+    closedir(d);
+}
 
 std::string Spool::prepare() const
 {
@@ -317,7 +325,6 @@ Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, 
     for (const auto &e : list(dir_ + "/sending"))
         if (now() - e.mtime > stale_sending_seconds)
             rename((dir_ + "/sending/" + e.name).c_str(), (dir_ + "/pending/" + e.name).c_str());
-    sweep_claims(dir_ + "/claims", now());
 
     for (const auto &e : list(dir_ + "/held")) {
         const time_t t = now();

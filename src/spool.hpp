@@ -110,6 +110,13 @@ public:
     // process (or thread) holds it, and then that one sends what is due.
     SpoolLock lock_flush() const;
 
+    // Removes the claims of calls long over, at most once an hour whoever
+    // asks (a file's time in claims/ says when it last ran): the flusher
+    // asks on every pass, also when nothing waits.
+    void sweep_claims() const;
+    // Whether sweep_claims would look at the claims now.
+    bool sweep_due() const;
+
     struct Flushed {
         int sent = 0;
         int rejected = 0;

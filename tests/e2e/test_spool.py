@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Processes sharing one spool_dir: a burst of requests to the program run
 as CGI makes one flusher at a time, and none for requests that are not
-Twilio's; two `--flush` runs side by side send an alert once."""
+Twilio's; two `--flush` runs side by side send an alert once; old claims
+are swept on schedule also when nothing waits, as CGI and under FastCGI."""
 
 import json
 import os
@@ -11,9 +12,22 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (PROGRAM, ROUTING_KEY, StandIn, check, incoming_call, run_suite, sign,  # noqa: E402
+from harness import (PROGRAM, ROUTING_KEY, FastCgi, StandIn, check, incoming_call, run_suite, sign,  # noqa: E402
                      write_config)
 from test_cgi import ROSTER, STARTUP, TIMEOUT, URL, cgi, env  # noqa: E402
+
+
+def started_with(config):
+    """The processes running that were started with `config`."""
+    pids = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if config.encode() in f.read().split(b"\0"):
+                    pids.append(pid)
+        except OSError:
+            pass
+    return pids
 
 
 class MostProcesses:
@@ -53,11 +67,13 @@ class MostProcesses:
 
 
 def spool_for(name):
-    """A config of its own, on a spool of its own, made by a first request."""
+    """A config of its own, on a spool of its own, made by a first request
+    (and swept by the process it leaves, which is waited for)."""
     spool = os.path.join(env.dir, name + "-spool")
     config = write_config(env.dir, env.standin.url, timeout=str(TIMEOUT), spool=spool, name=name + ".ini")
     r = cgi(config=config)
     check(r.status == 200, f"{r.status} {r.stderr}")
+    check(within(STARTUP + 2, lambda: not started_with(config)), "the first request's process did not end")
     return spool, config
 
 
@@ -97,6 +113,21 @@ def setup(fault="none"):
     if fault != "none":
         # Held longer than the program waits: it gives up at its timeout.
         env.standin.fault(fault, path="events", delay_ms=int(TIMEOUT * 4000))
+
+
+def old_claim(spool, sid):
+    """A claim of a call eight days ago, and one of today; the sweep last
+    ran two hours ago."""
+    old, new = (os.path.join(spool, "claims", s + ".answered") for s in (sid + "old", sid + "new"))
+    for path in (old, new):
+        open(path, "w").close()
+    eight_days = time.time() - 8 * 86400
+    os.utime(old, (eight_days, eight_days))
+    marker = os.path.join(spool, "claims", ".swept")
+    if os.path.exists(marker):
+        two_hours = time.time() - 7200
+        os.utime(marker, (two_hours, two_hours))
+    return old, new
 
 
 # --- tests ----------------------------------------------------------------
@@ -167,9 +198,36 @@ def test_flush_runs_side_by_side_send_each_alert_once():
     check(sends_per_alert() == {sid: 1 for sid in sids}, sends_per_alert())
 
 
+def test_cgi_sweeps_old_claims_when_nothing_waits():
+    setup()
+    spool, config = spool_for("sweep-cgi")
+    old, new = old_claim(spool, "CA1")
+    r = cgi(config=config)
+    check(r.status == 200, f"{r.status} {r.stderr}")
+    check(within(STARTUP + 2, lambda: not os.path.exists(old)), "the old claim is still there")
+    check(os.path.exists(new), "today's claim was swept")
+
+
+def test_a_fastcgi_worker_sweeps_old_claims_when_nothing_waits():
+    setup()
+    spool, config = spool_for("sweep-fastcgi")
+    old, new = old_claim(spool, "CA2")
+    d = os.path.join(env.dir, "fastcgi")
+    os.mkdir(d)
+    worker = FastCgi(d, config)  # no request comes
+    try:
+        swept = within(STARTUP + 2, lambda: not os.path.exists(old))
+    finally:
+        worker.stop()
+    check(swept, "the old claim is still there")
+    check(os.path.exists(new), "today's claim was swept")
+
+
 TESTS = [
     test_a_burst_of_requests_makes_one_flusher,
     test_flush_runs_side_by_side_send_each_alert_once,
+    test_cgi_sweeps_old_claims_when_nothing_waits,
+    test_a_fastcgi_worker_sweeps_old_claims_when_nothing_waits,
 ]
 
 

@@ -462,9 +462,7 @@ BOOST_AUTO_TEST_CASE(old_claims_go_however_many_there_are)
         std::ofstream(d.path + "/claims/CAnew" + std::to_string(i) + ".answered");
     for (int i = 0; i < 5; ++i) std::ofstream(d.path + "/claims/CAold" + std::to_string(i) + ".answered");
     std::system(("touch -d '8 days ago' '" + d.path + "'/claims/CAold*").c_str());
-    FakeTime t;
-    spool.flush([](const std::string &, TimePoint) { return SendResult{SendStatus::sent, "", 1}; }, t.clock(),
-                t.now + 5s);
+    spool.sweep_claims();
     BOOST_TEST(files(d.path + "/claims").size() == limits::max_spool_listed + 10);
     BOOST_TEST(!spool.claimed("CAold0", "answered"));
     BOOST_TEST(spool.claimed("CAnew0", "answered"));

@@ -109,6 +109,37 @@ BOOST_AUTO_TEST_CASE(no_pass_while_another_process_flushes)
                std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(claims_are_swept_when_nothing_waits)
+{
+    TempDir d;
+    Spool spool(d.path);
+    BOOST_REQUIRE(spool.prepare().empty());
+    std::ofstream(d.path + "/claims/CAold.answered");
+    std::ofstream(d.path + "/claims/CAnew.answered");
+    std::system(("touch -d '8 days ago' '" + d.path + "/claims/CAold.answered'").c_str());
+    BOOST_TEST(!spool.next_due());
+    BOOST_TEST(spool.sweep_due());
+    flush_spool_once(spool, unreachable(d.path));
+    BOOST_TEST(!spool.claimed("CAold", "answered"));
+    BOOST_TEST(spool.claimed("CAnew", "answered"));
+    BOOST_TEST(!spool.sweep_due());
+}
+
+BOOST_AUTO_TEST_CASE(the_sweep_comes_round_every_hour)
+{
+    TempDir d;
+    FakeWall wall;
+    Spool spool(d.path, wall.clock());
+    BOOST_REQUIRE(spool.prepare().empty());
+    BOOST_TEST(spool.sweep_due());
+    spool.sweep_claims();
+    BOOST_TEST(!spool.sweep_due());
+    wall.now += 3599;
+    BOOST_TEST(!spool.sweep_due());
+    wall.now += 1;
+    BOOST_TEST(spool.sweep_due());
+}
+
 BOOST_AUTO_TEST_CASE(a_failed_alert_waits_from_the_end_of_its_attempt)
 {
     // The send took the whole budget: the pause after it is still whole.
