@@ -15,6 +15,13 @@
 
 namespace pdcf {
 
+std::string flush_report(const Spool::Flushed &flushed, const std::string &prefix)
+{
+    std::string lines;
+    for (const auto &line : flushed.lines) lines += prefix + display_text(line) + "\n";
+    return lines;
+}
+
 namespace {
 
 long long wall_now() { return static_cast<long long>(std::time(nullptr)); }
@@ -53,13 +60,6 @@ std::string flush_locked(const Spool &spool, const PagerDutySettings &settings)
         [&](const std::string &event, TimePoint deadline) { return events_send(post, sleep, clock, event, deadline); },
         clock, clock() + settings.timeout, flush_rules(spool));
     return flush_report(f, "pd-call-forward: spool: ");
-}
-
-std::string flush_report(const Spool::Flushed &flushed, const std::string &prefix)
-{
-    std::string lines;
-    for (const auto &line : flushed.lines) lines += prefix + display_text(line) + "\n";
-    return lines;
 }
 
 // The detached CGI flusher: a pass, then another every second while a
