@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include "limits.hpp"
+#include "watchdog.hpp"
 
 namespace pdcf {
 
@@ -10,6 +11,7 @@ struct HttpClient::Impl {
     httplib::Client client;
     std::string base_path;  // from the URL, e.g. "" or "/v2/enqueue"
     httplib::Headers headers;
+    SocketWatchdog watchdog;
 
     Impl(const std::string &origin, std::string path) : client(origin), base_path(std::move(path)) {}
 };
@@ -63,6 +65,10 @@ HttpClient::HttpClient(const std::string &url, const std::string &ca_file, Heade
     auto [origin, path] = split_url(url);
     impl_ = std::make_unique<Impl>(origin, path);
     auto &c = impl_->client;
+    // Every connection httplib opens is watched until the deadline.  This
+    // replaces no option of httplib's own: its client sets none but
+    // TCP_NODELAY, below, which it applies apart.
+    c.set_socket_options([watchdog = &impl_->watchdog](socket_t fd) { watchdog->watch(fd); });
     c.set_keep_alive(true);
     // A request is one small write; waiting to coalesce it (Nagle) against
     // the server's delayed ACK costs tens of milliseconds per request.
@@ -88,6 +94,7 @@ HttpReply HttpClient::post(const std::string &path, const std::string &json_body
 HttpReply HttpClient::send(const char *method, const std::string &path, const std::string &body, TimePoint deadline)
 {
     using namespace std::chrono;
+    const auto started = steady_clock::now();
     HttpReply reply;
     auto left = duration_cast<microseconds>(deadline - steady_clock::now());
     if (left <= microseconds::zero()) {
@@ -95,6 +102,7 @@ HttpReply HttpClient::send(const char *method, const std::string &path, const st
         return reply;
     }
     auto &c = impl_->client;
+    // httplib's own timeouts bound each wait, the watchdog the whole.
     c.set_connection_timeout(left);
     c.set_read_timeout(left);
     c.set_write_timeout(left);
@@ -113,12 +121,11 @@ HttpReply HttpClient::send(const char *method, const std::string &path, const st
         reply.body.append(data, n);
         return true;
     };
-    // Called as the body arrives: a server that trickles bytes cannot hold
-    // us past the deadline either.
-    req.progress = [&](uint64_t, uint64_t) { return steady_clock::now() < deadline; };
 
-    auto started = steady_clock::now();
+    impl_->watchdog.arm(deadline);
+    if (c.is_socket_open()) impl_->watchdog.watch(c.socket());  // a kept-alive connection
     httplib::Result res = c.send(req);
+    const bool cut = impl_->watchdog.disarm();
     if (res) {
         reply.status = res->status;
         reply.retry_after = retry_after(*res);
@@ -127,7 +134,7 @@ HttpReply HttpClient::send(const char *method, const std::string &path, const st
     reply.body.clear();
     if (too_large)
         reply.error = "answer larger than " + std::to_string(limits::max_pagerduty_response) + " bytes";
-    else if (steady_clock::now() + timer_slack >= deadline || res.error() == httplib::Error::Canceled)
+    else if (cut || steady_clock::now() + timer_slack >= deadline)
         reply.error = "timed out after " + std::to_string(duration_cast<milliseconds>(steady_clock::now() - started).count()) +
                       " ms ([pagerduty] timeout)";
     else

@@ -1,7 +1,8 @@
 // HTTPS to PagerDuty (cpp-httplib with OpenSSL): the REST API and the
 // Events API.  One client per API and process, reused across requests so
-// FastCGI workers keep their connection alive; each request is held to the
-// caller's deadline.
+// FastCGI workers keep their connection alive.  Each request, from the
+// connection to the last byte of the answer, ends at the caller's
+// deadline, whatever the server does (watchdog.hpp).
 #pragma once
 
 #include <memory>

@@ -1,9 +1,15 @@
 #include <boost/test/unit_test.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <map>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include <httplib.h>
 
@@ -94,6 +100,96 @@ struct Server {
 
 TimePoint in(std::chrono::milliseconds ms) { return std::chrono::steady_clock::now() + ms; }
 
+// A server that answers by hand, to trickle what httplib's server writes at
+// once: GET /trickle-head gets its status line and headers (and no body)
+// one byte every 20 ms, GET /trickle-chunks its headers at once and a
+// chunked body a byte at a time; anything else a short answer at once.
+// Each answer is whole and valid: only its pace is hostile.
+struct TrickleServer {
+    int listener = -1;
+    int port = 0;
+    std::atomic<bool> stopping{false};
+    std::vector<std::thread> threads;
+    std::mutex mutex;
+
+    TrickleServer()
+    {
+        listener = socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t size = sizeof a;
+        BOOST_REQUIRE(bind(listener, reinterpret_cast<sockaddr *>(&a), size) == 0);
+        BOOST_REQUIRE(listen(listener, 8) == 0);
+        getsockname(listener, reinterpret_cast<sockaddr *>(&a), &size);
+        port = ntohs(a.sin_port);
+        threads.emplace_back([this] { accept_loop(); });
+    }
+    ~TrickleServer()
+    {
+        stopping = true;
+        shutdown(listener, SHUT_RDWR);
+        std::vector<std::thread> all;
+        {
+            std::lock_guard<std::mutex> l(mutex);
+            all.swap(threads);
+        }
+        for (auto &t : all) t.join();
+        close(listener);
+    }
+    void accept_loop()
+    {
+        for (;;) {
+            int fd = accept(listener, nullptr, nullptr);
+            if (fd < 0) return;
+            std::lock_guard<std::mutex> l(mutex);
+            threads.emplace_back([this, fd] { serve(fd); });
+        }
+    }
+    static bool send_all(int fd, const std::string &text)
+    {
+        return send(fd, text.data(), text.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(text.size());
+    }
+    // One byte at a time, until done or the client has gone.
+    bool trickle(int fd, const std::string &text)
+    {
+        for (char c : text) {
+            if (stopping || send(fd, &c, 1, MSG_NOSIGNAL) != 1) return false;
+            std::this_thread::sleep_for(20ms);
+        }
+        return true;
+    }
+    void serve(int fd)
+    {
+        const std::string body(40, 'x');
+        std::string request;
+        char buf[4096];
+        for (;;) {
+            ssize_t n = recv(fd, buf, sizeof buf, 0);
+            if (n <= 0) break;
+            request.append(buf, static_cast<std::size_t>(n));
+            std::size_t end = request.find("\r\n\r\n");
+            if (end == std::string::npos) continue;
+            std::string line = request.substr(0, request.find("\r\n"));
+            request.erase(0, end + 4);
+            const std::string head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n";
+            if (line.find(" /trickle-head ") != std::string::npos) {
+                // No body: httplib calls back for none of it.
+                if (!trickle(fd, head + "X-Padding: " + body + "\r\nContent-Length: 0\r\n\r\n")) break;
+            } else if (line.find(" /trickle-chunks ") != std::string::npos) {
+                std::string chunks;
+                for (char c : body) chunks += std::string("1\r\n") + c + "\r\n";
+                if (!send_all(fd, head + "Transfer-Encoding: chunked\r\n\r\n") || !trickle(fd, chunks + "0\r\n\r\n"))
+                    break;
+            } else if (!send_all(fd, head + "Content-Length: 2\r\n\r\n{}")) {
+                break;
+            }
+        }
+        close(fd);
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(http_client)
@@ -174,6 +270,35 @@ BOOST_AUTO_TEST_CASE(reopened_when_the_server_closed_it)
     HttpReply r = c.get("/size/10", in(5000ms));
     BOOST_TEST(r.status == 200, r.error);
     BOOST_TEST(s.client_ports.size() == 2u);
+}
+
+// A valid answer that trickles: httplib's read timeout starts again with
+// every byte, so only the deadline can end it.  The answers would be whole
+// after seconds; the deadline comes at 300 ms.
+BOOST_AUTO_TEST_CASE(a_trickled_status_line_and_headers_end_at_the_deadline)
+{
+    TrickleServer s;
+    HttpClient c(s.url(), "", {});
+    HttpReply r = c.get("/trickle-head", in(300ms));
+    BOOST_TEST(r.status == 0);
+    BOOST_TEST(r.error.rfind("timed out after ", 0) == 0u, r.error);
+    BOOST_TEST(r.error.find("([pagerduty] timeout)") != std::string::npos, r.error);
+    // The connection cut is not used again.
+    HttpReply next = c.get("/quick", in(5000ms));
+    BOOST_TEST(next.status == 200, next.error);
+    BOOST_TEST(next.body == "{}");
+}
+
+BOOST_AUTO_TEST_CASE(a_trickled_chunked_body_ends_at_the_deadline)
+{
+    TrickleServer s;
+    HttpClient c(s.url(), "", {});
+    BOOST_TEST(c.get("/quick", in(5000ms)).status == 200);  // and on the kept-alive connection
+    HttpReply r = c.get("/trickle-chunks", in(300ms));
+    BOOST_TEST(r.status == 0);
+    BOOST_TEST(r.error.rfind("timed out after ", 0) == 0u, r.error);
+    BOOST_TEST(r.body.empty());
+    BOOST_TEST(c.get("/quick", in(5000ms)).status == 200);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
