@@ -2,9 +2,9 @@
 """PagerDuty slow or down, through nginx: every fault the stand-in can make,
 with a warm cache (the last-known on-call is dialed) and a cold one
 (fallback_number, or voicemail without it).  Every answer is valid TwiML,
-HTTP 200, within the budget + 1 s, and its log line names the fault.  Also:
-a busy line does not stampede PagerDuty, and a connection the server closed
-is opened again."""
+HTTP 200, within the budget + 1 s, and its log line names the fault, an
+answer trickled a byte at a time included.  Also: a busy line does not
+stampede PagerDuty, and a connection the server closed is opened again."""
 
 import os
 import shutil
@@ -14,8 +14,8 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
-from harness import (FALLBACK_NUMBER, HUNT_NUMBER, OPS_NUMBER, FastCgi, Nginx, StandIn, check, person, roster,  # noqa: E402
-                     run_suite, twilio_request, write_config)
+from harness import (FALLBACK_NUMBER, HUNT_NUMBER, OPS_NUMBER, FastCgi, Nginx, StandIn, check, person,  # noqa: E402
+                     roster, run_suite, twilio_request, wait_for, write_config)
 from scenarios import call, env, log_for, new_sid  # noqa: E402
 
 BUDGET = 2.0     # [pagerduty] timeout
@@ -37,6 +37,9 @@ FAULTS = [
     ("truncated", "all", "not JSON"),
     ("wrong_shape", "all", 'without the \\"oncalls\\" array'),
     ("500", "contact_methods", "contact_methods: HTTP 500"),
+    # Every byte well within any read timeout, the answer never whole in time.
+    ("trickle_headers", "all", "timed out after"),
+    ("trickle_chunked", "all", "timed out after"),
 ]
 DELAY = {"slow": 4000, "hang": 8000}
 
@@ -192,12 +195,7 @@ def test_an_alert_meeting_a_502_naming_a_long_reset_is_sent_not_spooled():
     env.standin.fault("502_ratelimit", path="events", delay_ms=40000, count=1)
     sid = new_sid()
     try:
-        # A voicemail ready: its alert goes at once (a missed call reported
-        # by the status callback would first wait for the call's last request).
-        r = twilio_request(env.server.base + "/voice/recording?route=ops&from=%2B14155559876",
-                           {"CallSid": sid, "AccountSid": "AC00000000000000000000000000000001",
-                            "RecordingStatus": "completed", "RecordingDuration": "21", "RecordingSid": "RE1",
-                            "RecordingUrl": "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1"})
+        r = voicemail_ready(sid)
     finally:
         env.standin.fault("none")
     check(r.status == 200, f"HTTP {r.status} {r.body}")
@@ -210,7 +208,46 @@ def test_an_alert_meeting_a_502_naming_a_long_reset_is_sent_not_spooled():
     check([q["fault"] for q in tries] == ["502_ratelimit", None], tries)
 
 
+def test_an_alert_whose_answer_trickles_is_spooled_in_time_and_sent_once():
+    # The Events API takes the event, but its answer trickles back a byte at
+    # a time: the request gives up at the deadline and the alert waits in
+    # the spool.  PagerDuty may have it already, so the send that follows
+    # carries the same dedup_key: the alert is opened once, never twice.
+    env.standin.fault("none")
+    env.standin.clear_events()
+    env.standin.clear_requests()
+    env.standin.fault("trickle_headers", path="events")
+    sid = new_sid()
+    try:
+        r = voicemail_ready(sid)
+    finally:
+        env.standin.fault("none")
+    check(r.status == 200, f"HTTP {r.status} {r.body}")
+    check(r.elapsed < BUDGET + 1, f"took {r.elapsed:.2f}s")
+    line = scenarios.log_for_step(sid, "/voice/recording")
+    check('alert="spooled (timed out after' in line, line)
+
+    def resent():
+        return any(a["events"] >= 2 for a in env.standin.alerts())
+    wait_for(resent, timeout=15, what="the spooled alert to be sent again")
+    alerts = env.standin.alerts()
+    check([a["dedup_key"] for a in alerts] == [sid], alerts)
+    sends = [q for q in env.standin.requests() if q["path"] == "/v2/enqueue"]
+    check(len(sends) >= 2 and all(q["body"].get("dedup_key") == sid for q in sends), sends)
+
+
+def voicemail_ready(sid):
+    """Twilio's recording callback for a voicemail: its alert goes at once
+    (a missed call reported by the status callback would first wait for the
+    call's last request)."""
+    return twilio_request(env.server.base + "/voice/recording?route=ops&from=%2B14155559876",
+                          {"CallSid": sid, "AccountSid": "AC00000000000000000000000000000001",
+                           "RecordingStatus": "completed", "RecordingDuration": "21", "RecordingSid": "RE1",
+                           "RecordingUrl": "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1"})
+
+
 TESTS = [f(kind, path, words) for kind, path, words in FAULTS for f in (warm, cold)] + [
+    test_an_alert_whose_answer_trickles_is_spooled_in_time_and_sent_once,
     test_a_502_naming_a_long_reset_is_retried_in_time,
     test_an_alert_meeting_a_502_naming_a_long_reset_is_sent_not_spooled,
     test_a_busy_line_does_not_stampede_pagerduty,

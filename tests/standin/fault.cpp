@@ -37,6 +37,8 @@ const KindName kind_names[] = {
     {FaultKind::truncated, "truncated"},
     {FaultKind::wrong_shape, "wrong_shape"},
     {FaultKind::empty, "empty"},
+    {FaultKind::trickle_headers, "trickle_headers"},
+    {FaultKind::trickle_chunked, "trickle_chunked"},
 };
 
 struct EndpointName {
@@ -158,6 +160,8 @@ Fault parse_fault(const Json &doc)
         throw InputError("a 401 fault cannot hit events: the Events API takes no API key");
     if (fault.kind == FaultKind::hang && fault.delay.count() == 0)
         fault.delay = std::chrono::milliseconds(limits::default_hang_ms);
+    if ((fault.kind == FaultKind::trickle_headers || fault.kind == FaultKind::trickle_chunked) && fault.delay.count() == 0)
+        fault.delay = std::chrono::milliseconds(limits::default_trickle_ms);
     return fault;
 }
 
@@ -177,7 +181,10 @@ bool fault_applies(const Fault &fault, Endpoint endpoint)
 
 bool passes_through(FaultKind kind)
 {
-    return kind == FaultKind::none || kind == FaultKind::slow;
+    // A trickled answer is PagerDuty's own, however slowly it comes back: an
+    // event got there even if the client gave up on the answer.
+    return kind == FaultKind::none || kind == FaultKind::slow || kind == FaultKind::trickle_headers ||
+           kind == FaultKind::trickle_chunked;
 }
 
 Json fault_to_json(const Fault &fault)
@@ -191,7 +198,9 @@ Json fault_to_json(const Fault &fault)
     return doc;
 }
 
-// What this really does: with Drop::reset it sets SO_LINGER {on, 0 s} on
+namespace {
+
+// What drop_connection() really does: with Drop::reset it sets SO_LINGER {on, 0 s} on
 // the connection and closes it, so the kernel discards anything unsent and
 // sends a TCP RST at once (no FIN): the client's read or write fails with
 // ECONNRESET. With Drop::close it is an ordinary close: a FIN, which the
@@ -205,10 +214,11 @@ Json fault_to_json(const Fault &fault)
 // over the number: that closes the TCP socket atomically, httplib's write
 // then fails with EPIPE (SIGPIPE is ignored) and it closes the dead socket;
 // and the number is never free for another connection to reuse meanwhile.
-bool drop_connection(const httplib::Request &req, Drop how)
+//
+// drop_socket() does this to a descriptor; it fails only when the dead
+// socket cannot be made.
+bool drop_socket(int fd, Drop how)
 {
-    const int fd = connection_fd(req);
-    if (fd < 0) return false;
     if (how == Drop::reset) {
         const linger abort_on_close{1, 0};
         if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close) != 0) return false;
@@ -219,6 +229,32 @@ bool drop_connection(const httplib::Request &req, Drop how)
     const bool swapped = dup2(pair[0], fd) == fd;
     close(pair[0]);
     return swapped;
+}
+
+}  // namespace
+
+bool drop_connection(const httplib::Request &req, Drop how)
+{
+    const int fd = connection_fd(req);
+    return fd >= 0 && drop_socket(fd, how);
+}
+
+bool trickle_connection(const httplib::Request &req, const std::string &bytes, std::chrono::milliseconds pause,
+                        const std::function<bool(std::chrono::milliseconds)> &sleep)
+{
+    // Found first: once the client has gone, the socket has no peer left to
+    // be found by.
+    const int fd = connection_fd(req);
+    if (fd < 0) return false;
+    for (const char c : bytes) {
+        // Over TLS the byte goes through the connection's SSL object: httplib
+        // lends it as const, but this thread alone uses it while it handles
+        // the request.
+        const long sent = req.ssl ? SSL_write(const_cast<SSL *>(req.ssl), &c, 1) : send(fd, &c, 1, MSG_NOSIGNAL);
+        if (sent != 1 || !sleep(pause)) break;
+    }
+    drop_socket(fd, Drop::close);
+    return true;
 }
 
 // httplib's workers wait out their keep-alive timeout on idle client

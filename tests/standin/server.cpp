@@ -85,6 +85,19 @@ int success_status(Endpoint endpoint)
     return endpoint == Endpoint::events ? 202 : 200;
 }
 
+// The reason phrase of a status the API answers with (RFC 9110 section 15).
+const char *reason_phrase(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 202: return "Accepted";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 404: return "Not Found";
+    default: return "Unknown";
+    }
+}
+
 void answer_json(httplib::Response &res, int status, const Json &body)
 {
     res.status = status;
@@ -464,6 +477,32 @@ bool answer_with_fault(const Fault &fault, Endpoint endpoint, const httplib::Req
         res.status = success_status(endpoint);
         res.set_content("", json_type);
         return true;
+    case FaultKind::trickle_headers: {
+        const std::string body = normal.body.dump();
+        const std::string whole = "HTTP/1.1 " + std::to_string(normal.status) + " " + reason_phrase(normal.status) +
+                                  "\r\nContent-Type: " + json_type + "\r\nContent-Length: " + std::to_string(body.size()) +
+                                  "\r\nConnection: close\r\n\r\n" + body;
+        auto sleep = [&shutdown](std::chrono::milliseconds ms) { return shutdown.sleep_for(ms); };
+        if (trickle_connection(req, whole, fault.delay, sleep)) return true;
+        std::fprintf(stderr, "pd-standin: could not find the socket to trickle on; answering 500\n");
+        answer_json(res, 500, failure_body(endpoint, "stand-in could not trickle", code_internal));
+        return true;
+    }
+    case FaultKind::trickle_chunked: {
+        // httplib sends the status line and headers before it asks for the
+        // first piece of the body; each piece is one byte, one chunk.
+        res.status = normal.status;
+        auto body = std::make_shared<const std::string>(normal.body.dump());
+        const auto pause = fault.delay;
+        res.set_chunked_content_provider(json_type, [body, pause, &shutdown](std::size_t offset, httplib::DataSink &sink) {
+            if (offset >= body->size()) {
+                sink.done();
+                return true;
+            }
+            return shutdown.sleep_for(pause) && sink.write(body->data() + offset, 1);
+        });
+        return true;
+    }
     }
     return false;
 }

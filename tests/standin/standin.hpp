@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <list>
 #include <map>
 #include <mutex>
@@ -33,6 +34,9 @@ constexpr long long max_delay_ms = 10 * 60 * 1000;
 
 // `hang` without a delay_ms holds the request this long.
 constexpr long long default_hang_ms = 60 * 1000;
+
+// The trickle faults without a delay_ms send one byte this often.
+constexpr long long default_trickle_ms = 300;
 
 // Requests kept for GET /_standin/requests; beyond it the oldest go, so a
 // benchmark cannot grow the stand-in without bound.
@@ -142,6 +146,11 @@ enum class FaultKind {
     truncated,
     wrong_shape,
     empty,
+    // The normal answer, a byte at a time (delay_ms apart): its status line
+    // and headers, or, after headers sent at once, its chunked body.  Each
+    // byte comes well within any read timeout; only a deadline ends them.
+    trickle_headers,
+    trickle_chunked,
 };
 
 // Which API requests a fault hits; `events` is the Events API's /v2/enqueue.
@@ -176,6 +185,14 @@ bool drop_connection(const httplib::Request &req, Drop how);
 
 // Shuts down (without closing) every client connection to `local_port`.
 void shut_connections(int local_port);
+
+// Writes `bytes` on the connection that carried `req` one at a time, `pause`
+// apart, past httplib (which writes an answer only whole), until they are
+// all out, the client has gone, or `sleep` is cut short; then ends the
+// connection as Drop::close does.  Returns false when its socket cannot be
+// found (the caller then answers normally).
+bool trickle_connection(const httplib::Request &req, const std::string &bytes, std::chrono::milliseconds pause,
+                        const std::function<bool(std::chrono::milliseconds)> &sleep);
 
 // ---- events.cpp ------------------------------------------------------------
 
