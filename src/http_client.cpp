@@ -2,7 +2,10 @@
 
 #include <httplib.h>
 
+#include <arpa/inet.h>
+
 #include "limits.hpp"
+#include "resolver.hpp"
 #include "watchdog.hpp"
 
 namespace pdcf {
@@ -11,9 +14,15 @@ struct HttpClient::Impl {
     httplib::Client client;
     std::string base_path;  // from the URL, e.g. "" or "/v2/enqueue"
     httplib::Headers headers;
+    std::string host;       // the name we look up; "" for a literal address
+    std::string address;    // where httplib is told `host` is
+    Resolver &resolver;
     SocketWatchdog watchdog;
 
-    Impl(const std::string &origin, std::string path) : client(origin), base_path(std::move(path)) {}
+    Impl(const std::string &origin, std::string path, std::string name, Resolver &r)
+        : client(origin), base_path(std::move(path)), host(std::move(name)), resolver(r)
+    {
+    }
 };
 
 namespace {
@@ -28,6 +37,18 @@ std::pair<std::string, std::string> split_url(const std::string &url)
     std::size_t path_start = url.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
     if (path_start == std::string::npos) return {url, ""};
     return {url.substr(0, path_start), url.substr(path_start)};
+}
+
+// The host name in an origin ("https://api.pagerduty.com:443"), or "" when
+// it is a literal address, which needs no lookup.
+std::string host_name(const std::string &origin)
+{
+    std::size_t start = origin.find("://");
+    start = start == std::string::npos ? 0 : start + 3;
+    if (origin.compare(start, 1, "[") == 0) return "";  // an IPv6 literal
+    std::string host = origin.substr(start, origin.find(':', start) - start);
+    in_addr v4{};
+    return inet_pton(AF_INET, host.c_str(), &v4) == 1 ? "" : host;
 }
 
 std::string describe(httplib::Error e)
@@ -60,10 +81,10 @@ int retry_after(const httplib::Response &res)
 
 }  // namespace
 
-HttpClient::HttpClient(const std::string &url, const std::string &ca_file, Headers headers)
+HttpClient::HttpClient(const std::string &url, const std::string &ca_file, Headers headers, Resolver *resolver)
 {
     auto [origin, path] = split_url(url);
-    impl_ = std::make_unique<Impl>(origin, path);
+    impl_ = std::make_unique<Impl>(origin, path, host_name(origin), resolver ? *resolver : Resolver::process());
     auto &c = impl_->client;
     // Every connection httplib opens is watched until the deadline.  This
     // replaces no option of httplib's own: its client sets none but
@@ -93,8 +114,36 @@ HttpReply HttpClient::post(const std::string &path, const std::string &json_body
 
 HttpReply HttpClient::send(const char *method, const std::string &path, const std::string &body, TimePoint deadline)
 {
+    const auto started = std::chrono::steady_clock::now();
+    if (impl_->host.empty()) return exchange(method, path, body, deadline, started);
+    // A host with several addresses: one that cannot be connected to gives
+    // way to the next, as httplib would have tried each in turn.
+    Resolver &resolver = impl_->resolver;
+    for (std::size_t tried = 0;; ++tried) {
+        Resolver::Answer where = resolver.address(impl_->host, deadline);
+        if (where.address.empty()) {
+            HttpReply reply;
+            reply.error = where.error;
+            return reply;
+        }
+        if (where.address != impl_->address) {
+            // Only where to connect: the Host header, TLS's SNI and the
+            // certificate check still use the name.
+            impl_->client.set_hostname_addr_map({{impl_->host, where.address}});
+            impl_->address = where.address;
+        }
+        bool refused = false;
+        HttpReply reply = exchange(method, path, body, deadline, started, &refused);
+        if (!refused) return reply;
+        resolver.unreachable(impl_->host, where.address);
+        if (tried >= where.others) return reply;
+    }
+}
+
+HttpReply HttpClient::exchange(const char *method, const std::string &path, const std::string &body,
+                               TimePoint deadline, TimePoint started, bool *refused)
+{
     using namespace std::chrono;
-    const auto started = steady_clock::now();
     HttpReply reply;
     auto left = duration_cast<microseconds>(deadline - steady_clock::now());
     if (left <= microseconds::zero()) {
@@ -139,6 +188,7 @@ HttpReply HttpClient::send(const char *method, const std::string &path, const st
                       " ms ([pagerduty] timeout)";
     else
         reply.error = describe(res.error());
+    if (refused) *refused = !cut && res.error() == httplib::Error::Connection;
     return reply;
 }
 

@@ -1,8 +1,9 @@
 // HTTPS to PagerDuty (cpp-httplib with OpenSSL): the REST API and the
 // Events API.  One client per API and process, reused across requests so
-// FastCGI workers keep their connection alive.  Each request, from the
-// connection to the last byte of the answer, ends at the caller's
-// deadline, whatever the server does (watchdog.hpp).
+// FastCGI workers keep their connection alive.  Each request, from looking
+// the host up to the last byte of the answer, ends at the caller's
+// deadline, whatever the resolver or the server does (resolver.hpp,
+// watchdog.hpp).
 #pragma once
 
 #include <memory>
@@ -13,6 +14,7 @@
 #include "config.hpp"
 #include "handler.hpp"
 #include "pagerduty.hpp"
+#include "resolver.hpp"
 
 namespace pdcf {
 
@@ -21,7 +23,8 @@ public:
     using Headers = std::vector<std::pair<std::string, std::string>>;
 
     // `url`: scheme, host, optional port and base path; requests go below it.
-    HttpClient(const std::string &url, const std::string &ca_file, Headers headers);
+    // A host name is looked up by `resolver`, by default the process's own.
+    HttpClient(const std::string &url, const std::string &ca_file, Headers headers, Resolver *resolver = nullptr);
     ~HttpClient();
     HttpClient(const HttpClient &) = delete;
     HttpClient &operator=(const HttpClient &) = delete;
@@ -31,6 +34,9 @@ public:
 
 private:
     HttpReply send(const char *method, const std::string &path, const std::string &body, TimePoint deadline);
+    // One try at the address httplib has now; `refused`: it could not connect.
+    HttpReply exchange(const char *method, const std::string &path, const std::string &body, TimePoint deadline,
+                       TimePoint started, bool *refused = nullptr);
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

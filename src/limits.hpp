@@ -93,6 +93,11 @@ constexpr std::size_t max_spool_listed = 1000;
 constexpr std::chrono::milliseconds max_pagerduty_timeout{12000};
 constexpr std::chrono::milliseconds min_pagerduty_timeout{100};
 
+// How long an address found for PagerDuty's host is used before it is
+// looked up again.  The lookup runs in the background: the address known
+// goes on being used meanwhile, and for as long as no lookup succeeds.
+constexpr std::chrono::seconds dns_refresh{60};
+
 // Twilio's <Dial timeout> range.
 constexpr int min_dial_timeout = 5;
 constexpr int max_dial_timeout = 600;

@@ -255,11 +255,14 @@ def write_config(workdir, api_url, timeout="2", call_extra="", routes=None, page
 class FastCgi:
     """pd-call-forward under spawn-fcgi on a unix socket, as the README runs it."""
 
-    def __init__(self, workdir, config, children=1, program=PROGRAM, extra=()):
+    def __init__(self, workdir, config, children=1, program=PROGRAM, extra=(), wrapper=()):
+        """`wrapper`: a command spawn-fcgi is run under (it ends by running
+        the rest of its arguments), for a suite that changes the program's
+        surroundings, such as its /etc/resolv.conf."""
         self.socket = os.path.join(workdir, "pd-call-forward.sock")
         self.stderr = open(os.path.join(workdir, "fcgi.stderr"), "w")
         self.pidfile = os.path.join(workdir, "fcgi.pid")
-        args = [which("spawn-fcgi"), "-s", self.socket, "-M", "0666"]
+        args = list(wrapper) + [which("spawn-fcgi"), "-s", self.socket, "-M", "0666"]
         if children == 1:
             args += ["-n"]
         else:

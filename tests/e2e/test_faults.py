@@ -3,19 +3,24 @@
 with a warm cache (the last-known on-call is dialed) and a cold one
 (fallback_number, or voicemail without it).  Every answer is valid TwiML,
 HTTP 200, within the budget + 1 s, and its log line names the fault, an
-answer trickled a byte at a time included.  Also: a busy line does not
-stampede PagerDuty, and a connection the server closed is opened again."""
+answer trickled a byte at a time and a resolver that does not answer
+included.  Also: a busy line does not stampede PagerDuty, and a connection
+the server closed is opened again."""
 
 import os
 import shutil
+import socket
+import struct
+import subprocess
 import sys
+import threading
 import time
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
-from harness import (FALLBACK_NUMBER, HUNT_NUMBER, OPS_NUMBER, FastCgi, Nginx, StandIn, check, person,  # noqa: E402
-                     roster, run_suite, twilio_request, wait_for, write_config)
+from harness import (FALLBACK_NUMBER, HUNT_NUMBER, OPS_NUMBER, FastCgi, Nginx, StandIn, check,  # noqa: E402
+                     incoming_call, person, roster, run_suite, twilio_request, wait_for, write_config)
 from scenarios import call, env, log_for, new_sid  # noqa: E402
 
 BUDGET = 2.0     # [pagerduty] timeout
@@ -246,8 +251,168 @@ def voicemail_ready(sid):
                            "RecordingUrl": "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1"})
 
 
+# --- PagerDuty's host name when the resolver does not answer ----------------
+#
+# The program runs in a mount namespace of its own whose /etc/resolv.conf
+# names a nameserver the test runs on a loopback address of its own.  While
+# it answers, PagerDuty's name is the TLS stand-in's address; when it goes
+# silent it swallows every query, as a resolver that is down does (glibc
+# then waits 5 s for each of two tries).  The name is in no /etc/hosts.
+
+PD_HOST = "pagerduty-standin.test"
+
+
+class Nameserver:
+    """UDP port 53 (resolv.conf names no port) on a loopback address no
+    other test uses; answers A queries for PD_HOST with 127.0.0.1 while
+    `answering`, else nothing at all."""
+
+    def __init__(self):
+        import random
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        for _ in range(100):
+            self.address = f"127.{random.randint(1, 254)}.{random.randint(1, 254)}.{random.randint(2, 254)}"
+            try:
+                self.sock.bind((self.address, 53))
+                break
+            except OSError:
+                continue
+        else:
+            raise RuntimeError("no free loopback address for a nameserver on port 53")
+        self.sock.settimeout(0.1)
+        self.answering = False
+        self.queries = 0
+        self.stopping = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while not self.stopping:
+            try:
+                query, peer = self.sock.recvfrom(512)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            self.queries += 1
+            reply = self.answering and dns_reply(query)
+            if reply:
+                self.sock.sendto(reply, peer)
+
+    def stop(self):
+        self.stopping = True
+        self.thread.join()
+        self.sock.close()
+
+
+def dns_reply(query):
+    """The answer to one query (RFC 1035 section 4.1): PD_HOST's A record,
+    no record of other types for it, and no such name for anything else."""
+    if len(query) < 17:
+        return None
+    labels, i = [], 12
+    while i < len(query) and query[i] != 0:
+        labels.append(query[i + 1:i + 1 + query[i]].decode("ascii", "replace"))
+        i += 1 + query[i]
+    if i + 5 > len(query):
+        return None
+    qtype = struct.unpack(">H", query[i + 1:i + 3])[0]
+    name = ".".join(labels).lower()
+    answer = b""
+    if name == PD_HOST and qtype == 1:
+        answer = b"\xc0\x0c" + struct.pack(">HHIH", 1, 1, 60, 4) + socket.inet_aton("127.0.0.1")
+    rcode = 0 if name == PD_HOST else 3
+    flags = 0x8000 | 0x0400 | (struct.unpack(">H", query[2:4])[0] & 0x0100) | 0x0080 | rcode
+    return query[:2] + struct.pack(">HHHHH", flags, 1, 1 if answer else 0, 0, 0) + query[12:i + 5] + answer
+
+
+class Resolving:
+    """A TLS stand-in known by PD_HOST, and the nameserver; made once."""
+    made = None
+
+    def __init__(self, d, parts):
+        self.dir = os.path.join(d, "dns")
+        os.mkdir(self.dir)
+        self.cert, key = os.path.join(self.dir, "pd.crt"), os.path.join(self.dir, "pd.key")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                        "/CN=pd-standin", "-addext", f"subjectAltName=DNS:{PD_HOST}", "-keyout", key,
+                        "-out", self.cert], check=True, capture_output=True)
+        self.standin = StandIn(self.dir, tls=(self.cert, key), keep_alive=1)
+        parts.append(self.standin)
+        self.nameserver = Nameserver()
+        parts.append(self.nameserver)
+        self.resolv_conf = os.path.join(self.dir, "resolv.conf")
+        with open(self.resolv_conf, "w") as f:
+            f.write(f"nameserver {self.nameserver.address}\n")
+        self.runs = 0
+
+    @classmethod
+    def get(cls):
+        if cls.made is None:
+            cls.made = cls(env.dir, suite_parts)
+        return cls.made
+
+    def program(self):
+        """A new pd-call-forward process behind a new nginx, both stopped at
+        the end of the suite: a process that has resolved nothing yet."""
+        self.runs += 1
+        d = os.path.join(self.dir, f"run{self.runs}")
+        os.mkdir(d)
+        os.chmod(d, 0o755)
+        config = write_config(d, f"https://{PD_HOST}:{self.standin.port}", timeout=str(BUDGET),
+                              cache=os.path.join(d, "cache"), pagerduty_extra=f"ca_file = {self.cert}",
+                              caching={"oncall_ttl": TTL, "contact_ttl": TTL, "stale_max": 86400})
+        namespace = ["unshare", "--mount", "sh", "-c", 'mount --bind "$0" /etc/resolv.conf && exec "$@"',
+                     self.resolv_conf]
+        fcgi = FastCgi(d, config, wrapper=namespace)
+        suite_parts.append(fcgi)
+        server = Nginx(d, fcgi.socket)
+        suite_parts.append(server)
+        return server
+
+
+def dns_call(server):
+    sid = new_sid()
+    r = twilio_request(server.base + "/voice", incoming_call(to=OPS_NUMBER, sid=sid))
+    lines = [line for line in server.log_lines() if f"call_sid={sid}" in line]
+    check(len(lines) == 1, f"expected one log line for {sid}, found {lines}")
+    return r, lines[0]
+
+
+def test_a_resolver_that_never_answers_costs_no_more_than_the_budget():
+    dns = Resolving.get()
+    dns.standin.set_roster(ROSTER)
+    dns.nameserver.answering = False
+    asked = dns.nameserver.queries
+    server = dns.program()
+    r, line = dns_call(server)
+    doc = answered(r, "silent resolver")
+    check(numbers(doc) == [FALLBACK_NUMBER], ET.tostring(doc))
+    check("outcome=fallback" in line and f"DNS did not answer for {PD_HOST} within" in line, line)
+    check(dns.nameserver.queries > asked, "the program did not ask the nameserver the test runs")
+
+
+def test_the_last_good_address_serves_while_the_resolver_is_down():
+    dns = Resolving.get()
+    dns.standin.set_roster(ROSTER)
+    dns.nameserver.answering = True
+    server = dns.program()
+    r, line = dns_call(server)
+    check(numbers(answered(r, "resolver up")) == ["+14155550101"], r.body)
+    check("source=pagerduty" in line, line)
+    # The resolver goes down; the cache expires and the stand-in closes the
+    # idle connection, so the next call must connect again.
+    dns.nameserver.answering = False
+    time.sleep(TTL + 1.1)
+    r, line = dns_call(server)
+    check(numbers(answered(r, "resolver down")) == ["+14155550101"], r.body)
+    check("source=pagerduty" in line and "reason" not in line, line)
+
+
 TESTS = [f(kind, path, words) for kind, path, words in FAULTS for f in (warm, cold)] + [
     test_an_alert_whose_answer_trickles_is_spooled_in_time_and_sent_once,
+    test_a_resolver_that_never_answers_costs_no_more_than_the_budget,
+    test_the_last_good_address_serves_while_the_resolver_is_down,
     test_a_502_naming_a_long_reset_is_retried_in_time,
     test_an_alert_meeting_a_502_naming_a_long_reset_is_sent_not_spooled,
     test_a_busy_line_does_not_stampede_pagerduty,
@@ -258,7 +423,12 @@ TESTS = [f(kind, path, words) for kind, path, words in FAULTS for f in (warm, co
 fcgi = [None]
 
 
+suite_parts = []
+
+
 def start(d, parts):
+    global suite_parts
+    suite_parts = parts
     env.dir = d
     env.standin = StandIn(d, keep_alive=1)
     parts.append(env.standin)

@@ -84,6 +84,7 @@ LIMIT_TEXT = {
     "min_transcription_wait": lambda v: f"Ic transcription_wait {v} to",
     "max_transcription_wait": lambda v: f"transcription_wait 10 to {v},",
     "max_parallel_requests": lambda v: f"in flight for one call: {v}",
+    "dns_refresh": lambda v: f"It PagerDuty's address: looked up again every {v} seconds",
     "min_pagerduty_timeout": lambda v: f"Ic timeout {seconds(v)} to",
     "max_pagerduty_timeout": lambda v: f"to {seconds(v)} seconds,",
     "min_dial_timeout": lambda v: f"Ic dial_timeout {v} to",

@@ -301,4 +301,38 @@ BOOST_AUTO_TEST_CASE(a_trickled_chunked_body_ends_at_the_deadline)
     BOOST_TEST(c.get("/quick", in(5000ms)).status == 200);
 }
 
+BOOST_AUTO_TEST_CASE(a_host_name_is_looked_up_by_the_process_resolver)
+{
+    // localhost comes from /etc/hosts: no nameserver is asked.
+    Server s;
+    HttpClient c("http://localhost:" + std::to_string(s.port), "", {});
+    for (int i = 0; i < 2; ++i) {
+        HttpReply r = c.get("/size/3", in(5000ms));
+        BOOST_TEST(r.status == 200, r.error);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(an_address_that_refuses_gives_way_to_the_next_in_the_same_request)
+{
+    // The name has two addresses, and nothing listens on the first.
+    Server s;
+    Resolver resolver([](const std::string &) { return Resolver::Addresses{{"127.0.0.3", "127.0.0.1"}, ""}; },
+                      [] { return std::chrono::steady_clock::now(); }, limits::dns_refresh);
+    HttpClient c("http://pagerduty.test:" + std::to_string(s.port), "", {}, &resolver);
+    HttpReply r = c.get("/size/3", in(5000ms));
+    BOOST_TEST(r.status == 200, r.error);
+    // The address that answered comes first from now on.
+    BOOST_TEST(resolver.address("pagerduty.test", in(5000ms)).address == "127.0.0.1");
+}
+
+BOOST_AUTO_TEST_CASE(a_name_that_does_not_resolve_is_an_error_that_says_so)
+{
+    Resolver resolver([](const std::string &) { return Resolver::Addresses{{}, "Name or service not known"}; },
+                      [] { return std::chrono::steady_clock::now(); }, limits::dns_refresh);
+    HttpClient c("https://pagerduty.test", "", {}, &resolver);
+    HttpReply r = c.get("/oncalls", in(5000ms));
+    BOOST_TEST(r.status == 0);
+    BOOST_TEST(r.error == "cannot resolve pagerduty.test: Name or service not known");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
