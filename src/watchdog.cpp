@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <system_error>
 #include <thread>
 
 namespace pdcf {
@@ -63,45 +65,55 @@ SocketWatchdog::~SocketWatchdog()
     delete state_;
 }
 
-SocketWatchdog::State &SocketWatchdog::state()
+SocketWatchdog::State *SocketWatchdog::state()
 {
     if (state_ && state_->pid != getpid()) state_ = nullptr;  // the parent's, see the header
     if (!state_) {
-        state_ = new State;
-        state_->thread = std::thread([s = state_] { s->run(); });
+        auto fresh = std::make_unique<State>();
+        try {
+            fresh->thread = std::thread([s = fresh.get()] { s->run(); });
+        } catch (const std::system_error &) {
+            // No thread to be had (a process limit): httplib's own timeouts
+            // still bound each wait; the next request tries again.
+            return nullptr;
+        }
+        state_ = fresh.release();
     }
-    return *state_;
+    return state_;
 }
 
 void SocketWatchdog::arm(TimePoint deadline)
 {
-    State &s = state();
+    State *s = state();
+    if (!s) return;
     {
-        std::lock_guard<std::mutex> lock(s.mutex);
-        s.forget_fd();
-        s.fired = false;
-        s.deadline = deadline;
+        std::lock_guard<std::mutex> lock(s->mutex);
+        s->forget_fd();
+        s->fired = false;
+        s->deadline = deadline;
     }
-    s.wake.notify_one();
+    s->wake.notify_one();
 }
 
 void SocketWatchdog::watch(int fd)
 {
-    State &s = state();
-    std::lock_guard<std::mutex> lock(s.mutex);
-    s.forget_fd();
-    s.fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-    if (s.fired && s.fd >= 0) shutdown(s.fd, SHUT_RDWR);
+    State *s = state();
+    if (!s) return;
+    std::lock_guard<std::mutex> lock(s->mutex);
+    s->forget_fd();
+    s->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (s->fired && s->fd >= 0) shutdown(s->fd, SHUT_RDWR);
 }
 
 bool SocketWatchdog::disarm()
 {
-    State &s = state();
-    std::lock_guard<std::mutex> lock(s.mutex);
-    s.deadline.reset();
-    s.forget_fd();
-    bool fired = s.fired;
-    s.fired = false;
+    State *s = state();
+    if (!s) return false;
+    std::lock_guard<std::mutex> lock(s->mutex);
+    s->deadline.reset();
+    s->forget_fd();
+    bool fired = s->fired;
+    s->fired = false;
     return fired;
 }
 

@@ -30,7 +30,7 @@ public:
 
 private:
     struct State;
-    State &state();
+    State *state();  // nullptr when no thread can be started
     // A process that fork()ed while a watch was set has no watchdog thread,
     // and its copy of the lock may be held forever: the child leaves the
     // parent's state alone and starts one of its own.
