@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 #include "limits.hpp"
 #include "resolver.hpp"
@@ -86,6 +87,17 @@ struct Fixture {
     ~Fixture() { dns->answer_with(dns->answer); }  // no lookup left waiting
 };
 
+// Whether the resolver comes to give `expected` for api.example: a lookup
+// the test let through is taken in by its thread a moment later.
+bool eventually(Resolver &resolver, const std::string &expected)
+{
+    for (int i = 0; i < 1000; ++i) {
+        if (resolver.address("api.example", in(10000ms)).address == expected) return true;
+        std::this_thread::sleep_for(10ms);
+    }
+    return false;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(resolver)
@@ -111,10 +123,11 @@ BOOST_FIXTURE_TEST_CASE(a_resolver_that_does_not_answer_costs_the_deadline_only,
     // A second request waits for the same lookup, not a new one.
     BOOST_TEST(resolver.address("api.example", in(50ms)).address.empty());
     BOOST_TEST(dns->started() == 1);
-    // When it answers at last, the next request has the address.
+    // When it answers at last, the next request has the address (waiting,
+    // if it comes that soon, for the answer to be taken in).
     dns->answer_with({{"192.0.2.7"}, ""});
     dns->wait_finished(1);
-    BOOST_TEST(resolver.address("api.example", in(50ms)).address == "192.0.2.7");
+    BOOST_TEST(resolver.address("api.example", in(10000ms)).address == "192.0.2.7");
 }
 
 BOOST_FIXTURE_TEST_CASE(the_last_good_address_serves_while_a_new_lookup_hangs, Fixture)
@@ -130,10 +143,9 @@ BOOST_FIXTURE_TEST_CASE(the_last_good_address_serves_while_a_new_lookup_hangs, F
     BOOST_TEST(dns->saw_started(2));
     BOOST_TEST(resolver.address("api.example", in(10000ms)).address == "192.0.2.1");
     BOOST_TEST(dns->started() == 2);  // one lookup at a time
-    // The new lookup's answer is used once it comes.
+    // The new lookup's answer is used once it has been taken in.
     dns->answer_with({{"192.0.2.9"}, ""});
-    dns->wait_finished(2);
-    BOOST_TEST(resolver.address("api.example", in(10000ms)).address == "192.0.2.9");
+    BOOST_TEST(eventually(resolver, "192.0.2.9"));
 }
 
 BOOST_FIXTURE_TEST_CASE(a_failed_lookup_keeps_the_last_good_address, Fixture)
