@@ -109,8 +109,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (kind == TargetKind::schedule) fuzz::require(snap.levels.size() <= 1);
         Lookup lookup = pagerduty_lookup(sources, kind, "PEP1", "Mobile");
         fuzz::require(lookup.callees.size() <= limits::max_dial_numbers);
-        lookup_skip_number(lookup, "+14155550100");
-        for (const Callee &c : lookup.callees) fuzz::require(c.number != "+14155550100");
+        lookup_skip_lines(lookup, {{"+14155550111", "route:db"}}, "+14155550100");
+        for (const Callee &c : lookup.callees) fuzz::require(c.number != "+14155550100" && c.number != "+14155550111");
         (void)lookup_reason(lookup);
     }
     return 0;
