@@ -2,6 +2,9 @@
 
 #include <cctype>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 namespace pdcf::ini {
 
 std::string_view trim(std::string_view s)
@@ -70,9 +73,24 @@ bool all_of(std::string_view s, bool (*pred)(char))
 
 bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
+// A host that can only be this machine, whatever DNS says: the literal
+// addresses of 127.0.0.0/8 (four decimal octets, as inet_pton reads them:
+// no "127.1", no octal, no "127.0.0.1.nip.io", which is a name anyone can
+// point anywhere), IPv6's ::1 in brackets, and "localhost" (RFC 6761
+// section 6.3: resolvers keep it on loopback).  An IPv4-mapped
+// [::ffff:127.0.0.1] is refused: nobody needs it, and whether it stays on
+// loopback depends on the socket's options.
 bool is_loopback_host(std::string_view host)
 {
-    return host == "localhost" || host == "[::1]" || host.substr(0, 4) == "127.";
+    if (lower(host) == "localhost") return true;
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+        std::string inner(host.substr(1, host.size() - 2));
+        in6_addr a6{};
+        return inet_pton(AF_INET6, inner.c_str(), &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+    }
+    std::string text(host);
+    in_addr a4{};
+    return inet_pton(AF_INET, text.c_str(), &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
 }
 
 }  // namespace

@@ -435,6 +435,39 @@ BOOST_AUTO_TEST_CASE(plain_http_only_to_loopback)
     BOOST_TEST(r.config.pagerduty.api_url == "http://127.0.0.1:8080/pd");
 }
 
+// Plain http would carry the API token in clear text: only to a host that
+// cannot be anything but this machine, written as a literal address.
+BOOST_AUTO_TEST_CASE(plain_http_only_to_a_literal_loopback_address)
+{
+    auto with_url = [](const std::string &url) {
+        return parse("[pagerduty]\ntoken = a\napi_url = " + url + "\nevents_url = " + url +
+                     "/v2/enqueue\n[twilio]\nauth_token = x\n[route:a]\nescalation_policy = P1\n");
+    };
+    for (const char *url : {"http://127.0.0.1", "http://127.0.0.1:8080/pd", "http://127.255.3.4:1",
+                            "http://localhost:9000", "http://LocalHost", "http://[::1]:8080", "http://[::1]",
+                            "http://[0:0:0:0:0:0:0:1]:80", "https://127.0.0.1.nip.io"}) {
+        auto r = with_url(url);
+        BOOST_TEST(r.ok(), url << ": " << r.summary());
+    }
+    // Names that merely start like loopback, IPv4 forms inet_aton would
+    // take but a literal address is not written as, other networks, and a
+    // mapped IPv6 address.
+    for (const char *url : {"http://127.0.0.1.nip.io", "http://127.0.0.1.nip.io:8080/pd", "http://127.1",
+                            "http://127.0.1", "http://0177.0.0.1", "http://127.000.000.001", "http://2130706433",
+                            "http://0x7f.0.0.1", "http://127.0.0.1.", "http://localhost.evil.com",
+                            "http://localhost.", "http://128.0.0.1", "http://10.0.0.1", "http://[::2]",
+                            "http://[::ffff:127.0.0.1]", "http://[::1%25lo]", "http://[::1", "http://example.com/127.0.0.1"}) {
+        auto r = with_url(url);
+        BOOST_TEST(r.errors.size() == 2u, url);  // api_url and events_url
+        for (const auto &e : r.errors)
+            BOOST_TEST(contains(e.str(), "plain http is allowed only to a loopback address"), url << ": " << e.str());
+    }
+    // User info is refused on its own account, loopback or not.
+    BOOST_TEST(contains(only_error(parse("[pagerduty]\ntoken = a\napi_url = http://127.0.0.1@evil.com\n[twilio]\n"
+                                         "auth_token = x\n[route:a]\nescalation_policy = P1\n")),
+                        "without user name or password"));
+}
+
 BOOST_AUTO_TEST_CASE(every_error_is_reported_at_once)
 {
     auto r = parse("[pagerduty]\ntimeout = x\n[twilio]\nauth_token = y\n[call]\ndial_timeout = 1\n[route:a]\nnumber = 1\n");
