@@ -61,7 +61,18 @@ Answer through_cache(const SourceSettings &s, const std::string &key, long long 
         return a;
     };
 
-    std::optional<Cache::Entry> entry = cache.read(key, now);
+    // An entry is believed no further than this configuration allows: fresh
+    // for at most `ttl` after it was fetched, whatever fresh_until it
+    // carries (one written under a longer ttl, or by a hand that meant
+    // harm), and never fetched after the moment it was read (not `at`,
+    // which may precede another process's write by a second).
+    auto believed = [ttl, &s, &cache, &key](long long at) -> std::optional<Cache::Entry> {
+        std::optional<Cache::Entry> e = cache.read(key, at);
+        if (!e || e->fetched_at > s.epoch_seconds()) return std::nullopt;
+        e->fresh_until = std::min(e->fresh_until, e->fetched_at + ttl);
+        return e;
+    };
+    std::optional<Cache::Entry> entry = believed(now);
     if (mode == CacheMode::use && entry && now < entry->fresh_until)
         if (auto a = from_entry(*entry, Source::cache)) return *a;
 
@@ -75,7 +86,7 @@ Answer through_cache(const SourceSettings &s, const std::string &key, long long 
         if (entry && now - entry->fetched_at < stale_max)
             if (auto a = from_entry(*entry, Source::cache)) return *a;
         lock = cache.lock(key, deadline, s.clock);
-        entry = cache.read(key, s.epoch_seconds());
+        entry = believed(s.epoch_seconds());
         if (entry && s.epoch_seconds() < entry->fresh_until)
             if (auto a = from_entry(*entry, Source::cache)) return *a;
     }

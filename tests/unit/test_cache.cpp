@@ -4,10 +4,13 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <fstream>
 #include <thread>
 
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <nlohmann/json.hpp>
 
 #include "cache.hpp"
 #include "fake_pagerduty.hpp"
@@ -65,6 +68,17 @@ std::string entry_with_end(const std::string &end)
 {
     return R"({"escalation_level": 1, "user": {"id": "PU1", "type": "user_reference", "summary": "Ada Lovelace"},)"
            R"( "start": "2027-01-15T00:00:00Z", "end": )" + end + "}";
+}
+
+// An entry as another hand would write it: Mallory (PU9) on call, with a
+// phone of her own.
+const std::string mallory_oncalls = R"([{"level": 1, "user_id": "PU9", "name": "Mallory", "end": ""}])";
+const std::string mallory_phones = R"([{"number": "+19005550199", "label": "Mobile", "sms": false, "state": "usable"}])";
+
+void plant(const std::string &path, const std::string &value, long long fetched_at, long long fresh_until)
+{
+    nlohmann::json doc = {{"fetched_at", fetched_at}, {"fresh_until", fresh_until}, {"value", value}};
+    std::ofstream(path) << doc.dump();
 }
 
 }  // namespace
@@ -284,6 +298,46 @@ BOOST_AUTO_TEST_CASE(a_schedules_people_are_fresh_for_oncall_ttl)
     ask();
     BOOST_TEST(f.fake.requests.at(0) ==
                "/schedules/PSCHED1/users?since=2027-01-15T08%3A01%3A01Z&until=2027-01-15T08%3A01%3A02Z");
+}
+
+BOOST_AUTO_TEST_CASE(an_entry_is_fresh_no_longer_than_the_ttl_configured_now)
+{
+    // However far its fresh_until: written under a longer ttl, or planted.
+    Fixture f;
+    const std::string oncalls = f.dir.path + "/cache/oncalls-escalation_policy-PEP1.json";
+    const long long ten_years = 10LL * 365 * 86400;
+    plant(oncalls, mallory_oncalls, f.now - 61, f.now + ten_years);
+    plant(f.dir.path + "/cache/phone-methods-PU9.json", mallory_phones, f.now, f.now + ten_years);
+    Snapshot s = f.ask();
+    BOOST_TEST(f.dialed(s) == std::vector<std::string>{"+14155550101"});
+    BOOST_TEST((s.source == Source::pagerduty));
+
+    // Within the ttl it is used, and only until the ttl ends.
+    Fixture g;
+    plant(g.dir.path + "/cache/oncalls-escalation_policy-PEP1.json", mallory_oncalls, g.now - 30, g.now + ten_years);
+    plant(g.dir.path + "/cache/phone-methods-PU9.json", mallory_phones, g.now, g.now + ten_years);
+    BOOST_TEST(g.dialed(g.ask()) == std::vector<std::string>{"+19005550199"});
+    g.now += 31;
+    BOOST_TEST(g.dialed(g.ask()) == std::vector<std::string>{"+14155550101"});
+
+    // With no lifetime at all, never.
+    Fixture h;
+    h.pd.oncall_ttl = 0s;
+    plant(h.dir.path + "/cache/oncalls-escalation_policy-PEP1.json", mallory_oncalls, h.now, h.now + ten_years);
+    BOOST_TEST(h.dialed(h.ask()) == std::vector<std::string>{"+14155550101"});
+}
+
+BOOST_AUTO_TEST_CASE(an_entry_fetched_in_the_future_is_not_believed)
+{
+    // Fresh or stale, a time to come cannot be when PagerDuty answered.
+    Fixture f;
+    plant(f.dir.path + "/cache/oncalls-escalation_policy-PEP1.json", mallory_oncalls, f.now + 86400, f.now + 86400);
+    plant(f.dir.path + "/cache/phone-methods-PU9.json", mallory_phones, f.now, f.now + 3600);
+    f.fake.replies["/oncalls"] = {503, "", "", -1};
+    Snapshot s = f.ask();
+    BOOST_TEST(f.dialed(s).empty());
+    BOOST_TEST((s.source != Source::stale));
+    BOOST_TEST((s.source != Source::cache));
 }
 
 BOOST_AUTO_TEST_CASE(a_schedule_entry_from_oncalls_is_not_used)
