@@ -82,6 +82,16 @@ Answer through_cache(const SourceSettings &s, const std::string &key, long long 
     bool busy = false;
     Cache::Lock lock;
     if (ttl > 0) lock = cache.try_lock(key, &busy);
+    if (lock.held() && mode == CacheMode::use) {
+        // Another process may have refreshed it between the read above and
+        // the lock, and let go: asking again would be a second request for
+        // one expiry.
+        if (auto again = believed(s.epoch_seconds())) {
+            if (s.epoch_seconds() < again->fresh_until)
+                if (auto a = from_entry(*again, Source::cache)) return *a;
+            entry = again;
+        }
+    }
     if (!lock.held() && busy && mode == CacheMode::use) {
         if (entry && now - entry->fetched_at < stale_max)
             if (auto a = from_entry(*entry, Source::cache)) return *a;
