@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -13,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "limits.hpp"
-#include "small_file.hpp"
+#include "own_dir.hpp"
 
 namespace pdcf {
 
@@ -22,11 +23,12 @@ namespace {
 // How often a process waiting for another's refresh looks again.
 constexpr std::chrono::milliseconds lock_poll{10};
 
-// The file's text; "" when missing or over limits::max_cache_entry.
+// The file's text; "" when missing, over limits::max_cache_entry, or not
+// the program's own (own_dir.hpp).
 std::string read_file(const std::string &path)
 {
     std::string error;
-    return read_small_file(path, limits::max_cache_entry, error).value_or("");
+    return own_file_read(path, limits::max_cache_entry, error).value_or("");
 }
 
 }  // namespace
@@ -75,8 +77,10 @@ void Cache::write(const std::string &key, const Entry &entry) const
     nlohmann::json doc = {{"fetched_at", entry.fetched_at}, {"fresh_until", entry.fresh_until}, {"value", entry.value}};
     const std::string text = doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     const std::string final_path = path_of(key) + ".json";
-    const std::string tmp = final_path + ".tmp." + std::to_string(getpid());
-    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    // A new file of a name nobody chose: nothing planted there is written
+    // through.
+    std::string tmp = final_path + ".tmp.XXXXXX";
+    int fd = mkostemp(tmp.data(), O_CLOEXEC);
     if (fd < 0) return;
     bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
     close(fd);
@@ -107,7 +111,7 @@ Cache::Lock::~Lock()
 Cache::Lock Cache::try_lock(const std::string &key, bool *busy) const
 {
     if (busy) *busy = false;
-    int fd = open((path_of(key) + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    int fd = open((path_of(key) + ".lock").c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) return Lock();
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         if (busy) *busy = errno == EWOULDBLOCK;

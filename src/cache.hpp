@@ -26,9 +26,11 @@ public:
         long long fetched_at = 0;   // when PagerDuty gave it, seconds since the epoch
         long long fresh_until = 0;  // until when it is taken without asking again
     };
-    // The entry; one this process read or wrote and that is still fresh at
-    // `now` comes from memory: it cannot have changed, since entries are
-    // only rewritten once expired (or by --check, with the same truth).
+    // The entry, as written: the caller decides how far to believe it.  One
+    // this process read or wrote and that is still fresh at `now` comes
+    // from memory: it cannot have changed, since entries are only
+    // rewritten once expired (or by --check, with the same truth).  A file
+    // that is not the program's own (own_dir.hpp) is no entry.
     std::optional<Entry> read(const std::string &key, long long now) const;
     // Best effort: a cache that cannot be written only costs requests.
     void write(const std::string &key, const Entry &entry) const;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "escape.hpp"
+#include "own_dir.hpp"
 #include "phone.hpp"
 
 namespace pdcf {
@@ -172,6 +173,7 @@ int check_run(const Context &ctx, std::FILE *out)
     else
         std::fprintf(out, "\n%zu of %zu route%s do%s not reach %s own on-call.\n", bad, rows.size(),
                      rows.size() == 1 ? "" : "s", bad == 1 ? "es" : "", bad == 1 ? "its" : "their");
+    for (const auto &note : own_dir_take_notes()) std::fprintf(out, "warning: %s\n", note.c_str());
     return bad == 0 ? 0 : 1;
 }
 

@@ -88,6 +88,10 @@ constexpr std::size_t max_spool_file = 512 * 1024;
 // the rest wait for the next pass.
 constexpr std::size_t max_spool_listed = 1000;
 
+// Entries of spool_dir or cache_dir left unread (a link, another user's
+// file) are named in the log once per process, at most this many.
+constexpr std::size_t max_noted_entries = 100;
+
 // Twilio waits 15 s in all for our answer (REFERENCE: budget); the
 // PagerDuty budget must leave room for the rest of the request.
 constexpr std::chrono::milliseconds max_pagerduty_timeout{12000};

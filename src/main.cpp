@@ -18,6 +18,7 @@
 #include "handler.hpp"
 #include "http_client.hpp"
 #include "options.hpp"
+#include "own_dir.hpp"
 #include "serve.hpp"
 #include "sources.hpp"
 #include "spool.hpp"
@@ -57,6 +58,15 @@ int flush_all(const Spool &spool, const Post &post, const Clock &clock, std::chr
         std::printf("%d held in %s/held until their call's last request or transcription may have come\n", f.held,
                     spool.dir().c_str());
     return f.failed + f.left == 0 ? 0 : 1;
+}
+
+// The entries of spool_dir and cache_dir left unread since the last call,
+// as log lines.
+std::string ignored_entries_log()
+{
+    std::string out;
+    for (const auto &note : own_dir_take_notes()) out += "pd-call-forward: warning: " + note + "\n";
+    return out;
 }
 
 }  // namespace
@@ -155,7 +165,7 @@ int main(int argc, char **argv)
         };
         ctx.after_response = [&](bool from_twilio) {
             if (from_twilio) flusher->nudge();
-            return flusher->take_log();
+            return flusher->take_log() + ignored_entries_log();
         };
     } else if (rest && cgi) {
         // A request leaves a process to send what is due, and a held alert
@@ -164,18 +174,24 @@ int main(int argc, char **argv)
         // for).  One such process per spool at a time.
         ctx.after_response = [&](bool from_twilio) {
             if (from_twilio) flush_spool_detached(spool, pd);
-            return std::string();
+            return ignored_entries_log();
         };
     }
 
     switch (opts.command) {
     case Command::check: return check_run(ctx, stdout);
-    case Command::test_call:
+    case Command::test_call: {
         if (!config.ok()) return 1;
-        return test_call_run(ctx, opts.test_to, opts.test_from, stdout, stderr);
-    case Command::flush:
+        int status = test_call_run(ctx, opts.test_to, opts.test_from, stdout, stderr);
+        std::fputs(ignored_entries_log().c_str(), stderr);
+        return status;
+    }
+    case Command::flush: {
         if (!config.ok()) return 1;
-        return flush_all(spool, post, clock, pd.timeout);
+        int status = flush_all(spool, post, clock, pd.timeout);
+        std::fputs(ignored_entries_log().c_str(), stderr);
+        return status;
+    }
     case Command::serve: break;
     }
     return cgi ? serve_cgi(ctx) : serve_fastcgi(ctx);

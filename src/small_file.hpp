@@ -12,4 +12,7 @@ namespace pdcf {
 // or that it is larger than `limit` bytes).
 std::optional<std::string> read_small_file(const std::string &path, std::size_t limit, std::string &error);
 
+// The same for a file already open as `fd`, read from where it stands.
+std::optional<std::string> read_small_fd(int fd, std::size_t limit, std::string &error);
+
 }  // namespace pdcf

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 
@@ -15,7 +16,7 @@
 #include <unistd.h>
 
 #include "limits.hpp"
-#include "small_file.hpp"
+#include "own_dir.hpp"
 
 namespace pdcf {
 
@@ -58,15 +59,17 @@ bool set_due(int fd, time_t due)
 bool set_due(const std::string &path, time_t due)
 {
     const struct timespec times[2] = {{due, 0}, {due, 0}};
-    return utimensat(AT_FDCWD, path.c_str(), times, 0) == 0;
+    return utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 // Writes `content` to `path` whole, due at `due`: a temporary file beside
 // it, then rename.
 std::string write_whole(const std::string &dir, const std::string &name, const std::string &content, time_t due)
 {
-    std::string tmp = dir + "/.tmp." + std::to_string(getpid()) + "." + name;
-    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    // A new file of a name nobody chose: nothing planted there is written
+    // through.
+    std::string tmp = dir + "/.tmp." + name + ".XXXXXX";
+    int fd = mkostemp(tmp.data(), O_CLOEXEC);
     if (fd < 0) return error_text("cannot create", tmp);
     bool written = write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
                    set_due(fd, due) && fsync(fd) == 0;
@@ -81,7 +84,7 @@ std::string write_whole(const std::string &dir, const std::string &name, const s
 std::string read_all(const std::string &path)
 {
     std::string error;
-    return read_small_file(path, limits::max_spool_file, error).value_or("");
+    return own_file_read(path, limits::max_spool_file, error).value_or("");
 }
 
 struct Entry {
@@ -89,7 +92,8 @@ struct Entry {
     time_t mtime;
 };
 
-// Regular files of `dir`, oldest first, temporary ones left out.
+// The program's own regular files of `dir` (own_dir.hpp), oldest first,
+// temporary ones left out.
 std::vector<Entry> list(const std::string &dir)
 {
     std::vector<Entry> out;
@@ -98,7 +102,8 @@ std::vector<Entry> list(const std::string &dir)
     while (dirent *e = readdir(d)) {
         if (e->d_name[0] == '.') continue;
         struct stat st;
-        if (stat((dir + "/" + e->d_name).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+        const std::string path = dir + "/" + e->d_name;
+        if (lstat(path.c_str(), &st) != 0 || !own_file(path, st)) continue;
         out.push_back({e->d_name, st.st_mtime});
         if (out.size() == limits::max_spool_listed) break;
     }
@@ -169,7 +174,7 @@ SpoolLock Spool::lock_flush() const
 bool Spool::sweep_due() const
 {
     struct stat st;
-    return stat((dir_ + swept_marker).c_str(), &st) != 0 || now() - st.st_mtime >= claim_sweep_seconds;
+    return lstat((dir_ + swept_marker).c_str(), &st) != 0 || now() - st.st_mtime >= claim_sweep_seconds;
 }
 
 void Spool::sweep_claims() const
@@ -179,7 +184,7 @@ void Spool::sweep_claims() const
     if (!sweep_due()) return;
     const time_t t = now();
     const std::string dir = dir_ + "/claims";
-    int fd = open((dir_ + swept_marker).c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int fd = open((dir_ + swept_marker).c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
     if (fd < 0) return;
     set_due(fd, t);
     close(fd);
@@ -189,7 +194,7 @@ void Spool::sweep_claims() const
     while (dirent *e = readdir(d)) {
         if (e->d_name[0] == '.') continue;
         const std::string path = dir + "/" + e->d_name;
-        if (stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && t - st.st_mtime > claim_keep_seconds)
+        if (lstat(path.c_str(), &st) == 0 && t - st.st_mtime > claim_keep_seconds)
             unlink(path.c_str());
     }
     closedir(d);
@@ -208,17 +213,28 @@ std::string Spool::prepare() const
 Spool::Claim Spool::claim(const std::string &call_sid, const std::string &what) const
 {
     std::string path = dir_ + "/claims/" + spool_name(call_sid) + "." + what;
-    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-        close(fd);
-        return Claim::first;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+            close(fd);
+            return Claim::first;
+        }
+        if (errno != EEXIST) return Claim::unavailable;
+        struct stat st;
+        if (lstat(path.c_str(), &st) == 0) {
+            if (own_file(path, st)) return Claim::again;
+            // One that is not the program's own counts for nothing.
+            unlink(path.c_str());
+        }
     }
-    return errno == EEXIST ? Claim::again : Claim::unavailable;
+    return Claim::unavailable;
 }
 
 bool Spool::claimed(const std::string &call_sid, const std::string &what) const
 {
-    return access((dir_ + "/claims/" + spool_name(call_sid) + "." + what).c_str(), F_OK) == 0;
+    const std::string path = dir_ + "/claims/" + spool_name(call_sid) + "." + what;
+    struct stat st;
+    return lstat(path.c_str(), &st) == 0 && own_file(path, st);
 }
 
 std::string Spool::keep(const Alert &alert, long delay) const
@@ -279,8 +295,9 @@ void Spool::pause(const std::string &routing_key, long long until) const
 
 std::optional<long long> Spool::paused_until(const std::string &routing_key) const
 {
+    const std::string path = dir_ + "/paused/" + key_tag(routing_key);
     struct stat st;
-    if (stat((dir_ + "/paused/" + key_tag(routing_key)).c_str(), &st) != 0) return std::nullopt;
+    if (lstat(path.c_str(), &st) != 0 || !own_file(path, st)) return std::nullopt;
     if (st.st_mtime <= now()) return std::nullopt;
     return static_cast<long long>(st.st_mtime);
 }

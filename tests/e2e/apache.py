@@ -210,7 +210,8 @@ class ApacheFcgid(Apache):
         sbin = os.path.join(root, "sbin")
         os.makedirs(sbin)
         # A copy: the build tree may be out of www-data's reach.
-        shutil.copy(PROGRAM, os.path.join(sbin, "pd-call-forward"))
+        self.program = os.path.join(sbin, "pd-call-forward")
+        shutil.copy(PROGRAM, self.program)
         with open(os.path.join(ROOT, "apache", "pd-call-forward.conf")) as f:
             text = (f.read().replace("/etc/pd-call-forward/pd-call-forward.ini", config)
                     .replace("/usr/local/sbin", sbin))
@@ -245,7 +246,7 @@ class ApacheCgi(Apache):
         root = os.path.join(workdir, "apache-" + module)
         web = os.path.join(root, "www", "pd")
         os.makedirs(web)
-        self.script = os.path.join(web, "pd-call-forward.cgi")
+        self.script = self.program = os.path.join(web, "pd-call-forward.cgi")
         shutil.copy(PROGRAM, self.script)
         with open(os.path.join(ROOT, "apache", "htaccess")) as f:
             text = f.read().replace("/home/USER/pd-call-forward.ini", config)

@@ -3,9 +3,11 @@
 `pd-call-forward --check` and `pd-call-forward --test-call`, against the
 PagerDuty stand-in."""
 
+import json
 import os
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -258,6 +260,65 @@ def test_test_call_when_pagerduty_is_down():
     check("outcome=fallback" in err and "HTTP 503" in err, err)
 
 
+# --- the program's own directories -------------------------------------------
+
+CACHING = {"oncall_ttl": 60, "contact_ttl": 3600, "stale_max": 86400}
+MALLORY = "+19005550199"
+
+
+def plant_mallory(cache, fetched_at=None, fresh_until=None, oncalls_name="oncalls-escalation_policy-PEPOPS1.json"):
+    """Entries as another hand would leave them in `cache`: the ops line's
+    on-call is Mallory, whose phone is MALLORY.  Returns their paths."""
+    now = int(time.time())
+    fetched_at = now if fetched_at is None else fetched_at
+    fresh_until = now + 60 if fresh_until is None else fresh_until
+    entries = {oncalls_name: [{"level": 1, "user_id": "PMAL001", "name": "Mallory", "end": ""}],
+               "phone-methods-PMAL001.json": [{"number": MALLORY, "label": "Mobile", "sms": False, "state": "usable"}]}
+    paths = []
+    for name, value in entries.items():
+        path = os.path.join(cache, name)
+        with open(path, "w") as f:
+            json.dump({"fetched_at": fetched_at, "fresh_until": fresh_until, "value": json.dumps(value)}, f)
+        paths.append(path)
+    return paths
+
+
+def own_dirs_config(name, cache):
+    return write_config(env.dir, env.standin.url, timeout="2", name=name, cache=cache, caching=CACHING,
+                        spool=os.path.join(env.dir, name + ".spool"))
+
+
+def dialed(out):
+    return [n.text for n in ET.fromstring(out).findall("./Dial/Number")]
+
+
+def test_a_planted_link_or_a_long_fresh_until_is_not_believed():
+    setup()
+    cache = os.path.join(env.dir, "own-cache")
+    config = own_dirs_config("own-cache.ini", cache)
+    rc, out, err = run("--test-call", OPS_NUMBER, config=config)
+    check(dialed(out) == ["+14155550101"] and "warning" not in err and "error" not in err, err)
+    oncalls = os.path.join(cache, "oncalls-escalation_policy-PEPOPS1.json")
+
+    # A link in place of an entry is not followed.
+    elsewhere = os.path.join(env.dir, "elsewhere")
+    os.mkdir(elsewhere)
+    target, _ = plant_mallory(elsewhere)
+    plant_mallory(cache)
+    os.unlink(oncalls)
+    os.symlink(target, oncalls)
+    rc, out, err = run("--test-call", OPS_NUMBER, config=config)
+    check(dialed(out) == ["+14155550101"], out)
+    check(f"pd-call-forward: warning: ignored {oncalls}: a symbolic link" in err, err)
+
+    # Fetched two minutes ago and "fresh" for ten years: believed for
+    # oncall_ttl (60 s) after it was fetched, no longer.
+    now = int(time.time())
+    plant_mallory(cache, fetched_at=now - 120, fresh_until=now + 10 * 365 * 86400)
+    rc, out, err = run("--test-call", OPS_NUMBER, config=config)
+    check(dialed(out) == ["+14155550101"] and "pd_requests=1 " in err, out + err)  # /oncalls asked again
+
+
 TESTS = [
     test_check_every_route_reaches_its_on_call,
     test_check_unknown_target_and_no_phone_fail_even_with_a_fallback,
@@ -274,6 +335,7 @@ TESTS = [
     test_test_call_prints_the_twiml_and_the_log_line,
     test_test_call_by_route_name,
     test_test_call_when_pagerduty_is_down,
+    test_a_planted_link_or_a_long_fresh_until_is_not_believed,
 ]
 
 

@@ -79,6 +79,7 @@ LIMIT_TEXT = {
     "max_spool_name": lambda v: f"CallSid cut to {v} letters and digits",
     "max_spool_listed": lambda v: f"digits; {v} alerts a pass",
     "max_spool_file": lambda v: f"It Spooled alert: {size(v)}",
+    "max_noted_entries": lambda v: f"It Ignored files named in the log: {v} a process",
     "min_missed_call_wait": lambda v: f"Ic missed_call_wait {v} to",
     "max_missed_call_wait": lambda v: f"missed_call_wait 5 to {v},",
     "min_transcription_wait": lambda v: f"Ic transcription_wait {v} to",

@@ -17,6 +17,7 @@
 #include "files.hpp"
 #include "limits.hpp"
 #include "oncall.hpp"
+#include "own_dir.hpp"
 #include "retry.hpp"
 #include "sources.hpp"
 
@@ -338,6 +339,57 @@ BOOST_AUTO_TEST_CASE(an_entry_fetched_in_the_future_is_not_believed)
     BOOST_TEST(f.dialed(s).empty());
     BOOST_TEST((s.source != Source::stale));
     BOOST_TEST((s.source != Source::cache));
+}
+
+BOOST_AUTO_TEST_CASE(a_planted_link_is_neither_read_nor_written_through)
+{
+    Fixture f;
+    own_dir_take_notes();
+    const std::string cache = f.dir.path + "/cache/";
+    const std::string elsewhere = f.dir.path + "/elsewhere.json";
+    plant(elsewhere, mallory_oncalls, f.now, f.now + 60);
+    plant(cache + "phone-methods-PU9.json", mallory_phones, f.now, f.now + 3600);
+    BOOST_REQUIRE(symlink(elsewhere.c_str(), (cache + "oncalls-escalation_policy-PEP1.json").c_str()) == 0);
+    // Where a lock and a temporary file were once made: a link there
+    // would have created or overwritten its target.
+    const std::string victim = f.dir.path + "/victim";
+    std::ofstream(victim) << "precious";
+    BOOST_REQUIRE(symlink((f.dir.path + "/created").c_str(), (cache + "oncalls-escalation_policy-PEP1.lock").c_str()) == 0);
+    const std::string tmp = cache + "phone-methods-PU1.json.tmp." + std::to_string(getpid());
+    BOOST_REQUIRE(symlink(victim.c_str(), tmp.c_str()) == 0);
+
+    Snapshot s = f.ask();
+    BOOST_TEST(f.dialed(s) == std::vector<std::string>{"+14155550101"});
+    BOOST_TEST((s.source == Source::pagerduty));
+    BOOST_TEST(access((f.dir.path + "/created").c_str(), F_OK) != 0);
+    std::string kept;
+    std::ifstream in(victim);
+    std::getline(in, kept);
+    BOOST_TEST(kept == "precious");
+    std::string notes;
+    for (const auto &n : own_dir_take_notes()) notes += n + "\n";
+    BOOST_TEST(notes.find(cache + "oncalls-escalation_policy-PEP1.json: a symbolic link") != std::string::npos, notes);
+}
+
+BOOST_AUTO_TEST_CASE(an_entry_of_another_user_is_ignored)
+{
+    if (geteuid() != 0) {
+        BOOST_TEST_MESSAGE("not root: cannot give a file away; skipped");
+        return;
+    }
+    Fixture f;
+    own_dir_take_notes();
+    const std::string oncalls = f.dir.path + "/cache/oncalls-escalation_policy-PEP1.json";
+    plant(oncalls, mallory_oncalls, f.now, f.now + 60);
+    plant(f.dir.path + "/cache/phone-methods-PU9.json", mallory_phones, f.now, f.now + 3600);
+    BOOST_REQUIRE(chown(oncalls.c_str(), 65534, 65534) == 0);
+    f.fake.replies["/oncalls"] = {503, "", "", -1};
+    // Neither fresh nor standing in when PagerDuty fails.
+    Snapshot s = f.ask();
+    BOOST_TEST(f.dialed(s).empty());
+    std::string notes;
+    for (const auto &n : own_dir_take_notes()) notes += n + "\n";
+    BOOST_TEST(notes.find(oncalls + ": it belongs to ") != std::string::npos, notes);
 }
 
 BOOST_AUTO_TEST_CASE(a_schedule_entry_from_oncalls_is_not_used)
