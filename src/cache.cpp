@@ -46,12 +46,11 @@ std::string Cache::path_of(const std::string &key) const
     return dir_ + "/" + safe;
 }
 
-std::string Cache::prepare() const
+std::string Cache::prepare(OwnDir *verdict) const
 {
-    if (mkdir(dir_.c_str(), 0700) != 0 && errno != EEXIST)
-        return "cannot create " + dir_ + ": " + std::strerror(errno);
-    if (access(dir_.c_str(), W_OK | X_OK) != 0) return "cannot write to " + dir_ + ": " + std::strerror(errno);
-    return {};
+    OwnDir judged = own_dir_prepare(dir_);
+    if (verdict) *verdict = judged;
+    return judged.problem;
 }
 
 std::optional<Cache::Entry> Cache::read(const std::string &key, long long now) const

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "handler.hpp"
+#include "own_dir.hpp"
 
 namespace pdcf {
 
@@ -18,8 +19,10 @@ class Cache {
 public:
     explicit Cache(std::string dir);
 
-    // Creates the directory (mode 0700) if missing: "" or what is wrong.
-    std::string prepare() const;
+    // Creates the directory (mode 0700) if missing, and judges whether it
+    // may be used (own_dir.hpp): "" or what is wrong, and the whole
+    // judgement in `verdict`.
+    std::string prepare(OwnDir *verdict = nullptr) const;
 
     struct Entry {
         std::string value;          // the answer, as the cache keeps it (JSON)

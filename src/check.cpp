@@ -143,13 +143,14 @@ int check_run(const Context &ctx, std::FILE *out)
     const ConfigResult &config = *ctx.config;
     std::fprintf(out, "%s: ", config.config.path.c_str());
     for (const auto &w : config.warnings) std::fprintf(out, "\nwarning: %s", display_text(w.str()).c_str());
+    for (const auto &e : config.unsafe) std::fprintf(out, "\nerror: %s", display_text(e.str()).c_str());
     if (!config.ok()) {
         for (const auto &e : config.errors) std::fprintf(out, "\nerror: %s", display_text(e.str()).c_str());
         std::fprintf(out, "\n%zu error%s; PagerDuty was not asked.\n", config.errors.size(),
                      config.errors.size() == 1 ? "" : "s");
         return 1;
     }
-    std::fprintf(out, "%sconfiguration OK\n\n", config.warnings.empty() ? "" : "\n");
+    std::fprintf(out, "%sconfiguration OK\n\n", config.warnings.empty() && config.unsafe.empty() ? "" : "\n");
 
     const Config &cfg = config.config;
     std::vector<CheckRow> rows;
@@ -174,7 +175,11 @@ int check_run(const Context &ctx, std::FILE *out)
         std::fprintf(out, "\n%zu of %zu route%s do%s not reach %s own on-call.\n", bad, rows.size(),
                      rows.size() == 1 ? "" : "s", bad == 1 ? "es" : "", bad == 1 ? "its" : "their");
     for (const auto &note : own_dir_take_notes()) std::fprintf(out, "warning: %s\n", note.c_str());
-    return bad == 0 ? 0 : 1;
+    if (!config.unsafe.empty())
+        std::fprintf(out, "%zu director%s refused (see the error%s above): calls are answered without %s.\n",
+                     config.unsafe.size(), config.unsafe.size() == 1 ? "y is" : "ies are",
+                     config.unsafe.size() == 1 ? "" : "s", config.unsafe.size() == 1 ? "it" : "them");
+    return bad == 0 && config.unsafe.empty() ? 0 : 1;
 }
 
 }  // namespace pdcf

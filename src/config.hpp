@@ -175,6 +175,10 @@ struct ConfigResult {
     Config config;
     std::vector<ConfigProblem> errors;
     std::vector<ConfigProblem> warnings;
+    // Not in the file, yet as grave: a spool_dir or cache_dir other users
+    // can change (own_dir.hpp).  It is not used, and calls are still
+    // answered; said as an error at start, and --check exits 1.
+    std::vector<ConfigProblem> unsafe;
     bool ok() const { return errors.empty(); }
     std::string summary() const;  // the first error, and how many more
 };

@@ -106,21 +106,29 @@ int main(int argc, char **argv)
     Spool spool(pd.spool_dir);
     Cache cache(pd.cache_dir);
     bool cache_usable = false;
+    bool spool_usable = false;
     if (config.ok()) {
-        if (std::string problem = spool.prepare(); !problem.empty())
-            config.warnings.push_back({pd.spool_dir, 0, "",
-                                       "[pagerduty] spool_dir is not usable (" + problem +
-                                           "): an alert PagerDuty cannot take at once will be lost"});
-        std::string problem = cache.prepare();
-        cache_usable = problem.empty();
-        if (!cache_usable)
-            config.warnings.push_back({pd.cache_dir, 0, "",
-                                       "[pagerduty] cache_dir is not usable (" + problem +
-                                           "): every call asks PagerDuty, and no last-known on-call stands in "
-                                           "when it fails"});
+        // A directory others can change is refused, and said as an error; the
+        // calls are still answered without it.
+        auto judge = [&config](const OwnDir &d, const std::string &dir, const std::string &key,
+                               const std::string &meanwhile) {
+            if (d.usable()) return;
+            if (d.verdict == OwnDir::Verdict::unusable)
+                config.warnings.push_back({dir, 0, "", key + " is not usable (" + d.problem + "): " + meanwhile});
+            else
+                (d.verdict == OwnDir::Verdict::unsafe ? config.unsafe : config.warnings)
+                    .push_back({dir, 0, "", key + " is refused: " + d.problem + ". Meanwhile " + meanwhile});
+        };
+        OwnDir s, c;
+        spool_usable = spool.prepare(&s).empty();
+        judge(s, pd.spool_dir, "[pagerduty] spool_dir", "an alert PagerDuty cannot take at once will be lost");
+        cache_usable = cache.prepare(&c).empty();
+        judge(c, pd.cache_dir, "[pagerduty] cache_dir",
+              "every call asks PagerDuty, and no last-known on-call stands in when it fails");
     }
     std::string startup_log;
     for (const auto &w : config.warnings) startup_log += "pd-call-forward: warning: " + display_text(w.str()) + "\n";
+    for (const auto &e : config.unsafe) startup_log += "pd-call-forward: error: " + display_text(e.str()) + "\n";
     for (const auto &e : config.errors) startup_log += "pd-call-forward: config error: " + display_text(e.str()) + "\n";
     if (opts.command != Command::check) std::fputs(startup_log.c_str(), stderr);
 
@@ -187,7 +195,7 @@ int main(int argc, char **argv)
         return status;
     }
     case Command::flush: {
-        if (!config.ok()) return 1;
+        if (!config.ok() || !spool_usable) return 1;
         int status = flush_all(spool, post, clock, pd.timeout);
         std::fputs(ignored_entries_log().c_str(), stderr);
         return status;

@@ -1,7 +1,8 @@
 // The program's own directories, spool_dir and cache_dir.  What is read
-// there decides whom a call rings and which alerts go out, so of their
-// entries only the regular files of this process's user are read, never
-// through a link.
+// there decides whom a call rings and which alerts go out, so a directory
+// is used only when nobody but root and its owner can change it or what
+// it holds, its owner runs this process, and of its entries only the
+// regular files of this process's user are read, never through a link.
 #pragma once
 
 #include <cstddef>
@@ -12,6 +13,25 @@
 #include <sys/stat.h>
 
 namespace pdcf {
+
+struct OwnDir {
+    enum class Verdict {
+        ours,      // used
+        unusable,  // cannot be made, read or written
+        not_ours,  // guarded, but another user's: this process leaves it alone
+        unsafe,    // it, or a directory above it, can be changed by other users
+    };
+    Verdict verdict = Verdict::ours;
+    std::string problem;  // what is wrong and what to do; empty when ours
+    bool usable() const { return verdict == Verdict::ours; }
+};
+
+// Makes `dir` when missing (mode 0700, whatever the umask; its parent must
+// exist), then judges it and every directory above it, both as written and
+// as symbolic links resolve it.  A directory above it may be writable by
+// others only with the sticky bit (/tmp), which keeps them from renaming
+// what is not theirs.
+OwnDir own_dir_prepare(const std::string &dir);
 
 // An entry of an own directory: only a regular file of this process's user,
 // opened without following a symbolic link or waiting on a FIFO, at most

@@ -200,18 +200,23 @@ void Spool::sweep_claims() const
     closedir(d);
 }
 
-std::string Spool::prepare() const
+std::string Spool::prepare(OwnDir *judged)
 {
+    OwnDir verdict;
     for (const char *sub : {"", "/pending", "/sending", "/rejected", "/claims", "/held", "/paused"}) {
-        std::string path = dir_ + sub;
-        if (mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) return error_text("cannot create", path);
-        if (access(path.c_str(), W_OK | X_OK) != 0) return error_text("cannot write to", path);
+        verdict = own_dir_prepare(dir_ + sub);
+        // Part of the spool that is another user's lets them in.
+        if (*sub && verdict.verdict == OwnDir::Verdict::not_ours) verdict.verdict = OwnDir::Verdict::unsafe;
+        if (!verdict.usable()) break;
     }
-    return {};
+    refused_ = verdict.problem;
+    if (judged) *judged = verdict;
+    return verdict.problem;
 }
 
 Spool::Claim Spool::claim(const std::string &call_sid, const std::string &what) const
 {
+    if (!refused_.empty()) return Claim::unavailable;
     std::string path = dir_ + "/claims/" + spool_name(call_sid) + "." + what;
     for (int attempt = 0; attempt < 2; ++attempt) {
         int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -232,6 +237,7 @@ Spool::Claim Spool::claim(const std::string &call_sid, const std::string &what) 
 
 bool Spool::claimed(const std::string &call_sid, const std::string &what) const
 {
+    if (!refused_.empty()) return false;
     const std::string path = dir_ + "/claims/" + spool_name(call_sid) + "." + what;
     struct stat st;
     return lstat(path.c_str(), &st) == 0 && own_file(path, st);
@@ -239,21 +245,25 @@ bool Spool::claimed(const std::string &call_sid, const std::string &what) const
 
 std::string Spool::keep(const Alert &alert, long delay) const
 {
+    if (!refused_.empty()) return refused_;
     return write_whole(dir_ + "/pending", file_name(alert), alert.body, now() + delay);
 }
 
 std::string Spool::reject(const Alert &alert) const
 {
+    if (!refused_.empty()) return refused_;
     return write_whole(dir_ + "/rejected", file_name(alert), alert.body, now());
 }
 
 std::string Spool::hold(const Alert &alert, long delay) const
 {
+    if (!refused_.empty()) return refused_;
     return write_whole(dir_ + "/held", file_name(alert), alert.body, now() + delay);
 }
 
 std::optional<std::string> Spool::take_held(const std::string &call_sid, AlertKind kind) const
 {
+    if (!refused_.empty()) return std::nullopt;
     const std::string name = file_name(call_sid, kind);
     const std::string taken = dir_ + "/sending/" + held_prefix + name;
     // The flusher may be releasing it at this moment: one rename wins.
@@ -290,11 +300,13 @@ std::string routing_key_of(const std::string &event)
 
 void Spool::pause(const std::string &routing_key, long long until) const
 {
+    if (!refused_.empty()) return;
     write_whole(dir_ + "/paused", key_tag(routing_key), "", static_cast<time_t>(until));
 }
 
 std::optional<long long> Spool::paused_until(const std::string &routing_key) const
 {
+    if (!refused_.empty()) return std::nullopt;
     const std::string path = dir_ + "/paused/" + key_tag(routing_key);
     struct stat st;
     if (lstat(path.c_str(), &st) != 0 || !own_file(path, st)) return std::nullopt;
@@ -305,6 +317,7 @@ std::optional<long long> Spool::paused_until(const std::string &routing_key) con
 std::optional<long long> Spool::next_due(long early) const
 {
     std::optional<long long> first;
+    if (!refused_.empty()) return first;
     for (const char *sub : {"/pending", "/held"})
         for (const auto &e : list(dir_ + sub)) {
             long long due = static_cast<long long>(e.mtime) - (std::string(sub) == "/pending" ? early : 0);
@@ -337,6 +350,7 @@ Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, 
                             TimePoint deadline, const FlushRules &rules) const
 {
     Flushed out;
+    if (!refused_.empty()) return out;
     // A process that died mid-send left its alert in sending/ (its time is
     // when that attempt began): take it back.
     for (const auto &e : list(dir_ + "/sending"))

@@ -24,6 +24,7 @@
 
 #include "alert.hpp"
 #include "events.hpp"
+#include "own_dir.hpp"
 
 namespace pdcf {
 
@@ -70,8 +71,12 @@ public:
     // `wall` defaults to the system clock.
     explicit Spool(std::string dir, WallClock wall = {});
 
-    // Creates the directories (mode 0700) if missing: "" or what is wrong.
-    std::string prepare() const;
+    // Creates the directories (mode 0700) if missing, and judges whether
+    // they may be used (own_dir.hpp): "" or what is wrong, and the whole
+    // judgement in `verdict`.  A spool that may not be used is left alone
+    // from then on: nothing is kept, held, claimed or sent from it, as when
+    // it cannot be written.  Of its entries only the program's own are read.
+    std::string prepare(OwnDir *verdict = nullptr);
 
     enum class Claim { first, again, unavailable };
     // Marks `what` for the call (an alert kind when an alert is delivered,
@@ -142,6 +147,7 @@ private:
 
     std::string dir_;
     WallClock wall_;
+    std::string refused_;  // why it is not used; empty: it is
 };
 
 // A CallSid made safe as a file name (letters and digits, bounded).

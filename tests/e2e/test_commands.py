@@ -11,8 +11,8 @@ import time
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (DB_NUMBER, FALLBACK_NUMBER, OPS_NUMBER, PD_TOKEN, PROGRAM, SHARED_KEY_CONFIG, TWILIO_SHARED_KEY,
-                     StandIn, check, person, roster, run_suite, write_config)
+from harness import (DB_NUMBER, FALLBACK_NUMBER, OPS_NUMBER, PD_TOKEN, PROGRAM, SANITIZER_ENV, SHARED_KEY_CONFIG,
+                     TWILIO_SHARED_KEY, StandIn, check, person, roster, run_suite, write_config)
 
 ADA = person("PADA001", "Ada Lovelace", (1, "4155550101", "Mobile"))
 LINUS = person("PLINUS1", "Linus Db", (1, "4155550103", "Mobile"))
@@ -292,6 +292,46 @@ def dialed(out):
     return [n.text for n in ET.fromstring(out).findall("./Dial/Number")]
 
 
+def test_a_cache_dir_others_can_write_is_refused_at_start_and_by_check():
+    setup()
+    cache = os.path.join(env.dir, "open-cache")
+    os.mkdir(cache)
+    os.chmod(cache, 0o777)
+    planted = plant_mallory(cache)
+    config = own_dirs_config("open-cache.ini", cache)
+    refused = f"{cache}: [pagerduty] cache_dir is refused: {cache} can be written by every user (mode 0777)"
+
+    rc, out, _ = run("--check", config=config)
+    check(rc == 1, f"exit {rc}\n{out}")
+    check(f"error: {refused}" in out and f"chmod 0700 {cache}" in out, out)
+    check("Ada Lovelace" in row(out, "ops") and "Mallory" not in out, out)
+    check("Every route reaches its on-call." in out and "1 directory is refused" in out, out)
+
+    # At start, with the calls still answered: from PagerDuty, not from it.
+    rc, out, err = run("--test-call", OPS_NUMBER, config=config)
+    check(f"pd-call-forward: error: {refused}" in err, err)
+    check(dialed(out) == ["+14155550101"], out)
+    p = subprocess.run([PROGRAM], capture_output=True, text=True, timeout=30,
+                       env={"GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "GET", "PATH_INFO": "/health",
+                            "PD_CALL_FORWARD_CONFIG": config, **SANITIZER_ENV})
+    check(p.stdout.startswith("Status: 200 OK"), p.stdout + p.stderr)
+    check(f"pd-call-forward: error: {refused}" in p.stderr, p.stderr)
+
+    # Made the program's alone, it is used again; what another user left
+    # there is not.
+    os.chmod(cache, 0o700)
+    if os.geteuid() == 0:
+        for path in planted:
+            os.chown(path, 65534, 65534)
+    rc, out, err = run("--test-call", OPS_NUMBER, config=config)
+    check("error" not in err, err)
+    check(dialed(out) == ["+14155550101"], out)
+    if os.geteuid() == 0:
+        check(f"pd-call-forward: warning: ignored {planted[0]}: it belongs to nobody (uid 65534)" in err, err)
+    rc, out, _ = run("--check", config=config)
+    check(rc == 0 and "error" not in out, out)
+
+
 def test_a_planted_link_or_a_long_fresh_until_is_not_believed():
     setup()
     cache = os.path.join(env.dir, "own-cache")
@@ -335,6 +375,7 @@ TESTS = [
     test_test_call_prints_the_twiml_and_the_log_line,
     test_test_call_by_route_name,
     test_test_call_when_pagerduty_is_down,
+    test_a_cache_dir_others_can_write_is_refused_at_start_and_by_check,
     test_a_planted_link_or_a_long_fresh_until_is_not_believed,
 ]
 

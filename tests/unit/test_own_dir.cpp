@@ -13,6 +13,8 @@ using namespace pdcf;
 
 namespace {
 
+using V = OwnDir::Verdict;
+
 bool contains(const std::string &s, const std::string &part) { return s.find(part) != std::string::npos; }
 
 // What was noted, as one text.
@@ -47,6 +49,99 @@ std::vector<std::string> flushed(const Spool &spool)
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(own_dir)
+
+BOOST_AUTO_TEST_CASE(a_directory_it_makes_is_its_own_whatever_the_umask)
+{
+    TempDir d;
+    for (mode_t mask : {022, 0, 077, 0277}) {
+        const std::string dir = d.path + "/made-" + std::to_string(mask);
+        mode_t old = umask(mask);
+        OwnDir v = own_dir_prepare(dir);
+        umask(old);
+        BOOST_TEST((v.verdict == V::ours), mask << ": " << v.problem);
+        struct stat st;
+        BOOST_REQUIRE(stat(dir.c_str(), &st) == 0);
+        BOOST_TEST((st.st_mode & 07777) == 0700u, mask);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_directory_others_can_write_is_refused)
+{
+    TempDir d;
+    const std::string dir = d.path + "/cache";
+    BOOST_REQUIRE(mkdir(dir.c_str(), 0700) == 0);
+    BOOST_TEST((own_dir_prepare(dir).verdict == V::ours));
+    for (mode_t mode : {0777, 0770, 0730, 0703, 01777}) {
+        BOOST_REQUIRE(chmod(dir.c_str(), mode) == 0);
+        OwnDir v = own_dir_prepare(dir);
+        BOOST_TEST((v.verdict == V::unsafe), mode);
+        BOOST_TEST(contains(v.problem, "chmod 0700 " + dir), v.problem);
+    }
+    BOOST_REQUIRE(chmod(dir.c_str(), 0777) == 0);
+    BOOST_TEST(contains(own_dir_prepare(dir).problem, dir + " can be written by every user (mode 0777)"));
+    // Read and search by others are no threat.
+    BOOST_REQUIRE(chmod(dir.c_str(), 0755) == 0);
+    BOOST_TEST((own_dir_prepare(dir).verdict == V::ours));
+}
+
+BOOST_AUTO_TEST_CASE(a_directory_above_others_can_write_is_refused_unless_sticky)
+{
+    // Whoever can rename entries of a directory above it can put a
+    // directory of their own in its place; the sticky bit (/tmp) stops that.
+    TempDir d;
+    const std::string shared = d.path + "/shared";
+    const std::string dir = shared + "/cache";
+    BOOST_REQUIRE(mkdir(shared.c_str(), 0755) == 0);
+    BOOST_REQUIRE(chmod(shared.c_str(), 0777) == 0);
+    OwnDir v = own_dir_prepare(dir);
+    BOOST_TEST((v.verdict == V::unsafe), v.problem);
+    BOOST_TEST(contains(v.problem, shared + ", above " + dir + ", can be changed by users other than root"), v.problem);
+    BOOST_REQUIRE(chmod(shared.c_str(), 01777) == 0);
+    BOOST_TEST((own_dir_prepare(dir).verdict == V::ours), own_dir_prepare(dir).problem);
+}
+
+BOOST_AUTO_TEST_CASE(a_link_on_the_way_is_judged_where_it_lies_and_where_it_leads)
+{
+    TempDir d;
+    const std::string real = d.path + "/real";
+    const std::string open = d.path + "/open";
+    BOOST_REQUIRE(mkdir(real.c_str(), 0700) == 0);
+    BOOST_REQUIRE(mkdir(open.c_str(), 0755) == 0);
+    // The link lies in a directory anyone may change: it could be pointed
+    // elsewhere at any time.
+    BOOST_REQUIRE(symlink(real.c_str(), (open + "/cache").c_str()) == 0);
+    BOOST_REQUIRE(chmod(open.c_str(), 0777) == 0);
+    BOOST_TEST((own_dir_prepare(open + "/cache").verdict == V::unsafe));
+    // Where it lies is safe, but where it leads is not.
+    BOOST_REQUIRE(chmod(open.c_str(), 0755) == 0);
+    BOOST_TEST((own_dir_prepare(open + "/cache").verdict == V::ours));
+    BOOST_REQUIRE(mkdir((real + "/inner").c_str(), 0700) == 0);
+    BOOST_REQUIRE(chmod(real.c_str(), 0777) == 0);
+    BOOST_TEST((own_dir_prepare(open + "/cache/inner").verdict == V::unsafe));
+}
+
+BOOST_AUTO_TEST_CASE(another_users_directory_is_left_alone)
+{
+    if (geteuid() != 0) {
+        BOOST_TEST_MESSAGE("not root: cannot give a directory away; skipped");
+        return;
+    }
+    TempDir d;
+    const std::string dir = d.path + "/cache";
+    BOOST_REQUIRE(mkdir(dir.c_str(), 0700) == 0);
+    BOOST_REQUIRE(chown(dir.c_str(), other_user, other_user) == 0);
+    OwnDir v = own_dir_prepare(dir);
+    BOOST_TEST((v.verdict == V::not_ours), v.problem);
+    BOOST_TEST(contains(v.problem, "not to root (uid 0), who runs this"), v.problem);
+    BOOST_TEST(contains(v.problem, "chown root " + dir), v.problem);
+    // Above a directory of its own, its owner's directories are no threat
+    // (/var/lib/pd-call-forward/spool); another user's are.
+    const std::string inner = dir + "/spool";
+    BOOST_REQUIRE(mkdir(inner.c_str(), 0700) == 0);
+    BOOST_TEST((own_dir_prepare(inner).verdict == V::unsafe));
+    BOOST_REQUIRE(chown(inner.c_str(), other_user, other_user) == 0);
+    BOOST_TEST((own_dir_prepare(inner).verdict == V::not_ours));
+}
 
 BOOST_AUTO_TEST_CASE(entries_are_read_only_when_they_are_its_own_regular_files)
 {
@@ -94,6 +189,30 @@ BOOST_AUTO_TEST_CASE(a_noted_name_cannot_forge_a_log_line)
     BOOST_TEST(said[0].find('\n') == std::string::npos);
     BOOST_TEST(said[0].find('\x1b') == std::string::npos);
     BOOST_TEST(contains(said[0], "x\\npd-call-forward: forged\\x1b[2J"), said[0]);
+}
+
+BOOST_AUTO_TEST_CASE(a_spool_others_can_write_is_left_alone)
+{
+    // Alerts planted there would go out, and claims planted there would
+    // stop real ones: the spool is not used at all, as one that cannot be
+    // written is not.
+    TempDir d;
+    const std::string dir = d.path + "/spool";
+    BOOST_REQUIRE(Spool(dir).prepare().empty());
+    std::ofstream(dir + "/pending/CA1.voicemail.json") << voicemail("CA1").body;
+    BOOST_REQUIRE(chmod(dir.c_str(), 0777) == 0);
+    Spool spool(dir);
+    OwnDir verdict;
+    std::string problem = spool.prepare(&verdict);
+    BOOST_TEST((verdict.verdict == OwnDir::Verdict::unsafe));
+    BOOST_TEST(contains(problem, dir + " can be written by every user (mode 0777)"), problem);
+    BOOST_TEST(flushed(spool).empty());
+    BOOST_TEST(!spool.next_due());
+    BOOST_TEST(spool.keep(voicemail("CA2"), 0) == problem);
+    BOOST_TEST(spool.hold(voicemail("CA2"), 30) == problem);
+    BOOST_TEST((spool.claim("CA2", "voicemail") == Spool::Claim::unavailable));
+    BOOST_TEST(!spool.claimed("CA2", "voicemail"));
+    BOOST_TEST(!spool.take_held("CA2", AlertKind::voicemail));
 }
 
 BOOST_AUTO_TEST_CASE(a_planted_link_in_the_spool_is_not_followed)
