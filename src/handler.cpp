@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "limits.hpp"
+#include "queue_time.hpp"
 #include "sms.hpp"
 #include "voice.hpp"
 
@@ -20,6 +21,27 @@ Response health(const Request &, const Context &, TimePoint, LogRecord &log)
 {
     log.outcome = "ok";
     return plain_response(200, "ok");
+}
+
+// A shorter wait is the web server's own work, not a queue: not logged.
+constexpr std::chrono::milliseconds queue_worth_logging{100};
+
+// When PagerDuty's budget starts: when the web server took the request, if
+// it says so (X-Request-Start, set by the shipped configs), else `start`;
+// but never so early that less than limits::min_budget_after_queue is left.
+TimePoint budget_start(const Request &req, const Context &ctx, TimePoint start, LogRecord &log)
+{
+    if (req.request_start.empty() || !ctx.epoch_micros) return start;
+    const TimePoint now = ctx.clock();
+    QueueWait w = queue_wait(req.request_start, ctx.epoch_micros());
+    if (!w.believed) {
+        log.queued_ms = "ignored";
+        return start;
+    }
+    if (w.waited >= queue_worth_logging) log.queued_ms = std::to_string(w.waited.count());
+    const auto budget = ctx.config->config.pagerduty.timeout;
+    const auto counted = std::min(w.waited, budget - std::min(budget, limits::min_budget_after_queue));
+    return std::min(start, now - counted);
 }
 
 struct Handler {
@@ -106,7 +128,7 @@ Response handle(const Request &req, const Context &ctx, TimePoint start, LogReco
             log.reason = "configuration: " + ctx.config->summary();
             return plain_response(500, "configuration error; see the server's error log");
         }
-        return h->run(req, ctx, start, log);
+        return h->run(req, ctx, budget_start(req, ctx, start, log), log);
     }();
     r.omit_body = req.method == "HEAD";
     log.status = r.status;

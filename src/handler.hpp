@@ -68,6 +68,9 @@ struct Context {
     Alerts alerts;
     Clock clock;
     std::function<long long()> epoch_seconds;  // the wall clock, for call durations
+    // The wall clock in microseconds, for X-Request-Start; unset: the budget
+    // counts from the request's arrival here.
+    std::function<long long()> epoch_micros;
     // Lines written at start (config errors and warnings), one per line.
     std::string startup_log;
     // Run once the answer is out (spooled alerts are sent then), with
@@ -82,7 +85,8 @@ struct Context {
 OnCallSources sources_for(const Context &context, TimePoint deadline, CacheMode mode);
 
 // `start` is when the request arrived; PagerDuty's time budget counts
-// from it.  Fills `log` with everything the log line needs.
+// from it, or from when the web server took it (X-Request-Start), if
+// earlier.  Fills `log` with everything the log line needs.
 Response handle(const Request &request, const Context &context, TimePoint start, LogRecord &log);
 
 // The response as CGI/FastCGI output: a Status header, the headers, an

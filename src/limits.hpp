@@ -102,6 +102,21 @@ constexpr std::chrono::milliseconds min_pagerduty_timeout{100};
 // goes on being used meanwhile, and for as long as no lookup succeeds.
 constexpr std::chrono::seconds dns_refresh{60};
 
+// X-Request-Start, set by the shipped web server configs, says when the
+// web server took the request; the time it then waited for a free worker
+// counts against the budget.  A time further ahead of our clock than this,
+// or a wait longer than the other limit, means the clocks disagree (or a
+// proxy set the header): it is not believed, and the whole budget applies.
+// Twilio has hung up after 15 s anyway.
+constexpr std::chrono::milliseconds max_request_start_ahead{1000};
+constexpr std::chrono::milliseconds max_queue_wait{30000};
+
+// However long a call queued, it keeps this much of the budget (all of it,
+// when the budget is shorter): enough for a healthy PagerDuty to answer
+// on a kept-alive connection, so a burst while PagerDuty is fine still
+// reaches the on-call, and little next to Twilio's 15 s.
+constexpr std::chrono::milliseconds min_budget_after_queue{1000};
+
 // Twilio's <Dial timeout> range.
 constexpr int min_dial_timeout = 5;
 constexpr int max_dial_timeout = 600;

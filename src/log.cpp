@@ -68,6 +68,7 @@ std::string LogRecord::line() const
         if (age >= 0) add("age", std::to_string(age));
     }
     add("ms", std::to_string(total_ms));
+    add("queued_ms", queued_ms);
     if (signature_off) add("signature", "off");
     add("alert", alert);
     add("reason", reason);

@@ -26,6 +26,7 @@ struct LogRecord {
     std::string source;   // where the on-calls came from: pagerduty, cache, stale
     long long age = -1;   // of a cached answer, seconds
     long total_ms = 0;
+    std::string queued_ms;  // waited in the web server before `ms` began, or "ignored" (X-Request-Start)
     std::string alert;   // what became of the alert raised: sent, spooled, duplicate...
     std::string reason;  // anything unusual
     std::string url;     // the URL checked, when the signature failed

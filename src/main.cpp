@@ -146,6 +146,10 @@ int main(int argc, char **argv)
     ctx.config = &config;
     ctx.clock = clock;
     ctx.epoch_seconds = [] { return static_cast<long long>(std::time(nullptr)); };
+    ctx.epoch_micros = [] {
+        using namespace std::chrono;
+        return static_cast<long long>(duration_cast<microseconds>(system_clock::now().time_since_epoch()).count());
+    };
     ctx.startup_log = startup_log;
     if (rest) {
         ctx.pagerduty = [&](const std::string &path, TimePoint deadline) { return rest->get(path, deadline); };

@@ -70,6 +70,7 @@ Request request_read(const EnvGetter &env, const BodyReader &body)
     r.signature = get(env, "HTTP_X_TWILIO_SIGNATURE", r.oversized);
     r.signature_settings = get(env, "HTTP_X_TWILIO_WEBHOOKS_SIGNATURE_SETTINGS", r.oversized);
     r.remote_addr = get(env, "REMOTE_ADDR", r.oversized);
+    r.request_start = get(env, "HTTP_X_REQUEST_START", r.oversized);
 
     // RFC 3875 section 4.1.2: no CONTENT_LENGTH means no body.
     if (r.content_length.empty()) return r;

@@ -31,6 +31,7 @@ struct Request {
     std::string signature;       // X-Twilio-Signature
     std::string signature_settings;  // X-Twilio-Webhooks-Signature-Settings, when a shared key signed
     std::string remote_addr;
+    std::string request_start;   // X-Request-Start: when the web server took the request
     std::string body;
     BodyStatus body_status = BodyStatus::ok;
     // The first CGI variable over limits::max_request_variable, if any; its

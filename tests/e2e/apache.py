@@ -217,7 +217,7 @@ class ApacheFcgid(Apache):
                     .replace("/usr/local/sbin", sbin))
         with open(os.path.join(root, "pd-call-forward.conf"), "w") as f:
             f.write(text)
-        super().__init__(root, "event", ["alias", "fcgid"], FCGID_SERVER + sanitizer_env(True), FCGID_SITE)
+        super().__init__(root, "event", ["alias", "fcgid", "headers"], FCGID_SERVER + sanitizer_env(True), FCGID_SITE)
         self.base = self.url + "/pd-call-forward"
 
     def log_lines(self):

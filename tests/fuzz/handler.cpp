@@ -213,6 +213,7 @@ void run(const Input &in, bool signed_requests)
     const TimePoint now = TimePoint{} + std::chrono::hours(1);
     ctx.clock = [now] { return now; };
     ctx.epoch_seconds = [] { return 1800000000LL; };
+    ctx.epoch_micros = [] { return 1800000000000000LL; };  // HTTP_X_REQUEST_START is read against it
     ctx.pagerduty = [&](const std::string &path, TimePoint) {
         for (const auto &[prefix, body] : in.pagerduty)
             if (path.rfind(prefix, 0) == 0) return HttpReply{200, body, "", -1};
