@@ -102,6 +102,16 @@ constexpr std::chrono::milliseconds min_pagerduty_timeout{100};
 // goes on being used meanwhile, and for as long as no lookup succeeds.
 constexpr std::chrono::seconds dns_refresh{60};
 
+// Once a request to PagerDuty failed outright (time-out, refused or reset,
+// 5xx) after keeping a call that had more than half its budget waiting at
+// least pagerduty_costly_failure (or half the budget, if less), calls stop
+// waiting for it for pagerduty_down_for seconds from the last such
+// failure: one call at a time keeps asking, and its first answer ends the
+// wait (README: A burst of callers).  A failure that came faster kept
+// nobody waiting; an answer, however slow, is no failure.
+constexpr std::chrono::milliseconds pagerduty_costly_failure{1000};
+constexpr long pagerduty_down_for = 30;
+
 // X-Request-Start, set by the shipped web server configs, says when the
 // web server took the request; the time it then waited for a free worker
 // counts against the budget.  A time further ahead of our clock than this,
@@ -114,7 +124,8 @@ constexpr std::chrono::milliseconds max_queue_wait{30000};
 // However long a call queued, it keeps this much of the budget (all of it,
 // when the budget is shorter): enough for a healthy PagerDuty to answer
 // on a kept-alive connection, so a burst while PagerDuty is fine still
-// reaches the on-call, and little next to Twilio's 15 s.
+// reaches the on-call, and little next to Twilio's 15 s.  While PagerDuty
+// counts as down, only one call at a time spends it.
 constexpr std::chrono::milliseconds min_budget_after_queue{1000};
 
 // Twilio's <Dial timeout> range.

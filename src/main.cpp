@@ -105,6 +105,7 @@ int main(int argc, char **argv)
     // said at start (and by --check), not when a caller needs them.
     Spool spool(pd.spool_dir);
     Cache cache(pd.cache_dir);
+    Breaker breaker(pd.cache_dir);
     bool cache_usable = false;
     bool spool_usable = false;
     if (config.ok()) {
@@ -154,7 +155,8 @@ int main(int argc, char **argv)
     if (rest) {
         ctx.pagerduty = [&](const std::string &path, TimePoint deadline) { return rest->get(path, deadline); };
         ctx.sources = [&, cache_usable](TimePoint deadline, CacheMode mode) {
-            SourceSettings settings{&pd, cache_usable ? &cache : nullptr, clock, ctx.epoch_seconds};
+            SourceSettings settings{&pd, cache_usable ? &cache : nullptr, cache_usable ? &breaker : nullptr, clock,
+                                    ctx.epoch_seconds};
             return cached_sources(settings, retrying_fetch(ctx.pagerduty, clock, deadline), deadline, mode);
         };
         ctx.alerts = alerts_via(spool, post, sleep, clock);

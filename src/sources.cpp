@@ -41,10 +41,79 @@ Fetch retrying_fetch(const PagerDutyGet &get, const Clock &clock, TimePoint dead
 
 namespace {
 
+// Tells the breaker how each request to PagerDuty went (after its retry):
+// an answer ends the wait.  A failure starts it only when it cost a call
+// that had time: more than half the budget left when it asked, and kept
+// waiting at least limits::pagerduty_costly_failure (or half the budget).
+// Failing fast (refused, an instant 503) keeps nobody waiting, and a call
+// with little time left (it queued in the web server, or waited for
+// another process's refresh) says nothing of a PagerDuty that is slow but
+// answers.
+Fetch watched(const SourceSettings &s, const Fetch &fetch, TimePoint deadline)
+{
+    if (!s.breaker) return fetch;
+    const auto half = s.pagerduty->timeout / 2;
+    const auto costly = std::min<std::chrono::milliseconds>(limits::pagerduty_costly_failure, half);
+    return [s, fetch, deadline, half, costly](const std::string &path) {
+        const TimePoint began = s.clock();
+        HttpReply reply = fetch(path);
+        if (!pagerduty_failed_outright(reply))
+            s.breaker->answered();
+        else if (deadline - began > half && s.clock() - began >= costly)
+            s.breaker->failed(s.epoch_seconds());
+        return reply;
+    };
+}
+
+// One request's standing while PagerDuty counts as down, decided at its
+// first need and then kept: a call holding the probe asks for every entry
+// it needs, one held back asks for none.  Only a call with more than half
+// its budget left probes: one that queued in the web server has too little
+// to tell a hang from a slow answer, and its caller has waited enough.
+class Gate {
+public:
+    Gate(const SourceSettings &s, TimePoint deadline) : s_(s), deadline_(deadline) {}
+
+    // Whether this call must not ask PagerDuty; `why` says why, for the
+    // log, the first time only (one reason per call, not per person).
+    bool hold_back(std::string &why)
+    {
+        if (!s_.breaker) return false;
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!decided_) decide();
+        if (!held_back_) return false;
+        if (!told_) why = why_;
+        told_ = true;
+        return true;
+    }
+
+private:
+    void decide()
+    {
+        decided_ = true;
+        auto ago = s_.breaker->down(s_.epoch_seconds());
+        if (!ago) return;
+        bool busy = true;
+        if (deadline_ - s_.clock() > s_.pagerduty->timeout / 2) probe_ = s_.breaker->try_probe(&busy);
+        held_back_ = busy;
+        why_ = "not asked: PagerDuty failed " + std::to_string(*ago) +
+               " s ago; one call at a time asks it until it answers";
+    }
+
+    const SourceSettings s_;
+    const TimePoint deadline_;
+    std::mutex mutex_;
+    bool decided_ = false;
+    bool held_back_ = false;
+    bool told_ = false;
+    std::string why_;
+    Cache::Lock probe_;  // held until the request is done with its sources
+};
+
 // The cache protocol for one entry, the same for on-calls and phones.
 template <class Answer>
-Answer through_cache(const SourceSettings &s, const std::string &key, long long ttl, CacheMode mode, TimePoint deadline,
-                     const std::function<Answer()> &ask,
+Answer through_cache(const SourceSettings &s, Gate &gate, const std::string &key, long long ttl, CacheMode mode,
+                     TimePoint deadline, const std::function<Answer()> &ask,
                      const std::function<std::optional<Answer>(const std::string &)> &decode,
                      const std::function<Cache::Entry(const Answer &, long long now)> &encode)
 {
@@ -75,6 +144,21 @@ Answer through_cache(const SourceSettings &s, const std::string &key, long long 
     std::optional<Cache::Entry> entry = believed(now);
     if (mode == CacheMode::use && entry && now < entry->fresh_until)
         if (auto a = from_entry(*entry, Source::cache)) return *a;
+
+    // PagerDuty has just failed and this call is not the one asking it
+    // again: the last answer it gave, or none, at once.  (--check asks.)
+    std::string why;
+    if (mode == CacheMode::use && gate.hold_back(why)) {
+        std::optional<Answer> a;
+        if (entry && now - entry->fetched_at < stale_max) a = from_entry(*entry, Source::stale);
+        if (!a) {
+            a = Answer{};
+            a->failed = true;
+            if (why.empty()) why = "not asked";
+        }
+        a->problem = why;
+        return *a;
+    }
 
     // Expired or missing: one process refreshes it.  The others go on with
     // the entry they have, or, having none, wait for the refresh.  With no
@@ -127,12 +211,14 @@ std::string oncalls_key(TargetKind kind, const std::string &target)
 
 }  // namespace
 
-OnCallSources cached_sources(const SourceSettings &s, const Fetch &fetch, TimePoint deadline, CacheMode mode)
+OnCallSources cached_sources(const SourceSettings &s, const Fetch &unwatched, TimePoint deadline, CacheMode mode)
 {
     OnCallSources out;
-    out.oncalls = [s, fetch, deadline, mode](TargetKind kind, const std::string &target) {
+    const Fetch fetch = watched(s, unwatched, deadline);
+    auto gate = std::make_shared<Gate>(s, deadline);
+    out.oncalls = [s, gate, fetch, deadline, mode](TargetKind kind, const std::string &target) {
         return through_cache<OncallsAnswer>(
-            s, oncalls_key(kind, target), s.pagerduty->oncall_ttl.count(), mode, deadline,
+            s, *gate, oncalls_key(kind, target), s.pagerduty->oncall_ttl.count(), mode, deadline,
             [&] { return fetch_oncalls(fetch, kind, target, s.epoch_seconds()); },
             [](const std::string &v) -> std::optional<OncallsAnswer> {
                 auto entries = oncalls_from_json(v);
@@ -150,14 +236,14 @@ OnCallSources cached_sources(const SourceSettings &s, const Fetch &fetch, TimePo
                 return Cache::Entry{oncalls_to_json(a.entries), now, until};
             });
     };
-    out.phones = [s, fetch, deadline, mode](const std::vector<std::string> &users) {
-        auto one = [s, fetch, deadline, mode](const std::string &user) {
+    out.phones = [s, gate, fetch, deadline, mode](const std::vector<std::string> &users) {
+        auto one = [s, gate, fetch, deadline, mode](const std::string &user) {
             // Not "contacts-" nor "contact-methods-": entries under those
             // names were written before SMS contact methods were kept, or
             // before disabled ones were told apart, and would hide the
             // former or dial the latter.
             return through_cache<PhonesAnswer>(
-                s, "phone-methods-" + user, s.pagerduty->contact_ttl.count(), mode, deadline, [&] { return fetch_phones(fetch, user); },
+                s, *gate, "phone-methods-" + user, s.pagerduty->contact_ttl.count(), mode, deadline, [&] { return fetch_phones(fetch, user); },
                 [](const std::string &v) -> std::optional<PhonesAnswer> {
                     auto phones = phones_from_json(v);
                     if (!phones) return std::nullopt;

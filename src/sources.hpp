@@ -1,6 +1,8 @@
 // Where a request's on-call answers come from: the cache while fresh; else
 // PagerDuty, asked by one process per entry while the others use what they
 // have; else, when PagerDuty fails, the last answer it gave (stale_max).
+// While PagerDuty counts as down (breaker.hpp) only one call at a time asks
+// it; the others take the last answer, or none, at once.
 // Contact methods of several people are asked at once, each request on a
 // connection of its own from a pool that lives as long as the process.
 #pragma once
@@ -9,6 +11,7 @@
 #include <mutex>
 #include <vector>
 
+#include "breaker.hpp"
 #include "cache.hpp"
 #include "config.hpp"
 #include "handler.hpp"
@@ -33,6 +36,7 @@ private:
 struct SourceSettings {
     const PagerDutySettings *pagerduty = nullptr;
     const Cache *cache = nullptr;  // nullptr: no cache
+    const Breaker *breaker = nullptr;  // in cache_dir; nullptr: every call asks PagerDuty
     Clock clock;
     std::function<long long()> epoch_seconds;
 };

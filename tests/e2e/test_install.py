@@ -86,6 +86,8 @@ LIMIT_TEXT = {
     "max_transcription_wait": lambda v: f"transcription_wait 10 to {v},",
     "max_parallel_requests": lambda v: f"in flight for one call: {v}",
     "dns_refresh": lambda v: f"It PagerDuty's address: looked up again every {v} seconds",
+    "pagerduty_costly_failure": lambda v: f"It PagerDuty down: after a failure that took {seconds(v)} second;",
+    "pagerduty_down_for": lambda v: f"took 1 second; for {v} seconds",
     "max_request_start_ahead": lambda v: f"X-Request-Start : No {seconds(v)} second ahead,",
     "max_queue_wait": lambda v: f"second ahead, {seconds(v)} seconds behind;",
     "min_budget_after_queue": lambda v: f"seconds behind; {seconds(v)} second kept",

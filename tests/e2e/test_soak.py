@@ -136,6 +136,10 @@ FAULTS = [
     ("slow", "all", 150, 24, None),
 ]
 FAULT_WORDS = sorted({f[4] for f in FAULTS if f[4]}, key=len, reverse=True)
+# Once a call has waited out the budget, PagerDuty counts as down for a while:
+# one call at a time asks it, and the others, not asking, stand for its
+# time-out in the log.  After the window one call alone finds it back.
+NOT_ASKED = "not asked: PagerDuty failed"
 
 DEFAULT_FALLBACK_GREETING = "Please hold while we connect you to the on-call line."
 
@@ -421,6 +425,7 @@ def test_the_load_runs():
                 if fault:
                     standin.fault("none")
             if fault:
+                drive(conns[:1], [specs[("ops", 0)]], None)  # PagerDuty is back: one call sees it
                 windows.append(f"{fault[0]}/{fault[1]}{'/' + str(fault[2]) + 'ms' if fault[2] else ''} "
                                f"{len(jobs)} in {time.monotonic() - t0:.1f}s")
             if name == "warm-up":
@@ -539,6 +544,8 @@ def test_one_log_line_per_request():
     for line in requests:
         f = dict(LOG_FIELD.findall(line))
         reason = f.get("reason", "")
+        if NOT_ASKED in reason:
+            reason = "timed out"
         words = next((w for w in FAULT_WORDS if w in reason), "-") if f.get("outcome") in ("fallback", "voicemail") \
             else "-"
         got[(f.get("call_sid", "-"), int(f.get("status", 0)), f.get("outcome", "-"), words)] += 1

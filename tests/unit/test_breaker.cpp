@@ -1,0 +1,314 @@
+#include <boost/test/unit_test.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "breaker.hpp"
+#include "fake_pagerduty.hpp"
+#include "files.hpp"
+#include "limits.hpp"
+#include "sources.hpp"
+
+using namespace pdcf;
+using namespace std::chrono_literals;
+
+namespace {
+
+using F = FakePagerDuty;
+
+const HttpReply hanging{0, "", "timed out after 5000 ms ([pagerduty] timeout)", -1};
+
+// A cache and its breaker over a fake PagerDuty, with clocks the test moves:
+// each request to the fake takes `takes` of the request clock.
+struct Fixture {
+    TempDir dir;
+    Cache cache{dir.path};
+    Breaker breaker{dir.path};
+    PagerDutySettings pd;
+    F fake;
+    long long now = 1'800'000'000;  // 2027-01-15
+    TimePoint clock_now = TimePoint{} + 1h;
+    std::chrono::milliseconds takes{10};
+    SourceSettings settings;
+
+    Fixture()
+    {
+        BOOST_REQUIRE(cache.prepare().empty());
+        pd.timeout = 5000ms;
+        pd.oncall_ttl = 0s;  // every call asks, as a burst would
+        pd.contact_ttl = 0s;
+        pd.stale_max = 86400s;
+        settings.pagerduty = &pd;
+        settings.cache = &cache;
+        settings.breaker = &breaker;
+        settings.clock = [this] { return clock_now; };
+        settings.epoch_seconds = [this] { return now; };
+        fake.oncalls({F::entry(1, "PU1", "Ada Lovelace")});
+        fake.phones("PU1", {F::phone("4155550101")});
+    }
+
+    Fetch timed()
+    {
+        return [this](const std::string &path) {
+            clock_now += takes;
+            return fake.get(path);
+        };
+    }
+    // One call's sources, with `budget` left of the request's.
+    OnCallSources sources(std::chrono::milliseconds budget = 5000ms)
+    {
+        return cached_sources(settings, timed(), clock_now + budget, CacheMode::use);
+    }
+    Snapshot ask(const OnCallSources &s)
+    {
+        return pagerduty_snapshot(s, TargetKind::escalation_policy, "PEP1", "", nullptr);
+    }
+    Snapshot ask(std::chrono::milliseconds budget = 5000ms) { return ask(sources(budget)); }
+    // PagerDuty stops answering: each request waits out what is left.
+    void hang()
+    {
+        fake.replies["/oncalls"] = hanging;
+        fake.replies["/users/PU1/contact_methods"] = hanging;
+        takes = 5000ms;
+    }
+    void back()
+    {
+        fake.oncalls({F::entry(1, "PU1", "Ada Lovelace")});
+        fake.phones("PU1", {F::phone("4155550101")});
+        takes = 10ms;
+    }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(breaker)
+
+BOOST_AUTO_TEST_CASE(down_for_a_while_after_a_failure_then_up_again)
+{
+    TempDir dir;
+    Breaker b(dir.path);
+    const long long t = 1'800'000'000;
+    BOOST_TEST(!b.down(t).has_value());
+    b.failed(t);
+    BOOST_TEST(b.down(t).value() == 0);
+    BOOST_TEST(b.down(t + limits::pagerduty_down_for - 1).value() == limits::pagerduty_down_for - 1);
+    BOOST_TEST(!b.down(t + limits::pagerduty_down_for).has_value());
+    // Another failure starts the wait again; an answer ends it at once.
+    b.failed(t + 20);
+    BOOST_TEST(b.down(t + limits::pagerduty_down_for + 10).has_value());
+    b.answered();
+    BOOST_TEST(!b.down(t + 21).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_failure_time_ahead_of_the_clock_counts_as_none)
+{
+    // A clock set back, or a file made to keep every call from asking for
+    // ever: not believed.
+    TempDir dir;
+    Breaker b(dir.path);
+    b.failed(1'900'000'000);
+    BOOST_TEST(!b.down(1'800'000'000).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_file_that_is_not_a_file_of_ours_counts_as_none)
+{
+    TempDir dir;
+    Breaker b(dir.path);
+    const long long t = time(nullptr);
+    BOOST_REQUIRE(symlink("/etc/hostname", (dir.path + "/pagerduty-down").c_str()) == 0);
+    BOOST_TEST(!b.down(t).has_value());
+    // Written anew, it replaces the link rather than touching its target.
+    b.failed(t);
+    BOOST_TEST(b.down(t).has_value());
+    struct stat st {};
+    BOOST_TEST(lstat((dir.path + "/pagerduty-down").c_str(), &st) == 0);
+    BOOST_TEST(S_ISREG(st.st_mode));
+}
+
+BOOST_AUTO_TEST_CASE(one_probe_at_a_time)
+{
+    TempDir dir;
+    Breaker b(dir.path);
+    bool busy = true;
+    Cache::Lock first = b.try_probe(&busy);
+    BOOST_TEST(first.held());
+    BOOST_TEST(!busy);
+    Cache::Lock second = b.try_probe(&busy);
+    BOOST_TEST(!second.held());
+    BOOST_TEST(busy);
+    first = Cache::Lock();
+    Cache::Lock third = b.try_probe(&busy);
+    BOOST_TEST(third.held());
+}
+
+BOOST_AUTO_TEST_CASE(what_counts_as_failing_outright)
+{
+    for (int status : {0, 408, 500, 502, 503, 504})
+        BOOST_TEST(pagerduty_failed_outright({status, "", "", -1}), status);
+    // PagerDuty is there and talking, however slowly or unhappily.
+    for (int status : {200, 400, 401, 403, 404, 429})
+        BOOST_TEST(!pagerduty_failed_outright({status, "", "", -1}), status);
+}
+
+BOOST_AUTO_TEST_CASE(a_call_that_waited_out_the_budget_opens_it)
+{
+    Fixture f;
+    f.ask();
+    f.hang();
+    Snapshot s = f.ask();
+    BOOST_TEST((s.source == Source::stale));
+    BOOST_TEST(f.breaker.down(f.now).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(while_one_call_asks_the_others_answer_at_once_from_the_last_answer)
+{
+    Fixture f;
+    f.ask();
+    f.hang();
+    f.ask();  // the failure
+    f.now += 3;
+    f.fake.requests.clear();
+    OnCallSources prober = f.sources();  // holds the probe until it is done
+    f.ask(prober);
+    BOOST_TEST(f.fake.requests.size() == 2u);  // /oncalls and the phones, which hung
+    f.now += 2;
+    f.fake.requests.clear();
+    const TimePoint before = f.clock_now;
+    Snapshot s = f.ask();
+    BOOST_TEST(f.fake.requests.empty());
+    BOOST_TEST((f.clock_now == before));  // no time spent waiting
+    BOOST_TEST((s.source == Source::stale));
+    BOOST_TEST(s.levels.at(0).callees.at(0).number == "+14155550101");
+    BOOST_TEST(s.problem == "not asked: PagerDuty failed 2 s ago; one call at a time asks it until it answers");
+}
+
+BOOST_AUTO_TEST_CASE(with_nothing_cached_the_others_get_no_answer_at_once)
+{
+    Fixture f;
+    f.hang();
+    f.ask();
+    f.fake.requests.clear();
+    OnCallSources prober = f.sources();
+    f.ask(prober);
+    f.fake.requests.clear();
+    Snapshot s = f.ask();
+    BOOST_TEST(f.fake.requests.empty());
+    BOOST_TEST(s.oncalls_failed);  // the caller gets the fallback
+    BOOST_TEST(s.problem.find("not asked: PagerDuty failed 0 s ago") == 0u, s.problem);
+}
+
+BOOST_AUTO_TEST_CASE(the_first_answer_closes_it_for_everyone)
+{
+    Fixture f;
+    f.ask();
+    f.hang();
+    f.ask();
+    f.back();
+    f.fake.requests.clear();
+    Snapshot s = f.ask();  // the probe: nobody else holds it
+    BOOST_TEST((s.source == Source::pagerduty));
+    BOOST_TEST(f.fake.requests.size() == 2u);
+    BOOST_TEST(!f.breaker.down(f.now).has_value());
+    // Calls at once after it ask as usual, concurrently.
+    OnCallSources first = f.sources();
+    f.ask(first);
+    f.fake.requests.clear();
+    Snapshot second = f.ask();
+    BOOST_TEST((second.source == Source::pagerduty));
+    BOOST_TEST(f.fake.requests.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_call_without_time_left_neither_opens_it_nor_takes_the_probe)
+{
+    // A call that queued in the web server keeps a second of its budget
+    // and times out after that second; one with no time left at all fails
+    // at once.  Neither says PagerDuty is down: a slow but healthy one
+    // must not look it.
+    Fixture f;
+    f.ask();
+    f.fake.replies["/oncalls"] = hanging;
+    f.takes = std::chrono::milliseconds(limits::min_budget_after_queue);
+    f.ask(std::chrono::milliseconds(limits::min_budget_after_queue));
+    BOOST_TEST(!f.breaker.down(f.now).has_value());
+    f.takes = 2500ms;
+    f.ask(2500ms);  // half the budget is not more than half
+    BOOST_TEST(!f.breaker.down(f.now).has_value());
+    f.takes = 0ms;
+    f.ask(0ms);
+    BOOST_TEST(!f.breaker.down(f.now).has_value());
+    // Down, a call with no time left does not keep the probe from others.
+    f.breaker.failed(f.now);
+    OnCallSources spent = f.sources(0ms);
+    f.ask(spent);
+    bool busy = false;
+    BOOST_TEST(f.breaker.try_probe(&busy).held());
+}
+
+BOOST_AUTO_TEST_CASE(a_call_that_queued_does_not_probe_and_answers_at_once)
+{
+    // Its second is too little to tell a hang from a slow answer, and its
+    // caller has waited enough: a call with time to spare probes instead.
+    Fixture f;
+    f.ask();
+    f.breaker.failed(f.now);
+    f.fake.requests.clear();
+    Snapshot s = f.ask(std::chrono::milliseconds(limits::min_budget_after_queue));
+    BOOST_TEST(f.fake.requests.empty());
+    BOOST_TEST((s.source == Source::stale));
+    bool busy = false;
+    BOOST_TEST(f.breaker.try_probe(&busy).held());
+}
+
+BOOST_AUTO_TEST_CASE(failing_fast_keeps_nobody_waiting_and_leaves_it_closed)
+{
+    for (HttpReply r : {HttpReply{0, "", "cannot connect", -1}, HttpReply{503, "", "", -1}}) {
+        Fixture f;
+        f.fake.replies["/oncalls"] = r;
+        f.ask();
+        BOOST_TEST(!f.breaker.down(f.now).has_value(), r.status);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_failure_that_took_a_second_opens_it)
+{
+    // A 502 from a proxy that waited, or a time-out with a second to spend.
+    for (HttpReply r : {HttpReply{502, "", "", -1}, hanging}) {
+        Fixture f;
+        f.fake.replies["/oncalls"] = r;
+        f.takes = std::chrono::milliseconds(limits::pagerduty_costly_failure);
+        f.ask();
+        BOOST_TEST(f.breaker.down(f.now).has_value(), r.status);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(an_answer_however_slow_keeps_it_closed)
+{
+    Fixture f;
+    f.takes = 4900ms;
+    f.ask();
+    BOOST_TEST(!f.breaker.down(f.now).has_value());
+    for (int status : {401, 404, 429}) {
+        f.fake.replies["/oncalls"] = {status, "", "", -1};
+        f.ask();
+        BOOST_TEST(!f.breaker.down(f.now).has_value(), status);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(check_asks_even_while_it_is_open)
+{
+    Fixture f;
+    f.ask();
+    f.breaker.failed(f.now);
+    bool busy = false;
+    Cache::Lock elsewhere = f.breaker.try_probe(&busy);
+    f.fake.requests.clear();
+    OnCallSources s = cached_sources(f.settings, f.timed(), f.clock_now + 5s, CacheMode::refresh);
+    Snapshot snap = f.ask(s);
+    BOOST_TEST(f.fake.requests.size() == 2u);
+    BOOST_TEST((snap.source == Source::pagerduty));
+    BOOST_TEST(!f.breaker.down(f.now).has_value());  // and its answer closes it
+}
+
+BOOST_AUTO_TEST_SUITE_END()
