@@ -320,12 +320,13 @@ http {{
 class Nginx:
     """Debian's nginx with the project's own nginx/pd-call-forward.conf."""
 
-    def __init__(self, workdir, socket_path, http_extra="", pools=()):
+    def __init__(self, workdir, socket_path, http_extra="", pools=(), edit=None):
         """`http_extra`: directives added to the http { } block, for a suite
         that needs a setting of the server around the shipped location.
         `pools`: several FastCGI sockets instead of `socket_path`, taken in
         turn (nginx's round robin), as a load balancer in front of as many
-        web servers would."""
+        web servers would.  `edit`: a function of the shipped location's
+        text, for a suite that tries an operator's older copy of it."""
         self.dir = workdir
         self.port = free_port()
         with open(os.path.join(ROOT, "nginx", "pd-call-forward.conf")) as f:
@@ -336,6 +337,8 @@ class Nginx:
                            "".join(f"        server unix:{p};\n" for p in pools) + "    }\n")
         else:
             location = location.replace("/run/pd-call-forward/pd-call-forward.sock", socket_path)
+        if edit:
+            location = edit(location)
         with open(os.path.join(workdir, "pd-call-forward.conf"), "w") as f:
             f.write(location)
         shutil.copy("/etc/nginx/fastcgi_params", os.path.join(workdir, "fastcgi_params"))
