@@ -12,6 +12,7 @@ import concurrent.futures
 import os
 import sys
 import threading
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from apache import ApacheFcgid, make_spool_for_apache, share_config_with_apache  # noqa: E402
@@ -112,8 +113,8 @@ def check_not_stampeded():
 
 def check_back(server):
     """PagerDuty answers again, with someone else on call: the next call
-    asks it, and no call after that is kept from asking.  (One that waited
-    its whole budget in mod_fcgid's queue takes the answer just cached.)"""
+    asks it, and no call after that is kept from asking (one that queued
+    keeps a second of its budget for it)."""
     env.standin.set_roster(GRACE_ON_CALL)
     r = twilio_request(server.base + "/voice", incoming_call(sid=new_sid()))
     check(r.status == 200 and "+14155550102" in r.body, r.body)
@@ -176,6 +177,21 @@ def cold_without_request_start(server, cache):
     return test
 
 
+def own_header_replaced(server):
+    # A client's own X-Request-Start (here: it queued 20 s) must not reach
+    # the program: the web server's time replaces it.
+    def test():
+        env.standin.fault("none")
+        env.standin.set_roster(ADA_ON_CALL)
+        sid = new_sid()
+        r = twilio_request(server.base + "/voice", incoming_call(sid=sid),
+                           headers={"X-Request-Start": "t=%.3f" % (time.time() - 20)})
+        check(r.status == 200 and "+14155550101" in r.body, r.body)
+        line = lines_of(server, [(sid, r)])[sid]
+        check("queued_ms=" not in line and "source=pagerduty" in line, line)
+    return test
+
+
 def named(name, test):
     test.__name__ = name
     return test
@@ -213,6 +229,8 @@ def start(d, parts):
                   cold(nginx, nginx_cache, NGINX_PROMISE)),
             named("nginx: test_40_callers_while_pagerduty_hangs_without_x_request_start_ring_the_fallback",
                   cold_without_request_start(older, nginx_cache)),
+            named("nginx: test_a_callers_own_x_request_start_is_replaced", own_header_replaced(nginx)),
+            named("fcgid: test_a_callers_own_x_request_start_is_replaced", own_header_replaced(apache)),
             named("fcgid: test_40_callers_while_pagerduty_hangs_warm_cache_dial_the_last_known_on_call",
                   warm(apache, apache_cache, FCGID_PROMISE)),
             named("fcgid: test_40_callers_while_pagerduty_hangs_cold_cache_ring_the_fallback",
