@@ -9,6 +9,7 @@
 #include "fake_pagerduty.hpp"
 #include "files.hpp"
 #include "limits.hpp"
+#include "oncall.hpp"
 #include "sources.hpp"
 
 using namespace pdcf;
@@ -309,6 +310,30 @@ BOOST_AUTO_TEST_CASE(check_asks_even_while_it_is_open)
     BOOST_TEST(f.fake.requests.size() == 2u);
     BOOST_TEST((snap.source == Source::pagerduty));
     BOOST_TEST(!f.breaker.down(f.now).has_value());  // and its answer closes it
+}
+
+BOOST_AUTO_TEST_CASE(an_entry_refreshed_while_the_lock_was_free_is_not_asked_for_again)
+{
+    // Another process refreshes the entry and lets go of its lock between
+    // this call's look at the cache and its taking the lock.  Here that
+    // moment is this call's look at the breaker, which reads the clock
+    // between the two.
+    Fixture f;
+    f.pd.oncall_ttl = 60s;
+    f.pd.contact_ttl = 3600s;
+    f.ask();
+    f.now += 61;
+    f.fake.requests.clear();
+    int reads = 0;
+    f.settings.epoch_seconds = [&] {
+        if (++reads == 2)
+            f.cache.write("oncalls-escalation_policy-PEP1",
+                          {oncalls_to_json({{1, "PU1", "Ada Lovelace", ""}}), f.now, f.now + 60});
+        return f.now;
+    };
+    Snapshot s = f.ask();
+    BOOST_TEST(f.fake.requests.empty());
+    BOOST_TEST((s.source == Source::cache));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
