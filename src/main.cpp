@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <malloc.h>
 #include <memory>
 #include <thread>
 
@@ -88,6 +89,15 @@ int main(int argc, char **argv)
     }
     // A web server that goes away mid-answer must not kill the worker.
     std::signal(SIGPIPE, SIG_IGN);
+    // A worker lives for days, and its lookups run in short-lived threads,
+    // each with a malloc arena of its own.  glibc raises its mmap threshold
+    // each time a large block is freed, so a large PagerDuty answer soon
+    // lands in an arena instead, whose top is kept rather than given back:
+    // a worker grew by a megabyte at a time and never shrank.  Fixed
+    // thresholds send every large block straight back to the system.
+    constexpr int give_back_above = 128 * 1024;  // glibc's own starting value
+    mallopt(M_MMAP_THRESHOLD, give_back_above);
+    mallopt(M_TRIM_THRESHOLD, give_back_above);
 
     bool serving = opts.command == Command::serve;
     bool cgi = serving && FCGX_IsCGI();
