@@ -893,8 +893,13 @@ def test_a_rate_limited_alert_waits_minutes_in_the_spool():
     os.utime(os.path.join(env.spool, "pending", name), (past, past))
     for f in spool_files("paused"):
         os.utime(os.path.join(env.spool, "paused", f), (past, past))
+    # The flush timer sends it, or a flusher already running does (as CGI,
+    # one a request left to wait for another test's held alert, which the
+    # timer waits for and then finds nothing left to send).
     out = run_flush_timer()
-    check(f"sent {name}" in out, out)
+    check(f"sent {name}" in out or "0 still waiting" in out, out)
+    check(spool_files("pending") == [] and spool_files("sending") == [],
+          (spool_files("pending"), spool_files("sending")))
     check([a["dedup_key"] for a in env.standin.alerts()] == [call.sid], env.standin.alerts())
 
 
