@@ -1,14 +1,19 @@
 #include "small_file.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace pdcf {
 
 namespace {
+
+// What a read starts with when the file's size is not known (a pipe).
+constexpr std::size_t min_read_room = 4096;
 
 // One byte past the limit tells "at the limit" from "over it".
 std::optional<std::string> within(std::string content, std::size_t limit, std::string &error)
@@ -24,26 +29,34 @@ std::optional<std::string> within(std::string content, std::size_t limit, std::s
 
 std::optional<std::string> read_small_file(const std::string &path, std::size_t limit, std::string &error)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         error = std::strerror(errno);
         return std::nullopt;
     }
-    std::string content(limit + 1, '\0');
-    in.read(content.data(), static_cast<std::streamsize>(content.size()));
-    content.resize(static_cast<std::size_t>(in.gcount()));
-    if (in.bad()) {
-        error = "read error";
-        return std::nullopt;
-    }
-    return within(std::move(content), limit, error);
+    auto content = read_small_fd(fd, limit, error);
+    close(fd);
+    return content;
 }
 
 std::optional<std::string> read_small_fd(int fd, std::size_t limit, std::string &error)
 {
-    std::string content(limit + 1, '\0');
+    // Room for what the file holds and one byte more, which tells "at the
+    // limit" from "over it" and catches a file that grows meanwhile; the
+    // limit only caps it.  A cache entry of a few KiB read on every call
+    // must not cost a buffer of the whole limit, written over and given
+    // back each time.
+    std::size_t room = min_read_room;
+    struct stat st {};
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0)
+        room = std::max<std::size_t>(room, static_cast<std::size_t>(st.st_size) + 1);
+    std::string content;
     std::size_t got = 0;
-    while (got < content.size()) {
+    for (;;) {
+        if (got == content.size()) {
+            if (content.size() > limit) break;  // a byte past the limit: over it
+            content.resize(std::min(limit + 1, std::max(room, content.size() * 2)));
+        }
         ssize_t n = read(fd, content.data() + got, content.size() - got);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {

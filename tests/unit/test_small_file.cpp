@@ -1,0 +1,87 @@
+#include <boost/test/unit_test.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include "files.hpp"
+#include "small_file.hpp"
+
+using namespace pdcf;
+
+namespace {
+
+std::string write_file(const TempDir &dir, const std::string &name, const std::string &content)
+{
+    const std::string path = dir.path + "/" + name;
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(small_file)
+
+BOOST_AUTO_TEST_CASE(a_file_at_the_limit_is_read_and_one_over_it_refused)
+{
+    TempDir dir;
+    std::string error;
+    BOOST_TEST(read_small_file(write_file(dir, "at", std::string(100, 'x')), 100, error).value().size() == 100u);
+    BOOST_TEST(!read_small_file(write_file(dir, "over", std::string(101, 'x')), 100, error).has_value());
+    BOOST_TEST(error == "larger than 100 bytes");
+    BOOST_TEST(read_small_file(write_file(dir, "empty", ""), 100, error).value().empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_file_says_why)
+{
+    TempDir dir;
+    std::string error;
+    BOOST_TEST(!read_small_file(dir.path + "/none", 100, error).has_value());
+    BOOST_TEST(error == "No such file or directory");
+}
+
+BOOST_AUTO_TEST_CASE(a_small_file_costs_no_buffer_of_the_whole_limit)
+{
+    // A cache entry is read on every call with a limit of a megabyte: the
+    // buffer follows the file, not the limit.
+    TempDir dir;
+    std::string error;
+    auto content = read_small_file(write_file(dir, "entry", std::string(300, 'x')), 1024 * 1024, error);
+    BOOST_TEST(content.value().size() == 300u);
+    BOOST_TEST(content->capacity() < 64u * 1024);
+}
+
+BOOST_AUTO_TEST_CASE(a_pipe_of_unknown_size_is_read_whole_and_held_to_the_limit)
+{
+    for (std::size_t size : {10u, 5000u, 70000u}) {
+        int fds[2];
+        BOOST_REQUIRE(pipe(fds) == 0);
+        std::thread writer([&] {
+            std::string data(size, 'y');
+            for (std::size_t done = 0; done < data.size();) {
+                ssize_t n = write(fds[1], data.data() + done, data.size() - done);
+                if (n <= 0) break;
+                done += static_cast<std::size_t>(n);
+            }
+            close(fds[1]);
+        });
+        std::string error;
+        auto whole = read_small_fd(fds[0], 70000, error);
+        writer.join();
+        close(fds[0]);
+        BOOST_TEST(whole.value().size() == size);
+    }
+    int fds[2];
+    BOOST_REQUIRE(pipe(fds) == 0);
+    BOOST_REQUIRE(write(fds[1], "0123456789", 10) == 10);
+    close(fds[1]);
+    std::string error;
+    BOOST_TEST(!read_small_fd(fds[0], 9, error).has_value());
+    BOOST_TEST(error == "larger than 9 bytes");
+    close(fds[0]);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
