@@ -12,32 +12,70 @@
 
 namespace pdcf {
 
-Breaker::Breaker(std::string dir) : state_(dir + "/pagerduty-down"), probe_(dir + "/pagerduty-down.lock") {}
+namespace {
+
+constexpr long long micros_per_second = 1'000'000;
+
+// The time of `path` (microseconds since the epoch) when it is a file of
+// ours.
+std::optional<long long> own_time(const std::string &path)
+{
+    struct stat st {};
+    if (lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) return std::nullopt;
+    return static_cast<long long>(st.st_mtim.tv_sec) * micros_per_second + st.st_mtim.tv_nsec / 1000;
+}
+
+// The file time for `micros`, on the clock that reads it back.
+struct timespec file_time(long long micros)
+{
+    return {static_cast<time_t>(micros / micros_per_second), static_cast<long>(micros % micros_per_second) * 1000};
+}
+
+// Sets the time of `path` to `now`, making it if need be.  Written aside
+// and renamed, as cache entries are, so that a file left by another user
+// (--check run as root) is replaced, not kept.
+void set_time(const std::string &path, long long now)
+{
+    const std::string tmp = path + ".tmp." + std::to_string(getpid());
+    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) return;
+    struct timespec times[2] = {file_time(now), file_time(now)};
+    bool ok = futimens(fd, times) == 0;
+    close(fd);
+    if (!ok || rename(tmp.c_str(), path.c_str()) != 0) unlink(tmp.c_str());
+}
+
+}  // namespace
+
+Breaker::Breaker(std::string dir)
+    : state_(dir + "/pagerduty-down"), answered_(dir + "/pagerduty-answered"), probe_(dir + "/pagerduty-down.lock")
+{
+}
 
 std::optional<long long> Breaker::down(long long now) const
 {
-    struct stat st {};
-    if (lstat(state_.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) return std::nullopt;
-    const long long failed_at = st.st_mtime;
-    if (failed_at > now || now - failed_at >= limits::pagerduty_down_for) return std::nullopt;
-    return now - failed_at;
+    auto failed_at = own_time(state_);
+    if (!failed_at || *failed_at > now || now - *failed_at >= limits::pagerduty_down_for * micros_per_second)
+        return std::nullopt;
+    return (now - *failed_at) / micros_per_second;
 }
 
-void Breaker::failed(long long now) const
+void Breaker::failed(long long began, long long now) const
 {
-    // Written aside and renamed, as cache entries are, so that a file left
-    // by another user (--check run as root) is replaced, not kept.
-    const std::string tmp = state_ + ".tmp." + std::to_string(getpid());
-    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) return;
-    // The file's time is the failure's, on the clock that reads it.
-    struct timespec times[2] = {{static_cast<time_t>(now), 0}, {static_cast<time_t>(now), 0}};
-    bool ok = futimens(fd, times) == 0;
-    close(fd);
-    if (!ok || rename(tmp.c_str(), state_.c_str()) != 0) unlink(tmp.c_str());
+    auto answered_at = own_time(answered_);
+    if (answered_at && *answered_at > began && *answered_at <= now) return;
+    set_time(state_, now);
 }
 
-void Breaker::answered() const { unlink(state_.c_str()); }
+void Breaker::answered(long long now) const
+{
+    unlink(state_.c_str());
+    // Every answer moves the time on, so a request failing later knows
+    // whether PagerDuty answered anyone while it waited.
+    struct timespec times[2] = {file_time(now), file_time(now)};
+    if (utimensat(AT_FDCWD, answered_.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0 || !own_time(answered_))
+        set_time(answered_, now);
+}
 
 Cache::Lock Breaker::try_probe(bool *busy) const
 {

@@ -5,8 +5,8 @@
 // while one call at a time still asks it with the whole budget.  Without
 // this a burst of callers queues behind workers that each wait out the
 // budget, and the last ones pass Twilio's 15 s.  The state is one empty
-// file in cache_dir whose time is that of the last failure; "one at a
-// time" is a lock beside it.
+// file in cache_dir whose time is that of the last failure, another whose
+// time is that of the last answer; "one at a time" is a lock beside them.
 #pragma once
 
 #include <optional>
@@ -21,23 +21,31 @@ class Breaker {
 public:
     explicit Breaker(std::string dir);  // cache_dir
 
+    // Times are microseconds since the epoch: whether an answer came
+    // before or after a request began is a question of milliseconds.
+    //
     // Seconds since PagerDuty last failed outright, while that is less than
     // limits::pagerduty_down_for ago; nullopt when it counts as up.  A
     // failure time ahead of `now`, or a file that is not ours, counts as
     // none: nothing can keep it down for ever.
     std::optional<long long> down(long long now) const;
-    // A request failed outright at `now` (seconds since the epoch): the
-    // wait starts again from it.  Best effort, as the cache.
-    void failed(long long now) const;
-    // PagerDuty answered: the wait is over for every process.
-    void answered() const;
+    // A request that began at `began` failed outright at `now`: the wait
+    // starts again from `now`, unless PagerDuty answered another request,
+    // in any process, after `began`.  Then it is there and answering, and
+    // this request was late for reasons of its own (a machine too busy to
+    // read the answer in time): the calls after it must not stop asking.
+    // Best effort, as the cache.
+    void failed(long long began, long long now) const;
+    // PagerDuty answered at `now`: the wait is over for every process.
+    void answered(long long now) const;
     // The right to ask PagerDuty while it counts as down, for as long as
     // the lock is held; not held while another call has it (`busy`), or
     // when the lock file cannot be made.
     Cache::Lock try_probe(bool *busy) const;
 
 private:
-    std::string state_;  // the file whose time is the last failure
+    std::string state_;     // the file whose time is the last failure
+    std::string answered_;  // the file whose time is the last answer
     std::string probe_;  // the lock file
 };
 

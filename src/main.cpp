@@ -166,7 +166,7 @@ int main(int argc, char **argv)
         ctx.pagerduty = [&](const std::string &path, TimePoint deadline) { return rest->get(path, deadline); };
         ctx.sources = [&, cache_usable](TimePoint deadline, CacheMode mode) {
             SourceSettings settings{&pd, cache_usable ? &cache : nullptr, cache_usable ? &breaker : nullptr, clock,
-                                    ctx.epoch_seconds};
+                                    ctx.epoch_seconds, ctx.epoch_micros};
             return cached_sources(settings, retrying_fetch(ctx.pagerduty, clock, deadline), deadline, mode);
         };
         ctx.alerts = alerts_via(spool, post, sleep, clock);

@@ -42,7 +42,8 @@ Fetch retrying_fetch(const PagerDutyGet &get, const Clock &clock, TimePoint dead
 namespace {
 
 // Tells the breaker how each request to PagerDuty went (after its retry):
-// an answer ends the wait.  A failure starts it only when it cost a call
+// an answer ends the wait.  A failure starts it only when PagerDuty
+// answered no other request meanwhile (Breaker::failed), and it cost a call
 // that had time: more than half the budget left when it asked, and kept
 // waiting at least limits::pagerduty_costly_failure (or half the budget).
 // Failing fast (refused, an instant 503) keeps nobody waiting, and a call
@@ -57,10 +58,12 @@ Fetch watched(const SourceSettings &s, const Fetch &fetch, TimePoint deadline)
     return [s, fetch, deadline, half, costly](const std::string &path) {
         const TimePoint began = s.clock();
         HttpReply reply = fetch(path);
-        if (!pagerduty_failed_outright(reply))
-            s.breaker->answered();
-        else if (deadline - began > half && s.clock() - began >= costly)
-            s.breaker->failed(s.epoch_seconds());
+        if (!pagerduty_failed_outright(reply)) {
+            s.breaker->answered(s.epoch_micros());
+        } else if (const auto waited = s.clock() - began; deadline - began > half && waited >= costly) {
+            const long long now = s.epoch_micros();
+            s.breaker->failed(now - std::chrono::duration_cast<std::chrono::microseconds>(waited).count(), now);
+        }
         return reply;
     };
 }
@@ -91,7 +94,7 @@ private:
     void decide()
     {
         decided_ = true;
-        auto ago = s_.breaker->down(s_.epoch_seconds());
+        auto ago = s_.breaker->down(s_.epoch_micros());
         if (!ago) return;
         bool busy = true;
         if (deadline_ - s_.clock() > s_.pagerduty->timeout / 2) probe_ = s_.breaker->try_probe(&busy);

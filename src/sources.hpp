@@ -39,6 +39,7 @@ struct SourceSettings {
     const Breaker *breaker = nullptr;  // in cache_dir; nullptr: every call asks PagerDuty
     Clock clock;
     std::function<long long()> epoch_seconds;
+    std::function<long long()> epoch_micros;  // the breaker's
 };
 
 // The sources for one request, held to `deadline`.

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
 
 #include "breaker.hpp"
 #include "fake_pagerduty.hpp"
@@ -19,6 +20,8 @@ namespace {
 
 using F = FakePagerDuty;
 
+constexpr long long sec = 1'000'000;  // the breaker's times are in microseconds
+
 const HttpReply hanging{0, "", "timed out after 5000 ms ([pagerduty] timeout)", -1};
 
 // A cache and its breaker over a fake PagerDuty, with clocks the test moves:
@@ -29,10 +32,20 @@ struct Fixture {
     Breaker breaker{dir.path};
     PagerDutySettings pd;
     F fake;
-    long long now = 1'800'000'000;  // 2027-01-15
-    TimePoint clock_now = TimePoint{} + 1h;
+    long long now = 1'800'000'000;  // 2027-01-15; epoch() moves on with clock_now
+    const TimePoint clock_start = TimePoint{} + 1h;
+    TimePoint clock_now = clock_start;
     std::chrono::milliseconds takes{10};
+    // Done halfway through each request: another process's request
+    // answered meanwhile, say.
+    std::function<void()> meanwhile;
     SourceSettings settings;
+
+    long long micros() const
+    {
+        return now * sec + std::chrono::duration_cast<std::chrono::microseconds>(clock_now - clock_start).count();
+    }
+    long long epoch() const { return micros() / sec; }
 
     Fixture()
     {
@@ -45,7 +58,8 @@ struct Fixture {
         settings.cache = &cache;
         settings.breaker = &breaker;
         settings.clock = [this] { return clock_now; };
-        settings.epoch_seconds = [this] { return now; };
+        settings.epoch_seconds = [this] { return epoch(); };
+        settings.epoch_micros = [this] { return micros(); };
         fake.oncalls({F::entry(1, "PU1", "Ada Lovelace")});
         fake.phones("PU1", {F::phone("4155550101")});
     }
@@ -53,7 +67,9 @@ struct Fixture {
     Fetch timed()
     {
         return [this](const std::string &path) {
-            clock_now += takes;
+            clock_now += takes / 2;
+            if (meanwhile) meanwhile();
+            clock_now += takes - takes / 2;
             return fake.get(path);
         };
     }
@@ -67,9 +83,11 @@ struct Fixture {
         return pagerduty_snapshot(s, TargetKind::escalation_policy, "PEP1", "", nullptr);
     }
     Snapshot ask(std::chrono::milliseconds budget = 5000ms) { return ask(sources(budget)); }
-    // PagerDuty stops answering: each request waits out what is left.
+    // PagerDuty stops answering, a while after its last answer: each
+    // request waits out what is left.
     void hang()
     {
+        now += 10;
         fake.replies["/oncalls"] = hanging;
         fake.replies["/users/PU1/contact_methods"] = hanging;
         takes = 5000ms;
@@ -90,17 +108,39 @@ BOOST_AUTO_TEST_CASE(down_for_a_while_after_a_failure_then_up_again)
 {
     TempDir dir;
     Breaker b(dir.path);
-    const long long t = 1'800'000'000;
+    const long long t = 1'800'000'000 * sec;
+    const long long down_for = limits::pagerduty_down_for * sec;
     BOOST_TEST(!b.down(t).has_value());
-    b.failed(t);
+    b.failed(t, t);
     BOOST_TEST(b.down(t).value() == 0);
-    BOOST_TEST(b.down(t + limits::pagerduty_down_for - 1).value() == limits::pagerduty_down_for - 1);
-    BOOST_TEST(!b.down(t + limits::pagerduty_down_for).has_value());
+    BOOST_TEST(b.down(t + down_for - 1).value() == limits::pagerduty_down_for - 1);
+    BOOST_TEST(!b.down(t + down_for).has_value());
     // Another failure starts the wait again; an answer ends it at once.
-    b.failed(t + 20);
-    BOOST_TEST(b.down(t + limits::pagerduty_down_for + 10).has_value());
-    b.answered();
-    BOOST_TEST(!b.down(t + 21).has_value());
+    b.failed(t + 20 * sec, t + 20 * sec);
+    BOOST_TEST(b.down(t + down_for + 10 * sec).has_value());
+    b.answered(t + 21 * sec);
+    BOOST_TEST(!b.down(t + 21 * sec).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(an_answer_to_another_request_meanwhile_keeps_it_closed)
+{
+    // A machine too busy to read PagerDuty's answer in time fails one
+    // request while others get theirs: PagerDuty is there.
+    TempDir dir;
+    Breaker b(dir.path);
+    const long long t = 1'800'000'000 * sec;
+    b.answered(t + 2 * sec);
+    b.failed(t, t + 5 * sec);
+    BOOST_TEST(!b.down(t + 5 * sec).has_value());
+    // An answer a millisecond before the request began says nothing of
+    // what came after: that failure counts.
+    b.failed(t + 2 * sec + 1000, t + 7 * sec);
+    BOOST_TEST(b.down(t + 7 * sec).value() == 0);
+    // A later answer ends the wait, and a failure that saw it counts not.
+    b.answered(t + 9 * sec);
+    BOOST_TEST(!b.down(t + 9 * sec).has_value());
+    b.failed(t + 6 * sec, t + 11 * sec);
+    BOOST_TEST(!b.down(t + 11 * sec).has_value());
 }
 
 BOOST_AUTO_TEST_CASE(a_failure_time_ahead_of_the_clock_counts_as_none)
@@ -109,23 +149,29 @@ BOOST_AUTO_TEST_CASE(a_failure_time_ahead_of_the_clock_counts_as_none)
     // ever: not believed.
     TempDir dir;
     Breaker b(dir.path);
-    b.failed(1'900'000'000);
-    BOOST_TEST(!b.down(1'800'000'000).has_value());
+    b.failed(1'900'000'000 * sec, 1'900'000'000 * sec);
+    BOOST_TEST(!b.down(1'800'000'000 * sec).has_value());
 }
 
 BOOST_AUTO_TEST_CASE(a_file_that_is_not_a_file_of_ours_counts_as_none)
 {
     TempDir dir;
     Breaker b(dir.path);
-    const long long t = time(nullptr);
-    BOOST_REQUIRE(symlink("/etc/hostname", (dir.path + "/pagerduty-down").c_str()) == 0);
+    const long long t = time(nullptr) * sec;
+    for (const char *name : {"/pagerduty-down", "/pagerduty-answered"})
+        BOOST_REQUIRE(symlink("/etc/hostname", (dir.path + name).c_str()) == 0);
     BOOST_TEST(!b.down(t).has_value());
-    // Written anew, it replaces the link rather than touching its target.
-    b.failed(t);
+    // Written anew, each replaces its link rather than touching the target.
+    b.failed(t, t);
     BOOST_TEST(b.down(t).has_value());
+    b.answered(t + sec);
+    BOOST_TEST(!b.down(t + sec).has_value());
+    b.failed(t, t + 2 * sec);  // that answer came meanwhile
+    BOOST_TEST(!b.down(t + 2 * sec).has_value());
     struct stat st {};
-    BOOST_TEST(lstat((dir.path + "/pagerduty-down").c_str(), &st) == 0);
+    BOOST_TEST(lstat((dir.path + "/pagerduty-answered").c_str(), &st) == 0);
     BOOST_TEST(S_ISREG(st.st_mode));
+    BOOST_TEST(lstat((dir.path + "/pagerduty-down").c_str(), &st) != 0);  // the answer removed it
 }
 
 BOOST_AUTO_TEST_CASE(one_probe_at_a_time)
@@ -160,7 +206,28 @@ BOOST_AUTO_TEST_CASE(a_call_that_waited_out_the_budget_opens_it)
     f.hang();
     Snapshot s = f.ask();
     BOOST_TEST((s.source == Source::stale));
-    BOOST_TEST(f.breaker.down(f.now).has_value());
+    BOOST_TEST(f.breaker.down(f.micros()).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_time_out_while_other_calls_get_answers_leaves_it_closed)
+{
+    // Under load one call's requests time out while another process's
+    // are answered: the next calls still ask, and get the on-call.
+    Fixture f;
+    f.ask();
+    f.hang();
+    int requests = 0;  // the answer comes while /oncalls hangs, only
+    f.meanwhile = [&] {
+        if (requests++ == 0) f.breaker.answered(f.micros());
+    };
+    Snapshot s = f.ask();
+    BOOST_TEST(requests == 2);  // /oncalls, then the phones, which had no time left
+    BOOST_TEST((s.source == Source::stale));
+    BOOST_TEST(!f.breaker.down(f.micros()).has_value());
+    // Once nothing answers any more, it opens.
+    f.meanwhile = nullptr;
+    f.ask();
+    BOOST_TEST(f.breaker.down(f.micros()).has_value());
 }
 
 BOOST_AUTO_TEST_CASE(while_one_call_asks_the_others_answer_at_once_from_the_last_answer)
@@ -182,7 +249,8 @@ BOOST_AUTO_TEST_CASE(while_one_call_asks_the_others_answer_at_once_from_the_last
     BOOST_TEST((f.clock_now == before));  // no time spent waiting
     BOOST_TEST((s.source == Source::stale));
     BOOST_TEST(s.levels.at(0).callees.at(0).number == "+14155550101");
-    BOOST_TEST(s.problem == "not asked: PagerDuty failed 2 s ago; one call at a time asks it until it answers");
+    // The probe's last failure (its phones, 5 s) was 2 s + 5 s ago.
+    BOOST_TEST(s.problem == "not asked: PagerDuty failed 7 s ago; one call at a time asks it until it answers");
 }
 
 BOOST_AUTO_TEST_CASE(with_nothing_cached_the_others_get_no_answer_at_once)
@@ -211,7 +279,7 @@ BOOST_AUTO_TEST_CASE(the_first_answer_closes_it_for_everyone)
     Snapshot s = f.ask();  // the probe: nobody else holds it
     BOOST_TEST((s.source == Source::pagerduty));
     BOOST_TEST(f.fake.requests.size() == 2u);
-    BOOST_TEST(!f.breaker.down(f.now).has_value());
+    BOOST_TEST(!f.breaker.down(f.micros()).has_value());
     // Calls at once after it ask as usual, concurrently.
     OnCallSources first = f.sources();
     f.ask(first);
@@ -232,15 +300,15 @@ BOOST_AUTO_TEST_CASE(a_call_without_time_left_neither_opens_it_nor_takes_the_pro
     f.fake.replies["/oncalls"] = hanging;
     f.takes = std::chrono::milliseconds(limits::min_budget_after_queue);
     f.ask(std::chrono::milliseconds(limits::min_budget_after_queue));
-    BOOST_TEST(!f.breaker.down(f.now).has_value());
+    BOOST_TEST(!f.breaker.down(f.micros()).has_value());
     f.takes = 2500ms;
     f.ask(2500ms);  // half the budget is not more than half
-    BOOST_TEST(!f.breaker.down(f.now).has_value());
+    BOOST_TEST(!f.breaker.down(f.micros()).has_value());
     f.takes = 0ms;
     f.ask(0ms);
-    BOOST_TEST(!f.breaker.down(f.now).has_value());
+    BOOST_TEST(!f.breaker.down(f.micros()).has_value());
     // Down, a call with no time left does not keep the probe from others.
-    f.breaker.failed(f.now);
+    f.breaker.failed(f.micros(), f.micros());
     OnCallSources spent = f.sources(0ms);
     f.ask(spent);
     bool busy = false;
@@ -253,7 +321,7 @@ BOOST_AUTO_TEST_CASE(a_call_that_queued_does_not_probe_and_answers_at_once)
     // caller has waited enough: a call with time to spare probes instead.
     Fixture f;
     f.ask();
-    f.breaker.failed(f.now);
+    f.breaker.failed(f.micros(), f.micros());
     f.fake.requests.clear();
     Snapshot s = f.ask(std::chrono::milliseconds(limits::min_budget_after_queue));
     BOOST_TEST(f.fake.requests.empty());
@@ -268,7 +336,7 @@ BOOST_AUTO_TEST_CASE(failing_fast_keeps_nobody_waiting_and_leaves_it_closed)
         Fixture f;
         f.fake.replies["/oncalls"] = r;
         f.ask();
-        BOOST_TEST(!f.breaker.down(f.now).has_value(), r.status);
+        BOOST_TEST(!f.breaker.down(f.micros()).has_value(), r.status);
     }
 }
 
@@ -280,7 +348,7 @@ BOOST_AUTO_TEST_CASE(a_failure_that_took_a_second_opens_it)
         f.fake.replies["/oncalls"] = r;
         f.takes = std::chrono::milliseconds(limits::pagerduty_costly_failure);
         f.ask();
-        BOOST_TEST(f.breaker.down(f.now).has_value(), r.status);
+        BOOST_TEST(f.breaker.down(f.micros()).has_value(), r.status);
     }
 }
 
@@ -289,11 +357,11 @@ BOOST_AUTO_TEST_CASE(an_answer_however_slow_keeps_it_closed)
     Fixture f;
     f.takes = 4900ms;
     f.ask();
-    BOOST_TEST(!f.breaker.down(f.now).has_value());
+    BOOST_TEST(!f.breaker.down(f.micros()).has_value());
     for (int status : {401, 404, 429}) {
         f.fake.replies["/oncalls"] = {status, "", "", -1};
         f.ask();
-        BOOST_TEST(!f.breaker.down(f.now).has_value(), status);
+        BOOST_TEST(!f.breaker.down(f.micros()).has_value(), status);
     }
 }
 
@@ -301,7 +369,7 @@ BOOST_AUTO_TEST_CASE(check_asks_even_while_it_is_open)
 {
     Fixture f;
     f.ask();
-    f.breaker.failed(f.now);
+    f.breaker.failed(f.micros(), f.micros());
     bool busy = false;
     Cache::Lock elsewhere = f.breaker.try_probe(&busy);
     f.fake.requests.clear();
@@ -309,7 +377,7 @@ BOOST_AUTO_TEST_CASE(check_asks_even_while_it_is_open)
     Snapshot snap = f.ask(s);
     BOOST_TEST(f.fake.requests.size() == 2u);
     BOOST_TEST((snap.source == Source::pagerduty));
-    BOOST_TEST(!f.breaker.down(f.now).has_value());  // and its answer closes it
+    BOOST_TEST(!f.breaker.down(f.micros()).has_value());  // and its answer closes it
 }
 
 BOOST_AUTO_TEST_CASE(an_entry_refreshed_while_the_lock_was_free_is_not_asked_for_again)
