@@ -66,14 +66,15 @@ FlowResult dial(const Route &route, const FlowUrls &urls, const CallState &after
     options.caller_id = call.caller_id;
     options.action = urls.of("/voice/dial-status", after, Numbers::from_twilio);
     // The screen marks the phone that picks up (pickup_mark): it needs the
-    // round and level.  On the engineer's leg Twilio's From is the caller
-    // ID shown, the caller's own number unless caller_id sets another: only
-    // then does the whisper's {caller} travel in the URL.
+    // round and level.  The whisper's {caller} travels in the URL too:
+    // Twilio documents only ParentCallSid and To on the engineer's leg, not
+    // whose number its From is (the caller ID shown, most likely, which
+    // caller_id may set to the line's own).
     if (call.screening)
-        options.number_url = urls.of("/voice/screen", "route=" + url_component(route.name) +
-                                                          (call.caller_id.empty() ? "" : "&from=" + url_component(utf8_prefix(after.from, limits::max_caller_in_url))) +
-                                                          "&loop=" + std::to_string(after.loop) +
-                                                          "&level=" + std::to_string(after.level));
+        options.number_url =
+            urls.of("/voice/screen", "route=" + url_component(route.name) + "&from=" +
+                                         url_component(utf8_prefix(after.from, limits::max_caller_in_url)) +
+                                         "&loop=" + std::to_string(after.loop) + "&level=" + std::to_string(after.level));
     FlowResult r;
     for (const auto &c : callees) r.dialed.push_back(c.number);
     Twiml twiml;

@@ -414,9 +414,9 @@ class TwilioCall:
     def screen(self, index, digits):
         """The engineer's leg runs the <Number url> whisper, then presses `digits`."""
         number = self.doc.findall("./Dial/Number")[index]
-        # The engineer's leg shows the <Dial callerId>, else the caller's own number.
-        shown = self.doc.find("Dial").get("callerId") or self.frm
-        leg = {"CallSid": "CA" + "e" * 32, "ParentCallSid": self.sid, "From": shown, "To": number.text,
+        # Twilio documents ParentCallSid and To on the engineer's leg, not
+        # whose number its From is: the line's own here, never the caller's.
+        leg = {"CallSid": "CA" + "e" * 32, "ParentCallSid": self.sid, "From": self.to, "To": number.text,
                "CallStatus": "in-progress", "Direction": "outbound-api"}
         whisper = self.post(number.get("url"), leg)
         gather = whisper.find("Gather")

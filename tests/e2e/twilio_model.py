@@ -13,7 +13,9 @@ behaviour:
 - A <Number url> runs on the callee's leg after it answers and before the
   two are joined; only <Say>, <Play>, <Gather>, <Hangup> are allowed
   there.  Its requests carry ParentCallSid and To.  When it hangs up, the
-  <Dial> ends completed with DialBridged=false.
+  <Dial> ends completed with DialBridged=false.  Whose number their From
+  is, the documentation does not say: the walk sends the line's own
+  number, so nothing may take it for the caller's.
 - With `action`, Twilio requests it when the <Dial> (or <Record>, or
   <Gather>) is over, and verbs after it are never reached.
 - <Reject> keeps a call unanswered only as the first verb of the call.
@@ -322,7 +324,7 @@ class TwilioCall:
         if not url:
             return True
         leg = {"CallSid": "CA%032d" % next(_child_sids), "ParentCallSid": self.sid, "AccountSid": ACCOUNT,
-               "From": dial.get("callerId") or self.frm, "To": number.text, "CallStatus": "in-progress",
+               "From": self.to, "To": number.text, "CallStatus": "in-progress",
                "Direction": "outbound-dial", "ApiVersion": "2010-04-01"}
         doc = self.request(url, leg)
         keys = phone.keys
