@@ -3,10 +3,14 @@
 // in events.hpp and spool.hpp.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "hunt.hpp"
+#include "call_state.hpp"
+#include "clock.hpp"
+#include "config.hpp"
 
 namespace pdcf {
 
@@ -60,5 +64,24 @@ Alert alert_from_event(AlertKind kind, const std::string &call_sid, const std::s
 
 // "voicemail", "missed", "text": for file names and the log.
 const char *to_string(AlertKind kind);
+
+// Where the handlers send alerts (see alert_desk.hpp).
+struct Alerts {
+    // Sends `alert` once per call and kind, or keeps it to send later;
+    // returns what happened, for the log ("sent", "spooled (...)",
+    // "duplicate", "rejected (...)", "LOST (...)").
+    std::function<std::string(const Alert &alert, TimePoint deadline)> deliver;
+    // Holds `alert` for `seconds`, for what may still come; it then goes
+    // out once, unless the call turned out not to need it (alert_desk.hpp).
+    // Returns what happened, for the log ("held 30 s", or as deliver).
+    std::function<std::string(const Alert &alert, long seconds, TimePoint deadline)> hold;
+    // The held alert of a call and kind, taken back to be sent now (with
+    // more in it), if it is still held.
+    std::function<std::optional<Alert>(const std::string &call_sid, AlertKind kind)> take_held;
+    // Marks a call ("answered", "recorded"), and asks whether it is marked.
+    // A mark is not an alert kind: those are claimed by deliver.
+    std::function<void(const std::string &call_sid, const std::string &mark)> mark;
+    std::function<bool(const std::string &call_sid, const std::string &mark)> marked;
+};
 
 }  // namespace pdcf

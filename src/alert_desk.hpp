@@ -5,8 +5,9 @@
 
 #include <string>
 
+#include "alert.hpp"
+#include "clock.hpp"
 #include "events.hpp"
-#include "handler.hpp"
 #include "spool.hpp"
 
 namespace pdcf {

@@ -10,10 +10,14 @@
 #include <optional>
 #include <string>
 
-#include "handler.hpp"
+#include "clock.hpp"
 #include "own_dir.hpp"
 
 namespace pdcf {
+
+// How a request treats the cache: use it while fresh, or (--check) ask
+// PagerDuty anyway and keep the answer.
+enum class CacheMode { use, refresh };
 
 class Cache {
 public:

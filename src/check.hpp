@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "config.hpp"
-#include "handler.hpp"
+#include "context.hpp"
 #include "pagerduty.hpp"
 
 namespace pdcf {

@@ -8,7 +8,7 @@
 #include <functional>
 #include <string>
 
-#include "handler.hpp"
+#include "clock.hpp"
 #include "pagerduty.hpp"
 #include "retry.hpp"
 

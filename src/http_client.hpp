@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "clock.hpp"
 #include "config.hpp"
-#include "handler.hpp"
 #include "pagerduty.hpp"
 #include "resolver.hpp"
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "clock.hpp"
 #include "config.hpp"
 #include "oncall.hpp"
 
@@ -23,6 +24,9 @@ struct HttpReply {
 
 // GET `path_and_query` (starting with '/') from the PagerDuty API.
 using Fetch = std::function<HttpReply(const std::string &path_and_query)>;
+
+// One GET to the PagerDuty API that must end by `deadline`.
+using PagerDutyGet = std::function<HttpReply(const std::string &path_and_query, TimePoint deadline)>;
 
 // Where an answer came from.
 enum class Source {

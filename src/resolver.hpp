@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "handler.hpp"
+#include "clock.hpp"
 
 namespace pdcf {
 

@@ -8,7 +8,7 @@
 #include <chrono>
 #include <functional>
 
-#include "handler.hpp"
+#include "clock.hpp"
 #include "pagerduty.hpp"
 
 namespace pdcf {

@@ -14,7 +14,6 @@
 #include "breaker.hpp"
 #include "cache.hpp"
 #include "config.hpp"
-#include "handler.hpp"
 #include "http_client.hpp"
 #include "pagerduty.hpp"
 

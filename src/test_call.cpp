@@ -1,6 +1,7 @@
 #include "test_call.hpp"
 
 #include "escape.hpp"
+#include "handler.hpp"
 #include "phone.hpp"
 #include "route.hpp"
 

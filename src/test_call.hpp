@@ -6,7 +6,9 @@
 #include <cstdio>
 #include <string>
 
-#include "handler.hpp"
+#include "config.hpp"
+#include "context.hpp"
+#include "request.hpp"
 
 namespace pdcf {
 

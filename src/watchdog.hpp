@@ -8,7 +8,7 @@
 
 #include <memory>
 
-#include "handler.hpp"
+#include "clock.hpp"
 
 namespace pdcf {
 

@@ -6,9 +6,12 @@
 #include <optional>
 #include <string>
 
+#include "clock.hpp"
+#include "context.hpp"
 #include "flow.hpp"
 #include "form.hpp"
-#include "handler.hpp"
+#include "log.hpp"
+#include "request.hpp"
 
 namespace pdcf {
 

@@ -1,0 +1,45 @@
+// Where a call stands travels in the query of every URL Twilio calls
+// back; Twilio signs those URLs, so a caller cannot forge it, and no call
+// state is kept on the server.  Pure functions.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "form.hpp"
+
+namespace pdcf {
+
+struct CallState {
+    std::string route;
+    std::string from;              // the caller
+    std::string to;                // the number called
+    long long started = 0;         // when the call came in, seconds since the epoch
+    int loop = 1;                  // round through the policy, from 1
+    int level = 0;                 // the escalation level dialed last; 0: none yet
+    int index = -1;                // ring = in-turn: who at that level was dialed last
+    bool fallback = false;         // fallback_number was dialed
+    int picked = 0;                // phones at this level that picked up and declined, rung again without them
+    std::vector<std::string> tried;  // names dialed so far, for the alert
+    int more_tried = 0;              // names dropped to keep the URLs short
+};
+
+// Whether a callback URL carries the caller's and the called number.
+// Twilio's requests on the caller's own leg (the <Dial>, <Record> and
+// <Gather> actions) carry From and To, so their URLs leave them out and
+// keep them out of every web server's access log; the recording status
+// callback carries neither, and the transcription callback's parameters
+// are not documented: those URLs carry both.
+enum class Numbers { from_twilio, in_url };
+
+// "route=ops&t=...&loop=1&level=2&index=-1&fb=0&tried=Ada+Lovelace", at
+// most `room` bytes when it can be: the names tried are dropped first
+// (`more=N` counts them), then the numbers.
+std::string state_query(const CallState &state, Numbers numbers, std::size_t room);
+
+// The state from a callback's query; `from` and `to` that it does not
+// carry come from Twilio's own From and To (`twilio`).
+CallState state_parse(const Params &query, const Params &twilio);
+
+}  // namespace pdcf
