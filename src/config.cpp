@@ -12,8 +12,8 @@
 #include "config_value.hpp"
 #include "limits.hpp"
 #include "phone.hpp"
+#include "placeholders.hpp"
 #include "small_file.hpp"
-#include "twiml.hpp"
 
 namespace pdcf {
 

@@ -4,6 +4,7 @@
 
 #include "escape.hpp"
 #include "limits.hpp"
+#include "placeholders.hpp"
 #include "tts.hpp"
 #include "twiml.hpp"
 

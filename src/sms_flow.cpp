@@ -5,6 +5,7 @@
 
 #include "limits.hpp"
 #include "phone.hpp"
+#include "placeholders.hpp"
 #include "route.hpp"
 #include "twiml.hpp"
 

@@ -74,16 +74,4 @@ private:
 // anything was left out.
 std::string message_clip(std::string_view text, bool &cut);
 
-using Placeholders = std::vector<std::pair<std::string_view, std::string>>;
-
-// `text` with each placeholder ("{name}") replaced by its value, in one
-// pass, so a value that itself contains a placeholder stays as it is.
-std::string fill(std::string_view text, const Placeholders &values);
-
-// {name} and {first_name} for `names`: several are joined "A, B and C"; a
-// first name is the name up to its first space.
-Placeholders name_placeholders(const std::vector<std::string> &names);
-
-std::string fill_names(std::string_view text, const std::vector<std::string> &names);
-
 }  // namespace pdcf

@@ -9,6 +9,7 @@
 #include "escape.hpp"
 #include "form.hpp"
 #include "limits.hpp"
+#include "placeholders.hpp"
 #include "support.hpp"
 #include "twiml.hpp"
 #include "xml.hpp"

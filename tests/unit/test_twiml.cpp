@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "limits.hpp"
+#include "placeholders.hpp"
 #include "twiml.hpp"
 #include "xml.hpp"
 
