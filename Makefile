@@ -47,7 +47,11 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CHECK_SANITIZE ?= address,undefined
 CHECK_SAN_CXXFLAGS ?= -O0 -g
 
-CORE_SRC = $(filter-out src/main.cpp,$(wildcard src/*.cpp))
+# The layers of src/, lowest first: each includes only those before it
+# (tests/layers checks it).  main.cpp, on top, puts them together.
+LAYERS   = core config twilio pagerduty alerts call text serve commands
+SRC_INC  = -Isrc $(LAYERS:%=-Isrc/%)
+CORE_SRC = $(filter-out src/main.cpp,$(wildcard src/*.cpp $(LAYERS:%=src/%/*.cpp)))
 CORE_OBJ = $(CORE_SRC:src/%.cpp=$(B)/src/%.o)
 UNIT_SRC = $(wildcard tests/unit/*.cpp)
 UNIT_OBJ = $(UNIT_SRC:tests/unit/%.cpp=$(B)/unit/%.o)
@@ -67,11 +71,11 @@ $(PROGRAM): $(B)/src/main.o $(CORE_OBJ)
 
 $(B)/src/%.o: src/%.cpp
 	@mkdir -p $(@D)
-	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
+	$(CXX) $(ALL_CXXFLAGS) $(SRC_INC) -c -o $@ $<
 
 $(B)/unit/%.o: tests/unit/%.cpp
 	@mkdir -p $(@D)
-	$(CXX) $(ALL_CXXFLAGS) -DBOOST_TEST_DYN_LINK -Isrc $(shell pkg-config --cflags libxml-2.0 2>/dev/null) -c -o $@ $<
+	$(CXX) $(ALL_CXXFLAGS) -DBOOST_TEST_DYN_LINK $(SRC_INC) $(shell pkg-config --cflags libxml-2.0 2>/dev/null) -c -o $@ $<
 
 $(B)/standin/%.o: tests/standin/%.cpp
 	@mkdir -p $(@D)
