@@ -48,10 +48,11 @@ CHECK_SANITIZE ?= address,undefined
 CHECK_SAN_CXXFLAGS ?= -O0 -g
 
 # The layers of src/, lowest first: each includes only those before it
-# (tests/layers checks it).  main.cpp, on top, puts them together.
+# (tests/layers checks it), by its folder ("core/limits.hpp").  main.cpp,
+# on top, puts them together.
 LAYERS   = core config twilio pagerduty alerts call text serve commands
-SRC_INC  = -Isrc $(LAYERS:%=-Isrc/%)
-CORE_SRC = $(filter-out src/main.cpp,$(wildcard src/*.cpp $(LAYERS:%=src/%/*.cpp)))
+SRC_INC  = -Isrc
+CORE_SRC = $(wildcard $(LAYERS:%=src/%/*.cpp))
 CORE_OBJ = $(CORE_SRC:src/%.cpp=$(B)/src/%.o)
 UNIT_SRC = $(wildcard tests/unit/*.cpp)
 UNIT_OBJ = $(UNIT_SRC:tests/unit/%.cpp=$(B)/unit/%.o)

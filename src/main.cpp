@@ -11,19 +11,19 @@
 
 #include <fcgiapp.h>
 
-#include "alert_desk.hpp"
-#include "check.hpp"
-#include "config.hpp"
-#include "escape.hpp"
-#include "flusher.hpp"
-#include "handler.hpp"
-#include "http_client.hpp"
-#include "options.hpp"
-#include "own_dir.hpp"
-#include "serve.hpp"
-#include "sources.hpp"
-#include "spool.hpp"
-#include "test_call.hpp"
+#include "alerts/alert_desk.hpp"
+#include "alerts/flusher.hpp"
+#include "alerts/spool.hpp"
+#include "commands/check.hpp"
+#include "commands/options.hpp"
+#include "commands/test_call.hpp"
+#include "config/config.hpp"
+#include "core/escape.hpp"
+#include "core/own_dir.hpp"
+#include "pagerduty/http_client.hpp"
+#include "pagerduty/sources.hpp"
+#include "serve/handler.hpp"
+#include "serve/serve.hpp"
 
 using namespace pdcf;
 

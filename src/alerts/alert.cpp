@@ -1,9 +1,9 @@
-#include "alert.hpp"
+#include "alerts/alert.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "escape.hpp"
-#include "limits.hpp"
+#include "core/escape.hpp"
+#include "core/limits.hpp"
 
 namespace pdcf {
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "call_state.hpp"
-#include "clock.hpp"
-#include "config.hpp"
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "twilio/call_state.hpp"
 
 namespace pdcf {
 

@@ -1,4 +1,4 @@
-#include "alert_desk.hpp"
+#include "alerts/alert_desk.hpp"
 
 #include <ctime>
 

@@ -5,10 +5,10 @@
 
 #include <string>
 
-#include "alert.hpp"
-#include "clock.hpp"
-#include "events.hpp"
-#include "spool.hpp"
+#include "alerts/alert.hpp"
+#include "alerts/events.hpp"
+#include "alerts/spool.hpp"
+#include "core/clock.hpp"
 
 namespace pdcf {
 

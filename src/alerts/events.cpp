@@ -1,4 +1,4 @@
-#include "events.hpp"
+#include "alerts/events.hpp"
 
 #include <algorithm>
 

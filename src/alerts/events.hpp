@@ -8,9 +8,9 @@
 #include <functional>
 #include <string>
 
-#include "clock.hpp"
-#include "pagerduty.hpp"
-#include "retry.hpp"
+#include "core/clock.hpp"
+#include "pagerduty/pagerduty.hpp"
+#include "pagerduty/retry.hpp"
 
 namespace pdcf {
 

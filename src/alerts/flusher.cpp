@@ -1,4 +1,4 @@
-#include "flusher.hpp"
+#include "alerts/flusher.hpp"
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -8,10 +8,10 @@
 #include <climits>
 #include <ctime>
 
-#include "alert_desk.hpp"
-#include "escape.hpp"
-#include "events.hpp"
-#include "http_client.hpp"
+#include "alerts/alert_desk.hpp"
+#include "alerts/events.hpp"
+#include "core/escape.hpp"
+#include "pagerduty/http_client.hpp"
 
 namespace pdcf {
 

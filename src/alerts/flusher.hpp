@@ -14,9 +14,9 @@
 #include <string>
 #include <thread>
 
-#include "config.hpp"
-#include "limits.hpp"
-#include "spool.hpp"
+#include "alerts/spool.hpp"
+#include "config/config.hpp"
+#include "core/limits.hpp"
 
 namespace pdcf {
 

@@ -1,4 +1,4 @@
-#include "spool.hpp"
+#include "alerts/spool.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "limits.hpp"
-#include "own_dir.hpp"
+#include "core/limits.hpp"
+#include "core/own_dir.hpp"
 
 namespace pdcf {
 

@@ -22,9 +22,9 @@
 #include <string>
 #include <vector>
 
-#include "alert.hpp"
-#include "events.hpp"
-#include "own_dir.hpp"
+#include "alerts/alert.hpp"
+#include "alerts/events.hpp"
+#include "core/own_dir.hpp"
 
 namespace pdcf {
 

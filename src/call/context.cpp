@@ -1,4 +1,4 @@
-#include "context.hpp"
+#include "call/context.hpp"
 
 namespace pdcf {
 

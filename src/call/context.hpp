@@ -9,11 +9,11 @@
 #include <utility>
 #include <vector>
 
-#include "alert.hpp"
-#include "cache.hpp"
-#include "clock.hpp"
-#include "config.hpp"
-#include "pagerduty.hpp"
+#include "alerts/alert.hpp"
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "pagerduty/cache.hpp"
+#include "pagerduty/pagerduty.hpp"
 
 namespace pdcf {
 

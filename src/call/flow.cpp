@@ -1,12 +1,12 @@
-#include "flow.hpp"
+#include "call/flow.hpp"
 
 #include <algorithm>
 
-#include "escape.hpp"
-#include "limits.hpp"
-#include "placeholders.hpp"
-#include "tts.hpp"
-#include "twiml.hpp"
+#include "config/tts.hpp"
+#include "core/escape.hpp"
+#include "core/limits.hpp"
+#include "core/placeholders.hpp"
+#include "twilio/twiml.hpp"
 
 namespace pdcf {
 

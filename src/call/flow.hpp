@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "alert.hpp"
-#include "callers.hpp"
-#include "config.hpp"
-#include "form.hpp"
-#include "hunt.hpp"
-#include "pagerduty.hpp"
+#include "alerts/alert.hpp"
+#include "call/hunt.hpp"
+#include "config/callers.hpp"
+#include "config/config.hpp"
+#include "core/form.hpp"
+#include "pagerduty/pagerduty.hpp"
 
 namespace pdcf {
 

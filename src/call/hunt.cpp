@@ -1,4 +1,4 @@
-#include "hunt.hpp"
+#include "call/hunt.hpp"
 
 #include <algorithm>
 #include <set>

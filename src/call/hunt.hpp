@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "call_state.hpp"
-#include "config.hpp"
-#include "pagerduty.hpp"
+#include "config/config.hpp"
+#include "pagerduty/pagerduty.hpp"
+#include "twilio/call_state.hpp"
 
 namespace pdcf {
 

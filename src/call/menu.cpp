@@ -1,7 +1,7 @@
-#include "menu.hpp"
+#include "call/menu.hpp"
 
-#include "escape.hpp"
-#include "twiml.hpp"
+#include "core/escape.hpp"
+#include "twilio/twiml.hpp"
 
 namespace pdcf {
 

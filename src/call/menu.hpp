@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
-#include "config.hpp"
-#include "flow.hpp"
-#include "form.hpp"
+#include "call/flow.hpp"
+#include "config/config.hpp"
+#include "core/form.hpp"
 
 namespace pdcf {
 

@@ -1,13 +1,13 @@
-#include "voice.hpp"
+#include "call/voice.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-#include "flow.hpp"
-#include "form.hpp"
-#include "menu.hpp"
-#include "oncall.hpp"
-#include "route.hpp"
+#include "call/flow.hpp"
+#include "call/menu.hpp"
+#include "config/route.hpp"
+#include "core/form.hpp"
+#include "pagerduty/oncall.hpp"
 
 namespace pdcf {
 

@@ -4,7 +4,7 @@
 // call flow (flow.hpp), then deliver its alert.
 #pragma once
 
-#include "webhook.hpp"
+#include "call/webhook.hpp"
 
 namespace pdcf {
 

@@ -1,11 +1,11 @@
-#include "webhook.hpp"
+#include "call/webhook.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-#include "phone.hpp"
-#include "route.hpp"
-#include "signature.hpp"
+#include "config/route.hpp"
+#include "core/phone.hpp"
+#include "twilio/signature.hpp"
 
 namespace pdcf {
 

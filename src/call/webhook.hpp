@@ -6,12 +6,12 @@
 #include <optional>
 #include <string>
 
-#include "clock.hpp"
-#include "context.hpp"
-#include "flow.hpp"
-#include "form.hpp"
-#include "log.hpp"
-#include "request.hpp"
+#include "call/context.hpp"
+#include "call/flow.hpp"
+#include "core/clock.hpp"
+#include "core/form.hpp"
+#include "core/log.hpp"
+#include "twilio/request.hpp"
 
 namespace pdcf {
 

@@ -1,12 +1,12 @@
-#include "check.hpp"
+#include "commands/check.hpp"
 
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
 
-#include "escape.hpp"
-#include "own_dir.hpp"
-#include "phone.hpp"
+#include "core/escape.hpp"
+#include "core/own_dir.hpp"
+#include "core/phone.hpp"
 
 namespace pdcf {
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
-#include "context.hpp"
-#include "pagerduty.hpp"
+#include "call/context.hpp"
+#include "config/config.hpp"
+#include "pagerduty/pagerduty.hpp"
 
 namespace pdcf {
 

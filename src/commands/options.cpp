@@ -1,4 +1,4 @@
-#include "options.hpp"
+#include "commands/options.hpp"
 
 #include <string_view>
 

@@ -1,9 +1,9 @@
-#include "test_call.hpp"
+#include "commands/test_call.hpp"
 
-#include "escape.hpp"
-#include "handler.hpp"
-#include "phone.hpp"
-#include "route.hpp"
+#include "config/route.hpp"
+#include "core/escape.hpp"
+#include "core/phone.hpp"
+#include "serve/handler.hpp"
 
 namespace pdcf {
 

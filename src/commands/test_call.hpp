@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <string>
 
-#include "config.hpp"
-#include "context.hpp"
-#include "request.hpp"
+#include "call/context.hpp"
+#include "config/config.hpp"
+#include "twilio/request.hpp"
 
 namespace pdcf {
 

@@ -1,9 +1,9 @@
-#include "callers.hpp"
+#include "config/callers.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-#include "limits.hpp"
+#include "core/limits.hpp"
 
 namespace pdcf {
 

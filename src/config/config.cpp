@@ -1,4 +1,4 @@
-#include "config.hpp"
+#include "config/config.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -9,11 +9,11 @@
 #include <boost/property_tree/ini_parser.hpp>
 #include <boost/property_tree/ptree.hpp>
 
-#include "config_value.hpp"
-#include "limits.hpp"
-#include "phone.hpp"
-#include "placeholders.hpp"
-#include "small_file.hpp"
+#include "config/config_value.hpp"
+#include "core/limits.hpp"
+#include "core/phone.hpp"
+#include "core/placeholders.hpp"
+#include "core/small_file.hpp"
 
 namespace pdcf {
 

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "callers.hpp"
-#include "tts.hpp"
+#include "config/callers.hpp"
+#include "config/tts.hpp"
 
 namespace pdcf {
 

@@ -1,4 +1,4 @@
-#include "config_value.hpp"
+#include "config/config_value.hpp"
 
 #include <cctype>
 

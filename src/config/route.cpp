@@ -1,4 +1,4 @@
-#include "route.hpp"
+#include "config/route.hpp"
 
 namespace pdcf {
 

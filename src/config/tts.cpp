@@ -1,4 +1,4 @@
-#include "tts.hpp"
+#include "config/tts.hpp"
 
 #include <algorithm>
 #include <cctype>

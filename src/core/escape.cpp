@@ -1,4 +1,4 @@
-#include "escape.hpp"
+#include "core/escape.hpp"
 
 #include <cstdio>
 

@@ -1,6 +1,6 @@
-#include "form.hpp"
+#include "core/form.hpp"
 
-#include "limits.hpp"
+#include "core/limits.hpp"
 
 namespace pdcf {
 

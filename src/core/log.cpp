@@ -1,6 +1,6 @@
-#include "log.hpp"
+#include "core/log.hpp"
 
-#include "phone.hpp"
+#include "core/phone.hpp"
 
 namespace pdcf {
 

@@ -1,4 +1,4 @@
-#include "own_dir.hpp"
+#include "core/own_dir.hpp"
 
 #include <cerrno>
 #include <climits>
@@ -12,9 +12,9 @@
 #include <pwd.h>
 #include <unistd.h>
 
-#include "limits.hpp"
-#include "log.hpp"
-#include "small_file.hpp"
+#include "core/limits.hpp"
+#include "core/log.hpp"
+#include "core/small_file.hpp"
 
 namespace pdcf {
 

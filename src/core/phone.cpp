@@ -1,4 +1,4 @@
-#include "phone.hpp"
+#include "core/phone.hpp"
 
 namespace pdcf {
 

@@ -1,4 +1,4 @@
-#include "placeholders.hpp"
+#include "core/placeholders.hpp"
 
 namespace pdcf {
 

@@ -1,4 +1,4 @@
-#include "small_file.hpp"
+#include "core/small_file.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,4 +1,4 @@
-#include "breaker.hpp"
+#include "pagerduty/breaker.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "limits.hpp"
+#include "core/limits.hpp"
 
 namespace pdcf {
 

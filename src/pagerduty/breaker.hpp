@@ -12,8 +12,8 @@
 #include <optional>
 #include <string>
 
-#include "cache.hpp"
-#include "pagerduty.hpp"
+#include "pagerduty/cache.hpp"
+#include "pagerduty/pagerduty.hpp"
 
 namespace pdcf {
 

@@ -1,4 +1,4 @@
-#include "cache.hpp"
+#include "pagerduty/cache.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -13,8 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "limits.hpp"
-#include "own_dir.hpp"
+#include "core/limits.hpp"
+#include "core/own_dir.hpp"
 
 namespace pdcf {
 

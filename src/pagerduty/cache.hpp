@@ -10,8 +10,8 @@
 #include <optional>
 #include <string>
 
-#include "clock.hpp"
-#include "own_dir.hpp"
+#include "core/clock.hpp"
+#include "core/own_dir.hpp"
 
 namespace pdcf {
 

@@ -1,12 +1,12 @@
-#include "http_client.hpp"
+#include "pagerduty/http_client.hpp"
 
 #include <httplib.h>
 
 #include <arpa/inet.h>
 
-#include "limits.hpp"
-#include "resolver.hpp"
-#include "watchdog.hpp"
+#include "core/limits.hpp"
+#include "pagerduty/resolver.hpp"
+#include "pagerduty/watchdog.hpp"
 
 namespace pdcf {
 

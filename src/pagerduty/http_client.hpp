@@ -11,10 +11,10 @@
 #include <utility>
 #include <vector>
 
-#include "clock.hpp"
-#include "config.hpp"
-#include "pagerduty.hpp"
-#include "resolver.hpp"
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "pagerduty/pagerduty.hpp"
+#include "pagerduty/resolver.hpp"
 
 namespace pdcf {
 

@@ -1,4 +1,4 @@
-#include "oncall.hpp"
+#include "pagerduty/oncall.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "limits.hpp"
-#include "phone.hpp"
+#include "core/limits.hpp"
+#include "core/phone.hpp"
 
 namespace pdcf {
 

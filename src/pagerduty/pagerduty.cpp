@@ -1,12 +1,12 @@
-#include "pagerduty.hpp"
+#include "pagerduty/pagerduty.hpp"
 
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
 
-#include "escape.hpp"
-#include "limits.hpp"
-#include "oncall.hpp"
+#include "core/escape.hpp"
+#include "core/limits.hpp"
+#include "pagerduty/oncall.hpp"
 
 namespace pdcf {
 

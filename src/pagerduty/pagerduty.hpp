@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "clock.hpp"
-#include "config.hpp"
-#include "oncall.hpp"
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "pagerduty/oncall.hpp"
 
 namespace pdcf {
 

@@ -1,4 +1,4 @@
-#include "resolver.hpp"
+#include "pagerduty/resolver.hpp"
 
 #include <netdb.h>
 #include <sys/socket.h>
@@ -14,7 +14,7 @@
 #include <system_error>
 #include <thread>
 
-#include "limits.hpp"
+#include "core/limits.hpp"
 
 namespace pdcf {
 

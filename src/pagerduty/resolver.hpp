@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "clock.hpp"
+#include "core/clock.hpp"
 
 namespace pdcf {
 

@@ -1,4 +1,4 @@
-#include "retry.hpp"
+#include "pagerduty/retry.hpp"
 
 namespace pdcf {
 

@@ -8,8 +8,8 @@
 #include <chrono>
 #include <functional>
 
-#include "clock.hpp"
-#include "pagerduty.hpp"
+#include "core/clock.hpp"
+#include "pagerduty/pagerduty.hpp"
 
 namespace pdcf {
 

@@ -1,11 +1,11 @@
-#include "sources.hpp"
+#include "pagerduty/sources.hpp"
 
 #include <algorithm>
 #include <future>
 #include <thread>
 
-#include "limits.hpp"
-#include "retry.hpp"
+#include "core/limits.hpp"
+#include "pagerduty/retry.hpp"
 
 namespace pdcf {
 

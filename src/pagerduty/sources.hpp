@@ -11,11 +11,11 @@
 #include <mutex>
 #include <vector>
 
-#include "breaker.hpp"
-#include "cache.hpp"
-#include "config.hpp"
-#include "http_client.hpp"
-#include "pagerduty.hpp"
+#include "config/config.hpp"
+#include "pagerduty/breaker.hpp"
+#include "pagerduty/cache.hpp"
+#include "pagerduty/http_client.hpp"
+#include "pagerduty/pagerduty.hpp"
 
 namespace pdcf {
 

@@ -1,4 +1,4 @@
-#include "watchdog.hpp"
+#include "pagerduty/watchdog.hpp"
 
 #include <fcntl.h>
 #include <sys/socket.h>

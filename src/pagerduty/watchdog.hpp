@@ -8,7 +8,7 @@
 
 #include <memory>
 
-#include "clock.hpp"
+#include "core/clock.hpp"
 
 namespace pdcf {
 

@@ -1,12 +1,12 @@
-#include "handler.hpp"
+#include "serve/handler.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-#include "limits.hpp"
-#include "queue_time.hpp"
-#include "sms.hpp"
-#include "voice.hpp"
+#include "call/voice.hpp"
+#include "core/limits.hpp"
+#include "serve/queue_time.hpp"
+#include "text/sms.hpp"
 
 namespace pdcf {
 

@@ -4,10 +4,10 @@
 
 #include <string>
 
-#include "clock.hpp"
-#include "context.hpp"
-#include "log.hpp"
-#include "request.hpp"
+#include "call/context.hpp"
+#include "core/clock.hpp"
+#include "core/log.hpp"
+#include "twilio/request.hpp"
 
 namespace pdcf {
 

@@ -1,6 +1,6 @@
-#include "queue_time.hpp"
+#include "serve/queue_time.hpp"
 
-#include "limits.hpp"
+#include "core/limits.hpp"
 
 namespace pdcf {
 

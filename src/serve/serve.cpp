@@ -1,4 +1,4 @@
-#include "serve.hpp"
+#include "serve/serve.hpp"
 
 #include <cstdio>
 #include <cstdlib>

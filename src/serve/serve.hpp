@@ -3,7 +3,7 @@
 // systemd socket activation all hand the listening socket over as fd 0).
 #pragma once
 
-#include "handler.hpp"
+#include "serve/handler.hpp"
 
 namespace pdcf {
 

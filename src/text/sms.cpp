@@ -1,7 +1,7 @@
-#include "sms.hpp"
+#include "text/sms.hpp"
 
-#include "route.hpp"
-#include "sms_flow.hpp"
+#include "config/route.hpp"
+#include "text/sms_flow.hpp"
 
 namespace pdcf {
 

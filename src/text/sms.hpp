@@ -3,7 +3,7 @@
 // asks PagerDuty who is on call, and hands over to sms_flow.hpp.
 #pragma once
 
-#include "webhook.hpp"
+#include "call/webhook.hpp"
 
 namespace pdcf {
 

@@ -1,13 +1,13 @@
-#include "sms_flow.hpp"
+#include "text/sms_flow.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-#include "limits.hpp"
-#include "phone.hpp"
-#include "placeholders.hpp"
-#include "route.hpp"
-#include "twiml.hpp"
+#include "config/route.hpp"
+#include "core/limits.hpp"
+#include "core/phone.hpp"
+#include "core/placeholders.hpp"
+#include "twilio/twiml.hpp"
 
 namespace pdcf {
 

@@ -8,12 +8,12 @@
 #include <string>
 #include <string_view>
 
-#include "alert.hpp"
-#include "callers.hpp"
-#include "config.hpp"
-#include "flow.hpp"
-#include "form.hpp"
-#include "pagerduty.hpp"
+#include "alerts/alert.hpp"
+#include "call/flow.hpp"
+#include "config/callers.hpp"
+#include "config/config.hpp"
+#include "core/form.hpp"
+#include "pagerduty/pagerduty.hpp"
 
 namespace pdcf {
 

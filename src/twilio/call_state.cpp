@@ -1,7 +1,7 @@
-#include "call_state.hpp"
+#include "twilio/call_state.hpp"
 
-#include "escape.hpp"
-#include "limits.hpp"
+#include "core/escape.hpp"
+#include "core/limits.hpp"
 
 namespace pdcf {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "form.hpp"
+#include "core/form.hpp"
 
 namespace pdcf {
 

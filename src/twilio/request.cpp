@@ -1,10 +1,10 @@
-#include "request.hpp"
+#include "twilio/request.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <vector>
 
-#include "limits.hpp"
+#include "core/limits.hpp"
 
 namespace pdcf {
 

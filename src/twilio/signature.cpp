@@ -1,4 +1,4 @@
-#include "signature.hpp"
+#include "twilio/signature.hpp"
 
 #include <algorithm>
 
@@ -6,8 +6,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "limits.hpp"
-#include "signature_url.hpp"
+#include "core/limits.hpp"
+#include "twilio/signature_url.hpp"
 
 namespace pdcf {
 

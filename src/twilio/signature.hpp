@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "form.hpp"
+#include "core/form.hpp"
 
 namespace pdcf {
 

@@ -1,10 +1,10 @@
-#include "signature_url.hpp"
+#include "twilio/signature_url.hpp"
 
 #include <algorithm>
 #include <map>
 
-#include "escape.hpp"
-#include "form.hpp"
+#include "core/escape.hpp"
+#include "core/form.hpp"
 
 namespace pdcf {
 

@@ -1,7 +1,7 @@
-#include "twiml.hpp"
+#include "twilio/twiml.hpp"
 
-#include "escape.hpp"
-#include "limits.hpp"
+#include "core/escape.hpp"
+#include "core/limits.hpp"
 
 namespace pdcf {
 

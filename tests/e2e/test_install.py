@@ -29,8 +29,8 @@ def test_man_pages_lint_clean():
 
 
 def limits():
-    """Every constant of src/limits.hpp: name → value (durations in ms)."""
-    text = open(os.path.join(ROOT, "src/limits.hpp")).read()
+    """Every constant of src/core/limits.hpp: name → value (durations in ms)."""
+    text = open(os.path.join(ROOT, "src/core/limits.hpp")).read()
     found = {}
     for name, assigned, braced in re.findall(r"constexpr [\w:<>]+ (\w+)\s*(?:=\s*([^;{]+)|\{([^}]+)\});", text):
         expr = assigned or braced
@@ -55,7 +55,7 @@ def days(s):
 
 
 # Where pd-call-forward(8)'s LIMITS section states each limit.  A new
-# constant in src/limits.hpp fails this test until it is documented.
+# constant in src/core/limits.hpp fails this test until it is documented.
 LIMIT_TEXT = {
     "max_body": lambda v: f"It Request body: {size(v)}",
     "max_body_drain": lambda v: f"Up to {size(v)} of an oversized body",
@@ -122,9 +122,9 @@ def test_every_limit_is_in_the_man_page():
     words = " ".join(l.lstrip(".").strip() for l in section.splitlines())
     words = re.sub(r"\s+", " ", words)
     values = limits()
-    check(len(values) >= 30, f"only {len(values)} constants read from src/limits.hpp")
+    check(len(values) >= 30, f"only {len(values)} constants read from src/core/limits.hpp")
     undocumented = sorted(set(values) - set(LIMIT_TEXT))
-    check(not undocumented, f"src/limits.hpp has limits the man page's LIMITS section lacks: {undocumented}")
+    check(not undocumented, f"src/core/limits.hpp has limits the man page's LIMITS section lacks: {undocumented}")
     wrong = [f"{name}: {LIMIT_TEXT[name](v)!r}" for name, v in values.items() if LIMIT_TEXT[name](v) not in words]
     check(not wrong, f"pd-call-forward(8) LIMITS does not say: {wrong}")
 

@@ -4,9 +4,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "config.hpp"
-#include "limits.hpp"
-#include "phone.hpp"
+#include "config/config.hpp"
+#include "core/limits.hpp"
+#include "core/phone.hpp"
 #include "support.hpp"
 
 using namespace pdcf;

@@ -5,9 +5,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "escape.hpp"
-#include "form.hpp"
-#include "limits.hpp"
+#include "core/escape.hpp"
+#include "core/form.hpp"
+#include "core/limits.hpp"
 #include "support.hpp"
 
 using namespace pdcf;

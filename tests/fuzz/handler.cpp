@@ -17,14 +17,14 @@
 #include <cstdint>
 #include <map>
 
-#include "alert.hpp"
-#include "config.hpp"
-#include "form.hpp"
-#include "handler.hpp"
-#include "limits.hpp"
-#include "request.hpp"
-#include "signature.hpp"
+#include "alerts/alert.hpp"
+#include "config/config.hpp"
+#include "core/form.hpp"
+#include "core/limits.hpp"
+#include "serve/handler.hpp"
 #include "support.hpp"
+#include "twilio/request.hpp"
+#include "twilio/signature.hpp"
 #include "xml.hpp"
 
 using namespace pdcf;

@@ -8,10 +8,10 @@
 #include <cstdint>
 #include <set>
 
-#include "limits.hpp"
-#include "oncall.hpp"
-#include "pagerduty.hpp"
-#include "phone.hpp"
+#include "core/limits.hpp"
+#include "core/phone.hpp"
+#include "pagerduty/oncall.hpp"
+#include "pagerduty/pagerduty.hpp"
 #include "support.hpp"
 
 using namespace pdcf;

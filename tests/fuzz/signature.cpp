@@ -5,11 +5,11 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "form.hpp"
-#include "limits.hpp"
-#include "signature.hpp"
-#include "signature_url.hpp"
+#include "core/form.hpp"
+#include "core/limits.hpp"
 #include "support.hpp"
+#include "twilio/signature.hpp"
+#include "twilio/signature_url.hpp"
 
 using namespace pdcf;
 

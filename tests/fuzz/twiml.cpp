@@ -6,12 +6,12 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "escape.hpp"
-#include "form.hpp"
-#include "limits.hpp"
-#include "placeholders.hpp"
+#include "core/escape.hpp"
+#include "core/form.hpp"
+#include "core/limits.hpp"
+#include "core/placeholders.hpp"
 #include "support.hpp"
-#include "twiml.hpp"
+#include "twilio/twiml.hpp"
 #include "xml.hpp"
 
 using namespace pdcf;

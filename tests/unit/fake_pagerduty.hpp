@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "pagerduty.hpp"
+#include "pagerduty/pagerduty.hpp"
 
 struct FakePagerDuty {
     std::map<std::string, pdcf::HttpReply> replies;  // by path+query, else by path

@@ -9,12 +9,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "alert_desk.hpp"
-#include "events.hpp"
+#include "alerts/alert_desk.hpp"
+#include "alerts/events.hpp"
+#include "alerts/flusher.hpp"
+#include "alerts/spool.hpp"
+#include "core/limits.hpp"
 #include "files.hpp"
-#include "flusher.hpp"
-#include "limits.hpp"
-#include "spool.hpp"
 
 using namespace pdcf;
 using namespace std::chrono_literals;

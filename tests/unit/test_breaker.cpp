@@ -6,12 +6,12 @@
 #include <fstream>
 #include <functional>
 
-#include "breaker.hpp"
+#include "core/limits.hpp"
 #include "fake_pagerduty.hpp"
 #include "files.hpp"
-#include "limits.hpp"
-#include "oncall.hpp"
-#include "sources.hpp"
+#include "pagerduty/breaker.hpp"
+#include "pagerduty/oncall.hpp"
+#include "pagerduty/sources.hpp"
 
 using namespace pdcf;
 using namespace std::chrono_literals;

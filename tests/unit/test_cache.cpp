@@ -12,14 +12,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cache.hpp"
+#include "core/limits.hpp"
+#include "core/own_dir.hpp"
 #include "fake_pagerduty.hpp"
 #include "files.hpp"
-#include "limits.hpp"
-#include "oncall.hpp"
-#include "own_dir.hpp"
-#include "retry.hpp"
-#include "sources.hpp"
+#include "pagerduty/cache.hpp"
+#include "pagerduty/oncall.hpp"
+#include "pagerduty/retry.hpp"
+#include "pagerduty/sources.hpp"
 
 using namespace pdcf;
 using namespace std::chrono_literals;

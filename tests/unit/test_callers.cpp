@@ -1,7 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
-#include "callers.hpp"
-#include "limits.hpp"
+#include "config/callers.hpp"
+#include "core/limits.hpp"
 
 using namespace pdcf;
 

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "check.hpp"
-#include "form.hpp"
-#include "test_call.hpp"
+#include "commands/check.hpp"
+#include "commands/test_call.hpp"
+#include "core/form.hpp"
 
 using namespace pdcf;
 

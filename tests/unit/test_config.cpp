@@ -7,8 +7,8 @@
 
 #include <sys/stat.h>
 
-#include "config.hpp"
-#include "limits.hpp"
+#include "config/config.hpp"
+#include "core/limits.hpp"
 
 using namespace pdcf;
 

@@ -1,6 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
-#include "escape.hpp"
+#include "core/escape.hpp"
 #include "xml.hpp"
 
 using namespace pdcf;

@@ -6,9 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "call/flow.hpp"
+#include "core/limits.hpp"
 #include "files.hpp"
-#include "flow.hpp"
-#include "limits.hpp"
 #include "xml.hpp"
 
 using namespace pdcf;

@@ -7,9 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "alerts/flusher.hpp"
+#include "alerts/spool.hpp"
 #include "files.hpp"
-#include "flusher.hpp"
-#include "spool.hpp"
 
 using namespace pdcf;
 using namespace std::chrono_literals;

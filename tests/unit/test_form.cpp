@@ -1,7 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
-#include "form.hpp"
-#include "limits.hpp"
+#include "core/form.hpp"
+#include "core/limits.hpp"
 
 using namespace pdcf;
 

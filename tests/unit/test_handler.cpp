@@ -6,16 +6,16 @@
 #include <set>
 #include <sstream>
 
+#include "core/limits.hpp"
 #include "fake_pagerduty.hpp"
 #include "files.hpp"
-#include "handler.hpp"
-#include "limits.hpp"
-#include "signature.hpp"
+#include "serve/handler.hpp"
+#include "twilio/signature.hpp"
 #include "xml.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "alert.hpp"
+#include "alerts/alert.hpp"
 
 using namespace pdcf;
 using namespace std::chrono_literals;

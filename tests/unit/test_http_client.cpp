@@ -13,9 +13,9 @@
 
 #include <httplib.h>
 
-#include "http_client.hpp"
-#include "limits.hpp"
-#include "sources.hpp"
+#include "core/limits.hpp"
+#include "pagerduty/http_client.hpp"
+#include "pagerduty/sources.hpp"
 
 using namespace pdcf;
 using namespace std::chrono_literals;

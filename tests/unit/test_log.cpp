@@ -1,6 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
-#include "log.hpp"
+#include "core/log.hpp"
 
 using namespace pdcf;
 

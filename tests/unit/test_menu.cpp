@@ -1,8 +1,8 @@
 #include <boost/test/unit_test.hpp>
 
+#include "call/menu.hpp"
+#include "core/form.hpp"
 #include "files.hpp"
-#include "form.hpp"
-#include "menu.hpp"
 #include "xml.hpp"
 
 using namespace pdcf;

@@ -1,7 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
-#include "limits.hpp"
-#include "oncall.hpp"
+#include "core/limits.hpp"
+#include "pagerduty/oncall.hpp"
 
 using namespace pdcf;
 

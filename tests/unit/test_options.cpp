@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "options.hpp"
+#include "commands/options.hpp"
 
 using namespace pdcf;
 

@@ -5,9 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alerts/spool.hpp"
+#include "core/own_dir.hpp"
 #include "files.hpp"
-#include "own_dir.hpp"
-#include "spool.hpp"
 
 using namespace pdcf;
 

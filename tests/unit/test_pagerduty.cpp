@@ -1,8 +1,8 @@
 #include <boost/test/unit_test.hpp>
 
+#include "core/limits.hpp"
 #include "fake_pagerduty.hpp"
-#include "limits.hpp"
-#include "pagerduty.hpp"
+#include "pagerduty/pagerduty.hpp"
 
 using namespace pdcf;
 

@@ -1,6 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
-#include "phone.hpp"
+#include "core/phone.hpp"
 
 using namespace pdcf;
 

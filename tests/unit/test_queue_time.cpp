@@ -1,9 +1,9 @@
 #include <boost/test/unit_test.hpp>
 
+#include "core/limits.hpp"
 #include "fake_pagerduty.hpp"
-#include "handler.hpp"
-#include "limits.hpp"
-#include "queue_time.hpp"
+#include "serve/handler.hpp"
+#include "serve/queue_time.hpp"
 
 using namespace pdcf;
 using namespace std::chrono_literals;

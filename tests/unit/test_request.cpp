@@ -3,8 +3,8 @@
 #include <cstring>
 #include <map>
 
-#include "limits.hpp"
-#include "request.hpp"
+#include "core/limits.hpp"
+#include "twilio/request.hpp"
 
 using namespace pdcf;
 

@@ -5,8 +5,8 @@
 #include <mutex>
 #include <thread>
 
-#include "limits.hpp"
-#include "resolver.hpp"
+#include "core/limits.hpp"
+#include "pagerduty/resolver.hpp"
 
 using namespace pdcf;
 using namespace std::chrono_literals;

@@ -1,6 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
-#include "route.hpp"
+#include "config/route.hpp"
 
 using namespace pdcf;
 

@@ -2,8 +2,8 @@
 
 #include <ostream>
 
-#include "limits.hpp"
-#include "signature.hpp"
+#include "core/limits.hpp"
+#include "twilio/signature.hpp"
 
 using namespace pdcf;
 

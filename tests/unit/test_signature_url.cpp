@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "signature_url.hpp"
+#include "twilio/signature_url.hpp"
 
 using namespace pdcf;
 

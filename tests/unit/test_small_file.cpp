@@ -7,8 +7,8 @@
 #include <string>
 #include <thread>
 
+#include "core/small_file.hpp"
 #include "files.hpp"
-#include "small_file.hpp"
 
 using namespace pdcf;
 

@@ -2,9 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/limits.hpp"
 #include "files.hpp"
-#include "limits.hpp"
-#include "sms_flow.hpp"
+#include "text/sms_flow.hpp"
 #include "xml.hpp"
 
 using namespace pdcf;

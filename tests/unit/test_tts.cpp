@@ -1,6 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
-#include "tts.hpp"
+#include "config/tts.hpp"
 
 using namespace pdcf;
 using Level = VoiceCheck::Level;

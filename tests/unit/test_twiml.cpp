@@ -1,8 +1,8 @@
 #include <boost/test/unit_test.hpp>
 
-#include "limits.hpp"
-#include "placeholders.hpp"
-#include "twiml.hpp"
+#include "core/limits.hpp"
+#include "core/placeholders.hpp"
+#include "twilio/twiml.hpp"
 #include "xml.hpp"
 
 using namespace pdcf;

@@ -6,7 +6,7 @@
 
 #include <thread>
 
-#include "watchdog.hpp"
+#include "pagerduty/watchdog.hpp"
 
 using namespace pdcf;
 using namespace std::chrono_literals;

@@ -1,0 +1,163 @@
+#!/usr/bin/python3
+"""The layers of src/: each folder may include only itself and the folders
+below it, and no modules include each other in a circle.
+
+The order is the Makefile's LAYERS, lowest first; src/main.cpp sits on top
+of them all.  A module is a .hpp and its .cpp; its includes name their
+folder ("core/limits.hpp").  Each rule is checked on the real tree and,
+first, on a small made-up tree that breaks it, so a checker that finds
+nothing cannot pass for one that works."""
+
+import atexit
+import os
+import re
+import shutil
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+
+
+def makefile_layers(root=ROOT):
+    text = open(os.path.join(root, "Makefile")).read()
+    m = re.search(r"^LAYERS\s*=\s*(.+)$", text, re.M)
+    return m.group(1).split()
+
+
+def sources(src):
+    """Every file under `src`, as paths relative to it."""
+    out = []
+    for d, _, files in os.walk(src):
+        for f in files:
+            out.append(os.path.relpath(os.path.join(d, f), src))
+    return sorted(out)
+
+
+def module(path):
+    """"core/limits.hpp" and "core/limits.cpp" are one module."""
+    return os.path.splitext(path)[0]
+
+
+def problems(src, layers):
+    """Everything wrong with the tree under `src`, one line each."""
+    rank = {name: i for i, name in enumerate(layers)}
+    top = len(layers)
+    out = []
+    edges = {}
+    for path in sources(src):
+        folder = os.path.dirname(path)
+        if path == "main.cpp":
+            here = top
+        elif folder in rank and os.path.splitext(path)[1] in (".cpp", ".hpp"):
+            here = rank[folder]
+        else:
+            out.append(f"{path}: not in a layer's folder ({', '.join(layers)})")
+            continue
+        for inc in INCLUDE.findall(open(os.path.join(src, path), errors="replace").read()):
+            target = os.path.dirname(inc)
+            if target not in rank or not os.path.exists(os.path.join(src, inc)):
+                out.append(f"{path}: #include \"{inc}\" names no file of a layer")
+                continue
+            if rank[target] > here:
+                out.append(f"{path}: #include \"{inc}\" points up, from {folder or 'src'} to {target}")
+            if module(inc) != module(path):
+                edges.setdefault(module(path), set()).add(module(inc))
+    out += [f"a circle of includes: {' -> '.join(c)}" for c in cycles(edges)]
+    return out
+
+
+def cycles(edges):
+    """Each circle in the graph once, from its smallest module."""
+    found = set()
+    out = []
+
+    def walk(start, node, path):
+        for nxt in sorted(edges.get(node, ())):
+            if nxt == start:
+                circle = path + [start]
+                key = frozenset(circle)
+                if key not in found:
+                    found.add(key)
+                    out.append(circle)
+            elif nxt not in path and nxt > start:
+                walk(start, nxt, path + [nxt])
+
+    for start in sorted(edges):
+        walk(start, start, [start])
+    return out
+
+
+def made_up_tree(files):
+    d = tempfile.mkdtemp(prefix="pdcf-layers-")
+    atexit.register(shutil.rmtree, d, True)
+    for path, text in files.items():
+        os.makedirs(os.path.join(d, os.path.dirname(path)), exist_ok=True)
+        with open(os.path.join(d, path), "w") as f:
+            f.write(text)
+    return d
+
+
+LAYERS = ["core", "call", "serve"]
+
+
+def test_the_checker_finds_an_include_that_points_up():
+    d = made_up_tree({"core/a.hpp": '#include "call/b.hpp"\n', "call/b.hpp": "", "main.cpp": ""})
+    found = problems(d, LAYERS)
+    assert found == ['core/a.hpp: #include "call/b.hpp" points up, from core to call'], found
+
+
+def test_the_checker_finds_a_circle_within_a_layer():
+    d = made_up_tree({"call/a.hpp": "", "call/a.cpp": '#include "call/a.hpp"\n#include "call/b.hpp"\n',
+                      "call/b.hpp": '#include "call/c.hpp"\n', "call/c.hpp": '#include "call/a.hpp"\n'})
+    found = problems(d, LAYERS)
+    assert found == ["a circle of includes: call/a -> call/b -> call/c -> call/a"], found
+
+
+def test_the_checker_finds_a_stray_file_and_a_bare_include():
+    d = made_up_tree({"misc.cpp": "", "core/a.cpp": '#include "a.hpp"\n', "core/a.hpp": ""})
+    found = problems(d, LAYERS)
+    assert found == ['core/a.cpp: #include "a.hpp" names no file of a layer',
+                     f"misc.cpp: not in a layer's folder ({', '.join(LAYERS)})"], found
+
+
+def test_the_checker_allows_includes_down_and_across():
+    d = made_up_tree({"core/a.hpp": "", "core/b.hpp": '#include "core/a.hpp"\n',
+                      "serve/c.cpp": '#include "core/b.hpp"\n#include "call/d.hpp"\n', "call/d.hpp": "",
+                      "main.cpp": '#include "serve/c.hpp"\n', "serve/c.hpp": ""})
+    found = problems(d, LAYERS)
+    assert found == [], found
+
+
+def test_src_has_no_include_up_a_layer_and_no_circle():
+    found = problems(os.path.join(ROOT, "src"), makefile_layers())
+    assert not found, "\n".join(found)
+
+
+def test_every_layer_has_a_folder_and_every_folder_a_layer():
+    layers = makefile_layers()
+    folders = sorted(e.name for e in os.scandir(os.path.join(ROOT, "src")) if e.is_dir())
+    assert sorted(layers) == folders, f"Makefile LAYERS {layers}, folders {folders}"
+
+
+TESTS = [test_the_checker_finds_an_include_that_points_up, test_the_checker_finds_a_circle_within_a_layer,
+         test_the_checker_finds_a_stray_file_and_a_bare_include, test_the_checker_allows_includes_down_and_across,
+         test_src_has_no_include_up_a_layer_and_no_circle, test_every_layer_has_a_folder_and_every_folder_a_layer]
+
+
+def main():
+    passed = failed = 0
+    for test in TESTS:
+        try:
+            test()
+            passed += 1
+            print(f"ok     layers: {test.__name__}", flush=True)
+        except AssertionError as e:
+            failed += 1
+            print(f"FAILED layers: {test.__name__}: {e}", flush=True)
+    print(f"{passed} passed, {failed} failed", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
