@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """The layers of src/: each folder may include only itself and the folders
-below it, and no modules include each other in a circle.
+below it, no modules include each other in a circle, and README's Layout
+names every module in its folder.
 
 The order is the Makefile's LAYERS, lowest first; src/main.cpp sits on top
 of them all.  A module is a .hpp and its .cpp; its includes name their
@@ -140,9 +141,34 @@ def test_every_layer_has_a_folder_and_every_folder_a_layer():
     assert sorted(layers) == folders, f"Makefile LAYERS {layers}, folders {folders}"
 
 
+def readme_layout(root=ROOT):
+    """The modules README's Layout table names: {"core/limits", ...}."""
+    text = open(os.path.join(root, "README.md")).read()
+    section = text[text.index("## Layout"):]
+    section = section[:section.index("\n## ", 1)]
+    named, folder = set(), None
+    for row in section.splitlines():
+        cells = [c.strip() for c in row.strip().strip("|").split("|")]
+        if len(cells) != 3 or not cells[1].startswith("`"):
+            continue
+        if cells[0]:
+            folder = cells[0].strip("`").strip("/")
+        for name in re.findall(r"`([^`]+)`", cells[1]):
+            stem = os.path.splitext(name)[0]
+            named.add(stem if folder == "src" else f"{folder}/{stem}")
+    return named
+
+
+def test_readme_layout_names_every_module_in_its_folder():
+    have = {module(p) for p in sources(os.path.join(ROOT, "src"))}
+    named = readme_layout()
+    assert have == named, f"not in README's Layout: {sorted(have - named)}; no such module: {sorted(named - have)}"
+
+
 TESTS = [test_the_checker_finds_an_include_that_points_up, test_the_checker_finds_a_circle_within_a_layer,
          test_the_checker_finds_a_stray_file_and_a_bare_include, test_the_checker_allows_includes_down_and_across,
-         test_src_has_no_include_up_a_layer_and_no_circle, test_every_layer_has_a_folder_and_every_folder_a_layer]
+         test_src_has_no_include_up_a_layer_and_no_circle, test_every_layer_has_a_folder_and_every_folder_a_layer,
+         test_readme_layout_names_every_module_in_its_folder]
 
 
 def main():
