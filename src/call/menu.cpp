@@ -1,5 +1,6 @@
 #include "call/menu.hpp"
 
+#include "core/ascii.hpp"
 #include "core/escape.hpp"
 #include "twilio/twiml.hpp"
 
@@ -15,11 +16,7 @@ MenuState menu_parse(const Params &query, const Params &twilio)
     MenuState st;
     st.from = form_value(twilio, "From");
     st.to = form_value(twilio, "To");
-    auto number = [](const std::string &v, long long high) -> long long {
-        if (v.empty() || v.size() > 12 || v.find_first_not_of("0123456789") != std::string::npos) return -1;
-        long long n = std::stoll(v);
-        return n <= high ? n : -1;
-    };
+    auto number = [](const std::string &v, long long high) { return parse_decimal(v, 0, high).value_or(-1); };
     for (const auto &p : query) {
         if (p.name == "menu") st.menu = p.value;
         else if (p.name == "from") st.from = p.value;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii.hpp"
 #include "core/limits.hpp"
 
 namespace pdcf {
@@ -16,21 +17,13 @@ bool listed(const std::vector<std::string> &list, std::string_view from)
     });
 }
 
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
-    return out;
-}
-
 }  // namespace
 
 bool is_anonymous(std::string_view from)
 {
     static const char *const withheld[] = {"", "anonymous", "restricted", "unknown", "blocked", "private",
                                            "unavailable", "+266696687", "+7378742833", "+2562533", "+8656696"};
-    const std::string f = lower(from);
+    const std::string f = ascii_lower(from);
     return std::any_of(std::begin(withheld), std::end(withheld), [&](const char *w) { return f == w; });
 }
 
@@ -65,7 +58,7 @@ std::vector<std::string> caller_list_parse(std::string_view text, std::string &e
         std::string_view entry = text.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i);
         i = end == std::string_view::npos ? text.size() : end;
         bool ok = entry.size() >= 2 && entry.size() <= 16 && entry[0] == '+' &&
-                  std::all_of(entry.begin() + 1, entry.end(), [](char c) { return c >= '0' && c <= '9'; });
+                  std::all_of(entry.begin() + 1, entry.end(), is_ascii_digit);
         if (!ok) {
             error = "\"" + std::string(entry) + "\" is not a number or prefix; expected \"+\" and 1 to 15 digits, "
                     "such as +14155550100 or +44";

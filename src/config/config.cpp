@@ -10,6 +10,7 @@
 #include <boost/property_tree/ptree.hpp>
 
 #include "config/config_value.hpp"
+#include "core/ascii.hpp"
 #include "core/limits.hpp"
 #include "core/phone.hpp"
 #include "core/placeholders.hpp"
@@ -614,7 +615,7 @@ void Parser::transcription_checks(const std::string &section, const CallSettings
     if (!call.transcribe) return;
     auto here = [&](std::initializer_list<const char *> keys) { return section == "call" || sets_any(section, keys); };
     const std::string spoken = spoken_language(call.voice, call.language);
-    if (lower(spoken) != lower(transcription_language) && here({"transcribe", "voice", "language"}))
+    if (!ascii_iequal(spoken, transcription_language) && here({"transcribe", "voice", "language"}))
         warning(section, "transcribe",
                 "Twilio transcribes only American English (en-US) and this line speaks " + spoken +
                     ": its transcripts will be of little use (the recording is always in the alert)");

@@ -5,6 +5,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "core/ascii.hpp"
+
 namespace pdcf::ini {
 
 std::string_view trim(std::string_view s)
@@ -12,13 +14,6 @@ std::string_view trim(std::string_view s)
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
     return s;
-}
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    for (char &c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
 }
 
 std::string unquote(std::string_view v)
@@ -29,7 +24,7 @@ std::string unquote(std::string_view v)
 
 std::optional<bool> parse_bool(std::string_view v)
 {
-    std::string s = lower(v);
+    std::string s = ascii_lower(v);
     if (s == "yes" || s == "true" || s == "on" || s == "1") return true;
     if (s == "no" || s == "false" || s == "off" || s == "0") return false;
     return std::nullopt;
@@ -37,13 +32,8 @@ std::optional<bool> parse_bool(std::string_view v)
 
 std::optional<long> parse_int(std::string_view v)
 {
-    if (v.empty() || v.size() > 9) return std::nullopt;
-    long n = 0;
-    for (char c : v) {
-        if (c < '0' || c > '9') return std::nullopt;
-        n = n * 10 + (c - '0');
-    }
-    return n;
+    if (auto n = parse_decimal(v, 0, max_int)) return static_cast<long>(*n);
+    return std::nullopt;
 }
 
 std::optional<std::chrono::milliseconds> parse_seconds(std::string_view v)
@@ -82,7 +72,7 @@ bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0;
 // loopback depends on the socket's options.
 bool is_loopback_host(std::string_view host)
 {
-    if (lower(host) == "localhost") return true;
+    if (ascii_lower(host) == "localhost") return true;
     if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
         std::string inner(host.substr(1, host.size() - 2));
         in6_addr a6{};

@@ -12,7 +12,6 @@
 namespace pdcf::ini {
 
 std::string_view trim(std::string_view s);
-std::string lower(std::string_view s);
 
 // A value may be written in double quotes to keep leading or trailing
 // spaces visible; the quotes are not part of it.
@@ -20,7 +19,8 @@ std::string unquote(std::string_view v);
 
 // yes/no, true/false, on/off, 1/0, in any case.
 std::optional<bool> parse_bool(std::string_view v);
-// Plain digits, at most 9 of them.
+// Plain digits, up to max_int.
+constexpr long max_int = 999'999'999;
 std::optional<long> parse_int(std::string_view v);
 // "5", "2.5", "0.25": seconds with at most millisecond precision.
 std::optional<std::chrono::milliseconds> parse_seconds(std::string_view v);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii.hpp"
+
 namespace pdcf {
 
 namespace {
@@ -53,7 +55,6 @@ constexpr std::string_view google_prefix = "Google.";
 
 bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
@@ -86,11 +87,11 @@ std::string_view google_language(std::string_view voice)
     while (lang < rest.size() && is_lower(rest[lang])) ++lang;
     if (lang < 2 || lang > 3 || lang >= rest.size() || rest[lang] != '-') return {};
     std::size_t region = lang + 1, end = region;
-    while (end < rest.size() && (is_upper(rest[end]) || is_digit(rest[end]))) ++end;
-    bool region_ok = (end - region == 2 && is_upper(rest[region])) || (end - region == 3 && is_digit(rest[region]));
+    while (end < rest.size() && (is_upper(rest[end]) || is_ascii_digit(rest[end]))) ++end;
+    bool region_ok = (end - region == 2 && is_upper(rest[region])) || (end - region == 3 && is_ascii_digit(rest[region]));
     if (!region_ok || end + 1 >= rest.size() || rest[end] != '-') return {};
     std::string_view name = rest.substr(end + 1);
-    if (!std::all_of(name.begin(), name.end(), [](char c) { return is_upper(c) || is_lower(c) || is_digit(c) || c == '-'; }))
+    if (!std::all_of(name.begin(), name.end(), [](char c) { return is_upper(c) || is_lower(c) || is_ascii_digit(c) || c == '-'; }))
         return {};
     return rest.substr(0, end);
 }
@@ -102,18 +103,12 @@ const PollyVoice *polly_voice(std::string_view name)
     return nullptr;
 }
 
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    for (char &c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 // The language part of a tag, with the macrolanguages Polly and Twilio
 // write differently (arb, cmn, yue) taken as the language they belong to.
 std::string primary(std::string_view tag)
 {
-    std::string p = lower(tag.substr(0, tag.find('-')));
+    std::string p = ascii_lower(tag.substr(0, tag.find('-')));
     if (p == "arb") return "ar";
     if (p == "cmn" || p == "yue") return "zh";
     return p;
@@ -141,7 +136,7 @@ VoiceCheck voice_check(std::string_view voice, std::string_view language)
                                   "for " + std::string(language)};
     }
     if (std::string_view own = google_language(voice); !own.empty()) {
-        if (language.empty() || lower(language) == lower(own)) return {};
+        if (language.empty() || ascii_lower(language) == ascii_lower(own)) return {};
         return {Level::error, std::string(voice) + " speaks " + std::string(own) + ", not " + std::string(language) +
                                   ": leave language out (the voice sets it) or choose a voice for " +
                                   std::string(language)};
@@ -155,7 +150,7 @@ std::string voice_for_language(std::string_view language)
 {
     const PollyVoice *same_language = nullptr;
     for (const auto &v : polly_voices) {
-        if (lower(v.language) == lower(language)) return std::string(polly_prefix) + std::string(v.name);
+        if (ascii_lower(v.language) == ascii_lower(language)) return std::string(polly_prefix) + std::string(v.name);
         if (!same_language && primary(v.language) == primary(language)) same_language = &v;
     }
     if (same_language) return std::string(polly_prefix) + std::string(same_language->name);

@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 
+#include "core/ascii.hpp"
 #include "core/limits.hpp"
 #include "pagerduty/resolver.hpp"
 #include "pagerduty/watchdog.hpp"
@@ -72,9 +73,8 @@ std::string describe(httplib::Error e)
 int retry_after(const httplib::Response &res)
 {
     for (const char *name : {"Retry-After", "ratelimit-reset"}) {
-        std::string v = res.get_header_value(name);
-        if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos) continue;
-        return std::min(std::stoi(v), limits::max_retry_after);
+        if (auto n = parse_decimal(res.get_header_value(name), 0, 999'999))
+            return static_cast<int>(std::min<long long>(*n, limits::max_retry_after));
     }
     return -1;
 }

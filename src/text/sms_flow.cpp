@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "config/route.hpp"
+#include "core/ascii.hpp"
 #include "core/limits.hpp"
 #include "core/phone.hpp"
 #include "core/placeholders.hpp"
@@ -20,10 +21,7 @@ bool can_reply(const TextMessage &m) { return !is_anonymous(m.from); }
 
 bool starts_word(std::string_view body, std::string_view word)
 {
-    if (word.empty() || body.size() < word.size()) return false;
-    for (std::size_t i = 0; i < word.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(body[i])) != std::tolower(static_cast<unsigned char>(word[i])))
-            return false;
+    if (word.empty() || body.size() < word.size() || !ascii_iequal(body.substr(0, word.size()), word)) return false;
     return body.size() == word.size() || !std::isalnum(static_cast<unsigned char>(body[word.size()]));
 }
 

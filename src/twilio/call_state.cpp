@@ -1,29 +1,12 @@
 #include "twilio/call_state.hpp"
 
+#include <optional>
+
+#include "core/ascii.hpp"
 #include "core/escape.hpp"
 #include "core/limits.hpp"
 
 namespace pdcf {
-
-namespace {
-
-bool parse_number(const std::string &s, long long low, long long high, long long &out)
-{
-    if (s.empty() || s.size() > 12) return false;
-    std::size_t i = s[0] == '-' ? 1 : 0;
-    if (i == s.size()) return false;
-    long long n = 0;
-    for (; i < s.size(); ++i) {
-        if (s[i] < '0' || s[i] > '9') return false;
-        n = n * 10 + (s[i] - '0');
-    }
-    if (s[0] == '-') n = -n;
-    if (n < low || n > high) return false;
-    out = n;
-    return true;
-}
-
-}  // namespace
 
 std::string state_query(const CallState &st, Numbers numbers, std::size_t room)
 {
@@ -56,18 +39,18 @@ CallState state_parse(const Params &query, const Params &twilio)
     CallState st;
     st.from = form_value(twilio, "From");
     st.to = form_value(twilio, "To");
-    long long n = 0;
+    std::optional<long long> n;
     for (const auto &p : query) {
         if (p.name == "route") st.route = p.value;
         else if (p.name == "from") st.from = p.value;
         else if (p.name == "to") st.to = p.value;
-        else if (p.name == "t" && parse_number(p.value, 0, 1LL << 40, n)) st.started = n;
-        else if (p.name == "loop" && parse_number(p.value, 1, 1000, n)) st.loop = static_cast<int>(n);
-        else if (p.name == "level" && parse_number(p.value, 0, 1000, n)) st.level = static_cast<int>(n);
-        else if (p.name == "index" && parse_number(p.value, -1, 1000, n)) st.index = static_cast<int>(n);
+        else if (p.name == "t" && (n = parse_decimal(p.value, 0, 1LL << 40))) st.started = *n;
+        else if (p.name == "loop" && (n = parse_decimal(p.value, 1, 1000))) st.loop = static_cast<int>(*n);
+        else if (p.name == "level" && (n = parse_decimal(p.value, 0, 1000))) st.level = static_cast<int>(*n);
+        else if (p.name == "index" && (n = parse_decimal(p.value, -1, 1000))) st.index = static_cast<int>(*n);
         else if (p.name == "fb") st.fallback = p.value == "1";
-        else if (p.name == "picked" && parse_number(p.value, 0, limits::max_dial_numbers, n)) st.picked = static_cast<int>(n);
-        else if (p.name == "more" && parse_number(p.value, 0, 1000, n)) st.more_tried = std::min(1000, st.more_tried + static_cast<int>(n));
+        else if (p.name == "picked" && (n = parse_decimal(p.value, 0, limits::max_dial_numbers))) st.picked = static_cast<int>(*n);
+        else if (p.name == "more" && (n = parse_decimal(p.value, 0, 1000))) st.more_tried = std::min(1000, st.more_tried + static_cast<int>(*n));
         else if (p.name == "tried" && st.tried.size() < limits::max_tried_names)
             st.tried.push_back(utf8_prefix(p.value, limits::max_tried_name));
         else if (p.name == "tried")

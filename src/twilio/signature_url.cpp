@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "core/ascii.hpp"
 #include "core/escape.hpp"
 #include "core/form.hpp"
 
@@ -11,15 +12,7 @@ namespace pdcf {
 namespace {
 
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    for (char &c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
 
 // A URL cut as twilio-node's splitUrl cuts it, without normalising:
 // /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)/i, the user info up to the last '@'
@@ -36,7 +29,7 @@ std::optional<UrlParts> split_url(std::string_view url)
 {
     if (url.empty() || !is_alpha(url[0])) return std::nullopt;
     std::size_t i = 1;
-    while (i < url.size() && (is_alpha(url[i]) || is_digit(url[i]) || url[i] == '+' || url[i] == '.' || url[i] == '-'))
+    while (i < url.size() && (is_alpha(url[i]) || is_ascii_digit(url[i]) || url[i] == '+' || url[i] == '.' || url[i] == '-'))
         ++i;
     if (url.substr(i, 3) != "://") return std::nullopt;
     std::size_t start = i + 3;
@@ -66,7 +59,7 @@ std::string with_port(std::string_view url)
 {
     auto p = split_url(url);
     if (!p || !p->port.empty()) return std::string(url);
-    const char *port = lower(p->scheme) == "https://" ? ":443" : ":80";
+    const char *port = ascii_lower(p->scheme) == "https://" ? ":443" : ":80";
     return std::string(p->scheme) + std::string(p->user_info) + std::string(p->host) + port + std::string(p->rest);
 }
 
@@ -92,7 +85,7 @@ constexpr const char *fragment_set = "\"<>`";
 std::string querystring_escape(std::string_view s)
 {
     return percent_encode_if(s, [](unsigned char c) {
-        return !(is_alpha(static_cast<char>(c)) || is_digit(static_cast<char>(c)) ||
+        return !(is_alpha(static_cast<char>(c)) || is_ascii_digit(static_cast<char>(c)) ||
                  std::string_view("-_.!~*'()").find(static_cast<char>(c)) != std::string_view::npos);
     });
 }
@@ -101,7 +94,7 @@ std::string querystring_escape(std::string_view s)
 // such keys first, in numeric order, whatever order they came in.
 bool is_array_index(const std::string &s)
 {
-    if (s.empty() || s.size() > 10 || !std::all_of(s.begin(), s.end(), is_digit)) return false;
+    if (s.empty() || s.size() > 10 || !std::all_of(s.begin(), s.end(), is_ascii_digit)) return false;
     if (s.size() > 1 && s[0] == '0') return false;
     return std::stoull(s) <= 4294967294ULL;
 }
@@ -120,7 +113,7 @@ std::optional<std::string> signature_url_normalised(std::string_view url)
 
     std::size_t sep = input.find("://");
     if (sep == std::string::npos) return std::nullopt;
-    std::string scheme = lower(std::string_view(input).substr(0, sep));
+    std::string scheme = ascii_lower(std::string_view(input).substr(0, sep));
     if (scheme != "http" && scheme != "https") return std::nullopt;
     std::string_view rest = std::string_view(input).substr(sep + 3);
     std::size_t authority_end = std::min(rest.find_first_of("/\\?#"), rest.size());
@@ -131,12 +124,12 @@ std::optional<std::string> signature_url_normalised(std::string_view url)
     std::string_view user_info = at == std::string_view::npos ? std::string_view{} : authority.substr(0, at + 1);
     std::string_view host_port = authority.substr(user_info.size());
     std::size_t colon = host_port.find(':', host_port.empty() || host_port[0] != '[' ? 0 : host_port.find(']'));
-    std::string host = lower(host_port.substr(0, colon));
+    std::string host = ascii_lower(host_port.substr(0, colon));
     if (host.empty()) return std::nullopt;
     std::string port;
     if (colon != std::string_view::npos) {
         std::string_view digits = host_port.substr(colon + 1);
-        if (!std::all_of(digits.begin(), digits.end(), is_digit)) return std::nullopt;
+        if (!std::all_of(digits.begin(), digits.end(), is_ascii_digit)) return std::nullopt;
         while (digits.size() > 1 && digits[0] == '0') digits.remove_prefix(1);
         if (digits.size() > 5 || (!digits.empty() && std::stoul(std::string(digits)) > 65535)) return std::nullopt;
         bool default_port = digits == (scheme == "https" ? "443" : "80");
