@@ -54,7 +54,7 @@ LAYERS   = core config twilio pagerduty alerts call text serve commands
 SRC_INC  = -Isrc
 CORE_SRC = $(wildcard $(LAYERS:%=src/%/*.cpp))
 CORE_OBJ = $(CORE_SRC:src/%.cpp=$(B)/src/%.o)
-UNIT_SRC = $(wildcard tests/unit/*.cpp)
+UNIT_SRC = $(wildcard tests/unit/*.cpp $(LAYERS:%=tests/unit/%/*.cpp))
 UNIT_OBJ = $(UNIT_SRC:tests/unit/%.cpp=$(B)/unit/%.o)
 STANDIN_SRC = $(wildcard tests/standin/*.cpp)
 STANDIN_OBJ = $(STANDIN_SRC:tests/standin/%.cpp=$(B)/standin/%.o)
@@ -76,7 +76,7 @@ $(B)/src/%.o: src/%.cpp
 
 $(B)/unit/%.o: tests/unit/%.cpp
 	@mkdir -p $(@D)
-	$(CXX) $(ALL_CXXFLAGS) -DBOOST_TEST_DYN_LINK $(SRC_INC) $(shell pkg-config --cflags libxml-2.0 2>/dev/null) -c -o $@ $<
+	$(CXX) $(ALL_CXXFLAGS) -DBOOST_TEST_DYN_LINK $(SRC_INC) -Itests/unit $(shell pkg-config --cflags libxml-2.0 2>/dev/null) -c -o $@ $<
 
 $(B)/standin/%.o: tests/standin/%.cpp
 	@mkdir -p $(@D)
