@@ -222,4 +222,4 @@ clean:
 
 .PHONY: all deps check valgrind bench demo demo-stop install uninstall clean test-programs sanitized-programs
 
--include $(wildcard $(B)/*/*.d)
+-include $(wildcard $(B)/*/*.d $(B)/*/*/*.d)

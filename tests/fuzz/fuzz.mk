@@ -76,5 +76,5 @@ fuzz-clean:
 
 .PHONY: fuzz fuzz-deps fuzz-clean
 
--include $(wildcard $(FB)/*/*.d $(FB)/fuzz/selftest/*.d)
+-include $(wildcard $(FB)/*/*.d $(FB)/*/*/*.d $(FB)/fuzz/selftest/*.d)
 -include $(wildcard $(B)/fuzz/selftest/*.d)
