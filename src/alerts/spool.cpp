@@ -17,6 +17,7 @@
 
 #include "core/limits.hpp"
 #include "core/own_dir.hpp"
+#include "core/small_file.hpp"
 
 namespace pdcf {
 
@@ -38,11 +39,6 @@ constexpr const char *swept_marker = "/claims/.swept";
 // it) goes by this name there.
 constexpr const char *held_prefix = "held-";
 
-std::string error_text(const std::string &what, const std::string &path)
-{
-    return what + " " + path + ": " + std::strerror(errno);
-}
-
 std::string file_name(const std::string &call_sid, AlertKind kind)
 {
     return spool_name(call_sid) + "." + to_string(kind) + ".json";
@@ -62,23 +58,10 @@ bool set_due(const std::string &path, time_t due)
     return utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-// Writes `content` to `path` whole, due at `due`: a temporary file beside
-// it, then rename.
+// Writes `content` to `dir`/`name` whole, due at `due`.
 std::string write_whole(const std::string &dir, const std::string &name, const std::string &content, time_t due)
 {
-    // A new file of a name nobody chose: nothing planted there is written
-    // through.
-    std::string tmp = dir + "/.tmp." + name + ".XXXXXX";
-    int fd = mkostemp(tmp.data(), O_CLOEXEC);
-    if (fd < 0) return error_text("cannot create", tmp);
-    bool written = write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
-                   set_due(fd, due) && fsync(fd) == 0;
-    std::string problem = written ? "" : error_text("cannot write", tmp);
-    close(fd);
-    if (written && rename(tmp.c_str(), (dir + "/" + name).c_str()) != 0)
-        problem = error_text("cannot rename into", dir + "/" + name);
-    if (!problem.empty()) unlink(tmp.c_str());
-    return problem;
+    return write_whole_file(dir, name, content, timespec{due, 0});
 }
 
 std::string read_all(const std::string &path)

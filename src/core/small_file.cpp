@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include <fcntl.h>
@@ -68,6 +69,29 @@ std::optional<std::string> read_small_fd(int fd, std::size_t limit, std::string 
     }
     content.resize(got);
     return within(std::move(content), limit, error);
+}
+
+std::string write_whole_file(const std::string &dir, const std::string &name, std::string_view content,
+                             std::optional<struct timespec> mtime)
+{
+    auto failed = [](const char *what, const std::string &path) {
+        return std::string(what) + " " + path + ": " + std::strerror(errno);
+    };
+    std::string tmp = dir + "/.tmp." + name + ".XXXXXX";
+    int fd = mkostemp(tmp.data(), O_CLOEXEC);
+    if (fd < 0) return failed("cannot create", tmp);
+    bool written = write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
+    if (written && mtime) {
+        const struct timespec times[2] = {*mtime, *mtime};
+        written = futimens(fd, times) == 0;
+    }
+    written = written && fsync(fd) == 0;
+    std::string problem = written ? "" : failed("cannot write", tmp);
+    close(fd);
+    if (written && rename(tmp.c_str(), (dir + "/" + name).c_str()) != 0)
+        problem = failed("cannot rename into", dir + "/" + name);
+    if (!problem.empty()) unlink(tmp.c_str());
+    return problem;
 }
 
 }  // namespace pdcf

@@ -1,10 +1,14 @@
-// Reading a whole file that must be small: the config, a secret, a cache
-// entry.  A file over its limit is refused, never cut.
+// Reading a whole file that must be small (the config, a secret, a cache
+// entry): a file over its limit is refused, never cut.  And writing one
+// whole, so that a reader sees the old file or the new one, never half.
 #pragma once
 
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
+
+#include <time.h>
 
 namespace pdcf {
 
@@ -14,5 +18,13 @@ std::optional<std::string> read_small_file(const std::string &path, std::size_t 
 
 // The same for a file already open as `fd`, read from where it stands.
 std::optional<std::string> read_small_fd(int fd, std::size_t limit, std::string &error);
+
+// Writes `content` to `dir`/`name` whole: into a new file of a name nobody
+// chose (".tmp.NAME.XXXXXX" in `dir`, so nothing planted there is written
+// through, and a directory listing that skips dot files never sees it),
+// its modification time set to `mtime` when given, flushed to the disk,
+// then renamed over `name`.  "" or what went wrong, naming the file.
+std::string write_whole_file(const std::string &dir, const std::string &name, std::string_view content,
+                             std::optional<struct timespec> mtime = std::nullopt);
 
 }  // namespace pdcf

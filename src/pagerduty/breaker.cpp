@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/limits.hpp"
+#include "core/small_file.hpp"
 
 namespace pdcf {
 
@@ -31,24 +32,21 @@ struct timespec file_time(long long micros)
     return {static_cast<time_t>(micros / micros_per_second), static_cast<long>(micros % micros_per_second) * 1000};
 }
 
-// Sets the time of `path` to `now`, making it if need be.  Written aside
-// and renamed, as cache entries are, so that a file left by another user
-// (--check run as root) is replaced, not kept.
-void set_time(const std::string &path, long long now)
+// Sets the time of `name` to `now`, making it if need be.  Written whole
+// anew, so that a file left by another user (--check run as root) is
+// replaced, not kept.
+void set_time(const std::string &dir, const std::string &name, long long now)
 {
-    const std::string tmp = path + ".tmp." + std::to_string(getpid());
-    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) return;
-    struct timespec times[2] = {file_time(now), file_time(now)};
-    bool ok = futimens(fd, times) == 0;
-    close(fd);
-    if (!ok || rename(tmp.c_str(), path.c_str()) != 0) unlink(tmp.c_str());
+    write_whole_file(dir, name, "", file_time(now));
 }
+
+constexpr const char *state_name = "pagerduty-down";
+constexpr const char *answered_name = "pagerduty-answered";
 
 }  // namespace
 
 Breaker::Breaker(std::string dir)
-    : state_(dir + "/pagerduty-down"), answered_(dir + "/pagerduty-answered"), probe_(dir + "/pagerduty-down.lock")
+    : dir_(dir), state_(dir + "/" + state_name), answered_(dir + "/" + answered_name), probe_(dir + "/pagerduty-down.lock")
 {
 }
 
@@ -64,7 +62,7 @@ void Breaker::failed(long long began, long long now) const
 {
     auto answered_at = own_time(answered_);
     if (answered_at && *answered_at > began && *answered_at <= now) return;
-    set_time(state_, now);
+    set_time(dir_, state_name, now);
 }
 
 void Breaker::answered(long long now) const
@@ -74,7 +72,7 @@ void Breaker::answered(long long now) const
     // whether PagerDuty answered anyone while it waited.
     struct timespec times[2] = {file_time(now), file_time(now)};
     if (utimensat(AT_FDCWD, answered_.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0 || !own_time(answered_))
-        set_time(answered_, now);
+        set_time(dir_, answered_name, now);
 }
 
 Cache::Lock Breaker::try_probe(bool *busy) const

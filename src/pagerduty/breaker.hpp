@@ -44,6 +44,7 @@ public:
     Cache::Lock try_probe(bool *busy) const;
 
 private:
+    std::string dir_;
     std::string state_;     // the file whose time is the last failure
     std::string answered_;  // the file whose time is the last answer
     std::string probe_;  // the lock file

@@ -15,6 +15,7 @@
 
 #include "core/limits.hpp"
 #include "core/own_dir.hpp"
+#include "core/small_file.hpp"
 
 namespace pdcf {
 
@@ -35,16 +36,22 @@ std::string read_file(const std::string &path)
 
 Cache::Cache(std::string dir) : dir_(std::move(dir)) {}
 
-std::string Cache::path_of(const std::string &key) const
+namespace {
+
+// Keys are ours ("oncalls-escalation_policy-PABC123"), made of letters,
+// digits, '-' and '_'; anything else is dropped to stay inside the dir.
+std::string name_of(const std::string &key)
 {
-    // Keys are ours ("oncalls-escalation_policy-PABC123"), made of letters,
-    // digits, '-' and '_'; anything else is dropped to stay inside the dir.
     std::string safe;
     for (char c : key)
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
             safe += c;
-    return dir_ + "/" + safe;
+    return safe;
 }
+
+}  // namespace
+
+std::string Cache::path_of(const std::string &key) const { return dir_ + "/" + name_of(key); }
 
 std::string Cache::prepare(OwnDir *verdict) const
 {
@@ -75,18 +82,8 @@ void Cache::write(const std::string &key, const Entry &entry) const
 {
     nlohmann::json doc = {{"fetched_at", entry.fetched_at}, {"fresh_until", entry.fresh_until}, {"value", entry.value}};
     const std::string text = doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    const std::string final_path = path_of(key) + ".json";
-    // A new file of a name nobody chose: nothing planted there is written
-    // through.
-    std::string tmp = final_path + ".tmp.XXXXXX";
-    int fd = mkostemp(tmp.data(), O_CLOEXEC);
-    if (fd < 0) return;
-    bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-    close(fd);
-    if (!ok || rename(tmp.c_str(), final_path.c_str()) != 0) {
-        unlink(tmp.c_str());
-        return;
-    }
+    // Best effort: a process that cannot write still has its answer.
+    if (!write_whole_file(dir_, name_of(key) + ".json", text).empty()) return;
     std::lock_guard<std::mutex> lock(memo_mutex_);
     memo_[key] = entry;
 }
