@@ -1,8 +1,10 @@
 #include <boost/test/unit_test.hpp>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -82,6 +84,36 @@ BOOST_AUTO_TEST_CASE(a_pipe_of_unknown_size_is_read_whole_and_held_to_the_limit)
     BOOST_TEST(!read_small_fd(fds[0], 9, error).has_value());
     BOOST_TEST(error == "larger than 9 bytes");
     close(fds[0]);
+}
+
+BOOST_AUTO_TEST_CASE(a_whole_write_replaces_the_file_with_its_time_and_leaves_nothing_else)
+{
+    TempDir dir;
+    const std::string path = write_file(dir, "entry", "old");
+    const std::string victim = write_file(dir, "victim", "precious");
+    BOOST_REQUIRE(symlink(victim.c_str(), (dir.path + "/link").c_str()) == 0);
+    BOOST_TEST(write_whole_file(dir.path, "entry", "new", timespec{1'800'000'000, 0}) == "");
+    // A link in the name's place is replaced, never written through.
+    BOOST_TEST(write_whole_file(dir.path, "link", "mine") == "");
+    std::string error;
+    BOOST_TEST(read_small_file(path, 100, error).value() == "new");
+    BOOST_TEST(read_small_file(victim, 100, error).value() == "precious");
+    struct stat st {};
+    BOOST_TEST(lstat((dir.path + "/link").c_str(), &st) == 0);
+    BOOST_TEST(S_ISREG(st.st_mode));
+    BOOST_TEST(stat(path.c_str(), &st) == 0);
+    BOOST_TEST(st.st_mtime == 1'800'000'000);
+    // Nothing else is left in the directory: no temporary file.
+    int entries = 0;
+    for (const char *name : {"entry", "victim", "link"}) entries += access((dir.path + "/" + name).c_str(), F_OK) == 0;
+    BOOST_TEST(entries == 3);
+    BOOST_TEST(std::system(("test $(ls -A '" + dir.path + "' | wc -l) -eq 3").c_str()) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_whole_write_that_cannot_be_made_says_where)
+{
+    const std::string problem = write_whole_file("/nonexistent-dir", "entry", "x");
+    BOOST_TEST(problem.find("cannot create /nonexistent-dir/.tmp.entry.") == 0u, problem);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
