@@ -38,7 +38,7 @@ std::string say_text(const Route &route, const CallState &st, const std::string 
     return fill(text, values);
 }
 
-FlowResult twiml_only(std::string twiml, const char *outcome)
+FlowResult twiml_only(std::string twiml, Outcome outcome)
 {
     FlowResult r;
     r.twiml = std::move(twiml);
@@ -59,7 +59,7 @@ std::string reason_of(const Snapshot &snap)
 // <Dial> with its action back to us and, when screening, the whisper on
 // each engineer's leg.
 FlowResult dial(const Route &route, const FlowUrls &urls, const CallState &after, const std::vector<Callee> &callees,
-                const std::string &say, const char *outcome)
+                const std::string &say, Outcome outcome)
 {
     const CallSettings &call = route.call;
     DialOptions options;
@@ -113,14 +113,14 @@ FlowResult end_of_hunt(const Route &route, const FlowUrls &urls, const CallState
         CallState after = st;
         after.fallback = true;
         r = dial(route, urls, after, {{"", call.fallback_number}}, say_text(route, st, call.fallback_greeting),
-                 "fallback");
+                 Outcome::fallback);
         r.level = 0;
     } else if (can_alert(call)) {
-        r = twiml_only(voicemail_twiml(route, urls, st), "voicemail");
+        r = twiml_only(voicemail_twiml(route, urls, st), Outcome::voicemail);
     } else {
         Twiml twiml;
         twiml.say(voice_of(call), say_text(route, st, call.unavailable_message)).hangup();
-        r = twiml_only(twiml.str(), "unavailable");
+        r = twiml_only(twiml.str(), Outcome::unavailable);
     }
     r.reason = reason;
     return r;
@@ -180,7 +180,7 @@ FlowResult flow_incoming(const Route &route, const FlowUrls &urls, const CallSta
     if (!next.found) return end_of_hunt(route, urls, state, reason_of(snap));
     CallState after = after_dial(state, 1, next);
     FlowResult r = dial(route, urls, after, next.callees,
-                        say_text(route, state, route.call.greeting, names_of(next.callees)), "dial");
+                        say_text(route, state, route.call.greeting, names_of(next.callees)), Outcome::dial);
     r.reason = snap.problem;
     return r;
 }
@@ -236,7 +236,7 @@ std::optional<FlowResult> flow_ring_rest(const Route &route, const FlowUrls &url
     if (rest.empty() || declined.size() <= static_cast<std::size_t>(state.picked)) return std::nullopt;
     CallState after = state;
     after.picked = static_cast<int>(declined.size());
-    FlowResult r = dial(route, urls, after, rest, say_text(route, state, route.call.hold_message), "dial");
+    FlowResult r = dial(route, urls, after, rest, say_text(route, state, route.call.hold_message), Outcome::dial);
     Placeholders who = name_placeholders(declined);
     r.reason = "the first phone to pick up at level " + std::to_string(state.level) + " declined (" +
                who.front().second + "); ringing the rest of the level again";
@@ -259,17 +259,17 @@ FlowResult flow_next(const Route &route, const FlowUrls &urls, const CallState &
     }
     if (!next.found) return end_of_hunt(route, urls, state, "nobody answered");
     CallState after = after_dial(state, loop, next);
-    FlowResult r = dial(route, urls, after, next.callees, say_text(route, state, route.call.hold_message), "dial");
+    FlowResult r = dial(route, urls, after, next.callees, say_text(route, state, route.call.hold_message), Outcome::dial);
     r.reason = snap.problem;
     return r;
 }
 
 FlowResult flow_voicemail(const Route &route, const FlowUrls &urls, const CallState &state)
 {
-    if (can_alert(route.call)) return twiml_only(voicemail_twiml(route, urls, state), "voicemail");
+    if (can_alert(route.call)) return twiml_only(voicemail_twiml(route, urls, state), Outcome::voicemail);
     Twiml twiml;
     twiml.say(voice_of(route.call), say_text(route, state, route.call.unavailable_message)).hangup();
-    FlowResult r = twiml_only(twiml.str(), "unavailable");
+    FlowResult r = twiml_only(twiml.str(), Outcome::unavailable);
     r.reason = "no routing_key, so no voicemail";
     return r;
 }
@@ -286,7 +286,7 @@ FlowResult flow_refused(const Route &route, const CallState &state, const Caller
         twiml.reject();
     else
         twiml.say(voice_of(route.call), say_text(route, state, route.call.rejected_message)).hangup();
-    FlowResult r = twiml_only(twiml.str(), check.verdict == CallerVerdict::blocked ? "blocked" : "refused");
+    FlowResult r = twiml_only(twiml.str(), check.verdict == CallerVerdict::blocked ? Outcome::blocked : Outcome::refused);
     r.reason = check.reason;
     return r;
 }
@@ -295,14 +295,14 @@ FlowResult flow_answered(const CallState &)
 {
     Twiml twiml;
     twiml.hangup();
-    FlowResult r = twiml_only(twiml.str(), "answered");
+    FlowResult r = twiml_only(twiml.str(), Outcome::answered);
     r.answered = true;
     return r;
 }
 
 FlowResult flow_caller_gone(const Route &route, const CallState &state, const std::string &call_sid, long long now)
 {
-    FlowResult r = twiml_only(empty_response(), "gone");
+    FlowResult r = twiml_only(empty_response(), Outcome::gone);
     r.reason = "the caller hung up before anyone answered";
     if (can_alert(route.call) && route.call.alert_missed_calls)
         r.alert = alert_missed(route.call, state, call_sid, state.started > 0 ? std::max(0LL, now - state.started) : 0);
@@ -317,16 +317,16 @@ FlowResult flow_screen(const Route &route, const FlowUrls &urls, const CallState
     options.action = urls.of("/voice/screen-result", "route=" + url_component(route.name));
     Twiml twiml;
     twiml.gather(options, voice_of(call), say_text(route, state, call.whisper)).hangup();
-    return twiml_only(twiml.str(), "screen");
+    return twiml_only(twiml.str(), Outcome::screen);
 }
 
 FlowResult flow_screen_result(const Route &, const Params &twilio)
 {
     // An empty answer lets Twilio join the two calls.
-    if (form_value(twilio, "Digits") == "1") return twiml_only(empty_response(), "accepted");
+    if (form_value(twilio, "Digits") == "1") return twiml_only(empty_response(), Outcome::accepted);
     Twiml twiml;
     twiml.hangup();
-    return twiml_only(twiml.str(), "declined");
+    return twiml_only(twiml.str(), Outcome::declined);
 }
 
 FlowResult flow_recorded(const Route &route, const CallState &state, const Params &twilio, long long now)
@@ -334,11 +334,11 @@ FlowResult flow_recorded(const Route &route, const CallState &state, const Param
     const CallSettings &call = route.call;
     Twiml twiml;
     twiml.say(voice_of(call), say_text(route, state, call.voicemail_closing)).hangup();
-    FlowResult r = twiml_only(twiml.str(), "recorded");
+    FlowResult r = twiml_only(twiml.str(), Outcome::recorded);
     if (form_value(twilio, "RecordingUrl").empty() || number_param(twilio, "RecordingDuration") < min_message_seconds) {
         // Nothing was recorded, or only a second of it: the caller hung up
         // at the prompt or the beep.  The call's last request: no waiting.
-        r.outcome = "gone";
+        r.outcome = Outcome::gone;
         r.reason = "the caller left no message";
         if (can_alert(call) && call.alert_missed_calls)
             r.alert = alert_missed(call, state, form_value(twilio, "CallSid"),
@@ -356,7 +356,7 @@ bool transcription_expected(const CallSettings &call, long long seconds)
 
 FlowResult flow_recording(const Route &route, const CallState &state, const Params &twilio)
 {
-    FlowResult r = twiml_only(empty_response(), "ignored");
+    FlowResult r = twiml_only(empty_response(), Outcome::ignored);
     if (!can_alert(route.call)) return r;
     // Twilio reports `completed` or `failed`, and more (`absent` for a
     // silent one) only when recordingStatusCallbackEvent asks, which we do
@@ -371,7 +371,7 @@ FlowResult flow_recording(const Route &route, const CallState &state, const Para
     }
     if (status == "completed" || status == "failed") {
         if (status == "failed") r.reason = "Twilio could not store the recording";
-        r.outcome = "alert";
+        r.outcome = Outcome::alert;
         r.alert = alert_voicemail(route.call, state, sid, rec);
         if (status == "completed" && transcription_expected(route.call, rec.seconds))
             r.hold = route.call.transcription_wait;
@@ -381,20 +381,20 @@ FlowResult flow_recording(const Route &route, const CallState &state, const Para
 
 FlowResult flow_transcription(const Route &route, const CallState &state, const Params &twilio)
 {
-    FlowResult r = twiml_only(empty_response(), "ignored");
+    FlowResult r = twiml_only(empty_response(), Outcome::ignored);
     const std::string text = form_value(twilio, "TranscriptionText");
     if (!can_alert(route.call) || form_value(twilio, "TranscriptionStatus") != "completed" || text.empty()) return r;
     // The callback brings no RecordingDuration: a held voicemail alert,
     // which has it, is used instead when there is one (the handler).
     Recording rec{form_value(twilio, "RecordingUrl"), 0, text};
-    r.outcome = "alert";
+    r.outcome = Outcome::alert;
     r.alert = alert_voicemail(route.call, state, form_value(twilio, "CallSid"), rec);
     return r;
 }
 
 FlowResult flow_call_status(const Route &route, const CallState &state, const Params &twilio)
 {
-    FlowResult r = twiml_only(empty_response(), "ignored");
+    FlowResult r = twiml_only(empty_response(), Outcome::ignored);
     const std::string status = form_value(twilio, "CallStatus");
     bool ended = status == "completed" || status == "busy" || status == "no-answer" || status == "failed" ||
                  status == "canceled";
@@ -403,7 +403,7 @@ FlowResult flow_call_status(const Route &route, const CallState &state, const Pa
     // changelog 2024-03-20): it may come before the <Dial> or <Record>
     // action that says the call was answered or left a message.  So the
     // alert waits missed_call_wait for those, and is dropped if they come.
-    r.outcome = "alert";
+    r.outcome = Outcome::alert;
     r.alert = alert_missed(route.call, state, form_value(twilio, "CallSid"), number_param(twilio, "CallDuration"));
     r.hold = route.call.missed_call_wait;
     return r;

@@ -12,6 +12,7 @@
 #include "call/hunt.hpp"
 #include "config/callers.hpp"
 #include "config/config.hpp"
+#include "core/outcome.hpp"
 #include "core/form.hpp"
 #include "pagerduty/pagerduty.hpp"
 
@@ -19,8 +20,7 @@ namespace pdcf {
 
 struct FlowResult {
     std::string twiml;
-    std::string outcome;  // dial, fallback, voicemail, unavailable, answered, gone, screen, accepted, declined,
-                          // recorded, alert, ignored
+    Outcome outcome = Outcome::none;
     std::string reason;
     std::vector<std::string> dialed;
     int level = 0;

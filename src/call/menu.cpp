@@ -39,7 +39,7 @@ FlowResult menu_prompt(const Menu &menu, const FlowUrls &urls, const MenuState &
     twiml.say(voice, before).gather(options, voice, menu.prompt);
     FlowResult r;
     r.twiml = twiml.str();
-    r.outcome = "menu";
+    r.outcome = Outcome::menu;
     return r;
 }
 

@@ -196,7 +196,7 @@ Response voice_screen_result(const Request &req, const Context &ctx, TimePoint s
     // which Twilio's documentation does not promise once a bridged call
     // ends, so the status callback's missed-call alert never goes out for it.
     const std::string parent = form_value(w.twilio(), "ParentCallSid");
-    if (r.outcome == "accepted" && !parent.empty() && ctx.alerts.mark) ctx.alerts.mark(parent, "answered");
+    if (r.outcome == Outcome::accepted && !parent.empty() && ctx.alerts.mark) ctx.alerts.mark(parent, "answered");
     return finish(r, ctx, start, log);
 }
 
@@ -209,7 +209,7 @@ Response voice_recorded(const Request &req, const Context &ctx, TimePoint start,
     FlowResult r = flow_recorded(route, state, w.twilio(), now_epoch(ctx));
     // Told before the call ends, so the number's status callback that
     // follows knows a voicemail is on its way.
-    if (r.outcome == "recorded" && ctx.alerts.mark) ctx.alerts.mark(form_value(w.twilio(), "CallSid"), "recorded");
+    if (r.outcome == Outcome::recorded && ctx.alerts.mark) ctx.alerts.mark(form_value(w.twilio(), "CallSid"), "recorded");
     return finish(r, ctx, start + ctx.config->config.pagerduty.timeout, log);
 }
 
@@ -242,14 +242,14 @@ Response voice_transcription(const Request &req, const Context &ctx, TimePoint s
             r.alert = with_transcription(*held, form_value(w.twilio(), "TranscriptionText"));
         } else if (ctx.alerts.marked && ctx.alerts.marked(sid, to_string(AlertKind::voicemail))) {
             r.alert.reset();
-            r.outcome = "ignored";
+            r.outcome = Outcome::ignored;
             r.reason = "the transcription came after the voicemail alert had gone out; see the recording";
         }
     } else if (form_value(w.twilio(), "TranscriptionStatus") == "failed" && ctx.alerts.take_held) {
         // No text will come: the voicemail alert need not wait any longer.
         if (auto held = ctx.alerts.take_held(sid, AlertKind::voicemail)) {
             r.alert = held;
-            r.outcome = "alert";
+            r.outcome = Outcome::alert;
             r.reason = "Twilio could not transcribe the message";
         }
     }
@@ -265,13 +265,13 @@ Response voice_status(const Request &req, const Context &ctx, TimePoint start, L
     const std::string sid = form_value(w.twilio(), "CallSid");
     if (r.alert && caller_check(call.route.call.callers, call.state.from).verdict != CallerVerdict::pass) {
         r.alert.reset();
-        r.outcome = "ignored";
+        r.outcome = Outcome::ignored;
         r.reason = "the caller was refused";
     }
     if (r.alert && ctx.alerts.marked &&
         (ctx.alerts.marked(sid, "answered") || ctx.alerts.marked(sid, "recorded") || ctx.alerts.marked(sid, "refused"))) {
         r.alert.reset();
-        r.outcome = "ignored";
+        r.outcome = Outcome::ignored;
         r.reason = "the call was answered, left a voicemail or was refused";
     }
     return finish(r, ctx, start + ctx.config->config.pagerduty.timeout, log);

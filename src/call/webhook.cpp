@@ -63,7 +63,7 @@ Response plain_response(int status, std::string body)
 
 Response rejected_response(LogRecord &log, int status, const std::string &body, const std::string &reason)
 {
-    log.outcome = "rejected";
+    log.outcome = Outcome::rejected;
     log.reason = reason;
     return plain_response(status, body);
 }

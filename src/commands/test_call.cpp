@@ -53,7 +53,7 @@ int test_call_run(const Context &ctx, const std::string &to, const std::string &
     Response resp = handle(req, ctx, ctx.clock(), log);
     std::fputs(resp.body.c_str(), out);
     std::fprintf(log_out, "%s\n", log.line().c_str());
-    return log.outcome == "dial" || log.outcome == "menu" ? 0 : 1;
+    return log.outcome == Outcome::dial || log.outcome == Outcome::menu ? 0 : 1;
 }
 
 }  // namespace pdcf

@@ -48,7 +48,7 @@ std::string LogRecord::line() const
     add("method", method);
     add("path", path.empty() ? "/" : path);
     add("status", std::to_string(status));
-    add("outcome", outcome);
+    add("outcome", to_string(outcome));
     add("call_sid", call_sid);
     add("message_sid", message_sid);
     add("route", route);

@@ -6,13 +6,15 @@
 #include <string_view>
 #include <vector>
 
+#include "core/outcome.hpp"
+
 namespace pdcf {
 
 struct LogRecord {
     std::string method;
     std::string path;
     int status = 0;
-    std::string outcome;  // dial, fallback, unavailable, rejected, error, ok
+    Outcome outcome = Outcome::none;
     std::string call_sid;
     std::string message_sid;          // a text's MessageSid
     std::string route;

@@ -19,7 +19,7 @@ long ms_between(TimePoint a, TimePoint b)
 
 Response health(const Request &, const Context &, TimePoint, LogRecord &log)
 {
-    log.outcome = "ok";
+    log.outcome = Outcome::ok;
     return plain_response(200, "ok");
 }
 
@@ -113,7 +113,7 @@ Response handle(const Request &req, const Context &ctx, TimePoint start, LogReco
         }
         if (!ctx.config->ok()) {
             // A 500 makes Twilio fetch the number's fallback URL instead.
-            log.outcome = "error";
+            log.outcome = Outcome::error;
             log.reason = "configuration: " + ctx.config->summary();
             return plain_response(500, "configuration error; see the server's error log");
         }

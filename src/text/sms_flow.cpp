@@ -32,7 +32,7 @@ std::string unavailable_text(const CallSettings &call, bool alerted)
                    : "Sorry, nobody on call could be reached just now. Please try again in a few minutes.";
 }
 
-FlowResult result(const Twiml &twiml, const char *outcome, std::string reason = {})
+FlowResult result(const Twiml &twiml, Outcome outcome, std::string reason = {})
 {
     FlowResult r;
     r.twiml = twiml.str();
@@ -96,7 +96,7 @@ FlowResult sms_forward(const Route &route, const TextMessage &m, const Snapshot 
         Twiml twiml;
         bool alerted = can_alert(call);
         if (can_reply(m)) twiml.message("", unavailable_text(call, alerted));
-        r = result(twiml, "unavailable", problem.empty() ? "nobody to text" : problem);
+        r = result(twiml, Outcome::unavailable, problem.empty() ? "nobody to text" : problem);
         if (alerted) r.alert = alert_text(call, route.name, m, {}, r.reason);
         return r;
     }
@@ -135,7 +135,7 @@ FlowResult sms_forward(const Route &route, const TextMessage &m, const Snapshot 
         return p;
     }()));
     r.twiml = twiml.str();
-    r.outcome = "forwarded";
+    r.outcome = Outcome::forwarded;
     r.reason = problem;
     r.level = level->level;
     if (call.sms_alert && can_alert(call)) r.alert = alert_text(call, route.name, m, names, "");
@@ -158,14 +158,14 @@ FlowResult sms_unrouted(const Config &config, const Menu &menu, const TextMessag
     if (can_reply(m))
         twiml.message("", std::string(alerted ? "Your message has been passed on as an alert. " : "") +
                               "To reach a team directly, start your text with " + choices + ".");
-    FlowResult r = result(twiml, "unrouted", "the text names no menu choice");
+    FlowResult r = result(twiml, Outcome::unrouted, "the text names no menu choice");
     if (alerted) r.alert = alert_text(menu.call, menu.name, m, {}, r.reason);
     return r;
 }
 
 FlowResult sms_from_line(const LineNumber &line)
 {
-    return result(Twiml(), "ignored",
+    return result(Twiml(), Outcome::ignored,
                   "the text comes from the number of this program's [" + line.line + "]; not answered or forwarded");
 }
 
@@ -174,7 +174,7 @@ FlowResult sms_refused(const Route &route, const TextMessage &m, const CallerChe
     Twiml twiml;
     bool blocked = check.verdict == CallerVerdict::blocked;
     if (!blocked && can_reply(m)) twiml.message("", fill(route.call.rejected_message, {{"{title}", route.call.title}}));
-    return result(twiml, blocked ? "blocked" : "refused", check.reason);
+    return result(twiml, blocked ? Outcome::blocked : Outcome::refused, check.reason);
 }
 
 }  // namespace pdcf

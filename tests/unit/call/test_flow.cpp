@@ -79,7 +79,7 @@ BOOST_AUTO_TEST_CASE(incoming_dials_level_one_together_with_screening)
     check_golden("flow-incoming.xml", r.twiml);
     XmlDoc x(r.twiml);
     BOOST_REQUIRE_MESSAGE(x.ok(), x.error());
-    BOOST_TEST(r.outcome == "dial");
+    BOOST_TEST(r.outcome == Outcome::dial);
     BOOST_TEST(r.level == 1);
     BOOST_TEST(r.dialed == (std::vector<std::string>{"+14155550101", "+14155550104"}));
     BOOST_TEST(x.eval("string(/Response/Say)") == "Connecting you to Ada Lovelace and Alan Turing.");
@@ -117,7 +117,7 @@ BOOST_AUTO_TEST_CASE(nobody_on_call_goes_to_voicemail)
     none.problem = "nobody is on call for escalation policy PEP1";
     FlowResult r = flow_incoming(route(), urls, start(), none);
     check_golden("flow-voicemail.xml", r.twiml);
-    BOOST_TEST(r.outcome == "voicemail");
+    BOOST_TEST(r.outcome == Outcome::voicemail);
     BOOST_TEST(r.reason == "nobody is on call for escalation policy PEP1");
     XmlDoc x(r.twiml);
     BOOST_TEST(x.eval("string(/Response/Record/@maxLength)") == "120");
@@ -144,20 +144,20 @@ BOOST_AUTO_TEST_CASE(pagerduty_down_rings_the_fallback_then_voicemail)
     down.oncalls_failed = true;
     down.problem = "GET /oncalls: HTTP 500";
     FlowResult r = flow_incoming(route(Ring::together, "+14155550199"), urls, start(), down);
-    BOOST_TEST(r.outcome == "fallback");
+    BOOST_TEST(r.outcome == Outcome::fallback);
     BOOST_TEST(r.reason == "pagerduty: GET /oncalls: HTTP 500");
     BOOST_TEST(r.dialed == std::vector<std::string>{"+14155550199"});
     XmlDoc x(r.twiml);
     CallState after = state_in(x.eval("string(/Response/Dial/@action)"));
     BOOST_TEST(after.fallback);
     FlowResult next = flow_next(route(Ring::together, "+14155550199"), urls, after, Snapshot{}, 1);
-    BOOST_TEST(next.outcome == "voicemail");
+    BOOST_TEST(next.outcome == Outcome::voicemail);
 }
 
 BOOST_AUTO_TEST_CASE(no_routing_key_and_no_fallback_is_unavailable)
 {
     FlowResult r = flow_incoming(route(Ring::together, "", ""), urls, start(), Snapshot{});
-    BOOST_TEST(r.outcome == "unavailable");
+    BOOST_TEST(r.outcome == Outcome::unavailable);
     XmlDoc x(r.twiml);
     BOOST_TEST(x.eval("count(/Response/Hangup)") == "1");
     BOOST_TEST(x.eval("count(/Response/Record)") == "0");
@@ -185,7 +185,7 @@ BOOST_AUTO_TEST_CASE(next_level_after_no_answer)
     s.tried = {"Ada Lovelace", "Alan Turing"};
     FlowResult r = flow_next(route(), urls, s, three_levels(), 1);
     check_golden("flow-next-level.xml", r.twiml);
-    BOOST_TEST(r.outcome == "dial");
+    BOOST_TEST(r.outcome == Outcome::dial);
     BOOST_TEST(r.level == 2);
     BOOST_TEST(r.dialed == std::vector<std::string>{"+14155550102"});
     XmlDoc x(r.twiml);
@@ -274,9 +274,9 @@ BOOST_AUTO_TEST_CASE(after_the_last_level_fallback_then_voicemail)
     CallState s = start();
     s.level = 3;
     FlowResult r = flow_next(route(Ring::together, "+14155550199"), urls, s, three_levels(), 1);
-    BOOST_TEST(r.outcome == "fallback");
+    BOOST_TEST(r.outcome == Outcome::fallback);
     r = flow_next(route(), urls, s, three_levels(), 1);
-    BOOST_TEST(r.outcome == "voicemail");
+    BOOST_TEST(r.outcome == Outcome::voicemail);
     BOOST_TEST(r.reason == "nobody answered");
 }
 
@@ -285,12 +285,12 @@ BOOST_AUTO_TEST_CASE(loops_go_round_again)
     CallState s = start();
     s.level = 3;
     FlowResult r = flow_next(route(), urls, s, three_levels(), 2);
-    BOOST_TEST(r.outcome == "dial");
+    BOOST_TEST(r.outcome == Outcome::dial);
     BOOST_TEST(r.level == 1);
     CallState after = state_in(XmlDoc(r.twiml).eval("string(/Response/Dial/@action)"));
     BOOST_TEST(after.loop == 2);
     after.level = 3;
-    BOOST_TEST(flow_next(route(), urls, after, three_levels(), 2).outcome == "voicemail");
+    BOOST_TEST(flow_next(route(), urls, after, three_levels(), 2).outcome == Outcome::voicemail);
 }
 
 BOOST_AUTO_TEST_CASE(pagerduty_down_mid_hunt)
@@ -301,7 +301,7 @@ BOOST_AUTO_TEST_CASE(pagerduty_down_mid_hunt)
     down.oncalls_failed = true;
     down.problem = "GET /oncalls: timed out";
     FlowResult r = flow_next(route(), urls, s, down, 1);
-    BOOST_TEST(r.outcome == "voicemail");
+    BOOST_TEST(r.outcome == Outcome::voicemail);
     BOOST_TEST(r.reason == "pagerduty: GET /oncalls: timed out");
 }
 
@@ -318,14 +318,14 @@ BOOST_AUTO_TEST_CASE(the_called_number_is_never_dialed)
 BOOST_AUTO_TEST_CASE(answered_hangs_up_and_caller_gone_alerts)
 {
     FlowResult r = flow_answered(start());
-    BOOST_TEST(r.outcome == "answered");
+    BOOST_TEST(r.outcome == Outcome::answered);
     BOOST_TEST(r.answered);
     BOOST_TEST(XmlDoc(r.twiml).eval("count(/Response/Hangup)") == "1");
 
     CallState s = start();
     s.tried = {"Ada Lovelace"};
     r = flow_caller_gone(route(), s, "CA123", 1041);
-    BOOST_TEST(r.outcome == "gone");
+    BOOST_TEST(r.outcome == Outcome::gone);
     BOOST_TEST_REQUIRE(r.alert.has_value());
     json e = json::parse(r.alert->body);
     BOOST_TEST(e["payload"]["summary"] == "Missed call on Platform line from +14155559876 after 41 s");
@@ -351,11 +351,11 @@ BOOST_AUTO_TEST_CASE(screen_asks_to_press_one)
                "https://ops.example.com/pd-call-forward/voice/screen-result?route=ops");
     BOOST_TEST(x.eval("name(/Response/*[2])") == "Hangup");
 
-    BOOST_TEST(flow_screen_result(route(), params({{"Digits", "1"}})).outcome == "accepted");
+    BOOST_TEST(flow_screen_result(route(), params({{"Digits", "1"}})).outcome == Outcome::accepted);
     BOOST_TEST(XmlDoc(flow_screen_result(route(), params({{"Digits", "1"}})).twiml).eval("count(/Response/*)") == "0");
     for (const char *d : {"2", "", "11", "*"}) {
         FlowResult no = flow_screen_result(route(), params({{"Digits", d}}));
-        BOOST_TEST(no.outcome == "declined");
+        BOOST_TEST(no.outcome == Outcome::declined);
         BOOST_TEST(XmlDoc(no.twiml).eval("count(/Response/Hangup)") == "1");
     }
 }
@@ -364,12 +364,12 @@ BOOST_AUTO_TEST_CASE(recorded_says_goodbye_or_raises_a_missed_call)
 {
     FlowResult r = flow_recorded(route(), start(), params({{"CallSid", "CA1"}, {"RecordingUrl", "https://api.twilio.com/r/RE1"},
                                                           {"RecordingDuration", "12"}}), 1100);
-    BOOST_TEST(r.outcome == "recorded");
+    BOOST_TEST(r.outcome == Outcome::recorded);
     BOOST_TEST(!r.alert);
     XmlDoc x(r.twiml);
     BOOST_TEST(x.eval("string(/Response/Say)") == "Thank you. Your message has been passed on. Goodbye.");
     r = flow_recorded(route(), start(), params({{"CallSid", "CA1"}, {"Digits", "hangup"}, {"RecordingDuration", "0"}}), 1030);
-    BOOST_TEST(r.outcome == "gone");
+    BOOST_TEST(r.outcome == Outcome::gone);
     BOOST_TEST_REQUIRE(r.alert.has_value());
     BOOST_TEST(json::parse(r.alert->body)["payload"]["summary"] == "Missed call on Platform line from +14155559876 after 30 s");
 }
@@ -381,7 +381,7 @@ BOOST_AUTO_TEST_CASE(recording_ready_raises_the_voicemail_alert)
     FlowResult r = flow_recording(route(), s, params({{"CallSid", "CA9"}, {"RecordingStatus", "completed"},
                                                      {"RecordingUrl", "https://api.twilio.com/r/RE9"},
                                                      {"RecordingDuration", "34"}}));
-    BOOST_TEST(r.outcome == "alert");
+    BOOST_TEST(r.outcome == Outcome::alert);
     BOOST_TEST_REQUIRE(r.alert.has_value());
     BOOST_TEST((r.alert->kind == AlertKind::voicemail));
     json e = json::parse(r.alert->body);
@@ -442,7 +442,7 @@ BOOST_AUTO_TEST_CASE(a_silent_recording_is_no_message)
         FlowResult r = flow_recorded(route(), start(), params({{"CallSid", "CA1"}, {"Digits", "hangup"},
                                                               {"RecordingUrl", "https://api.twilio.com/r/RE1"},
                                                               {"RecordingDuration", seconds}}), 1030);
-        BOOST_TEST(r.outcome == "gone", seconds);
+        BOOST_TEST(r.outcome == Outcome::gone, seconds);
         BOOST_TEST_REQUIRE(r.alert.has_value());
         BOOST_TEST((r.alert->kind == AlertKind::missed));
         BOOST_TEST(r.hold == 0);  // the call's last request: nothing more to wait for
@@ -450,11 +450,11 @@ BOOST_AUTO_TEST_CASE(a_silent_recording_is_no_message)
                                                                    {"RecordingUrl", "https://api.twilio.com/r/RE1"},
                                                                    {"RecordingDuration", seconds}}));
         BOOST_TEST(!ready.alert, seconds);
-        BOOST_TEST(ready.outcome == "ignored");
+        BOOST_TEST(ready.outcome == Outcome::ignored);
     }
     FlowResult two = flow_recorded(route(), start(), params({{"CallSid", "CA1"}, {"RecordingUrl", "https://api.twilio.com/r/RE1"},
                                                             {"RecordingDuration", "2"}}), 1030);
-    BOOST_TEST(two.outcome == "recorded");
+    BOOST_TEST(two.outcome == Outcome::recorded);
     // Silence at either end is trimmed, so "nothing said" is 0 s.
     XmlDoc x(flow_voicemail(route(), urls, start()).twiml);
     BOOST_TEST(x.eval("string(/Response/Record/@trim)") == "trim-silence");
@@ -563,7 +563,7 @@ BOOST_AUTO_TEST_CASE(callback_urls_fit_the_web_servers)
     FlowResult third = flow_next(r, urls, after, big, 1);
     after = state_in(callback_urls(third.twiml).at(0));
     FlowResult end = flow_next(r, urls, after, big, 1);
-    BOOST_TEST(end.outcome == "voicemail");
+    BOOST_TEST(end.outcome == Outcome::voicemail);
     for (const auto &t : {first.twiml, second.twiml, third.twiml, end.twiml})
         for (const auto &u : callback_urls(t)) {
             seen.push_back(u);

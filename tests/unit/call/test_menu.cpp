@@ -191,7 +191,7 @@ BOOST_AUTO_TEST_CASE(prompt_gathers_one_key_and_asks_even_without_one)
     FlowResult r = menu_prompt(m, urls, state());
     XmlDoc x(r.twiml);
     BOOST_REQUIRE_MESSAGE(x.ok(), x.error());
-    BOOST_TEST(r.outcome == "menu");
+    BOOST_TEST(r.outcome == Outcome::menu);
     BOOST_TEST(r.dialed.empty());
     BOOST_TEST(!r.alert);
     BOOST_TEST(x.eval("count(/Response/*)") == "1");

@@ -23,7 +23,7 @@ BOOST_AUTO_TEST_CASE(line_masks_numbers_and_stays_one_line)
     r.method = "POST";
     r.path = "/voice";
     r.status = 200;
-    r.outcome = "dial";
+    r.outcome = Outcome::dial;
     r.call_sid = "CA123";
     r.route = "ops";
     r.from = "+14155559876";
@@ -48,7 +48,7 @@ BOOST_AUTO_TEST_CASE(pagerduty_fields_only_when_asked)
     LogRecord r;
     r.path = "/health";
     r.status = 200;
-    r.outcome = "ok";
+    r.outcome = Outcome::ok;
     BOOST_TEST(r.line() == "pd-call-forward: path=/health status=200 outcome=ok ms=0");
 }
 

@@ -231,7 +231,7 @@ BOOST_AUTO_TEST_CASE(incoming_call_dials_the_on_call)
     BOOST_REQUIRE_MESSAGE(x.ok(), x.error());
     BOOST_TEST(x.eval("string(/Response/Say)") == "Connecting you to Ada Lovelace.");
     BOOST_TEST(x.all("/Response/Dial/Number") == std::vector<std::string>{"+14155550101"});
-    BOOST_TEST(f.log.outcome == "dial");
+    BOOST_TEST(f.log.outcome == Outcome::dial);
     BOOST_TEST(f.log.route == "ops");
     BOOST_TEST(f.log.call_sid == "CA0001");
     BOOST_TEST(f.log.dialed == std::vector<std::string>{"+14155550101"});
@@ -264,7 +264,7 @@ BOOST_AUTO_TEST_CASE(get_with_query_parameters)
     r.signature = signature_compute(request_url(r, ""), {}, "12345");
     Response resp = f.run(r);
     BOOST_TEST(resp.status == 200);
-    BOOST_TEST(f.log.outcome == "dial");
+    BOOST_TEST(f.log.outcome == Outcome::dial);
     BOOST_TEST(f.log.call_sid == "CA0001");
 }
 
@@ -277,7 +277,7 @@ BOOST_AUTO_TEST_CASE(empty_path_and_slash_are_the_call_too)
         r.request_uri = std::string("/pd-call-forward") + path;
         r.signature = signature_compute(request_url(r, ""), incoming, "12345");
         BOOST_TEST(f.run(r).status == 200);
-        BOOST_TEST(f.log.outcome == "dial");
+        BOOST_TEST(f.log.outcome == Outcome::dial);
     }
 }
 
@@ -305,7 +305,7 @@ BOOST_AUTO_TEST_CASE(bad_or_missing_signature_is_403_and_nothing_else)
     r.signature = "L/OH5YylLD5NRKLltdqwSvS0BnU=";
     Response resp = f.run(r);
     BOOST_TEST(resp.status == 403);
-    BOOST_TEST(f.log.outcome == "rejected");
+    BOOST_TEST(f.log.outcome == Outcome::rejected);
     BOOST_TEST(f.log.reason == "X-Twilio-Signature does not match");
     BOOST_TEST(f.log.url == "http://example.com/pd-call-forward/voice");
     BOOST_TEST(f.pd.requests.empty());
@@ -372,7 +372,7 @@ BOOST_AUTO_TEST_CASE(shared_key_of_a_webhook_setting)
     r.signature_settings = "key=webhooks_sharedkey_01,algorithm=HMAC_SHA256";
     r.signature = signature_compute(request_url(r, ""), incoming, "sk-secret", SignatureAlgorithm::hmac_sha256);
     BOOST_TEST(g.run(r).status == 200);
-    BOOST_TEST(g.log.outcome == "dial");
+    BOOST_TEST(g.log.outcome == Outcome::dial);
 
     // No shared key here: refused, and the log says what to change; the
     // header itself is never written.
@@ -408,7 +408,7 @@ BOOST_AUTO_TEST_CASE(trusted_requests_need_no_signature)
     BOOST_TEST(f.run(r).status == 403);
     r.trusted = true;  // --test-call
     BOOST_TEST(f.run(r).status == 200);
-    BOOST_TEST(f.log.outcome == "dial");
+    BOOST_TEST(f.log.outcome == Outcome::dial);
     BOOST_TEST(!f.log.signature_off);
 }
 
@@ -433,13 +433,13 @@ BOOST_AUTO_TEST_CASE(unknown_route_uses_the_call_defaults)
     Fixture f;
     Response r = f.run(f.post(incoming, "route=nope"));
     BOOST_TEST(r.status == 200);
-    BOOST_TEST(f.log.outcome == "unavailable");
+    BOOST_TEST(f.log.outcome == Outcome::unavailable);
     BOOST_TEST(f.log.reason == "no [route:nope] for ?route= in the webhook URL");
     BOOST_TEST(f.pd.requests.empty());
     Params other = incoming;
     other[3].value = "+19995550000";
     f.run(f.post(other));
-    BOOST_TEST(f.log.outcome == "unavailable");
+    BOOST_TEST(f.log.outcome == Outcome::unavailable);
     BOOST_TEST(f.log.reason == "no route or menu has number +19995550000 and none catches all calls");
 }
 
@@ -450,7 +450,7 @@ BOOST_AUTO_TEST_CASE(pagerduty_failure_dials_the_fallback)
     Response r = f.run(f.post());
     BOOST_TEST(r.status == 200);
     check_golden("fallback.xml", r.body);
-    BOOST_TEST(f.log.outcome == "fallback");
+    BOOST_TEST(f.log.outcome == Outcome::fallback);
     BOOST_TEST(f.log.dialed == std::vector<std::string>{"+14155550199"});
     BOOST_TEST(f.log.reason == "pagerduty: GET /oncalls: HTTP 500 (Internal Server Error)");
 }
@@ -464,7 +464,7 @@ BOOST_AUTO_TEST_CASE(no_fallback_says_unavailable_and_hangs_up)
     Response r = f.run(f.post(to_db));
     BOOST_TEST(r.status == 200);
     check_golden("unavailable.xml", r.body);
-    BOOST_TEST(f.log.outcome == "unavailable");
+    BOOST_TEST(f.log.outcome == Outcome::unavailable);
     BOOST_TEST(f.log.dialed.empty());
     BOOST_TEST(contains(f.log.reason, "timed out"));
 }
@@ -474,7 +474,7 @@ BOOST_AUTO_TEST_CASE(nobody_on_call_is_fallback_too)
     Fixture f;
     f.pd.oncalls({});
     f.run(f.post());
-    BOOST_TEST(f.log.outcome == "fallback");
+    BOOST_TEST(f.log.outcome == Outcome::fallback);
     BOOST_TEST(f.log.reason == "nobody is on call for escalation policy PEP1");
 }
 
@@ -493,7 +493,7 @@ BOOST_AUTO_TEST_CASE(never_dials_the_called_number)
     Fixture f;
     f.pd.phones("PU1", {F::phone("4155550100")});  // the team's own Twilio number
     f.run(f.post());
-    BOOST_TEST(f.log.outcome == "fallback");
+    BOOST_TEST(f.log.outcome == Outcome::fallback);
     BOOST_TEST(contains(f.log.reason, "Ada Lovelace's phone is the number of this program's [route:ops]; skipped"),
                f.log.reason);
 }
@@ -531,7 +531,7 @@ BOOST_AUTO_TEST_CASE(broken_config_is_500_with_the_reason)
     BOOST_TEST(!f.config.ok());
     Response r = f.run(f.post());
     BOOST_TEST(r.status == 500);
-    BOOST_TEST(f.log.outcome == "error");
+    BOOST_TEST(f.log.outcome == Outcome::error);
     BOOST_TEST(contains(f.log.reason, "configuration: /t.ini"));
     Request h;
     h.method = "GET";
@@ -548,7 +548,7 @@ BOOST_AUTO_TEST_CASE(health)
     Response r = f.run(h);
     BOOST_TEST(r.status == 200);
     BOOST_TEST(r.body == "ok\n");
-    BOOST_TEST(f.log.outcome == "ok");
+    BOOST_TEST(f.log.outcome == Outcome::ok);
     h.method = "HEAD";
     r = f.run(h);
     BOOST_TEST(r.status == 200);
@@ -565,7 +565,7 @@ BOOST_AUTO_TEST_CASE(http_errors)
     Request r = f.post();
     r.path_info = "/admin";
     BOOST_TEST(f.run(r).status == 404);
-    BOOST_TEST(f.log.outcome == "rejected");
+    BOOST_TEST(f.log.outcome == Outcome::rejected);
 
     r = f.post();
     r.method = "PUT";
@@ -616,14 +616,14 @@ BOOST_AUTO_TEST_CASE(a_whole_hunt_through_the_callbacks)
     // The screen on Ada's leg, then she declines.
     std::string screen_url = first.eval("string(/Response/Dial/Number/@url)");
     r = f.run(f.callback(screen_url, {{"CallSid", "CA-child"}, {"From", "+14155559876"}, {"To", "+14155550101"}}));
-    BOOST_TEST(f.log.outcome == "screen");
+    BOOST_TEST(f.log.outcome == Outcome::screen);
     BOOST_TEST(XmlDoc(r.body).eval("string(/Response/Gather/Say)") ==
                "Call on the Platform line from 1 4 1 5 5 5 5 9 8 7 6. Press 1 to accept.");
 
     // Level 1 did not answer: level 2.
     f.pd.requests.clear();
     r = f.run(f.callback(action, caller_leg({{"CallSid", "CA0001"}, {"CallStatus", "in-progress"}, {"DialCallStatus", "no-answer"}})));
-    BOOST_TEST(f.log.outcome == "dial");
+    BOOST_TEST(f.log.outcome == Outcome::dial);
     BOOST_TEST(f.log.level == 2);
     BOOST_TEST(f.log.dialed == std::vector<std::string>{"+14155550102"});
     BOOST_TEST(f.log.reason == "dial no-answer");
@@ -632,11 +632,11 @@ BOOST_AUTO_TEST_CASE(a_whole_hunt_through_the_callbacks)
     // Level 2 picked up but declined the screen: the fallback, then voicemail.
     r = f.run(f.callback(action2, caller_leg({{"CallSid", "CA0001"}, {"CallStatus", "in-progress"},
                                    {"DialCallStatus", "completed"}, {"DialBridged", "false"}})));
-    BOOST_TEST(f.log.outcome == "fallback");
+    BOOST_TEST(f.log.outcome == Outcome::fallback);
     std::string action3 = XmlDoc(r.body).eval("string(/Response/Dial/@action)");
     f.pd.requests.clear();
     r = f.run(f.callback(action3, caller_leg({{"CallSid", "CA0001"}, {"CallStatus", "in-progress"}, {"DialCallStatus", "busy"}})));
-    BOOST_TEST(f.log.outcome == "voicemail");
+    BOOST_TEST(f.log.outcome == Outcome::voicemail);
     BOOST_TEST(f.pd.requests.empty());  // after the fallback PagerDuty is not asked again
     XmlDoc vm(r.body);
     std::string recorded = vm.eval("string(/Response/Record/@action)");
@@ -644,13 +644,13 @@ BOOST_AUTO_TEST_CASE(a_whole_hunt_through_the_callbacks)
 
     r = f.run(f.callback(recorded, caller_leg({{"CallSid", "CA0001"}, {"RecordingUrl", "https://api.twilio.com/r/RE1"},
                                     {"RecordingDuration", "21"}, {"Digits", "hangup"}})));
-    BOOST_TEST(f.log.outcome == "recorded");
+    BOOST_TEST(f.log.outcome == Outcome::recorded);
     BOOST_TEST(f.marks.count("CA0001.recorded") == 1u);
     BOOST_TEST(f.delivered.empty());
 
     r = f.run(f.callback(ready, {{"CallSid", "CA0001"}, {"RecordingStatus", "completed"},
                                  {"RecordingUrl", "https://api.twilio.com/r/RE1"}, {"RecordingDuration", "21"}}));
-    BOOST_TEST(f.log.outcome == "alert");
+    BOOST_TEST(f.log.outcome == Outcome::alert);
     BOOST_TEST(f.log.alert == "sent");
     BOOST_REQUIRE_EQUAL(f.delivered.size(), 1u);
     auto e = nlohmann::json::parse(f.delivered[0].body);
@@ -673,12 +673,12 @@ BOOST_AUTO_TEST_CASE(a_voicemail_picking_up_first_does_not_end_the_level)
     Params ada_leg = {{"CallSid", "CA00ada"}, {"ParentCallSid", "CA0001"}, {"From", "+14155550100"},
                       {"To", "+14155550101"}, {"CallStatus", "in-progress"}, {"Direction", "outbound-dial"}};
     XmlDoc whisper(f.run(f.callback(screen, ada_leg)).body);
-    BOOST_TEST(f.log.outcome == "screen");
+    BOOST_TEST(f.log.outcome == Outcome::screen);
     std::string result = whisper.eval("string(/Response/Gather/@action)");
     Params no_key = ada_leg;
     no_key.push_back({"Digits", ""});
     f.run(f.callback(result, no_key));
-    BOOST_TEST(f.log.outcome == "declined");
+    BOOST_TEST(f.log.outcome == Outcome::declined);
 
     BOOST_TEST(f.marks.count("CA0001.answered") == 0u);  // declined: not answered
     XmlDoc next(f.run(f.callback(action, {{"CallSid", "CA0001"}, {"CallStatus", "in-progress"},
@@ -714,7 +714,7 @@ BOOST_AUTO_TEST_CASE(an_engineer_pressing_1_marks_the_call_answered)
     Params pressed = leg;
     pressed.push_back({"Digits", "1"});
     f.run(f.callback(whisper.eval("string(/Response/Gather/@action)"), pressed));
-    BOOST_TEST(f.log.outcome == "accepted");
+    BOOST_TEST(f.log.outcome == Outcome::accepted);
     BOOST_TEST(f.marks.count("CA0001.answered") == 1u);
 }
 
@@ -724,14 +724,14 @@ BOOST_AUTO_TEST_CASE(answered_is_marked_and_a_hang_up_mid_hunt_alerts)
     std::string action = XmlDoc(f.run(f.post()).body).eval("string(/Response/Dial/@action)");
     f.run(f.callback(action, {{"CallSid", "CA0001"}, {"CallStatus", "completed"}, {"DialCallStatus", "completed"},
                               {"DialBridged", "true"}}));
-    BOOST_TEST(f.log.outcome == "answered");
+    BOOST_TEST(f.log.outcome == Outcome::answered);
     BOOST_TEST(f.marks.count("CA0001.answered") == 1u);
     BOOST_TEST(f.delivered.empty());
 
     Fixture g;
     action = XmlDoc(g.run(g.post()).body).eval("string(/Response/Dial/@action)");
     g.run(g.callback(action, {{"CallSid", "CA0001"}, {"CallStatus", "completed"}, {"DialCallStatus", "no-answer"}}));
-    BOOST_TEST(g.log.outcome == "gone");
+    BOOST_TEST(g.log.outcome == Outcome::gone);
     BOOST_REQUIRE_EQUAL(g.delivered.size(), 1u);
     BOOST_TEST((g.delivered[0].kind == AlertKind::missed));
 }
@@ -754,7 +754,7 @@ BOOST_AUTO_TEST_CASE(status_callback_missed_unless_answered_or_voicemail)
     f.run(f.callback("http://example.com/pd-call-forward/voice/status", ended));
     BOOST_TEST(f.delivered.empty());
     BOOST_TEST(f.held.empty());
-    BOOST_TEST(f.log.outcome == "ignored");
+    BOOST_TEST(f.log.outcome == Outcome::ignored);
 }
 
 BOOST_AUTO_TEST_CASE(a_recording_marks_the_call_whichever_request_comes_first)
@@ -806,7 +806,7 @@ BOOST_AUTO_TEST_CASE(a_transcription_goes_out_with_its_held_voicemail)
                      {{"CallSid", "CA0002"}, {"TranscriptionStatus", "completed"},
                       {"TranscriptionText", "late"}, {"RecordingUrl", "https://api.twilio.com/r/RE2"}}));
     BOOST_TEST(f.delivered.empty());
-    BOOST_TEST(f.log.outcome == "ignored");
+    BOOST_TEST(f.log.outcome == Outcome::ignored);
     BOOST_TEST(contains(f.log.reason, "after the voicemail alert had gone out"));
 
     // Twilio could not transcribe: the held alert goes now, without text.
@@ -878,7 +878,7 @@ BOOST_AUTO_TEST_CASE(hostile_input_cannot_reach_headers_or_break_the_log)
             BOOST_TEST(x.ok(), x.error());
             // Whatever was said stayed text.
             BOOST_TEST(x.eval("count(//Say/*)") == "0");
-            BOOST_TEST(x.eval("count(/Response/Hangup)") == (f.log.outcome == "unavailable" ? "1" : "0"), f.log.line());
+            BOOST_TEST(x.eval("count(/Response/Hangup)") == (f.log.outcome == Outcome::unavailable ? "1" : "0"), f.log.line());
         }
         std::string line = f.log.line();
         BOOST_TEST(line.find('\n') == std::string::npos);
@@ -974,7 +974,7 @@ BOOST_AUTO_TEST_CASE(a_call_to_a_menu_number_hears_the_prompt)
     BOOST_TEST(x.eval("string(/Response/Gather/@actionOnEmptyResult)") == "true");
     BOOST_TEST(x.eval("string(/Response/Gather/@action)") ==
                script + "/voice/menu?menu=main&t=5000&try=1");
-    BOOST_TEST(f.log.outcome == "menu");
+    BOOST_TEST(f.log.outcome == Outcome::menu);
     BOOST_TEST(f.log.route == "main");
     // Nobody is dialed yet, so PagerDuty waits for the choice.
     BOOST_TEST(f.pd.requests.empty());
@@ -984,7 +984,7 @@ BOOST_AUTO_TEST_CASE(menu_param_in_the_url_wins_over_the_number)
 {
     Fixture f(menu_config);
     Response r = f.run(f.post(incoming, "menu=main"));  // To is ops' number
-    BOOST_TEST(f.log.outcome == "menu");
+    BOOST_TEST(f.log.outcome == Outcome::menu);
     BOOST_TEST(f.log.route == "main");
     std::string action = XmlDoc(r.body).eval("string(/Response/Gather/@action)");
     BOOST_TEST(contains(action, "/voice/menu?menu=main&"), action);
@@ -1000,7 +1000,7 @@ BOOST_AUTO_TEST_CASE(menu_key_two_dials_route_twos_on_call)
     BOOST_TEST(r.status == 200);
     XmlDoc x(r.body);
     BOOST_REQUIRE_MESSAGE(x.ok(), x.error());
-    BOOST_TEST(f.log.outcome == "dial");
+    BOOST_TEST(f.log.outcome == Outcome::dial);
     BOOST_TEST(f.log.route == "db");
     BOOST_TEST(f.log.reason == "menu main: key 2");
     BOOST_TEST_REQUIRE(!f.pd.requests.empty());
@@ -1024,7 +1024,7 @@ BOOST_AUTO_TEST_CASE(menu_wrong_key_then_silence_then_the_default)
 
     XmlDoc again(f.run(f.callback(action, {{"CallSid", "CA0001"}, {"Digits", "9"}})).body);
     BOOST_REQUIRE(again.ok());
-    BOOST_TEST(f.log.outcome == "menu");
+    BOOST_TEST(f.log.outcome == Outcome::menu);
     BOOST_TEST(f.log.reason == "menu main: key 9 is not a choice (1 of 3)");
     BOOST_TEST(again.eval("string(/Response/Say)") == "Sorry, that is not one of the choices.");
     action = again.eval("string(/Response/Gather/@action)");
@@ -1039,7 +1039,7 @@ BOOST_AUTO_TEST_CASE(menu_wrong_key_then_silence_then_the_default)
 
     // The last prompt unanswered: the default, the menu's voicemail.
     XmlDoc vm(f.run(f.callback(action, {{"CallSid", "CA0001"}, {"Digits", ""}})).body);
-    BOOST_TEST(f.log.outcome == "voicemail");
+    BOOST_TEST(f.log.outcome == Outcome::voicemail);
     BOOST_TEST(f.log.reason == "menu main: no key; default");
     BOOST_TEST(vm.eval("count(/Response/Record)") == "1");
     BOOST_TEST(f.pd.requests.empty());
@@ -1050,7 +1050,7 @@ BOOST_AUTO_TEST_CASE(menu_zero_leaves_a_message_for_the_menus_alert)
     Fixture f(menu_config);
     std::string action = XmlDoc(f.run(f.post(to_number("+14155550150"))).body).eval("string(/Response/Gather/@action)");
     XmlDoc vm(f.run(f.callback(action, {{"CallSid", "CA0001"}, {"Digits", "0"}})).body);
-    BOOST_TEST(f.log.outcome == "voicemail");
+    BOOST_TEST(f.log.outcome == Outcome::voicemail);
     BOOST_TEST(f.log.reason == "menu main: key 0");
     std::string ready = vm.eval("string(/Response/Record/@recordingStatusCallback)");
     BOOST_TEST(contains(ready, "route=main&"), ready);
@@ -1069,12 +1069,12 @@ BOOST_AUTO_TEST_CASE(blocked_caller_is_rejected_unanswered)
     BOOST_REQUIRE(x.ok());
     BOOST_TEST(x.eval("count(/Response/*)") == "1");
     BOOST_TEST(x.eval("string(/Response/Reject/@reason)") == "rejected");
-    BOOST_TEST(f.log.outcome == "blocked");
+    BOOST_TEST(f.log.outcome == Outcome::blocked);
     BOOST_TEST(f.log.reason == "the caller is in block_callers");
     BOOST_TEST(f.pd.requests.empty());
     // Someone else still gets through.
     f.run(f.post(to_number("+14155550100", "+14155550000")));
-    BOOST_TEST(f.log.outcome == "dial");
+    BOOST_TEST(f.log.outcome == Outcome::dial);
 }
 
 BOOST_AUTO_TEST_CASE(refused_caller_hears_rejected_message_and_raises_no_alert)
@@ -1086,7 +1086,7 @@ BOOST_AUTO_TEST_CASE(refused_caller_hears_rejected_message_and_raises_no_alert)
     BOOST_TEST(x.eval("string(/Response/Say)") == "The Platform line is private.");
     BOOST_TEST(x.eval("count(/Response/Hangup)") == "1");
     BOOST_TEST(x.eval("count(/Response/Dial)") == "0");
-    BOOST_TEST(f.log.outcome == "refused");
+    BOOST_TEST(f.log.outcome == Outcome::refused);
     BOOST_TEST(f.log.reason == "the caller is not in allow_callers");
     BOOST_TEST(f.pd.requests.empty());
 
@@ -1095,7 +1095,7 @@ BOOST_AUTO_TEST_CASE(refused_caller_hears_rejected_message_and_raises_no_alert)
                     {"CallStatus", "completed"}, {"CallDuration", "4"}};
     f.run(f.callback(script + "/voice/status", ended));
     BOOST_TEST(f.delivered.empty());
-    BOOST_TEST(f.log.outcome == "ignored");
+    BOOST_TEST(f.log.outcome == Outcome::ignored);
     // An allowed caller's unanswered call still alerts (once its call's
     // last request has had time to come).
     ended[1].value = "+442071234567";
@@ -1111,16 +1111,16 @@ BOOST_AUTO_TEST_CASE(a_route_refuses_a_caller_the_menu_let_in)
     Fixture f(text);
     BOOST_TEST_REQUIRE(f.config.ok(), f.config.summary());
     std::string action = XmlDoc(f.run(f.post(to_number("+14155550150"))).body).eval("string(/Response/Gather/@action)");
-    BOOST_TEST(f.log.outcome == "menu");
+    BOOST_TEST(f.log.outcome == Outcome::menu);
     f.run(f.callback(action, {{"CallSid", "CA0001"}, {"Digits", "2"}}));
-    BOOST_TEST(f.log.outcome == "refused");
+    BOOST_TEST(f.log.outcome == Outcome::refused);
     BOOST_TEST(f.pd.requests.empty());
     // The status callback comes for the menu's number, whose lists let the
     // caller in: the call is remembered as refused.
     f.run(f.callback(script + "/voice/status", {{"CallSid", "CA0001"}, {"From", "+14155559876"}, {"To", "+14155550150"},
                                                 {"CallStatus", "completed"}, {"CallDuration", "20"}}));
     BOOST_TEST(f.delivered.empty());
-    BOOST_TEST(f.log.outcome == "ignored");
+    BOOST_TEST(f.log.outcome == Outcome::ignored);
 }
 
 BOOST_AUTO_TEST_CASE(a_text_goes_to_everyone_at_level_one)
@@ -1137,7 +1137,7 @@ BOOST_AUTO_TEST_CASE(a_text_goes_to_everyone_at_level_one)
     BOOST_TEST(x.all("/Response/Message/@to") == (std::vector<std::string>{"+14155550191", "+14155550102"}));
     BOOST_TEST(x.all("/Response/Message") ==
                std::vector<std::string>(2, "Text to the Platform line from +14155559876: the db is down"));
-    BOOST_TEST(f.log.outcome == "forwarded");
+    BOOST_TEST(f.log.outcome == Outcome::forwarded);
     BOOST_TEST(f.log.route == "ops");
     BOOST_TEST(f.log.level == 1);
     BOOST_TEST(f.log.message_sid == "SM0001");
@@ -1157,7 +1157,7 @@ BOOST_AUTO_TEST_CASE(a_text_to_a_menu_number_naming_a_choice)
 {
     Fixture f(menu_config);
     f.run(f.callback(script + "/sms", text_to("+14155550150", "2 replication stopped")));
-    BOOST_TEST(f.log.outcome == "forwarded");
+    BOOST_TEST(f.log.outcome == Outcome::forwarded);
     BOOST_TEST(f.log.route == "db");
     BOOST_TEST(f.log.reason == "menu main: the text names 2");
     BOOST_TEST_REQUIRE(!f.pd.requests.empty());
@@ -1175,7 +1175,7 @@ BOOST_AUTO_TEST_CASE(a_text_to_a_menu_naming_nothing_is_unrouted)
     Fixture f(menu_config);
     XmlDoc x(f.run(f.callback(script + "/sms", text_to("+14155550150", "hello?"))).body);
     BOOST_REQUIRE(x.ok());
-    BOOST_TEST(f.log.outcome == "unrouted");
+    BOOST_TEST(f.log.outcome == Outcome::unrouted);
     BOOST_TEST(f.log.route == "main");
     BOOST_TEST(x.eval("string(/Response/Message)") ==
                "Your message has been passed on as an alert. To reach a team directly, start your text with 1 for "
@@ -1199,7 +1199,7 @@ BOOST_AUTO_TEST_CASE(a_text_from_a_lines_own_number_is_neither_answered_nor_forw
     XmlDoc x(f.run(f.callback(script + "/sms", text_to("+14155550100", "Text to the db line: hi", "+14155550111"))).body);
     BOOST_REQUIRE(x.ok());
     BOOST_TEST(x.eval("count(/Response/*)") == "0");
-    BOOST_TEST(f.log.outcome == "ignored");
+    BOOST_TEST(f.log.outcome == Outcome::ignored);
     BOOST_TEST(f.log.route == "ops");
     BOOST_TEST(contains(f.log.reason, "[route:db]"), f.log.reason);
     BOOST_TEST(f.pd.requests.empty());
@@ -1213,7 +1213,7 @@ BOOST_AUTO_TEST_CASE(a_text_with_a_bad_signature_is_403)
     r.signature = "L/OH5YylLD5NRKLltdqwSvS0BnU=";
     Response resp = f.run(r);
     BOOST_TEST(resp.status == 403);
-    BOOST_TEST(f.log.outcome == "rejected");
+    BOOST_TEST(f.log.outcome == Outcome::rejected);
     BOOST_TEST(f.log.url == script + "/sms");
     BOOST_TEST(f.pd.requests.empty());
     BOOST_TEST(f.log.texted.empty());
@@ -1225,7 +1225,7 @@ BOOST_AUTO_TEST_CASE(a_blocked_sender_gets_no_answer)
     XmlDoc x(f.run(f.callback(script + "/sms", text_to("+14155550100", "hi"))).body);
     BOOST_REQUIRE(x.ok());
     BOOST_TEST(x.eval("count(/Response/*)") == "0");
-    BOOST_TEST(f.log.outcome == "blocked");
+    BOOST_TEST(f.log.outcome == Outcome::blocked);
     BOOST_TEST(f.pd.requests.empty());
 }
 
@@ -1237,10 +1237,10 @@ BOOST_AUTO_TEST_CASE(a_menus_own_lists_keep_a_caller_out)
     XmlDoc x(f.run(f.post(to_number("+14155550150"))).body);
     BOOST_TEST(x.eval("count(/Response/Reject)") == "1");
     BOOST_TEST(x.eval("count(/Response/Gather)") == "0");
-    BOOST_TEST(f.log.outcome == "blocked");
+    BOOST_TEST(f.log.outcome == Outcome::blocked);
     BOOST_TEST(f.log.route == "main");
     f.run(f.callback(script + "/sms", text_to("+14155550150", "1 hi")));
-    BOOST_TEST(f.log.outcome == "blocked");
+    BOOST_TEST(f.log.outcome == Outcome::blocked);
     BOOST_TEST(f.pd.requests.empty());
 }
 
@@ -1260,7 +1260,7 @@ BOOST_AUTO_TEST_CASE(a_caller_a_menu_key_leads_to_a_block_is_hung_up_on)
     BOOST_TEST(x.eval("count(/Response/Reject)") == "0");
     BOOST_TEST(x.eval("name(/Response/*[1])") == "Hangup");
     BOOST_TEST(x.eval("count(/Response/*)") == "1");
-    BOOST_TEST(f.log.outcome == "blocked");
+    BOOST_TEST(f.log.outcome == Outcome::blocked);
     BOOST_TEST(f.pd.requests.empty());
 }
 

@@ -123,7 +123,7 @@ BOOST_AUTO_TEST_CASE(the_wait_in_the_queue_counts_against_the_budget)
     // PagerDuty to answer, and the on-call rings.
     BOOST_TEST(c.left("t=" + std::to_string(now_us - 9'000'000)).count() ==
                std::chrono::milliseconds(limits::min_budget_after_queue).count());
-    BOOST_TEST(c.log.outcome == "dial");
+    BOOST_TEST(c.log.outcome == Outcome::dial);
     BOOST_TEST(c.log.queued_ms == "9000");
 }
 

@@ -126,7 +126,7 @@ BOOST_AUTO_TEST_CASE(forward_to_everyone_at_level_one)
     FlowResult r = sms_forward(route(), text(), two_levels());
     XmlDoc x(r.twiml);
     BOOST_REQUIRE_MESSAGE(x.ok(), x.error());
-    BOOST_TEST(r.outcome == "forwarded");
+    BOOST_TEST(r.outcome == Outcome::forwarded);
     BOOST_TEST(r.level == 1);
     BOOST_TEST(r.reason.empty(), r.reason);
     BOOST_TEST(r.dialed == (std::vector<std::string>{"+14155550101", "+14155550102"}));
@@ -215,7 +215,7 @@ BOOST_AUTO_TEST_CASE(the_lowest_level_with_someone_to_text)
     s.levels[0].callees.clear();  // nobody at level 1 has a number
     s.problem = "Ada Lovelace (PU1) has no usable SMS or phone contact method";
     FlowResult f = sms_forward(route(), text(), s);
-    BOOST_TEST(f.outcome == "forwarded");
+    BOOST_TEST(f.outcome == Outcome::forwarded);
     BOOST_TEST(f.level == 2);
     BOOST_TEST(f.dialed == std::vector<std::string>{"+14155550103"});
     BOOST_TEST(f.reason == s.problem);
@@ -249,7 +249,7 @@ BOOST_AUTO_TEST_CASE(never_texts_another_lines_number)
 BOOST_AUTO_TEST_CASE(a_text_from_a_line_is_not_answered)
 {
     FlowResult f = sms_from_line({"+14155550111", "route:db"});
-    BOOST_TEST(f.outcome == "ignored");
+    BOOST_TEST(f.outcome == Outcome::ignored);
     BOOST_TEST(f.twiml.find("<Message") == std::string::npos);
     BOOST_TEST(!f.alert.has_value());
 }
@@ -276,7 +276,7 @@ BOOST_AUTO_TEST_CASE(nobody_to_text_replies_and_alerts)
     check_golden("sms-unavailable.xml", f.twiml);
     XmlDoc x(f.twiml);
     BOOST_REQUIRE(x.ok());
-    BOOST_TEST(f.outcome == "unavailable");
+    BOOST_TEST(f.outcome == Outcome::unavailable);
     BOOST_TEST(f.dialed.empty());
     BOOST_TEST(texted(x).empty());
     BOOST_TEST(replies(x) == std::vector<std::string>{
@@ -296,7 +296,7 @@ BOOST_AUTO_TEST_CASE(nobody_to_text_without_routing_key)
     Snapshot nobody;
     FlowResult f = sms_forward(route(""), text(), nobody);
     XmlDoc x(f.twiml);
-    BOOST_TEST(f.outcome == "unavailable");
+    BOOST_TEST(f.outcome == Outcome::unavailable);
     BOOST_TEST(f.reason == "nobody to text");
     BOOST_TEST(!f.alert);
     BOOST_TEST(replies(x) ==
@@ -309,7 +309,7 @@ BOOST_AUTO_TEST_CASE(nobody_to_text_when_pagerduty_failed)
     failed.oncalls_failed = true;
     failed.problem = "GET /oncalls: HTTP 500 (Internal Server Error)";
     FlowResult f = sms_forward(route(), text(), failed);
-    BOOST_TEST(f.outcome == "unavailable");
+    BOOST_TEST(f.outcome == Outcome::unavailable);
     BOOST_TEST(f.reason == "pagerduty: GET /oncalls: HTTP 500 (Internal Server Error)");
     BOOST_TEST(f.alert.has_value());
 
@@ -330,7 +330,7 @@ BOOST_AUTO_TEST_CASE(sms_alert_raises_a_text_alert)
     TextMessage m = text();
     m.media = {"https://api.twilio.com/m/0"};
     FlowResult f = sms_forward(r, m, two_levels());
-    BOOST_TEST(f.outcome == "forwarded");
+    BOOST_TEST(f.outcome == Outcome::forwarded);
     BOOST_TEST_REQUIRE(f.alert.has_value());
     BOOST_TEST((f.alert->kind == AlertKind::text));
     BOOST_TEST(f.alert->call_sid == "SM0001");
@@ -413,7 +413,7 @@ BOOST_AUTO_TEST_CASE(unrouted_text_to_a_menu_says_how_to_choose)
 {
     Config c = menu_config();
     FlowResult f = sms_unrouted(c, c.menus[0], text("hello"));
-    BOOST_TEST(f.outcome == "unrouted");
+    BOOST_TEST(f.outcome == Outcome::unrouted);
     BOOST_TEST(replies(XmlDoc(f.twiml)) ==
                std::vector<std::string>{"Your message has been passed on as an alert. To reach a team directly, start "
                                         "your text with 1 for Platform, 2 for Database Team."});
@@ -432,17 +432,17 @@ BOOST_AUTO_TEST_CASE(refused_and_blocked_senders)
     Route r = route();
     r.call.rejected_message = "The {title} line does not take your texts.";
     FlowResult f = sms_refused(r, text(), {CallerVerdict::blocked, "the caller is in block_callers"});
-    BOOST_TEST(f.outcome == "blocked");
+    BOOST_TEST(f.outcome == Outcome::blocked);
     BOOST_TEST(f.reason == "the caller is in block_callers");
     BOOST_TEST(XmlDoc(f.twiml).eval("count(/Response/*)") == "0");
 
     f = sms_refused(r, text(), {CallerVerdict::refused, "the caller is not in allow_callers"});
-    BOOST_TEST(f.outcome == "refused");
+    BOOST_TEST(f.outcome == Outcome::refused);
     BOOST_TEST(replies(XmlDoc(f.twiml)) == std::vector<std::string>{"The Platform line does not take your texts."});
     BOOST_TEST(!f.alert);
 
     f = sms_refused(r, text("x", "anonymous"), {CallerVerdict::refused, "anonymous caller, and allow_anonymous is off"});
-    BOOST_TEST(f.outcome == "refused");
+    BOOST_TEST(f.outcome == Outcome::refused);
     BOOST_TEST(XmlDoc(f.twiml).eval("count(/Response/*)") == "0");
 }
 
