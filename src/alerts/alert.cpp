@@ -117,6 +117,16 @@ Alert alert_from_event(AlertKind kind, const std::string &call_sid, const std::s
     return a;
 }
 
+const char *to_string(CallMark mark)
+{
+    switch (mark) {
+    case CallMark::answered: return "answered";
+    case CallMark::recorded: return "recorded";
+    case CallMark::refused: return "refused";
+    }
+    return "?";
+}
+
 const char *to_string(AlertKind kind)
 {
     switch (kind) {

@@ -65,6 +65,17 @@ Alert alert_from_event(AlertKind kind, const std::string &call_sid, const std::s
 // "voicemail", "missed", "text": for file names and the log.
 const char *to_string(AlertKind kind);
 
+// What is remembered of a call beside its alerts, so that a missed-call
+// alert held for a while is dropped when the call turned out otherwise.
+enum class CallMark {
+    answered,  // an engineer took it
+    recorded,  // the caller left a message
+    refused,   // the caller was refused (allow_callers, withheld number)
+};
+
+// "answered", "recorded", "refused": the names of the marks in the spool.
+const char *to_string(CallMark mark);
+
 // Where the handlers send alerts (see alert_desk.hpp).
 struct Alerts {
     // Sends `alert` once per call and kind, or keeps it to send later;
@@ -78,8 +89,9 @@ struct Alerts {
     // The held alert of a call and kind, taken back to be sent now (with
     // more in it), if it is still held.
     std::function<std::optional<Alert>(const std::string &call_sid, AlertKind kind)> take_held;
-    // Marks a call ("answered", "recorded"), and asks whether it is marked.
-    // A mark is not an alert kind: those are claimed by deliver.
+    // Marks a call (to_string of a CallMark, or a flow's pickup_mark), and
+    // asks whether it is marked.  A mark is not an alert kind: those are
+    // claimed by deliver.
     std::function<void(const std::string &call_sid, const std::string &mark)> mark;
     std::function<bool(const std::string &call_sid, const std::string &mark)> marked;
 };

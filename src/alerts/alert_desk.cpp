@@ -59,9 +59,9 @@ Alerts alerts_via(const Spool &spool, Post post, Sleep sleep, Clock clock)
 std::string release_held(const Spool &spool, const std::string &call, const std::string &kind)
 {
     if (kind == to_string(AlertKind::missed)) {
-        if (spool.claimed(call, "answered")) return "the call was answered";
-        if (spool.claimed(call, "recorded")) return "the caller left a message";
-        if (spool.claimed(call, "refused")) return "the caller was refused";
+        if (spool.claimed(call, to_string(CallMark::answered))) return "the call was answered";
+        if (spool.claimed(call, to_string(CallMark::recorded))) return "the caller left a message";
+        if (spool.claimed(call, to_string(CallMark::refused))) return "the caller was refused";
     }
     if (spool.claim(call, kind) == Spool::Claim::again) return "already sent";
     return {};

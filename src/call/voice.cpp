@@ -65,7 +65,7 @@ Response start_route(const Request &req, const Context &ctx, const Route &route,
 {
     CallerCheck who = caller_check(route.call.callers, state.from);
     if (who.verdict != CallerVerdict::pass) {
-        if (ctx.alerts.mark) ctx.alerts.mark(call_sid, "refused");
+        if (ctx.alerts.mark) ctx.alerts.mark(call_sid, to_string(CallMark::refused));
         return finish(flow_refused(route, state, who, answered), ctx, deadline, log);
     }
     Snapshot snap = ask_pagerduty(ctx, route, deadline, [&](const std::vector<Level> &levels) {
@@ -143,7 +143,7 @@ Response voice_dial_status(const Request &req, const Context &ctx, TimePoint sta
 
     switch (dial_end(w.twilio())) {
     case DialEnd::answered:
-        if (ctx.alerts.mark) ctx.alerts.mark(sid, "answered");
+        if (ctx.alerts.mark) ctx.alerts.mark(sid, to_string(CallMark::answered));
         return finish(flow_answered(state), ctx, deadline, log);
     case DialEnd::caller_gone:
         return finish(flow_caller_gone(route, state, sid, now_epoch(ctx)), ctx, deadline, log);
@@ -196,7 +196,7 @@ Response voice_screen_result(const Request &req, const Context &ctx, TimePoint s
     // which Twilio's documentation does not promise once a bridged call
     // ends, so the status callback's missed-call alert never goes out for it.
     const std::string parent = form_value(w.twilio(), "ParentCallSid");
-    if (r.outcome == Outcome::accepted && !parent.empty() && ctx.alerts.mark) ctx.alerts.mark(parent, "answered");
+    if (r.outcome == Outcome::accepted && !parent.empty() && ctx.alerts.mark) ctx.alerts.mark(parent, to_string(CallMark::answered));
     return finish(r, ctx, start, log);
 }
 
@@ -209,7 +209,7 @@ Response voice_recorded(const Request &req, const Context &ctx, TimePoint start,
     FlowResult r = flow_recorded(route, state, w.twilio(), now_epoch(ctx));
     // Told before the call ends, so the number's status callback that
     // follows knows a voicemail is on its way.
-    if (r.outcome == Outcome::recorded && ctx.alerts.mark) ctx.alerts.mark(form_value(w.twilio(), "CallSid"), "recorded");
+    if (r.outcome == Outcome::recorded && ctx.alerts.mark) ctx.alerts.mark(form_value(w.twilio(), "CallSid"), to_string(CallMark::recorded));
     return finish(r, ctx, start + ctx.config->config.pagerduty.timeout, log);
 }
 
@@ -221,7 +221,7 @@ Response voice_recording(const Request &req, const Context &ctx, TimePoint start
     Route route = route_named(ctx.config->config, state.route, log);
     FlowResult r = flow_recording(route, state, w.twilio());
     // Said here too, in case the <Record> action never came.
-    if (r.alert && ctx.alerts.mark) ctx.alerts.mark(form_value(w.twilio(), "CallSid"), "recorded");
+    if (r.alert && ctx.alerts.mark) ctx.alerts.mark(form_value(w.twilio(), "CallSid"), to_string(CallMark::recorded));
     return finish(r, ctx, start + ctx.config->config.pagerduty.timeout, log);
 }
 
@@ -269,7 +269,7 @@ Response voice_status(const Request &req, const Context &ctx, TimePoint start, L
         r.reason = "the caller was refused";
     }
     if (r.alert && ctx.alerts.marked &&
-        (ctx.alerts.marked(sid, "answered") || ctx.alerts.marked(sid, "recorded") || ctx.alerts.marked(sid, "refused"))) {
+        (ctx.alerts.marked(sid, to_string(CallMark::answered)) || ctx.alerts.marked(sid, to_string(CallMark::recorded)) || ctx.alerts.marked(sid, to_string(CallMark::refused)))) {
         r.alert.reset();
         r.outcome = Outcome::ignored;
         r.reason = "the call was answered, left a voicemail or was refused";

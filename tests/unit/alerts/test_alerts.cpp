@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <set>
+#include <string>
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -520,6 +522,17 @@ BOOST_AUTO_TEST_CASE(flush_takes_back_what_a_dead_process_left)
                 t.clock(), t.now + 5s);
     BOOST_TEST(sent == 1);
     BOOST_TEST(files(d.path + "/sending").empty());
+}
+
+BOOST_AUTO_TEST_CASE(marks_and_alert_kinds_never_share_a_name)
+{
+    // Both are claims of a call in the spool: a mark named as an alert
+    // kind would stop that alert from ever being sent.
+    std::set<std::string> names;
+    for (CallMark m : {CallMark::answered, CallMark::recorded, CallMark::refused})
+        BOOST_TEST(names.insert(to_string(m)).second, to_string(m));
+    for (AlertKind k : {AlertKind::voicemail, AlertKind::missed, AlertKind::text})
+        BOOST_TEST(names.insert(to_string(k)).second, to_string(k));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
