@@ -48,14 +48,6 @@ FlowResult twiml_only(std::string twiml, Outcome outcome)
 
 std::string empty_response() { return Twiml().str(); }
 
-bool can_alert(const CallSettings &call) { return !call.routing_key.empty(); }
-
-// Why PagerDuty gave nobody to dial, for the log.
-std::string reason_of(const Snapshot &snap)
-{
-    return snap.oncalls_failed || snap.contacts_failed ? "pagerduty: " + snap.problem : snap.problem;
-}
-
 // <Dial> with its action back to us and, when screening, the whisper on
 // each engineer's leg.
 FlowResult dial(const Route &route, const FlowUrls &urls, const CallState &after, const std::vector<Callee> &callees,
@@ -115,7 +107,7 @@ FlowResult end_of_hunt(const Route &route, const FlowUrls &urls, const CallState
         r = dial(route, urls, after, {{"", call.fallback_number}}, say_text(route, st, call.fallback_greeting),
                  Outcome::fallback);
         r.level = 0;
-    } else if (can_alert(call)) {
+    } else if (call.can_alert()) {
         r = twiml_only(voicemail_twiml(route, urls, st), Outcome::voicemail);
     } else {
         Twiml twiml;
@@ -175,9 +167,9 @@ bool flow_can_dial(const Route &route, const std::vector<Level> &levels, const C
 FlowResult flow_incoming(const Route &route, const FlowUrls &urls, const CallState &state, const Snapshot &raw)
 {
     Snapshot snap = without_lines(raw, route, state.to);
-    if (snap.oncalls_failed) return end_of_hunt(route, urls, state, reason_of(snap));
+    if (snap.oncalls_failed) return end_of_hunt(route, urls, state, snapshot_reason(snap));
     NextDial next = hunt_next(snap.levels, state, route.call.ring);
-    if (!next.found) return end_of_hunt(route, urls, state, reason_of(snap));
+    if (!next.found) return end_of_hunt(route, urls, state, snapshot_reason(snap));
     CallState after = after_dial(state, 1, next);
     FlowResult r = dial(route, urls, after, next.callees,
                         say_text(route, state, route.call.greeting, names_of(next.callees)), Outcome::dial);
@@ -247,7 +239,7 @@ FlowResult flow_next(const Route &route, const FlowUrls &urls, const CallState &
 {
     if (state.fallback) return end_of_hunt(route, urls, state, "fallback_number did not answer");
     Snapshot snap = without_lines(raw, route, state.to);
-    if (snap.oncalls_failed) return end_of_hunt(route, urls, state, reason_of(snap));
+    if (snap.oncalls_failed) return end_of_hunt(route, urls, state, snapshot_reason(snap));
     NextDial next = hunt_next(snap.levels, state, route.call.ring);
     int loop = state.loop;
     if (!next.found && loop < loops) {
@@ -266,7 +258,7 @@ FlowResult flow_next(const Route &route, const FlowUrls &urls, const CallState &
 
 FlowResult flow_voicemail(const Route &route, const FlowUrls &urls, const CallState &state)
 {
-    if (can_alert(route.call)) return twiml_only(voicemail_twiml(route, urls, state), Outcome::voicemail);
+    if (route.call.can_alert()) return twiml_only(voicemail_twiml(route, urls, state), Outcome::voicemail);
     Twiml twiml;
     twiml.say(voice_of(route.call), say_text(route, state, route.call.unavailable_message)).hangup();
     FlowResult r = twiml_only(twiml.str(), Outcome::unavailable);
@@ -304,7 +296,7 @@ FlowResult flow_caller_gone(const Route &route, const CallState &state, const st
 {
     FlowResult r = twiml_only(empty_response(), Outcome::gone);
     r.reason = "the caller hung up before anyone answered";
-    if (can_alert(route.call) && route.call.alert_missed_calls)
+    if (route.call.can_alert() && route.call.alert_missed_calls)
         r.alert = alert_missed(route.call, state, call_sid, state.started > 0 ? std::max(0LL, now - state.started) : 0);
     return r;
 }
@@ -340,7 +332,7 @@ FlowResult flow_recorded(const Route &route, const CallState &state, const Param
         // at the prompt or the beep.  The call's last request: no waiting.
         r.outcome = Outcome::gone;
         r.reason = "the caller left no message";
-        if (can_alert(call) && call.alert_missed_calls)
+        if (call.can_alert() && call.alert_missed_calls)
             r.alert = alert_missed(call, state, form_value(twilio, "CallSid"),
                                    state.started > 0 ? std::max(0LL, now - state.started) : 0);
     }
@@ -357,7 +349,7 @@ bool transcription_expected(const CallSettings &call, long long seconds)
 FlowResult flow_recording(const Route &route, const CallState &state, const Params &twilio)
 {
     FlowResult r = twiml_only(empty_response(), Outcome::ignored);
-    if (!can_alert(route.call)) return r;
+    if (!route.call.can_alert()) return r;
     // Twilio reports `completed` or `failed`, and more (`absent` for a
     // silent one) only when recordingStatusCallbackEvent asks, which we do
     // not: a silent recording is kept and comes as `completed`.
@@ -383,7 +375,7 @@ FlowResult flow_transcription(const Route &route, const CallState &state, const 
 {
     FlowResult r = twiml_only(empty_response(), Outcome::ignored);
     const std::string text = form_value(twilio, "TranscriptionText");
-    if (!can_alert(route.call) || form_value(twilio, "TranscriptionStatus") != "completed" || text.empty()) return r;
+    if (!route.call.can_alert() || form_value(twilio, "TranscriptionStatus") != "completed" || text.empty()) return r;
     // The callback brings no RecordingDuration: a held voicemail alert,
     // which has it, is used instead when there is one (the handler).
     Recording rec{form_value(twilio, "RecordingUrl"), 0, text};
@@ -398,7 +390,7 @@ FlowResult flow_call_status(const Route &route, const CallState &state, const Pa
     const std::string status = form_value(twilio, "CallStatus");
     bool ended = status == "completed" || status == "busy" || status == "no-answer" || status == "failed" ||
                  status == "canceled";
-    if (!ended || !can_alert(route.call) || !route.call.alert_missed_calls) return r;
+    if (!ended || !route.call.can_alert() || !route.call.alert_missed_calls) return r;
     // Only a candidate.  The status callback is asynchronous (TwiML
     // changelog 2024-03-20): it may come before the <Dial> or <Record>
     // action that says the call was answered or left a message.  So the

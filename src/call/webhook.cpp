@@ -11,11 +11,6 @@ namespace pdcf {
 
 namespace {
 
-long ms_between(TimePoint a, TimePoint b)
-{
-    return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count());
-}
-
 bool is_form(const std::string &content_type)
 {
     std::string t = content_type.substr(0, content_type.find(';'));

@@ -81,7 +81,7 @@ CheckRow check_row(const Route &route, const HttpReply &target, const Lookup &fo
     if (target.status == 404) {
         row.problem = std::string("unknown ") + kind_name(route.kind) + " " + route.target + ": check the id";
     } else if (target.status != 200) {
-        row.problem = "pagerduty: " + pagerduty_describe_failure(target_path(route), target);
+        row.problem = pagerduty_reason(pagerduty_describe_failure(target_path(route), target));
     } else {
         if (auto name = target_name(target, route.kind); !name.empty()) row.target += " (" + name + ")";
         std::vector<std::string> names, numbers;

@@ -42,6 +42,7 @@ struct CallSettings {
     // Voicemail and the alerts it raises.  Without a routing key there is
     // nowhere to send them: unavailable_message is said instead.
     std::string routing_key;
+    bool can_alert() const { return !routing_key.empty(); }
     std::string severity = "critical";
     bool alert_missed_calls = true;
     // A missed call that only the number's status callback reports waits

@@ -278,9 +278,16 @@ void lookup_skip_lines(Lookup &lookup, const std::vector<LineNumber> &lines, con
     if (!said.empty()) lookup.problem += std::string(lookup.problem.empty() ? "" : "; ") + said;
 }
 
+std::string pagerduty_reason(const std::string &problem) { return "pagerduty: " + problem; }
+
 std::string lookup_reason(const Lookup &lookup)
 {
-    return lookup.pagerduty_failed ? "pagerduty: " + lookup.problem : lookup.problem;
+    return lookup.pagerduty_failed ? pagerduty_reason(lookup.problem) : lookup.problem;
+}
+
+std::string snapshot_reason(const Snapshot &snap)
+{
+    return snap.oncalls_failed || snap.contacts_failed ? pagerduty_reason(snap.problem) : snap.problem;
 }
 
 }  // namespace pdcf

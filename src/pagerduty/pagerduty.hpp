@@ -129,8 +129,12 @@ std::string drop_line_numbers(std::vector<Callee> &callees, const std::vector<Li
 // The same for a lookup: says so in its problem.
 void lookup_skip_lines(Lookup &lookup, const std::vector<LineNumber> &lines, const std::string &called);
 
+// A PagerDuty failure as the log gives it: "pagerduty: " and `problem`.
+std::string pagerduty_reason(const std::string &problem);
+
 // The problem as the log gives it: "pagerduty: ..." when PagerDuty failed.
 std::string lookup_reason(const Lookup &lookup);
+std::string snapshot_reason(const Snapshot &snap);
 
 // "GET /oncalls: HTTP 401 (Unauthorized): check [pagerduty] token"
 std::string pagerduty_describe_failure(const std::string &path_and_query, const HttpReply &reply);

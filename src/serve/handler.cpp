@@ -12,11 +12,6 @@ namespace pdcf {
 
 namespace {
 
-long ms_between(TimePoint a, TimePoint b)
-{
-    return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count());
-}
-
 Response health(const Request &, const Context &, TimePoint, LogRecord &log)
 {
     log.outcome = Outcome::ok;

@@ -14,8 +14,6 @@ namespace pdcf {
 
 namespace {
 
-bool can_alert(const CallSettings &call) { return !call.routing_key.empty(); }
-
 // Texts cannot go to a withheld number.
 bool can_reply(const TextMessage &m) { return !is_anonymous(m.from); }
 
@@ -89,12 +87,12 @@ FlowResult sms_forward(const Route &route, const TextMessage &m, const Snapshot 
                 level = &l;
                 break;
             }
-    std::string problem = snap.oncalls_failed || snap.contacts_failed ? "pagerduty: " + snap.problem : snap.problem;
+    std::string problem = snapshot_reason(snap);
 
     if (!level) {
         FlowResult r;
         Twiml twiml;
-        bool alerted = can_alert(call);
+        bool alerted = call.can_alert();
         if (can_reply(m)) twiml.message("", unavailable_text(call, alerted));
         r = result(twiml, Outcome::unavailable, problem.empty() ? "nobody to text" : problem);
         if (alerted) r.alert = alert_text(call, route.name, m, {}, r.reason);
@@ -138,7 +136,7 @@ FlowResult sms_forward(const Route &route, const TextMessage &m, const Snapshot 
     r.outcome = Outcome::forwarded;
     r.reason = problem;
     r.level = level->level;
-    if (call.sms_alert && can_alert(call)) r.alert = alert_text(call, route.name, m, names, "");
+    if (call.sms_alert && call.can_alert()) r.alert = alert_text(call, route.name, m, names, "");
     return r;
 }
 
@@ -153,7 +151,7 @@ FlowResult sms_unrouted(const Config &config, const Menu &menu, const TextMessag
         const std::string &title = r ? r->call.title : e.route;
         choices += std::string(choices.empty() ? "" : ", ") + e.key + " for " + title;
     }
-    bool alerted = can_alert(menu.call);
+    bool alerted = menu.call.can_alert();
     Twiml twiml;
     if (can_reply(m))
         twiml.message("", std::string(alerted ? "Your message has been passed on as an alert. " : "") +
