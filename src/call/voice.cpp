@@ -39,114 +39,107 @@ struct NewCall {
     std::string problem;  // why no route matched
 };
 
-NewCall new_call(const Context &ctx, const Webhook &w, LogRecord &log)
+NewCall new_call(const Prepared &c)
 {
-    const Config &cfg = ctx.config->config;
-    const std::string *route_param = form_get(w.query, "route");
-    const std::string *menu_param = form_get(w.query, "menu");
-    RouteChoice choice = route_choose(cfg, route_param ? *route_param : "", route_param != nullptr, log.to,
+    const Config &cfg = c.ctx.config->config;
+    const std::string *route_param = form_get(c.w.query, "route");
+    const std::string *menu_param = form_get(c.w.query, "menu");
+    RouteChoice choice = route_choose(cfg, route_param ? *route_param : "", route_param != nullptr, c.log.to,
                                       menu_param ? *menu_param : "", menu_param != nullptr);
-    NewCall c{choice.route ? *choice.route : choice.menu ? menu_route(*choice.menu) : default_route(cfg), choice.menu,
-              {}, choice.problem};
-    log.route = c.route.name;
-    c.state.route = c.route.name;
-    c.state.from = log.from;
-    c.state.to = log.to;
-    c.state.started = now_epoch(ctx);
-    return c;
+    NewCall call{choice.route ? *choice.route : choice.menu ? menu_route(*choice.menu) : default_route(cfg),
+                 choice.menu, {}, choice.problem};
+    c.log.route = call.route.name;
+    call.state.route = call.route.name;
+    call.state.from = c.log.from;
+    call.state.to = c.log.to;
+    call.state.started = now_epoch(c.ctx);
+    return call;
 }
 
 // The route's own flow from the start: its caller lists, then the greeting
 // and the first dial (or fallback, voicemail...).  A call from a menu is
 // marked when refused, so the number's status callback raises no alert;
 // the menu has answered it (`answered`).
-Response start_route(const Request &req, const Context &ctx, const Route &route, const CallState &state,
-                     TimePoint deadline, const std::string &call_sid, bool answered, LogRecord &log)
+Response start_route(Prepared &c, const Route &route, const CallState &state, bool answered)
 {
     CallerCheck who = caller_check(route.call.callers, state.from);
     if (who.verdict != CallerVerdict::pass) {
-        if (ctx.alerts.mark) ctx.alerts.mark(call_sid, to_string(CallMark::refused));
-        return finish(flow_refused(route, state, who, answered), ctx, deadline, log);
+        if (c.ctx.alerts.mark) c.ctx.alerts.mark(c.log.call_sid, to_string(CallMark::refused));
+        return finish(flow_refused(route, state, who, answered), c.ctx, c.deadline, c.log);
     }
-    Snapshot snap = ask_pagerduty(ctx, route, deadline, [&](const std::vector<Level> &levels) {
+    Snapshot snap = ask_pagerduty(c.ctx, route, c.deadline, [&](const std::vector<Level> &levels) {
         return flow_can_dial(route, levels, state);
-    }, log);
-    return finish(flow_incoming(route, urls_of(req, ctx), state, snap), ctx, deadline, log);
+    }, c.log);
+    return finish(flow_incoming(route, urls_of(c.req, c.ctx), state, snap), c.ctx, c.deadline, c.log);
 }
+
+// The flow's result as the response, within the call's deadline.
+Response done(Prepared &c, const FlowResult &r) { return finish(r, c.ctx, c.deadline, c.log); }
 
 }  // namespace
 
-Response voice_incoming(const Request &req, const Context &ctx, TimePoint start, LogRecord &log)
+Response voice_incoming(Prepared &c)
 {
-    Webhook w;
-    if (auto stop = open_webhook(req, ctx, log, w)) return *stop;
-    NewCall call = new_call(ctx, w, log);
-    TimePoint deadline = start + ctx.config->config.pagerduty.timeout;
-    if (!call.problem.empty()) log.reason = call.problem;
-    if (!call.menu) return start_route(req, ctx, call.route, call.state, deadline, log.call_sid, false, log);
+    NewCall call = new_call(c);
+    if (!call.problem.empty()) c.log.reason = call.problem;
+    if (!call.menu) return start_route(c, call.route, call.state, false);
 
     CallerCheck who = caller_check(call.menu->call.callers, call.state.from);
-    if (who.verdict != CallerVerdict::pass)
-        return finish(flow_refused(call.route, call.state, who, false), ctx, deadline, log);
+    if (who.verdict != CallerVerdict::pass) return done(c, flow_refused(call.route, call.state, who, false));
     MenuState menu{call.menu->name, call.state.from, call.state.to, call.state.started, 1};
-    return finish(menu_prompt(*call.menu, urls_of(req, ctx), menu), ctx, deadline, log);
+    return done(c, menu_prompt(*call.menu, urls_of(c.req, c.ctx), menu));
 }
 
-Response voice_menu(const Request &req, const Context &ctx, TimePoint start, LogRecord &log)
+Response voice_menu(Prepared &c)
 {
-    Webhook w;
-    if (auto stop = open_webhook(req, ctx, log, w)) return *stop;
-    const Config &cfg = ctx.config->config;
-    TimePoint deadline = start + cfg.pagerduty.timeout;
-    MenuState state = menu_parse(w.query, w.twilio());
+    const Config &cfg = c.ctx.config->config;
+    const FlowUrls urls = urls_of(c.req, c.ctx);
+    MenuState state = menu_parse(c.w.query, c.w.twilio());
     const Menu *menu = menu_find(cfg, state.menu);
     if (!menu) {
         // The config changed mid-call: what the [call] settings offer.
-        log.reason = "no [menu:" + state.menu + "] (any more); using the [call] settings";
-        FlowResult r = flow_voicemail(default_route(cfg), urls_of(req, ctx), menu_call_state(state, ""));
-        r.reason = log.reason;
-        return finish(r, ctx, deadline, log);
+        c.log.reason = "no [menu:" + state.menu + "] (any more); using the [call] settings";
+        FlowResult r = flow_voicemail(default_route(cfg), urls, menu_call_state(state, ""));
+        r.reason = c.log.reason;
+        return done(c, r);
     }
-    log.route = menu->name;
-    MenuStep step = menu_step(*menu, form_value(w.twilio(), "Digits"), state.attempt);
+    c.log.route = menu->name;
+    MenuStep step = menu_step(*menu, form_value(c.w.twilio(), "Digits"), state.attempt);
     const std::string said = "menu " + menu->name + ": " + step.reason;
     switch (step.pick) {
     case MenuPick::again: {
         MenuState next = state;
         ++next.attempt;
-        FlowResult r = menu_prompt(*menu, urls_of(req, ctx), next, step.wrong_key ? menu->invalid_message : "");
+        FlowResult r = menu_prompt(*menu, urls, next, step.wrong_key ? menu->invalid_message : "");
         r.reason = said;
-        return finish(r, ctx, deadline, log);
+        return done(c, r);
     }
     case MenuPick::voicemail: {
-        FlowResult r = flow_voicemail(menu_route(*menu), urls_of(req, ctx), menu_call_state(state, menu->name));
+        FlowResult r = flow_voicemail(menu_route(*menu), urls, menu_call_state(state, menu->name));
         r.reason = said + (r.reason.empty() ? "" : "; " + r.reason);
-        return finish(r, ctx, deadline, log);
+        return done(c, r);
     }
     case MenuPick::route: break;
     }
-    Route route = route_named(cfg, step.route, log);
-    Response resp = start_route(req, ctx, route, menu_call_state(state, route.name), deadline, log.call_sid, true, log);
-    log.reason = said + (log.reason.empty() ? "" : "; " + log.reason);
+    Route route = route_named(cfg, step.route, c.log);
+    Response resp = start_route(c, route, menu_call_state(state, route.name), true);
+    c.log.reason = said + (c.log.reason.empty() ? "" : "; " + c.log.reason);
     return resp;
 }
 
-Response voice_dial_status(const Request &req, const Context &ctx, TimePoint start, LogRecord &log)
+Response voice_dial_status(Prepared &c)
 {
-    Webhook w;
-    if (auto stop = open_webhook(req, ctx, log, w)) return *stop;
-    const Config &cfg = ctx.config->config;
-    CallState state = state_parse(w.query, w.twilio());
-    Route route = route_named(cfg, state.route, log);
-    TimePoint deadline = start + cfg.pagerduty.timeout;
-    const std::string sid = form_value(w.twilio(), "CallSid");
+    const Route &route = c.route;
+    const CallState &state = c.state;
+    const Params &twilio = c.w.twilio();
+    const std::string sid = form_value(twilio, "CallSid");
 
-    switch (dial_end(w.twilio())) {
+    switch (dial_end(twilio)) {
     case DialEnd::answered:
-        if (ctx.alerts.mark) ctx.alerts.mark(sid, to_string(CallMark::answered));
-        return finish(flow_answered(state), ctx, deadline, log);
+        if (c.ctx.alerts.mark) c.ctx.alerts.mark(sid, to_string(CallMark::answered));
+        return done(c, flow_answered(state));
     case DialEnd::caller_gone:
-        return finish(flow_caller_gone(route, state, sid, now_epoch(ctx)), ctx, deadline, log);
+        return done(c, flow_caller_gone(route, state, sid, now_epoch(c.ctx)));
     case DialEnd::declined:
     case DialEnd::not_answered:
         break;
@@ -154,127 +147,110 @@ Response voice_dial_status(const Request &req, const Context &ctx, TimePoint sta
     Snapshot snap;
     int loops = state.loop;
     if (!state.fallback) {
-        snap = ask_pagerduty(ctx, route, deadline, [&](const std::vector<Level> &levels) {
+        snap = ask_pagerduty(c.ctx, route, c.deadline, [&](const std::vector<Level> &levels) {
             return flow_can_dial(route, levels, state);
-        }, log);
-        if (dial_end(w.twilio()) == DialEnd::declined && ctx.alerts.marked) {
+        }, c.log);
+        if (dial_end(twilio) == DialEnd::declined && c.ctx.alerts.marked) {
             std::vector<std::string> picked_up;
-            for (const auto &c : flow_level_callees(route, snap.levels, state))
-                if (ctx.alerts.marked(sid, pickup_mark(state.loop, state.level, c.number))) picked_up.push_back(c.number);
-            if (auto again = flow_ring_rest(route, urls_of(req, ctx), state, snap, picked_up))
-                return finish(*again, ctx, deadline, log);
+            for (const auto &callee : flow_level_callees(route, snap.levels, state))
+                if (c.ctx.alerts.marked(sid, pickup_mark(state.loop, state.level, callee.number)))
+                    picked_up.push_back(callee.number);
+            if (auto again = flow_ring_rest(route, urls_of(c.req, c.ctx), state, snap, picked_up)) return done(c, *again);
         }
         if (!snap.oncalls_failed && !flow_can_dial(route, snap.levels, state) && state.loop < route.call.max_loops)
-            loops = loops_allowed(ctx, route, deadline, log);
+            loops = loops_allowed(c.ctx, route, c.deadline, c.log);
     }
-    log.reason = "dial " + form_value(w.twilio(), "DialCallStatus");
-    return finish(flow_next(route, urls_of(req, ctx), state, snap, loops), ctx, deadline, log);
+    c.log.reason = "dial " + form_value(twilio, "DialCallStatus");
+    return done(c, flow_next(route, urls_of(c.req, c.ctx), state, snap, loops));
 }
 
-Response voice_screen(const Request &req, const Context &ctx, TimePoint start, LogRecord &log)
+Response voice_screen(Prepared &c)
 {
-    Webhook w;
-    if (auto stop = open_webhook(req, ctx, log, w)) return *stop;
-    CallState state = state_parse(w.query, w.twilio());
-    Route route = route_named(ctx.config->config, state.route, log);
     // The callee's leg: this phone picked up first, and the rest of its
     // together-ring were hung up.  Said before the screen, so that the
     // <Dial> action can tell who declined whatever way the screen ends.
-    const std::string parent = form_value(w.twilio(), "ParentCallSid");
-    if (!parent.empty() && state.level > 0 && ctx.alerts.mark)
-        ctx.alerts.mark(parent, pickup_mark(state.loop, state.level, form_value(w.twilio(), "To")));
-    return finish(flow_screen(route, urls_of(req, ctx), state), ctx, start, log);
+    const std::string parent = form_value(c.w.twilio(), "ParentCallSid");
+    if (!parent.empty() && c.state.level > 0 && c.ctx.alerts.mark)
+        c.ctx.alerts.mark(parent, pickup_mark(c.state.loop, c.state.level, form_value(c.w.twilio(), "To")));
+    return done(c, flow_screen(c.route, urls_of(c.req, c.ctx), c.state));
 }
 
-Response voice_screen_result(const Request &req, const Context &ctx, TimePoint start, LogRecord &log)
+Response voice_screen_result(Prepared &c)
 {
-    Webhook w;
-    if (auto stop = open_webhook(req, ctx, log, w)) return *stop;
-    Route route = route_named(ctx.config->config, form_value(w.query, "route"), log);
-    FlowResult r = flow_screen_result(route, w.twilio());
+    FlowResult r = flow_screen_result(c.route, c.w.twilio());
     // An engineer took the call: said here as well as by the <Dial> action,
     // which Twilio's documentation does not promise once a bridged call
     // ends, so the status callback's missed-call alert never goes out for it.
-    const std::string parent = form_value(w.twilio(), "ParentCallSid");
-    if (r.outcome == Outcome::accepted && !parent.empty() && ctx.alerts.mark) ctx.alerts.mark(parent, to_string(CallMark::answered));
-    return finish(r, ctx, start, log);
+    const std::string parent = form_value(c.w.twilio(), "ParentCallSid");
+    if (r.outcome == Outcome::accepted && !parent.empty() && c.ctx.alerts.mark)
+        c.ctx.alerts.mark(parent, to_string(CallMark::answered));
+    return done(c, r);
 }
 
-Response voice_recorded(const Request &req, const Context &ctx, TimePoint start, LogRecord &log)
+Response voice_recorded(Prepared &c)
 {
-    Webhook w;
-    if (auto stop = open_webhook(req, ctx, log, w)) return *stop;
-    CallState state = state_parse(w.query, w.twilio());
-    Route route = route_named(ctx.config->config, state.route, log);
-    FlowResult r = flow_recorded(route, state, w.twilio(), now_epoch(ctx));
+    FlowResult r = flow_recorded(c.route, c.state, c.w.twilio(), now_epoch(c.ctx));
     // Told before the call ends, so the number's status callback that
     // follows knows a voicemail is on its way.
-    if (r.outcome == Outcome::recorded && ctx.alerts.mark) ctx.alerts.mark(form_value(w.twilio(), "CallSid"), to_string(CallMark::recorded));
-    return finish(r, ctx, start + ctx.config->config.pagerduty.timeout, log);
+    if (r.outcome == Outcome::recorded && c.ctx.alerts.mark)
+        c.ctx.alerts.mark(form_value(c.w.twilio(), "CallSid"), to_string(CallMark::recorded));
+    return done(c, r);
 }
 
-Response voice_recording(const Request &req, const Context &ctx, TimePoint start, LogRecord &log)
+Response voice_recording(Prepared &c)
 {
-    Webhook w;
-    if (auto stop = open_webhook(req, ctx, log, w)) return *stop;
-    CallState state = state_parse(w.query, w.twilio());
-    Route route = route_named(ctx.config->config, state.route, log);
-    FlowResult r = flow_recording(route, state, w.twilio());
+    FlowResult r = flow_recording(c.route, c.state, c.w.twilio());
     // Said here too, in case the <Record> action never came.
-    if (r.alert && ctx.alerts.mark) ctx.alerts.mark(form_value(w.twilio(), "CallSid"), to_string(CallMark::recorded));
-    return finish(r, ctx, start + ctx.config->config.pagerduty.timeout, log);
+    if (r.alert && c.ctx.alerts.mark) c.ctx.alerts.mark(form_value(c.w.twilio(), "CallSid"), to_string(CallMark::recorded));
+    return done(c, r);
 }
 
-Response voice_transcription(const Request &req, const Context &ctx, TimePoint start, LogRecord &log)
+Response voice_transcription(Prepared &c)
 {
-    Webhook w;
-    if (auto stop = open_webhook(req, ctx, log, w)) return *stop;
-    CallState state = state_parse(w.query, w.twilio());
-    Route route = route_named(ctx.config->config, state.route, log);
-    FlowResult r = flow_transcription(route, state, w.twilio());
-    const std::string sid = form_value(w.twilio(), "CallSid");
+    const Params &twilio = c.w.twilio();
+    const Alerts &alerts = c.ctx.alerts;
+    FlowResult r = flow_transcription(c.route, c.state, twilio);
+    const std::string sid = form_value(twilio, "CallSid");
     if (r.alert) {
         // The voicemail alert waiting for this text goes out now with it.
         // If it has gone already, the text stays out of PagerDuty: a second
         // trigger only adds to the alert's log, and opens a new alert if
         // the first was resolved meanwhile (a page for a handled message).
-        if (auto held = ctx.alerts.take_held ? ctx.alerts.take_held(sid, AlertKind::voicemail) : std::nullopt) {
-            r.alert = with_transcription(*held, form_value(w.twilio(), "TranscriptionText"));
-        } else if (ctx.alerts.marked && ctx.alerts.marked(sid, to_string(AlertKind::voicemail))) {
+        if (auto held = alerts.take_held ? alerts.take_held(sid, AlertKind::voicemail) : std::nullopt) {
+            r.alert = with_transcription(*held, form_value(twilio, "TranscriptionText"));
+        } else if (alerts.marked && alerts.marked(sid, to_string(AlertKind::voicemail))) {
             r.alert.reset();
             r.outcome = Outcome::ignored;
             r.reason = "the transcription came after the voicemail alert had gone out; see the recording";
         }
-    } else if (form_value(w.twilio(), "TranscriptionStatus") == "failed" && ctx.alerts.take_held) {
+    } else if (form_value(twilio, "TranscriptionStatus") == "failed" && alerts.take_held) {
         // No text will come: the voicemail alert need not wait any longer.
-        if (auto held = ctx.alerts.take_held(sid, AlertKind::voicemail)) {
+        if (auto held = alerts.take_held(sid, AlertKind::voicemail)) {
             r.alert = held;
             r.outcome = Outcome::alert;
             r.reason = "Twilio could not transcribe the message";
         }
     }
-    return finish(r, ctx, start + ctx.config->config.pagerduty.timeout, log);
+    return done(c, r);
 }
 
-Response voice_status(const Request &req, const Context &ctx, TimePoint start, LogRecord &log)
+Response voice_status(Prepared &c)
 {
-    Webhook w;
-    if (auto stop = open_webhook(req, ctx, log, w)) return *stop;
-    NewCall call = new_call(ctx, w, log);
-    FlowResult r = flow_call_status(call.route, call.state, w.twilio());
-    const std::string sid = form_value(w.twilio(), "CallSid");
+    NewCall call = new_call(c);
+    FlowResult r = flow_call_status(call.route, call.state, c.w.twilio());
+    const std::string sid = form_value(c.w.twilio(), "CallSid");
     if (r.alert && caller_check(call.route.call.callers, call.state.from).verdict != CallerVerdict::pass) {
         r.alert.reset();
         r.outcome = Outcome::ignored;
         r.reason = "the caller was refused";
     }
-    if (r.alert && ctx.alerts.marked &&
-        (ctx.alerts.marked(sid, to_string(CallMark::answered)) || ctx.alerts.marked(sid, to_string(CallMark::recorded)) || ctx.alerts.marked(sid, to_string(CallMark::refused)))) {
+    const auto marked = [&](CallMark m) { return c.ctx.alerts.marked && c.ctx.alerts.marked(sid, to_string(m)); };
+    if (r.alert && (marked(CallMark::answered) || marked(CallMark::recorded) || marked(CallMark::refused))) {
         r.alert.reset();
         r.outcome = Outcome::ignored;
         r.reason = "the call was answered, left a voicemail or was refused";
     }
-    return finish(r, ctx, start + ctx.config->config.pagerduty.timeout, log);
+    return done(c, r);
 }
 
 }  // namespace pdcf

@@ -100,6 +100,17 @@ std::optional<Response> open_webhook(const Request &req, const Context &ctx, Log
     return std::nullopt;
 }
 
+std::optional<Response> prepare(Prepared &c, Needs needs)
+{
+    if (needs == Needs::nothing) return std::nullopt;
+    if (auto stop = open_webhook(c.req, c.ctx, c.log, c.w)) return stop;
+    if (needs == Needs::state) {
+        c.state = state_parse(c.w.query, c.w.twilio());
+        c.route = route_named(c.ctx.config->config, c.state.route, c.log);
+    }
+    return std::nullopt;
+}
+
 Route default_route(const Config &cfg)
 {
     Route r;

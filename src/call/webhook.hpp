@@ -15,8 +15,6 @@
 
 namespace pdcf {
 
-using Handle = Response (*)(const Request &, const Context &, TimePoint, LogRecord &);
-
 Response plain_response(int status, std::string body);
 
 // A URL as the log shows it: a caller's number in the query (`from=`)
@@ -36,6 +34,33 @@ struct Webhook {
 
 // Decodes and verifies; a response when the request must go no further.
 std::optional<Response> open_webhook(const Request &req, const Context &ctx, LogRecord &log, Webhook &w);
+
+// What a row of the dispatch table (serve/handler.cpp) has done before
+// its handler runs, each step including the ones before it.
+enum class Needs {
+    nothing,  // /health
+    webhook,  // a request from Twilio: decoded and its signature checked
+    state,    // a callback of the call flow: the call's state read from its URL, its route found
+};
+
+// A request prepared for its handler: what its row needs, done once, and
+// the one deadline every handler holds PagerDuty and the Events API to:
+// [pagerduty] timeout from when the budget starts (X-Request-Start).
+struct Prepared {
+    const Request &req;
+    const Context &ctx;
+    LogRecord &log;
+    TimePoint deadline;
+    Webhook w;        // Needs::webhook and up
+    CallState state;  // Needs::state
+    Route route;      // Needs::state: the route the state names, or the [call] settings
+};
+
+using Handle = Response (*)(Prepared &call);
+
+// Does what `needs` asks for `call`; a response when the request must go
+// no further (bad form, bad signature).
+std::optional<Response> prepare(Prepared &call, Needs needs);
 
 // The [call] settings as a route of their own, for calls that match no
 // route (or whose route went away mid-call): no PagerDuty target.

@@ -12,9 +12,9 @@ namespace pdcf {
 
 namespace {
 
-Response health(const Request &, const Context &, TimePoint, LogRecord &log)
+Response health(Prepared &c)
 {
-    log.outcome = Outcome::ok;
+    c.log.outcome = Outcome::ok;
     return plain_response(200, "ok");
 }
 
@@ -42,6 +42,7 @@ TimePoint budget_start(const Request &req, const Context &ctx, TimePoint start, 
 struct Handler {
     const char *path;
     std::vector<std::string> methods;
+    Needs needs;  // done once, before `run`
     Handle run;
 };
 
@@ -50,19 +51,19 @@ struct Handler {
 // rest are the callbacks the menu and the call flow put in their TwiML,
 // and the number's status callback.
 const Handler handlers[] = {
-    {"", {"GET", "POST"}, voice_incoming},
-    {"/", {"GET", "POST"}, voice_incoming},
-    {"/voice", {"GET", "POST"}, voice_incoming},
-    {"/voice/menu", {"POST", "GET"}, voice_menu},
-    {"/voice/dial-status", {"POST", "GET"}, voice_dial_status},
-    {"/voice/screen", {"POST", "GET"}, voice_screen},
-    {"/voice/screen-result", {"POST", "GET"}, voice_screen_result},
-    {"/voice/recorded", {"POST", "GET"}, voice_recorded},
-    {"/voice/recording", {"POST", "GET"}, voice_recording},
-    {"/voice/transcription", {"POST", "GET"}, voice_transcription},
-    {"/voice/status", {"POST", "GET"}, voice_status},
-    {"/sms", {"POST", "GET"}, sms_incoming},
-    {"/health", {"GET", "HEAD"}, health},
+    {"", {"GET", "POST"}, Needs::webhook, voice_incoming},
+    {"/", {"GET", "POST"}, Needs::webhook, voice_incoming},
+    {"/voice", {"GET", "POST"}, Needs::webhook, voice_incoming},
+    {"/voice/menu", {"POST", "GET"}, Needs::webhook, voice_menu},
+    {"/voice/dial-status", {"POST", "GET"}, Needs::state, voice_dial_status},
+    {"/voice/screen", {"POST", "GET"}, Needs::state, voice_screen},
+    {"/voice/screen-result", {"POST", "GET"}, Needs::state, voice_screen_result},
+    {"/voice/recorded", {"POST", "GET"}, Needs::state, voice_recorded},
+    {"/voice/recording", {"POST", "GET"}, Needs::state, voice_recording},
+    {"/voice/transcription", {"POST", "GET"}, Needs::state, voice_transcription},
+    {"/voice/status", {"POST", "GET"}, Needs::webhook, voice_status},
+    {"/sms", {"POST", "GET"}, Needs::webhook, sms_incoming},
+    {"/health", {"GET", "HEAD"}, Needs::nothing, health},
 };
 
 std::string join(const std::vector<std::string> &v)
@@ -112,7 +113,9 @@ Response handle(const Request &req, const Context &ctx, TimePoint start, LogReco
             log.reason = "configuration: " + ctx.config->summary();
             return plain_response(500, "configuration error; see the server's error log");
         }
-        return h->run(req, ctx, budget_start(req, ctx, start, log), log);
+        Prepared call{req, ctx, log, budget_start(req, ctx, start, log) + ctx.config->config.pagerduty.timeout, {}, {}, {}};
+        if (auto stop = prepare(call, h->needs)) return *stop;
+        return h->run(call);
     }();
     r.omit_body = req.method == "HEAD";
     log.status = r.status;

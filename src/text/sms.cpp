@@ -17,12 +17,13 @@ Response finish_text(const FlowResult &r, const Context &ctx, TimePoint deadline
 
 }  // namespace
 
-Response sms_incoming(const Request &req, const Context &ctx, TimePoint start, LogRecord &log)
+Response sms_incoming(Prepared &c)
 {
-    Webhook w;
-    if (auto stop = open_webhook(req, ctx, log, w)) return *stop;
+    const Context &ctx = c.ctx;
+    LogRecord &log = c.log;
+    const Webhook &w = c.w;
+    const TimePoint deadline = c.deadline;
     const Config &cfg = ctx.config->config;
-    TimePoint deadline = start + cfg.pagerduty.timeout;
     TextMessage message = text_message(w.twilio());
     const std::string *route_param = form_get(w.query, "route");
     const std::string *menu_param = form_get(w.query, "menu");

@@ -7,6 +7,6 @@
 
 namespace pdcf {
 
-Response sms_incoming(const Request &, const Context &, TimePoint, LogRecord &);
+Response sms_incoming(Prepared &call);
 
 }  // namespace pdcf
