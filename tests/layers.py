@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The layers of src/: each folder may include only itself and the folders
 below it, no modules include each other in a circle, and README's Layout
-names every module in its folder.
+names every module in its folder.  And the results that must not be
+ignored (an error, a lock) cannot be, without the compiler saying so.
 
 The order is the Makefile's LAYERS, lowest first; src/main.cpp sits on top
 of them all.  A module is a .hpp and its .cpp; its includes name their
@@ -13,6 +14,7 @@ import atexit
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 
@@ -165,10 +167,41 @@ def test_readme_layout_names_every_module_in_its_folder():
     assert have == named, f"not in README's Layout: {sorted(have - named)}; no such module: {sorted(named - have)}"
 
 
+# A call that drops a result that says whether it worked, in a function of
+# its own; each must fail to compile with -Werror=unused-result.
+IGNORED = {
+    "core/small_file.hpp": 'pdcf::write_whole_file("/tmp", "x", "");',
+    "core/ascii.hpp": 'pdcf::parse_decimal("1", 0, 9);',
+    "alerts/spool.hpp": 'pdcf::Spool s("/tmp", nullptr); s.keep(pdcf::Alert{});',
+    "call/webhook.hpp": 'pdcf::Prepared *p = nullptr; pdcf::prepare(*p, pdcf::Needs::webhook);',
+    "config/config.hpp": 'pdcf::config_load("/etc/pd-call-forward/pd-call-forward.ini");',
+}
+
+
+def compiles(header, body):
+    source = f'#include "{header}"\nvoid f() {{ {body} }}\n'
+    p = subprocess.run(["g++", "-std=c++17", "-fsyntax-only", "-Werror=unused-result", "-I", os.path.join(ROOT, "src"),
+                        "-x", "c++", "-"], input=source, capture_output=True, text=True)
+    return p.returncode == 0, p.stderr
+
+
+def test_a_result_that_says_what_went_wrong_cannot_be_ignored():
+    for header, body in IGNORED.items():
+        ok, _ = compiles(header, body)
+        assert not ok, f"{header}: ignoring the result of `{body}` compiles"
+    # And the same calls compile when the result is used: the test fails
+    # for the attribute, not for a mistake in the snippet.
+    for header, body in IGNORED.items():
+        last = body.rstrip(";").split("; ")
+        used = "; ".join(last[:-1] + [f"(void){last[-1]}"]) + ";"
+        ok, err = compiles(header, used)
+        assert ok, f"{header}: `{used}` does not compile: {err[:300]}"
+
+
 TESTS = [test_the_checker_finds_an_include_that_points_up, test_the_checker_finds_a_circle_within_a_layer,
          test_the_checker_finds_a_stray_file_and_a_bare_include, test_the_checker_allows_includes_down_and_across,
          test_src_has_no_include_up_a_layer_and_no_circle, test_every_layer_has_a_folder_and_every_folder_a_layer,
-         test_readme_layout_names_every_module_in_its_folder]
+         test_readme_layout_names_every_module_in_its_folder, test_a_result_that_says_what_went_wrong_cannot_be_ignored]
 
 
 def main():

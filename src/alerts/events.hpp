@@ -37,7 +37,7 @@ long rate_limited_delay(const SendResult &result);
 // (both passed in, so the retry rules are tested without a network).
 using Post = std::function<HttpReply(const std::string &body, TimePoint deadline)>;
 
-SendResult events_send(const Post &post, const Sleep &sleep, const Clock &clock, const std::string &event,
-                       TimePoint deadline);
+[[nodiscard]] SendResult events_send(const Post &post, const Sleep &sleep, const Clock &clock,
+                                     const std::string &event, TimePoint deadline);
 
 }  // namespace pdcf

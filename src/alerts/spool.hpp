@@ -76,7 +76,7 @@ public:
     // judgement in `verdict`.  A spool that may not be used is left alone
     // from then on: nothing is kept, held, claimed or sent from it, as when
     // it cannot be written.  Of its entries only the program's own are read.
-    std::string prepare(OwnDir *verdict = nullptr);
+    [[nodiscard]] std::string prepare(OwnDir *verdict = nullptr);
 
     enum class Claim { first, again, unavailable };
     // Marks `what` for the call (an alert kind when an alert is delivered,
@@ -86,14 +86,14 @@ public:
 
     // Keeps an alert that could not be sent, to send in `delay` seconds:
     // "" or why not.
-    std::string keep(const Alert &alert, long delay = retry_pause_seconds) const;
+    [[nodiscard]] std::string keep(const Alert &alert, long delay = retry_pause_seconds) const;
     // Sets aside an alert PagerDuty refused, for a person to look at.
-    std::string reject(const Alert &alert) const;
+    [[nodiscard]] std::string reject(const Alert &alert) const;
 
     // Holds an alert for `delay` seconds before it goes out (or is dropped:
     // see FlushRules); holding it again replaces it.  "" or why
     // it could not be held.
-    std::string hold(const Alert &alert, long delay) const;
+    [[nodiscard]] std::string hold(const Alert &alert, long delay) const;
     // The held alert of this call and kind, taken out of the spool (its
     // JSON), if it is still there: whoever takes it sends it.
     // (Taken into sending/, where flush finds it again if this process dies.)
@@ -113,7 +113,7 @@ public:
 
     // Takes the flush lock, without waiting: an empty lock when another
     // process (or thread) holds it, and then that one sends what is due.
-    SpoolLock lock_flush() const;
+    [[nodiscard]] SpoolLock lock_flush() const;
 
     // Removes the claims of calls long over, at most once an hour whoever
     // asks (a file's time in claims/ says when it last ran): the flusher

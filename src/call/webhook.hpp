@@ -33,7 +33,8 @@ struct Webhook {
 };
 
 // Decodes and verifies; a response when the request must go no further.
-std::optional<Response> open_webhook(const Request &req, const Context &ctx, LogRecord &log, Webhook &w);
+[[nodiscard]] std::optional<Response> open_webhook(const Request &req, const Context &ctx, LogRecord &log,
+                                                   Webhook &w);
 
 // What a row of the dispatch table (serve/handler.cpp) has done before
 // its handler runs, each step including the ones before it.
@@ -60,7 +61,7 @@ using Handle = Response (*)(Prepared &call);
 
 // Does what `needs` asks for `call`; a response when the request must go
 // no further (bad form, bad signature).
-std::optional<Response> prepare(Prepared &call, Needs needs);
+[[nodiscard]] std::optional<Response> prepare(Prepared &call, Needs needs);
 
 // The [call] settings as a route of their own, for calls that match no
 // route (or whose route went away mid-call): no PagerDuty target.

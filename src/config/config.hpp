@@ -193,6 +193,6 @@ ConfigResult config_parse(std::string_view text, const std::string &path, const 
 // Reads `path` and the secret files it names (relative names are taken
 // from the config file's directory), and warns when a file holding a
 // secret can be read by every user.
-ConfigResult config_load(const std::string &path);
+[[nodiscard]] ConfigResult config_load(const std::string &path);
 
 }  // namespace pdcf

@@ -21,7 +21,7 @@ std::string unquote(std::string_view v);
 std::optional<bool> parse_bool(std::string_view v);
 // Plain digits, up to max_int.
 constexpr long max_int = 999'999'999;
-std::optional<long> parse_int(std::string_view v);
+[[nodiscard]] std::optional<long> parse_int(std::string_view v);
 // "5", "2.5", "0.25": seconds with at most millisecond precision.
 std::optional<std::chrono::milliseconds> parse_seconds(std::string_view v);
 

@@ -11,14 +11,14 @@ namespace pdcf {
 bool is_ascii_digit(char c);
 
 // `s` with A-Z made a-z; every other byte (UTF-8 too) as it is.
-std::string ascii_lower(std::string_view s);
+[[nodiscard]] std::string ascii_lower(std::string_view s);
 
 // Whether `a` and `b` are equal, ignoring the case of A-Z.
-bool ascii_iequal(std::string_view a, std::string_view b);
+[[nodiscard]] bool ascii_iequal(std::string_view a, std::string_view b);
 
 // A decimal integer that is the whole of `s` (digits, with a '-' before
 // them only when `low` is negative) and lies between `low` and `high`;
 // nullopt for anything else, an overflow among them.
-std::optional<long long> parse_decimal(std::string_view s, long long low, long long high);
+[[nodiscard]] std::optional<long long> parse_decimal(std::string_view s, long long low, long long high);
 
 }  // namespace pdcf

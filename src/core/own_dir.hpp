@@ -31,13 +31,14 @@ struct OwnDir {
 // as symbolic links resolve it.  A directory above it may be writable by
 // others only with the sticky bit (/tmp), which keeps them from renaming
 // what is not theirs.
-OwnDir own_dir_prepare(const std::string &dir);
+[[nodiscard]] OwnDir own_dir_prepare(const std::string &dir);
 
 // An entry of an own directory: only a regular file of this process's user,
 // opened without following a symbolic link or waiting on a FIFO, at most
 // `limit` bytes.  Else nullopt with `error` saying why; an entry refused
 // for what it is (not for being absent) is noted for the log.
-std::optional<std::string> own_file_read(const std::string &path, std::size_t limit, std::string &error);
+[[nodiscard]] std::optional<std::string> own_file_read(const std::string &path, std::size_t limit,
+                                                       std::string &error);
 
 // Whether `st`, from lstat(), is a regular file of this process's user; an
 // entry that is not is noted for the log.

@@ -14,17 +14,18 @@ namespace pdcf {
 
 // The file's content, or nullopt with `error` saying why (errno's text,
 // or that it is larger than `limit` bytes).
-std::optional<std::string> read_small_file(const std::string &path, std::size_t limit, std::string &error);
+[[nodiscard]] std::optional<std::string> read_small_file(const std::string &path, std::size_t limit,
+                                                         std::string &error);
 
 // The same for a file already open as `fd`, read from where it stands.
-std::optional<std::string> read_small_fd(int fd, std::size_t limit, std::string &error);
+[[nodiscard]] std::optional<std::string> read_small_fd(int fd, std::size_t limit, std::string &error);
 
 // Writes `content` to `dir`/`name` whole: into a new file of a name nobody
 // chose (".tmp.NAME.XXXXXX" in `dir`, so nothing planted there is written
 // through, and a directory listing that skips dot files never sees it),
 // its modification time set to `mtime` when given, flushed to the disk,
 // then renamed over `name`.  "" or what went wrong, naming the file.
-std::string write_whole_file(const std::string &dir, const std::string &name, std::string_view content,
-                             std::optional<struct timespec> mtime = std::nullopt);
+[[nodiscard]] std::string write_whole_file(const std::string &dir, const std::string &name, std::string_view content,
+                                           std::optional<struct timespec> mtime = std::nullopt);
 
 }  // namespace pdcf

@@ -37,7 +37,8 @@ struct timespec file_time(long long micros)
 // replaced, not kept.
 void set_time(const std::string &dir, const std::string &name, long long now)
 {
-    write_whole_file(dir, name, "", file_time(now));
+    // Best effort, as the cache: a breaker that cannot write stays closed.
+    (void)write_whole_file(dir, name, "", file_time(now));
 }
 
 constexpr const char *state_name = "pagerduty-down";

@@ -41,7 +41,7 @@ public:
     // The right to ask PagerDuty while it counts as down, for as long as
     // the lock is held; not held while another call has it (`busy`), or
     // when the lock file cannot be made.
-    Cache::Lock try_probe(bool *busy) const;
+    [[nodiscard]] Cache::Lock try_probe(bool *busy) const;
 
 private:
     std::string dir_;

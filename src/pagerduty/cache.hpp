@@ -26,7 +26,7 @@ public:
     // Creates the directory (mode 0700) if missing, and judges whether it
     // may be used (own_dir.hpp): "" or what is wrong, and the whole
     // judgement in `verdict`.
-    std::string prepare(OwnDir *verdict = nullptr) const;
+    [[nodiscard]] std::string prepare(OwnDir *verdict = nullptr) const;
 
     struct Entry {
         std::string value;          // the answer, as the cache keeps it (JSON)
@@ -57,7 +57,7 @@ public:
     };
     // Not held when another process holds it (`busy`) or when the lock file
     // cannot be made (the cache is not usable).
-    Lock try_lock(const std::string &key, bool *busy = nullptr) const;
+    [[nodiscard]] Lock try_lock(const std::string &key, bool *busy = nullptr) const;
     // Waits for another process's lock until `deadline`; not held if it
     // did not come.
     Lock lock(const std::string &key, TimePoint deadline, const Clock &clock) const;

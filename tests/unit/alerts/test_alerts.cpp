@@ -338,7 +338,7 @@ BOOST_AUTO_TEST_CASE(flush_leaves_what_has_only_just_failed)
     TempDir d;
     Spool spool(d.path);
     BOOST_REQUIRE(spool.prepare().empty());
-    spool.keep(alert("CA1"));
+    BOOST_TEST(spool.keep(alert("CA1")).empty());
     FakeTime t;
     int sent = 0;
     auto send = [&](const std::string &, TimePoint) { ++sent; return SendResult{SendStatus::sent, "", 1}; };
@@ -499,8 +499,8 @@ BOOST_AUTO_TEST_CASE(flush_stops_at_the_deadline)
     TempDir d;
     Spool spool(d.path);
     BOOST_REQUIRE(spool.prepare().empty());
-    spool.keep(alert("CA1"), 0);
-    spool.keep(alert("CA2"), 0);
+    BOOST_TEST(spool.keep(alert("CA1"), 0).empty());
+    BOOST_TEST(spool.keep(alert("CA2"), 0).empty());
     FakeTime t;
     Spool::Flushed f = spool.flush([&](const std::string &, TimePoint) { t.now += 10s; return SendResult{SendStatus::sent, "", 1}; },
                                    t.clock(), t.now + 5s);
