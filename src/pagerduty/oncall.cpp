@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/ascii.hpp"
 #include "core/limits.hpp"
 #include "core/phone.hpp"
 
@@ -223,13 +224,9 @@ std::optional<long long> parse_rfc3339(std::string_view t)
 {
     // YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)
     auto digits = [&](std::size_t at, std::size_t n, int &out) {
-        if (at + n > t.size()) return false;
-        out = 0;
-        for (std::size_t i = at; i < at + n; ++i) {
-            if (t[i] < '0' || t[i] > '9') return false;
-            out = out * 10 + (t[i] - '0');
-        }
-        return true;
+        auto v = at + n <= t.size() ? parse_decimal(t.substr(at, n), 0, 9999) : std::nullopt;
+        if (v) out = static_cast<int>(*v);
+        return v.has_value();
     };
     int year, month, day, hour, minute, second;
     if (t.size() < 20 || !digits(0, 4, year) || t[4] != '-' || !digits(5, 2, month) || t[7] != '-' ||

@@ -1,5 +1,9 @@
 #include "serve/queue_time.hpp"
 
+#include <algorithm>
+#include <string>
+
+#include "core/ascii.hpp"
 #include "core/limits.hpp"
 
 namespace pdcf {
@@ -12,39 +16,26 @@ constexpr long long seconds_below = 100'000'000'000LL;
 constexpr long long millis_below = 1000 * seconds_below;
 constexpr long long micros_below = 1000 * millis_below;
 
-// Whole digits at most: 1e17 needs 18, and more would overflow.
-constexpr std::size_t max_digits = 18;
-
 }  // namespace
 
 std::optional<long long> request_start_micros(std::string_view h)
 {
     if (h.substr(0, 2) == "t=") h.remove_prefix(2);
-    std::size_t i = 0;
-    long long whole = 0;
-    for (; i < h.size() && h[i] >= '0' && h[i] <= '9'; ++i) {
-        if (i == max_digits) return std::nullopt;
-        whole = whole * 10 + (h[i] - '0');
+    const std::size_t dot = h.find('.');
+    auto whole = parse_decimal(h.substr(0, dot), 0, micros_below - 1);
+    if (!whole) return std::nullopt;
+    if (dot == std::string_view::npos) {
+        if (*whole < seconds_below) return *whole * 1'000'000;
+        if (*whole < millis_below) return *whole * 1000;
+        return *whole;
     }
-    if (i == 0) return std::nullopt;
     // A fraction is of seconds only; digits past microseconds are dropped.
-    long long fraction = 0;
-    bool has_fraction = i < h.size() && h[i] == '.';
-    if (has_fraction) {
-        long long scale = 100000;
-        std::size_t digits = 0;
-        for (++i; i < h.size() && h[i] >= '0' && h[i] <= '9'; ++i, ++digits) {
-            fraction += (h[i] - '0') * scale;
-            scale /= 10;
-        }
-        if (digits == 0) return std::nullopt;
-    }
-    if (i != h.size()) return std::nullopt;
-    if (whole < seconds_below) return whole * 1'000'000 + fraction;
-    if (has_fraction) return std::nullopt;
-    if (whole < millis_below) return whole * 1000;
-    if (whole < micros_below) return whole;
-    return std::nullopt;
+    const std::string_view fraction = h.substr(dot + 1);
+    if (*whole >= seconds_below || fraction.empty() || !std::all_of(fraction.begin(), fraction.end(), is_ascii_digit))
+        return std::nullopt;
+    std::string micros(fraction.substr(0, 6));
+    micros.resize(6, '0');
+    return *whole * 1'000'000 + parse_decimal(micros, 0, 999'999).value_or(0);
 }
 
 QueueWait queue_wait(std::string_view header, long long now_micros)
