@@ -23,8 +23,7 @@ bool is_anonymous(std::string_view from)
 {
     static const char *const withheld[] = {"", "anonymous", "restricted", "unknown", "blocked", "private",
                                            "unavailable", "+266696687", "+7378742833", "+2562533", "+8656696"};
-    const std::string f = ascii_lower(from);
-    return std::any_of(std::begin(withheld), std::end(withheld), [&](const char *w) { return f == w; });
+    return std::any_of(std::begin(withheld), std::end(withheld), [&](const char *w) { return ascii_iequal(from, w); });
 }
 
 CallerCheck caller_check(const CallerRules &rules, std::string_view from)

@@ -72,7 +72,7 @@ bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0;
 // loopback depends on the socket's options.
 bool is_loopback_host(std::string_view host)
 {
-    if (ascii_lower(host) == "localhost") return true;
+    if (ascii_iequal(host, "localhost")) return true;
     if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
         std::string inner(host.substr(1, host.size() - 2));
         in6_addr a6{};

@@ -136,7 +136,7 @@ VoiceCheck voice_check(std::string_view voice, std::string_view language)
                                   "for " + std::string(language)};
     }
     if (std::string_view own = google_language(voice); !own.empty()) {
-        if (language.empty() || ascii_lower(language) == ascii_lower(own)) return {};
+        if (language.empty() || ascii_iequal(language, own)) return {};
         return {Level::error, std::string(voice) + " speaks " + std::string(own) + ", not " + std::string(language) +
                                   ": leave language out (the voice sets it) or choose a voice for " +
                                   std::string(language)};
@@ -150,7 +150,7 @@ std::string voice_for_language(std::string_view language)
 {
     const PollyVoice *same_language = nullptr;
     for (const auto &v : polly_voices) {
-        if (ascii_lower(v.language) == ascii_lower(language)) return std::string(polly_prefix) + std::string(v.name);
+        if (ascii_iequal(v.language, language)) return std::string(polly_prefix) + std::string(v.name);
         if (!same_language && primary(v.language) == primary(language)) same_language = &v;
     }
     if (same_language) return std::string(polly_prefix) + std::string(same_language->name);

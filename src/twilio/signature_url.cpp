@@ -59,7 +59,7 @@ std::string with_port(std::string_view url)
 {
     auto p = split_url(url);
     if (!p || !p->port.empty()) return std::string(url);
-    const char *port = ascii_lower(p->scheme) == "https://" ? ":443" : ":80";
+    const char *port = ascii_iequal(p->scheme, "https://") ? ":443" : ":80";
     return std::string(p->scheme) + std::string(p->user_info) + std::string(p->host) + port + std::string(p->rest);
 }
 
