@@ -148,25 +148,16 @@ long long number_param(const Params &p, const char *name)
 
 }  // namespace
 
-Snapshot without_lines(Snapshot snap, const Route &route, const std::string &called)
-{
-    for (auto &level : snap.levels) {
-        std::string said = drop_line_numbers(level.callees, route.lines, called);
-        if (!said.empty()) snap.problem += std::string(snap.problem.empty() ? "" : "; ") + said;
-    }
-    return snap;
-}
-
 bool flow_can_dial(const Route &route, const std::vector<Level> &levels, const CallState &state)
 {
     Snapshot snap;
     snap.levels = levels;
-    return hunt_next(without_lines(snap, route, state.to).levels, state, route.call.ring).found;
+    return hunt_next(without_lines(snap, route.lines, state.to).levels, state, route.call.ring).found;
 }
 
 FlowResult flow_incoming(const Route &route, const FlowUrls &urls, const CallState &state, const Snapshot &raw)
 {
-    Snapshot snap = without_lines(raw, route, state.to);
+    Snapshot snap = without_lines(raw, route.lines, state.to);
     if (snap.oncalls_failed) return end_of_hunt(route, urls, state, snapshot_reason(snap));
     NextDial next = hunt_next(snap.levels, state, route.call.ring);
     if (!next.found) return end_of_hunt(route, urls, state, snapshot_reason(snap));
@@ -205,7 +196,7 @@ std::vector<Callee> flow_level_callees(const Route &route, const std::vector<Lev
     CallState before = state;
     before.level = state.level - 1;
     before.index = -1;
-    NextDial rung = hunt_next(without_lines(snap, route, state.to).levels, before, Ring::together);
+    NextDial rung = hunt_next(without_lines(snap, route.lines, state.to).levels, before, Ring::together);
     return rung.found && rung.level == state.level ? rung.callees : std::vector<Callee>{};
 }
 
@@ -238,7 +229,7 @@ std::optional<FlowResult> flow_ring_rest(const Route &route, const FlowUrls &url
 FlowResult flow_next(const Route &route, const FlowUrls &urls, const CallState &state, const Snapshot &raw, int loops)
 {
     if (state.fallback) return end_of_hunt(route, urls, state, "fallback_number did not answer");
-    Snapshot snap = without_lines(raw, route, state.to);
+    Snapshot snap = without_lines(raw, route.lines, state.to);
     if (snap.oncalls_failed) return end_of_hunt(route, urls, state, snapshot_reason(snap));
     NextDial next = hunt_next(snap.levels, state, route.call.ring);
     int loop = state.loop;

@@ -102,10 +102,6 @@ FlowResult flow_voicemail(const Route &route, const FlowUrls &urls, const CallSt
 // on instead: <Reject> keeps a call unanswered only as its first verb.
 FlowResult flow_refused(const Route &route, const CallState &state, const CallerCheck &check, bool answered);
 
-// The snapshot without anyone whose number is one of the lines' own or
-// `called` (drop_line_numbers), saying so in its problem.
-Snapshot without_lines(Snapshot snap, const Route &route, const std::string &called);
-
 FlowResult flow_answered(const CallState &state);
 FlowResult flow_caller_gone(const Route &route, const CallState &state, const std::string &call_sid,
                             long long now);

@@ -70,7 +70,7 @@ std::string format_table(std::vector<std::vector<std::string>> cells)
 
 }  // namespace
 
-CheckRow check_row(const Route &route, const HttpReply &target, const Lookup &found)
+CheckRow check_row(const Route &route, const HttpReply &target, const Snapshot &found)
 {
     CheckRow row;
     row.route = route.name;
@@ -78,6 +78,7 @@ CheckRow check_row(const Route &route, const HttpReply &target, const Lookup &fo
     row.target = std::string(kind_name(route.kind)) + " " + route.target;
     row.on_call = "-";
     row.dials = "-";
+    const Level first = first_level(found);
     if (target.status == 404) {
         row.problem = std::string("unknown ") + kind_name(route.kind) + " " + route.target + ": check the id";
     } else if (target.status != 200) {
@@ -85,7 +86,7 @@ CheckRow check_row(const Route &route, const HttpReply &target, const Lookup &fo
     } else {
         if (auto name = target_name(target, route.kind); !name.empty()) row.target += " (" + name + ")";
         std::vector<std::string> names, numbers;
-        for (const auto &c : found.callees) {
+        for (const auto &c : first.callees) {
             names.push_back(c.name);
             numbers.push_back(mask_number(c.number));
         }
@@ -93,13 +94,14 @@ CheckRow check_row(const Route &route, const HttpReply &target, const Lookup &fo
             row.on_call = join(names, ", ");
             row.dials = join(numbers, ",");
         }
-        row.problem = lookup_reason(found);
+        // Someone to dial: what failed is a note, not PagerDuty failing.
+        row.problem = first.callees.empty() ? snapshot_reason(found) : found.problem;
         if (found.source == Source::stale)
             row.problem += "; calls get the last-known on-call, " + std::to_string(found.age) + " s old";
-        row.ok = !found.callees.empty() && found.problem.empty();
+        row.ok = !first.callees.empty() && found.problem.empty();
     }
     // What callers get meanwhile.
-    if (found.callees.empty() && !route.call.fallback_number.empty()) {
+    if (first.callees.empty() && !route.call.fallback_number.empty()) {
         row.dials = mask_number(route.call.fallback_number) + " (fallback_number)";
     }
     if (row.problem.empty()) row.problem = "-";
@@ -158,12 +160,11 @@ int check_run(const Context &ctx, std::FILE *out)
         // Each route gets the whole budget a call would have.
         TimePoint deadline = ctx.clock() + cfg.pagerduty.timeout;
         HttpReply target = ctx.pagerduty(target_path(route), deadline);
-        Lookup found;
-        if (target.status == 200) {
-            found = pagerduty_lookup(sources_for(ctx, deadline, CacheMode::refresh), route.kind, route.target,
-                                     cfg.pagerduty.prefer_label);
-            lookup_skip_lines(found, route.lines, route.number);
-        }
+        Snapshot found;
+        if (target.status == 200)
+            found = without_lines(pagerduty_first_level(sources_for(ctx, deadline, CacheMode::refresh), route.kind,
+                                                        route.target, cfg.pagerduty.prefer_label),
+                                  route.lines, route.number);
         rows.push_back(check_row(route, target, found));
     }
     std::fputs(check_table(rows).c_str(), out);

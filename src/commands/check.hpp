@@ -26,7 +26,7 @@ struct CheckRow {
 // One route's row: `target` is PagerDuty's answer to GET of the policy or
 // schedule itself, `found` the on-call lookup (not made when the target is
 // unknown).  Pure.
-CheckRow check_row(const Route &route, const HttpReply &target, const Lookup &found);
+CheckRow check_row(const Route &route, const HttpReply &target, const Snapshot &found);
 
 // The rows as an aligned table with a header line.  Pure.
 std::string check_table(const std::vector<CheckRow> &rows);

@@ -667,7 +667,7 @@ void Parser::cross_checks()
             if (!a.number.empty() && a.number == lines[j].number)
                 error(a.line, "number", "the number is already used by [" + lines[j].line + "]");
     }
-    // No line dials or texts a line's own number (drop_line_numbers): it
+    // No line dials or texts a line's own number (without_lines): it
     // would ring this program again, in a loop.
     for (const auto &l : lines)
         if (!l.number.empty()) r_.config.lines.push_back(l);

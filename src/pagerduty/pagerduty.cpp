@@ -228,62 +228,43 @@ Snapshot pagerduty_snapshot(const OnCallSources &sources, TargetKind kind, const
     return out;
 }
 
-Lookup pagerduty_lookup(const OnCallSources &sources, TargetKind kind, const std::string &target,
-                        const std::string &prefer_label)
+Level first_level(const Snapshot &snap)
 {
-    // Lowest level first.  If nobody there has a usable phone, the next
-    // level is tried, as PagerDuty would escalate to it.
-    Snapshot snap = pagerduty_snapshot(sources, kind, target, prefer_label, [](const std::vector<Level> &levels) {
+    for (const auto &level : snap.levels)
+        if (!level.callees.empty()) return level;
+    return {};
+}
+
+Snapshot pagerduty_first_level(const OnCallSources &sources, TargetKind kind, const std::string &target,
+                               const std::string &prefer_label)
+{
+    return pagerduty_snapshot(sources, kind, target, prefer_label, [](const std::vector<Level> &levels) {
         return !levels.empty() && !levels.back().callees.empty();
     });
-    Lookup out;
-    out.problem = snap.problem;
-    out.requests = snap.requests;
-    out.source = snap.source;
-    out.age = snap.age;
-    for (const auto &level : snap.levels)
-        if (!level.callees.empty()) {
-            out.callees = level.callees;
-            out.level = level.level;
-            break;
-        }
-    out.pagerduty_failed = snap.oncalls_failed || (out.callees.empty() && snap.contacts_failed);
-    return out;
 }
 
-Lookup pagerduty_lookup(const Fetch &fetch, TargetKind kind, const std::string &target, const std::string &prefer_label,
-                        long long now)
+Snapshot pagerduty_first_level(const Fetch &fetch, TargetKind kind, const std::string &target,
+                               const std::string &prefer_label, long long now)
 {
-    return pagerduty_lookup(direct_sources(fetch, now), kind, target, prefer_label);
+    return pagerduty_first_level(direct_sources(fetch, now), kind, target, prefer_label);
 }
 
-std::string drop_line_numbers(std::vector<Callee> &callees, const std::vector<LineNumber> &lines,
-                              const std::string &called)
+Snapshot without_lines(Snapshot snap, const std::vector<LineNumber> &lines, const std::string &called)
 {
-    std::string said;
     auto own = [&](const Callee &c) {
         const LineNumber *line = line_numbered(lines, c.number);
         if (!line && (called.empty() || c.number != called)) return false;
-        said += std::string(said.empty() ? "" : "; ") + c.name + "'s phone is " +
-                (line ? "the number of this program's [" + line->line + "]" : "the called number itself") + "; skipped";
+        snap.problem += std::string(snap.problem.empty() ? "" : "; ") + c.name + "'s phone is " +
+                        (line ? "the number of this program's [" + line->line + "]" : "the called number itself") +
+                        "; skipped";
         return true;
     };
-    callees.erase(std::remove_if(callees.begin(), callees.end(), own), callees.end());
-    return said;
-}
-
-void lookup_skip_lines(Lookup &lookup, const std::vector<LineNumber> &lines, const std::string &called)
-{
-    std::string said = drop_line_numbers(lookup.callees, lines, called);
-    if (!said.empty()) lookup.problem += std::string(lookup.problem.empty() ? "" : "; ") + said;
+    for (auto &level : snap.levels)
+        level.callees.erase(std::remove_if(level.callees.begin(), level.callees.end(), own), level.callees.end());
+    return snap;
 }
 
 std::string pagerduty_reason(const std::string &problem) { return "pagerduty: " + problem; }
-
-std::string lookup_reason(const Lookup &lookup)
-{
-    return lookup.pagerduty_failed ? pagerduty_reason(lookup.problem) : lookup.problem;
-}
 
 std::string snapshot_reason(const Snapshot &snap)
 {

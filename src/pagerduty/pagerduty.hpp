@@ -102,39 +102,31 @@ using Enough = std::function<bool(const std::vector<Level> &levels)>;
 Snapshot pagerduty_snapshot(const OnCallSources &sources, TargetKind kind, const std::string &target,
                             const std::string &prefer_label, const Enough &enough, Medium medium = Medium::voice);
 
-struct Lookup {
-    std::vector<Callee> callees;     // ring these together; empty: nobody to dial
-    int level = 0;                   // their escalation level
-    std::string problem;             // anything unusual, for the log
-    bool pagerduty_failed = false;   // PagerDuty did not answer usefully
-    int requests = 0;
-    Source source = Source::pagerduty;
-    long long age = 0;
-};
+// The first level with someone to dial, or an empty one (level 0) when
+// no level has anyone.
+[[nodiscard]] Level first_level(const Snapshot &snap);
 
-// The first level with someone to dial: a snapshot that stops there.
-Lookup pagerduty_lookup(const OnCallSources &sources, TargetKind kind, const std::string &target,
-                        const std::string &prefer_label);
-Lookup pagerduty_lookup(const Fetch &fetch, TargetKind kind, const std::string &target, const std::string &prefer_label,
-                        long long now);
+// A snapshot that stops at the first level with someone to dial: if nobody
+// on the lowest level has a usable phone, the next is looked up, as
+// PagerDuty would escalate to it.
+Snapshot pagerduty_first_level(const OnCallSources &sources, TargetKind kind, const std::string &target,
+                               const std::string &prefer_label);
+Snapshot pagerduty_first_level(const Fetch &fetch, TargetKind kind, const std::string &target,
+                               const std::string &prefer_label, long long now);
 
 // Never dial or text a line's own number, nor the number called (a route
 // without a number answers numbers the configuration does not list): a
 // PagerDuty phone set to one would ring this program again, in a loop, and
-// two lines would text each other for ever.  Drops such callees and returns
-// what the log says about them (empty when none).
-std::string drop_line_numbers(std::vector<Callee> &callees, const std::vector<LineNumber> &lines,
-                              const std::string &called);
-
-// The same for a lookup: says so in its problem.
-void lookup_skip_lines(Lookup &lookup, const std::vector<LineNumber> &lines, const std::string &called);
+// two lines would text each other for ever.  The snapshot without such
+// callees, saying so in its problem.
+[[nodiscard]] Snapshot without_lines(Snapshot snap, const std::vector<LineNumber> &lines, const std::string &called);
 
 // A PagerDuty failure as the log gives it: "pagerduty: " and `problem`.
 std::string pagerduty_reason(const std::string &problem);
 
-// The problem as the log gives it: "pagerduty: ..." when PagerDuty failed.
-std::string lookup_reason(const Lookup &lookup);
-std::string snapshot_reason(const Snapshot &snap);
+// The problem as the log gives it: "pagerduty: ..." when PagerDuty failed
+// to answer some request.
+[[nodiscard]] std::string snapshot_reason(const Snapshot &snap);
 
 // "GET /oncalls: HTTP 401 (Unauthorized): check [pagerduty] token"
 std::string pagerduty_describe_failure(const std::string &path_and_query, const HttpReply &reply);

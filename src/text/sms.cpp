@@ -58,7 +58,7 @@ Response sms_incoming(Prepared &c)
         Snapshot snap = ask_pagerduty(ctx, route, deadline, [&](const std::vector<Level> &levels) {
             Snapshot known;
             known.levels = levels;
-            for (const auto &l : without_lines(known, route, message.to).levels)
+            for (const auto &l : without_lines(known, route.lines, message.to).levels)
                 if (!l.callees.empty()) return true;
             return false;
         }, log, Medium::text);

@@ -66,7 +66,7 @@ const MenuEntry *text_menu_entry(const Config &config, const Menu &menu, std::st
 FlowResult sms_forward(const Route &route, const TextMessage &m, const Snapshot &raw)
 {
     const CallSettings &call = route.call;
-    Snapshot snap = without_lines(raw, route, m.to);
+    Snapshot snap = without_lines(raw, route.lines, m.to);
     // An on-call engineer who texts the line (or answers a forwarded text)
     // does not get their own words back.
     bool sender_on_call = false;

@@ -107,11 +107,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         Snapshot snap = pagerduty_snapshot(sources, kind, "PEP1", "Mobile", [](const std::vector<Level> &) { return false; });
         check_levels(snap.levels);
         if (kind == TargetKind::schedule) fuzz::require(snap.levels.size() <= 1);
-        Lookup lookup = pagerduty_lookup(sources, kind, "PEP1", "Mobile");
-        fuzz::require(lookup.callees.size() <= limits::max_dial_numbers);
-        lookup_skip_lines(lookup, {{"+14155550111", "route:db"}}, "+14155550100");
-        for (const Callee &c : lookup.callees) fuzz::require(c.number != "+14155550100" && c.number != "+14155550111");
-        (void)lookup_reason(lookup);
+        Snapshot first = pagerduty_first_level(sources, kind, "PEP1", "Mobile");
+        fuzz::require(first_level(first).callees.size() <= limits::max_dial_numbers);
+        first = without_lines(first, {{"+14155550111", "route:db"}}, "+14155550100");
+        for (const Level &l : first.levels)
+            for (const Callee &c : l.callees) fuzz::require(c.number != "+14155550100" && c.number != "+14155550111");
+        (void)snapshot_reason(first);
     }
     return 0;
 }

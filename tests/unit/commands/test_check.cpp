@@ -23,13 +23,13 @@ Route route(const std::string &fallback = "")
 
 const HttpReply known = {200, R"({"escalation_policy": {"id": "PEP1", "name": "Platform"}})", ""};
 
-Lookup found(std::vector<Callee> callees, std::string problem = "", bool failed = false)
+Snapshot found(std::vector<Callee> callees, std::string problem = "", bool failed = false)
 {
-    Lookup l;
-    l.callees = std::move(callees);
-    l.problem = std::move(problem);
-    l.pagerduty_failed = failed;
-    return l;
+    Snapshot s;
+    if (!callees.empty()) s.levels.push_back({1, std::move(callees)});
+    s.problem = std::move(problem);
+    s.oncalls_failed = failed;
+    return s;
 }
 
 }  // namespace
@@ -50,14 +50,14 @@ BOOST_AUTO_TEST_CASE(the_number_column_says_how_a_route_is_reached)
 {
     Route r = route();
     r.number.clear();
-    BOOST_TEST(check_row(r, known, Lookup{}).number == "(any other)");
+    BOOST_TEST(check_row(r, known, Snapshot{}).number == "(any other)");
     r.behind_menu = true;
-    BOOST_TEST(check_row(r, known, Lookup{}).number == "(by menu)");
+    BOOST_TEST(check_row(r, known, Snapshot{}).number == "(by menu)");
 }
 
 BOOST_AUTO_TEST_CASE(unknown_target_is_a_problem_even_with_a_fallback)
 {
-    CheckRow r = check_row(route("+14155550199"), {404, R"({"error":{"message":"Not Found"}})", ""}, Lookup{});
+    CheckRow r = check_row(route("+14155550199"), {404, R"({"error":{"message":"Not Found"}})", ""}, Snapshot{});
     BOOST_TEST(!r.ok);
     BOOST_TEST(r.problem == "unknown escalation policy PEP1: check the id");
     BOOST_TEST(r.dials == "+*******0199 (fallback_number)");
@@ -76,7 +76,7 @@ BOOST_AUTO_TEST_CASE(no_usable_phone_is_a_problem_even_when_level_two_answers)
 
 BOOST_AUTO_TEST_CASE(pagerduty_failures)
 {
-    CheckRow r = check_row(route(), {401, R"({"error":{"message":"Unauthorized"}})", ""}, Lookup{});
+    CheckRow r = check_row(route(), {401, R"({"error":{"message":"Unauthorized"}})", ""}, Snapshot{});
     BOOST_TEST(!r.ok);
     BOOST_TEST(r.problem == "pagerduty: GET /escalation_policies/PEP1: HTTP 401 (Unauthorized): check [pagerduty] token");
     r = check_row(route(), known, found({}, "GET /oncalls: HTTP 500", true));
