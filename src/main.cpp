@@ -131,9 +131,9 @@ int main(int argc, char **argv)
                     .push_back({dir, 0, "", key + " is refused: " + d.problem + ". Meanwhile " + meanwhile});
         };
         OwnDir s, c;
-        spool_usable = spool.prepare(&s).empty();
+        spool_usable = bool(spool.prepare(&s));
         judge(s, pd.spool_dir, "[pagerduty] spool_dir", "an alert PagerDuty cannot take at once will be lost");
-        cache_usable = cache.prepare(&c).empty();
+        cache_usable = bool(cache.prepare(&c));
         judge(c, pd.cache_dir, "[pagerduty] cache_dir",
               "every call asks PagerDuty, and no last-known on-call stands in when it fails");
     }

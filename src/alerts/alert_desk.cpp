@@ -15,17 +15,16 @@ Alerts alerts_via(const Spool &spool, Post post, Sleep sleep, Clock clock)
         // Its routing key is rate-limited: not even tried until the pause ends.
         if (auto until = spool.paused_until(alert.routing_key)) {
             long delay = static_cast<long>(*until - static_cast<long long>(std::time(nullptr)));
-            std::string problem = spool.keep(alert, delay);
-            if (!problem.empty()) return "LOST (rate limited by PagerDuty; " + problem + ")";
+            if (auto kept = spool.keep(alert, delay); !kept)
+                return "LOST (rate limited by PagerDuty; " + kept.error() + ")";
             return "spooled (rate limited by PagerDuty; next try in " + std::to_string(delay) + " s)";
         }
         SendResult r = events_send(post, sleep, clock, alert.body, deadline);
         switch (r.status) {
         case SendStatus::sent: return "sent";
         case SendStatus::rejected: {
-            std::string problem = spool.reject(alert);
-            return "rejected (" + r.detail + ")" +
-                   (problem.empty() ? "; kept in " + spool.dir() + "/rejected" : "; " + problem);
+            auto kept = spool.reject(alert);
+            return "rejected (" + r.detail + ")" + (kept ? "; kept in " + spool.dir() + "/rejected" : "; " + kept.error());
         }
         case SendStatus::failed:
         case SendStatus::rate_limited: break;
@@ -33,8 +32,7 @@ Alerts alerts_via(const Spool &spool, Post post, Sleep sleep, Clock clock)
         long delay = r.status == SendStatus::rate_limited ? rate_limited_delay(r) : retry_pause_seconds;
         if (r.status == SendStatus::rate_limited)
             spool.pause(alert.routing_key, static_cast<long long>(std::time(nullptr)) + delay);
-        std::string problem = spool.keep(alert, delay);
-        if (!problem.empty()) return "LOST (" + r.detail + "; " + problem + ")";
+        if (auto kept = spool.keep(alert, delay); !kept) return "LOST (" + r.detail + "; " + kept.error() + ")";
         return "spooled (" + r.detail + (r.status == SendStatus::rate_limited
                                              ? "; next try in " + std::to_string(delay) + " s)"
                                              : ")");
@@ -42,9 +40,9 @@ Alerts alerts_via(const Spool &spool, Post post, Sleep sleep, Clock clock)
     a.hold = [&spool, deliver = a.deliver](const Alert &alert, long seconds, TimePoint deadline) -> std::string {
         // A spool that cannot hold it cannot say later whether the call was
         // answered either: the alert goes out now, as it would have.
-        std::string problem = spool.hold(alert, seconds);
-        if (problem.empty()) return "held " + std::to_string(seconds) + " s";
-        return deliver(alert, deadline) + " (not held: " + problem + ")";
+        auto held = spool.hold(alert, seconds);
+        if (held) return "held " + std::to_string(seconds) + " s";
+        return deliver(alert, deadline) + " (not held: " + held.error() + ")";
     };
     a.take_held = [&spool](const std::string &call_sid, AlertKind kind) -> std::optional<Alert> {
         auto body = spool.take_held(call_sid, kind);

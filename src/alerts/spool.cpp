@@ -59,15 +59,14 @@ bool set_due(const std::string &path, time_t due)
 }
 
 // Writes `content` to `dir`/`name` whole, due at `due`.
-std::string write_whole(const std::string &dir, const std::string &name, const std::string &content, time_t due)
+Result<void> write_whole(const std::string &dir, const std::string &name, const std::string &content, time_t due)
 {
     return write_whole_file(dir, name, content, timespec{due, 0});
 }
 
 std::string read_all(const std::string &path)
 {
-    std::string error;
-    return own_file_read(path, limits::max_spool_file, error).value_or("");
+    return own_file_read(path, limits::max_spool_file).value_or("");
 }
 
 struct Entry {
@@ -183,18 +182,11 @@ void Spool::sweep_claims() const
     closedir(d);
 }
 
-std::string Spool::prepare(OwnDir *judged)
+Result<void> Spool::prepare(OwnDir *verdict)
 {
-    OwnDir verdict;
-    for (const char *sub : {"", "/pending", "/sending", "/rejected", "/claims", "/held", "/paused"}) {
-        verdict = own_dir_prepare(dir_ + sub);
-        // Part of the spool that is another user's lets them in.
-        if (*sub && verdict.verdict == OwnDir::Verdict::not_ours) verdict.verdict = OwnDir::Verdict::unsafe;
-        if (!verdict.usable()) break;
-    }
-    refused_ = verdict.problem;
-    if (judged) *judged = verdict;
-    return verdict.problem;
+    auto prepared = own_dirs_prepare(dir_, {"pending", "sending", "rejected", "claims", "held", "paused"}, verdict);
+    refused_ = prepared.error();
+    return prepared;
 }
 
 Spool::Claim Spool::claim(const std::string &call_sid, const std::string &what) const
@@ -226,21 +218,21 @@ bool Spool::claimed(const std::string &call_sid, const std::string &what) const
     return lstat(path.c_str(), &st) == 0 && own_file(path, st);
 }
 
-std::string Spool::keep(const Alert &alert, long delay) const
+Result<void> Spool::keep(const Alert &alert, long delay) const
 {
-    if (!refused_.empty()) return refused_;
+    if (!refused_.empty()) return fail(refused_);
     return write_whole(dir_ + "/pending", file_name(alert), alert.body, now() + delay);
 }
 
-std::string Spool::reject(const Alert &alert) const
+Result<void> Spool::reject(const Alert &alert) const
 {
-    if (!refused_.empty()) return refused_;
+    if (!refused_.empty()) return fail(refused_);
     return write_whole(dir_ + "/rejected", file_name(alert), alert.body, now());
 }
 
-std::string Spool::hold(const Alert &alert, long delay) const
+Result<void> Spool::hold(const Alert &alert, long delay) const
 {
-    if (!refused_.empty()) return refused_;
+    if (!refused_.empty()) return fail(refused_);
     return write_whole(dir_ + "/held", file_name(alert), alert.body, now() + delay);
 }
 
@@ -284,7 +276,8 @@ std::string routing_key_of(const std::string &event)
 void Spool::pause(const std::string &routing_key, long long until) const
 {
     if (!refused_.empty()) return;
-    write_whole(dir_ + "/paused", key_tag(routing_key), "", static_cast<time_t>(until));
+    // Best effort: without it the key is tried again, and paused again.
+    (void)write_whole(dir_ + "/paused", key_tag(routing_key), "", static_cast<time_t>(until));
 }
 
 std::optional<long long> Spool::paused_until(const std::string &routing_key) const

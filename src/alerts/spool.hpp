@@ -72,11 +72,10 @@ public:
     explicit Spool(std::string dir, WallClock wall = {});
 
     // Creates the directories (mode 0700) if missing, and judges whether
-    // they may be used (own_dir.hpp): "" or what is wrong, and the whole
-    // judgement in `verdict`.  A spool that may not be used is left alone
+    // they may be used (own_dir.hpp), with the whole judgement in `verdict`.  A spool that may not be used is left alone
     // from then on: nothing is kept, held, claimed or sent from it, as when
     // it cannot be written.  Of its entries only the program's own are read.
-    [[nodiscard]] std::string prepare(OwnDir *verdict = nullptr);
+    Result<void> prepare(OwnDir *verdict = nullptr);
 
     enum class Claim { first, again, unavailable };
     // Marks `what` for the call (an alert kind when an alert is delivered,
@@ -84,16 +83,14 @@ public:
     Claim claim(const std::string &call_sid, const std::string &what) const;
     bool claimed(const std::string &call_sid, const std::string &what) const;
 
-    // Keeps an alert that could not be sent, to send in `delay` seconds:
-    // "" or why not.
-    [[nodiscard]] std::string keep(const Alert &alert, long delay = retry_pause_seconds) const;
+    // Keeps an alert that could not be sent, to send in `delay` seconds.
+    Result<void> keep(const Alert &alert, long delay = retry_pause_seconds) const;
     // Sets aside an alert PagerDuty refused, for a person to look at.
-    [[nodiscard]] std::string reject(const Alert &alert) const;
+    Result<void> reject(const Alert &alert) const;
 
     // Holds an alert for `delay` seconds before it goes out (or is dropped:
-    // see FlushRules); holding it again replaces it.  "" or why
-    // it could not be held.
-    [[nodiscard]] std::string hold(const Alert &alert, long delay) const;
+    // see FlushRules); holding it again replaces it.
+    Result<void> hold(const Alert &alert, long delay) const;
     // The held alert of this call and kind, taken out of the spool (its
     // JSON), if it is still there: whoever takes it sends it.
     // (Taken into sending/, where flush finds it again if this process dies.)

@@ -182,10 +182,9 @@ std::string Parser::secret(const std::string &section, const pt::ptree &tree, co
             if (slash != std::string::npos) file = path_.substr(0, slash + 1) + file;
         }
         r_.config.secret_files.push_back(file);
-        std::string why;
-        auto content = read_secret_(file, why);
+        auto content = read_secret_(file);
         if (!content) {
-            error(section, key + "_file", "cannot read " + file + ": " + why);
+            error(section, key + "_file", "cannot read " + file + ": " + content.error());
             return {};
         }
         value = std::string(trim(*content));
@@ -739,17 +738,14 @@ ConfigResult config_parse(std::string_view text, const std::string &path, const 
 
 ConfigResult config_load(const std::string &path)
 {
-    std::string why;
-    auto text = read_small_file(path, limits::max_config_file, why);
+    auto text = read_small_file(path, limits::max_config_file);
     if (!text) {
         ConfigResult result;
         result.config.path = path;
-        result.errors.push_back({path, 0, "", "cannot read the configuration file: " + why});
+        result.errors.push_back({path, 0, "", "cannot read the configuration file: " + text.error()});
         return result;
     }
-    SecretReader reader = [](const std::string &file, std::string &error) {
-        return read_small_file(file, limits::max_secret_file, error);
-    };
+    SecretReader reader = [](const std::string &file) { return read_small_file(file, limits::max_secret_file); };
     ConfigResult result = config_parse(*text, path, reader);
 
     std::vector<std::string> holding_secrets = result.config.secret_files;

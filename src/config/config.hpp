@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/callers.hpp"
+#include "core/result.hpp"
 #include "config/tts.hpp"
 
 namespace pdcf {
@@ -186,7 +187,7 @@ struct ConfigResult {
 
 // Reads a secret file (token_file, auth_token_file): returns its content
 // or sets `error`.  Passed in so parsing stays free of I/O.
-using SecretReader = std::function<std::optional<std::string>(const std::string &path, std::string &error)>;
+using SecretReader = std::function<Result<std::string>(const std::string &path)>;
 
 ConfigResult config_parse(std::string_view text, const std::string &path, const SecretReader &read_secret);
 

@@ -138,26 +138,35 @@ bool own_file(const std::string &path, const struct stat &st)
     return true;
 }
 
-std::optional<std::string> own_file_read(const std::string &path, std::size_t limit, std::string &error)
+Result<std::string> own_file_read(const std::string &path, std::size_t limit)
 {
     int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         const int why = errno;
-        error = std::strerror(why);
         struct stat st;
         if (why == ELOOP && lstat(path.c_str(), &st) == 0) own_file(path, st);
-        return std::nullopt;
+        return fail(std::strerror(why));
     }
     struct stat st;
-    std::optional<std::string> content;
+    Result<std::string> content = fail("not the program's own file");
     if (fstat(fd, &st) != 0)
-        error = std::strerror(errno);
-    else if (!own_file(path, st))
-        error = "not the program's own file";
-    else
-        content = read_small_fd(fd, limit, error);
+        content = fail(std::strerror(errno));
+    else if (own_file(path, st))
+        content = read_small_fd(fd, limit);
     close(fd);
     return content;
+}
+
+Result<void> own_dirs_prepare(const std::string &dir, const std::vector<std::string> &subdirs, OwnDir *verdict)
+{
+    OwnDir judged = own_dir_prepare(dir);
+    for (std::size_t i = 0; judged.usable() && i < subdirs.size(); ++i) {
+        judged = own_dir_prepare(dir + "/" + subdirs[i]);
+        if (judged.verdict == OwnDir::Verdict::not_ours) judged.verdict = OwnDir::Verdict::unsafe;
+    }
+    if (verdict) *verdict = judged;
+    if (judged.usable()) return {};
+    return fail(judged.problem);
 }
 
 std::vector<std::string> own_dir_take_notes()

@@ -12,6 +12,8 @@
 
 #include <sys/stat.h>
 
+#include "core/result.hpp"
+
 namespace pdcf {
 
 struct OwnDir {
@@ -33,12 +35,18 @@ struct OwnDir {
 // what is not theirs.
 [[nodiscard]] OwnDir own_dir_prepare(const std::string &dir);
 
+// The same for `dir` and then each of `subdirs` in it ("pending", ...),
+// stopping at the first that may not be used.  A subdirectory that is
+// another user's is unsafe, not merely not ours: it lets them in.  The
+// whole judgement goes to `verdict` when given.
+Result<void> own_dirs_prepare(const std::string &dir, const std::vector<std::string> &subdirs,
+                              OwnDir *verdict = nullptr);
+
 // An entry of an own directory: only a regular file of this process's user,
 // opened without following a symbolic link or waiting on a FIFO, at most
-// `limit` bytes.  Else nullopt with `error` saying why; an entry refused
-// for what it is (not for being absent) is noted for the log.
-[[nodiscard]] std::optional<std::string> own_file_read(const std::string &path, std::size_t limit,
-                                                       std::string &error);
+// `limit` bytes.  Else why not; an entry refused for what it is (not for
+// being absent) is noted for the log.
+Result<std::string> own_file_read(const std::string &path, std::size_t limit);
 
 // Whether `st`, from lstat(), is a regular file of this process's user; an
 // entry that is not is noted for the log.

@@ -17,30 +17,24 @@ namespace {
 constexpr std::size_t min_read_room = 4096;
 
 // One byte past the limit tells "at the limit" from "over it".
-std::optional<std::string> within(std::string content, std::size_t limit, std::string &error)
+Result<std::string> within(std::string content, std::size_t limit)
 {
-    if (content.size() > limit) {
-        error = "larger than " + std::to_string(limit) + " bytes";
-        return std::nullopt;
-    }
+    if (content.size() > limit) return fail("larger than " + std::to_string(limit) + " bytes");
     return content;
 }
 
 }  // namespace
 
-std::optional<std::string> read_small_file(const std::string &path, std::size_t limit, std::string &error)
+Result<std::string> read_small_file(const std::string &path, std::size_t limit)
 {
     int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        error = std::strerror(errno);
-        return std::nullopt;
-    }
-    auto content = read_small_fd(fd, limit, error);
+    if (fd < 0) return fail(std::strerror(errno));
+    auto content = read_small_fd(fd, limit);
     close(fd);
     return content;
 }
 
-std::optional<std::string> read_small_fd(int fd, std::size_t limit, std::string &error)
+Result<std::string> read_small_fd(int fd, std::size_t limit)
 {
     // Room for what the file holds and one byte more, which tells "at the
     // limit" from "over it" and catches a file that grows meanwhile; the
@@ -60,22 +54,19 @@ std::optional<std::string> read_small_fd(int fd, std::size_t limit, std::string 
         }
         ssize_t n = read(fd, content.data() + got, content.size() - got);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            error = std::strerror(errno);
-            return std::nullopt;
-        }
+        if (n < 0) return fail(std::strerror(errno));
         if (n == 0) break;
         got += static_cast<std::size_t>(n);
     }
     content.resize(got);
-    return within(std::move(content), limit, error);
+    return within(std::move(content), limit);
 }
 
-std::string write_whole_file(const std::string &dir, const std::string &name, std::string_view content,
+Result<void> write_whole_file(const std::string &dir, const std::string &name, std::string_view content,
                              std::optional<struct timespec> mtime)
 {
     auto failed = [](const char *what, const std::string &path) {
-        return std::string(what) + " " + path + ": " + std::strerror(errno);
+        return fail(std::string(what) + " " + path + ": " + std::strerror(errno));
     };
     std::string tmp = dir + "/.tmp." + name + ".XXXXXX";
     int fd = mkostemp(tmp.data(), O_CLOEXEC);
@@ -86,12 +77,12 @@ std::string write_whole_file(const std::string &dir, const std::string &name, st
         written = futimens(fd, times) == 0;
     }
     written = written && fsync(fd) == 0;
-    std::string problem = written ? "" : failed("cannot write", tmp);
+    Result<void> done = written ? Result<void>() : failed("cannot write", tmp);
     close(fd);
     if (written && rename(tmp.c_str(), (dir + "/" + name).c_str()) != 0)
-        problem = failed("cannot rename into", dir + "/" + name);
-    if (!problem.empty()) unlink(tmp.c_str());
-    return problem;
+        done = failed("cannot rename into", dir + "/" + name);
+    if (!done) unlink(tmp.c_str());
+    return done;
 }
 
 }  // namespace pdcf

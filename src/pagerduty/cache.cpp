@@ -28,8 +28,7 @@ constexpr std::chrono::milliseconds lock_poll{10};
 // the program's own (own_dir.hpp).
 std::string read_file(const std::string &path)
 {
-    std::string error;
-    return own_file_read(path, limits::max_cache_entry, error).value_or("");
+    return own_file_read(path, limits::max_cache_entry).value_or("");
 }
 
 }  // namespace
@@ -53,12 +52,7 @@ std::string name_of(const std::string &key)
 
 std::string Cache::path_of(const std::string &key) const { return dir_ + "/" + name_of(key); }
 
-std::string Cache::prepare(OwnDir *verdict) const
-{
-    OwnDir judged = own_dir_prepare(dir_);
-    if (verdict) *verdict = judged;
-    return judged.problem;
-}
+Result<void> Cache::prepare(OwnDir *verdict) const { return own_dirs_prepare(dir_, {}, verdict); }
 
 std::optional<Cache::Entry> Cache::read(const std::string &key, long long now) const
 {
@@ -83,7 +77,7 @@ void Cache::write(const std::string &key, const Entry &entry) const
     nlohmann::json doc = {{"fetched_at", entry.fetched_at}, {"fresh_until", entry.fresh_until}, {"value", entry.value}};
     const std::string text = doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     // Best effort: a process that cannot write still has its answer.
-    if (!write_whole_file(dir_, name_of(key) + ".json", text).empty()) return;
+    if (!write_whole_file(dir_, name_of(key) + ".json", text)) return;
     std::lock_guard<std::mutex> lock(memo_mutex_);
     memo_[key] = entry;
 }

@@ -24,9 +24,8 @@ public:
     explicit Cache(std::string dir);
 
     // Creates the directory (mode 0700) if missing, and judges whether it
-    // may be used (own_dir.hpp): "" or what is wrong, and the whole
-    // judgement in `verdict`.
-    [[nodiscard]] std::string prepare(OwnDir *verdict = nullptr) const;
+    // may be used (own_dir.hpp), with the whole judgement in `verdict`.
+    Result<void> prepare(OwnDir *verdict = nullptr) const;
 
     struct Entry {
         std::string value;          // the answer, as the cache keeps it (JSON)

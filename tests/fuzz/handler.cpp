@@ -67,10 +67,8 @@ routing_key = RKEY
 const ConfigResult &config(bool signed_requests)
 {
     auto parse = [](const std::string &text) {
-        ConfigResult r = config_parse(text, "/fuzz.ini", [](const std::string &, std::string &e) -> std::optional<std::string> {
-            e = "no files here";
-            return std::nullopt;
-        });
+        ConfigResult r = config_parse(text, "/fuzz.ini",
+                                      [](const std::string &) -> Result<std::string> { return fail("no files here"); });
         fuzz::require(r.ok());
         return r;
     };

@@ -121,7 +121,7 @@ BOOST_AUTO_TEST_CASE(desk_spools_a_rate_limited_alert_for_minutes)
 {
     TempDir d;
     Spool spool(d.path);
-    BOOST_REQUIRE(spool.prepare().empty());
+    BOOST_REQUIRE(bool(spool.prepare()));
     FakeTime t;
     std::vector<std::string> bodies;
     Alerts desk = alerts_via(spool, replies(t, {{429, "", "", -1}, {202, "", "", -1}}, &bodies), t.sleep(), t.clock());
@@ -153,10 +153,10 @@ BOOST_AUTO_TEST_CASE(a_rate_limited_routing_key_waits_and_the_others_go_on)
     // that key wait three minutes, by every process; another team's go.
     TempDir d;
     Spool spool(d.path);
-    BOOST_REQUIRE(spool.prepare().empty());
-    BOOST_REQUIRE(spool.keep(keyed("CA1", "KEYA"), 0).empty());
-    BOOST_REQUIRE(spool.keep(keyed("CA2", "KEYA"), 0).empty());
-    BOOST_REQUIRE(spool.keep(keyed("CA3", "KEYB"), 0).empty());
+    BOOST_REQUIRE(bool(spool.prepare()));
+    BOOST_REQUIRE(bool(spool.keep(keyed("CA1", "KEYA"), 0)));
+    BOOST_REQUIRE(bool(spool.keep(keyed("CA2", "KEYA"), 0)));
+    BOOST_REQUIRE(bool(spool.keep(keyed("CA3", "KEYB"), 0)));
     std::system(("touch -d '1 minute ago' '" + d.path + "/pending/CA1.voicemail.json'").c_str());
     FakeTime t;
     std::vector<std::string> tried;
@@ -227,7 +227,7 @@ BOOST_AUTO_TEST_CASE(spool_claims_once)
 {
     TempDir d;
     Spool spool(d.path + "/spool");
-    BOOST_TEST(spool.prepare() == "");
+    BOOST_TEST(bool(spool.prepare()));
     BOOST_TEST((spool.claim("CA1", "voicemail") == Spool::Claim::first));
     BOOST_TEST((spool.claim("CA1", "voicemail") == Spool::Claim::again));
     BOOST_TEST((spool.claim("CA1", "missed") == Spool::Claim::first));
@@ -251,14 +251,14 @@ BOOST_AUTO_TEST_CASE(one_flush_pass_looks_at_a_bounded_number_of_alerts)
 {
     TempDir d;
     Spool spool(d.path);
-    BOOST_REQUIRE(spool.prepare().empty());
+    BOOST_REQUIRE(bool(spool.prepare()));
     for (std::size_t i = 0; i < limits::max_spool_listed; ++i)
-        BOOST_REQUIRE(spool.keep(alert("CA" + std::to_string(i)), 0).empty());
+        BOOST_REQUIRE(bool(spool.keep(alert("CA" + std::to_string(i)), 0)));
     FakeTime t;
     auto fail = [](const std::string &, TimePoint) { return SendResult{SendStatus::failed, "HTTP 503", 1}; };
     Spool::Flushed f = spool.flush(fail, t.clock(), t.now + 3600s);
     BOOST_TEST(static_cast<std::size_t>(f.failed) == limits::max_spool_listed);
-    BOOST_REQUIRE(spool.keep(alert("CAextra"), 0).empty());
+    BOOST_REQUIRE(bool(spool.keep(alert("CAextra"), 0)));
     f = spool.flush(fail, t.clock(), t.now + 3600s, FlushRules{retry_pause_seconds, {}});
     BOOST_TEST(static_cast<std::size_t>(f.failed) == limits::max_spool_listed);
     BOOST_TEST(files(d.path + "/pending").size() == limits::max_spool_listed + 1);
@@ -268,7 +268,7 @@ BOOST_AUTO_TEST_CASE(desk_sends_spools_rejects_and_dedups)
 {
     TempDir d;
     Spool spool(d.path);
-    BOOST_REQUIRE(spool.prepare().empty());
+    BOOST_REQUIRE(bool(spool.prepare()));
     FakeTime t;
     std::vector<std::string> bodies;
     Alerts desk = alerts_via(spool, replies(t, {{202, "", "", -1}}, &bodies), t.sleep(), t.clock());
@@ -311,10 +311,10 @@ BOOST_AUTO_TEST_CASE(flush_sends_oldest_first_and_keeps_failures)
 {
     TempDir d;
     Spool spool(d.path);
-    BOOST_REQUIRE(spool.prepare().empty());
-    BOOST_REQUIRE(spool.keep(alert("CA1"), 0).empty());
-    BOOST_REQUIRE(spool.keep(alert("CA2", AlertKind::missed), 0).empty());
-    BOOST_REQUIRE(spool.keep(alert("CA3"), 0).empty());
+    BOOST_REQUIRE(bool(spool.prepare()));
+    BOOST_REQUIRE(bool(spool.keep(alert("CA1"), 0)));
+    BOOST_REQUIRE(bool(spool.keep(alert("CA2", AlertKind::missed), 0)));
+    BOOST_REQUIRE(bool(spool.keep(alert("CA3"), 0)));
     FakeTime t;
     int calls = 0;
     auto send = [&](const std::string &event, TimePoint) {
@@ -337,8 +337,8 @@ BOOST_AUTO_TEST_CASE(flush_leaves_what_has_only_just_failed)
 {
     TempDir d;
     Spool spool(d.path);
-    BOOST_REQUIRE(spool.prepare().empty());
-    BOOST_TEST(spool.keep(alert("CA1")).empty());
+    BOOST_REQUIRE(bool(spool.prepare()));
+    BOOST_TEST(bool(spool.keep(alert("CA1"))));
     FakeTime t;
     int sent = 0;
     auto send = [&](const std::string &, TimePoint) { ++sent; return SendResult{SendStatus::sent, "", 1}; };
@@ -352,16 +352,16 @@ BOOST_AUTO_TEST_CASE(a_held_alert_waits_then_goes_or_is_dropped)
 {
     TempDir d;
     Spool spool(d.path);
-    BOOST_REQUIRE(spool.prepare().empty());
+    BOOST_REQUIRE(bool(spool.prepare()));
     FakeTime t;
     std::vector<std::string> sent;
     auto send = [&](const std::string &event, TimePoint) {
         sent.push_back(event);
         return SendResult{SendStatus::sent, "", 1};
     };
-    BOOST_REQUIRE(spool.hold(alert("CA1", AlertKind::missed), 30).empty());
-    BOOST_REQUIRE(spool.hold(alert("CA2", AlertKind::missed), 30).empty());
-    BOOST_REQUIRE(spool.hold(alert("CA3", AlertKind::missed), 30).empty());
+    BOOST_REQUIRE(bool(spool.hold(alert("CA1", AlertKind::missed), 30)));
+    BOOST_REQUIRE(bool(spool.hold(alert("CA2", AlertKind::missed), 30)));
+    BOOST_REQUIRE(bool(spool.hold(alert("CA3", AlertKind::missed), 30)));
     auto due = spool.next_due();
     BOOST_TEST_REQUIRE(due.has_value());
     BOOST_TEST(*due >= static_cast<long long>(std::time(nullptr)) + 29);
@@ -391,9 +391,9 @@ BOOST_AUTO_TEST_CASE(an_events_api_message_cannot_forge_a_log_line)
     // it came; each line reaches the log or the terminal as one line.
     TempDir d;
     Spool spool(d.path);
-    BOOST_REQUIRE(spool.prepare().empty());
+    BOOST_REQUIRE(bool(spool.prepare()));
     FakeTime t;
-    BOOST_REQUIRE(spool.keep(alert("CA1"), 0).empty());
+    BOOST_REQUIRE(bool(spool.keep(alert("CA1"), 0)));
     auto send = [&](const std::string &, TimePoint) {
         return SendResult{SendStatus::rejected, "Event object is invalid\npd-call-forward: spool: sent CA9 \x1b[2K", 1};
     };
@@ -412,10 +412,10 @@ BOOST_AUTO_TEST_CASE(releasing_a_held_alert_leaves_an_alert_being_sent_alone)
     // of the same call falls due.
     TempDir d;
     Spool spool(d.path);
-    BOOST_REQUIRE(spool.prepare().empty());
+    BOOST_REQUIRE(bool(spool.prepare()));
     spool.claim("CA1", "missed");
     std::ofstream(d.path + "/sending/CA1.missed.json") << "in flight";
-    BOOST_REQUIRE(spool.hold(alert("CA1", AlertKind::missed), 0).empty());
+    BOOST_REQUIRE(bool(spool.hold(alert("CA1", AlertKind::missed), 0)));
     std::system(("touch -d '1 minute ago' '" + d.path + "/held/CA1.missed.json'").c_str());
     FakeTime t;
     int sent = 0;
@@ -435,9 +435,9 @@ BOOST_AUTO_TEST_CASE(an_alert_that_waited_long_is_not_taken_twice)
     // process) must not take it for one a dead process left in sending/.
     TempDir d;
     Spool spool(d.path);
-    BOOST_REQUIRE(spool.prepare().empty());
-    BOOST_REQUIRE(spool.keep(alert("CA1"), 0).empty());
-    BOOST_REQUIRE(spool.hold(alert("CA2", AlertKind::missed), 0).empty());
+    BOOST_REQUIRE(bool(spool.prepare()));
+    BOOST_REQUIRE(bool(spool.keep(alert("CA1"), 0)));
+    BOOST_REQUIRE(bool(spool.hold(alert("CA2", AlertKind::missed), 0)));
     spool.claim("CA2", "answered");
     for (const char *f : {"/pending/CA1.voicemail.json", "/held/CA2.missed.json"})
         std::system(("touch -d '1 hour ago' '" + d.path + f + "'").c_str());
@@ -459,7 +459,7 @@ BOOST_AUTO_TEST_CASE(old_claims_go_however_many_there_are)
     // More claims than one pass lists, the old ones among them.
     TempDir d;
     Spool spool(d.path);
-    BOOST_REQUIRE(spool.prepare().empty());
+    BOOST_REQUIRE(bool(spool.prepare()));
     for (std::size_t i = 0; i < limits::max_spool_listed + 10; ++i)
         std::ofstream(d.path + "/claims/CAnew" + std::to_string(i) + ".answered");
     for (int i = 0; i < 5; ++i) std::ofstream(d.path + "/claims/CAold" + std::to_string(i) + ".answered");
@@ -474,7 +474,7 @@ BOOST_AUTO_TEST_CASE(a_held_alert_can_be_taken_back_once)
 {
     TempDir d;
     Spool spool(d.path);
-    BOOST_REQUIRE(spool.prepare().empty());
+    BOOST_REQUIRE(bool(spool.prepare()));
     FakeTime t;
     Alerts desk = alerts_via(spool, replies(t, {}), t.sleep(), t.clock());
     BOOST_TEST(desk.hold(alert("CA1"), 60, t.now + 5s) == "held 60 s");
@@ -498,9 +498,9 @@ BOOST_AUTO_TEST_CASE(flush_stops_at_the_deadline)
 {
     TempDir d;
     Spool spool(d.path);
-    BOOST_REQUIRE(spool.prepare().empty());
-    BOOST_TEST(spool.keep(alert("CA1"), 0).empty());
-    BOOST_TEST(spool.keep(alert("CA2"), 0).empty());
+    BOOST_REQUIRE(bool(spool.prepare()));
+    BOOST_TEST(bool(spool.keep(alert("CA1"), 0)));
+    BOOST_TEST(bool(spool.keep(alert("CA2"), 0)));
     FakeTime t;
     Spool::Flushed f = spool.flush([&](const std::string &, TimePoint) { t.now += 10s; return SendResult{SendStatus::sent, "", 1}; },
                                    t.clock(), t.now + 5s);
@@ -512,7 +512,7 @@ BOOST_AUTO_TEST_CASE(flush_takes_back_what_a_dead_process_left)
 {
     TempDir d;
     Spool spool(d.path);
-    BOOST_REQUIRE(spool.prepare().empty());
+    BOOST_REQUIRE(bool(spool.prepare()));
     std::ofstream(d.path + "/sending/CA9.voicemail.json") << alert("CA9").body;
     // An hour old: its process is gone.
     std::system(("touch -d '1 hour ago' '" + d.path + "/sending/CA9.voicemail.json'").c_str());

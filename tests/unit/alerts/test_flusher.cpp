@@ -52,7 +52,7 @@ BOOST_AUTO_TEST_CASE(one_holder_of_the_flush_lock_at_a_time)
 {
     TempDir d;
     Spool spool(d.path);
-    BOOST_REQUIRE(spool.prepare().empty());
+    BOOST_REQUIRE(bool(spool.prepare()));
     SpoolLock first = spool.lock_flush();
     BOOST_TEST(static_cast<bool>(first));
     // Another process, or another thread of this one (a second open file).
@@ -70,7 +70,7 @@ BOOST_AUTO_TEST_CASE(a_child_forked_with_the_lock_holds_it_until_it_exits)
     // flushes with it, and no request starts another meanwhile.
     TempDir d;
     Spool spool(d.path);
-    BOOST_REQUIRE(spool.prepare().empty());
+    BOOST_REQUIRE(bool(spool.prepare()));
     SpoolLock lock = spool.lock_flush();
     BOOST_REQUIRE(static_cast<bool>(lock));
     int go[2];
@@ -95,8 +95,8 @@ BOOST_AUTO_TEST_CASE(no_pass_while_another_process_flushes)
 {
     TempDir d;
     Spool spool(d.path);
-    BOOST_REQUIRE(spool.prepare().empty());
-    BOOST_REQUIRE(spool.keep(alert("CA1"), 0).empty());
+    BOOST_REQUIRE(bool(spool.prepare()));
+    BOOST_REQUIRE(bool(spool.keep(alert("CA1"), 0)));
     std::system(("touch -d '1 minute ago' '" + d.path + "/pending/CA1.voicemail.json'").c_str());
     const long long due = mtime(d.path + "/pending/CA1.voicemail.json");
     SpoolLock other = spool.lock_flush();
@@ -113,7 +113,7 @@ BOOST_AUTO_TEST_CASE(claims_are_swept_when_nothing_waits)
 {
     TempDir d;
     Spool spool(d.path);
-    BOOST_REQUIRE(spool.prepare().empty());
+    BOOST_REQUIRE(bool(spool.prepare()));
     std::ofstream(d.path + "/claims/CAold.answered");
     std::ofstream(d.path + "/claims/CAnew.answered");
     std::system(("touch -d '8 days ago' '" + d.path + "/claims/CAold.answered'").c_str());
@@ -130,7 +130,7 @@ BOOST_AUTO_TEST_CASE(the_sweep_comes_round_every_hour)
     TempDir d;
     FakeWall wall;
     Spool spool(d.path, wall.clock());
-    BOOST_REQUIRE(spool.prepare().empty());
+    BOOST_REQUIRE(bool(spool.prepare()));
     BOOST_TEST(spool.sweep_due());
     spool.sweep_claims();
     BOOST_TEST(!spool.sweep_due());
@@ -146,8 +146,8 @@ BOOST_AUTO_TEST_CASE(a_failed_alert_waits_from_the_end_of_its_attempt)
     TempDir d;
     FakeWall wall;
     Spool spool(d.path, wall.clock());
-    BOOST_REQUIRE(spool.prepare().empty());
-    BOOST_REQUIRE(spool.keep(alert("CA1"), 0).empty());
+    BOOST_REQUIRE(bool(spool.prepare()));
+    BOOST_REQUIRE(bool(spool.keep(alert("CA1"), 0)));
     const long long spooled = wall.now;
     TimePoint t{};
     spool.flush(
@@ -176,10 +176,10 @@ BOOST_AUTO_TEST_CASE(an_alert_taken_late_in_a_long_pass_is_not_stale)
     TempDir d;
     FakeWall wall;
     Spool spool(d.path, wall.clock());
-    BOOST_REQUIRE(spool.prepare().empty());
-    BOOST_REQUIRE(spool.keep(alert("CA1"), 0).empty());
+    BOOST_REQUIRE(bool(spool.prepare()));
+    BOOST_REQUIRE(bool(spool.keep(alert("CA1"), 0)));
     wall.now += 1;
-    BOOST_REQUIRE(spool.keep(alert("CA2"), 0).empty());
+    BOOST_REQUIRE(bool(spool.keep(alert("CA2"), 0)));
     TimePoint t{};
     std::vector<std::string> sent;
     std::function<SendResult(const std::string &, TimePoint)> send = [&](const std::string &event, TimePoint) {

@@ -28,12 +28,9 @@ std::map<std::string, std::string> secret_files;
 
 ConfigResult parse(const std::string &text, const std::string &path = "/etc/pdcf/pd.ini")
 {
-    return config_parse(text, path, [](const std::string &file, std::string &error) -> std::optional<std::string> {
+    return config_parse(text, path, [](const std::string &file) -> Result<std::string> {
         auto it = secret_files.find(file);
-        if (it == secret_files.end()) {
-            error = "No such file or directory";
-            return std::nullopt;
-        }
+        if (it == secret_files.end()) return fail("No such file or directory");
         return it->second;
     });
 }

@@ -151,25 +151,25 @@ BOOST_AUTO_TEST_CASE(entries_are_read_only_when_they_are_its_own_regular_files)
     std::ofstream(d.path + "/target") << "someone else's";
     BOOST_REQUIRE(symlink((d.path + "/target").c_str(), (d.path + "/link").c_str()) == 0);
     BOOST_REQUIRE(mkfifo((d.path + "/fifo").c_str(), 0600) == 0);
-    std::string error;
-    BOOST_TEST(own_file_read(d.path + "/ours", 100, error).value_or("") == "ours");
-    BOOST_TEST(!own_file_read(d.path + "/link", 100, error));
+    BOOST_TEST(own_file_read(d.path + "/ours", 100).value_or("") == "ours");
+    BOOST_TEST(!own_file_read(d.path + "/link", 100));
     // A FIFO nobody writes to would block a reader for ever.
-    BOOST_TEST(!own_file_read(d.path + "/fifo", 100, error));
-    BOOST_TEST(!own_file_read(d.path + "/missing", 100, error));
-    BOOST_TEST(!own_file_read(d.path + "/ours", 3, error));
-    BOOST_TEST(error == "larger than 3 bytes");
+    BOOST_TEST(!own_file_read(d.path + "/fifo", 100));
+    BOOST_TEST(!own_file_read(d.path + "/missing", 100));
+    auto over = own_file_read(d.path + "/ours", 3);
+    BOOST_TEST(!over);
+    BOOST_TEST(over.error() == "larger than 3 bytes");
     std::string said = notes();
     BOOST_TEST(contains(said, "ignored " + d.path + "/link: a symbolic link"), said);
     BOOST_TEST(contains(said, "ignored " + d.path + "/fifo: not a regular file"), said);
     BOOST_TEST(!contains(said, "missing"), said);
     // Each once per process.
-    BOOST_TEST(!own_file_read(d.path + "/link", 100, error));
+    BOOST_TEST(!own_file_read(d.path + "/link", 100));
     BOOST_TEST(notes().empty());
 
     if (geteuid() == 0) {
         BOOST_REQUIRE(chown((d.path + "/target").c_str(), other_user, other_user) == 0);
-        BOOST_TEST(!own_file_read(d.path + "/target", 100, error));
+        BOOST_TEST(!own_file_read(d.path + "/target", 100));
         said = notes();
         BOOST_TEST(contains(said, "ignored " + d.path + "/target: it belongs to "), said);
         BOOST_TEST(contains(said, "not to root (uid 0), who runs this"), said);
@@ -182,8 +182,7 @@ BOOST_AUTO_TEST_CASE(a_noted_name_cannot_forge_a_log_line)
     own_dir_take_notes();
     const std::string name = d.path + "/x\npd-call-forward: forged\x1b[2J";
     BOOST_REQUIRE(symlink("/etc/passwd", name.c_str()) == 0);
-    std::string error;
-    BOOST_TEST(!own_file_read(name, 100, error));
+    BOOST_TEST(!own_file_read(name, 100));
     auto said = own_dir_take_notes();
     BOOST_REQUIRE(said.size() == 1u);
     BOOST_TEST(said[0].find('\n') == std::string::npos);
@@ -198,18 +197,18 @@ BOOST_AUTO_TEST_CASE(a_spool_others_can_write_is_left_alone)
     // written is not.
     TempDir d;
     const std::string dir = d.path + "/spool";
-    BOOST_REQUIRE(Spool(dir).prepare().empty());
+    BOOST_REQUIRE(bool(Spool(dir).prepare()));
     std::ofstream(dir + "/pending/CA1.voicemail.json") << voicemail("CA1").body;
     BOOST_REQUIRE(chmod(dir.c_str(), 0777) == 0);
     Spool spool(dir);
     OwnDir verdict;
-    std::string problem = spool.prepare(&verdict);
+    std::string problem = spool.prepare(&verdict).error();
     BOOST_TEST((verdict.verdict == OwnDir::Verdict::unsafe));
     BOOST_TEST(contains(problem, dir + " can be written by every user (mode 0777)"), problem);
     BOOST_TEST(flushed(spool).empty());
     BOOST_TEST(!spool.next_due());
-    BOOST_TEST(spool.keep(voicemail("CA2"), 0) == problem);
-    BOOST_TEST(spool.hold(voicemail("CA2"), 30) == problem);
+    BOOST_TEST(spool.keep(voicemail("CA2"), 0).error() == problem);
+    BOOST_TEST(spool.hold(voicemail("CA2"), 30).error() == problem);
     BOOST_TEST((spool.claim("CA2", "voicemail") == Spool::Claim::unavailable));
     BOOST_TEST(!spool.claimed("CA2", "voicemail"));
     BOOST_TEST(!spool.take_held("CA2", AlertKind::voicemail));
@@ -220,7 +219,7 @@ BOOST_AUTO_TEST_CASE(a_planted_link_in_the_spool_is_not_followed)
     TempDir d;
     own_dir_take_notes();
     Spool spool(d.path + "/spool");
-    BOOST_REQUIRE(spool.prepare().empty());
+    BOOST_REQUIRE(bool(spool.prepare()));
     const std::string secret = d.path + "/secret";
     std::ofstream(secret) << "TOPSECRET";
     // A pending alert that is a link would send whatever it points to.
@@ -244,7 +243,7 @@ BOOST_AUTO_TEST_CASE(another_users_alerts_and_claims_count_for_nothing)
     }
     TempDir d;
     Spool spool(d.path + "/spool");
-    BOOST_REQUIRE(spool.prepare().empty());
+    BOOST_REQUIRE(bool(spool.prepare()));
     const std::string pending = d.path + "/spool/pending/CA1.voicemail.json";
     const std::string claim = d.path + "/spool/claims/CA2.voicemail";
     std::ofstream(pending) << voicemail("CA1").body;
@@ -255,7 +254,7 @@ BOOST_AUTO_TEST_CASE(another_users_alerts_and_claims_count_for_nothing)
     BOOST_TEST(!spool.claimed("CA2", "voicemail"));
     BOOST_TEST((spool.claim("CA2", "voicemail") == Spool::Claim::first));
     // Its own alerts go out as ever.
-    BOOST_REQUIRE(spool.keep(voicemail("CA3"), 0).empty());
+    BOOST_REQUIRE(bool(spool.keep(voicemail("CA3"), 0)));
     BOOST_TEST(flushed(spool) == std::vector<std::string>{voicemail("CA3").body});
 }
 

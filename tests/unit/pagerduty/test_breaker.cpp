@@ -49,7 +49,7 @@ struct Fixture {
 
     Fixture()
     {
-        BOOST_REQUIRE(cache.prepare().empty());
+        BOOST_REQUIRE(bool(cache.prepare()));
         pd.timeout = 5000ms;
         pd.oncall_ttl = 0s;  // every call asks, as a burst would
         pd.contact_ttl = 0s;

@@ -39,7 +39,7 @@ struct Fixture {
 
     Fixture()
     {
-        BOOST_REQUIRE(cache.prepare().empty());
+        BOOST_REQUIRE(bool(cache.prepare()));
         pd.oncall_ttl = 60s;
         pd.contact_ttl = 3600s;
         pd.stale_max = 86400s;
@@ -135,7 +135,7 @@ BOOST_AUTO_TEST_CASE(entry_size_limit_at_and_over)
 {
     TempDir d;
     Cache cache(d.path);
-    BOOST_REQUIRE(cache.prepare().empty());
+    BOOST_REQUIRE(bool(cache.prepare()));
     auto put = [&](const std::string &key, std::size_t size) {
         std::string text = R"({"fetched_at": 1, "fresh_until": 2000000000, "value": "[]"})";
         text.resize(size, ' ');  // JSON allows trailing white space

@@ -77,10 +77,8 @@ struct Fixture {
 
     explicit Fixture(const std::string &text = base_config)
     {
-        config = config_parse(text, "/t.ini", [](const std::string &, std::string &e) -> std::optional<std::string> {
-            e = "no files in unit tests";
-            return std::nullopt;
-        });
+        config = config_parse(text, "/t.ini",
+                              [](const std::string &) -> Result<std::string> { return fail("no files in unit tests"); });
         ctx.config = &config;
         ctx.clock = [this] { return now; };
         ctx.pagerduty = [this](const std::string &path, TimePoint deadline) {

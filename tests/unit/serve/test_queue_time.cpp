@@ -35,10 +35,8 @@ number = +14155550100
 escalation_policy = PEP1
 fallback_number = +14155550199
 )",
-                              "/t.ini", [](const std::string &, std::string &e) -> std::optional<std::string> {
-                                  e = "no files in unit tests";
-                                  return std::nullopt;
-                              });
+                              "/t.ini",
+                              [](const std::string &) -> Result<std::string> { return fail("no files in unit tests"); });
         BOOST_REQUIRE(config.ok());
         ctx.config = &config;
         ctx.clock = [this] { return now; };
