@@ -44,7 +44,7 @@ CallerCheck caller_check(const CallerRules &rules, std::string_view from)
     return c;
 }
 
-std::vector<std::string> caller_list_parse(std::string_view text, std::string &error)
+Result<std::vector<std::string>> caller_list_parse(std::string_view text)
 {
     std::vector<std::string> out;
     std::size_t i = 0;
@@ -58,15 +58,11 @@ std::vector<std::string> caller_list_parse(std::string_view text, std::string &e
         i = end == std::string_view::npos ? text.size() : end;
         bool ok = entry.size() >= 2 && entry.size() <= 16 && entry[0] == '+' &&
                   std::all_of(entry.begin() + 1, entry.end(), is_ascii_digit);
-        if (!ok) {
-            error = "\"" + std::string(entry) + "\" is not a number or prefix; expected \"+\" and 1 to 15 digits, "
-                    "such as +14155550100 or +44";
-            return {};
-        }
-        if (out.size() == limits::max_caller_list) {
-            error = "more than " + std::to_string(limits::max_caller_list) + " numbers";
-            return {};
-        }
+        if (!ok)
+            return fail("\"" + std::string(entry) + "\" is not a number or prefix; expected \"+\" and 1 to 15 digits, "
+                        "such as +14155550100 or +44");
+        if (out.size() == limits::max_caller_list)
+            return fail("more than " + std::to_string(limits::max_caller_list) + " numbers");
         out.emplace_back(entry);
     }
     return out;

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/result.hpp"
+
 namespace pdcf {
 
 struct CallerRules {
@@ -38,7 +40,7 @@ bool is_anonymous(std::string_view from);
 CallerCheck caller_check(const CallerRules &rules, std::string_view from);
 
 // "+14155550100, +4420 +1628" (commas or spaces between): each a "+" and 1
-// to 15 digits.  Sets `error` on the first entry that is not.
-std::vector<std::string> caller_list_parse(std::string_view text, std::string &error);
+// to 15 digits.  A failure names the first entry that is not.
+Result<std::vector<std::string>> caller_list_parse(std::string_view text);
 
 }  // namespace pdcf

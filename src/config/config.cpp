@@ -220,9 +220,9 @@ bool Parser::call_key(const std::string &section, const std::string &key, const 
         else field = *b;
     };
     auto callers = [&](std::vector<std::string> &field) {
-        std::string why;
-        field = caller_list_parse(value, why);
-        if (!why.empty()) error(section, key, why);
+        auto list = caller_list_parse(value);
+        field = list.value_or({});
+        if (!list) error(section, key, list.error());
     };
     auto phone = [&](std::string &field) {
         if (!value.empty() && !is_e164(value))

@@ -29,26 +29,14 @@ bool is_pagerduty_id(const std::string &s)
            std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
 }
 
-bool equal_ignoring_case(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-// Parses a list answer: the document, or nothing and `error` when it is
-// not JSON or has no array `key`.
-std::optional<json> parse_list(std::string_view text, const char *key, std::string &error)
+// Parses a list answer: the document, unless it is not JSON or has no
+// array `key`.
+Result<json> parse_list(std::string_view text, const char *key)
 {
     json doc = json::parse(text, nullptr, false);
-    if (doc.is_discarded()) {
-        error = "not JSON";
-        return std::nullopt;
-    }
-    if (!doc.is_object() || !doc.contains(key) || !doc[key].is_array()) {
-        error = std::string("JSON without the \"") + key + "\" array";
-        return std::nullopt;
-    }
+    if (doc.is_discarded()) return fail("not JSON");
+    if (!doc.is_object() || !doc.contains(key) || !doc[key].is_array())
+        return fail(std::string("JSON without the \"") + key + "\" array");
     return doc;
 }
 
@@ -66,11 +54,11 @@ bool read_user(const json &user, OnCall &entry)
 
 }  // namespace
 
-OncallPage oncall_parse_page(std::string_view text)
+Result<OncallPage> oncall_parse_page(std::string_view text)
 {
     OncallPage page;
-    auto doc = parse_list(text, "oncalls", page.error);
-    if (!doc) return page;
+    auto doc = parse_list(text, "oncalls");
+    if (!doc) return fail(doc.error());
     const json &list = (*doc)["oncalls"];
     page.listed = list.size();
     for (const json &item : list) {
@@ -99,11 +87,11 @@ OncallPage oncall_parse_page(std::string_view text)
     return page;
 }
 
-OncallPage schedule_users_parse(std::string_view text)
+Result<OncallPage> schedule_users_parse(std::string_view text)
 {
     OncallPage page;
-    auto doc = parse_list(text, "users", page.error);
-    if (!doc) return page;
+    auto doc = parse_list(text, "users");
+    if (!doc) return fail(doc.error());
     const json &list = (*doc)["users"];
     page.listed = list.size();
     for (const json &item : list) {
@@ -144,11 +132,11 @@ const char *to_string(PhoneState state)
     return "?";
 }
 
-PhonesResult contact_phones(std::string_view text)
+Result<std::vector<Phone>> contact_phones(std::string_view text)
 {
-    PhonesResult result;
-    auto doc = parse_list(text, "contact_methods", result.error);
-    if (!doc) return result;
+    std::vector<Phone> phones;
+    auto doc = parse_list(text, "contact_methods");
+    if (!doc) return fail(doc.error());
     auto flag = [](const json &m, const char *key) -> std::optional<bool> {
         auto it = m.find(key);
         if (it == m.end() || !it->is_boolean()) return std::nullopt;
@@ -173,9 +161,9 @@ PhonesResult contact_phones(std::string_view text)
         else if (!number)
             phone.state = PhoneState::invalid_number;
         if (number) phone.number = *number;
-        result.phones.push_back(std::move(phone));
+        phones.push_back(std::move(phone));
     }
-    return result;
+    return phones;
 }
 
 std::optional<Phone> phone_choose(const std::vector<Phone> &phones, std::string_view prefer_label, Medium medium)
@@ -184,7 +172,7 @@ std::optional<Phone> phone_choose(const std::vector<Phone> &phones, std::string_
         std::optional<Phone> first;
         for (const Phone &p : phones) {
             if (p.sms != sms || p.state != PhoneState::usable) continue;
-            if (!prefer_label.empty() && equal_ignoring_case(p.label, prefer_label)) return p;
+            if (!prefer_label.empty() && ascii_iequal(p.label, prefer_label)) return p;
             if (!first) first = p;
         }
         return first;

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/result.hpp"
+
 namespace pdcf {
 
 // One entry of GET /oncalls, or one user of GET /schedules/{id}/users.
@@ -22,16 +24,16 @@ struct OncallPage {
     std::size_t listed = 0;  // entries in the page, usable or not (for paging)
     std::size_t skipped = 0; // entries without a usable user or level
     bool more = false;
-    std::string error;       // not a /oncalls answer at all
 };
 
-OncallPage oncall_parse_page(std::string_view json);
+// A page of GET /oncalls; fails when it is not such an answer at all.
+Result<OncallPage> oncall_parse_page(std::string_view json);
 
 // GET /schedules/{id}/users: the User objects of whoever is on the
 // schedule in the window asked, as entries of level 1 in PagerDuty's order.
 // The answer names no shift ends, so no entry has one; it is not paged
 // (`more` stays false).
-OncallPage schedule_users_parse(std::string_view json);
+Result<OncallPage> schedule_users_parse(std::string_view json);
 
 // The people of each escalation level, lowest level first; within a level
 // in PagerDuty's order, each person once, at most limits::max_dial_numbers.
@@ -56,15 +58,11 @@ struct Phone {
 // (SMS contact methods first, phone ones otherwise).
 enum class Medium { voice, text };
 
-struct PhonesResult {
-    std::vector<Phone> phones;  // phone and SMS contact methods, in PagerDuty's order
-    std::string error;
-};
-
 // GET /users/{id}/contact_methods: every phone and SMS contact method.
 // One that is blacklisted, disabled or makes no valid E.164 number is kept
-// with its state, so the log can say why a person cannot be reached.
-PhonesResult contact_phones(std::string_view json);
+// with its state, so the log can say why a person cannot be reached.  In
+// PagerDuty's order.
+Result<std::vector<Phone>> contact_phones(std::string_view json);
 
 // The number to dial or text: among the usable methods `medium` prefers,
 // the first whose label is `prefer_label` (compared without case), else

@@ -81,15 +81,18 @@ OncallsAnswer fetch_schedule_users(const Fetch &fetch, const std::string &schedu
                              "&until=" + url_component(format_rfc3339(now + schedule_window_seconds));
     HttpReply reply = fetch(path);
     out.requests = 1;
-    OncallPage parsed;
-    if (reply.status == 200) parsed = schedule_users_parse(reply.body);
-    if (reply.status != 200 || !parsed.error.empty()) {
+    if (reply.status != 200) {
         out.failed = true;
-        out.problem = reply.status != 200 ? pagerduty_describe_failure(path, reply)
-                                          : "GET " + without_query(path) + ": " + parsed.error;
+        out.problem = pagerduty_describe_failure(path, reply);
         return out;
     }
-    out.entries = std::move(parsed.entries);
+    auto parsed = schedule_users_parse(reply.body);
+    if (!parsed) {
+        out.failed = true;
+        out.problem = "GET " + without_query(path) + ": " + parsed.error();
+        return out;
+    }
+    out.entries = std::move(parsed->entries);
     return out;
 }
 
@@ -108,17 +111,17 @@ OncallsAnswer fetch_oncalls(const Fetch &fetch, TargetKind kind, const std::stri
                            std::to_string(limits::oncall_page_limit) + "&offset=" + std::to_string(offset);
         HttpReply reply = fetch(path);
         ++out.requests;
-        OncallPage parsed;
+        Result<OncallPage> parsed = fail(pagerduty_describe_failure(path, reply));
         if (reply.status == 200) parsed = oncall_parse_page(reply.body);
-        if (reply.status != 200 || !parsed.error.empty()) {
+        if (!parsed) {
             out.failed = true;
-            out.problem = reply.status != 200 ? pagerduty_describe_failure(path, reply) : "GET /oncalls: " + parsed.error;
+            out.problem = reply.status != 200 ? parsed.error() : "GET /oncalls: " + parsed.error();
             out.entries.clear();
             return out;
         }
-        out.entries.insert(out.entries.end(), parsed.entries.begin(), parsed.entries.end());
-        more = parsed.more && parsed.listed > 0;
-        offset += parsed.listed;
+        out.entries.insert(out.entries.end(), parsed->entries.begin(), parsed->entries.end());
+        more = parsed->more && parsed->listed > 0;
+        offset += parsed->listed;
     }
     if (more) out.problem = "more than " + std::to_string(limits::max_oncall_pages) + " pages of on-calls; read the first";
     return out;
@@ -135,13 +138,13 @@ PhonesAnswer fetch_phones(const Fetch &fetch, const std::string &user_id)
         out.problem = pagerduty_describe_failure(path, reply);
         return out;
     }
-    PhonesResult phones = contact_phones(reply.body);
-    if (!phones.error.empty()) {
+    auto phones = contact_phones(reply.body);
+    if (!phones) {
         out.failed = true;
-        out.problem = "GET " + path + ": " + phones.error;
+        out.problem = "GET " + path + ": " + phones.error();
         return out;
     }
-    out.phones = std::move(phones.phones);
+    out.phones = std::move(*phones);
     return out;
 }
 

@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "core/ascii.hpp"
 #include "core/limits.hpp"
 #include "twilio/signature_url.hpp"
 
@@ -58,14 +59,6 @@ std::string_view trim(std::string_view s)
     return s;
 }
 
-bool equal_ignoring_case(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               auto up = [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; };
-               return up(x) == up(y);
-           });
-}
-
 bool any_key(const std::vector<std::string> &keys)
 {
     return std::any_of(keys.begin(), keys.end(), [](const std::string &k) { return !k.empty(); });
@@ -91,8 +84,8 @@ std::optional<SignatureAlgorithm> signature_settings_algorithm(std::string_view 
         if (eq != std::string_view::npos && trim(part.substr(0, eq)) == "algorithm") algorithm = trim(part.substr(eq + 1));
         start = end + 1;
     }
-    if (algorithm.empty() || equal_ignoring_case(algorithm, "HMAC_SHA1")) return SignatureAlgorithm::hmac_sha1;
-    if (equal_ignoring_case(algorithm, "HMAC_SHA256")) return SignatureAlgorithm::hmac_sha256;
+    if (algorithm.empty() || ascii_iequal(algorithm, "HMAC_SHA1")) return SignatureAlgorithm::hmac_sha1;
+    if (ascii_iequal(algorithm, "HMAC_SHA256")) return SignatureAlgorithm::hmac_sha256;
     return std::nullopt;
 }
 

@@ -120,17 +120,16 @@ BOOST_AUTO_TEST_CASE(anonymous_yes_and_no)
 
 BOOST_AUTO_TEST_CASE(list_parse_separators)
 {
-    std::string error;
-    auto list = caller_list_parse("+14155550100, +4420 +1628,+33\t+49,,  ", error);
-    BOOST_TEST(error.empty(), error);
-    BOOST_TEST(list == (std::vector<std::string>{"+14155550100", "+4420", "+1628", "+33", "+49"}));
-    list = caller_list_parse("", error);
-    BOOST_TEST(error.empty());
-    BOOST_TEST(list.empty());
+    auto list = caller_list_parse("+14155550100, +4420 +1628,+33\t+49,,  ");
+    BOOST_TEST(list.error().empty(), list.error());
+    BOOST_TEST(*list == (std::vector<std::string>{"+14155550100", "+4420", "+1628", "+33", "+49"}));
+    list = caller_list_parse("");
+    BOOST_TEST(list.error().empty());
+    BOOST_TEST(list->empty());
     // The shortest and the longest entry E.164 allows.
-    list = caller_list_parse("+1 +123456789012345", error);
-    BOOST_TEST(error.empty(), error);
-    BOOST_TEST(list.size() == 2u);
+    list = caller_list_parse("+1 +123456789012345");
+    BOOST_TEST(list.error().empty(), list.error());
+    BOOST_TEST(list->size() == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(list_parse_bad_entries_are_named)
@@ -149,25 +148,23 @@ BOOST_AUTO_TEST_CASE(list_parse_bad_entries_are_named)
         {"++1", "++1"},
     };
     for (const auto &c : cases) {
-        std::string error;
-        auto list = caller_list_parse(c.text, error);
-        BOOST_TEST(list.empty(), c.text);
-        BOOST_TEST(error == "\"" + std::string(c.entry) +
-                                "\" is not a number or prefix; expected \"+\" and 1 to 15 digits, such as "
-                                "+14155550100 or +44",
+        auto list = caller_list_parse(c.text);
+        BOOST_TEST(!list, c.text);
+        BOOST_TEST(list.error() == "\"" + std::string(c.entry) +
+                                       "\" is not a number or prefix; expected \"+\" and 1 to 15 digits, such as "
+                                       "+14155550100 or +44",
                    c.text);
     }
 }
 
 BOOST_AUTO_TEST_CASE(list_parse_limit)
 {
-    std::string error;
-    auto list = caller_list_parse(list_of(limits::max_caller_list), error);
-    BOOST_TEST(error.empty(), error);
-    BOOST_TEST(list.size() == limits::max_caller_list);
-    list = caller_list_parse(list_of(limits::max_caller_list + 1), error);
-    BOOST_TEST(list.empty());
-    BOOST_TEST(error == "more than 1000 numbers");
+    auto list = caller_list_parse(list_of(limits::max_caller_list));
+    BOOST_TEST(list.error().empty(), list.error());
+    BOOST_TEST(list->size() == limits::max_caller_list);
+    list = caller_list_parse(list_of(limits::max_caller_list + 1));
+    BOOST_TEST(!list);
+    BOOST_TEST(list.error() == "more than 1000 numbers");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -76,20 +76,20 @@ BOOST_AUTO_TEST_SUITE(oncall)
 BOOST_AUTO_TEST_CASE(official_example)
 {
     auto p = oncall_parse_page(official_oncalls);
-    BOOST_TEST_REQUIRE(p.error.empty(), p.error);
-    BOOST_REQUIRE_EQUAL(p.entries.size(), 1u);
-    BOOST_TEST(p.entries[0].level == 2);
-    BOOST_TEST(p.entries[0].user_id == "PT23IWX");
-    BOOST_TEST(p.entries[0].name == "Tim Wright");
-    BOOST_TEST(p.entries[0].end == "2015-03-07T15:28:51-05:00");
-    BOOST_TEST(!p.more);
-    BOOST_TEST(p.listed == 1u);
+    BOOST_TEST_REQUIRE(bool(p), p.error());
+    BOOST_REQUIRE_EQUAL(p->entries.size(), 1u);
+    BOOST_TEST(p->entries[0].level == 2);
+    BOOST_TEST(p->entries[0].user_id == "PT23IWX");
+    BOOST_TEST(p->entries[0].name == "Tim Wright");
+    BOOST_TEST(p->entries[0].end == "2015-03-07T15:28:51-05:00");
+    BOOST_TEST(!p->more);
+    BOOST_TEST(p->listed == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(lowest_level_first_whatever_the_order)
 {
     auto p = oncall_parse_page(page({entry(3, "PC", "C"), entry(1, "PA", "A"), entry(2, "PB", "B")}));
-    auto levels = oncall_levels(p.entries);
+    auto levels = oncall_levels(p->entries);
     BOOST_REQUIRE_EQUAL(levels.size(), 3u);
     BOOST_TEST(ids(levels[0]) == std::vector<std::string>{"PA"});
     BOOST_TEST(ids(levels[1]) == std::vector<std::string>{"PB"});
@@ -100,7 +100,7 @@ BOOST_AUTO_TEST_CASE(several_at_one_level_in_api_order_each_once)
 {
     auto p = oncall_parse_page(page({entry(1, "PB", "B"), entry(1, "PA", "A"), entry(2, "PC", "C"),
                                      entry(1, "PB", "B", R"(, "schedule": {"id": "PS2", "type": "schedule_reference"})")}));
-    auto levels = oncall_levels(p.entries);
+    auto levels = oncall_levels(p->entries);
     BOOST_TEST(ids(levels[0]) == (std::vector<std::string>{"PB", "PA"}));
 }
 
@@ -108,7 +108,7 @@ BOOST_AUTO_TEST_CASE(at_most_ten_per_level)
 {
     std::vector<std::string> entries;
     for (int i = 0; i < 12; ++i) entries.push_back(entry(1, "P" + std::to_string(i), "N"));
-    auto levels = oncall_levels(oncall_parse_page(page(entries)).entries);
+    auto levels = oncall_levels(oncall_parse_page(page(entries))->entries);
     BOOST_TEST(levels[0].size() == limits::max_dial_numbers);
     BOOST_TEST(levels[0].back().user_id == "P9");
 }
@@ -117,9 +117,9 @@ BOOST_AUTO_TEST_CASE(missing_or_null_schedule_and_null_end)
 {
     auto p = oncall_parse_page(page({entry(1, "PA", "A", R"(, "schedule": null, "end": null, "start": null)"),
                                      entry(1, "PB", "B")}));
-    BOOST_TEST_REQUIRE(p.error.empty());
-    BOOST_REQUIRE_EQUAL(p.entries.size(), 2u);
-    BOOST_TEST(p.entries[0].end == "");
+    BOOST_TEST_REQUIRE(bool(p));
+    BOOST_REQUIRE_EQUAL(p->entries.size(), 2u);
+    BOOST_TEST(p->entries[0].end == "");
 }
 
 BOOST_AUTO_TEST_CASE(unusable_entries_are_skipped_not_fatal)
@@ -133,52 +133,52 @@ BOOST_AUTO_TEST_CASE(unusable_entries_are_skipped_not_fatal)
         R"(42)",
         entry(1, "PGOOD", "Good"),
     }));
-    BOOST_TEST(p.error.empty());
-    BOOST_TEST(p.listed == 7u);
-    BOOST_TEST(p.skipped == 6u);
-    BOOST_REQUIRE_EQUAL(p.entries.size(), 1u);
-    BOOST_TEST(p.entries[0].user_id == "PGOOD");
+    BOOST_TEST(bool(p));
+    BOOST_TEST(p->listed == 7u);
+    BOOST_TEST(p->skipped == 6u);
+    BOOST_REQUIRE_EQUAL(p->entries.size(), 1u);
+    BOOST_TEST(p->entries[0].user_id == "PGOOD");
 }
 
 BOOST_AUTO_TEST_CASE(name_falls_back_to_id)
 {
     auto p = oncall_parse_page(page({R"({"escalation_level": 1, "user": {"id": "PA"}})"}));
-    BOOST_TEST(p.entries.at(0).name == "PA");
+    BOOST_TEST(p->entries.at(0).name == "PA");
 }
 
 BOOST_AUTO_TEST_CASE(more_pages)
 {
-    BOOST_TEST(oncall_parse_page(page({entry(1, "PA", "A")}, true)).more);
-    BOOST_TEST(!oncall_parse_page(R"({"oncalls": []})").more);
-    BOOST_TEST(!oncall_parse_page(R"({"oncalls": [], "more": "yes"})").more);
+    BOOST_TEST(oncall_parse_page(page({entry(1, "PA", "A")}, true))->more);
+    BOOST_TEST(!oncall_parse_page(R"({"oncalls": []})")->more);
+    BOOST_TEST(!oncall_parse_page(R"({"oncalls": [], "more": "yes"})")->more);
 }
 
 BOOST_AUTO_TEST_CASE(not_an_oncalls_answer)
 {
-    BOOST_TEST(oncall_parse_page("<html>").error == "not JSON");
-    BOOST_TEST(oncall_parse_page("").error == "not JSON");
-    BOOST_TEST(oncall_parse_page(R"({"oncalls": [{"escalation_level": 1)").error == "not JSON");
-    BOOST_TEST(!oncall_parse_page(R"({"oncalls": "none"})").error.empty());
-    BOOST_TEST(!oncall_parse_page(R"([1, 2])").error.empty());
-    BOOST_TEST(!oncall_parse_page(R"({"error": {"message": "x"}})").error.empty());
+    BOOST_TEST(oncall_parse_page("<html>").error() == "not JSON");
+    BOOST_TEST(oncall_parse_page("").error() == "not JSON");
+    BOOST_TEST(oncall_parse_page(R"({"oncalls": [{"escalation_level": 1)").error() == "not JSON");
+    BOOST_TEST(!oncall_parse_page(R"({"oncalls": "none"})"));
+    BOOST_TEST(!oncall_parse_page(R"([1, 2])"));
+    BOOST_TEST(!oncall_parse_page(R"({"error": {"message": "x"}})"));
 }
 
 BOOST_AUTO_TEST_CASE(schedule_users_official_example)
 {
     auto p = schedule_users_parse(official_schedule_users);
-    BOOST_TEST_REQUIRE(p.error.empty(), p.error);
-    BOOST_REQUIRE_EQUAL(p.entries.size(), 2u);
-    BOOST_TEST(p.listed == 2u);
-    BOOST_TEST(!p.more);
-    BOOST_TEST(p.entries[0].user_id == "PAM4FGS");
-    BOOST_TEST(p.entries[0].name == "Kyler Kuhn");
-    BOOST_TEST(p.entries[1].name == "Earline Greenholt");
+    BOOST_TEST_REQUIRE(bool(p), p.error());
+    BOOST_REQUIRE_EQUAL(p->entries.size(), 2u);
+    BOOST_TEST(p->listed == 2u);
+    BOOST_TEST(!p->more);
+    BOOST_TEST(p->entries[0].user_id == "PAM4FGS");
+    BOOST_TEST(p->entries[0].name == "Kyler Kuhn");
+    BOOST_TEST(p->entries[1].name == "Earline Greenholt");
     // One level, and no shift ends: the answer names none.
-    for (const auto &e : p.entries) {
+    for (const auto &e : p->entries) {
         BOOST_TEST(e.level == 1);
         BOOST_TEST(e.end == "");
     }
-    BOOST_TEST(oncall_levels(p.entries).size() == 1u);
+    BOOST_TEST(oncall_levels(p->entries).size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(schedule_users_unusable_ones_are_skipped)
@@ -192,23 +192,23 @@ BOOST_AUTO_TEST_CASE(schedule_users_unusable_ones_are_skipped)
         {"id": "PBARE01"},
         {"id": "PA", "summary": "Ada"}
     ]})");
-    BOOST_TEST(p.error.empty());
-    BOOST_TEST(p.listed == 7u);
-    BOOST_TEST(p.skipped == 4u);
-    BOOST_REQUIRE_EQUAL(p.entries.size(), 3u);
-    BOOST_TEST(p.entries[0].name == "Only a name");
-    BOOST_TEST(p.entries[1].name == "PBARE01");
-    BOOST_TEST(p.entries[2].user_id == "PA");
+    BOOST_TEST(bool(p));
+    BOOST_TEST(p->listed == 7u);
+    BOOST_TEST(p->skipped == 4u);
+    BOOST_REQUIRE_EQUAL(p->entries.size(), 3u);
+    BOOST_TEST(p->entries[0].name == "Only a name");
+    BOOST_TEST(p->entries[1].name == "PBARE01");
+    BOOST_TEST(p->entries[2].user_id == "PA");
 }
 
 BOOST_AUTO_TEST_CASE(not_a_schedule_users_answer)
 {
-    BOOST_TEST(schedule_users_parse("<html>").error == "not JSON");
-    BOOST_TEST(schedule_users_parse("").error == "not JSON");
-    BOOST_TEST(schedule_users_parse(R"({"users": "none"})").error == "JSON without the \"users\" array");
-    BOOST_TEST(!schedule_users_parse(official_oncalls).error.empty());
-    BOOST_TEST(!schedule_users_parse(R"({"error": {"message": "Not Found", "code": 2100}})").error.empty());
-    BOOST_TEST(schedule_users_parse(R"({"users": []})").entries.empty());
+    BOOST_TEST(schedule_users_parse("<html>").error() == "not JSON");
+    BOOST_TEST(schedule_users_parse("").error() == "not JSON");
+    BOOST_TEST(schedule_users_parse(R"({"users": "none"})").error() == "JSON without the \"users\" array");
+    BOOST_TEST(!schedule_users_parse(official_oncalls));
+    BOOST_TEST(!schedule_users_parse(R"({"error": {"message": "Not Found", "code": 2100}})"));
+    BOOST_TEST(schedule_users_parse(R"({"users": []})")->entries.empty());
 }
 
 BOOST_AUTO_TEST_CASE(phone_and_sms_contact_methods)
@@ -224,36 +224,36 @@ BOOST_AUTO_TEST_CASE(phone_and_sms_contact_methods)
         {"id": "PP6", "type": "phone_contact_method", "label": "Odd", "country_code": 1, "address": "ext. 12"},
         {"id": "PU", "type": "push_notification_contact_method", "label": "Phone", "address": "xyz"}
     ]})");
-    BOOST_TEST_REQUIRE(r.error.empty());
+    BOOST_TEST_REQUIRE(bool(r));
     // Every phone and SMS method, in order; the unusable ones say why.
-    BOOST_REQUIRE_EQUAL(r.phones.size(), 7u);
-    BOOST_TEST(r.phones[0].number == "+14155550109");
-    BOOST_TEST(r.phones[0].sms);
-    BOOST_TEST((r.phones[0].state == PhoneState::usable));
-    BOOST_TEST((r.phones[1].state == PhoneState::blacklisted));
-    BOOST_TEST(r.phones[1].number == "+14155550108");
-    BOOST_TEST(r.phones[2].number == "+442079460958");
-    BOOST_TEST(r.phones[2].label == "Work");
-    BOOST_TEST(!r.phones[2].sms);
-    BOOST_TEST((r.phones[2].state == PhoneState::usable));
-    BOOST_TEST(r.phones[3].number == "+14155550101");
-    BOOST_TEST((r.phones[3].state == PhoneState::usable));
+    BOOST_REQUIRE_EQUAL((*r).size(), 7u);
+    BOOST_TEST((*r)[0].number == "+14155550109");
+    BOOST_TEST((*r)[0].sms);
+    BOOST_TEST(((*r)[0].state == PhoneState::usable));
+    BOOST_TEST(((*r)[1].state == PhoneState::blacklisted));
+    BOOST_TEST((*r)[1].number == "+14155550108");
+    BOOST_TEST((*r)[2].number == "+442079460958");
+    BOOST_TEST((*r)[2].label == "Work");
+    BOOST_TEST(!(*r)[2].sms);
+    BOOST_TEST(((*r)[2].state == PhoneState::usable));
+    BOOST_TEST((*r)[3].number == "+14155550101");
+    BOOST_TEST(((*r)[3].state == PhoneState::usable));
     for (std::size_t i = 4; i < 7; ++i) {
-        BOOST_TEST((r.phones[i].state == PhoneState::invalid_number), i);
-        BOOST_TEST(r.phones[i].number == "", i);
+        BOOST_TEST(((*r)[i].state == PhoneState::invalid_number), i);
+        BOOST_TEST((*r)[i].number == "", i);
     }
-    BOOST_TEST(phone_choose(r.phones, "")->number == "+442079460958");
-    BOOST_TEST(phone_choose(r.phones, "Blocked")->number == "+442079460958");
+    BOOST_TEST(phone_choose((*r), "")->number == "+442079460958");
+    BOOST_TEST(phone_choose((*r), "Blocked")->number == "+442079460958");
 }
 
 BOOST_AUTO_TEST_CASE(a_blacklisted_sms_method_is_never_texted)
 {
     auto r = contact_phones(R"({"contact_methods": [
         {"type": "sms_contact_method", "label": "Mobile", "country_code": 1, "address": "4155550109", "blacklisted": true}]})");
-    BOOST_REQUIRE_EQUAL(r.phones.size(), 1u);
-    BOOST_TEST((r.phones[0].state == PhoneState::blacklisted));
-    BOOST_TEST(!phone_choose(r.phones, "", Medium::text));
-    BOOST_TEST(phones_unusable(r.phones, Medium::text) == "1 blacklisted");
+    BOOST_REQUIRE_EQUAL((*r).size(), 1u);
+    BOOST_TEST(((*r)[0].state == PhoneState::blacklisted));
+    BOOST_TEST(!phone_choose((*r), "", Medium::text));
+    BOOST_TEST(phones_unusable((*r), Medium::text) == "1 blacklisted");
 }
 
 BOOST_AUTO_TEST_CASE(a_disabled_method_is_neither_dialed_nor_texted)
@@ -268,15 +268,15 @@ BOOST_AUTO_TEST_CASE(a_disabled_method_is_neither_dialed_nor_texted)
         {"type": "phone_contact_method", "label": "Home", "country_code": 1, "address": "4155550103", "enabled": "no"},
         {"type": "phone_contact_method", "label": "Work", "country_code": 1, "address": "4155550104", "enabled": true}
     ]})");
-    BOOST_REQUIRE_EQUAL(r.phones.size(), 5u);
-    BOOST_TEST((r.phones[0].state == PhoneState::disabled));
-    BOOST_TEST((r.phones[1].state == PhoneState::disabled));
-    BOOST_TEST((r.phones[2].state == PhoneState::blacklisted));
-    BOOST_TEST((r.phones[3].state == PhoneState::usable));  // not a boolean: PagerDuty did not say false
-    BOOST_TEST((r.phones[4].state == PhoneState::usable));
-    BOOST_TEST(phone_choose(r.phones, "mobile")->number == "+14155550103");
+    BOOST_REQUIRE_EQUAL((*r).size(), 5u);
+    BOOST_TEST(((*r)[0].state == PhoneState::disabled));
+    BOOST_TEST(((*r)[1].state == PhoneState::disabled));
+    BOOST_TEST(((*r)[2].state == PhoneState::blacklisted));
+    BOOST_TEST(((*r)[3].state == PhoneState::usable));  // not a boolean: PagerDuty did not say false
+    BOOST_TEST(((*r)[4].state == PhoneState::usable));
+    BOOST_TEST(phone_choose((*r), "mobile")->number == "+14155550103");
     // A text skips the disabled SMS method and goes to a phone.
-    BOOST_TEST(phone_choose(r.phones, "mobile", Medium::text)->number == "+14155550103");
+    BOOST_TEST(phone_choose((*r), "mobile", Medium::text)->number == "+14155550103");
 }
 
 BOOST_AUTO_TEST_CASE(why_nobody_can_be_reached)
@@ -352,14 +352,14 @@ BOOST_AUTO_TEST_CASE(official_contact_methods_example_has_no_phone)
     auto r = contact_phones(R"({"contact_methods": [{"id": "PXPGF42", "type": "email_contact_method",
         "summary": "Work", "self": "https://api.pagerduty.com/users/PXPGF42/contact_method/PXPGF42",
         "label": "Work", "address": "grady.haylie.126@hickle.net", "send_short_email": false}]})");
-    BOOST_TEST(r.error.empty());
-    BOOST_TEST(r.phones.empty());
+    BOOST_TEST(bool(r));
+    BOOST_TEST((*r).empty());
 }
 
 BOOST_AUTO_TEST_CASE(not_a_contact_methods_answer)
 {
-    BOOST_TEST(contact_phones("nope").error == "not JSON");
-    BOOST_TEST(!contact_phones(R"({"contact_methods": {"type": "phone_contact_method"}})").error.empty());
+    BOOST_TEST(contact_phones("nope").error() == "not JSON");
+    BOOST_TEST(!contact_phones(R"({"contact_methods": {"type": "phone_contact_method"}})"));
 }
 
 BOOST_AUTO_TEST_CASE(prefer_label_first_else_the_first)
