@@ -34,8 +34,8 @@ std::string url_for_log(const std::string &url)
         std::string_view name = part.substr(0, part.find('='));
         if (name == "from" || name == "tried") {
             // The caller's number masked as in from=; a name only counted.
-            FormResult one = form_decode(part);
-            std::string value = one && !one.params.empty() ? one.params[0].value : "";
+            auto one = form_decode(part);
+            std::string value = one && !one->empty() ? one->front().value : "";
             out += std::string(name) + "=" + (name == "from" ? mask_number(value) : "*");
         } else {
             out += part;
@@ -70,13 +70,14 @@ std::optional<Response> open_webhook(const Request &req, const Context &ctx, Log
     if (w.post && !is_form(req.content_type))
         return rejected_response(log, 415, "unsupported media type: expected application/x-www-form-urlencoded",
                                  "Content-Type " + req.content_type);
-    FormResult query = form_decode(req.query_string);
-    if (!query) return rejected_response(log, 400, "bad request: query string: " + query.error, "query string: " + query.error);
-    w.query = std::move(query.params);
+    auto query = form_decode(req.query_string);
+    if (!query)
+        return rejected_response(log, 400, "bad request: query string: " + query.error(), "query string: " + query.error());
+    w.query = std::move(*query);
     if (w.post) {
-        FormResult form = form_decode(req.body);
-        if (!form) return rejected_response(log, 400, "bad request: body: " + form.error, "body: " + form.error);
-        w.form = std::move(form.params);
+        auto form = form_decode(req.body);
+        if (!form) return rejected_response(log, 400, "bad request: body: " + form.error(), "body: " + form.error());
+        w.form = std::move(*form);
     }
     log.call_sid = form_value(w.twilio(), "CallSid");
     log.message_sid = form_value(w.twilio(), "MessageSid");

@@ -16,9 +16,9 @@ int hex_value(char c)
 
 // Decodes one name or value; `offset` is where it starts in the whole
 // input, so an error can point at the byte.
-bool decode_component(std::string_view in, std::size_t offset, std::string &out, std::string &error)
+Result<std::string> decode_component(std::string_view in, std::size_t offset)
 {
-    out.clear();
+    std::string out;
     // Decoding never lengthens, so the encoded length bounds the work; the
     // decoded one is what the limit is about.
     out.reserve(in.size());
@@ -29,55 +29,46 @@ bool decode_component(std::string_view in, std::size_t offset, std::string &out,
         } else if (c == '%') {
             int hi = i + 1 < in.size() ? hex_value(in[i + 1]) : -1;
             int lo = i + 2 < in.size() ? hex_value(in[i + 2]) : -1;
-            if (hi < 0 || lo < 0) {
-                error = "bad percent-escape at byte " + std::to_string(offset + i) +
-                        " (expected % and two hex digits)";
-                return false;
-            }
+            if (hi < 0 || lo < 0)
+                return fail("bad percent-escape at byte " + std::to_string(offset + i) +
+                            " (expected % and two hex digits)");
             out += static_cast<char>(hi * 16 + lo);
             i += 2;
         } else {
             out += c;
         }
     }
-    if (out.size() > limits::max_param_length) {
-        error = "a parameter at byte " + std::to_string(offset) + " is over " +
-                std::to_string(limits::max_param_length) + " bytes";
-        return false;
-    }
-    return true;
+    if (out.size() > limits::max_param_length)
+        return fail("a parameter at byte " + std::to_string(offset) + " is over " +
+                    std::to_string(limits::max_param_length) + " bytes");
+    return out;
 }
 
 }  // namespace
 
-FormResult form_decode(std::string_view text)
+Result<Params> form_decode(std::string_view text)
 {
-    FormResult result;
+    Params params;
     std::size_t start = 0;
     while (start <= text.size()) {
         std::size_t end = text.find('&', start);
         if (end == std::string_view::npos) end = text.size();
         std::string_view segment = text.substr(start, end - start);
         if (!segment.empty()) {
-            if (result.params.size() == limits::max_params) {
-                result.error = "more than " + std::to_string(limits::max_params) + " parameters";
-                result.params.clear();
-                return result;
-            }
+            if (params.size() == limits::max_params)
+                return fail("more than " + std::to_string(limits::max_params) + " parameters");
             std::size_t eq = segment.find('=');
             std::string_view name = segment.substr(0, eq);
             std::string_view value = eq == std::string_view::npos ? std::string_view{} : segment.substr(eq + 1);
-            Param p;
-            if (!decode_component(name, start, p.name, result.error) ||
-                !decode_component(value, start + name.size() + 1, p.value, result.error)) {
-                result.params.clear();
-                return result;
-            }
-            result.params.push_back(std::move(p));
+            auto n = decode_component(name, start);
+            if (!n) return fail(n.error());
+            auto v = decode_component(value, start + name.size() + 1);
+            if (!v) return fail(v.error());
+            params.push_back({std::move(*n), std::move(*v)});
         }
         start = end + 1;
     }
-    return result;
+    return params;
 }
 
 const std::string *form_get(const Params &params, std::string_view name)

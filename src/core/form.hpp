@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/result.hpp"
+
 namespace pdcf {
 
 struct Param {
@@ -15,15 +17,10 @@ struct Param {
 };
 using Params = std::vector<Param>;
 
-struct FormResult {
-    Params params;
-    std::string error;  // empty when the input decoded cleanly
-    explicit operator bool() const { return error.empty(); }
-};
-
 // Decodes `a=1&b=x+y&c=%41&c=2`.  Keeps order and repeated names; `b` and
 // `b=` both give an empty value; empty segments (`&&`) are skipped.
-FormResult form_decode(std::string_view text);
+// A failure says which byte is wrong; nothing of such an input is kept.
+Result<Params> form_decode(std::string_view text);
 
 // The first value of `name`, or nullptr.
 const std::string *form_get(const Params &params, std::string_view name);

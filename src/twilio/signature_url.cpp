@@ -156,14 +156,14 @@ std::optional<std::string> signature_url_legacy(std::string_view url)
     // sends them, and such a URL only has a legacy form that matches nothing.
     std::size_t q = url.find('?');
     if (q == std::string_view::npos || q + 1 == url.size()) return std::string(url);
-    FormResult form = form_decode(url.substr(q + 1));
+    auto form = form_decode(url.substr(q + 1));
     if (!form) return std::nullopt;
 
     // An object's keys: a repeated name keeps the place of its first
     // occurrence, with its values in order.
     std::vector<std::pair<std::string, std::vector<std::string>>> keys;
     std::map<std::string, std::size_t> index;
-    for (auto &p : form.params) {
+    for (auto &p : *form) {
         auto [it, added] = index.emplace(p.name, keys.size());
         if (added) keys.push_back({std::move(p.name), {}});
         keys[it->second].second.push_back(std::move(p.value));

@@ -66,7 +66,7 @@ CallState state_in(const std::string &url, bool twilio_numbers = true)
 {
     Params twilio;
     if (twilio_numbers) twilio = {{"From", start().from}, {"To", start().to}};
-    return state_parse(form_decode(url.substr(url.find('?') + 1)).params, twilio);
+    return state_parse(form_decode(url.substr(url.find('?') + 1)).value_or({}), twilio);
 }
 
 }  // namespace

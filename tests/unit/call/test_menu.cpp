@@ -35,9 +35,9 @@ MenuState state(int attempt = 1)
 // that call's From and To.
 MenuState parse(const std::string &query, const std::string &from = "+14155559876", const std::string &to = "+14155550100")
 {
-    FormResult f = form_decode(query);
-    BOOST_TEST_REQUIRE(static_cast<bool>(f), f.error);
-    return menu_parse(f.params, {{"From", from}, {"To", to}});
+    auto f = form_decode(query);
+    BOOST_TEST_REQUIRE(static_cast<bool>(f), f.error());
+    return menu_parse(*f, {{"From", from}, {"To", to}});
 }
 
 bool same(const MenuState &a, const MenuState &b)

@@ -120,15 +120,15 @@ BOOST_AUTO_TEST_CASE(test_call_request_by_number_and_by_route)
     BOOST_TEST(r.query_string == "");
     auto form = form_decode(r.body);
     BOOST_REQUIRE(form);
-    BOOST_TEST(form_value(form.params, "To") == "+14155550100");
-    BOOST_TEST(form_value(form.params, "From") == "+14155559876");
+    BOOST_TEST(form_value(*form, "To") == "+14155550100");
+    BOOST_TEST(form_value(*form, "From") == "+14155559876");
     BOOST_TEST(r.content_length == std::to_string(r.body.size()));
 
     r = test_call_request(c, "ops", "");
     BOOST_TEST(r.query_string == "route=ops");
     form = form_decode(r.body);
-    BOOST_TEST(form_value(form.params, "To") == "+14155550100");
-    BOOST_TEST(form_value(form.params, "From") == "anonymous");
+    BOOST_TEST(form_value(*form, "To") == "+14155550100");
+    BOOST_TEST(form_value(*form, "From") == "anonymous");
 }
 
 BOOST_AUTO_TEST_CASE(menu_lines_show_where_each_key_leads_now)
