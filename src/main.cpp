@@ -74,11 +74,12 @@ std::string ignored_entries_log()
 
 int main(int argc, char **argv)
 {
-    Options opts = options_parse(argc, argv);
-    if (!opts.error.empty()) {
-        std::fprintf(stderr, "pd-call-forward: %s\n%s", opts.error.c_str(), options_usage().c_str());
+    auto parsed = options_parse(argc, argv);
+    if (!parsed) {
+        std::fprintf(stderr, "pd-call-forward: %s\n%s", parsed.error().c_str(), options_usage().c_str());
         return 2;
     }
+    const Options &opts = *parsed;
     if (opts.help) {
         std::fputs(options_usage().c_str(), stdout);
         return 0;

@@ -1,40 +1,43 @@
 #include "commands/options.hpp"
 
+#include <optional>
 #include <string_view>
 
 namespace pdcf {
 
 namespace {
 
-// "--name VALUE" or "--name=VALUE" (and "-c VALUE"): true when `arg` is the
-// option, with its value in `value` or a usage error in `error`.
-bool take_value(std::string_view arg, std::string_view shortname, std::string_view name, int argc, char **argv,
-                int &i, std::string &value, std::string &error)
+// "--name VALUE" or "--name=VALUE" (and "-c VALUE"): nullopt when `arg` is
+// not the option, else its value or a usage error.
+std::optional<Result<std::string>> take_value(std::string_view arg, std::string_view shortname, std::string_view name,
+                                              int argc, char **argv, int &i)
 {
-    if (arg.size() > name.size() && arg.substr(0, name.size()) == name && arg[name.size()] == '=') {
-        value = std::string(arg.substr(name.size() + 1));
-        return true;
-    }
-    if (arg != name && (shortname.empty() || arg != shortname)) return false;
-    if (i + 1 >= argc) error = std::string(arg) + " needs a value";
-    else value = argv[++i];
-    return true;
+    if (arg.size() > name.size() && arg.substr(0, name.size()) == name && arg[name.size()] == '=')
+        return std::string(arg.substr(name.size() + 1));
+    if (arg != name && (shortname.empty() || arg != shortname)) return std::nullopt;
+    if (i + 1 >= argc) return fail(std::string(arg) + " needs a value");
+    return std::string(argv[++i]);
 }
 
 }  // namespace
 
-Options options_parse(int argc, char **argv)
+Result<Options> options_parse(int argc, char **argv)
 {
     Options o;
+    std::string error;
     bool from_given = false;
     auto command = [&](Command c) {
-        if (o.command != Command::serve && o.command != c)
-            o.error = "--check, --test-call and --flush cannot be combined";
+        if (o.command != Command::serve && o.command != c) error = "--check, --test-call and --flush cannot be combined";
         o.command = c;
     };
-    for (int i = 1; i < argc && o.error.empty(); ++i) {
+    // The value of an option that takes one, when `arg` is it.
+    auto value_of = [&](std::string_view arg, std::string_view shortname, std::string_view name, int &i) {
+        auto taken = take_value(arg, shortname, name, argc, argv, i);
+        if (taken && !*taken) error = taken->error();
+        return taken && *taken ? std::optional<std::string>(**taken) : std::nullopt;
+    };
+    for (int i = 1; i < argc && error.empty(); ++i) {
         std::string_view arg = argv[i];
-        std::string value;
         if (arg == "-h" || arg == "--help") {
             o.help = true;
         } else if (arg == "-V" || arg == "--version") {
@@ -43,21 +46,22 @@ Options options_parse(int argc, char **argv)
             command(Command::check);
         } else if (arg == "--flush") {
             command(Command::flush);
-        } else if (take_value(arg, "-c", "--config", argc, argv, i, value, o.error)) {
-            o.config = value;
-        } else if (take_value(arg, "", "--test-call", argc, argv, i, value, o.error)) {
+        } else if (auto config = value_of(arg, "-c", "--config", i)) {
+            o.config = *config;
+        } else if (auto to = value_of(arg, "", "--test-call", i)) {
             command(Command::test_call);
-            o.test_to = value;
-        } else if (take_value(arg, "", "--from", argc, argv, i, value, o.error)) {
-            o.test_from = value;
+            o.test_to = *to;
+        } else if (auto from = value_of(arg, "", "--from", i)) {
+            o.test_from = *from;
             from_given = true;
-        } else {
-            o.error = "unknown argument: " + std::string(arg);
+        } else if (error.empty()) {
+            error = "unknown argument: " + std::string(arg);
         }
     }
-    if (o.error.empty() && from_given && o.command != Command::test_call) o.error = "--from goes with --test-call";
-    if (o.error.empty() && o.command == Command::test_call && o.test_to.empty())
-        o.error = "--test-call needs the called number (E.164), a route name or a menu name";
+    if (error.empty() && from_given && o.command != Command::test_call) error = "--from goes with --test-call";
+    if (error.empty() && o.command == Command::test_call && o.test_to.empty())
+        error = "--test-call needs the called number (E.164), a route name or a menu name";
+    if (!error.empty()) return fail(error);
     return o;
 }
 

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "core/result.hpp"
+
 namespace pdcf {
 
 constexpr const char *default_config_path = "/etc/pd-call-forward/pd-call-forward.ini";
@@ -22,10 +24,10 @@ struct Options {
     std::string test_from;  // --from FROM
     bool help = false;
     bool version = false;
-    std::string error;      // a usage error, to print before the usage
 };
 
-Options options_parse(int argc, char **argv);
+// The options, or a usage error to print before the usage.
+Result<Options> options_parse(int argc, char **argv);
 
 std::string options_usage();
 

@@ -7,7 +7,7 @@
 using namespace pdcf;
 
 namespace {
-Options parse(std::vector<std::string> args)
+Result<Options> parse(std::vector<std::string> args)
 {
     args.insert(args.begin(), "pd-call-forward");
     std::vector<char *> argv;
@@ -20,41 +20,41 @@ BOOST_AUTO_TEST_SUITE(options)
 
 BOOST_AUTO_TEST_CASE(config_file_precedence)
 {
-    BOOST_TEST(options_config_path(parse({"-c", "/a.ini"}), "/env.ini") == "/a.ini");
-    BOOST_TEST(options_config_path(parse({"--config", "/b.ini"}), nullptr) == "/b.ini");
-    BOOST_TEST(options_config_path(parse({"--config=/c.ini"}), nullptr) == "/c.ini");
-    BOOST_TEST(options_config_path(parse({}), "/env.ini") == "/env.ini");
-    BOOST_TEST(options_config_path(parse({}), "") == "/etc/pd-call-forward/pd-call-forward.ini");
-    BOOST_TEST(options_config_path(parse({}), nullptr) == "/etc/pd-call-forward/pd-call-forward.ini");
+    BOOST_TEST(options_config_path(*parse({"-c", "/a.ini"}), "/env.ini") == "/a.ini");
+    BOOST_TEST(options_config_path(*parse({"--config", "/b.ini"}), nullptr) == "/b.ini");
+    BOOST_TEST(options_config_path(*parse({"--config=/c.ini"}), nullptr) == "/c.ini");
+    BOOST_TEST(options_config_path(*parse({}), "/env.ini") == "/env.ini");
+    BOOST_TEST(options_config_path(*parse({}), "") == "/etc/pd-call-forward/pd-call-forward.ini");
+    BOOST_TEST(options_config_path(*parse({}), nullptr) == "/etc/pd-call-forward/pd-call-forward.ini");
 }
 
 BOOST_AUTO_TEST_CASE(help_version_and_errors)
 {
-    BOOST_TEST(parse({"--help"}).help);
-    BOOST_TEST(parse({"-h"}).help);
-    BOOST_TEST(parse({"--version"}).version);
-    BOOST_TEST(parse({"-c"}).error == "-c needs a value");
-    BOOST_TEST(parse({"--bogus"}).error == "unknown argument: --bogus");
+    BOOST_TEST(parse({"--help"})->help);
+    BOOST_TEST(parse({"-h"})->help);
+    BOOST_TEST(parse({"--version"})->version);
+    BOOST_TEST(parse({"-c"}).error() == "-c needs a value");
+    BOOST_TEST(parse({"--bogus"}).error() == "unknown argument: --bogus");
 }
 
 BOOST_AUTO_TEST_CASE(operator_commands)
 {
-    Options o = parse({"--check", "-c", "/a.ini"});
+    Options o = *parse({"--check", "-c", "/a.ini"});
     BOOST_TEST((o.command == Command::check));
     BOOST_TEST(o.config == "/a.ini");
-    o = parse({"--test-call", "+14155550100", "--from", "+14155559876"});
+    o = *parse({"--test-call", "+14155550100", "--from", "+14155559876"});
     BOOST_TEST((o.command == Command::test_call));
     BOOST_TEST(o.test_to == "+14155550100");
     BOOST_TEST(o.test_from == "+14155559876");
-    o = parse({"--test-call=ops", "--from=+1"});
+    o = *parse({"--test-call=ops", "--from=+1"});
     BOOST_TEST(o.test_to == "ops");
     BOOST_TEST(o.test_from == "+1");
-    BOOST_TEST((parse({}).command == Command::serve));
-    BOOST_TEST(parse({"--test-call"}).error == "--test-call needs a value");
-    BOOST_TEST(parse({"--test-call="}).error == "--test-call needs the called number (E.164), a route name or a menu name");
-    BOOST_TEST(parse({"--from", "+1"}).error == "--from goes with --test-call");
-    BOOST_TEST(parse({"--check", "--test-call", "ops"}).error == "--check, --test-call and --flush cannot be combined");
-    BOOST_TEST((parse({"--flush", "-c", "/a.ini"}).command == Command::flush));
+    BOOST_TEST((parse({})->command == Command::serve));
+    BOOST_TEST(parse({"--test-call"}).error() == "--test-call needs a value");
+    BOOST_TEST(parse({"--test-call="}).error() == "--test-call needs the called number (E.164), a route name or a menu name");
+    BOOST_TEST(parse({"--from", "+1"}).error() == "--from goes with --test-call");
+    BOOST_TEST(parse({"--check", "--test-call", "ops"}).error() == "--check, --test-call and --flush cannot be combined");
+    BOOST_TEST((parse({"--flush", "-c", "/a.ini"})->command == Command::flush));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
