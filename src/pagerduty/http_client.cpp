@@ -120,23 +120,23 @@ HttpReply HttpClient::send(const char *method, const std::string &path, const st
     // way to the next, as httplib would have tried each in turn.
     Resolver &resolver = impl_->resolver;
     for (std::size_t tried = 0;; ++tried) {
-        Resolver::Answer where = resolver.address(impl_->host, deadline);
-        if (where.address.empty()) {
+        auto where = resolver.address(impl_->host, deadline);
+        if (!where) {
             HttpReply reply;
-            reply.error = where.error;
+            reply.error = where.error();
             return reply;
         }
-        if (where.address != impl_->address) {
+        if (where->address != impl_->address) {
             // Only where to connect: the Host header, TLS's SNI and the
             // certificate check still use the name.
-            impl_->client.set_hostname_addr_map({{impl_->host, where.address}});
-            impl_->address = where.address;
+            impl_->client.set_hostname_addr_map({{impl_->host, where->address}});
+            impl_->address = where->address;
         }
         bool refused = false;
         HttpReply reply = exchange(method, path, body, deadline, started, &refused);
         if (!refused) return reply;
-        resolver.unreachable(impl_->host, where.address);
-        if (tried >= where.others) return reply;
+        resolver.unreachable(impl_->host, where->address);
+        if (tried >= where->others) return reply;
     }
 }
 

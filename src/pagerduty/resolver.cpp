@@ -50,7 +50,7 @@ void Resolver::start_lookup(const std::string &host)
     h.looking = true;
     try {
         std::thread([s = state_, host] {
-            Addresses found = s->lookup(host);
+            Result<Addresses> found = s->lookup(host);
             std::lock_guard<std::mutex> lock(s->mutex);
             State::Host &done = s->hosts[host];
             done.looking = false;
@@ -58,10 +58,10 @@ void Resolver::start_lookup(const std::string &host)
             // A lookup that finds nothing leaves the last addresses in use,
             // and is not tried again before another refresh period.
             done.found_at = s->clock();
-            if (found.list.empty()) {
-                done.error = found.error.empty() ? "no address" : found.error;
+            if (!found || found->empty()) {
+                done.error = found.error().empty() ? "no address" : found.error();
             } else {
-                done.addresses = std::move(found.list);
+                done.addresses = std::move(*found);
                 done.error.clear();
             }
             s->done.notify_all();
@@ -73,7 +73,7 @@ void Resolver::start_lookup(const std::string &host)
     }
 }
 
-Resolver::Answer Resolver::address(const std::string &host, TimePoint deadline)
+Result<Resolver::Found> Resolver::address(const std::string &host, TimePoint deadline)
 {
     using namespace std::chrono;
     State &s = *state_;
@@ -81,21 +81,20 @@ Resolver::Answer Resolver::address(const std::string &host, TimePoint deadline)
     State::Host &h = s.hosts[host];
     if (!h.addresses.empty()) {
         if (s.clock() - h.found_at >= s.refresh) start_lookup(host);
-        return {h.addresses.front(), "", h.addresses.size() - 1};
+        return Found{h.addresses.front(), h.addresses.size() - 1};
     }
     // Nothing known yet: wait for the lookup running, or for a new one.
     const auto waiting_since = steady_clock::now();
     const unsigned long seen = h.lookups_done;
     start_lookup(host);
-    if (!h.looking) return {"", "cannot resolve " + host + ": " + h.error, 0};
+    if (!h.looking) return fail("cannot resolve " + host + ": " + h.error);
     if (!s.done.wait_until(lock, deadline, [&] { return h.lookups_done != seen; })) {
         const auto waited = duration_cast<milliseconds>(steady_clock::now() - waiting_since).count();
-        return {"", "DNS did not answer for " + host + " within " + std::to_string(waited) +
-                        " ms ([pagerduty] timeout; check the nameservers in /etc/resolv.conf)",
-                0};
+        return fail("DNS did not answer for " + host + " within " + std::to_string(waited) +
+                    " ms ([pagerduty] timeout; check the nameservers in /etc/resolv.conf)");
     }
-    if (h.addresses.empty()) return {"", "cannot resolve " + host + ": " + h.error, 0};
-    return {h.addresses.front(), "", h.addresses.size() - 1};
+    if (h.addresses.empty()) return fail("cannot resolve " + host + ": " + h.error);
+    return Found{h.addresses.front(), h.addresses.size() - 1};
 }
 
 void Resolver::unreachable(const std::string &host, const std::string &address)
@@ -133,7 +132,7 @@ Resolver &Resolver::process()
     return *known;
 }
 
-Resolver::Addresses Resolver::system_lookup(const std::string &host)
+Result<Resolver::Addresses> Resolver::system_lookup(const std::string &host)
 {
     // The hints cpp-httplib gives getaddrinfo() for a host name.
     addrinfo hints{};
@@ -141,15 +140,15 @@ Resolver::Addresses Resolver::system_lookup(const std::string &host)
     hints.ai_socktype = SOCK_STREAM;
     addrinfo *found = nullptr;
     int rc = getaddrinfo(host.c_str(), nullptr, &hints, &found);
-    if (rc != 0) return {{}, rc == EAI_SYSTEM ? std::strerror(errno) : gai_strerror(rc)};
+    if (rc != 0) return fail(rc == EAI_SYSTEM ? std::strerror(errno) : gai_strerror(rc));
     Addresses out;
     for (const addrinfo *a = found; a; a = a->ai_next) {
         char text[NI_MAXHOST];
         if (getnameinfo(a->ai_addr, a->ai_addrlen, text, sizeof text, nullptr, 0, NI_NUMERICHOST) != 0) continue;
-        if (std::find(out.list.begin(), out.list.end(), text) == out.list.end()) out.list.emplace_back(text);
+        if (std::find(out.begin(), out.end(), text) == out.end()) out.emplace_back(text);
     }
     freeaddrinfo(found);
-    if (out.list.empty()) out.error = "no usable address";
+    if (out.empty()) return fail("no usable address");
     return out;
 }
 

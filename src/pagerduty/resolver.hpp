@@ -16,29 +16,27 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/result.hpp"
 
 namespace pdcf {
 
 class Resolver {
 public:
-    struct Addresses {
-        std::vector<std::string> list;  // numeric, in the order to try them
-        std::string error;              // why there are none
-    };
+    // Numeric, in the order to try them; never empty.
+    using Addresses = std::vector<std::string>;
     // Looks `host` up, for as long as that takes.
-    using Lookup = std::function<Addresses(const std::string &host)>;
+    using Lookup = std::function<Result<Addresses>(const std::string &host)>;
 
     // `clock` tells when an address is due to be looked up again.
     Resolver(Lookup lookup, Clock clock, std::chrono::milliseconds refresh);
 
-    struct Answer {
-        std::string address;     // numeric; "" when none came in time
-        std::string error;       // why not
+    struct Found {
+        std::string address;     // numeric
         std::size_t others = 0;  // further addresses known for the host
     };
     // Where to connect for `host`: a known address at once, or the first a
     // lookup finds, waiting no later than `deadline`.
-    Answer address(const std::string &host, TimePoint deadline);
+    Result<Found> address(const std::string &host, TimePoint deadline);
 
     // Connecting to `address` failed: the host's next address comes first
     // from now on (until a lookup finds the host's addresses anew).
@@ -50,7 +48,7 @@ public:
     static Resolver &process();
 
     // getaddrinfo(), as a connection to `host` would use it.
-    static Addresses system_lookup(const std::string &host);
+    static Result<Addresses> system_lookup(const std::string &host);
 
 private:
     struct State;

@@ -316,18 +316,19 @@ BOOST_AUTO_TEST_CASE(an_address_that_refuses_gives_way_to_the_next_in_the_same_r
 {
     // The name has two addresses, and nothing listens on the first.
     Server s;
-    Resolver resolver([](const std::string &) { return Resolver::Addresses{{"127.0.0.3", "127.0.0.1"}, ""}; },
+    Resolver resolver(
+        [](const std::string &) -> Result<Resolver::Addresses> { return Resolver::Addresses{"127.0.0.3", "127.0.0.1"}; },
                       [] { return std::chrono::steady_clock::now(); }, limits::dns_refresh);
     HttpClient c("http://pagerduty.test:" + std::to_string(s.port), "", {}, &resolver);
     HttpReply r = c.get("/size/3", in(5000ms));
     BOOST_TEST(r.status == 200, r.error);
     // The address that answered comes first from now on.
-    BOOST_TEST(resolver.address("pagerduty.test", in(5000ms)).address == "127.0.0.1");
+    BOOST_TEST(resolver.address("pagerduty.test", in(5000ms)).value_or({}).address == "127.0.0.1");
 }
 
 BOOST_AUTO_TEST_CASE(a_name_that_does_not_resolve_is_an_error_that_says_so)
 {
-    Resolver resolver([](const std::string &) { return Resolver::Addresses{{}, "Name or service not known"}; },
+    Resolver resolver([](const std::string &) -> Result<Resolver::Addresses> { return fail("Name or service not known"); },
                       [] { return std::chrono::steady_clock::now(); }, limits::dns_refresh);
     HttpClient c("https://pagerduty.test", "", {}, &resolver);
     HttpReply r = c.get("/oncalls", in(5000ms));

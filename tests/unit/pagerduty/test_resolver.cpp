@@ -13,6 +13,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// The address found, or "" when none was.
+std::string address_of(const Result<Resolver::Found> &found) { return found ? found->address : ""; }
+
 TimePoint in(std::chrono::milliseconds ms) { return std::chrono::steady_clock::now() + ms; }
 
 // A resolver the test answers for: each lookup waits until the test lets
@@ -22,7 +25,7 @@ struct Dns {
     std::mutex mutex;
     std::condition_variable changed;
     bool answering = true;
-    Resolver::Addresses answer{{"192.0.2.1"}, ""};
+    Result<Resolver::Addresses> answer = Resolver::Addresses{"192.0.2.1"};
     int lookups = 0;   // started
     int finished = 0;
     TimePoint now = std::chrono::steady_clock::now();  // the resolver's clock
@@ -43,7 +46,7 @@ struct Dns {
         std::lock_guard<std::mutex> l(mutex);
         answering = false;
     }
-    void answer_with(Resolver::Addresses a)
+    void answer_with(Result<Resolver::Addresses> a)
     {
         {
             std::lock_guard<std::mutex> l(mutex);
@@ -92,7 +95,7 @@ struct Fixture {
 bool eventually(Resolver &resolver, const std::string &expected)
 {
     for (int i = 0; i < 1000; ++i) {
-        if (resolver.address("api.example", in(10000ms)).address == expected) return true;
+        if (address_of(resolver.address("api.example", in(10000ms))) == expected) return true;
         std::this_thread::sleep_for(10ms);
     }
     return false;
@@ -104,90 +107,90 @@ BOOST_AUTO_TEST_SUITE(resolver)
 
 BOOST_FIXTURE_TEST_CASE(the_first_lookup_is_waited_for, Fixture)
 {
-    Resolver::Answer a = resolver.address("api.example", in(10000ms));
-    BOOST_TEST(a.address == "192.0.2.1");
-    BOOST_TEST(a.error.empty());
+    auto a = resolver.address("api.example", in(10000ms));
+    BOOST_TEST(address_of(a) == "192.0.2.1");
+    BOOST_TEST(a.error().empty());
     BOOST_TEST(dns->started() == 1);
     // Known now: no second lookup while it is young.
-    BOOST_TEST(resolver.address("api.example", in(10000ms)).address == "192.0.2.1");
+    BOOST_TEST(address_of(resolver.address("api.example", in(10000ms))) == "192.0.2.1");
     BOOST_TEST(dns->started() == 1);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_resolver_that_does_not_answer_costs_the_deadline_only, Fixture)
 {
     dns->hold();
-    Resolver::Answer a = resolver.address("api.example", in(50ms));
-    BOOST_TEST(a.address.empty());
-    BOOST_TEST(a.error.rfind("DNS did not answer for api.example within ", 0) == 0u, a.error);
-    BOOST_TEST(a.error.find("([pagerduty] timeout") != std::string::npos, a.error);
+    auto a = resolver.address("api.example", in(50ms));
+    BOOST_TEST(address_of(a).empty());
+    BOOST_TEST(a.error().rfind("DNS did not answer for api.example within ", 0) == 0u, a.error());
+    BOOST_TEST(a.error().find("([pagerduty] timeout") != std::string::npos, a.error());
     // A second request waits for the same lookup, not a new one.
-    BOOST_TEST(resolver.address("api.example", in(50ms)).address.empty());
+    BOOST_TEST(address_of(resolver.address("api.example", in(50ms))).empty());
     BOOST_TEST(dns->started() == 1);
     // When it answers at last, the next request has the address (waiting,
     // if it comes that soon, for the answer to be taken in).
-    dns->answer_with({{"192.0.2.7"}, ""});
+    dns->answer_with(Resolver::Addresses{"192.0.2.7"});
     dns->wait_finished(1);
-    BOOST_TEST(resolver.address("api.example", in(10000ms)).address == "192.0.2.7");
+    BOOST_TEST(address_of(resolver.address("api.example", in(10000ms))) == "192.0.2.7");
 }
 
 BOOST_FIXTURE_TEST_CASE(the_last_good_address_serves_while_a_new_lookup_hangs, Fixture)
 {
-    BOOST_TEST(resolver.address("api.example", in(10000ms)).address == "192.0.2.1");
+    BOOST_TEST(address_of(resolver.address("api.example", in(10000ms))) == "192.0.2.1");
     dns->hold();
     dns->advance(limits::dns_refresh);
     // Due for a new lookup: it starts, and the request goes on at once with
     // the address known (the lookup is still held when it returns).
-    Resolver::Answer a = resolver.address("api.example", in(10000ms));
-    BOOST_TEST(a.address == "192.0.2.1");
-    BOOST_TEST(a.error.empty());
+    auto a = resolver.address("api.example", in(10000ms));
+    BOOST_TEST(address_of(a) == "192.0.2.1");
+    BOOST_TEST(a.error().empty());
     BOOST_TEST(dns->saw_started(2));
-    BOOST_TEST(resolver.address("api.example", in(10000ms)).address == "192.0.2.1");
+    BOOST_TEST(address_of(resolver.address("api.example", in(10000ms))) == "192.0.2.1");
     BOOST_TEST(dns->started() == 2);  // one lookup at a time
     // The new lookup's answer is used once it has been taken in.
-    dns->answer_with({{"192.0.2.9"}, ""});
+    dns->answer_with(Resolver::Addresses{"192.0.2.9"});
     BOOST_TEST(eventually(resolver, "192.0.2.9"));
 }
 
 BOOST_FIXTURE_TEST_CASE(a_failed_lookup_keeps_the_last_good_address, Fixture)
 {
-    BOOST_TEST(resolver.address("api.example", in(10000ms)).address == "192.0.2.1");
-    dns->answer_with({{}, "Temporary failure in name resolution"});
+    BOOST_TEST(address_of(resolver.address("api.example", in(10000ms))) == "192.0.2.1");
+    dns->answer_with(fail("Temporary failure in name resolution"));
     dns->advance(limits::dns_refresh);
-    BOOST_TEST(resolver.address("api.example", in(10000ms)).address == "192.0.2.1");
+    BOOST_TEST(address_of(resolver.address("api.example", in(10000ms))) == "192.0.2.1");
     dns->wait_finished(2);
-    BOOST_TEST(resolver.address("api.example", in(10000ms)).address == "192.0.2.1");
+    BOOST_TEST(address_of(resolver.address("api.example", in(10000ms))) == "192.0.2.1");
     BOOST_TEST(dns->started() == 2);  // and not asked again before another period
 }
 
 BOOST_FIXTURE_TEST_CASE(a_name_that_does_not_resolve_says_why, Fixture)
 {
-    dns->answer_with({{}, "Name or service not known"});
-    Resolver::Answer a = resolver.address("api.example", in(10000ms));
-    BOOST_TEST(a.address.empty());
-    BOOST_TEST(a.error == "cannot resolve api.example: Name or service not known");
+    dns->answer_with(fail("Name or service not known"));
+    auto a = resolver.address("api.example", in(10000ms));
+    BOOST_TEST(address_of(a).empty());
+    BOOST_TEST(a.error() == "cannot resolve api.example: Name or service not known");
 }
 
 BOOST_FIXTURE_TEST_CASE(an_unreachable_address_gives_way_to_the_next, Fixture)
 {
-    dns->answer_with({{"2001:db8::1", "192.0.2.1"}, ""});
-    Resolver::Answer a = resolver.address("api.example", in(10000ms));
-    BOOST_TEST(a.address == "2001:db8::1");
-    BOOST_TEST(a.others == 1u);
+    dns->answer_with(Resolver::Addresses{"2001:db8::1", "192.0.2.1"});
+    auto a = resolver.address("api.example", in(10000ms));
+    BOOST_TEST(address_of(a) == "2001:db8::1");
+    BOOST_TEST(a->others == 1u);
     resolver.unreachable("api.example", "2001:db8::1");
     a = resolver.address("api.example", in(10000ms));
-    BOOST_TEST(a.address == "192.0.2.1");
-    BOOST_TEST(a.others == 1u);
+    BOOST_TEST(address_of(a) == "192.0.2.1");
+    BOOST_TEST(a->others == 1u);
     resolver.unreachable("api.example", "192.0.2.1");
-    BOOST_TEST(resolver.address("api.example", in(10000ms)).address == "2001:db8::1");
+    BOOST_TEST(address_of(resolver.address("api.example", in(10000ms))) == "2001:db8::1");
     BOOST_TEST(dns->started() == 1);
 }
 
 BOOST_AUTO_TEST_CASE(the_system_lookup_finds_numeric_addresses)
 {
     // /etc/hosts names localhost, so no nameserver is asked.
-    Resolver::Addresses a = Resolver::system_lookup("localhost");
-    BOOST_TEST(!a.list.empty(), a.error);
-    for (const auto &address : a.list) BOOST_TEST((address == "127.0.0.1" || address == "::1"), address);
+    auto a = Resolver::system_lookup("localhost");
+    BOOST_TEST(bool(a), a.error());
+    for (const auto &address : a.value_or({})) BOOST_TEST((address == "127.0.0.1" || address == "::1"), address);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
