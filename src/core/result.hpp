@@ -4,10 +4,11 @@
 // token").  The type is [[nodiscard]], so a result ignored is a compile
 // error under -Werror, never a failure nobody hears of.
 //
-// Answers that stay useful when something failed (a Snapshot with some
-// levels, an on-call answer the cache stood in for, an HTTP reply of any
-// status) are not Results: they carry what they have and a problem for the
-// log beside it.
+// Answers that stay useful when something failed are not Results: they
+// carry what they have and a problem for the log beside it.  A Snapshot
+// keeps the levels it found; an on-call answer the cache stood in for keeps
+// its age; an HTTP reply's status 0 ("no HTTP answer") is one status among
+// others, which retries, the breaker and the log treat as they treat a 503.
 #pragma once
 
 #include <optional>
