@@ -61,6 +61,8 @@ int flush_all(const Spool &spool, const Post &post, const Clock &clock, std::chr
     return f.failed + f.left == 0 ? 0 : 1;
 }
 
+void real_sleep(std::chrono::milliseconds ms) { std::this_thread::sleep_for(ms); }
+
 // The entries of spool_dir and cache_dir left unread since the last call,
 // as log lines.
 std::string ignored_entries_log()
@@ -68,6 +70,153 @@ std::string ignored_entries_log()
     std::string out;
     for (const auto &note : own_dir_take_notes()) out += "pd-call-forward: warning: " + note + "\n";
     return out;
+}
+
+// What each process keeps for as long as it runs: the Context's
+// functions refer to it.
+struct Process {
+    explicit Process(const PagerDutySettings &pd) : spool(pd.spool_dir), cache(pd.cache_dir), breaker(pd.cache_dir) {}
+    Spool spool;
+    Cache cache;
+    Breaker breaker;
+    bool spool_usable = false;
+    bool cache_usable = false;
+    std::unique_ptr<ClientPool> rest;
+    std::unique_ptr<HttpClient> events;
+    std::unique_ptr<SpoolFlusher> flusher;
+
+    // The Events API, to alerts and --flush.
+    Post post()
+    {
+        return [this](const std::string &body, TimePoint deadline) { return events->post("", body, deadline); };
+    }
+};
+
+// A web server that goes away mid-answer must not kill the worker.  And a
+// worker lives for days, its lookups running in short-lived threads, each
+// with a malloc arena of its own.  glibc raises its mmap threshold each
+// time a large block is freed, so a large PagerDuty answer soon lands in an
+// arena instead, whose top is kept rather than given back: a worker grew by
+// a megabyte at a time and never shrank.  Fixed thresholds send every large
+// block straight back to the system.
+void settle_process()
+{
+    std::signal(SIGPIPE, SIG_IGN);
+    constexpr int give_back_above = 128 * 1024;  // glibc's own starting value
+    mallopt(M_MMAP_THRESHOLD, give_back_above);
+    mallopt(M_TRIM_THRESHOLD, give_back_above);
+}
+
+// The spool and the cache are made now, so a problem with either is said
+// at start (and by --check), not when a caller needs them.  A directory
+// others can change is refused, and said as an error; the calls are still
+// answered without it.
+void prepare_dirs(ConfigResult &config, Process &p)
+{
+    const PagerDutySettings &pd = config.config.pagerduty;
+    auto judge = [&config](const OwnDir &d, const std::string &dir, const std::string &key, const std::string &meanwhile) {
+        if (d.usable()) return;
+        if (d.verdict == OwnDir::Verdict::unusable)
+            config.warnings.push_back({dir, 0, "", key + " is not usable (" + d.problem + "): " + meanwhile});
+        else
+            (d.verdict == OwnDir::Verdict::unsafe ? config.unsafe : config.warnings)
+                .push_back({dir, 0, "", key + " is refused: " + d.problem + ". Meanwhile " + meanwhile});
+    };
+    OwnDir s, c;
+    p.spool_usable = bool(p.spool.prepare(&s));
+    judge(s, pd.spool_dir, "[pagerduty] spool_dir", "an alert PagerDuty cannot take at once will be lost");
+    p.cache_usable = bool(p.cache.prepare(&c));
+    judge(c, pd.cache_dir, "[pagerduty] cache_dir",
+          "every call asks PagerDuty, and no last-known on-call stands in when it fails");
+}
+
+std::string startup_log(const ConfigResult &config)
+{
+    std::string out;
+    for (const auto &w : config.warnings) out += "pd-call-forward: warning: " + display_text(w.str()) + "\n";
+    for (const auto &e : config.unsafe) out += "pd-call-forward: error: " + display_text(e.str()) + "\n";
+    for (const auto &e : config.errors) out += "pd-call-forward: config error: " + display_text(e.str()) + "\n";
+    return out;
+}
+
+// The clocks, PagerDuty and the alerts, for requests and commands alike.
+Context context_for(const ConfigResult &config, Process &p)
+{
+    const PagerDutySettings &pd = config.config.pagerduty;
+    Context ctx;
+    ctx.config = &config;
+    ctx.clock = [] { return std::chrono::steady_clock::now(); };
+    ctx.epoch_seconds = [] { return static_cast<long long>(std::time(nullptr)); };
+    ctx.epoch_micros = [] {
+        using namespace std::chrono;
+        return static_cast<long long>(duration_cast<microseconds>(system_clock::now().time_since_epoch()).count());
+    };
+    ctx.startup_log = startup_log(config);
+    if (!p.rest) return ctx;
+    ctx.pagerduty = [&p](const std::string &path, TimePoint deadline) { return p.rest->get(path, deadline); };
+    ctx.sources = [&p, &pd, clock = ctx.clock, seconds = ctx.epoch_seconds, micros = ctx.epoch_micros,
+                   get = ctx.pagerduty](TimePoint deadline, CacheMode mode) {
+        Cache *cache = p.cache_usable ? &p.cache : nullptr;
+        Breaker *breaker = p.cache_usable ? &p.breaker : nullptr;
+        SourceSettings settings{&pd, cache, breaker, clock, seconds, micros};
+        return cached_sources(settings, retrying_fetch(get, clock, deadline), deadline, mode);
+    };
+    ctx.alerts = alerts_via(p.spool, p.post(), real_sleep, ctx.clock);
+    return ctx;
+}
+
+// Spooled alerts go out after the answer, never before it.
+void send_after_answers(Context &ctx, Process &p, bool cgi)
+{
+    const PagerDutySettings &pd = ctx.config->config.pagerduty;
+    if (!cgi) {
+        p.flusher = std::make_unique<SpoolFlusher>(p.spool, pd);
+        // An alert this request held or spooled gets the thread's timer even
+        // if no other request comes.
+        auto deliver = ctx.alerts.deliver;
+        ctx.alerts.deliver = [deliver, &p](const Alert &alert, TimePoint deadline) {
+            p.flusher->expect();
+            return deliver(alert, deadline);
+        };
+        auto hold = ctx.alerts.hold;
+        ctx.alerts.hold = [hold, &p](const Alert &alert, long seconds, TimePoint deadline) {
+            p.flusher->expect();
+            return hold(alert, seconds, deadline);
+        };
+        ctx.after_response = [&p](bool from_twilio) {
+            if (from_twilio) p.flusher->nudge();
+            return p.flusher->take_log() + ignored_entries_log();
+        };
+    } else {
+        // A request leaves a process to send what is due, and a held alert
+        // when it falls due, so a site without the flush timer still pages
+        // a missed call (best effort: the timer is what the README asks
+        // for).  One such process per spool at a time.
+        ctx.after_response = [&p, &pd](bool from_twilio) {
+            if (from_twilio) flush_spool_detached(p.spool, pd);
+            return ignored_entries_log();
+        };
+    }
+}
+
+int run_command(const Options &opts, const Context &ctx, Process &p)
+{
+    const ConfigResult &config = *ctx.config;
+    int status = 1;
+    switch (opts.command) {
+    case Command::check: return check_run(ctx, stdout);
+    case Command::test_call:
+        if (config.ok()) status = test_call_run(ctx, opts.test_to, opts.test_from, stdout, stderr);
+        else return 1;
+        break;
+    case Command::flush:
+        if (!config.ok() || !p.spool_usable) return 1;
+        status = flush_all(p.spool, p.post(), ctx.clock, config.config.pagerduty.timeout);
+        break;
+    case Command::serve: return 1;
+    }
+    std::fputs(ignored_entries_log().c_str(), stderr);
+    return status;
 }
 
 }  // namespace
@@ -88,20 +237,10 @@ int main(int argc, char **argv)
         std::puts("pd-call-forward " PDCF_VERSION);
         return 0;
     }
-    // A web server that goes away mid-answer must not kill the worker.
-    std::signal(SIGPIPE, SIG_IGN);
-    // A worker lives for days, and its lookups run in short-lived threads,
-    // each with a malloc arena of its own.  glibc raises its mmap threshold
-    // each time a large block is freed, so a large PagerDuty answer soon
-    // lands in an arena instead, whose top is kept rather than given back:
-    // a worker grew by a megabyte at a time and never shrank.  Fixed
-    // thresholds send every large block straight back to the system.
-    constexpr int give_back_above = 128 * 1024;  // glibc's own starting value
-    mallopt(M_MMAP_THRESHOLD, give_back_above);
-    mallopt(M_TRIM_THRESHOLD, give_back_above);
+    settle_process();
 
-    bool serving = opts.command == Command::serve;
-    bool cgi = serving && FCGX_IsCGI();
+    const bool serving = opts.command == Command::serve;
+    const bool cgi = serving && FCGX_IsCGI();
     // RFC 3875 section 4.1.12: every CGI request has REQUEST_METHOD.
     if (cgi && !std::getenv("REQUEST_METHOD")) {
         std::fprintf(stderr,
@@ -111,113 +250,15 @@ int main(int argc, char **argv)
     }
 
     ConfigResult config = config_load(options_config_path(opts, std::getenv(config_env)));
-    const PagerDutySettings &pd = config.config.pagerduty;
-    // The spool and the cache are made now, so a problem with either is
-    // said at start (and by --check), not when a caller needs them.
-    Spool spool(pd.spool_dir);
-    Cache cache(pd.cache_dir);
-    Breaker breaker(pd.cache_dir);
-    bool cache_usable = false;
-    bool spool_usable = false;
+    Process p(config.config.pagerduty);
+    if (config.ok()) prepare_dirs(config, p);
+    if (opts.command != Command::check) std::fputs(startup_log(config).c_str(), stderr);
     if (config.ok()) {
-        // A directory others can change is refused, and said as an error; the
-        // calls are still answered without it.
-        auto judge = [&config](const OwnDir &d, const std::string &dir, const std::string &key,
-                               const std::string &meanwhile) {
-            if (d.usable()) return;
-            if (d.verdict == OwnDir::Verdict::unusable)
-                config.warnings.push_back({dir, 0, "", key + " is not usable (" + d.problem + "): " + meanwhile});
-            else
-                (d.verdict == OwnDir::Verdict::unsafe ? config.unsafe : config.warnings)
-                    .push_back({dir, 0, "", key + " is refused: " + d.problem + ". Meanwhile " + meanwhile});
-        };
-        OwnDir s, c;
-        spool_usable = bool(spool.prepare(&s));
-        judge(s, pd.spool_dir, "[pagerduty] spool_dir", "an alert PagerDuty cannot take at once will be lost");
-        cache_usable = bool(cache.prepare(&c));
-        judge(c, pd.cache_dir, "[pagerduty] cache_dir",
-              "every call asks PagerDuty, and no last-known on-call stands in when it fails");
+        p.rest = std::make_unique<ClientPool>(config.config.pagerduty);
+        p.events = events_client(config.config.pagerduty);
     }
-    std::string startup_log;
-    for (const auto &w : config.warnings) startup_log += "pd-call-forward: warning: " + display_text(w.str()) + "\n";
-    for (const auto &e : config.unsafe) startup_log += "pd-call-forward: error: " + display_text(e.str()) + "\n";
-    for (const auto &e : config.errors) startup_log += "pd-call-forward: config error: " + display_text(e.str()) + "\n";
-    if (opts.command != Command::check) std::fputs(startup_log.c_str(), stderr);
-
-    std::unique_ptr<ClientPool> rest;
-    std::unique_ptr<HttpClient> events;
-    if (config.ok()) {
-        rest = std::make_unique<ClientPool>(pd);
-        events = events_client(pd);
-    }
-    Clock clock = [] { return std::chrono::steady_clock::now(); };
-    Post post = [&](const std::string &body, TimePoint deadline) { return events->post("", body, deadline); };
-    Sleep sleep = [](std::chrono::milliseconds ms) { std::this_thread::sleep_for(ms); };
-
-    Context ctx;
-    ctx.config = &config;
-    ctx.clock = clock;
-    ctx.epoch_seconds = [] { return static_cast<long long>(std::time(nullptr)); };
-    ctx.epoch_micros = [] {
-        using namespace std::chrono;
-        return static_cast<long long>(duration_cast<microseconds>(system_clock::now().time_since_epoch()).count());
-    };
-    ctx.startup_log = startup_log;
-    if (rest) {
-        ctx.pagerduty = [&](const std::string &path, TimePoint deadline) { return rest->get(path, deadline); };
-        ctx.sources = [&, cache_usable](TimePoint deadline, CacheMode mode) {
-            SourceSettings settings{&pd, cache_usable ? &cache : nullptr, cache_usable ? &breaker : nullptr, clock,
-                                    ctx.epoch_seconds, ctx.epoch_micros};
-            return cached_sources(settings, retrying_fetch(ctx.pagerduty, clock, deadline), deadline, mode);
-        };
-        ctx.alerts = alerts_via(spool, post, sleep, clock);
-    }
-    // Spooled alerts go out after the answer, never before it.
-    std::unique_ptr<SpoolFlusher> flusher;
-    if (rest && serving && !cgi) {
-        flusher = std::make_unique<SpoolFlusher>(spool, pd);
-        // An alert this request held or spooled gets the thread's timer even
-        // if no other request comes.
-        auto deliver = ctx.alerts.deliver;
-        ctx.alerts.deliver = [deliver, &flusher](const Alert &alert, TimePoint deadline) {
-            flusher->expect();
-            return deliver(alert, deadline);
-        };
-        auto hold = ctx.alerts.hold;
-        ctx.alerts.hold = [hold, &flusher](const Alert &alert, long seconds, TimePoint deadline) {
-            flusher->expect();
-            return hold(alert, seconds, deadline);
-        };
-        ctx.after_response = [&](bool from_twilio) {
-            if (from_twilio) flusher->nudge();
-            return flusher->take_log() + ignored_entries_log();
-        };
-    } else if (rest && cgi) {
-        // A request leaves a process to send what is due, and a held alert
-        // when it falls due, so a site without the flush timer still pages
-        // a missed call (best effort: the timer is what the README asks
-        // for).  One such process per spool at a time.
-        ctx.after_response = [&](bool from_twilio) {
-            if (from_twilio) flush_spool_detached(spool, pd);
-            return ignored_entries_log();
-        };
-    }
-
-    switch (opts.command) {
-    case Command::check: return check_run(ctx, stdout);
-    case Command::test_call: {
-        if (!config.ok()) return 1;
-        int status = test_call_run(ctx, opts.test_to, opts.test_from, stdout, stderr);
-        std::fputs(ignored_entries_log().c_str(), stderr);
-        return status;
-    }
-    case Command::flush: {
-        if (!config.ok() || !spool_usable) return 1;
-        int status = flush_all(spool, post, clock, pd.timeout);
-        std::fputs(ignored_entries_log().c_str(), stderr);
-        return status;
-    }
-    case Command::serve: break;
-    }
+    Context ctx = context_for(config, p);
+    if (!serving) return run_command(opts, ctx, p);
+    if (p.rest) send_after_answers(ctx, p, cgi);
     return cgi ? serve_cgi(ctx) : serve_fastcgi(ctx);
 }

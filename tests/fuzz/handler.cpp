@@ -231,7 +231,7 @@ void run(const Input &in, bool signed_requests)
 
     // Behind the signature only with a signature that holds.
     if (signed_requests && r.status == 200 && req.path_info != "/health") {
-        Params post = req.method == "POST" ? form_decode(req.body).params : Params{};
+        Params post = req.method == "POST" ? form_decode(req.body).value_or({}) : Params{};
         const auto &tw = cfg.config.twilio;
         fuzz::require(signature_check(request_url(req, ""), post, req.signature, req.signature_settings,
                                       {tw.auth_tokens, tw.shared_keys}) == SignatureCheck::valid);

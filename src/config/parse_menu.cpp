@@ -1,0 +1,155 @@
+#include "config/parser.hpp"
+
+#include <algorithm>
+
+#include "config/config_value.hpp"
+#include "core/placeholders.hpp"
+#include "core/limits.hpp"
+#include "core/phone.hpp"
+
+namespace pdcf::ini {
+
+namespace {
+
+// A key as the generated prompt says it: "star"; '#' is "pound" to North
+// Americans and "hash" to everyone else.
+std::string spoken_key(char key, const std::string &language)
+{
+    if (key == '*') return "star";
+    if (key == '#') return language == "en-US" || language == "en-CA" ? "pound" : "hash";
+    return std::string(1, key);
+}
+
+// The [call] keys that only make sense where someone is dialed or texted:
+// a menu hands its calls and texts to routes, which use their own.
+bool route_only(const std::string &key)
+{
+    static const char *const keys[] = {"greeting",        "fallback_greeting", "hold_message",   "dial_timeout",
+                                       "caller_id",       "fallback_number",   "ring",           "max_loops",
+                                       "screening",       "screen_timeout",    "whisper",        "sms_forward",
+                                       "sms_reply",       "sms_unavailable",   "sms_alert"};
+    return std::find(std::begin(keys), std::end(keys), key) != std::end(keys);
+}
+
+// "1".."9", "0", "*", "#" (or "star", "hash"): the key, else '\0'.
+char menu_key(const std::string &key)
+{
+    if (key == "star") return '*';
+    if (key == "hash") return '#';
+    if (key.size() == 1 && std::string_view("0123456789*#").find(key[0]) != std::string_view::npos) return key[0];
+    return '\0';
+}
+
+// The order a menu offers its keys in: 1 to 9, then 0, *, #.
+int key_rank(char key) { return std::string_view("1234567890*#").find(key); }
+
+}  // namespace
+
+void Parser::menu(const std::string &section, const pt::ptree &tree)
+{
+    Menu menu;
+    menu.name = section.substr(menu_prefix.size());
+    menu.call = r_.config.call;
+    if (!is_name(menu.name))
+        error(section, "", "expected a menu name of letters, digits, '-' and '_', such as [menu:main]");
+    auto choice = [&](const std::string &key, const std::string &value, char k) {
+        if (value != "voicemail" && !is_name(value))
+            error(section, key, "expected a route name (of a [route:NAME] section) or voicemail");
+        return MenuEntry{k, value == "voicemail" ? "" : value};
+    };
+    for (const auto &[key, node] : tree) {
+        std::string value = unquote(trim(node.data()));
+        if (char k = menu_key(key)) {
+            for (const auto &e : menu.entries)
+                if (e.key == k) error(section, key, std::string("key ") + k + " is set twice");
+            menu.entries.push_back(choice(key, value, k));
+        } else if (key == "number") {
+            if (!is_e164(value)) error(section, key, "expected the Twilio number in E.164 form, such as +14155550100");
+            menu.number = value;
+        } else if (key == "prompt") {
+            if (auto e = check_placeholders(value, {"{choices}", "{title}"}); !e.empty()) error(section, key, e);
+            if (value.empty()) error(section, key, "expected what the caller hears, or leave the key out for the default");
+            menu.prompt = value;
+        } else if (key == "invalid_message") {
+            if (auto e = check_placeholders(value, {"{title}"}); !e.empty()) error(section, key, e);
+            menu.invalid_message = value;
+        } else if (key == "menu_retries" || key == "menu_timeout") {
+            bool retries = key == "menu_retries";
+            int low = retries ? 0 : limits::min_menu_timeout, high = retries ? limits::max_menu_retries : limits::max_menu_timeout;
+            auto n = parse_int(value);
+            if (!n || *n < low || *n > high)
+                error(section, key, std::string("expected ") + (retries ? "a number of repeats" : "whole seconds") +
+                                        " from " + std::to_string(low) + " to " + std::to_string(high));
+            else
+                (retries ? menu.retries : menu.timeout) = static_cast<int>(*n);
+        } else if (key == "default") {
+            menu.fallback = choice(key, value, '\0');
+        } else if (key == "routing_key" || key == "routing_key_file") {
+            continue;
+        } else if (route_only(key)) {
+            error(section, key,
+                  "only for routes: a menu dials and texts nobody itself (set it in the routes it leads to)");
+        } else if (!call_key(section, key, value, menu.call)) {
+            error(section, key,
+                  "unknown key (expected number, prompt, 0-9, *, #, default, menu_retries, menu_timeout, "
+                  "invalid_message, or a [call] key for the menu's own voicemail)");
+        }
+    }
+    routing_key(section, tree, menu.call);
+    settle_voice(section, menu.call);
+    if (menu.call.title.empty()) menu.call.title = menu.name;
+    if (menu.entries.empty()) error(section, "", "no choices; add keys such as 1 = ROUTE and 2 = ROUTE");
+    std::stable_sort(menu.entries.begin(), menu.entries.end(),
+                     [](const MenuEntry &a, const MenuEntry &b) { return key_rank(a.key) < key_rank(b.key); });
+    r_.config.menus.push_back(std::move(menu));
+}
+
+// Once every route is known: each entry names one, and the prompt is made.
+// A route without a number that a menu leads to is reached through the
+// menu, so one published number can serve every team behind it.
+void Parser::menu_checks()
+{
+    for (auto &r : r_.config.routes)
+        for (const auto &m : r_.config.menus) {
+            bool named = m.fallback.route == r.name;
+            for (const auto &e : m.entries) named = named || e.route == r.name;
+            if (named && r.number.empty()) r.behind_menu = true;
+        }
+    auto title_of = [&](const std::string &route) -> const std::string * {
+        for (const auto &r : r_.config.routes)
+            if (r.name == route) return &r.call.title;
+        return nullptr;
+    };
+    for (auto &m : r_.config.menus) {
+        const std::string section = std::string(menu_prefix) + m.name;
+        bool voicemail = m.fallback.route.empty();
+        const std::string spoken = spoken_language(m.call.voice, m.call.language);
+        std::string choices;
+        for (const auto &e : m.entries) {
+            // The key as written, for the error's line: '#' is always "hash" by now.
+            std::string key = e.key == '#' ? "hash" : std::string(1, e.key);
+            if (e.key == '*' && ini_line(index_, section, "*") == 0) key = "star";
+            if (e.route.empty()) {
+                voicemail = true;
+                choices += std::string(choices.empty() ? "" : " ") + "To leave a message, press " + spoken_key(e.key, spoken) + ".";
+            } else if (const std::string *title = title_of(e.route)) {
+                choices += std::string(choices.empty() ? "" : " ") + "For " + *title + ", press " + spoken_key(e.key, spoken) + ".";
+            } else {
+                error(section, key, "no [route:" + e.route + "]; expected a route name or voicemail");
+            }
+        }
+        if (!m.fallback.route.empty() && !title_of(m.fallback.route))
+            error(section, "default", "no [route:" + m.fallback.route + "]; expected a route name or voicemail");
+        m.prompt = fill(m.prompt.empty() ? "{choices}" : m.prompt, {{"{choices}", choices}, {"{title}", m.call.title}});
+        m.invalid_message = fill(m.invalid_message, {{"{title}", m.call.title}});
+        if (voicemail && m.call.routing_key.empty())
+            warning(section, "",
+                    "no routing_key: its voicemail is off, so a caller who chooses it (or nothing) hears "
+                    "unavailable_message");
+        for (const auto &r : r_.config.routes)
+            if (r.name == m.name)
+                error(section, "", "a route is also called " + m.name + "; give the menu another name");
+    }
+}
+
+}  // namespace pdcf::ini

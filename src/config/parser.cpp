@@ -1,0 +1,239 @@
+#include "config/parser.hpp"
+
+#include <sstream>
+
+#include <boost/property_tree/ini_parser.hpp>
+
+#include "config/config_value.hpp"
+#include "core/limits.hpp"
+#include "core/phone.hpp"
+
+namespace pdcf {
+
+namespace ini {
+
+// `key` inline or `key_file`: exactly one of them.
+std::string Parser::secret(const std::string &section, const pt::ptree &tree, const std::string &key, bool required)
+{
+    auto inline_value = tree.get_optional<std::string>(key);
+    auto file_value = tree.get_optional<std::string>(key + "_file");
+    if (inline_value && file_value) {
+        error(section, key + "_file", "set either " + key + " or " + key + "_file, not both");
+        return {};
+    }
+    std::string value;
+    if (inline_value) {
+        value = unquote(trim(*inline_value));
+        if (value.empty()) error(section, key, "expected the secret, found an empty value");
+        r_.config.inline_secrets = true;
+    } else if (file_value) {
+        std::string file = unquote(trim(*file_value));
+        if (!file.empty() && file.front() != '/') {
+            std::size_t slash = path_.rfind('/');
+            if (slash != std::string::npos) file = path_.substr(0, slash + 1) + file;
+        }
+        r_.config.secret_files.push_back(file);
+        auto content = read_secret_(file);
+        if (!content) {
+            error(section, key + "_file", "cannot read " + file + ": " + content.error());
+            return {};
+        }
+        value = std::string(trim(*content));
+        if (value.empty()) error(section, key + "_file", file + " is empty; expected the secret on one line");
+    } else if (required) {
+        error(section, "", "missing " + key + " (or " + key + "_file)");
+        return {};
+    }
+    if (has_control(value)) {
+        error(section, inline_value ? key : key + "_file", "the secret must be one line of printable characters");
+        return {};
+    }
+    return value;
+}
+
+// routing_key or routing_key_file, in [call] or a route: the Events API
+// integration key voicemail and missed-call alerts go to.
+void Parser::routing_key(const std::string &section, const pt::ptree &tree, CallSettings &c)
+{
+    std::string key = secret(section, tree, "routing_key", false);
+    if (!key.empty()) c.routing_key = key;
+}
+
+void Parser::pagerduty(const pt::ptree &tree)
+{
+    const std::string s = "pagerduty";
+    auto &pd = r_.config.pagerduty;
+    pd.token = secret(s, tree, "token", true);
+    for (const auto &[key, node] : tree) {
+        std::string value = unquote(trim(node.data()));
+        if (key == "token" || key == "token_file") {
+            continue;
+        } else if (key == "api_url") {
+            if (auto e = check_url(value, true); !e.empty()) error(s, key, e);
+            pd.api_url = strip_trailing_slash(value);
+        } else if (key == "timeout") {
+            auto t = parse_seconds(value);
+            if (!t || *t < limits::min_pagerduty_timeout || *t > limits::max_pagerduty_timeout)
+                error(s, key, "expected seconds from 0.1 to 12 (Twilio waits at most 15 s for the answer)");
+            else
+                pd.timeout = *t;
+        } else if (key == "prefer_label") {
+            pd.prefer_label = value;
+        } else if (key == "ca_file") {
+            pd.ca_file = value;
+        } else if (key == "events_url") {
+            if (auto e = check_url(value, true); !e.empty()) error(s, key, e);
+            pd.events_url = value;
+        } else if (key == "spool_dir" || key == "cache_dir") {
+            if (value.empty() || value.front() != '/') error(s, key, "expected an absolute directory name");
+            (key == "spool_dir" ? pd.spool_dir : pd.cache_dir) = strip_trailing_slash(value);
+        } else if (key == "oncall_ttl" || key == "contact_ttl" || key == "stale_max") {
+            long high = key == "oncall_ttl" ? limits::max_oncall_ttl
+                        : key == "contact_ttl" ? limits::max_contact_ttl : limits::max_stale;
+            auto n = parse_int(value);
+            if (!n || *n > high)
+                error(s, key, "expected whole seconds from 0 to " + std::to_string(high));
+            else
+                (key == "oncall_ttl" ? pd.oncall_ttl : key == "contact_ttl" ? pd.contact_ttl : pd.stale_max) =
+                    std::chrono::seconds(*n);
+        } else {
+            error(s, key,
+                  "unknown key (expected token, token_file, api_url, timeout, prefer_label, ca_file, events_url, "
+                  "spool_dir, cache_dir, oncall_ttl, contact_ttl or stale_max)");
+        }
+    }
+}
+
+void Parser::twilio(const pt::ptree &tree)
+{
+    const std::string s = "twilio";
+    auto &tw = r_.config.twilio;
+    for (const auto &[key, node] : tree) {
+        std::string value = unquote(trim(node.data()));
+        if (key == "validate_signature") {
+            auto b = parse_bool(value);
+            if (!b) error(s, key, "expected yes or no");
+            else tw.validate_signature = *b;
+        } else if (key == "public_url") {
+            if (auto e = check_url(value, false); !e.empty()) error(s, key, e);
+            tw.public_url = strip_trailing_slash(value);
+        } else {
+            bool secret_key = false;
+            for (const char *name : {"auth_token", "secondary_auth_token", "shared_key", "secondary_shared_key"})
+                secret_key = secret_key || key == name || key == std::string(name) + "_file";
+            if (!secret_key)
+                error(s, key,
+                      "unknown key (expected auth_token, auth_token_file, secondary_auth_token, "
+                      "secondary_auth_token_file, shared_key, shared_key_file, secondary_shared_key, "
+                      "secondary_shared_key_file, validate_signature or public_url)");
+        }
+    }
+    for (const char *name : {"shared_key", "secondary_shared_key"}) {
+        std::string key = secret(s, tree, name, false);
+        if (!key.empty()) tw.shared_keys.push_back(key);
+    }
+    // With a shared key alone, Twilio must sign every URL with it (a
+    // Webhook Rule for each): the Auth Token then need not be on this host.
+    std::string primary = secret(s, tree, "auth_token", tw.validate_signature && tw.shared_keys.empty());
+    std::string secondary = secret(s, tree, "secondary_auth_token", false);
+    if (!primary.empty()) tw.auth_tokens.push_back(primary);
+    if (!secondary.empty()) tw.auth_tokens.push_back(secondary);
+    if (!tw.validate_signature)
+        warning(s, "validate_signature",
+                "signature checking is off: anyone who finds the URL can place calls through it");
+}
+
+void Parser::call(const pt::ptree &tree)
+{
+    routing_key("call", tree, r_.config.call);
+    for (const auto &[key, node] : tree)
+        if (key != "routing_key" && key != "routing_key_file" &&
+            !call_key("call", key, unquote(trim(node.data())), r_.config.call))
+            error("call", key, "unknown key (see pd-call-forward.ini(5) for the [call] keys)");
+    settle_voice("call", r_.config.call);
+}
+
+void Parser::route(const std::string &section, const pt::ptree &tree)
+{
+    Route route;
+    route.name = section.substr(route_prefix.size());
+    route.call = r_.config.call;  // [call] is read first, so these are its values
+    if (!is_name(route.name))
+        error(section, "", "expected a route name of letters, digits, '-' and '_', such as [route:ops]");
+    int targets = 0;
+    for (const auto &[key, node] : tree) {
+        std::string value = unquote(trim(node.data()));
+        if (key == "number") {
+            if (!is_e164(value)) error(section, key, "expected the Twilio number in E.164 form, such as +14155550100");
+            route.number = value;
+        } else if (key == "escalation_policy" || key == "schedule") {
+            ++targets;
+            route.kind = key == "schedule" ? TargetKind::schedule : TargetKind::escalation_policy;
+            route.target = value;
+            if (!is_pagerduty_id(value)) error(section, key, "expected a PagerDuty id such as PABC123");
+        } else if (key != "routing_key" && key != "routing_key_file" && !call_key(section, key, value, route.call)) {
+            error(section, key, "unknown key (expected number, escalation_policy, schedule, or a [call] key)");
+        }
+    }
+    routing_key(section, tree, route.call);
+    settle_voice(section, route.call);
+    if (route.call.title.empty()) route.call.title = route.name;
+    if (targets == 0) error(section, "", "missing escalation_policy or schedule (the PagerDuty id to ask)");
+    if (targets > 1) error(section, "schedule", "set either escalation_policy or schedule, not both");
+    r_.config.routes.push_back(std::move(route));
+}
+
+void Parser::run()
+{
+    pt::ptree tree;
+    std::istringstream in{std::string(text_)};
+    try {
+        pt::read_ini(in, tree);
+    } catch (const pt::ini_parser_error &e) {
+        ConfigProblem p;
+        p.file = path_;
+        p.line = static_cast<int>(e.line());
+        p.message = e.message() + " (expected [section] headers and key = value lines)";
+        r_.errors.push_back(std::move(p));
+        return;
+    }
+    // read_ini drops sections without keys; put them back, so an empty
+    // [route:x] is reported instead of silently ignored.
+    for (const auto &l : index_)
+        if (l.key.empty() && tree.find(std::string(l.section)) == tree.not_found())
+            tree.push_back({std::string(l.section), pt::ptree()});
+    // [call] first, so routes inherit its values whatever the file's order.
+    if (auto c = tree.get_child_optional("call")) call(*c);
+    for (const auto &[name, node] : tree) {
+        if (name == "pagerduty") {
+            have_pagerduty_ = true;
+            pagerduty(node);
+        } else if (name == "twilio") {
+            have_twilio_ = true;
+            twilio(node);
+        } else if (name == "call") {
+            continue;
+        } else if (name.compare(0, route_prefix.size(), route_prefix) == 0) {
+            route(name, node);
+        } else if (name.compare(0, menu_prefix.size(), menu_prefix) == 0) {
+            menu(name, node);
+        } else if (node.empty() && !node.data().empty()) {
+            error("", name,
+                  "key outside any section; put it under [pagerduty], [twilio], [call], [route:NAME] or [menu:NAME]");
+        } else {
+            error(name, "", "unknown section (expected [pagerduty], [twilio], [call], [route:NAME] or [menu:NAME])");
+        }
+    }
+    cross_checks();
+}
+
+}  // namespace ini
+
+ConfigResult config_parse(std::string_view text, const std::string &path, const SecretReader &read_secret)
+{
+    ConfigResult result;
+    ini::Parser(text, path, read_secret, result).run();
+    return result;
+}
+
+}  // namespace pdcf
