@@ -1,13 +1,8 @@
 #include "alerts/spool.hpp"
 
-#include <algorithm>
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <ctime>
-
-#include <cstdint>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -15,11 +10,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alerts/spool_files.hpp"
 #include "core/limits.hpp"
 #include "core/own_dir.hpp"
 #include "core/small_file.hpp"
 
 namespace pdcf {
+
+using namespace spool_files;
 
 namespace {
 
@@ -38,63 +36,6 @@ constexpr const char *swept_marker = "/claims/.swept";
 // A held alert taken into sending/ (to be released or sent with more in
 // it) goes by this name there.
 constexpr const char *held_prefix = "held-";
-
-std::string file_name(const std::string &call_sid, AlertKind kind)
-{
-    return spool_name(call_sid) + "." + to_string(kind) + ".json";
-}
-std::string file_name(const Alert &a) { return file_name(a.call_sid, a.kind); }
-
-// Sets a file's modification time, which says when it is due.
-bool set_due(int fd, time_t due)
-{
-    const struct timespec times[2] = {{due, 0}, {due, 0}};
-    return futimens(fd, times) == 0;
-}
-
-bool set_due(const std::string &path, time_t due)
-{
-    const struct timespec times[2] = {{due, 0}, {due, 0}};
-    return utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW) == 0;
-}
-
-// Writes `content` to `dir`/`name` whole, due at `due`.
-Result<void> write_whole(const std::string &dir, const std::string &name, const std::string &content, time_t due)
-{
-    return write_whole_file(dir, name, content, timespec{due, 0});
-}
-
-std::string read_all(const std::string &path)
-{
-    return own_file_read(path, limits::max_spool_file).value_or("");
-}
-
-struct Entry {
-    std::string name;
-    time_t mtime;
-};
-
-// The program's own regular files of `dir` (own_dir.hpp), oldest first,
-// temporary ones left out.
-std::vector<Entry> list(const std::string &dir)
-{
-    std::vector<Entry> out;
-    DIR *d = opendir(dir.c_str());
-    if (!d) return out;
-    while (dirent *e = readdir(d)) {
-        if (e->d_name[0] == '.') continue;
-        struct stat st;
-        const std::string path = dir + "/" + e->d_name;
-        if (lstat(path.c_str(), &st) != 0 || !own_file(path, st)) continue;
-        out.push_back({e->d_name, st.st_mtime});
-        if (out.size() == limits::max_spool_listed) break;
-    }
-    closedir(d);
-    std::sort(out.begin(), out.end(), [](const Entry &a, const Entry &b) {
-        return a.mtime != b.mtime ? a.mtime < b.mtime : a.name < b.name;
-    });
-    return out;
-}
 
 }  // namespace
 
@@ -116,15 +57,6 @@ void SpoolLock::release()
     // with it too, which may be the one flushing now.
     if (fd_ >= 0) close(fd_);
     fd_ = -1;
-}
-
-std::string spool_name(const std::string &call_sid)
-{
-    std::string s;
-    for (char c : call_sid)
-        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) s += c;
-    s = s.substr(0, limits::max_spool_name);
-    return s.empty() ? "unknown" : s;
 }
 
 Spool::Spool(std::string dir, WallClock wall) : dir_(std::move(dir)), wall_(std::move(wall)) {}
@@ -252,27 +184,6 @@ std::optional<std::string> Spool::take_held(const std::string &call_sid, AlertKi
     return body;
 }
 
-namespace {
-
-// A routing key's file name in paused/: a hash, so the key itself (which
-// lets anyone raise alerts) is not written out.
-std::string key_tag(const std::string &routing_key)
-{
-    std::uint64_t h = 14695981039346656037ull;  // FNV-1a, 64 bits
-    for (unsigned char c : routing_key) h = (h ^ c) * 1099511628211ull;
-    char text[17];
-    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(h));
-    return text;
-}
-
-// The routing key of a spooled event.
-std::string routing_key_of(const std::string &event)
-{
-    return alert_from_event(AlertKind::voicemail, "", event).routing_key;
-}
-
-}  // namespace
-
 void Spool::pause(const std::string &routing_key, long long until) const
 {
     if (!refused_.empty()) return;
@@ -309,19 +220,6 @@ std::optional<long long> Spool::next_held() const
     return static_cast<long long>(held.front().mtime);  // oldest first
 }
 
-namespace {
-
-// "CA123" and "missed" of "CA123.missed.json".
-std::pair<std::string, std::string> call_and_kind(const std::string &name)
-{
-    std::size_t dot = name.find('.');
-    std::size_t second = dot == std::string::npos ? dot : name.find('.', dot + 1);
-    if (second == std::string::npos) return {name, ""};
-    return {name.substr(0, dot), name.substr(dot + 1, second - dot - 1)};
-}
-
-}  // namespace
-
 Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, TimePoint)> &send, const Clock &clock,
                             TimePoint deadline, const FlushRules &rules) const
 {
@@ -332,7 +230,27 @@ Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, 
     for (const auto &e : list(dir_ + "/sending"))
         if (now() - e.mtime > stale_sending_seconds)
             rename((dir_ + "/sending/" + e.name).c_str(), (dir_ + "/pending/" + e.name).c_str());
+    release_held(rules, out);
 
+    // Times are read afresh for each alert: one send may take the whole
+    // budget, and what comes after it is timed from its own attempt.
+    auto pending = list(dir_ + "/pending");
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+        if (clock() >= deadline) {
+            out.left += static_cast<int>(pending.size() - i);
+            break;
+        }
+        if (pending[i].mtime > now() + rules.early) {
+            ++out.waiting;
+            continue;
+        }
+        send_pending(pending[i].name, send, deadline, out);
+    }
+    return out;
+}
+
+void Spool::release_held(const FlushRules &rules, Flushed &out) const
+{
     for (const auto &e : list(dir_ + "/held")) {
         const time_t t = now();
         if (e.mtime > t) {
@@ -342,7 +260,7 @@ Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, 
         // Taken before it is judged: whoever takes it (this pass, another
         // process's, a transcription's take_held) is the only one to decide
         // and claim it.  In sending/ a process that dies now leaves it to
-        // the stale-sending rule above, not lost.  Its own name there, so it
+        // the stale-sending rule, not lost.  Its own name there, so it
         // never replaces a pending alert of the same call being sent.
         const std::string taken = dir_ + "/sending/" + held_prefix + e.name;
         set_due(dir_ + "/held/" + e.name, t);
@@ -359,69 +277,56 @@ Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, 
         set_due(taken, t);
         rename(taken.c_str(), pending.c_str());
     }
+}
 
-    // Times are read afresh for each alert: one send may take the whole
-    // budget, and what comes after it is timed from its own attempt.
-    auto pending = list(dir_ + "/pending");
-    for (std::size_t i = 0; i < pending.size(); ++i) {
-        if (clock() >= deadline) {
-            out.left += static_cast<int>(pending.size() - i);
-            break;
-        }
-        if (pending[i].mtime > now() + rules.early) {
-            ++out.waiting;
-            continue;
-        }
-        const std::string from = dir_ + "/pending/" + pending[i].name;
-        const std::string taken = dir_ + "/sending/" + pending[i].name;
-        // Another process may be sending it right now: then it is not ours.
-        // A file in sending/ is stale by its time, and a rename keeps the
-        // due time, long past for an alert that waited: set it to the
-        // attempt's start first.
-        set_due(from, now());
-        if (rename(from.c_str(), taken.c_str()) != 0) continue;
-        const std::string event = read_all(taken);
-        if (auto until = paused_until(routing_key_of(event))) {
-            set_due(taken, static_cast<time_t>(*until));
-            rename(taken.c_str(), from.c_str());
-            ++out.waiting;
-            continue;
-        }
-        SendResult r = send(event, deadline);
-        // The back-off counts from the end of this attempt, not from the
-        // start of the pass: a pass that spent its budget on one hanging
-        // send must not hand the next process an alert already due again.
-        const time_t ended = now();
-        switch (r.status) {
-        case SendStatus::sent:
-            ++out.sent;
-            unlink(taken.c_str());
-            out.lines.push_back("sent " + pending[i].name);
-            break;
-        case SendStatus::rejected:
-            ++out.rejected;
-            rename(taken.c_str(), (dir_ + "/rejected/" + pending[i].name).c_str());
-            out.lines.push_back("rejected " + pending[i].name + ": " + r.detail + "; kept in " + dir_ + "/rejected");
-            break;
-        case SendStatus::failed:
-            ++out.failed;
-            set_due(taken, ended + retry_pause_seconds);
-            rename(taken.c_str(), from.c_str());
-            out.lines.push_back("still pending " + pending[i].name + ": " + r.detail);
-            break;
-        case SendStatus::rate_limited: {
-            long delay = rate_limited_delay(r);
-            ++out.failed;
-            pause(routing_key_of(event), ended + delay);
-            set_due(taken, ended + delay);
-            rename(taken.c_str(), from.c_str());
-            out.lines.push_back("still pending " + pending[i].name + ": " + r.detail + "; next try in " +
-                                std::to_string(delay) + " s");
-            break;
-        }
-        }
+void Spool::send_pending(const std::string &name, const std::function<SendResult(const std::string &, TimePoint)> &send,
+                         TimePoint deadline, Flushed &out) const
+{
+    const std::string from = dir_ + "/pending/" + name;
+    const std::string taken = dir_ + "/sending/" + name;
+    // Another process may be sending it right now: then it is not ours.
+    // A file in sending/ is stale by its time, and a rename keeps the due
+    // time, long past for an alert that waited: set it to the attempt's
+    // start first.
+    set_due(from, now());
+    if (rename(from.c_str(), taken.c_str()) != 0) return;
+    const std::string event = read_all(taken);
+    if (auto until = paused_until(routing_key_of(event))) {
+        set_due(taken, static_cast<time_t>(*until));
+        rename(taken.c_str(), from.c_str());
+        ++out.waiting;
+        return;
     }
-    return out;
+    SendResult r = send(event, deadline);
+    // The back-off counts from the end of this attempt, not from the start
+    // of the pass: a pass that spent its budget on one hanging send must
+    // not hand the next process an alert already due again.
+    const time_t ended = now();
+    auto again_in = [&](long delay, const std::string &said) {
+        ++out.failed;
+        set_due(taken, ended + delay);
+        rename(taken.c_str(), from.c_str());
+        out.lines.push_back("still pending " + name + ": " + said);
+    };
+    switch (r.status) {
+    case SendStatus::sent:
+        ++out.sent;
+        unlink(taken.c_str());
+        out.lines.push_back("sent " + name);
+        break;
+    case SendStatus::rejected:
+        ++out.rejected;
+        rename(taken.c_str(), (dir_ + "/rejected/" + name).c_str());
+        out.lines.push_back("rejected " + name + ": " + r.detail + "; kept in " + dir_ + "/rejected");
+        break;
+    case SendStatus::failed: again_in(retry_pause_seconds, r.detail); break;
+    case SendStatus::rate_limited: {
+        long delay = rate_limited_delay(r);
+        pause(routing_key_of(event), ended + delay);
+        again_in(delay, r.detail + "; next try in " + std::to_string(delay) + " s");
+        break;
+    }
+    }
 }
 
 }  // namespace pdcf

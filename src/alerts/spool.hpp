@@ -24,6 +24,7 @@
 
 #include "alerts/alert.hpp"
 #include "alerts/events.hpp"
+#include "alerts/spool_files.hpp"
 #include "core/own_dir.hpp"
 
 namespace pdcf {
@@ -141,13 +142,15 @@ public:
 
 private:
     time_t now() const;
+    // flush's passes: held alerts whose time has come, then one pending.
+    void release_held(const FlushRules &rules, Flushed &out) const;
+    void send_pending(const std::string &name, const std::function<SendResult(const std::string &, TimePoint)> &send,
+                      TimePoint deadline, Flushed &out) const;
 
     std::string dir_;
     WallClock wall_;
     std::string refused_;  // why it is not used; empty: it is
 };
 
-// A CallSid made safe as a file name (letters and digits, bounded).
-std::string spool_name(const std::string &call_sid);
 
 }  // namespace pdcf
