@@ -113,47 +113,29 @@ private:
     Cache::Lock probe_;  // held until the request is done with its sources
 };
 
-// The cache protocol for one entry, the same for on-calls and phones.
+// One cache entry as a request sees it, the same for on-calls and phones.
 template <class Answer>
-Answer through_cache(const SourceSettings &s, Gate &gate, const std::string &key, long long ttl, CacheMode mode,
-                     TimePoint deadline, const std::function<Answer()> &ask,
-                     const std::function<std::optional<Answer>(const std::string &)> &decode,
-                     const std::function<Cache::Entry(const Answer &, long long now)> &encode)
-{
-    if (!s.cache) return ask();
-    const Cache &cache = *s.cache;
-    const long long now = s.epoch_seconds();
-    const long long stale_max = s.pagerduty->stale_max.count();
+class Entry {
+public:
+    using Decode = std::function<std::optional<Answer>(const std::string &)>;
+    Entry(const SourceSettings &s, const std::string &key, long long ttl, const Decode &decode)
+        : s_(s), cache_(*s.cache), key_(key), ttl_(ttl), decode_(decode), now_(s.epoch_seconds()),
+          stale_max_(s.pagerduty->stale_max.count()), entry_(believed(now_))
+    {
+    }
 
-    auto from_entry = [&](const Cache::Entry &e, Source source) -> std::optional<Answer> {
-        auto a = decode(e.value);
-        if (!a) return std::nullopt;
-        a->source = source;
-        a->age = std::max(0LL, now - e.fetched_at);
-        return a;
-    };
-
-    // An entry is believed no further than this configuration allows: fresh
-    // for at most `ttl` after it was fetched, whatever fresh_until it
-    // carries (one written under a longer ttl, or by a hand that meant
-    // harm), and never fetched after the moment it was read (not `at`,
-    // which may precede another process's write by a second).
-    auto believed = [ttl, &s, &cache, &key](long long at) -> std::optional<Cache::Entry> {
-        std::optional<Cache::Entry> e = cache.read(key, at);
-        if (!e || e->fetched_at > s.epoch_seconds()) return std::nullopt;
-        e->fresh_until = std::min(e->fresh_until, e->fetched_at + ttl);
-        return e;
-    };
-    std::optional<Cache::Entry> entry = believed(now);
-    if (mode == CacheMode::use && entry && now < entry->fresh_until)
-        if (auto a = from_entry(*entry, Source::cache)) return *a;
+    // The entry's answer while it is fresh.
+    std::optional<Answer> fresh() const
+    {
+        if (entry_ && now_ < entry_->fresh_until) return as(*entry_, Source::cache);
+        return std::nullopt;
+    }
 
     // PagerDuty has just failed and this call is not the one asking it
-    // again: the last answer it gave, or none, at once.  (--check asks.)
-    std::string why;
-    if (mode == CacheMode::use && gate.hold_back(why)) {
-        std::optional<Answer> a;
-        if (entry && now - entry->fetched_at < stale_max) a = from_entry(*entry, Source::stale);
+    // again: the last answer it gave, or none, at once.
+    Answer held_back(std::string why) const
+    {
+        std::optional<Answer> a = recent(Source::stale);
         if (!a) {
             a = Answer{};
             a->failed = true;
@@ -163,43 +145,102 @@ Answer through_cache(const SourceSettings &s, Gate &gate, const std::string &key
         return *a;
     }
 
-    // Expired or missing: one process refreshes it.  The others go on with
-    // the entry they have, or, having none, wait for the refresh.  With no
-    // lifetime (ttl 0) every call asks, and nobody waits for anybody.
-    bool busy = false;
-    Cache::Lock lock;
-    if (ttl > 0) lock = cache.try_lock(key, &busy);
-    if (lock.held() && mode == CacheMode::use) {
-        // Another process may have refreshed it between the read above and
-        // the lock, and let go: asking again would be a second request for
-        // one expiry.
-        if (auto again = believed(s.epoch_seconds())) {
-            if (s.epoch_seconds() < again->fresh_until)
-                if (auto a = from_entry(*again, Source::cache)) return *a;
-            entry = again;
+    // Expired or missing: one process refreshes it (this one, when it gets
+    // `lock`).  The others go on with the entry they have, or, having none,
+    // wait for the refresh and take its answer.  With no lifetime (ttl 0)
+    // every call asks, and nobody waits for anybody.
+    std::optional<Answer> refreshed_elsewhere(CacheMode mode, TimePoint deadline, Cache::Lock &lock)
+    {
+        bool busy = false;
+        if (ttl_ > 0) lock = cache_.try_lock(key_, &busy);
+        if (mode != CacheMode::use) return std::nullopt;
+        if (lock.held()) {
+            // Another process may have refreshed it between the first read
+            // and the lock, and let go: asking again would be a second
+            // request for one expiry.
+            if (auto again = believed(s_.epoch_seconds())) {
+                entry_ = again;
+                if (s_.epoch_seconds() < again->fresh_until) return as(*again, Source::cache);
+            }
+            return std::nullopt;
         }
-    }
-    if (!lock.held() && busy && mode == CacheMode::use) {
-        if (entry && now - entry->fetched_at < stale_max)
-            if (auto a = from_entry(*entry, Source::cache)) return *a;
-        lock = cache.lock(key, deadline, s.clock);
-        entry = believed(s.epoch_seconds());
-        if (entry && s.epoch_seconds() < entry->fresh_until)
-            if (auto a = from_entry(*entry, Source::cache)) return *a;
+        if (!busy) return std::nullopt;
+        if (auto a = recent(Source::cache)) return a;
+        lock = cache_.lock(key_, deadline, s_.clock);
+        entry_ = believed(s_.epoch_seconds());
+        if (entry_ && s_.epoch_seconds() < entry_->fresh_until) return as(*entry_, Source::cache);
+        return std::nullopt;
     }
 
-    Answer fetched = ask();
-    if (!fetched.failed) {
-        cache.write(key, encode(fetched, s.epoch_seconds()));
-        return fetched;
-    }
     // PagerDuty failed: the last answer it gave stands in, if recent enough.
-    if (entry && now - entry->fetched_at < stale_max)
-        if (auto a = from_entry(*entry, Source::stale)) {
-            a->problem = fetched.problem;
-            a->requests = fetched.requests;
-            return *a;
-        }
+    Answer instead_of(const Answer &fetched) const
+    {
+        auto a = recent(Source::stale);
+        if (!a) return fetched;
+        a->problem = fetched.problem;
+        a->requests = fetched.requests;
+        return *a;
+    }
+
+private:
+    std::optional<Answer> as(const Cache::Entry &e, Source source) const
+    {
+        auto a = decode_(e.value);
+        if (!a) return std::nullopt;
+        a->source = source;
+        a->age = std::max(0LL, now_ - e.fetched_at);
+        return a;
+    }
+
+    // The entry's answer when it was fetched less than stale_max ago.
+    std::optional<Answer> recent(Source source) const
+    {
+        if (entry_ && now_ - entry_->fetched_at < stale_max_) return as(*entry_, source);
+        return std::nullopt;
+    }
+
+    // An entry is believed no further than this configuration allows: fresh
+    // for at most `ttl` after it was fetched, whatever fresh_until it
+    // carries (one written under a longer ttl, or by a hand that meant
+    // harm), and never fetched after the moment it was read (not `at`,
+    // which may precede another process's write by a second).
+    std::optional<Cache::Entry> believed(long long at) const
+    {
+        std::optional<Cache::Entry> e = cache_.read(key_, at);
+        if (!e || e->fetched_at > s_.epoch_seconds()) return std::nullopt;
+        e->fresh_until = std::min(e->fresh_until, e->fetched_at + ttl_);
+        return e;
+    }
+
+    const SourceSettings &s_;
+    const Cache &cache_;
+    const std::string &key_;
+    const long long ttl_;
+    const Decode &decode_;
+    const long long now_;
+    const long long stale_max_;
+    std::optional<Cache::Entry> entry_;  // as last read
+};
+
+// The cache protocol for one entry.  (--check refreshes: it asks.)
+template <class Answer>
+Answer through_cache(const SourceSettings &s, Gate &gate, const std::string &key, long long ttl, CacheMode mode,
+                     TimePoint deadline, const std::function<Answer()> &ask,
+                     const std::function<std::optional<Answer>(const std::string &)> &decode,
+                     const std::function<Cache::Entry(const Answer &, long long now)> &encode)
+{
+    if (!s.cache) return ask();
+    Entry<Answer> entry(s, key, ttl, decode);
+    std::string why;
+    if (mode == CacheMode::use) {
+        if (auto a = entry.fresh()) return *a;
+        if (gate.hold_back(why)) return entry.held_back(why);
+    }
+    Cache::Lock lock;
+    if (auto a = entry.refreshed_elsewhere(mode, deadline, lock)) return *a;
+    Answer fetched = ask();
+    if (fetched.failed) return entry.instead_of(fetched);
+    s.cache->write(key, encode(fetched, s.epoch_seconds()));
     return fetched;
 }
 
