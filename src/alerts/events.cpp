@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/log.hpp"
+
 namespace pdcf {
 
 namespace {
@@ -17,7 +19,7 @@ std::string invalid_event(const std::string &body)
         if (doc.contains("message") && doc["message"].is_string()) s = doc["message"].get<std::string>();
         if (doc.contains("errors") && doc["errors"].is_array())
             for (const auto &e : doc["errors"])
-                if (e.is_string()) s += (s.empty() ? "" : "; ") + e.get<std::string>();
+                if (e.is_string()) add_note(s, e.get<std::string>());
     }
     return s.empty() ? "HTTP 400" : "HTTP 400: " + s;
 }

@@ -4,6 +4,12 @@
 
 namespace pdcf {
 
+void add_note(std::string &notes, std::string_view note)
+{
+    if (!notes.empty()) notes += "; ";
+    notes += note;
+}
+
 std::string logfmt_value(std::string_view s)
 {
     bool plain = !s.empty();

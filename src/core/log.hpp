@@ -45,4 +45,7 @@ struct LogRecord {
 // one record is always one line whatever a caller or PagerDuty sent.
 std::string logfmt_value(std::string_view s);
 
+// Adds `note` to the notes of a log field (a reason, a problem): "a; b".
+void add_note(std::string &notes, std::string_view note);
+
 }  // namespace pdcf

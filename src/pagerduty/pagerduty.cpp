@@ -6,6 +6,7 @@
 
 #include "core/escape.hpp"
 #include "core/limits.hpp"
+#include "core/log.hpp"
 #include "pagerduty/oncall.hpp"
 
 namespace pdcf {
@@ -227,7 +228,7 @@ Snapshot pagerduty_snapshot(const OnCallSources &sources, TargetKind kind, const
         }
         out.levels.push_back(std::move(level));
     }
-    for (const auto &n : notes) out.problem += (out.problem.empty() ? "" : "; ") + n;
+    for (const auto &n : notes) add_note(out.problem, n);
     return out;
 }
 
@@ -257,9 +258,10 @@ Snapshot without_lines(Snapshot snap, const std::vector<LineNumber> &lines, cons
     auto own = [&](const Callee &c) {
         const LineNumber *line = line_numbered(lines, c.number);
         if (!line && (called.empty() || c.number != called)) return false;
-        snap.problem += std::string(snap.problem.empty() ? "" : "; ") + c.name + "'s phone is " +
-                        (line ? "the number of this program's [" + line->line + "]" : "the called number itself") +
-                        "; skipped";
+        add_note(snap.problem, c.name + "'s phone is " +
+                                   (line ? "the number of this program's [" + line->line + "]"
+                                         : "the called number itself") +
+                                   "; skipped");
         return true;
     };
     for (auto &level : snap.levels)

@@ -6,6 +6,7 @@
 #include "config/route.hpp"
 #include "core/ascii.hpp"
 #include "core/limits.hpp"
+#include "core/log.hpp"
 #include "core/phone.hpp"
 #include "core/placeholders.hpp"
 #include "twilio/twiml.hpp"
@@ -63,52 +64,38 @@ const MenuEntry *text_menu_entry(const Config &config, const Menu &menu, std::st
     return nullptr;
 }
 
-FlowResult sms_forward(const Route &route, const TextMessage &m, const Snapshot &raw)
+namespace {
+
+// An on-call engineer who texts the line (or answers a forwarded text)
+// does not get their own words back.
+void drop_sender(Snapshot &snap, const std::string &from)
+{
+    if (from.empty()) return;
+    bool dropped = false;
+    for (auto &l : snap.levels) {
+        auto sender = std::remove_if(l.callees.begin(), l.callees.end(), [&](const Callee &c) { return c.number == from; });
+        dropped = dropped || sender != l.callees.end();
+        l.callees.erase(sender, l.callees.end());
+    }
+    if (dropped) add_note(snap.problem, "the sender is on call; not sent back to them");
+}
+
+// Nobody to text: the sender hears so, and an alert says what was sent.
+FlowResult nobody_to_text(const Route &route, const TextMessage &m, const std::string &problem)
 {
     const CallSettings &call = route.call;
-    Snapshot snap = without_lines(raw, route.lines, m.to);
-    // An on-call engineer who texts the line (or answers a forwarded text)
-    // does not get their own words back.
-    bool sender_on_call = false;
-    for (auto &l : snap.levels)
-        for (auto it = l.callees.begin(); it != l.callees.end();)
-            if (!m.from.empty() && it->number == m.from) {
-                it = l.callees.erase(it);
-                sender_on_call = true;
-            } else {
-                ++it;
-            }
-    if (sender_on_call)
-        snap.problem += std::string(snap.problem.empty() ? "" : "; ") + "the sender is on call; not sent back to them";
-    const Level *level = nullptr;
-    if (!snap.oncalls_failed)
-        for (const auto &l : snap.levels)
-            if (!l.callees.empty()) {
-                level = &l;
-                break;
-            }
-    std::string problem = snapshot_reason(snap);
+    Twiml twiml;
+    bool alerted = call.can_alert();
+    if (can_reply(m)) twiml.message("", unavailable_text(call, alerted));
+    FlowResult r = result(twiml, Outcome::unavailable, problem.empty() ? "nobody to text" : problem);
+    if (alerted) r.alert = alert_text(call, route.name, m, {}, r.reason);
+    return r;
+}
 
-    if (!level) {
-        FlowResult r;
-        Twiml twiml;
-        bool alerted = call.can_alert();
-        if (can_reply(m)) twiml.message("", unavailable_text(call, alerted));
-        r = result(twiml, Outcome::unavailable, problem.empty() ? "nobody to text" : problem);
-        if (alerted) r.alert = alert_text(call, route.name, m, {}, r.reason);
-        return r;
-    }
-
-    const bool reply = !call.sms_reply.empty() && can_reply(m);
-    const std::size_t room = limits::max_sms_messages - (reply ? 1 : 0);
-    std::vector<Callee> to(level->callees.begin(), level->callees.end());
-    if (to.size() > room) {
-        problem += std::string(problem.empty() ? "" : "; ") + std::to_string(to.size() - room) +
-                   " more at level " + std::to_string(level->level) + " not texted (at most " +
-                   std::to_string(limits::max_sms_messages) + " messages)";
-        to.resize(room);
-    }
-
+// The text as the on-call gets it: sms_forward filled in, attachments
+// counted, cut to one message's length (said in `problem`).
+std::string forwarded_text(const CallSettings &call, const TextMessage &m, std::string &problem)
+{
     std::string text = m.body;
     if (!m.media.empty())
         text += " [" + std::to_string(m.media.size()) + " attachment" + (m.media.size() == 1 ? "" : "s") + " not forwarded]";
@@ -117,7 +104,30 @@ FlowResult sms_forward(const Route &route, const TextMessage &m, const Snapshot 
         fill(call.sms_forward, {{"{title}", call.title}, {"{caller}", m.from.empty() ? "an unknown number" : m.from},
                                 {"{text}", text}}),
         cut);
-    if (cut) problem += std::string(problem.empty() ? "" : "; ") + "text cut to " + std::to_string(limits::max_sms_length) + " characters";
+    if (cut) add_note(problem, "text cut to " + std::to_string(limits::max_sms_length) + " characters");
+    return forwarded;
+}
+
+}  // namespace
+
+FlowResult sms_forward(const Route &route, const TextMessage &m, const Snapshot &raw)
+{
+    const CallSettings &call = route.call;
+    Snapshot snap = without_lines(raw, route.lines, m.to);
+    drop_sender(snap, m.from);
+    const Level level = snap.oncalls_failed ? Level{} : first_level(snap);
+    std::string problem = snapshot_reason(snap);
+    if (level.callees.empty()) return nobody_to_text(route, m, problem);
+
+    const bool reply = !call.sms_reply.empty() && can_reply(m);
+    const std::size_t room = limits::max_sms_messages - (reply ? 1 : 0);
+    std::vector<Callee> to = level.callees;
+    if (to.size() > room) {
+        add_note(problem, std::to_string(to.size() - room) + " more at level " + std::to_string(level.level) +
+                              " not texted (at most " + std::to_string(limits::max_sms_messages) + " messages)");
+        to.resize(room);
+    }
+    const std::string forwarded = forwarded_text(call, m, problem);
 
     Twiml twiml;
     FlowResult r;
@@ -127,15 +137,15 @@ FlowResult sms_forward(const Route &route, const TextMessage &m, const Snapshot 
         r.dialed.push_back(c.number);
         names.push_back(c.name);
     }
-    if (reply) twiml.message("", fill(call.sms_reply, [&] {
+    if (reply) {
         Placeholders p = name_placeholders(names);
         p.push_back({"{title}", call.title});
-        return p;
-    }()));
+        twiml.message("", fill(call.sms_reply, p));
+    }
     r.twiml = twiml.str();
     r.outcome = Outcome::forwarded;
     r.reason = problem;
-    r.level = level->level;
+    r.level = level.level;
     if (call.sms_alert && call.can_alert()) r.alert = alert_text(call, route.name, m, names, "");
     return r;
 }
