@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """The layers of src/: each folder may include only itself and the folders
 below it, no modules include each other in a circle, and README's Layout
-names every module in its folder.  And the results that must not be
-ignored (an error, a lock) cannot be, without the compiler saying so.
+names every module in its folder.  No file is longer than one sitting's
+reading, no function longer than a screen.  And the results that must not
+be ignored (an error, a lock) cannot be, without the compiler saying so.
 
 The order is the Makefile's LAYERS, lowest first; src/main.cpp sits on top
 of them all.  A module is a .hpp and its .cpp; its includes name their
@@ -167,12 +168,56 @@ def test_readme_layout_names_every_module_in_its_folder():
     assert have == named, f"not in README's Layout: {sorted(have - named)}; no such module: {sorted(named - have)}"
 
 
+MAX_FILE_LINES = 400
+MAX_FUNCTION_LINES = 60
+
+
+def too_long(src):
+    """Files over MAX_FILE_LINES and functions over MAX_FUNCTION_LINES under
+    `src`.  A function's body opens with a brace alone on its line (the
+    style of every file here; a lambda's or a class's brace ends the line
+    before it) and closes at the same indent; it counts from brace to
+    brace."""
+    out = []
+    for path in sources(src):
+        text = open(os.path.join(src, path), errors="replace").read()
+        if text.count("\n") > MAX_FILE_LINES:
+            out.append(f"{path}: {text.count(chr(10))} lines (at most {MAX_FILE_LINES}); split it by what it does")
+        lines = text.split("\n")
+        for i, line in enumerate(lines):
+            m = re.fullmatch(r"( *)\{", line)
+            if not m:
+                continue
+            end = next((j for j in range(i + 1, len(lines)) if lines[j] in (m.group(1) + "}", m.group(1) + "};")), None)
+            if end is not None and end - i + 1 > MAX_FUNCTION_LINES:
+                name = lines[i - 1].strip() if i else ""
+                out.append(f"{path}:{i}: {name[:60]} is {end - i + 1} lines (at most {MAX_FUNCTION_LINES})")
+    return out
+
+
+def test_the_checker_finds_a_long_file_and_a_long_function():
+    body = "\n".join(["    x();"] * (MAX_FUNCTION_LINES - 2))
+    d = made_up_tree({"core/ok.cpp": f"void f()\n{{\n{body}\n}}\n" + "\n" * (MAX_FILE_LINES - MAX_FUNCTION_LINES - 2),
+                      "core/long.cpp": f"void g()\n{{\n{body}\n    y();\n}}\n",
+                      "core/big.hpp": "\n" * (MAX_FILE_LINES + 1)})
+    found = too_long(d)
+    assert found == [f"core/big.hpp: {MAX_FILE_LINES + 1} lines (at most {MAX_FILE_LINES}); split it by what it does",
+                     f"core/long.cpp:1: void g() is {MAX_FUNCTION_LINES + 1} lines (at most {MAX_FUNCTION_LINES})"], found
+
+
+def test_src_has_no_long_file_and_no_long_function():
+    found = too_long(os.path.join(ROOT, "src"))
+    assert not found, "\n".join(found)
+
+
 # A call that drops a result that says whether it worked, in a function of
 # its own; each must fail to compile with -Werror=unused-result.
 IGNORED = {
     "core/small_file.hpp": 'pdcf::write_whole_file("/tmp", "x", "");',
     "core/own_dir.hpp": 'pdcf::own_file_read("/tmp/x", 1);',
     "core/ascii.hpp": 'pdcf::parse_decimal("1", 0, 9);',
+    "core/form.hpp": 'pdcf::form_decode("a=1");',
+    "config/callers.hpp": 'pdcf::caller_list_parse("+1");',
     "alerts/spool.hpp": 'pdcf::Spool s("/tmp", nullptr); s.keep(pdcf::Alert{});',
     "call/webhook.hpp": 'pdcf::Prepared *p = nullptr; pdcf::prepare(*p, pdcf::Needs::webhook);',
     "config/config.hpp": 'pdcf::config_load("/etc/pd-call-forward/pd-call-forward.ini");',
@@ -202,7 +247,8 @@ def test_a_result_that_says_what_went_wrong_cannot_be_ignored():
 TESTS = [test_the_checker_finds_an_include_that_points_up, test_the_checker_finds_a_circle_within_a_layer,
          test_the_checker_finds_a_stray_file_and_a_bare_include, test_the_checker_allows_includes_down_and_across,
          test_src_has_no_include_up_a_layer_and_no_circle, test_every_layer_has_a_folder_and_every_folder_a_layer,
-         test_readme_layout_names_every_module_in_its_folder, test_a_result_that_says_what_went_wrong_cannot_be_ignored]
+         test_readme_layout_names_every_module_in_its_folder, test_the_checker_finds_a_long_file_and_a_long_function,
+         test_src_has_no_long_file_and_no_long_function, test_a_result_that_says_what_went_wrong_cannot_be_ignored]
 
 
 def main():
