@@ -71,28 +71,40 @@ const char *to_string(Source source)
 
 namespace {
 
+// GET `path` and parse a 200 answer with `parse`: what it made of it, or
+// the failure as the log gives it.
+template <class Parse>
+auto fetch_parsed(const Fetch &fetch, const std::string &path, Parse parse) -> decltype(parse(std::string_view()))
+{
+    HttpReply reply = fetch(path);
+    if (reply.status != 200) return fail(pagerduty_describe_failure(path, reply));
+    auto parsed = parse(reply.body);
+    if (!parsed) return fail("GET " + without_query(path) + ": " + parsed.error());
+    return parsed;
+}
+
+// A failed answer of either kind, with the reason.
+template <class Answer>
+Answer failed_answer(Answer out, const std::string &problem)
+{
+    out.failed = true;
+    out.problem = problem;
+    return out;
+}
+
 // A schedule's people now.  Not GET /oncalls?schedule_ids[]: an on-call is
 // "a contiguous unit of time for which a User will be on call for a given
 // Escalation Policy", so a schedule no policy uses has no on-calls there.
 OncallsAnswer fetch_schedule_users(const Fetch &fetch, const std::string &schedule, long long now)
 {
     OncallsAnswer out;
-    const std::string path = "/schedules/" + url_component(schedule) + "/users?since=" +
-                             url_component(format_rfc3339(now)) +
-                             "&until=" + url_component(format_rfc3339(now + schedule_window_seconds));
-    HttpReply reply = fetch(path);
     out.requests = 1;
-    if (reply.status != 200) {
-        out.failed = true;
-        out.problem = pagerduty_describe_failure(path, reply);
-        return out;
-    }
-    auto parsed = schedule_users_parse(reply.body);
-    if (!parsed) {
-        out.failed = true;
-        out.problem = "GET " + without_query(path) + ": " + parsed.error();
-        return out;
-    }
+    auto parsed = fetch_parsed(fetch,
+                               "/schedules/" + url_component(schedule) + "/users?since=" +
+                                   url_component(format_rfc3339(now)) +
+                                   "&until=" + url_component(format_rfc3339(now + schedule_window_seconds)),
+                               schedule_users_parse);
+    if (!parsed) return failed_answer(std::move(out), parsed.error());
     out.entries = std::move(parsed->entries);
     return out;
 }
@@ -110,15 +122,11 @@ OncallsAnswer fetch_oncalls(const Fetch &fetch, TargetKind kind, const std::stri
     for (int page = 0; more && page < limits::max_oncall_pages; ++page) {
         std::string path = "/oncalls?escalation_policy_ids%5B%5D=" + url_component(target) + "&earliest=true&limit=" +
                            std::to_string(limits::oncall_page_limit) + "&offset=" + std::to_string(offset);
-        HttpReply reply = fetch(path);
         ++out.requests;
-        Result<OncallPage> parsed = fail(pagerduty_describe_failure(path, reply));
-        if (reply.status == 200) parsed = oncall_parse_page(reply.body);
+        auto parsed = fetch_parsed(fetch, path, oncall_parse_page);
         if (!parsed) {
-            out.failed = true;
-            out.problem = reply.status != 200 ? parsed.error() : "GET /oncalls: " + parsed.error();
             out.entries.clear();
-            return out;
+            return failed_answer(std::move(out), parsed.error());
         }
         out.entries.insert(out.entries.end(), parsed->entries.begin(), parsed->entries.end());
         more = parsed->more && parsed->listed > 0;
@@ -131,20 +139,9 @@ OncallsAnswer fetch_oncalls(const Fetch &fetch, TargetKind kind, const std::stri
 PhonesAnswer fetch_phones(const Fetch &fetch, const std::string &user_id)
 {
     PhonesAnswer out;
-    std::string path = "/users/" + url_component(user_id) + "/contact_methods";
-    HttpReply reply = fetch(path);
     out.requests = 1;
-    if (reply.status != 200) {
-        out.failed = true;
-        out.problem = pagerduty_describe_failure(path, reply);
-        return out;
-    }
-    auto phones = contact_phones(reply.body);
-    if (!phones) {
-        out.failed = true;
-        out.problem = "GET " + path + ": " + phones.error();
-        return out;
-    }
+    auto phones = fetch_parsed(fetch, "/users/" + url_component(user_id) + "/contact_methods", contact_phones);
+    if (!phones) return failed_answer(std::move(out), phones.error());
     out.phones = std::move(*phones);
     return out;
 }
