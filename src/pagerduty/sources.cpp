@@ -244,6 +244,21 @@ Answer through_cache(const SourceSettings &s, Gate &gate, const std::string &key
     return fetched;
 }
 
+// An answer made of what the cache keeps: `from_json` reads it into the
+// answer's `field`.
+template <class Answer, class Value>
+std::function<std::optional<Answer>(const std::string &)> decoded(std::optional<Value> (*from_json)(std::string_view),
+                                                                   Value Answer::*field)
+{
+    return [from_json, field](const std::string &text) -> std::optional<Answer> {
+        auto value = from_json(text);
+        if (!value) return std::nullopt;
+        Answer a;
+        a.*field = std::move(*value);
+        return a;
+    };
+}
+
 std::string oncalls_key(TargetKind kind, const std::string &target)
 {
     // Not "oncalls-schedule-": entries under that name hold what /oncalls
@@ -264,13 +279,7 @@ OnCallSources cached_sources(const SourceSettings &s, const Fetch &unwatched, Ti
         return through_cache<OncallsAnswer>(
             s, *gate, oncalls_key(kind, target), s.pagerduty->oncall_ttl.count(), mode, deadline,
             [&] { return fetch_oncalls(fetch, kind, target, s.epoch_seconds()); },
-            [](const std::string &v) -> std::optional<OncallsAnswer> {
-                auto entries = oncalls_from_json(v);
-                if (!entries) return std::nullopt;
-                OncallsAnswer a;
-                a.entries = std::move(*entries);
-                return a;
-            },
+            decoded(oncalls_from_json, &OncallsAnswer::entries),
             [&s](const OncallsAnswer &a, long long now) {
                 // Fresh until the first shift in it ends, and no longer than
                 // oncall_ttl, so an override shows up soon.  A schedule's
@@ -288,13 +297,7 @@ OnCallSources cached_sources(const SourceSettings &s, const Fetch &unwatched, Ti
             // former or dial the latter.
             return through_cache<PhonesAnswer>(
                 s, *gate, "phone-methods-" + user, s.pagerduty->contact_ttl.count(), mode, deadline, [&] { return fetch_phones(fetch, user); },
-                [](const std::string &v) -> std::optional<PhonesAnswer> {
-                    auto phones = phones_from_json(v);
-                    if (!phones) return std::nullopt;
-                    PhonesAnswer a;
-                    a.phones = std::move(*phones);
-                    return a;
-                },
+                decoded(phones_from_json, &PhonesAnswer::phones),
                 [&s](const PhonesAnswer &a, long long now) {
                     return Cache::Entry{phones_to_json(a.phones), now, now + s.pagerduty->contact_ttl.count()};
                 });
