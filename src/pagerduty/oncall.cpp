@@ -52,61 +52,63 @@ bool read_user(const json &user, OnCall &entry)
     return true;
 }
 
+// One entry of /oncalls: a user at an escalation level.
+std::optional<OnCall> oncall_entry(const json &item)
+{
+    auto level = item.find("escalation_level");
+    auto user = item.find("user");
+    if (level == item.end() || !level->is_number_integer() || user == item.end() || !user->is_object())
+        return std::nullopt;
+    long long lv = level->get<long long>();
+    OnCall entry;
+    if (lv < 1 || lv > 1000 || !read_user(*user, entry)) return std::nullopt;
+    entry.level = static_cast<int>(lv);
+    entry.end = string_field(item, "end");
+    return entry;
+}
+
+// One User of /schedules/{id}/users.  A schedule has no levels of its own
+// (they belong to the policies that use it): everyone on it now is one
+// level.
+std::optional<OnCall> schedule_user(const json &item)
+{
+    OnCall entry;
+    entry.level = 1;
+    if (!read_user(item, entry)) return std::nullopt;
+    return entry;
+}
+
+// The entries of the list `key` that `one` can read; the others counted.
+Result<OncallPage> page_of(std::string_view text, const char *key, std::optional<OnCall> (*one)(const json &),
+                           json *doc_out = nullptr)
+{
+    auto doc = parse_list(text, key);
+    if (!doc) return fail(doc.error());
+    OncallPage page;
+    const json &list = (*doc)[key];
+    page.listed = list.size();
+    for (const json &item : list) {
+        auto entry = item.is_object() ? one(item) : std::nullopt;
+        if (entry) page.entries.push_back(std::move(*entry));
+        else ++page.skipped;
+    }
+    if (doc_out) *doc_out = std::move(*doc);
+    return page;
+}
+
 }  // namespace
 
 Result<OncallPage> oncall_parse_page(std::string_view text)
 {
-    OncallPage page;
-    auto doc = parse_list(text, "oncalls");
-    if (!doc) return fail(doc.error());
-    const json &list = (*doc)["oncalls"];
-    page.listed = list.size();
-    for (const json &item : list) {
-        if (!item.is_object()) {
-            ++page.skipped;
-            continue;
-        }
-        OnCall entry;
-        auto level = item.find("escalation_level");
-        auto user = item.find("user");
-        if (level == item.end() || !level->is_number_integer() || user == item.end() || !user->is_object()) {
-            ++page.skipped;
-            continue;
-        }
-        long long lv = level->get<long long>();
-        if (lv < 1 || lv > 1000 || !read_user(*user, entry)) {
-            ++page.skipped;
-            continue;
-        }
-        entry.level = static_cast<int>(lv);
-        entry.end = string_field(item, "end");
-        page.entries.push_back(std::move(entry));
-    }
-    auto more = doc->find("more");
-    page.more = more != doc->end() && more->is_boolean() && more->get<bool>();
+    json doc;
+    auto page = page_of(text, "oncalls", oncall_entry, &doc);
+    if (!page) return page;
+    auto more = doc.find("more");
+    page->more = more != doc.end() && more->is_boolean() && more->get<bool>();
     return page;
 }
 
-Result<OncallPage> schedule_users_parse(std::string_view text)
-{
-    OncallPage page;
-    auto doc = parse_list(text, "users");
-    if (!doc) return fail(doc.error());
-    const json &list = (*doc)["users"];
-    page.listed = list.size();
-    for (const json &item : list) {
-        // A schedule has no levels of its own (they belong to the policies
-        // that use it): everyone on it now is one level.
-        OnCall entry;
-        entry.level = 1;
-        if (!item.is_object() || !read_user(item, entry)) {
-            ++page.skipped;
-            continue;
-        }
-        page.entries.push_back(std::move(entry));
-    }
-    return page;
-}
+Result<OncallPage> schedule_users_parse(std::string_view text) { return page_of(text, "users", schedule_user); }
 
 std::vector<std::vector<OnCall>> oncall_levels(const std::vector<OnCall> &entries)
 {
@@ -282,68 +284,83 @@ std::optional<long long> earliest_end(const std::vector<OnCall> &entries)
     return earliest;
 }
 
-std::string oncalls_to_json(const std::vector<OnCall> &entries)
+namespace {
+
+// A list as the cache keeps it: a JSON array, one object an item.
+template <class T>
+std::string list_to_json(const std::vector<T> &items, json (*one)(const T &))
 {
     json list = json::array();
-    for (const auto &e : entries)
-        list.push_back({{"level", e.level}, {"user_id", e.user_id}, {"name", e.name}, {"end", e.end}});
+    for (const auto &item : items) list.push_back(one(item));
     return list.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::optional<std::vector<OnCall>> oncalls_from_json(std::string_view text)
+// The list back, or nothing when any item is not one `one` takes: a cache
+// entry is believed whole or not at all.
+template <class T>
+std::optional<std::vector<T>> list_from_json(std::string_view text, std::optional<T> (*one)(const json &))
 {
     json list = json::parse(text, nullptr, false);
     if (!list.is_array()) return std::nullopt;
-    std::vector<OnCall> out;
+    std::vector<T> out;
     for (const auto &item : list) {
-        if (!item.is_object() || !item.contains("level") || !item["level"].is_number_integer()) return std::nullopt;
-        OnCall e;
-        e.level = item["level"].get<int>();
-        e.user_id = string_field(item, "user_id");
-        e.name = string_field(item, "name");
-        e.end = string_field(item, "end");
-        if (e.level < 1 || !is_pagerduty_id(e.user_id)) return std::nullopt;
-        out.push_back(std::move(e));
+        auto read = item.is_object() ? one(item) : std::nullopt;
+        if (!read) return std::nullopt;
+        out.push_back(std::move(*read));
     }
     return out;
 }
 
-std::string phones_to_json(const std::vector<Phone> &phones)
+json oncall_json(const OnCall &e) { return {{"level", e.level}, {"user_id", e.user_id}, {"name", e.name}, {"end", e.end}}; }
+
+std::optional<OnCall> oncall_from(const json &item)
 {
-    json list = json::array();
-    for (const auto &p : phones)
-        list.push_back({{"number", p.number}, {"label", p.label}, {"sms", p.sms}, {"state", to_string(p.state)}});
-    return list.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (!item.contains("level") || !item["level"].is_number_integer()) return std::nullopt;
+    OnCall e;
+    e.level = item["level"].get<int>();
+    e.user_id = string_field(item, "user_id");
+    e.name = string_field(item, "name");
+    e.end = string_field(item, "end");
+    if (e.level < 1 || !is_pagerduty_id(e.user_id)) return std::nullopt;
+    return e;
 }
 
-std::optional<std::vector<Phone>> phones_from_json(std::string_view text)
+json phone_json(const Phone &p)
 {
-    json list = json::parse(text, nullptr, false);
-    if (!list.is_array()) return std::nullopt;
-    std::vector<Phone> out;
-    for (const auto &item : list) {
-        if (!item.is_object()) return std::nullopt;
-        auto sms = item.find("sms");
-        Phone p{string_field(item, "number"), string_field(item, "label"), sms != item.end() && sms->is_boolean() && sms->get<bool>()};
-        // Without a state the entry was written before unusable methods
-        // were kept, and may hold a phone that is off: not ours to trust.
-        const std::string state = string_field(item, "state");
-        bool known = false;
-        for (PhoneState s : {PhoneState::usable, PhoneState::blacklisted, PhoneState::disabled, PhoneState::invalid_number})
-            if (state == to_string(s)) {
-                p.state = s;
-                known = true;
-            }
-        if (!known) return std::nullopt;
-        // A usable method has an E.164 number, one without a valid number
-        // none; the others may have either.
-        bool has_number = !p.number.empty();
-        if ((has_number && !is_e164(p.number)) || (p.state == PhoneState::usable && !has_number) ||
-            (p.state == PhoneState::invalid_number && has_number))
-            return std::nullopt;
-        out.push_back(std::move(p));
-    }
-    return out;
+    return {{"number", p.number}, {"label", p.label}, {"sms", p.sms}, {"state", to_string(p.state)}};
 }
+
+std::optional<Phone> phone_from(const json &item)
+{
+    auto sms = item.find("sms");
+    Phone p{string_field(item, "number"), string_field(item, "label"), sms != item.end() && sms->is_boolean() && sms->get<bool>()};
+    // Without a state the entry was written before unusable methods were
+    // kept, and may hold a phone that is off: not ours to trust.
+    const std::string state = string_field(item, "state");
+    bool known = false;
+    for (PhoneState s : {PhoneState::usable, PhoneState::blacklisted, PhoneState::disabled, PhoneState::invalid_number})
+        if (state == to_string(s)) {
+            p.state = s;
+            known = true;
+        }
+    if (!known) return std::nullopt;
+    // A usable method has an E.164 number, one without a valid number
+    // none; the others may have either.
+    bool has_number = !p.number.empty();
+    if ((has_number && !is_e164(p.number)) || (p.state == PhoneState::usable && !has_number) ||
+        (p.state == PhoneState::invalid_number && has_number))
+        return std::nullopt;
+    return p;
+}
+
+}  // namespace
+
+std::string oncalls_to_json(const std::vector<OnCall> &entries) { return list_to_json(entries, oncall_json); }
+
+std::optional<std::vector<OnCall>> oncalls_from_json(std::string_view text) { return list_from_json(text, oncall_from); }
+
+std::string phones_to_json(const std::vector<Phone> &phones) { return list_to_json(phones, phone_json); }
+
+std::optional<std::vector<Phone>> phones_from_json(std::string_view text) { return list_from_json(text, phone_from); }
 
 }  // namespace pdcf
