@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <iterator>
 #include <map>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -123,14 +125,25 @@ std::vector<std::vector<OnCall>> oncall_levels(const std::vector<OnCall> &entrie
     return levels;
 }
 
+namespace {
+
+// Each state and its name, as the log and the cache write it: one list
+// for both ways.
+constexpr std::pair<PhoneState, const char *> phone_states[] = {
+    {PhoneState::usable, "usable"},
+    {PhoneState::blacklisted, "blacklisted"},
+    {PhoneState::disabled, "disabled"},
+    {PhoneState::invalid_number, "without a valid number"},
+};
+static_assert(std::size(phone_states) == static_cast<std::size_t>(PhoneState::invalid_number) + 1,
+              "a name for each state, invalid_number last");
+
+}  // namespace
+
 const char *to_string(PhoneState state)
 {
-    switch (state) {
-    case PhoneState::usable: return "usable";
-    case PhoneState::blacklisted: return "blacklisted";
-    case PhoneState::disabled: return "disabled";
-    case PhoneState::invalid_number: return "without a valid number";
-    }
+    for (const auto &[s, name] : phone_states)
+        if (s == state) return name;
     return "?";
 }
 
@@ -337,13 +350,10 @@ std::optional<Phone> phone_from(const json &item)
     // Without a state the entry was written before unusable methods were
     // kept, and may hold a phone that is off: not ours to trust.
     const std::string state = string_field(item, "state");
-    bool known = false;
-    for (PhoneState s : {PhoneState::usable, PhoneState::blacklisted, PhoneState::disabled, PhoneState::invalid_number})
-        if (state == to_string(s)) {
-            p.state = s;
-            known = true;
-        }
-    if (!known) return std::nullopt;
+    auto known = std::find_if(std::begin(phone_states), std::end(phone_states),
+                              [&](const auto &named) { return state == named.second; });
+    if (known == std::end(phone_states)) return std::nullopt;
+    p.state = known->first;
     // A usable method has an E.164 number, one without a valid number
     // none; the others may have either.
     bool has_number = !p.number.empty();
