@@ -52,6 +52,8 @@ CHECK_SAN_CXXFLAGS ?= -O0 -g
 # on top, puts them together.
 LAYERS   = core config twilio pagerduty alerts call text serve commands
 SRC_INC  = -Isrc
+# What the unit and fuzz tests share (base_config.hpp).
+TEST_INC = -Itests
 CORE_SRC = $(wildcard $(LAYERS:%=src/%/*.cpp))
 CORE_OBJ = $(CORE_SRC:src/%.cpp=$(B)/src/%.o)
 UNIT_SRC = $(wildcard tests/unit/*.cpp $(LAYERS:%=tests/unit/%/*.cpp))
@@ -76,7 +78,7 @@ $(B)/src/%.o: src/%.cpp
 
 $(B)/unit/%.o: tests/unit/%.cpp
 	@mkdir -p $(@D)
-	$(CXX) $(ALL_CXXFLAGS) -DBOOST_TEST_DYN_LINK $(SRC_INC) -Itests/unit $(shell pkg-config --cflags libxml-2.0 2>/dev/null) -c -o $@ $<
+	$(CXX) $(ALL_CXXFLAGS) -DBOOST_TEST_DYN_LINK $(SRC_INC) $(TEST_INC) -Itests/unit $(shell pkg-config --cflags libxml-2.0 2>/dev/null) -c -o $@ $<
 
 $(B)/standin/%.o: tests/standin/%.cpp
 	@mkdir -p $(@D)

@@ -27,7 +27,7 @@ XML_LIBS   = $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
 
 $(B)/fuzz/%.o: tests/fuzz/%.cpp
 	@mkdir -p $(@D)
-	$(CXX) $(ALL_CXXFLAGS) $(SRC_INC) $(XML_CFLAGS) -c -o $@ $<
+	$(CXX) $(ALL_CXXFLAGS) $(SRC_INC) $(TEST_INC) $(XML_CFLAGS) -c -o $@ $<
 
 $(FUZZ_REPLAY): $(B)/fuzz-replay-%: $(B)/fuzz/%.o $(B)/fuzz/replay.o $(CORE_OBJ)
 	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(XML_LIBS) -lpthread
@@ -54,7 +54,7 @@ $(FB)/src/%.o: src/%.cpp
 
 $(FB)/fuzz/%.o: tests/fuzz/%.cpp
 	@mkdir -p $(@D)
-	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $(SRC_INC) $(XML_CFLAGS) -c -o $@ $<
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $(SRC_INC) $(TEST_INC) $(XML_CFLAGS) -c -o $@ $<
 
 $(FUZZ_ALL:%=$(FB)/fuzz-%): $(FB)/fuzz-%: $(FB)/fuzz/%.o $(FUZZ_CORE_OBJ)
 	$(FUZZ_CXX) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) $(XML_LIBS) -lpthread

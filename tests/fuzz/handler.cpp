@@ -16,8 +16,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <utility>
 
 #include "alerts/alert.hpp"
+#include "base_config.hpp"
 #include "config/config.hpp"
 #include "core/form.hpp"
 #include "core/limits.hpp"
@@ -31,38 +33,25 @@ using namespace pdcf;
 
 namespace {
 
-const char *const base_config = R"([pagerduty]
-token = pd-token
-timeout = 3
-prefer_label = Mobile
-[call]
-greeting = Connecting you to {name}.
-[route:ops]
-number = +14155550100
-escalation_policy = PEP1
-fallback_number = +14155550199
-routing_key = RKEY
-title = Platform
-max_loops = 2
-block_callers = +14155550666, +1900
-sms_reply = Thanks, {first_name} has it.
-[route:db]
-number = +14155550111
-schedule = PSDB
-ring = in-turn
-unavailable_message = Nobody is on the {title} line.
-allow_callers = +1415555
-sms_alert = yes
-routing_key = RKEY
-[menu:main]
-number = +14155550150
-1 = ops
-2 = db
-0 = voicemail
-* = db
-menu_retries = 1
-routing_key = RKEY
-)";
+// The tests' base, with every kind of rule a call can meet: caller lists,
+// rounds, in-turn ringing, replies and alerts for texts, and a menu.
+std::string fuzz_config()
+{
+    using testing::set_key;
+    std::string c = set_key(testing::base_config, "pagerduty", "prefer_label", "Mobile");
+    for (const auto &[key, value] : {std::pair<const char *, const char *>{"max_loops", "2"},
+                                     {"block_callers", "+14155550666, +1900"},
+                                     {"sms_reply", "Thanks, {first_name} has it."}})
+        c = set_key(c, "route:ops", key, value);
+    for (const auto &[key, value] : {std::pair<const char *, const char *>{"ring", "in-turn"},
+                                     {"unavailable_message", "Nobody is on the {title} line."},
+                                     {"allow_callers", "+1415555"},
+                                     {"sms_alert", "yes"},
+                                     {"routing_key", "RKEY"}})
+        c = set_key(c, "route:db", key, value);
+    return c + "[menu:main]\nnumber = +14155550150\n1 = ops\n2 = db\n0 = voicemail\n* = db\nmenu_retries = 1\n"
+               "routing_key = RKEY\n";
+}
 
 const ConfigResult &config(bool signed_requests)
 {
@@ -72,11 +61,12 @@ const ConfigResult &config(bool signed_requests)
         fuzz::require(r.ok());
         return r;
     };
-    static const ConfigResult on = parse(std::string(base_config) + "[twilio]\nauth_token = 12345\nsecondary_auth_token = 67890\n");
+    static const ConfigResult on = parse(testing::set_key(fuzz_config(), "twilio", "secondary_auth_token", "67890"));
     // The other context also tries what the first leaves out.
-    static const ConfigResult off = parse(std::string(base_config) +
-                                          "[twilio]\nvalidate_signature = no\npublic_url = https://ops.example.com/pd-call-forward/\n"
-                                          "[route:rest]\nschedule = PREST\nscreening = no\ntranscribe = yes\nrouting_key = RK2\n");
+    static const ConfigResult off =
+        parse(testing::set_key(testing::set_key(fuzz_config(), "twilio", "validate_signature", "no"), "twilio",
+                               "public_url", "https://ops.example.com/pd-call-forward/") +
+              "[route:rest]\nschedule = PREST\nscreening = no\ntranscribe = yes\nrouting_key = RK2\n");
     return signed_requests ? on : off;
 }
 

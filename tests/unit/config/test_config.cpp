@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include "base_config.hpp"
 #include "config/config.hpp"
 #include "core/limits.hpp"
 
@@ -1020,6 +1021,33 @@ BOOST_AUTO_TEST_CASE(caller_and_text_keys_bad_values)
     auto r = parse(base + "block_callers =" + thousand + "\n");
     BOOST_TEST_REQUIRE(r.ok(), r.summary());
     BOOST_TEST(r.config.routes[0].call.callers.block.size() == 1000u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(base_config)
+
+// The unit and fuzz tests build their configurations on one base: a key
+// set must land in its section, replacing the base's own, or the tests
+// would run on another configuration than they say.
+BOOST_AUTO_TEST_CASE(set_key_replaces_adds_and_makes_sections)
+{
+    using testing::set_key;
+    std::string c = set_key(testing::base_config, "pagerduty", "timeout", "5");
+    c = set_key(c, "route:ops", "max_loops", "2");
+    c = set_key(c, "route:db", "ring", "in-turn");
+    c = set_key(c, "menu:main", "number", "+14155550150");
+    c = set_key(c, "menu:main", "1", "ops");
+    ConfigResult r = parse(c);
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    BOOST_TEST(r.config.pagerduty.timeout.count() == 5000);
+    BOOST_REQUIRE_EQUAL(r.config.routes.size(), 2u);
+    BOOST_TEST(r.config.routes[0].call.max_loops == 2);
+    BOOST_TEST(r.config.routes[0].call.fallback_number == "+14155550199");
+    BOOST_TEST((r.config.routes[1].call.ring == Ring::in_turn));
+    BOOST_REQUIRE_EQUAL(r.config.menus.size(), 1u);
+    BOOST_TEST(r.config.menus[0].number == "+14155550150");
+    BOOST_TEST(parse(testing::base_config).ok());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

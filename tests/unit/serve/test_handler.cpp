@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "alerts/alert.hpp"
+#include "base_config.hpp"
 
 using namespace pdcf;
 using namespace std::chrono_literals;
@@ -24,24 +25,7 @@ namespace {
 
 using F = FakePagerDuty;
 
-const std::string base_config = R"([pagerduty]
-token = pd-token
-timeout = 3
-[twilio]
-auth_token = 12345
-[call]
-greeting = Connecting you to {name}.
-[route:ops]
-number = +14155550100
-escalation_policy = PEP1
-fallback_number = +14155550199
-routing_key = RKEY
-title = Platform
-[route:db]
-number = +14155550111
-schedule = PSDB
-unavailable_message = Nobody is on the database line.
-)";
+using testing::base_config;
 
 const Params incoming = {{"CallSid", "CA0001"},  {"AccountSid", "AC0001"}, {"From", "+14155559876"},
                          {"To", "+14155550100"}, {"CallStatus", "ringing"}, {"Direction", "inbound"},

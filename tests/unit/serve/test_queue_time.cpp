@@ -1,5 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
+#include "base_config.hpp"
 #include "core/limits.hpp"
 #include "fake_pagerduty.hpp"
 #include "serve/handler.hpp"
@@ -26,15 +27,9 @@ struct Call {
 
     explicit Call(const std::string &timeout = "5")
     {
-        config = config_parse("[pagerduty]\ntoken = pd-token\ntimeout = " + timeout + R"(
-[twilio]
-auth_token = 12345
-validate_signature = no
-[route:ops]
-number = +14155550100
-escalation_policy = PEP1
-fallback_number = +14155550199
-)",
+        using testing::set_key;
+        config = config_parse(set_key(set_key(testing::base_config, "pagerduty", "timeout", timeout), "twilio",
+                                      "validate_signature", "no"),
                               "/t.ini",
                               [](const std::string &) -> Result<std::string> { return fail("no files in unit tests"); });
         BOOST_REQUIRE(config.ok());
