@@ -1,13 +1,12 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
-#include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <set>
 #include <string>
 
-#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,137 +14,15 @@
 #include "alerts/events.hpp"
 #include "alerts/flusher.hpp"
 #include "alerts/spool.hpp"
+#include "alerts_support.hpp"
 #include "core/limits.hpp"
 #include "files.hpp"
 
 using namespace pdcf;
+using namespace pdcf::testing;
 using namespace std::chrono_literals;
 
-namespace {
-
-// A fake clock that moves only when the code sleeps or posts.
-struct FakeTime {
-    TimePoint now = TimePoint{} + 1h;
-    std::vector<std::chrono::milliseconds> slept;
-    Clock clock() { return [this] { return now; }; }
-    Sleep sleep()
-    {
-        return [this](std::chrono::milliseconds ms) {
-            slept.push_back(ms);
-            now += ms;
-        };
-    }
-};
-
-// Answers one reply after the other, each costing `cost` of fake time.
-Post replies(FakeTime &t, std::vector<HttpReply> list, std::vector<std::string> *bodies = nullptr)
-{
-    auto queue = std::make_shared<std::vector<HttpReply>>(std::move(list));
-    return [&t, queue, bodies](const std::string &body, TimePoint) {
-        if (bodies) bodies->push_back(body);
-        t.now += 50ms;
-        HttpReply r = queue->empty() ? HttpReply{503, "", "", -1} : queue->front();
-        if (!queue->empty()) queue->erase(queue->begin());
-        return r;
-    };
-}
-
-std::vector<std::string> files(const std::string &dir)
-{
-    std::vector<std::string> out;
-    if (DIR *d = opendir(dir.c_str())) {
-        while (dirent *e = readdir(d))
-            if (e->d_name[0] != '.') out.push_back(e->d_name);
-        closedir(d);
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-Alert alert(const std::string &sid, AlertKind kind = AlertKind::voicemail)
-{
-    return {kind, sid, "RKEY", R"({"dedup_key":")" + sid + R"("})"};
-}
-
-}  // namespace
-
 BOOST_AUTO_TEST_SUITE(alerts)
-
-BOOST_AUTO_TEST_CASE(sent_at_once)
-{
-    FakeTime t;
-    SendResult r = events_send(replies(t, {{202, R"({"status":"success"})", "", -1}}), t.sleep(), t.clock(), "{}",
-                               t.now + 5s);
-    BOOST_TEST((r.status == SendStatus::sent));
-    BOOST_TEST(r.attempts == 1);
-}
-
-BOOST_AUTO_TEST_CASE(retried_while_the_budget_allows)
-{
-    FakeTime t;
-    SendResult r = events_send(replies(t, {{0, "", "connection closed or read failed", -1}, {503, "", "", -1},
-                                           {502, "", "", -1}, {202, "", "", -1}}),
-                               t.sleep(), t.clock(), "{}", t.now + 5s);
-    BOOST_TEST((r.status == SendStatus::sent));
-    BOOST_TEST(r.attempts == 4);
-    BOOST_TEST(t.slept == (std::vector<std::chrono::milliseconds>{200ms, 400ms, 800ms}));
-}
-
-BOOST_AUTO_TEST_CASE(gives_up_within_the_deadline)
-{
-    FakeTime t;
-    TimePoint deadline = t.now + 2s;
-    SendResult r = events_send(replies(t, {}), t.sleep(), t.clock(), "{}", deadline);
-    BOOST_TEST((r.status == SendStatus::failed));
-    BOOST_TEST(r.detail == "HTTP 503");
-    BOOST_TEST((t.now <= deadline));
-}
-
-BOOST_AUTO_TEST_CASE(a_rate_limited_event_waits_minutes_not_seconds)
-{
-    // PagerDuty: on a 429, "retry ... preferably with a backoff of a few
-    // minutes".  Not again within the request, even when the wait it names
-    // would fit.
-    FakeTime t;
-    SendResult r = events_send(replies(t, {{429, "", "", 1}, {202, "", "", -1}}), t.sleep(), t.clock(), "{}", t.now + 5s);
-    BOOST_TEST((r.status == SendStatus::rate_limited));
-    BOOST_TEST(r.attempts == 1);
-    BOOST_TEST(t.slept.empty());
-    BOOST_TEST(rate_limited_delay(r) == rate_limited_backoff_seconds);
-    BOOST_TEST(rate_limited_backoff_seconds >= 120);
-    r.retry_after = 600;
-    BOOST_TEST(rate_limited_delay(r) == 600);
-}
-
-BOOST_AUTO_TEST_CASE(desk_spools_a_rate_limited_alert_for_minutes)
-{
-    TempDir d;
-    Spool spool(d.path);
-    BOOST_REQUIRE(bool(spool.prepare()));
-    FakeTime t;
-    std::vector<std::string> bodies;
-    Alerts desk = alerts_via(spool, replies(t, {{429, "", "", -1}, {202, "", "", -1}}, &bodies), t.sleep(), t.clock());
-    const long long before = std::time(nullptr);
-    std::string r = desk.deliver(alert("CA1"), t.now + 5s);
-    BOOST_TEST(r == "spooled (HTTP 429; next try in 180 s)");
-    BOOST_TEST(bodies.size() == 1u);
-    auto due = spool.next_due();
-    BOOST_TEST_REQUIRE(due.has_value());
-    BOOST_TEST(*due >= before + rate_limited_backoff_seconds);
-    // Neither a worker's pass nor --flush (which does not wait out the
-    // short pause after an ordinary failure) sends it before then.
-    int sent = 0;
-    auto send = [&](const std::string &, TimePoint) { ++sent; return SendResult{SendStatus::sent, "", 1}; };
-    Spool::Flushed f = spool.flush(send, t.clock(), t.now + 5s, FlushRules{retry_pause_seconds, {}});
-    BOOST_TEST(sent == 0);
-    BOOST_TEST(f.waiting == 1);
-}
-
-Alert keyed(const std::string &sid, const std::string &routing_key)
-{
-    return {AlertKind::voicemail, sid, routing_key,
-            R"({"routing_key":")" + routing_key + R"(","dedup_key":")" + sid + R"("})"};
-}
 
 BOOST_AUTO_TEST_CASE(a_rate_limited_routing_key_waits_and_the_others_go_on)
 {
@@ -189,40 +66,6 @@ BOOST_AUTO_TEST_CASE(a_rate_limited_routing_key_waits_and_the_others_go_on)
     BOOST_TEST(desk.deliver(keyed("CA5", "KEYB"), t.now + 5s) == "sent");
 }
 
-BOOST_AUTO_TEST_CASE(a_wait_named_by_a_5xx_or_408_does_not_stop_the_retry)
-{
-    // A 502 may carry PagerDuty's rate-limit headers, a 503 a Retry-After:
-    // only a 429's wait is a request to hold off.  The others are retried
-    // after our own pause, within the budget.
-    for (int status : {502, 503, 500, 408}) {
-        FakeTime t;
-        SendResult r = events_send(replies(t, {{status, "", "", 40}, {202, "", "", -1}}), t.sleep(), t.clock(), "{}",
-                                   t.now + 5s);
-        BOOST_TEST((r.status == SendStatus::sent), status);
-        BOOST_TEST(r.attempts == 2, status);
-        BOOST_TEST(t.slept == std::vector<std::chrono::milliseconds>{200ms}, status);
-    }
-}
-
-BOOST_AUTO_TEST_CASE(a_bad_event_is_never_retried)
-{
-    FakeTime t;
-    SendResult r = events_send(
-        replies(t, {{400, R"({"status":"invalid event","message":"Event object is invalid","errors":["payload.summary is missing."]})", "", -1}}),
-        t.sleep(), t.clock(), "{}", t.now + 5s);
-    BOOST_TEST((r.status == SendStatus::rejected));
-    BOOST_TEST(r.attempts == 1);
-    BOOST_TEST(r.detail == "HTTP 400: Event object is invalid; payload.summary is missing.");
-}
-
-BOOST_AUTO_TEST_CASE(not_retried_on_other_client_errors)
-{
-    FakeTime t;
-    SendResult r = events_send(replies(t, {{404, "", "", -1}}), t.sleep(), t.clock(), "{}", t.now + 5s);
-    BOOST_TEST((r.status == SendStatus::failed));
-    BOOST_TEST(r.attempts == 1);
-}
-
 BOOST_AUTO_TEST_CASE(spool_claims_once)
 {
     TempDir d;
@@ -236,15 +79,6 @@ BOOST_AUTO_TEST_CASE(spool_claims_once)
     struct stat st;
     BOOST_REQUIRE(stat((d.path + "/spool").c_str(), &st) == 0);
     BOOST_TEST((st.st_mode & 0777) == 0700u);
-}
-
-BOOST_AUTO_TEST_CASE(spool_names_are_safe)
-{
-    BOOST_TEST(spool_name("CA0123abc") == "CA0123abc");
-    BOOST_TEST(spool_name("../../etc/passwd") == "etcpasswd");
-    BOOST_TEST(spool_name("") == "unknown");
-    BOOST_TEST(spool_name(std::string(limits::max_spool_name, 'a')) == std::string(limits::max_spool_name, 'a'));
-    BOOST_TEST(spool_name(std::string(limits::max_spool_name + 1, 'a')) == std::string(limits::max_spool_name, 'a'));
 }
 
 BOOST_AUTO_TEST_CASE(one_flush_pass_looks_at_a_bounded_number_of_alerts)
@@ -262,49 +96,6 @@ BOOST_AUTO_TEST_CASE(one_flush_pass_looks_at_a_bounded_number_of_alerts)
     f = spool.flush(fail, t.clock(), t.now + 3600s, FlushRules{retry_pause_seconds, {}});
     BOOST_TEST(static_cast<std::size_t>(f.failed) == limits::max_spool_listed);
     BOOST_TEST(files(d.path + "/pending").size() == limits::max_spool_listed + 1);
-}
-
-BOOST_AUTO_TEST_CASE(desk_sends_spools_rejects_and_dedups)
-{
-    TempDir d;
-    Spool spool(d.path);
-    BOOST_REQUIRE(bool(spool.prepare()));
-    FakeTime t;
-    std::vector<std::string> bodies;
-    Alerts desk = alerts_via(spool, replies(t, {{202, "", "", -1}}, &bodies), t.sleep(), t.clock());
-    BOOST_TEST(desk.deliver(alert("CA1"), t.now + 5s) == "sent");
-    BOOST_TEST(desk.deliver(alert("CA1"), t.now + 5s) == "duplicate");
-    BOOST_TEST(bodies.size() == 1u);
-    BOOST_TEST(files(d.path + "/pending").empty());
-
-    // Down: kept whole for later.
-    std::string r = desk.deliver(alert("CA2"), t.now + 1s);
-    BOOST_TEST(r.rfind("spooled (HTTP 503", 0) == 0u, r);
-    BOOST_TEST(files(d.path + "/pending") == std::vector<std::string>{"CA2.voicemail.json"});
-    std::ifstream kept(d.path + "/pending/CA2.voicemail.json");
-    std::string content((std::istreambuf_iterator<char>(kept)), std::istreambuf_iterator<char>());
-    BOOST_TEST(content == alert("CA2").body);
-    BOOST_TEST(spool.next_due().has_value());
-
-    Alerts refusing = alerts_via(spool, replies(t, {{400, "{}", "", -1}}), t.sleep(), t.clock());
-    r = refusing.deliver(alert("CA3", AlertKind::missed), t.now + 5s);
-    BOOST_TEST(r.rfind("rejected (HTTP 400)", 0) == 0u, r);
-    BOOST_TEST(files(d.path + "/rejected") == std::vector<std::string>{"CA3.missed.json"});
-
-    desk.mark("CA4", "answered");
-    BOOST_TEST(desk.marked("CA4", "answered"));
-    BOOST_TEST(!desk.marked("CA4", "voicemail"));
-}
-
-BOOST_AUTO_TEST_CASE(a_lost_spool_still_sends)
-{
-    FakeTime t;
-    Spool nowhere("/nonexistent/pdcf-spool");
-    std::vector<std::string> bodies;
-    Alerts desk = alerts_via(nowhere, replies(t, {{202, "", "", -1}}, &bodies), t.sleep(), t.clock());
-    BOOST_TEST(desk.deliver(alert("CA1"), t.now + 5s) == "sent");
-    std::string r = desk.deliver(alert("CA2"), t.now + 1s);
-    BOOST_TEST(r.rfind("LOST (HTTP 503; cannot create", 0) == 0u, r);
 }
 
 BOOST_AUTO_TEST_CASE(flush_sends_oldest_first_and_keeps_failures)
@@ -346,43 +137,6 @@ BOOST_AUTO_TEST_CASE(flush_leaves_what_has_only_just_failed)
     BOOST_TEST(sent == 0);
     spool.flush(send, t.clock(), t.now + 5s, FlushRules{retry_pause_seconds, {}});
     BOOST_TEST(sent == 1);
-}
-
-BOOST_AUTO_TEST_CASE(a_held_alert_waits_then_goes_or_is_dropped)
-{
-    TempDir d;
-    Spool spool(d.path);
-    BOOST_REQUIRE(bool(spool.prepare()));
-    FakeTime t;
-    std::vector<std::string> sent;
-    auto send = [&](const std::string &event, TimePoint) {
-        sent.push_back(event);
-        return SendResult{SendStatus::sent, "", 1};
-    };
-    BOOST_REQUIRE(bool(spool.hold(alert("CA1", AlertKind::missed), 30)));
-    BOOST_REQUIRE(bool(spool.hold(alert("CA2", AlertKind::missed), 30)));
-    BOOST_REQUIRE(bool(spool.hold(alert("CA3", AlertKind::missed), 30)));
-    auto due = spool.next_due();
-    BOOST_TEST_REQUIRE(due.has_value());
-    BOOST_TEST(*due >= static_cast<long long>(std::time(nullptr)) + 29);
-    Spool::Flushed f = spool.flush(send, t.clock(), t.now + 5s, flush_rules(spool, retry_pause_seconds));
-    BOOST_TEST(f.held == 3);
-    BOOST_TEST(sent.empty());
-
-    // CA1 was answered, CA2 missed for real, CA3's missed-call alert went
-    // out already (the <Dial> action saw the caller hang up).
-    spool.claim("CA1", "answered");
-    spool.claim("CA3", "missed");
-    for (const char *sid : {"CA1", "CA2", "CA3"})
-        std::system(("touch -d '1 minute ago' '" + d.path + "/held/" + sid + ".missed.json'").c_str());
-    f = spool.flush(send, t.clock(), t.now + 5s, flush_rules(spool));
-    BOOST_TEST(sent == std::vector<std::string>{alert("CA2").body});
-    BOOST_TEST(f.dropped == 2);
-    BOOST_TEST(f.lines == (std::vector<std::string>{"dropped CA1.missed.json: the call was answered",
-                                                    "dropped CA3.missed.json: already sent", "sent CA2.missed.json"}));
-    BOOST_TEST(files(d.path + "/held").empty());
-    BOOST_TEST(spool.claimed("CA2", "missed"));
-    BOOST_TEST(!spool.next_due());
 }
 
 BOOST_AUTO_TEST_CASE(an_events_api_message_cannot_forge_a_log_line)
@@ -485,15 +239,6 @@ BOOST_AUTO_TEST_CASE(a_held_alert_can_be_taken_back_once)
     BOOST_TEST(files(d.path + "/held").empty());
 }
 
-BOOST_AUTO_TEST_CASE(a_spool_that_cannot_hold_sends_at_once)
-{
-    FakeTime t;
-    Spool nowhere("/nonexistent/pdcf-spool");
-    Alerts desk = alerts_via(nowhere, replies(t, {{202, "", "", -1}}), t.sleep(), t.clock());
-    std::string r = desk.hold(alert("CA1", AlertKind::missed), 30, t.now + 5s);
-    BOOST_TEST(r.rfind("sent (not held: cannot create", 0) == 0u, r);
-}
-
 BOOST_AUTO_TEST_CASE(flush_stops_at_the_deadline)
 {
     TempDir d;
@@ -522,17 +267,6 @@ BOOST_AUTO_TEST_CASE(flush_takes_back_what_a_dead_process_left)
                 t.clock(), t.now + 5s);
     BOOST_TEST(sent == 1);
     BOOST_TEST(files(d.path + "/sending").empty());
-}
-
-BOOST_AUTO_TEST_CASE(marks_and_alert_kinds_never_share_a_name)
-{
-    // Both are claims of a call in the spool: a mark named as an alert
-    // kind would stop that alert from ever being sent.
-    std::set<std::string> names;
-    for (CallMark m : {CallMark::answered, CallMark::recorded, CallMark::refused})
-        BOOST_TEST(names.insert(to_string(m)).second, to_string(m));
-    for (AlertKind k : {AlertKind::voicemail, AlertKind::missed, AlertKind::text})
-        BOOST_TEST(names.insert(to_string(k)).second, to_string(k));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
