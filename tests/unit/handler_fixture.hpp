@@ -19,18 +19,15 @@
 #include "serve/handler.hpp"
 #include "twilio/signature.hpp"
 
-namespace pdcf::testing {
+namespace pdcf::handler_tests {
 
 using namespace std::chrono_literals;
 using F = FakePagerDuty;
-
-
-using F = FakePagerDuty;
-
+using testing::base_config;
 
 inline const Params incoming = {{"CallSid", "CA0001"},  {"AccountSid", "AC0001"}, {"From", "+14155559876"},
-                         {"To", "+14155550100"}, {"CallStatus", "ringing"}, {"Direction", "inbound"},
-                         {"ApiVersion", "2010-04-01"}, {"CallerName", ""}, {"ForwardedFrom", ""}};
+                                {"To", "+14155550100"}, {"CallStatus", "ringing"}, {"Direction", "inbound"},
+                                {"ApiVersion", "2010-04-01"}, {"CallerName", ""}, {"ForwardedFrom", ""}};
 
 inline std::string encode(const Params &params)
 {
@@ -199,4 +196,4 @@ inline std::string sms_method(const std::string &national)
            R"( "address": ")" + national + R"(", "blacklisted": false})";
 }
 
-}  // namespace pdcf::testing
+}  // namespace pdcf::handler_tests

@@ -13,7 +13,7 @@
 #include "alerts/events.hpp"
 #include "core/clock.hpp"
 
-namespace pdcf::testing {
+namespace pdcf::alerts_tests {
 
 using namespace std::chrono_literals;
 
@@ -61,11 +61,10 @@ inline Alert alert(const std::string &sid, AlertKind kind = AlertKind::voicemail
     return {kind, sid, "RKEY", R"({"dedup_key":")" + sid + R"("})"};
 }
 
-
 inline Alert keyed(const std::string &sid, const std::string &routing_key)
 {
     return {AlertKind::voicemail, sid, routing_key,
             R"({"routing_key":")" + routing_key + R"(","dedup_key":")" + sid + R"("})"};
 }
 
-}  // namespace pdcf::testing
+}  // namespace pdcf::alerts_tests

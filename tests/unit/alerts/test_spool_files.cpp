@@ -19,7 +19,7 @@
 #include "files.hpp"
 
 using namespace pdcf;
-using namespace pdcf::testing;
+using namespace pdcf::alerts_tests;
 using namespace std::chrono_literals;
 
 BOOST_AUTO_TEST_SUITE(alerts)

@@ -14,7 +14,7 @@
 #include "xml.hpp"
 
 using namespace pdcf;
-using namespace pdcf::testing;
+using namespace pdcf::handler_tests;
 using namespace std::chrono_literals;
 
 BOOST_AUTO_TEST_SUITE(handler)

@@ -9,8 +9,7 @@
 
 #include "config/config.hpp"
 
-namespace pdcf::testing {
-
+namespace pdcf::config_tests {
 
 inline const std::string base = R"([pagerduty]
 token = pd-secret
@@ -42,7 +41,6 @@ inline std::string only_error(const ConfigResult &r)
 }
 
 inline bool contains(const std::string &s, const std::string &part) { return s.find(part) != std::string::npos; }
-
 
 // Two routes and room for a menu from line 15 on.
 inline const std::string routes = R"([pagerduty]
@@ -76,4 +74,4 @@ inline std::string keys_of(const Menu &m)
     return s;
 }
 
-}  // namespace pdcf::testing
+}  // namespace pdcf::config_tests

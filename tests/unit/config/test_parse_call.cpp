@@ -13,7 +13,7 @@
 #include "core/limits.hpp"
 
 using namespace pdcf;
-using namespace pdcf::testing;
+using namespace pdcf::config_tests;
 
 BOOST_AUTO_TEST_SUITE(config)
 
