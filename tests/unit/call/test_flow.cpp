@@ -7,69 +7,14 @@
 #include <nlohmann/json.hpp>
 
 #include "call/flow.hpp"
+#include "call/hunt.hpp"
 #include "core/limits.hpp"
 #include "files.hpp"
+#include "flow_support.hpp"
 #include "xml.hpp"
 
 using namespace pdcf;
-
-namespace {
-
-using nlohmann::json;
-
-Route route(Ring ring = Ring::together, std::string fallback = "", std::string routing_key = "RKEY")
-{
-    Route r;
-    r.name = "ops";
-    r.number = "+14155550100";
-    r.target = "PEP1";
-    r.call.title = "Platform";
-    r.call.greeting = "Connecting you to {name}.";
-    r.call.ring = ring;
-    r.call.fallback_number = std::move(fallback);
-    r.call.routing_key = std::move(routing_key);
-    return r;
-}
-
-const FlowUrls urls{"https://ops.example.com/pd-call-forward"};
-
-CallState start()
-{
-    CallState s;
-    s.route = "ops";
-    s.from = "+14155559876";
-    s.to = "+14155550100";
-    s.started = 1000;
-    return s;
-}
-
-Snapshot three_levels()
-{
-    Snapshot s;
-    s.levels = {{1, {{"Ada Lovelace", "+14155550101"}, {"Alan Turing", "+14155550104"}}},
-                {2, {{"Grace Hopper", "+14155550102"}}},
-                {3, {{"Linus", "+14155550103"}}}};
-    return s;
-}
-
-Params params(std::initializer_list<std::pair<const char *, const char *>> list)
-{
-    Params p;
-    for (auto &[k, v] : list) p.push_back({k, v});
-    return p;
-}
-
-// The state a callback URL in `twiml` carries, parsed back, as Twilio
-// requests it on the caller's leg: with start()'s From and To, unless the
-// request carries none (the recording status callback).
-CallState state_in(const std::string &url, bool twilio_numbers = true)
-{
-    Params twilio;
-    if (twilio_numbers) twilio = {{"From", start().from}, {"To", start().to}};
-    return state_parse(form_decode(url.substr(url.find('?') + 1)).value_or({}), twilio);
-}
-
-}  // namespace
+using namespace pdcf::flow_tests;
 
 BOOST_AUTO_TEST_SUITE(flow)
 
@@ -178,97 +123,6 @@ BOOST_AUTO_TEST_CASE(what_counts_as_answered)
     BOOST_TEST((dial_end(params({{"DialCallStatus", "canceled"}, {"CallStatus", "canceled"}})) == DialEnd::caller_gone));
 }
 
-BOOST_AUTO_TEST_CASE(next_level_after_no_answer)
-{
-    CallState s = start();
-    s.level = 1;
-    s.tried = {"Ada Lovelace", "Alan Turing"};
-    FlowResult r = flow_next(route(), urls, s, three_levels(), 1);
-    check_golden("flow-next-level.xml", r.twiml);
-    BOOST_TEST(r.outcome == Outcome::dial);
-    BOOST_TEST(r.level == 2);
-    BOOST_TEST(r.dialed == std::vector<std::string>{"+14155550102"});
-    XmlDoc x(r.twiml);
-    BOOST_TEST(x.eval("string(/Response/Say)") == "Still trying to reach the on-call engineer. Please hold.");
-    CallState after = state_in(x.eval("string(/Response/Dial/@action)"));
-    BOOST_TEST(after.tried == (std::vector<std::string>{"Ada Lovelace", "Alan Turing", "Grace Hopper"}));
-}
-
-BOOST_AUTO_TEST_CASE(a_number_already_dialed_in_the_loop_is_skipped)
-{
-    Snapshot s = three_levels();
-    s.levels[1].callees = {{"Ada on level 2", "+14155550101"}};  // the same phone again
-    CallState after1 = start();
-    after1.level = 1;
-    FlowResult r = flow_next(route(), urls, after1, s, 1);
-    BOOST_TEST(r.level == 3);
-    BOOST_TEST(r.dialed == std::vector<std::string>{"+14155550103"});
-}
-
-BOOST_AUTO_TEST_CASE(in_turn_walks_a_level_then_the_next)
-{
-    CallState s = start();
-    s.level = 1;
-    s.index = 0;
-    FlowResult r = flow_next(route(Ring::in_turn), urls, s, three_levels(), 1);
-    BOOST_TEST(r.dialed == std::vector<std::string>{"+14155550104"});
-    CallState after = state_in(XmlDoc(r.twiml).eval("string(/Response/Dial/@action)"));
-    BOOST_TEST(after.level == 1);
-    BOOST_TEST(after.index == 1);
-    r = flow_next(route(Ring::in_turn), urls, after, three_levels(), 1);
-    BOOST_TEST(r.dialed == std::vector<std::string>{"+14155550102"});
-}
-
-BOOST_AUTO_TEST_CASE(a_declined_pickup_rings_the_rest_of_its_level_again)
-{
-    // Ada's phone is off: her carrier's voicemail picks up after one ring,
-    // the screen declines it, and Alan's phone was hung up at that moment.
-    CallState s = start();
-    s.level = 1;
-    s.tried = {"Ada Lovelace", "Alan Turing"};
-    BOOST_TEST(flow_level_callees(route(), three_levels().levels, s).size() == 2u);
-    auto again = flow_ring_rest(route(), urls, s, three_levels(), {"+14155550101"});
-    BOOST_TEST_REQUIRE(again.has_value());
-    BOOST_TEST(again->dialed == std::vector<std::string>{"+14155550104"});
-    BOOST_TEST(again->level == 1);
-    BOOST_TEST(again->reason == "the first phone to pick up at level 1 declined (Ada Lovelace); ringing the rest of the level again");
-    XmlDoc x(again->twiml);
-    CallState after = state_in(x.eval("string(/Response/Dial/@action)"));
-    BOOST_TEST(after.level == 1);
-    BOOST_TEST(after.loop == 1);
-    BOOST_TEST(after.tried == s.tried);
-    // The screen of the new ring knows its round and level, to mark the
-    // next phone that picks up.
-    BOOST_TEST(x.eval("string(/Response/Dial/Number/@url)") ==
-               "https://ops.example.com/pd-call-forward/voice/screen?route=ops&from=%2B14155559876&loop=1&level=1");
-
-    // Nobody left, nobody marked (the spool cannot say), or not a
-    // together-ring: the hunt moves on as before.
-    BOOST_TEST(!flow_ring_rest(route(), urls, s, three_levels(), {"+14155550101", "+14155550104"}));
-    BOOST_TEST(!flow_ring_rest(route(), urls, s, three_levels(), {}));
-    BOOST_TEST(!flow_ring_rest(route(Ring::in_turn), urls, s, three_levels(), {"+14155550101"}));
-    CallState fb = s;
-    fb.fallback = true;
-    BOOST_TEST(!flow_ring_rest(route(), urls, fb, three_levels(), {"+14155550101"}));
-
-    // Rung again once for Ada's pickup: the same marks again (a phone that
-    // picks up but whose mark is never made) do not ring it a third time.
-    BOOST_TEST(after.picked == 1);
-    BOOST_TEST(!flow_ring_rest(route(), urls, after, three_levels(), {"+14155550101"}));
-}
-
-BOOST_AUTO_TEST_CASE(the_level_rung_leaves_out_who_rang_below)
-{
-    Snapshot snap = three_levels();
-    snap.levels[1].callees.push_back({"Ada Lovelace", "+14155550101"});  // also at level 2
-    CallState s = start();
-    s.level = 2;
-    auto rung = flow_level_callees(route(), snap.levels, s);
-    BOOST_TEST_REQUIRE(rung.size() == 1u);
-    BOOST_TEST(rung[0].name == "Grace Hopper");
-    BOOST_TEST(pickup_mark(2, 3, "+1 (415) 555-0101") == "picked-up-2-3-14155550101");
-}
-
 BOOST_AUTO_TEST_CASE(after_the_last_level_fallback_then_voicemail)
 {
     CallState s = start();
@@ -278,19 +132,6 @@ BOOST_AUTO_TEST_CASE(after_the_last_level_fallback_then_voicemail)
     r = flow_next(route(), urls, s, three_levels(), 1);
     BOOST_TEST(r.outcome == Outcome::voicemail);
     BOOST_TEST(r.reason == "nobody answered");
-}
-
-BOOST_AUTO_TEST_CASE(loops_go_round_again)
-{
-    CallState s = start();
-    s.level = 3;
-    FlowResult r = flow_next(route(), urls, s, three_levels(), 2);
-    BOOST_TEST(r.outcome == Outcome::dial);
-    BOOST_TEST(r.level == 1);
-    CallState after = state_in(XmlDoc(r.twiml).eval("string(/Response/Dial/@action)"));
-    BOOST_TEST(after.loop == 2);
-    after.level = 3;
-    BOOST_TEST(flow_next(route(), urls, after, three_levels(), 2).outcome == Outcome::voicemail);
 }
 
 BOOST_AUTO_TEST_CASE(pagerduty_down_mid_hunt)
@@ -501,143 +342,6 @@ BOOST_AUTO_TEST_CASE(a_transcription_goes_into_the_voicemail_alert)
     // However long the text, the summary stays within the Events API's limit.
     e = json::parse(with_transcription(*vm.alert, std::string(5000, 'x')).body);
     BOOST_TEST(e["payload"]["summary"].get<std::string>().size() == limits::max_alert_summary);
-}
-
-BOOST_AUTO_TEST_CASE(tried_names_limit_at_and_over)
-{
-    CallState s = start();
-    for (std::size_t i = 0; i < pdcf::limits::max_tried_names; ++i) s.tried.push_back("P" + std::to_string(i));
-    BOOST_TEST(state_in("x?" + state_query(s, Numbers::in_url, limits::max_callback_url), false).tried.size() == pdcf::limits::max_tried_names);
-    s.tried.push_back("one too many");
-    CallState back = state_in("x?" + state_query(s, Numbers::in_url, limits::max_callback_url), false);
-    BOOST_TEST(back.tried.size() == pdcf::limits::max_tried_names);
-    BOOST_TEST(back.tried.back() == "P" + std::to_string(pdcf::limits::max_tried_names - 1));
-
-    s.tried = {std::string(pdcf::limits::max_tried_name, 'a'), std::string(pdcf::limits::max_tried_name + 1, 'b')};
-    back = state_in("x?" + state_query(s, Numbers::in_url, limits::max_callback_url), false);
-    BOOST_TEST(back.tried[0] == s.tried[0]);
-    BOOST_TEST(back.tried[1] == std::string(pdcf::limits::max_tried_name, 'b'));
-}
-
-// Every URL a TwiML document gives Twilio to request.
-std::vector<std::string> callback_urls(const std::string &twiml)
-{
-    XmlDoc x(twiml);
-    BOOST_TEST_REQUIRE(x.ok(), x.error());
-    std::vector<std::string> all;
-    for (const char *a : {"action", "url", "recordingStatusCallback", "transcribeCallback", "statusCallback"})
-        for (auto &u : x.all(std::string("//@") + a)) all.push_back(u);
-    return all;
-}
-
-BOOST_AUTO_TEST_CASE(callback_urls_fit_the_web_servers)
-{
-    // Ten on-calls at each of three levels with long non-ASCII names, a
-    // caller whose From is a long SIP address: every URL stays within the
-    // limit, the names go first (counted), and the hunt goes on.
-    Snapshot big;
-    std::string long_name;
-    while (long_name.size() < 200) long_name += "ÅÆØ";
-    for (int level = 1; level <= 3; ++level) {
-        Level l{level, {}};
-        for (int i = 0; i < 10; ++i)
-            l.callees.push_back({std::to_string(level) + long_name + std::to_string(i),
-                                 "+141555502" + std::to_string(level) + std::to_string(i)});
-        big.levels.push_back(l);
-    }
-    CallState s = start();
-    s.from = "sip:" + std::string(6000, 'a') + "@example.com";
-    Route r = route(Ring::together, "", "RKEY");
-    r.call.transcribe = true;
-    FlowResult first = flow_incoming(r, urls, s, big);
-    BOOST_TEST(first.dialed.size() == 10u);
-    std::vector<std::string> seen = callback_urls(first.twiml);
-    CallState after = state_in(callback_urls(first.twiml).at(0));
-    BOOST_TEST(after.level == 1);
-    FlowResult second = flow_next(r, urls, after, big, 1);
-    BOOST_TEST(second.level == 2);
-    after = state_in(callback_urls(second.twiml).at(0));
-    BOOST_TEST(after.level == 2);
-    BOOST_TEST(after.tried.size() + after.more_tried == 20u);
-    BOOST_TEST(after.more_tried > 0);
-    FlowResult third = flow_next(r, urls, after, big, 1);
-    after = state_in(callback_urls(third.twiml).at(0));
-    FlowResult end = flow_next(r, urls, after, big, 1);
-    BOOST_TEST(end.outcome == Outcome::voicemail);
-    for (const auto &t : {first.twiml, second.twiml, third.twiml, end.twiml})
-        for (const auto &u : callback_urls(t)) {
-            seen.push_back(u);
-            BOOST_TEST(u.size() <= limits::max_callback_url, u.size() << " bytes: " << u.substr(0, 120));
-        }
-    BOOST_TEST(seen.size() >= 8u);
-    // The alert still counts everyone tried.
-    CallState last = state_in(callback_urls(end.twiml).at(0));
-    BOOST_TEST(last.tried.size() + last.more_tried == 30u);
-    FlowResult gone = flow_caller_gone(r, last, "CA1", 2000);
-    BOOST_REQUIRE(gone.alert.has_value());
-    json e = json::parse(gone.alert->body);
-    BOOST_TEST(e["payload"]["custom_details"]["tried_more"].get<int>() == last.more_tried);
-}
-
-BOOST_AUTO_TEST_CASE(numbers_stay_out_of_urls_whose_requests_carry_them)
-{
-    // The <Dial> and <Record> actions are requested on the caller's leg
-    // with its From and To; the recording status callback carries neither.
-    Route r = route();
-    r.call.transcribe = true;
-    XmlDoc dial(flow_incoming(r, urls, start(), three_levels()).twiml);
-    const std::string action = dial.eval("string(/Response/Dial/@action)");
-    BOOST_TEST(action.find("from=") == std::string::npos, action);
-    BOOST_TEST(action.find("5559876") == std::string::npos, action);
-    XmlDoc vm(flow_voicemail(r, urls, start()).twiml);
-    BOOST_TEST(vm.eval("string(/Response/Record/@action)").find("from=") == std::string::npos);
-    CallState status = state_in(vm.eval("string(/Response/Record/@recordingStatusCallback)"), false);
-    BOOST_TEST(status.from == start().from);
-    BOOST_TEST(status.to == start().to);
-    CallState transcribed = state_in(vm.eval("string(/Response/Record/@transcribeCallback)"), false);
-    BOOST_TEST(transcribed.from == start().from);
-    // Twilio does not say whose number the engineer's leg has for From
-    // (with caller_id, surely not the caller's): the whisper's caller
-    // travels in the screen's URL, with or without it.
-    for (const char *caller_id : {"", "+14155550100"}) {
-        r.call.caller_id = caller_id;
-        XmlDoc x(flow_incoming(r, urls, start(), three_levels()).twiml);
-        BOOST_TEST(x.eval("string(/Response/Dial/Number[1]/@url)").find("from=%2B14155559876") != std::string::npos);
-    }
-}
-
-BOOST_AUTO_TEST_CASE(state_round_trips_through_the_url)
-{
-    CallState s = start();
-    s.route = "a&b=c";
-    s.loop = 2;
-    s.level = 3;
-    s.index = 1;
-    s.fallback = true;
-    s.tried = {"Zoë O'Brien & Co", "Grace"};
-    CallState back = state_in("x?" + state_query(s, Numbers::in_url, limits::max_callback_url), false);
-    BOOST_TEST(back.route == s.route);
-    BOOST_TEST(back.from == s.from);
-    BOOST_TEST(back.to == s.to);
-    BOOST_TEST(back.started == s.started);
-    BOOST_TEST(back.loop == 2);
-    BOOST_TEST(back.level == 3);
-    BOOST_TEST(back.index == 1);
-    BOOST_TEST(back.fallback);
-    BOOST_TEST(back.tried == s.tried);
-    // Nonsense is ignored, not trusted.
-    CallState odd = state_in("x?loop=0&level=-5&index=zz&t=1e9");
-    BOOST_TEST(odd.loop == 1);
-    BOOST_TEST(odd.level == 0);
-    BOOST_TEST(odd.index == -1);
-    BOOST_TEST(odd.started == 0);
-}
-
-BOOST_AUTO_TEST_CASE(caller_number_read_digit_by_digit)
-{
-    BOOST_TEST(spoken_number("+14155559876") == "1 4 1 5 5 5 5 9 8 7 6");
-    BOOST_TEST(spoken_number("anonymous") == "an unknown number");
-    BOOST_TEST(spoken_number("") == "an unknown number");
 }
 
 BOOST_AUTO_TEST_CASE(alert_summary_is_clipped_to_the_events_api_limit)
