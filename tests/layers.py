@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The layers of src/: each folder may include only itself and the folders
 below it, no modules include each other in a circle, and README's Layout
-names every module in its folder.  No file is longer than one sitting's
+names every module in its folder, and each module has its unit test file
+(tests/unit/<folder>/test_<module>.cpp).  No file is longer than one sitting's
 reading, no function longer than a screen.  And the results that must not
 be ignored (an error, a lock) cannot be, without the compiler saying so.
 
@@ -168,6 +169,28 @@ def test_readme_layout_names_every_module_in_its_folder():
     assert have == named, f"not in README's Layout: {sorted(have - named)}; no such module: {sorted(named - have)}"
 
 
+def untested(src, unit):
+    """Modules under `src` without tests/unit/<folder>/test_<module>.cpp."""
+    out = []
+    for m in sorted({module(p) for p in sources(src) if p != "main.cpp"}):
+        folder, name = os.path.split(m)
+        if not os.path.exists(os.path.join(unit, folder, f"test_{name}.cpp")):
+            out.append(f"{m}: no tests/unit/{folder}/test_{name}.cpp")
+    return out
+
+
+def test_the_checker_finds_a_module_without_its_test_file():
+    d = made_up_tree({"src/core/a.hpp": "", "src/core/a.cpp": "", "src/core/b.hpp": "", "src/main.cpp": "",
+                      "unit/core/test_a.cpp": "", "unit/test_b.cpp": ""})
+    found = untested(os.path.join(d, "src"), os.path.join(d, "unit"))
+    assert found == ["core/b: no tests/unit/core/test_b.cpp"], found
+
+
+def test_every_module_has_its_test_file():
+    found = untested(os.path.join(ROOT, "src"), os.path.join(ROOT, "tests", "unit"))
+    assert not found, "\n".join(found)
+
+
 MAX_FILE_LINES = 400
 MAX_FUNCTION_LINES = 60
 
@@ -247,7 +270,8 @@ def test_a_result_that_says_what_went_wrong_cannot_be_ignored():
 TESTS = [test_the_checker_finds_an_include_that_points_up, test_the_checker_finds_a_circle_within_a_layer,
          test_the_checker_finds_a_stray_file_and_a_bare_include, test_the_checker_allows_includes_down_and_across,
          test_src_has_no_include_up_a_layer_and_no_circle, test_every_layer_has_a_folder_and_every_folder_a_layer,
-         test_readme_layout_names_every_module_in_its_folder, test_the_checker_finds_a_long_file_and_a_long_function,
+         test_readme_layout_names_every_module_in_its_folder, test_the_checker_finds_a_module_without_its_test_file,
+         test_every_module_has_its_test_file, test_the_checker_finds_a_long_file_and_a_long_function,
          test_src_has_no_long_file_and_no_long_function, test_a_result_that_says_what_went_wrong_cannot_be_ignored]
 
 

@@ -102,7 +102,7 @@ bool has_control(std::string_view s)
     return false;
 }
 
-std::string check_placeholders(std::string_view text, const std::vector<std::string_view> &allowed)
+Result<void> check_placeholders(std::string_view text, const std::vector<std::string_view> &allowed)
 {
     for (std::size_t open = text.find('{'); open != std::string_view::npos; open = text.find('{', open + 1)) {
         std::size_t close = text.find('}', open);
@@ -113,14 +113,14 @@ std::string check_placeholders(std::string_view text, const std::vector<std::str
             std::string expected;
             for (std::size_t i = 0; i < allowed.size(); ++i)
                 expected += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + std::string(allowed[i]);
-            return "unknown placeholder " + std::string(name) +
-                   (expected.empty() ? " (this text takes no placeholders)" : " (expected " + expected + ")");
+            return fail("unknown placeholder " + std::string(name) +
+                        (expected.empty() ? " (this text takes no placeholders)" : " (expected " + expected + ")"));
         }
     }
     return {};
 }
 
-std::string check_url(std::string_view url, bool https_only_remote)
+Result<void> check_url(std::string_view url, bool https_only_remote)
 {
     std::string_view rest;
     bool https = false;
@@ -130,16 +130,16 @@ std::string check_url(std::string_view url, bool https_only_remote)
     } else if (url.substr(0, 7) == "http://") {
         rest = url.substr(7);
     } else {
-        return "expected a URL starting with https://";
+        return fail("expected a URL starting with https://");
     }
-    if (url.find_first_of("?# \t") != std::string_view::npos) return "expected a URL without query, fragment or spaces";
+    if (url.find_first_of("?# \t") != std::string_view::npos) return fail("expected a URL without query, fragment or spaces");
     std::string_view authority = rest.substr(0, rest.find('/'));
-    if (authority.empty()) return "expected a host name after the scheme";
-    if (authority.find('@') != std::string_view::npos) return "expected a URL without user name or password";
+    if (authority.empty()) return fail("expected a host name after the scheme");
+    if (authority.find('@') != std::string_view::npos) return fail("expected a URL without user name or password");
     if (https_only_remote && !https) {
         std::size_t colon = authority.rfind(':');
         std::string_view host = colon == std::string_view::npos || authority.back() == ']' ? authority : authority.substr(0, colon);
-        if (!is_loopback_host(host)) return "expected https:// (plain http is allowed only to a loopback address)";
+        if (!is_loopback_host(host)) return fail("expected https:// (plain http is allowed only to a loopback address)");
     }
     return {};
 }

@@ -1,6 +1,5 @@
-// Reading and checking single values of the config file; used by
-// config.cpp only.  Each check returns an error text ("expected ...") or
-// an empty string.
+// Reading and checking single values of the config file; used by the
+// parser only.  A check that fails says what it expected.
 #pragma once
 
 #include <chrono>
@@ -8,6 +7,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/result.hpp"
 
 namespace pdcf::ini {
 
@@ -31,11 +32,11 @@ bool is_pagerduty_id(std::string_view s);   // letters and digits
 bool has_control(std::string_view s);
 
 // An error if `text` has a {placeholder} not in `allowed`.
-std::string check_placeholders(std::string_view text, const std::vector<std::string_view> &allowed);
+Result<void> check_placeholders(std::string_view text, const std::vector<std::string_view> &allowed);
 
 // An error unless `url` is http(s) without query, fragment or user info;
 // with `https_only_remote`, plain http is allowed only to a loopback host.
-std::string check_url(std::string_view url, bool https_only_remote);
+Result<void> check_url(std::string_view url, bool https_only_remote);
 
 std::string strip_trailing_slash(std::string s);
 

@@ -76,7 +76,7 @@ bool Parser::call_key(const std::string &section, const std::string &key, const 
     if (const TextKey *t = find_key(text_keys, key)) {
         if (key == "title" && (value.empty() || has_control(value)))
             error(section, key, "expected the line's name, such as Platform");
-        if (auto e = check_placeholders(value, t->placeholders); !e.empty()) error(section, key, e);
+        if (auto ok = check_placeholders(value, t->placeholders); !ok) error(section, key, ok.error());
         if (key == "sms_forward" && value.find("{text}") == std::string::npos)
             error(section, key, "expected {text} in it, where the message goes");
         c.*(t->field) = value;

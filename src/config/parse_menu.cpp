@@ -67,11 +67,11 @@ void Parser::menu(const std::string &section, const pt::ptree &tree)
             if (!is_e164(value)) error(section, key, "expected the Twilio number in E.164 form, such as +14155550100");
             menu.number = value;
         } else if (key == "prompt") {
-            if (auto e = check_placeholders(value, {"{choices}", "{title}"}); !e.empty()) error(section, key, e);
+            if (auto ok = check_placeholders(value, {"{choices}", "{title}"}); !ok) error(section, key, ok.error());
             if (value.empty()) error(section, key, "expected what the caller hears, or leave the key out for the default");
             menu.prompt = value;
         } else if (key == "invalid_message") {
-            if (auto e = check_placeholders(value, {"{title}"}); !e.empty()) error(section, key, e);
+            if (auto ok = check_placeholders(value, {"{title}"}); !ok) error(section, key, ok.error());
             menu.invalid_message = value;
         } else if (key == "menu_retries" || key == "menu_timeout") {
             bool retries = key == "menu_retries";

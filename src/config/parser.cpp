@@ -69,7 +69,7 @@ void Parser::pagerduty(const pt::ptree &tree)
         if (key == "token" || key == "token_file") {
             continue;
         } else if (key == "api_url") {
-            if (auto e = check_url(value, true); !e.empty()) error(s, key, e);
+            if (auto ok = check_url(value, true); !ok) error(s, key, ok.error());
             pd.api_url = strip_trailing_slash(value);
         } else if (key == "timeout") {
             auto t = parse_seconds(value);
@@ -82,7 +82,7 @@ void Parser::pagerduty(const pt::ptree &tree)
         } else if (key == "ca_file") {
             pd.ca_file = value;
         } else if (key == "events_url") {
-            if (auto e = check_url(value, true); !e.empty()) error(s, key, e);
+            if (auto ok = check_url(value, true); !ok) error(s, key, ok.error());
             pd.events_url = value;
         } else if (key == "spool_dir" || key == "cache_dir") {
             if (value.empty() || value.front() != '/') error(s, key, "expected an absolute directory name");
@@ -115,7 +115,7 @@ void Parser::twilio(const pt::ptree &tree)
             if (!b) error(s, key, "expected yes or no");
             else tw.validate_signature = *b;
         } else if (key == "public_url") {
-            if (auto e = check_url(value, false); !e.empty()) error(s, key, e);
+            if (auto ok = check_url(value, false); !ok) error(s, key, ok.error());
             tw.public_url = strip_trailing_slash(value);
         } else {
             bool secret_key = false;

@@ -3,8 +3,6 @@
 #include <algorithm>
 
 #include "commands/check.hpp"
-#include "commands/test_call.hpp"
-#include "core/form.hpp"
 
 using namespace pdcf;
 
@@ -107,28 +105,6 @@ BOOST_AUTO_TEST_CASE(names_from_pagerduty_cannot_forge_a_row_or_move_the_cursor)
     BOOST_TEST(std::count(t.begin(), t.end(), '\n') == 2, t);  // the header and one row
     BOOST_TEST(t.find("Ops\\x0aforged") != std::string::npos, t);
     BOOST_TEST(t.find("Eve\\x1b[2K\\x0dops") != std::string::npos, t);
-}
-
-BOOST_AUTO_TEST_CASE(test_call_request_by_number_and_by_route)
-{
-    Config c;
-    c.routes.push_back(route());
-    Request r = test_call_request(c, "+14155550100", "+14155559876");
-    BOOST_TEST(r.trusted);
-    BOOST_TEST(r.method == "POST");
-    BOOST_TEST(r.path_info == "/voice");
-    BOOST_TEST(r.query_string == "");
-    auto form = form_decode(r.body);
-    BOOST_REQUIRE(form);
-    BOOST_TEST(form_value(*form, "To") == "+14155550100");
-    BOOST_TEST(form_value(*form, "From") == "+14155559876");
-    BOOST_TEST(r.content_length == std::to_string(r.body.size()));
-
-    r = test_call_request(c, "ops", "");
-    BOOST_TEST(r.query_string == "route=ops");
-    form = form_decode(r.body);
-    BOOST_TEST(form_value(*form, "To") == "+14155550100");
-    BOOST_TEST(form_value(*form, "From") == "anonymous");
 }
 
 BOOST_AUTO_TEST_CASE(menu_lines_show_where_each_key_leads_now)
