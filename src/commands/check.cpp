@@ -70,8 +70,12 @@ std::string format_table(std::vector<std::vector<std::string>> cells)
 
 }  // namespace
 
-CheckRow check_row(const Route &route, const HttpReply &target, const Snapshot &found)
+CheckRow check_row(const Route &route, const HttpReply &target, const Snapshot &asked)
 {
+    // PagerDuty failed only when it named nobody to dial; a line's own
+    // number, skipped, is a note of ours.
+    const bool nobody_named = first_level(asked).callees.empty();
+    const Snapshot found = without_lines(asked, route.lines, route.number);
     CheckRow row;
     row.route = route.name;
     row.number = !route.number.empty() ? route.number : route.behind_menu ? "(by menu)" : "(any other)";
@@ -94,8 +98,7 @@ CheckRow check_row(const Route &route, const HttpReply &target, const Snapshot &
             row.on_call = join(names, ", ");
             row.dials = join(numbers, ",");
         }
-        // Someone to dial: what failed is a note, not PagerDuty failing.
-        row.problem = first.callees.empty() ? snapshot_reason(found) : found.problem;
+        row.problem = nobody_named ? snapshot_reason(found) : found.problem;
         if (found.source == Source::stale)
             row.problem += "; calls get the last-known on-call, " + std::to_string(found.age) + " s old";
         row.ok = !first.callees.empty() && found.problem.empty();
@@ -162,9 +165,8 @@ int check_run(const Context &ctx, std::FILE *out)
         HttpReply target = ctx.pagerduty(target_path(route), deadline);
         Snapshot found;
         if (target.status == 200)
-            found = without_lines(pagerduty_first_level(sources_for(ctx, deadline, CacheMode::refresh), route.kind,
-                                                        route.target, cfg.pagerduty.prefer_label),
-                                  route.lines, route.number);
+            found = pagerduty_first_level(sources_for(ctx, deadline, CacheMode::refresh), route.kind, route.target,
+                                          cfg.pagerduty.prefer_label);
         rows.push_back(check_row(route, target, found));
     }
     std::fputs(check_table(rows).c_str(), out);

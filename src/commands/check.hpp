@@ -24,8 +24,9 @@ struct CheckRow {
 };
 
 // One route's row: `target` is PagerDuty's answer to GET of the policy or
-// schedule itself, `found` the on-call lookup (not made when the target is
-// unknown).  Pure.
+// schedule itself, `found` the first level on call as PagerDuty names it
+// (not asked when the target is unknown); the lines' own numbers are
+// skipped here, as a call skips them.  Pure.
 CheckRow check_row(const Route &route, const HttpReply &target, const Snapshot &found);
 
 // The rows as an aligned table with a header line.  Pure.

@@ -30,11 +30,10 @@ Result<Options> options_parse(int argc, char **argv)
         if (o.command != Command::serve && o.command != c) error = "--check, --test-call and --flush cannot be combined";
         o.command = c;
     };
-    // The value of an option that takes one, when `arg` is it.
-    auto value_of = [&](std::string_view arg, std::string_view shortname, std::string_view name, int &i) {
-        auto taken = take_value(arg, shortname, name, argc, argv, i);
-        if (taken && !*taken) error = taken->error();
-        return taken && *taken ? std::optional<std::string>(**taken) : std::nullopt;
+    // An option's value, or "" with its usage error said.
+    auto value_of = [&](const Result<std::string> &taken) {
+        if (!taken) error = taken.error();
+        return taken.value_or("");
     };
     for (int i = 1; i < argc && error.empty(); ++i) {
         std::string_view arg = argv[i];
@@ -46,15 +45,16 @@ Result<Options> options_parse(int argc, char **argv)
             command(Command::check);
         } else if (arg == "--flush") {
             command(Command::flush);
-        } else if (auto config = value_of(arg, "-c", "--config", i)) {
-            o.config = *config;
-        } else if (auto to = value_of(arg, "", "--test-call", i)) {
+        } else if (auto config = take_value(arg, "-c", "--config", argc, argv, i)) {
+            o.config = value_of(*config);
+        } else if (auto to = take_value(arg, "", "--test-call", argc, argv, i)) {
+            o.test_to = value_of(*to);
+            // Combined with another command, that is the error to say.
             command(Command::test_call);
-            o.test_to = *to;
-        } else if (auto from = value_of(arg, "", "--from", i)) {
-            o.test_from = *from;
+        } else if (auto from = take_value(arg, "", "--from", argc, argv, i)) {
+            o.test_from = value_of(*from);
             from_given = true;
-        } else if (error.empty()) {
+        } else {
             error = "unknown argument: " + std::string(arg);
         }
     }

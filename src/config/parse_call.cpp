@@ -118,7 +118,7 @@ bool Parser::special_call_key(const std::string &section, const std::string &key
     } else if (key == "allow_anonymous") {
         auto b = parse_bool(value);
         if (!b) error(section, key, "expected yes or no");
-        else c.callers.allow_anonymous = *b;
+        c.callers.allow_anonymous = b.value_or(true);
     } else if (key == "voice") {
         // Checked with the language once the section is read (voice_checks).
         c.voice = value;

@@ -72,6 +72,22 @@ BOOST_AUTO_TEST_CASE(no_usable_phone_is_a_problem_even_when_level_two_answers)
     BOOST_TEST(r.on_call == "-");
 }
 
+BOOST_AUTO_TEST_CASE(a_lines_own_number_skipped_is_not_pagerduty_failing)
+{
+    // Ada's contact methods could not be read; Bob's phone is the number
+    // called.  PagerDuty named someone: the row says what went wrong
+    // without blaming PagerDuty for the number we skip.
+    Snapshot s = found({{"Bob", "+14155550100"}}, "Ada: GET /users/PU1/contact_methods: HTTP 503");
+    s.contacts_failed = true;
+    CheckRow r = check_row(route(), known, s);
+    BOOST_TEST(!r.ok);
+    BOOST_TEST(r.on_call == "-");
+    BOOST_TEST(r.problem == "Ada: GET /users/PU1/contact_methods: HTTP 503; Bob's phone is the called number itself; skipped");
+    // Nobody named at all: that is PagerDuty failing.
+    s.levels.clear();
+    BOOST_TEST(check_row(route(), known, s).problem == "pagerduty: Ada: GET /users/PU1/contact_methods: HTTP 503");
+}
+
 BOOST_AUTO_TEST_CASE(pagerduty_failures)
 {
     CheckRow r = check_row(route(), {401, R"({"error":{"message":"Unauthorized"}})", ""}, Snapshot{});

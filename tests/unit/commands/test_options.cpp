@@ -54,6 +54,9 @@ BOOST_AUTO_TEST_CASE(operator_commands)
     BOOST_TEST(parse({"--test-call="}).error() == "--test-call needs the called number (E.164), a route name or a menu name");
     BOOST_TEST(parse({"--from", "+1"}).error() == "--from goes with --test-call");
     BOOST_TEST(parse({"--check", "--test-call", "ops"}).error() == "--check, --test-call and --flush cannot be combined");
+    // Two commands is the error, whether or not the second has its value.
+    BOOST_TEST(parse({"--check", "--test-call"}).error() == "--check, --test-call and --flush cannot be combined");
+    BOOST_TEST(parse({"--flush", "-c"}).error() == "-c needs a value");
     BOOST_TEST((parse({"--flush", "-c", "/a.ini"})->command == Command::flush));
 }
 
