@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "call/flow_result.hpp"
+#include "call/screen.hpp"
 #include "config/tts.hpp"
 #include "core/escape.hpp"
 #include "core/limits.hpp"
@@ -10,43 +12,7 @@
 
 namespace pdcf {
 
-std::string FlowUrls::of(const std::string &path, const std::string &query) const
-{
-    return script + path + (query.empty() ? "" : "?" + query);
-}
-
-std::string FlowUrls::of(const std::string &path, const CallState &state, Numbers numbers) const
-{
-    std::size_t used = script.size() + path.size() + 1;
-    return of(path, state_query(state, numbers, used < limits::max_callback_url ? limits::max_callback_url - used : 0));
-}
-
 namespace {
-
-Voice voice_of(const CallSettings &call) { return {call.voice, call.language}; }
-
-Placeholders line_placeholders(const Route &route, const CallState &st)
-{
-    return {{"{title}", route.call.title}, {"{caller}", spoken_number(st.from)}};
-}
-
-std::string say_text(const Route &route, const CallState &st, const std::string &text,
-                     const std::vector<std::string> &names = {})
-{
-    Placeholders values = line_placeholders(route, st);
-    for (auto &v : name_placeholders(names)) values.push_back(std::move(v));
-    return fill(text, values);
-}
-
-FlowResult twiml_only(std::string twiml, Outcome outcome)
-{
-    FlowResult r;
-    r.twiml = std::move(twiml);
-    r.outcome = outcome;
-    return r;
-}
-
-std::string empty_response() { return Twiml().str(); }
 
 // <Dial> with its action back to us and, when screening, the whisper on
 // each engineer's leg.
@@ -59,15 +25,8 @@ FlowResult dial(const Route &route, const FlowUrls &urls, const CallState &after
     options.caller_id = call.caller_id;
     options.action = urls.of("/voice/dial-status", after, Numbers::from_twilio);
     // The screen marks the phone that picks up (pickup_mark): it needs the
-    // round and level.  The whisper's {caller} travels in the URL too:
-    // Twilio documents only ParentCallSid and To on the engineer's leg, not
-    // whose number its From is (the caller ID shown, most likely, which
-    // caller_id may set to the line's own).
-    if (call.screening)
-        options.number_url =
-            urls.of("/voice/screen", "route=" + url_component(route.name) + "&from=" +
-                                         url_component(utf8_prefix(after.from, limits::max_caller_in_url)) +
-                                         "&loop=" + std::to_string(after.loop) + "&level=" + std::to_string(after.level));
+    // round and level.
+    if (call.screening) options.number_url = urls.of("/voice/screen", screen_query(route, after));
     FlowResult r;
     for (const auto &c : callees) r.dialed.push_back(c.number);
     Twiml twiml;
@@ -181,14 +140,6 @@ DialEnd dial_end(const Params &p)
     return completed ? DialEnd::declined : DialEnd::not_answered;
 }
 
-std::string pickup_mark(int loop, int level, const std::string &number)
-{
-    std::string digits;
-    for (char c : number)
-        if (c >= '0' && c <= '9' && digits.size() < 15) digits += c;
-    return "picked-up-" + std::to_string(loop) + "-" + std::to_string(level) + "-" + digits;
-}
-
 std::vector<Callee> flow_level_callees(const Route &route, const std::vector<Level> &raw, const CallState &state)
 {
     Snapshot snap;
@@ -290,26 +241,6 @@ FlowResult flow_caller_gone(const Route &route, const CallState &state, const st
     if (route.call.can_alert() && route.call.alert_missed_calls)
         r.alert = alert_missed(route.call, state, call_sid, state.started > 0 ? std::max(0LL, now - state.started) : 0);
     return r;
-}
-
-FlowResult flow_screen(const Route &route, const FlowUrls &urls, const CallState &state)
-{
-    const CallSettings &call = route.call;
-    GatherOptions options;
-    options.timeout = call.screen_timeout;
-    options.action = urls.of("/voice/screen-result", "route=" + url_component(route.name));
-    Twiml twiml;
-    twiml.gather(options, voice_of(call), say_text(route, state, call.whisper)).hangup();
-    return twiml_only(twiml.str(), Outcome::screen);
-}
-
-FlowResult flow_screen_result(const Route &, const Params &twilio)
-{
-    // An empty answer lets Twilio join the two calls.
-    if (form_value(twilio, "Digits") == "1") return twiml_only(empty_response(), Outcome::accepted);
-    Twiml twiml;
-    twiml.hangup();
-    return twiml_only(twiml.str(), Outcome::declined);
 }
 
 FlowResult flow_recorded(const Route &route, const CallState &state, const Params &twilio, long long now)

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "alerts/alert.hpp"
+#include "call/flow_result.hpp"
 #include "call/hunt.hpp"
 #include "config/callers.hpp"
 #include "config/config.hpp"
@@ -18,17 +19,6 @@
 
 namespace pdcf {
 
-struct FlowResult {
-    std::string twiml;
-    Outcome outcome = Outcome::none;
-    std::string reason;
-    std::vector<std::string> dialed;
-    int level = 0;
-    std::optional<Alert> alert;
-    long hold = 0;          // seconds the alert waits for what may still come; 0: it goes now
-    bool answered = false;  // someone took the call: no missed-call alert for it
-};
-
 // A recording shorter than this is no message: a caller who hangs up at
 // the beep leaves a second of line noise, which Twilio keeps ("by default,
 // silent recordings are saved").  Its call raises a missed-call alert.
@@ -37,14 +27,6 @@ constexpr long long min_message_seconds = 2;
 // Whether Twilio will transcribe this route's message of `seconds` (its
 // length, not its language, decides).
 bool transcription_expected(const CallSettings &call, long long seconds);
-
-// The URL of the program as Twilio reaches it; the callbacks hang below it.
-struct FlowUrls {
-    std::string script;  // "https://ops.example.com/pd-call-forward"
-    std::string of(const std::string &path, const std::string &query) const;
-    // A callback carrying where the call stands, within limits::max_callback_url.
-    std::string of(const std::string &path, const CallState &state, Numbers numbers) const;
-};
 
 // Whether the hunt can dial someone after `state` in these levels (what
 // flow_incoming and flow_next would find, the lines' own numbers left
@@ -70,12 +52,9 @@ DialEnd dial_end(const Params &twilio);
 // single ring".  So when the phone that picked up declined the screen (a
 // voicemail box, a phone that is off), the others at that level never
 // really rang.  The screen marks each phone that picks up (pickup_mark, on
-// the callee's leg, which carries ParentCallSid and To); after a declined
+// the callee's leg, which carries ParentCallSid and To: screen.hpp); after a declined
 // screen the rest of the level rings again without the marked ones
 // (flow_ring_rest), until one accepts or none is left.
-
-// The mark for `number` picking up in `loop` at `level` of a call.
-std::string pickup_mark(int loop, int level, const std::string &number);
 
 // Who the together-ring of `state`'s level rang (the level's people not
 // rung at a lower level of this round), the lines' own numbers left out.
@@ -105,12 +84,6 @@ FlowResult flow_refused(const Route &route, const CallState &state, const Caller
 FlowResult flow_answered(const CallState &state);
 FlowResult flow_caller_gone(const Route &route, const CallState &state, const std::string &call_sid,
                             long long now);
-
-// The screen on the engineer's leg: "Call on the NAME line from CALLER.
-// Press 1 to accept."; anything but 1 hangs up that leg, so a personal
-// voicemail never takes the call.
-FlowResult flow_screen(const Route &route, const FlowUrls &urls, const CallState &state);
-FlowResult flow_screen_result(const Route &route, const Params &twilio);
 
 // <Record>'s action (the recording ended), its recordingStatusCallback (the
 // recording is ready: the voicemail alert, held for its transcription when

@@ -5,7 +5,10 @@
 
 #include "call/flow.hpp"
 #include "call/menu.hpp"
+#include "call/screen.hpp"
 #include "config/route.hpp"
+#include "core/ascii.hpp"
+#include "core/log.hpp"
 #include "core/form.hpp"
 #include "pagerduty/oncall.hpp"
 
@@ -75,6 +78,15 @@ Response start_route(Prepared &c, const Route &route, const CallState &state, bo
 
 // The flow's result as the response, within the call's deadline.
 Response done(Prepared &c, const FlowResult &r) { return finish(r, c.ctx, c.deadline, c.log); }
+
+// `name` pressed 2 at the screen: the names tried, which the next URLs and
+// the call's alerts carry, say so, and so does the log.
+void passed_on(CallState &state, std::string &said, const std::string &name)
+{
+    for (auto &tried : state.tried)
+        if (tried == name) tried = name + " (passed)";
+    add_note(said, name + " passed the call on");
+}
 
 }  // namespace
 
@@ -146,21 +158,28 @@ Response voice_dial_status(Prepared &c)
     }
     Snapshot snap;
     int loops = state.loop;
+    std::string passed;  // who passed the call on, for the log
     if (!state.fallback) {
         snap = ask_pagerduty(c.ctx, route, c.deadline, [&](const std::vector<Level> &levels) {
             return flow_can_dial(route, levels, state);
         }, c.log);
         if (dial_end(twilio) == DialEnd::declined && c.ctx.alerts.marked) {
             std::vector<std::string> picked_up;
-            for (const auto &callee : flow_level_callees(route, snap.levels, state))
+            for (const auto &callee : flow_level_callees(route, snap.levels, state)) {
                 if (c.ctx.alerts.marked(sid, pickup_mark(state.loop, state.level, callee.number)))
                     picked_up.push_back(callee.number);
-            if (auto again = flow_ring_rest(route, urls_of(c.req, c.ctx), state, snap, picked_up)) return done(c, *again);
+                if (c.ctx.alerts.marked(sid, passed_mark(state.loop, state.level, callee.number)))
+                    passed_on(c.state, passed, callee.name);
+            }
+            if (auto again = flow_ring_rest(route, urls_of(c.req, c.ctx), state, snap, picked_up)) {
+                if (!passed.empty()) again->reason = passed + "; " + again->reason;
+                return done(c, *again);
+            }
         }
         if (!snap.oncalls_failed && !flow_can_dial(route, snap.levels, state) && state.loop < route.call.max_loops)
             loops = loops_allowed(c.ctx, route, c.deadline, c.log);
     }
-    c.log.reason = "dial " + form_value(twilio, "DialCallStatus");
+    c.log.reason = "dial " + form_value(twilio, "DialCallStatus") + (passed.empty() ? "" : "; " + passed);
     return done(c, flow_next(route, urls_of(c.req, c.ctx), state, snap, loops));
 }
 
@@ -177,13 +196,18 @@ Response voice_screen(Prepared &c)
 
 Response voice_screen_result(Prepared &c)
 {
-    FlowResult r = flow_screen_result(c.route, c.w.twilio());
+    const long long attempt = parse_decimal(form_value(c.w.query, "try"), 1, 9).value_or(1);
+    FlowResult r = flow_screen_result(c.route, urls_of(c.req, c.ctx), c.state, c.w.twilio(), static_cast<int>(attempt));
     // An engineer took the call: said here as well as by the <Dial> action,
     // which Twilio's documentation does not promise once a bridged call
     // ends, so the status callback's missed-call alert never goes out for it.
+    // One who passed it on is named by the <Dial> action that follows.
     const std::string parent = form_value(c.w.twilio(), "ParentCallSid");
-    if (r.outcome == Outcome::accepted && !parent.empty() && c.ctx.alerts.mark)
-        c.ctx.alerts.mark(parent, to_string(CallMark::answered));
+    if (!parent.empty() && c.ctx.alerts.mark) {
+        if (r.outcome == Outcome::accepted) c.ctx.alerts.mark(parent, to_string(CallMark::answered));
+        if (r.outcome == Outcome::passed && c.state.level > 0)
+            c.ctx.alerts.mark(parent, passed_mark(c.state.loop, c.state.level, form_value(c.w.twilio(), "To")));
+    }
     return done(c, r);
 }
 

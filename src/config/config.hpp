@@ -38,7 +38,7 @@ struct CallSettings {
     int max_loops = 1;  // 1: once through the levels, no repeat
     bool screening = true;
     int screen_timeout = 10;
-    std::string whisper = "Call on the {title} line from {caller}. Press 1 to accept.";
+    std::string whisper = "Call on the {title} line from {caller}. Press 1 to accept, or 2 to pass it on.";
 
     // Voicemail and the alerts it raises.  Without a routing key there is
     // nowhere to send them: unavailable_message is said instead.

@@ -135,7 +135,7 @@ constexpr int max_dial_timeout = 600;
 // How many times the hunt may go round an escalation policy.
 constexpr int max_loops = 9;
 
-// Seconds the engineer has to press 1 when screened.
+// Seconds the engineer has to press a key when screened.
 constexpr int min_screen_timeout = 3;
 constexpr int max_screen_timeout = 60;
 

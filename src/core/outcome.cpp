@@ -25,6 +25,7 @@ const char *to_string(Outcome outcome)
     case Outcome::screen: return "screen";
     case Outcome::accepted: return "accepted";
     case Outcome::declined: return "declined";
+    case Outcome::passed: return "passed";
     case Outcome::recorded: return "recorded";
     case Outcome::alert: return "alert";
     case Outcome::ignored: return "ignored";

@@ -24,6 +24,7 @@ enum class Outcome {
     screen,       // the engineer's leg hears who calls
     accepted,     // the engineer pressed 1
     declined,     // ... or did not
+    passed,       // ... or pressed 2 to pass the call on
     recorded,     // the caller left a message
     alert,        // a callback that raised (or completed) an alert
     ignored,      // a callback with nothing to do, or a text from a line's own number
@@ -33,11 +34,12 @@ enum class Outcome {
 };
 
 // Every outcome a log line can show, in the man page's order.
-constexpr std::array<Outcome, 20> logged_outcomes = {
-    Outcome::dial,     Outcome::menu,   Outcome::fallback, Outcome::voicemail, Outcome::unavailable,
-    Outcome::blocked,  Outcome::refused, Outcome::forwarded, Outcome::unrouted, Outcome::answered,
-    Outcome::gone,     Outcome::screen, Outcome::accepted, Outcome::declined,  Outcome::recorded,
-    Outcome::alert,    Outcome::ignored, Outcome::rejected, Outcome::error,    Outcome::ok};
+constexpr std::array<Outcome, 21> logged_outcomes = {
+    Outcome::dial,     Outcome::menu,     Outcome::fallback, Outcome::voicemail, Outcome::unavailable,
+    Outcome::blocked,  Outcome::refused,  Outcome::forwarded, Outcome::unrouted, Outcome::answered,
+    Outcome::gone,     Outcome::screen,   Outcome::accepted, Outcome::declined,  Outcome::passed,
+    Outcome::recorded, Outcome::alert,    Outcome::ignored,  Outcome::rejected,  Outcome::error,
+    Outcome::ok};
 
 // "dial", "menu"...; "" for none.
 const char *to_string(Outcome outcome);

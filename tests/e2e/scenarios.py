@@ -469,13 +469,13 @@ def walk_to_voicemail(call):
     call.start()
     check(call.numbers() == ["+14155550101"], ET.tostring(call.doc))
     whisper, answer = call.screen(0, "")                 # Ada's voicemail picks up; nobody presses 1
-    check("Call on the Platform line from 1 4 1 5 5 5 5 9 8 7 6. Press 1 to accept." ==
+    check("Call on the Platform line from 1 4 1 5 5 5 5 9 8 7 6. Press 1 to accept, or 2 to pass it on." ==
           whisper.find("Gather/Say").text, ET.tostring(whisper))
     check(answer.find("Hangup") is not None, ET.tostring(answer))
     call.dial_ends("completed", bridged="false")         # level 1: picked up, never bridged
     check(call.numbers() == ["+14155550102"], ET.tostring(call.doc))
-    _, answer = call.screen(0, "7")                      # Grace's voicemail took it; 7 is not 1
-    check(answer.find("Hangup") is not None, ET.tostring(answer))
+    _, answer = call.screen(0, "7")                      # Grace's voicemail took it; 7 means nothing
+    check(answer.find("Gather") is not None, ET.tostring(answer))  # the screen once more, then silence: <Hangup>
     call.dial_ends("completed", bridged="false")         # answered, never bridged
     check(call.doc.find("Record") is not None, ET.tostring(call.doc))
 
@@ -768,6 +768,32 @@ def test_both_voicemails_then_level_two_answers():
     check(call.bridged_to == LINUS_PHONE, f"put through to {call.bridged_to}; rings: {call.rings}")
     check([r.outcome for r in call.rang(GRACE_PHONE)] == ["canceled", "declined"], call.rings)
     check(alerts_of(call) == [], env.standin.events())
+
+
+def test_an_engineer_who_presses_2_passes_the_call_to_the_rest_of_the_level():
+    # Ada picks up first and passes it on (after a key that means nothing,
+    # the screen once more): Grace rings again at once and takes it.
+    for keys in ("2", "72"):
+        setup_together()
+        call = walk({ADA_PHONE: twilio_model.person(after=5, keys=keys), GRACE_PHONE: twilio_model.person(after=9)})
+        check(call.bridged_to == GRACE_PHONE, f"put through to {call.bridged_to}; rings: {call.rings}")
+        check([r.outcome for r in call.rang(ADA_PHONE)] == ["declined"], call.rings)
+        check([r.outcome for r in call.rang(GRACE_PHONE)] == ["canceled", "accepted"], call.rings)
+        check(call.rang(LINUS_PHONE) == [], f"level 2 rang although Grace answered: {call.rings}")
+        check(any("path=/voice/screen-result " in l and "outcome=passed" in l for l in env.server.log_lines()),
+              "no outcome=passed in the log")
+        check(alerts_of(call) == [], f"an answered call raised {env.standin.events()}")
+
+
+def test_a_call_passed_on_and_missed_says_who_passed():
+    setup_together()
+    call = walk({ADA_PHONE: twilio_model.person(after=5, keys="2"), GRACE_PHONE: twilio_model.no_answer(),
+                 LINUS_PHONE: twilio_model.voicemail_box()})
+    check(call.bridged_to is None and call.message == 20, f"{call.rings} / {call.paths()}")
+    events = alerts_of(call)
+    check(len(events) == 1, f"one alert per call, got {events}")
+    tried = events[0]["payload"]["custom_details"]["tried"]
+    check(tried == ["Ada Lovelace (passed)", "Grace Hopper", "Linus Db"], tried)
 
 
 def test_nobody_answers_and_the_alert_names_only_who_really_rang():
@@ -1429,6 +1455,8 @@ TESTS = [
     test_an_answered_call_raises_nothing,
     test_a_colleague_whose_phone_is_off_does_not_stop_the_level,
     test_both_voicemails_then_level_two_answers,
+    test_an_engineer_who_presses_2_passes_the_call_to_the_rest_of_the_level,
+    test_a_call_passed_on_and_missed_says_who_passed,
     test_nobody_answers_and_the_alert_names_only_who_really_rang,
     test_an_answered_call_raises_no_missed_call_in_either_order,
     test_a_voicemail_raises_one_alert_and_no_missed_call_in_either_order,

@@ -51,7 +51,8 @@ _child_sids = itertools.count(1)
 
 class Phone:
     """A phone dialed by a <Number>: whether and when it picks up, and what
-    is done at the screen (`keys`: the digits pressed, "" for none)."""
+    is done at the screen (`keys`: the digit pressed at each <Gather> in
+    turn, "" for none)."""
 
     def __init__(self, kind, answer_after=None, keys=""):
         self.kind, self.answer_after, self.keys = kind, answer_after, keys
@@ -338,7 +339,7 @@ class TwilioCall:
                 if verb.tag == "Gather":
                     for say in verb.findall("Say"):
                         self.check_voice(say, "screen Gather/Say")
-                    pressed, keys = keys, ""
+                    pressed, keys = keys[:1], keys[1:]
                     if pressed or verb.get("actionOnEmptyResult") == "true":
                         nxt = self.request(verb.get("action"), dict(leg, Digits=pressed))
                         break

@@ -179,28 +179,6 @@ BOOST_AUTO_TEST_CASE(answered_hangs_up_and_caller_gone_alerts)
     BOOST_TEST(!flow_caller_gone(route(Ring::together, "", ""), s, "CA123", 1041).alert);
 }
 
-BOOST_AUTO_TEST_CASE(screen_asks_to_press_one)
-{
-    FlowResult r = flow_screen(route(), urls, start());
-    check_golden("flow-screen.xml", r.twiml);
-    XmlDoc x(r.twiml);
-    BOOST_REQUIRE(x.ok());
-    BOOST_TEST(x.eval("string(/Response/Gather/@numDigits)") == "1");
-    BOOST_TEST(x.eval("string(/Response/Gather/Say)") ==
-               "Call on the Platform line from 1 4 1 5 5 5 5 9 8 7 6. Press 1 to accept.");
-    BOOST_TEST(x.eval("string(/Response/Gather/@action)") ==
-               "https://ops.example.com/pd-call-forward/voice/screen-result?route=ops");
-    BOOST_TEST(x.eval("name(/Response/*[2])") == "Hangup");
-
-    BOOST_TEST(flow_screen_result(route(), params({{"Digits", "1"}})).outcome == Outcome::accepted);
-    BOOST_TEST(XmlDoc(flow_screen_result(route(), params({{"Digits", "1"}})).twiml).eval("count(/Response/*)") == "0");
-    for (const char *d : {"2", "", "11", "*"}) {
-        FlowResult no = flow_screen_result(route(), params({{"Digits", d}}));
-        BOOST_TEST(no.outcome == Outcome::declined);
-        BOOST_TEST(XmlDoc(no.twiml).eval("count(/Response/Hangup)") == "1");
-    }
-}
-
 BOOST_AUTO_TEST_CASE(recorded_says_goodbye_or_raises_a_missed_call)
 {
     FlowResult r = flow_recorded(route(), start(), params({{"CallSid", "CA1"}, {"RecordingUrl", "https://api.twilio.com/r/RE1"},

@@ -40,7 +40,7 @@ BOOST_AUTO_TEST_CASE(a_whole_hunt_through_the_callbacks)
     r = f.run(f.callback(screen_url, {{"CallSid", "CA-child"}, {"From", "+14155559876"}, {"To", "+14155550101"}}));
     BOOST_TEST(f.log.outcome == Outcome::screen);
     BOOST_TEST(XmlDoc(r.body).eval("string(/Response/Gather/Say)") ==
-               "Call on the Platform line from 1 4 1 5 5 5 5 9 8 7 6. Press 1 to accept.");
+               "Call on the Platform line from 1 4 1 5 5 5 5 9 8 7 6. Press 1 to accept, or 2 to pass it on.");
 
     // Level 1 did not answer: level 2.
     f.pd.requests.clear();
@@ -121,6 +121,47 @@ BOOST_AUTO_TEST_CASE(a_voicemail_picking_up_first_does_not_end_the_level)
                      .body);
     BOOST_TEST(after.all("/Response/Dial/Number") == std::vector<std::string>{"+14155550103"});
     BOOST_TEST(f.log.level == 2);
+}
+
+BOOST_AUTO_TEST_CASE(an_engineer_pressing_2_passes_the_call_on_at_once)
+{
+    // Ada and Grace ring together; Ada picks up first and presses 2: the
+    // <Dial> ends at once, Grace rings again without Ada, and the names
+    // tried say that Ada passed it on.
+    Fixture f;
+    f.pd.oncalls({F::entry(1, "PU1", "Ada Lovelace"), F::entry(1, "PU2", "Grace Hopper")});
+    f.pd.phones("PU2", {F::phone("4155550102")});
+    XmlDoc first(f.run(f.post()).body);
+    Params ada_leg = {{"CallSid", "CA00ada"}, {"ParentCallSid", "CA0001"}, {"From", "+14155550100"},
+                      {"To", "+14155550101"}, {"CallStatus", "in-progress"}, {"Direction", "outbound-dial"}};
+    XmlDoc whisper(f.run(f.callback(first.eval("string(/Response/Dial/Number[1]/@url)"), ada_leg)).body);
+    BOOST_TEST(whisper.eval("string(/Response/Gather/Say)") ==
+               "Call on the Platform line from 1 4 1 5 5 5 5 9 8 7 6. Press 1 to accept, or 2 to pass it on.");
+    Params two = ada_leg;
+    two.push_back({"Digits", "2"});
+    XmlDoc passed(f.run(f.callback(whisper.eval("string(/Response/Gather/@action)"), two)).body);
+    BOOST_TEST(f.log.outcome == Outcome::passed);
+    BOOST_TEST(passed.eval("count(/Response/Hangup)") == "1");
+    BOOST_TEST(f.marks.count("CA0001.passed-1-1-14155550101") == 1u);
+    BOOST_TEST(f.marks.count("CA0001.answered") == 0u);
+
+    XmlDoc next(f.run(f.callback(first.eval("string(/Response/Dial/@action)"),
+                                 {{"CallSid", "CA0001"}, {"CallStatus", "in-progress"}, {"DialCallStatus", "completed"},
+                                  {"DialBridged", "false"}}))
+                    .body);
+    BOOST_TEST(next.all("/Response/Dial/Number") == std::vector<std::string>{"+14155550102"});
+    BOOST_TEST(contains(f.log.reason, "Ada Lovelace passed the call on; "), f.log.reason);
+    std::string action = next.eval("string(/Response/Dial/@action)");
+    BOOST_TEST(contains(action, "tried=Ada%20Lovelace%20%28passed%29&tried=Grace%20Hopper"), action);
+
+    // Grace does not answer either: on to fallback_number, and the names
+    // tried, which the call's alerts carry, still say who passed.
+    XmlDoc fallback(f.run(f.callback(action, {{"CallSid", "CA0001"}, {"CallStatus", "in-progress"},
+                                              {"DialCallStatus", "no-answer"}}))
+                        .body);
+    BOOST_TEST(fallback.all("/Response/Dial/Number") == std::vector<std::string>{"+14155550199"});
+    action = fallback.eval("string(/Response/Dial/@action)");
+    BOOST_TEST(contains(action, "tried=Ada%20Lovelace%20%28passed%29"), action);
 }
 
 BOOST_AUTO_TEST_CASE(an_engineer_pressing_1_marks_the_call_answered)

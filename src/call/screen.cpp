@@ -1,0 +1,77 @@
+#include "call/screen.hpp"
+
+#include "core/escape.hpp"
+#include "core/limits.hpp"
+#include "core/phone.hpp"
+
+namespace pdcf {
+
+namespace {
+
+// How many times the screen is said: once, and once more after a key that
+// means nothing.
+constexpr int screen_attempts = 2;
+
+std::string mark(const char *what, int loop, int level, const std::string &number)
+{
+    std::string digits;
+    for (char c : number)
+        if (c >= '0' && c <= '9' && digits.size() < 15) digits += c;
+    return std::string(what) + "-" + std::to_string(loop) + "-" + std::to_string(level) + "-" + digits;
+}
+
+}  // namespace
+
+std::string pickup_mark(int loop, int level, const std::string &number) { return mark("picked-up", loop, level, number); }
+
+std::string passed_mark(int loop, int level, const std::string &number) { return mark("passed", loop, level, number); }
+
+std::string screen_query(const Route &route, const CallState &state)
+{
+    // The whisper's {caller} travels in the URL: Twilio documents only
+    // ParentCallSid and To on the engineer's leg, not whose number its
+    // From is (the caller ID shown, which caller_id may set to the line's
+    // own).
+    return "route=" + url_component(route.name) + "&from=" +
+           url_component(utf8_prefix(state.from, limits::max_caller_in_url)) + "&loop=" + std::to_string(state.loop) +
+           "&level=" + std::to_string(state.level);
+}
+
+FlowResult flow_screen(const Route &route, const FlowUrls &urls, const CallState &state, int attempt)
+{
+    const CallSettings &call = route.call;
+    GatherOptions options;
+    options.timeout = call.screen_timeout;
+    options.action = urls.of("/voice/screen-result", screen_query(route, state) + "&try=" + std::to_string(attempt));
+    Twiml twiml;
+    twiml.gather(options, voice_of(call), say_text(route, state, call.whisper)).hangup();
+    return twiml_only(twiml.str(), Outcome::screen);
+}
+
+FlowResult flow_screen_result(const Route &route, const FlowUrls &urls, const CallState &state, const Params &twilio,
+                              int attempt)
+{
+    const std::string key = form_value(twilio, "Digits");
+    // An empty answer lets Twilio join the two calls.
+    if (key == "1") return twiml_only(empty_response(), Outcome::accepted);
+    Twiml twiml;
+    twiml.hangup();
+    if (key == "2") {
+        FlowResult r = twiml_only(twiml.str(), Outcome::passed);
+        r.reason = "passed the call on";
+        return r;
+    }
+    // No key is what Twilio sends for '#' alone (finishOnKey): not a
+    // choice, and a voicemail box may make that tone; so is a second key
+    // that means nothing.
+    if (!key.empty() && attempt < screen_attempts) {
+        FlowResult r = flow_screen(route, urls, state, attempt + 1);
+        r.reason = "key " + key + " means nothing; the screen again";
+        return r;
+    }
+    FlowResult r = twiml_only(twiml.str(), Outcome::declined);
+    r.reason = "no 1 or 2 pressed";
+    return r;
+}
+
+}  // namespace pdcf
