@@ -36,6 +36,9 @@ public:
     T *operator->() { return &*value_; }
     const T *operator->() const { return &*value_; }
     T value_or(T other) const & { return value_ ? *value_ : std::move(other); }
+    // From a Result about to go (a file just read): the value moves out,
+    // not copied.
+    T value_or(T other) && { return value_ ? std::move(*value_) : std::move(other); }
     // Why there is no value; empty when there is one.
     const std::string &error() const { return error_; }
 

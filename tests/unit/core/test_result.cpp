@@ -66,4 +66,14 @@ BOOST_AUTO_TEST_CASE(a_value_moves_out)
     BOOST_TEST(bool(list));
 }
 
+BOOST_AUTO_TEST_CASE(value_or_of_a_passing_result_moves_its_value)
+{
+    // A file just read is handed on, not copied: the buffer is the same.
+    Result<std::string> read = std::string(1000, 'x');
+    const char *buffer = read->data();
+    std::string taken = std::move(read).value_or("");
+    BOOST_TEST(static_cast<const void *>(taken.data()) == static_cast<const void *>(buffer));
+    BOOST_TEST(Result<std::string>(fail("gone")).value_or("none") == "none");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
