@@ -61,9 +61,10 @@ FlowResult flow_screen_result(const Route &route, const FlowUrls &urls, const Ca
         r.reason = "passed the call on";
         return r;
     }
-    // No key is what Twilio sends for '#' alone (finishOnKey): not a
-    // choice, and a voicemail box may make that tone; so is a second key
-    // that means nothing.
+    // An empty Digits is no choice: Twilio's documentation does not say
+    // when the action comes without a key ('#' alone may end the input),
+    // and a voicemail box's tone must never keep the screen going.  Nor is
+    // a second key that means nothing.
     if (!key.empty() && attempt < screen_attempts) {
         FlowResult r = flow_screen(route, urls, state, attempt + 1);
         r.reason = "key " + key + " means nothing; the screen again";
