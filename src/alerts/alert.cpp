@@ -2,8 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <ctime>
+
 #include "core/escape.hpp"
 #include "core/limits.hpp"
+#include "core/phone.hpp"
 
 namespace pdcf {
 
@@ -27,8 +30,19 @@ json details(const CallState &st, const std::string &call_sid)
     return d;
 }
 
+// "2026-11-30T21:14:05Z"; empty for an unknown time (0).
+std::string utc_text(long long epoch)
+{
+    if (epoch <= 0) return {};
+    const std::time_t t = static_cast<std::time_t>(epoch);
+    std::tm tm{};
+    char text[32];
+    if (!gmtime_r(&t, &tm) || std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) return {};
+    return text;
+}
+
 Alert make(AlertKind kind, const CallSettings &call, const std::string &call_sid, const std::string &summary,
-           json custom, const std::string &link)
+           json custom, const std::string &link, const std::string &severity = {})
 {
     json event = json::object();
     event["routing_key"] = call.routing_key;
@@ -36,7 +50,7 @@ Alert make(AlertKind kind, const CallSettings &call, const std::string &call_sid
     event["dedup_key"] = call_sid.substr(0, limits::max_dedup_key);
     event["payload"] = {{"summary", utf8_prefix(summary, limits::max_alert_summary)},
                         {"source", source},
-                        {"severity", call.severity},
+                        {"severity", severity.empty() ? call.severity : severity},
                         {"component", kind == AlertKind::text ? "sms" : "phone"},
                         {"group", call.title},
                         {"class", to_string(kind)},
@@ -108,6 +122,53 @@ Alert alert_text(const CallSettings &call, const std::string &route, const TextM
     return make(AlertKind::text, call, m.sid, summary, std::move(d), m.media.empty() ? "" : m.media.front());
 }
 
+namespace {
+
+json call_details(const Route &route, const CallState &st, const std::string &call_sid, long long now)
+{
+    json d = details(st, call_sid);
+    d["caller"] = mask_number(st.from);
+    d[route.kind == TargetKind::schedule ? "schedule" : "escalation_policy"] = route.target;
+    if (auto started = utc_text(st.started); !started.empty()) d["started_at"] = started;
+    if (auto at = utc_text(now); !at.empty()) d["at"] = at;
+    return d;
+}
+
+}  // namespace
+
+Alert alert_answered(const Route &route, const CallState &st, const std::string &call_sid, const std::string &who,
+                     long long now)
+{
+    json d = call_details(route, st, call_sid, now);
+    const std::string name = who.empty() ? "the on-call engineer" : who;
+    d["answered_by"] = name;
+    std::string summary = "Call on " + route.call.title + " line from " + mask_number(st.from) + " taken by " + name;
+    return make(AlertKind::call, route.call, call_sid, summary, std::move(d), "", route.call.answered_severity);
+}
+
+Alert alert_ringing(const Route &route, const CallState &st, const std::string &call_sid, int level, long long now)
+{
+    json d = call_details(route, st, call_sid, now);
+    std::string ringing = level > 0 ? "ringing level " + std::to_string(level) : "ringing the fallback number";
+    d["ringing"] = ringing;
+    std::string summary = "Incoming call on " + route.call.title + " line from " + mask_number(st.from) + ", " + ringing;
+    return make(AlertKind::call, route.call, call_sid, summary, std::move(d), "");
+}
+
+Alert alert_change(AlertKind change, const CallSettings &call, const std::string &call_sid)
+{
+    // PagerDuty reads only these of an acknowledge or resolve event.
+    json event = {{"routing_key", call.routing_key},
+                  {"event_action", change == AlertKind::resolve ? "resolve" : "acknowledge"},
+                  {"dedup_key", call_sid.substr(0, limits::max_dedup_key)}};
+    Alert a;
+    a.kind = change == AlertKind::resolve ? AlertKind::resolve : AlertKind::acknowledge;
+    a.call_sid = call_sid;
+    a.routing_key = call.routing_key;
+    a.body = event.dump(-1, ' ', false, json::error_handler_t::replace);
+    return a;
+}
+
 Alert alert_from_event(AlertKind kind, const std::string &call_sid, const std::string &event)
 {
     Alert a{kind, call_sid, "", event};
@@ -133,6 +194,9 @@ const char *to_string(AlertKind kind)
     case AlertKind::voicemail: return "voicemail";
     case AlertKind::missed: return "missed";
     case AlertKind::text: return "text";
+    case AlertKind::call: return "call";
+    case AlertKind::acknowledge: return "acknowledge";
+    case AlertKind::resolve: return "resolve";
     }
     return "?";
 }

@@ -14,7 +14,10 @@
 
 namespace pdcf {
 
-enum class AlertKind { voicemail, missed, text };
+// What an event does to the call's one alert in PagerDuty.  `call`,
+// `voicemail`, `missed` and `text` trigger it; `acknowledge` and `resolve`
+// change it, and go out only after the call's trigger has (spool.hpp).
+enum class AlertKind { voicemail, missed, text, call, acknowledge, resolve };
 
 struct Alert {
     AlertKind kind = AlertKind::voicemail;
@@ -58,11 +61,30 @@ struct TextMessage {
 Alert alert_text(const CallSettings &call, const std::string &route, const TextMessage &message,
                  const std::vector<std::string> &forwarded, const std::string &problem);
 
+// The call's own alert (call_alert; README "What PagerDuty sees of a
+// call").  Its dedup_key is the CallSid, as the voicemail and missed-call
+// alerts' are, so one call is one alert: a later trigger of the same key
+// only adds to its log (Events API v2).  The caller is masked as in the
+// log.  `now` is seconds since the epoch.
+//
+// "Call on Platform line from +*******9876 taken by Ada Lovelace", at
+// answered_severity: raised when an engineer accepts, acknowledged at once.
+Alert alert_answered(const Route &route, const CallState &state, const std::string &call_sid,
+                     const std::string &who, long long now);
+// "Incoming call on Platform line from +*******9876, ringing level 1", at
+// severity: raised as the hunt starts (call_alert = always).  PagerDuty
+// keeps the first trigger's severity, and a call nobody takes must page.
+Alert alert_ringing(const Route &route, const CallState &state, const std::string &call_sid, int level,
+                    long long now);
+// An acknowledge or resolve event for the call's alert.
+Alert alert_change(AlertKind change, const CallSettings &call, const std::string &call_sid);
+
 // An alert made from its event's JSON (a spooled one): its routing key is
 // in it.
 Alert alert_from_event(AlertKind kind, const std::string &call_sid, const std::string &event);
 
-// "voicemail", "missed", "text": for file names and the log.
+// "voicemail", "missed", "text", "call", "acknowledge", "resolve": for
+// file names, claims and the log.
 const char *to_string(AlertKind kind);
 
 // What is remembered of a call beside its alerts, so that a missed-call

@@ -12,6 +12,10 @@ Alerts alerts_via(const Spool &spool, Post post, Sleep sleep, Clock clock)
         // the spool cannot say, send anyway: PagerDuty dedups by CallSid.
         Spool::Claim claim = spool.claim(alert.call_sid, to_string(alert.kind));
         if (claim == Spool::Claim::again) return "duplicate";
+        if (spool.earlier_waits(alert.call_sid, alert.kind)) {
+            if (auto kept = spool.keep(alert); !kept) return "LOST (" + kept.error() + ")";
+            return "spooled (after the call's earlier event, which waits in the spool)";
+        }
         // Its routing key is rate-limited: not even tried until the pause ends.
         if (auto until = spool.paused_until(alert.routing_key)) {
             long delay = static_cast<long>(*until - static_cast<long long>(std::time(nullptr)));

@@ -220,6 +220,27 @@ std::optional<long long> Spool::next_held() const
     return static_cast<long long>(held.front().mtime);  // oldest first
 }
 
+bool Spool::earlier_waits(const std::string &call_sid, AlertKind kind) const
+{
+    return earlier_waits(spool_name(call_sid), to_string(kind));
+}
+
+bool Spool::earlier_waits(const std::string &call, const std::string &kind) const
+{
+    // Each change of the call's alert, after what it changes.
+    static const AlertKind order[] = {AlertKind::call, AlertKind::acknowledge, AlertKind::resolve};
+    if (!refused_.empty() || (kind != to_string(AlertKind::acknowledge) && kind != to_string(AlertKind::resolve)))
+        return false;
+    for (AlertKind before : order) {
+        if (kind == to_string(before)) break;
+        const std::string name = file_name(call, before);
+        struct stat st;
+        for (const char *sub : {"/held/", "/pending/", "/sending/"})
+            if (lstat((dir_ + sub + name).c_str(), &st) == 0) return true;
+    }
+    return false;
+}
+
 Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, TimePoint)> &send, const Clock &clock,
                             TimePoint deadline, const FlushRules &rules) const
 {
@@ -291,6 +312,13 @@ void Spool::send_pending(const std::string &name, const std::function<SendResult
     set_due(from, now());
     if (rename(from.c_str(), taken.c_str()) != 0) return;
     const std::string event = read_all(taken);
+    if (auto [call, kind] = call_and_kind(name); earlier_waits(call, kind)) {
+        set_due(taken, now() + retry_pause_seconds);
+        rename(taken.c_str(), from.c_str());
+        ++out.waiting;
+        out.lines.push_back("waiting " + name + ": the call's earlier event is not sent yet");
+        return;
+    }
     if (auto until = paused_until(routing_key_of(event))) {
         set_due(taken, static_cast<time_t>(*until));
         rename(taken.c_str(), from.c_str());

@@ -97,6 +97,13 @@ public:
     // (Taken into sending/, where flush finds it again if this process dies.)
     std::optional<std::string> take_held(const std::string &call_sid, AlertKind kind) const;
 
+    // Whether an event of this call that must reach PagerDuty first still
+    // waits here (held, pending, or being sent): a trigger before the call's
+    // acknowledge, both before its resolve.  An acknowledge or resolve
+    // PagerDuty gets before the trigger does nothing, and the trigger
+    // after it opens an alert that pages; so such a one waits too.
+    bool earlier_waits(const std::string &call_sid, AlertKind kind) const;
+
     // PagerDuty rate-limits each routing key: after a 429, no alert of that
     // key is sent before `until` (seconds since the epoch), by any process.
     void pause(const std::string &routing_key, long long until) const;
@@ -142,6 +149,8 @@ public:
 
 private:
     time_t now() const;
+    // earlier_waits for a spool file's call and kind ("CA123", "resolve").
+    bool earlier_waits(const std::string &call, const std::string &kind) const;
     // flush's passes: held alerts whose time has come, then one pending.
     void release_held(const FlushRules &rules, Flushed &out) const;
     void send_pending(const std::string &name, const std::function<SendResult(const std::string &, TimePoint)> &send,

@@ -17,6 +17,12 @@ namespace pdcf {
 
 enum class Ring { together, in_turn };
 
+// Whether a call is an alert of its own (README "What PagerDuty sees of a
+// call"): never; once an engineer accepts it (acknowledged at once, at
+// answered_severity); or from the first ring (at severity, acknowledged
+// when someone accepts).
+enum class CallAlert { off, answered, always };
+
 // [call] keys; each [route:NAME] may override any of them.
 struct CallSettings {
     std::string title;  // the line's name in whispers and alerts; the route's name when unset
@@ -46,6 +52,14 @@ struct CallSettings {
     bool can_alert() const { return !routing_key.empty(); }
     std::string severity = "critical";
     bool alert_missed_calls = true;
+    // The call's own alert.  Off by default: an alert for an answered call
+    // pages nobody only once the service's urgency follows severity, a
+    // setting in PagerDuty this program cannot see.
+    CallAlert call_alert = CallAlert::off;
+    std::string answered_severity = "info";
+    // An acknowledged alert left open is triggered again by the service's
+    // acknowledgement timeout, if it has one: a page long after the call.
+    bool resolve_on_hangup = true;  // resolve the call's alert when an answered call ends
     // A missed call that only the number's status callback reports waits
     // this long for the call's own last request, which Twilio may send
     // after it: an answer or a message there means no alert.

@@ -58,6 +58,7 @@ const FlagKey flag_keys[] = {
     {"screening", &CallSettings::screening},
     {"transcribe", &CallSettings::transcribe},
     {"alert_missed_calls", &CallSettings::alert_missed_calls},
+    {"resolve_on_hangup", &CallSettings::resolve_on_hangup},
 };
 
 template <class Table>
@@ -134,10 +135,15 @@ bool Parser::special_call_key(const std::string &section, const std::string &key
         if (value == "together") c.ring = Ring::together;
         else if (value == "in-turn") c.ring = Ring::in_turn;
         else error(section, key, "expected together (everyone at a level at once) or in-turn (one after another)");
-    } else if (key == "severity") {
+    } else if (key == "severity" || key == "answered_severity") {
         if (value != "critical" && value != "error" && value != "warning" && value != "info")
             error(section, key, "expected critical, error, warning or info");
-        c.severity = value;
+        (key == "severity" ? c.severity : c.answered_severity) = value;
+    } else if (key == "call_alert") {
+        if (value == "off") c.call_alert = CallAlert::off;
+        else if (value == "answered") c.call_alert = CallAlert::answered;
+        else if (value == "always") c.call_alert = CallAlert::always;
+        else error(section, key, "expected off, answered (an alert once an engineer accepts) or always (from the first ring)");
     } else {
         return false;
     }

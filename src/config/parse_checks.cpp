@@ -57,18 +57,34 @@ void Parser::transcription_checks(const std::string &section, const CallSettings
                     ": a longer message will come without a transcript");
 }
 
+// An answered call's alert at a severity PagerDuty makes high urgency
+// ("based on alert severity": critical and error) pages the engineer who
+// is on the phone already.
+void Parser::call_alert_checks(const std::string &section, const CallSettings &call)
+{
+    if (call.call_alert != CallAlert::answered) return;
+    if (section != "call" && !sets_any(section, {"call_alert", "answered_severity"})) return;
+    if (call.answered_severity == "critical" || call.answered_severity == "error")
+        warning(section, "answered_severity",
+                "it is " + call.answered_severity + ", which PagerDuty makes high urgency: every answered call "
+                "would page; use warning or info");
+}
+
 void Parser::cross_checks()
 {
     menu_checks();
     voice_checks("call", r_.config.call);
     transcription_checks("call", r_.config.call);
+    call_alert_checks("call", r_.config.call);
     for (const auto &r : r_.config.routes) {
         voice_checks(std::string(route_prefix) + r.name, r.call);
         transcription_checks(std::string(route_prefix) + r.name, r.call);
+        call_alert_checks(std::string(route_prefix) + r.name, r.call);
     }
     for (const auto &m : r_.config.menus) {
         voice_checks(std::string(menu_prefix) + m.name, m.call);
         transcription_checks(std::string(menu_prefix) + m.name, m.call);
+        call_alert_checks(std::string(menu_prefix) + m.name, m.call);
     }
     for (const auto &r : r_.config.routes)
         if (r.call.routing_key.empty())

@@ -64,6 +64,7 @@ private:
     void settle_voice(const std::string &section, CallSettings &call) const;
     void voice_checks(const std::string &section, const CallSettings &call);
     void transcription_checks(const std::string &section, const CallSettings &call);
+    void call_alert_checks(const std::string &section, const CallSettings &call);
     bool sets_any(const std::string &section, std::initializer_list<const char *> keys) const;
     void cross_checks();
 

@@ -80,6 +80,23 @@ BOOST_AUTO_TEST_CASE(desk_sends_spools_rejects_and_dedups)
     BOOST_TEST(!desk.marked("CA4", "voicemail"));
 }
 
+BOOST_AUTO_TEST_CASE(the_desk_keeps_an_acknowledge_while_its_trigger_waits)
+{
+    TempDir d;
+    Spool spool(d.path);
+    BOOST_REQUIRE(bool(spool.prepare()));
+    FakeTime t;
+    std::vector<std::string> bodies;
+    Alerts desk = alerts_via(spool, replies(t, {{202, "", "", -1}, {202, "", "", -1}}, &bodies), t.sleep(), t.clock());
+    BOOST_REQUIRE(bool(spool.keep(alert("CA1", AlertKind::call), 0)));
+    std::string r = desk.deliver(alert("CA1", AlertKind::acknowledge), t.now + 5s);
+    BOOST_TEST(r == "spooled (after the call's earlier event, which waits in the spool)");
+    BOOST_TEST(bodies.empty());
+    BOOST_TEST(files(d.path + "/pending") == (std::vector<std::string>{"CA1.acknowledge.json", "CA1.call.json"}));
+    // Once none waits, it goes at once.
+    BOOST_TEST(desk.deliver(alert("CA2", AlertKind::acknowledge), t.now + 5s) == "sent");
+}
+
 BOOST_AUTO_TEST_CASE(a_lost_spool_still_sends)
 {
     FakeTime t;

@@ -124,6 +124,50 @@ BOOST_AUTO_TEST_CASE(flush_sends_oldest_first_and_keeps_failures)
     BOOST_TEST(files(d.path + "/sending").empty());
 }
 
+BOOST_AUTO_TEST_CASE(an_acknowledge_or_resolve_waits_for_the_calls_trigger)
+{
+    // Sent first, an acknowledge does nothing, and the trigger after it
+    // opens an alert that pages: each change waits for what it changes.
+    TempDir d;
+    Spool spool(d.path);
+    BOOST_REQUIRE(bool(spool.prepare()));
+    BOOST_REQUIRE(bool(spool.keep(alert("CA1", AlertKind::resolve), 0)));
+    BOOST_REQUIRE(bool(spool.keep(alert("CA1", AlertKind::acknowledge), 0)));
+    BOOST_REQUIRE(bool(spool.keep(alert("CA1", AlertKind::call), 0)));
+    BOOST_REQUIRE(bool(spool.keep(alert("CA2", AlertKind::acknowledge), 0)));  // its trigger is out
+    BOOST_TEST(spool.earlier_waits("CA1", AlertKind::acknowledge));
+    BOOST_TEST(spool.earlier_waits("CA1", AlertKind::resolve));
+    BOOST_TEST(!spool.earlier_waits("CA1", AlertKind::call));
+    BOOST_TEST(!spool.earlier_waits("CA1", AlertKind::missed));
+    BOOST_TEST(!spool.earlier_waits("CA2", AlertKind::acknowledge));
+
+    FakeTime t;
+    std::vector<std::string> sent;
+    bool down = true;
+    auto send = [&](const std::string &event, TimePoint) {
+        if (down && event.find("CA1") != std::string::npos) return SendResult{SendStatus::failed, "HTTP 503", 1};
+        sent.push_back(event);
+        return SendResult{SendStatus::sent, "HTTP 202", 1};
+    };
+    // PagerDuty fails the trigger: its acknowledge and resolve stay, untried.
+    Spool::Flushed f = spool.flush(send, t.clock(), t.now + 5s);
+    BOOST_TEST(f.failed == 1);
+    BOOST_TEST(f.waiting == 2);
+    BOOST_TEST(sent == std::vector<std::string>{alert("CA2", AlertKind::acknowledge).body});
+    // Then everything in order, a pass or two later.
+    down = false;
+    for (int pass = 0; pass < 3; ++pass) spool.flush(send, t.clock(), t.now + 5s, FlushRules{60, {}});
+    BOOST_TEST(files(d.path + "/pending").empty());
+    BOOST_TEST_REQUIRE(sent.size() == 4u);
+    BOOST_TEST(sent[1] == alert("CA1", AlertKind::call).body);
+    BOOST_TEST(sent[2] == alert("CA1", AlertKind::acknowledge).body);
+    BOOST_TEST(sent[3] == alert("CA1", AlertKind::resolve).body);
+
+    // A held trigger counts too.
+    BOOST_REQUIRE(bool(spool.hold(alert("CA3", AlertKind::call), 0)));
+    BOOST_TEST(spool.earlier_waits("CA3", AlertKind::acknowledge));
+}
+
 BOOST_AUTO_TEST_CASE(flush_leaves_what_has_only_just_failed)
 {
     TempDir d;

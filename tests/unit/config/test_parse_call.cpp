@@ -95,6 +95,45 @@ BOOST_AUTO_TEST_CASE(hunt_defaults)
     BOOST_TEST(c.title == "ops");
 }
 
+BOOST_AUTO_TEST_CASE(the_calls_own_alert_keys)
+{
+    auto defaults = parse(base);
+    BOOST_TEST_REQUIRE(defaults.ok(), defaults.summary());
+    const CallSettings &d = defaults.config.routes.at(0).call;
+    BOOST_TEST((d.call_alert == CallAlert::off));
+    BOOST_TEST(d.answered_severity == "info");
+    BOOST_TEST(d.resolve_on_hangup);
+
+    auto r = parse(base + "[call]\ncall_alert = always\nanswered_severity = warning\nresolve_on_hangup = no\n"
+                          "[route:db]\nschedule = PS1\ncall_alert = answered\n"
+                          "[menu:main]\nnumber = +14155550199\n1 = ops\ncall_alert = off\n");
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    const CallSettings &ops = r.config.routes.at(0).call, &db = r.config.routes.at(1).call;
+    BOOST_TEST((ops.call_alert == CallAlert::always));
+    BOOST_TEST(ops.answered_severity == "warning");
+    BOOST_TEST(!ops.resolve_on_hangup);
+    BOOST_TEST((db.call_alert == CallAlert::answered));  // a route's own
+    BOOST_TEST(!db.resolve_on_hangup);                   // the rest from [call]
+    BOOST_TEST((r.config.menus.at(0).call.call_alert == CallAlert::off));
+}
+
+BOOST_AUTO_TEST_CASE(an_answered_call_alert_that_would_page_is_warned_of)
+{
+    auto r = parse(base + "[call]\ncall_alert = answered\nanswered_severity = critical\n"
+                          "[route:db]\nschedule = PS1\nrouting_key = K\nanswered_severity = error\n"
+                          "[route:quiet]\nschedule = PS2\nrouting_key = K\nnumber = +14155550111\n"
+                          "answered_severity = warning\n");
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    BOOST_TEST_REQUIRE(r.warnings.size() == 2u);
+    BOOST_TEST(r.warnings[0].where == "[call] answered_severity");
+    BOOST_TEST(contains(r.warnings[0].message, "it is critical, which PagerDuty makes high urgency: every answered call "
+                                               "would page"));
+    BOOST_TEST(r.warnings[1].where == "[route:db] answered_severity");
+    // Off, or always (whose first ring pages by design): nothing to warn of.
+    BOOST_TEST(parse(base + "[call]\nanswered_severity = critical\n").warnings.empty());
+    BOOST_TEST(parse(base + "[call]\ncall_alert = always\nanswered_severity = critical\n").warnings.empty());
+}
+
 BOOST_AUTO_TEST_CASE(bad_values_say_what_is_expected)
 {
     struct Case {
@@ -135,6 +174,9 @@ BOOST_AUTO_TEST_CASE(bad_values_say_what_is_expected)
         {"call", "missed_call_wait = 61", "expected whole seconds from 5 to 60"},
         {"call", "transcription_wait = 301", "expected whole seconds from 10 to 300"},
         {"call", "severity = high", "expected critical, error, warning or info"},
+        {"call", "answered_severity = low", "expected critical, error, warning or info"},
+        {"call", "call_alert = yes", "expected off, answered (an alert once an engineer accepts) or always"},
+        {"call", "resolve_on_hangup = later", "expected yes or no"},
         {"pagerduty", "events_url = http://events.pagerduty.com/v2/enqueue", "expected https://"},
         {"pagerduty", "spool_dir = spool", "expected an absolute directory name"},
         {"route:ops", "escalation_policy = P/../x", "expected a PagerDuty id"},
