@@ -25,10 +25,14 @@ FlowResult dial(const Route &route, const FlowUrls &urls, const CallState &after
     options.caller_id = call.caller_id;
     options.action = urls.of("/voice/dial-status", after, Numbers::from_twilio);
     // The screen marks the phone that picks up (pickup_mark): it needs the
-    // round and level.
-    if (call.screening) options.number_url = urls.of("/voice/screen", screen_query(route, after));
+    // round and level, and the call's alert who took it.  Without the
+    // screen, the call's alert still learns there who picked up.
+    const bool on_pickup = call.screening || (call.call_alert != CallAlert::off && call.can_alert());
     FlowResult r;
-    for (const auto &c : callees) r.dialed.push_back(c.number);
+    for (const auto &c : callees) {
+        r.dialed.push_back(c.number);
+        if (on_pickup) options.number_urls.push_back(urls.of("/voice/screen", screen_query(route, after, c.name)));
+    }
     Twiml twiml;
     twiml.say(voice_of(call), say).dial(options, r.dialed);
     r.twiml = twiml.str();

@@ -26,7 +26,7 @@ std::string pickup_mark(int loop, int level, const std::string &number) { return
 
 std::string passed_mark(int loop, int level, const std::string &number) { return mark("passed", loop, level, number); }
 
-std::string screen_query(const Route &route, const CallState &state)
+std::string screen_query(const Route &route, const CallState &state, const std::string &name)
 {
     // The whisper's {caller} travels in the URL: Twilio documents only
     // ParentCallSid and To on the engineer's leg, not whose number its
@@ -34,22 +34,24 @@ std::string screen_query(const Route &route, const CallState &state)
     // own).
     return "route=" + url_component(route.name) + "&from=" +
            url_component(utf8_prefix(state.from, limits::max_caller_in_url)) + "&loop=" + std::to_string(state.loop) +
-           "&level=" + std::to_string(state.level);
+           "&level=" + std::to_string(state.level) +
+           (name.empty() ? "" : "&name=" + url_component(utf8_prefix(name, limits::max_name_in_url)));
 }
 
-FlowResult flow_screen(const Route &route, const FlowUrls &urls, const CallState &state, int attempt)
+FlowResult flow_screen(const Route &route, const FlowUrls &urls, const CallState &state, const std::string &name,
+                       int attempt)
 {
     const CallSettings &call = route.call;
     GatherOptions options;
     options.timeout = call.screen_timeout;
-    options.action = urls.of("/voice/screen-result", screen_query(route, state) + "&try=" + std::to_string(attempt));
+    options.action = urls.of("/voice/screen-result", screen_query(route, state, name) + "&try=" + std::to_string(attempt));
     Twiml twiml;
     twiml.gather(options, voice_of(call), say_text(route, state, call.whisper)).hangup();
     return twiml_only(twiml.str(), Outcome::screen);
 }
 
-FlowResult flow_screen_result(const Route &route, const FlowUrls &urls, const CallState &state, const Params &twilio,
-                              int attempt)
+FlowResult flow_screen_result(const Route &route, const FlowUrls &urls, const CallState &state, const std::string &name,
+                              const Params &twilio, int attempt)
 {
     const std::string key = form_value(twilio, "Digits");
     // An empty answer lets Twilio join the two calls.
@@ -66,7 +68,7 @@ FlowResult flow_screen_result(const Route &route, const FlowUrls &urls, const Ca
     // and a voicemail box's tone must never keep the screen going.  Nor is
     // a second key that means nothing.
     if (!key.empty() && attempt < screen_attempts) {
-        FlowResult r = flow_screen(route, urls, state, attempt + 1);
+        FlowResult r = flow_screen(route, urls, state, name, attempt + 1);
         r.reason = "key " + key + " means nothing; the screen again";
         return r;
     }

@@ -14,11 +14,13 @@ namespace pdcf {
 
 // The whisper inside a <Gather> of one key.  `attempt`: 1, or 2 after a
 // key that means nothing.
-FlowResult flow_screen(const Route &route, const FlowUrls &urls, const CallState &state, int attempt = 1);
+// `name`: the engineer's, carried on to the screen's answer.
+FlowResult flow_screen(const Route &route, const FlowUrls &urls, const CallState &state, const std::string &name,
+                       int attempt = 1);
 
 // The key pressed (the <Gather> action's Digits) at screen `attempt`.
-FlowResult flow_screen_result(const Route &route, const FlowUrls &urls, const CallState &state, const Params &twilio,
-                              int attempt);
+FlowResult flow_screen_result(const Route &route, const FlowUrls &urls, const CallState &state, const std::string &name,
+                              const Params &twilio, int attempt);
 
 // The marks the screen leaves on the caller's call (by its ParentCallSid):
 // `number` picked up in `loop` at `level`, and it passed the call on.  The
@@ -27,7 +29,8 @@ std::string pickup_mark(int loop, int level, const std::string &number);
 std::string passed_mark(int loop, int level, const std::string &number);
 
 // The screen's place in the call, for the URLs of its callbacks: the
-// route, the caller (for the whisper's {caller}), the round and level.
-std::string screen_query(const Route &route, const CallState &state);
+// route, the caller (for the whisper's {caller}), the round and level, and
+// the name of the engineer whose phone it is (for the call's alert).
+std::string screen_query(const Route &route, const CallState &state, const std::string &name);
 
 }  // namespace pdcf

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "call/call_alert.hpp"
 #include "call/flow.hpp"
 #include "call/menu.hpp"
 #include "call/screen.hpp"
@@ -59,6 +60,43 @@ NewCall new_call(const Prepared &c)
     return call;
 }
 
+// The call's own alert events (call_alert.hpp), sent once the answer is out
+// through the spool, in order: a person waiting to be put through never
+// waits for PagerDuty.  A spool that cannot hold them sends them now.
+void after_answer(Prepared &c, const std::vector<Alert> &events)
+{
+    for (const auto &a : events) {
+        std::string said = c.ctx.alerts.hold ? c.ctx.alerts.hold(a, 0, c.deadline)
+                           : c.ctx.alerts.deliver ? c.ctx.alerts.deliver(a, c.deadline) : "";
+        if (!said.empty()) add_note(c.log.alert, std::string(to_string(a.kind)) + " " + (said == "held 0 s" ? "queued" : said));
+    }
+}
+
+// An engineer took the call: no missed-call alert for it, and its own
+// alert says so.  `who`: their name, from the screen's URL.
+void accepted(Prepared &c, const std::string &parent, const std::string &who)
+{
+    if (parent.empty()) return;
+    if (c.ctx.alerts.mark) {
+        c.ctx.alerts.mark(parent, to_string(CallMark::answered));
+        // For the number's status callback, which knows the line but not
+        // which of a menu's routes took the call.
+        if (call_alert_hung_up(c.route, parent)) c.ctx.alerts.mark(parent, resolve_mark(c.route));
+    }
+    after_answer(c, call_alert_accepted(c.route, c.state, parent, who, now_epoch(c.ctx)));
+}
+
+// The routes a call to this line may have taken: its own, or its menu's.
+std::vector<Route> routes_of(Prepared &c, const NewCall &call)
+{
+    if (!call.menu) return {call.route};
+    std::vector<Route> routes;
+    LogRecord ignored;
+    for (const auto &entry : call.menu->entries)
+        if (!entry.route.empty()) routes.push_back(route_named(c.ctx.config->config, entry.route, ignored));
+    return routes;
+}
+
 // The route's own flow from the start: its caller lists, then the greeting
 // and the first dial (or fallback, voicemail...).  A call from a menu is
 // marked when refused, so the number's status callback raises no alert;
@@ -73,7 +111,11 @@ Response start_route(Prepared &c, const Route &route, const CallState &state, bo
     Snapshot snap = ask_pagerduty(c.ctx, route, c.deadline, [&](const std::vector<Level> &levels) {
         return flow_can_dial(route, levels, state);
     }, c.log);
-    return finish(flow_incoming(route, urls_of(c.req, c.ctx), state, snap), c.ctx, c.deadline, c.log);
+    FlowResult first = flow_incoming(route, urls_of(c.req, c.ctx), state, snap);
+    Response resp = finish(first, c.ctx, c.deadline, c.log);
+    if (auto ringing = call_alert_ringing(route, state, c.log.call_sid, first, now_epoch(c.ctx)))
+        after_answer(c, {*ringing});
+    return resp;
 }
 
 // The flow's result as the response, within the call's deadline.
@@ -147,9 +189,12 @@ Response voice_dial_status(Prepared &c)
     const std::string sid = form_value(twilio, "CallSid");
 
     switch (dial_end(twilio)) {
-    case DialEnd::answered:
+    case DialEnd::answered: {
         if (c.ctx.alerts.mark) c.ctx.alerts.mark(sid, to_string(CallMark::answered));
-        return done(c, flow_answered(state));
+        Response resp = done(c, flow_answered(state));
+        if (auto resolve = call_alert_hung_up(route, sid)) after_answer(c, {*resolve});
+        return resp;
+    }
     case DialEnd::caller_gone:
         return done(c, flow_caller_gone(route, state, sid, now_epoch(c.ctx)));
     case DialEnd::declined:
@@ -189,26 +234,34 @@ Response voice_screen(Prepared &c)
     // together-ring were hung up.  Said before the screen, so that the
     // <Dial> action can tell who declined whatever way the screen ends.
     const std::string parent = form_value(c.w.twilio(), "ParentCallSid");
+    const std::string who = form_value(c.w.query, "name");
     if (!parent.empty() && c.state.level > 0 && c.ctx.alerts.mark)
         c.ctx.alerts.mark(parent, pickup_mark(c.state.loop, c.state.level, form_value(c.w.twilio(), "To")));
-    return done(c, flow_screen(c.route, urls_of(c.req, c.ctx), c.state));
+    if (!c.route.call.screening) {
+        // No screen (the URL is there for the call's alert): whoever picked
+        // up has the call.
+        Response resp = done(c, twiml_only(empty_response(), Outcome::accepted));
+        accepted(c, parent, who);
+        return resp;
+    }
+    return done(c, flow_screen(c.route, urls_of(c.req, c.ctx), c.state, who));
 }
 
 Response voice_screen_result(Prepared &c)
 {
     const long long attempt = parse_decimal(form_value(c.w.query, "try"), 1, 9).value_or(1);
-    FlowResult r = flow_screen_result(c.route, urls_of(c.req, c.ctx), c.state, c.w.twilio(), static_cast<int>(attempt));
+    const std::string who = form_value(c.w.query, "name");
+    FlowResult r = flow_screen_result(c.route, urls_of(c.req, c.ctx), c.state, who, c.w.twilio(), static_cast<int>(attempt));
+    Response resp = done(c, r);
     // An engineer took the call: said here as well as by the <Dial> action,
     // which Twilio's documentation does not promise once a bridged call
     // ends, so the status callback's missed-call alert never goes out for it.
     // One who passed it on is named by the <Dial> action that follows.
     const std::string parent = form_value(c.w.twilio(), "ParentCallSid");
-    if (!parent.empty() && c.ctx.alerts.mark) {
-        if (r.outcome == Outcome::accepted) c.ctx.alerts.mark(parent, to_string(CallMark::answered));
-        if (r.outcome == Outcome::passed && c.state.level > 0)
-            c.ctx.alerts.mark(parent, passed_mark(c.state.loop, c.state.level, form_value(c.w.twilio(), "To")));
-    }
-    return done(c, r);
+    if (r.outcome == Outcome::accepted) accepted(c, parent, who);
+    if (!parent.empty() && c.ctx.alerts.mark && r.outcome == Outcome::passed && c.state.level > 0)
+        c.ctx.alerts.mark(parent, passed_mark(c.state.loop, c.state.level, form_value(c.w.twilio(), "To")));
+    return resp;
 }
 
 Response voice_recorded(Prepared &c)
@@ -268,13 +321,22 @@ Response voice_status(Prepared &c)
         r.outcome = Outcome::ignored;
         r.reason = "the caller was refused";
     }
-    const auto marked = [&](CallMark m) { return c.ctx.alerts.marked && c.ctx.alerts.marked(sid, to_string(m)); };
-    if (r.alert && (marked(CallMark::answered) || marked(CallMark::recorded) || marked(CallMark::refused))) {
+    const auto marked = [&](const std::string &m) { return c.ctx.alerts.marked && c.ctx.alerts.marked(sid, m); };
+    const bool answered = marked(to_string(CallMark::answered));
+    if (r.alert && (answered || marked(to_string(CallMark::recorded)) || marked(to_string(CallMark::refused)))) {
         r.alert.reset();
         r.outcome = Outcome::ignored;
         r.reason = "the call was answered, left a voicemail or was refused";
     }
-    return done(c, r);
+    Response resp = done(c, r);
+    // The <Dial> action resolves an answered call's alert; Twilio's
+    // documentation does not promise that action once a bridged call ends,
+    // so the call's end does it too (the second is a duplicate).
+    if (answered && form_value(c.w.twilio(), "CallStatus") == "completed")
+        for (const auto &route : routes_of(c, call))
+            if (auto resolve = call_alert_hung_up(route, sid); resolve && marked(resolve_mark(route)))
+                after_answer(c, {*resolve});
+    return resp;
 }
 
 }  // namespace pdcf

@@ -68,6 +68,9 @@ constexpr std::size_t max_callback_url = 4096;
 // The caller's number in the screen's URL (only with caller_id): a phone
 // number, or at most a SIP address; a longer From is cut.
 constexpr std::size_t max_caller_in_url = 256;
+// An engineer's name in the screen's URLs (for the call's alert), cut to
+// this many bytes.
+constexpr std::size_t max_name_in_url = 128;
 
 // The config file and each secret file.
 constexpr std::size_t max_config_file = 256 * 1024;

@@ -32,10 +32,11 @@ Twiml &Twiml::dial(const DialOptions &o, const std::vector<std::string> &numbers
     if (!o.action.empty()) out_ += " action=\"" + xml_attr(o.action) + "\" method=\"POST\"";
     if (first) out_ += " answerOnBridge=\"true\"";
     out_ += ">";
-    for (const auto &n : numbers) {
+    for (std::size_t i = 0; i < numbers.size(); ++i) {
         out_ += "<Number";
-        if (!o.number_url.empty()) out_ += " url=\"" + xml_attr(o.number_url) + "\" method=\"POST\"";
-        out_ += ">" + xml_text(n) + "</Number>";
+        if (i < o.number_urls.size() && !o.number_urls[i].empty())
+            out_ += " url=\"" + xml_attr(o.number_urls[i]) + "\" method=\"POST\"";
+        out_ += ">" + xml_text(numbers[i]) + "</Number>";
     }
     out_ += "</Dial>";
     return *this;

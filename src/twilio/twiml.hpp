@@ -18,7 +18,9 @@ struct DialOptions {
     int timeout = 25;        // seconds to ring
     std::string caller_id;   // empty: Twilio shows the caller's number
     std::string action;      // where Twilio reports how the dial ended; empty: none
-    std::string number_url;  // TwiML run on the callee's leg before joining (the screen)
+    // Per number, in order: TwiML run on that callee's leg before joining
+    // (the screen); missing or empty: none.
+    std::vector<std::string> number_urls;
 };
 
 struct GatherOptions {

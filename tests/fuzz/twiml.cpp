@@ -80,7 +80,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dial.timeout = number(field(7));
     dial.caller_id = field(8);
     dial.action = field(9);
-    dial.number_url = field(10);
+    dial.number_urls = {std::string(field(10)), std::string(field(8))};
     GatherOptions gather;
     gather.num_digits = number(field(11));
     gather.action = field(12);

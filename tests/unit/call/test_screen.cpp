@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "call/screen.hpp"
+#include "core/limits.hpp"
 #include "files.hpp"
 #include "flow_support.hpp"
 #include "xml.hpp"
@@ -15,7 +16,7 @@ BOOST_AUTO_TEST_CASE(screen_names_the_keys)
     CallState s = start();
     s.loop = 1;
     s.level = 2;
-    FlowResult r = flow_screen(route(), urls, s);
+    FlowResult r = flow_screen(route(), urls, s, "Ada Lovelace");
     check_golden("flow-screen.xml", r.twiml);
     XmlDoc x(r.twiml);
     BOOST_REQUIRE(x.ok());
@@ -24,23 +25,23 @@ BOOST_AUTO_TEST_CASE(screen_names_the_keys)
                "Call on the Platform line from 1 4 1 5 5 5 5 9 8 7 6. Press 1 to accept, or 2 to pass it on.");
     BOOST_TEST(x.eval("string(/Response/Gather/@action)") ==
                "https://ops.example.com/pd-call-forward/voice/screen-result?route=ops&from=%2B14155559876&loop=1&level=2"
-               "&try=1");
+               "&name=Ada%20Lovelace&try=1");
     BOOST_TEST(x.eval("name(/Response/*[2])") == "Hangup");
 }
 
 BOOST_AUTO_TEST_CASE(one_accepts_two_passes_silence_declines)
 {
     const CallState s = start();
-    FlowResult yes = flow_screen_result(route(), urls, s, params({{"Digits", "1"}}), 1);
+    FlowResult yes = flow_screen_result(route(), urls, s, "Ada Lovelace", params({{"Digits", "1"}}), 1);
     BOOST_TEST(yes.outcome == Outcome::accepted);
     BOOST_TEST(XmlDoc(yes.twiml).eval("count(/Response/*)") == "0");  // the calls are joined
 
-    FlowResult pass = flow_screen_result(route(), urls, s, params({{"Digits", "2"}}), 1);
+    FlowResult pass = flow_screen_result(route(), urls, s, "Ada Lovelace", params({{"Digits", "2"}}), 1);
     BOOST_TEST(pass.outcome == Outcome::passed);
     BOOST_TEST(XmlDoc(pass.twiml).eval("count(/Response/Hangup)") == "1");
-    BOOST_TEST(flow_screen_result(route(), urls, s, params({{"Digits", "2"}}), 2).outcome == Outcome::passed);
+    BOOST_TEST(flow_screen_result(route(), urls, s, "Ada Lovelace", params({{"Digits", "2"}}), 2).outcome == Outcome::passed);
 
-    FlowResult none = flow_screen_result(route(), urls, s, params({{"Digits", ""}}), 1);
+    FlowResult none = flow_screen_result(route(), urls, s, "Ada Lovelace", params({{"Digits", ""}}), 1);
     BOOST_TEST(none.outcome == Outcome::declined);
     BOOST_TEST(XmlDoc(none.twiml).eval("count(/Response/Hangup)") == "1");
 }
@@ -49,18 +50,28 @@ BOOST_AUTO_TEST_CASE(a_key_that_means_nothing_says_the_screen_once_more)
 {
     const CallState s = start();
     for (const char *d : {"7", "*", "#", "11"}) {
-        FlowResult again = flow_screen_result(route(), urls, s, params({{"Digits", d}}), 1);
+        FlowResult again = flow_screen_result(route(), urls, s, "Ada Lovelace", params({{"Digits", d}}), 1);
         BOOST_TEST(again.outcome == Outcome::screen, d);
         XmlDoc x(again.twiml);
         BOOST_TEST(x.eval("string(/Response/Gather/Say)") ==
                    "Call on the Platform line from 1 4 1 5 5 5 5 9 8 7 6. Press 1 to accept, or 2 to pass it on.");
         BOOST_TEST(x.eval("substring-after(string(/Response/Gather/@action), '&try=')") == "2");
+        // Who it is goes on to the answer, for the call's alert.
+        BOOST_TEST(x.eval("string(/Response/Gather/@action)").find("&name=Ada%20Lovelace&") != std::string::npos);
         BOOST_TEST(again.reason == std::string("key ") + d + " means nothing; the screen again");
         // Once only: the second time it hangs up, declined.
-        FlowResult twice = flow_screen_result(route(), urls, s, params({{"Digits", d}}), 2);
+        FlowResult twice = flow_screen_result(route(), urls, s, "Ada Lovelace", params({{"Digits", d}}), 2);
         BOOST_TEST(twice.outcome == Outcome::declined, d);
         BOOST_TEST(XmlDoc(twice.twiml).eval("count(/Response/Hangup)") == "1");
     }
+}
+
+BOOST_AUTO_TEST_CASE(a_long_name_is_cut_in_the_url)
+{
+    const std::string query = screen_query(route(), start(), std::string(500, 'x'));
+    BOOST_TEST(query.size() < 300u);
+    BOOST_TEST(query.find("&name=" + std::string(limits::max_name_in_url, 'x')) != std::string::npos);
+    BOOST_TEST(screen_query(route(), start(), "").find("name=") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(marks_name_the_round_the_level_and_the_digits)

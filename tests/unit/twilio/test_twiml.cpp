@@ -24,7 +24,7 @@ BOOST_AUTO_TEST_CASE(say_and_dial)
 {
     std::string doc = Twiml()
                           .say({"alice", "en-US"}, "Hello")
-                          .dial({25, "+14155550100", "", ""}, {"+14155550101", "+14155550102"})
+                          .dial({25, "+14155550100", "", {}}, {"+14155550101", "+14155550102"})
                           .str();
     XmlDoc x(doc);
     BOOST_REQUIRE_MESSAGE(x.ok(), x.error());
@@ -43,14 +43,14 @@ BOOST_AUTO_TEST_CASE(say_and_dial)
 BOOST_AUTO_TEST_CASE(answer_on_bridge_only_as_the_first_verb)
 {
     // Only then does it keep the caller's call unanswered until the bridge.
-    XmlDoc x(Twiml().dial({30, "", "", ""}, {"+14155550101"}).str());
+    XmlDoc x(Twiml().dial({30, "", "", {}}, {"+14155550101"}).str());
     BOOST_REQUIRE(x.ok());
     BOOST_TEST(x.eval("string(/Response/Dial/@answerOnBridge)") == "true");
 }
 
 BOOST_AUTO_TEST_CASE(no_caller_id_attribute_when_empty)
 {
-    XmlDoc x(Twiml().dial({30, "", "", ""}, {"+14155550101"}).str());
+    XmlDoc x(Twiml().dial({30, "", "", {}}, {"+14155550101"}).str());
     BOOST_REQUIRE(x.ok());
     BOOST_TEST(x.eval("count(/Response/Dial/@callerId)") == "0");
 }

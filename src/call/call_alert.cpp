@@ -1,0 +1,41 @@
+#include "call/call_alert.hpp"
+
+namespace pdcf {
+
+namespace {
+
+bool on(const Route &route, CallAlert mode)
+{
+    return route.call.call_alert == mode && route.call.can_alert();
+}
+
+}  // namespace
+
+std::optional<Alert> call_alert_ringing(const Route &route, const CallState &state, const std::string &call_sid,
+                                        const FlowResult &first, long long now)
+{
+    if (!on(route, CallAlert::always)) return std::nullopt;
+    if (first.outcome != Outcome::dial && first.outcome != Outcome::fallback) return std::nullopt;
+    return alert_ringing(route, state, call_sid, first.level, now);
+}
+
+std::vector<Alert> call_alert_accepted(const Route &route, const CallState &state, const std::string &call_sid,
+                                       const std::string &who, long long now)
+{
+    std::vector<Alert> events;
+    if (on(route, CallAlert::answered)) events.push_back(alert_answered(route, state, call_sid, who, now));
+    if (on(route, CallAlert::answered) || on(route, CallAlert::always))
+        events.push_back(alert_change(AlertKind::acknowledge, route.call, call_sid));
+    return events;
+}
+
+std::optional<Alert> call_alert_hung_up(const Route &route, const std::string &call_sid)
+{
+    if (!route.call.resolve_on_hangup || route.call.call_alert == CallAlert::off || !route.call.can_alert())
+        return std::nullopt;
+    return alert_change(AlertKind::resolve, route.call, call_sid);
+}
+
+std::string resolve_mark(const Route &route) { return "resolve-" + route.name; }
+
+}  // namespace pdcf

@@ -1,0 +1,36 @@
+// When the call's own alert (call_alert) hears of the call: as the hunt
+// starts, when an engineer accepts, when an answered call ends.  Each
+// returns the events to deliver, in order; the alert desk sends each once
+// per call and never an acknowledge or resolve before its trigger
+// (spool.hpp).  Pure.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "alerts/alert.hpp"
+#include "call/flow_result.hpp"
+#include "config/config.hpp"
+
+namespace pdcf {
+
+// The hunt's first answer (`first`) is out: with call_alert = always and a
+// phone ringing, "Incoming call on ... ringing level 1".  Nothing when the
+// call goes straight to voicemail: that alert is the call's alert.
+std::optional<Alert> call_alert_ringing(const Route &route, const CallState &state, const std::string &call_sid,
+                                        const FlowResult &first, long long now);
+
+// `who` accepted the call (pressed 1, or picked up with no screen):
+// answered raises the alert and acknowledges it, always acknowledges the
+// one raised at the first ring.
+std::vector<Alert> call_alert_accepted(const Route &route, const CallState &state, const std::string &call_sid,
+                                       const std::string &who, long long now);
+
+// An answered call ended: resolved with resolve_on_hangup.
+std::optional<Alert> call_alert_hung_up(const Route &route, const std::string &call_sid);
+
+// The mark of a call whose alert `route` resolves when it ends.
+std::string resolve_mark(const Route &route);
+
+}  // namespace pdcf

@@ -1,0 +1,220 @@
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "call/call_alert.hpp"
+#include "handler_fixture.hpp"
+#include "xml.hpp"
+
+using namespace pdcf;
+using namespace pdcf::handler_tests;
+using pdcf::testing::set_key;
+
+namespace {
+
+// What a call's own alert events did, in order: "call trigger",
+// "acknowledge", "resolve"...  (the fixture's hold is the after-answer
+// queue; each waits 0 s).
+std::vector<std::string> events_of(const Fixture &f)
+{
+    std::vector<std::string> out;
+    for (const auto &[alert, seconds] : f.held) {
+        BOOST_TEST(seconds == 0);
+        out.push_back(to_string(alert.kind));
+    }
+    return out;
+}
+
+// The ops line with call_alert = `mode`.
+std::string ops_alerting(const std::string &mode) { return set_key(base_config, "route:ops", "call_alert", mode); }
+
+// Ada's leg of the call: picks up and, with the screen, presses `key`.
+struct Leg {
+    Fixture &f;
+    std::string screen_url;
+    Params params = {{"CallSid", "CA00ada"}, {"ParentCallSid", "CA0001"}, {"From", "+14155550100"},
+                     {"To", "+14155550101"}, {"CallStatus", "in-progress"}, {"Direction", "outbound-dial"}};
+
+    XmlDoc pick_up() { return XmlDoc(f.run(f.callback(screen_url, params)).body); }
+    XmlDoc press(const XmlDoc &whisper, const std::string &key)
+    {
+        Params p = params;
+        p.push_back({"Digits", key});
+        return XmlDoc(f.run(f.callback(whisper.eval("string(/Response/Gather/@action)"), p)).body);
+    }
+};
+
+const Params dial_answered = {{"CallSid", "CA0001"}, {"CallStatus", "in-progress"}, {"DialCallStatus", "completed"},
+                              {"DialBridged", "true"}, {"From", "+14155559876"}, {"To", "+14155550100"}};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(call_alert)
+
+BOOST_AUTO_TEST_CASE(each_mode_says_what_goes_when)
+{
+    Route r;
+    r.name = "ops";
+    r.call.routing_key = "RKEY";
+    CallState st;
+    FlowResult dialing;
+    dialing.outcome = Outcome::dial;
+    dialing.level = 1;
+    FlowResult voicemail;
+    voicemail.outcome = Outcome::voicemail;
+    auto kinds = [](const std::vector<Alert> &events) {
+        std::vector<std::string> out;
+        for (const auto &a : events) out.push_back(to_string(a.kind));
+        return out;
+    };
+
+    r.call.call_alert = CallAlert::off;
+    BOOST_TEST(!call_alert_ringing(r, st, "CA1", dialing, 0));
+    BOOST_TEST(call_alert_accepted(r, st, "CA1", "Ada", 0).empty());
+    BOOST_TEST(!call_alert_hung_up(r, "CA1"));
+
+    r.call.call_alert = CallAlert::answered;
+    BOOST_TEST(!call_alert_ringing(r, st, "CA1", dialing, 0));
+    BOOST_TEST(kinds(call_alert_accepted(r, st, "CA1", "Ada", 0)) == (std::vector<std::string>{"call", "acknowledge"}));
+    BOOST_TEST(bool(call_alert_hung_up(r, "CA1")));
+
+    r.call.call_alert = CallAlert::always;
+    BOOST_TEST(bool(call_alert_ringing(r, st, "CA1", dialing, 0)));
+    // Straight to voicemail: the voicemail alert is the call's alert.
+    BOOST_TEST(!call_alert_ringing(r, st, "CA1", voicemail, 0));
+    BOOST_TEST(kinds(call_alert_accepted(r, st, "CA1", "Ada", 0)) == (std::vector<std::string>{"acknowledge"}));
+    r.call.resolve_on_hangup = false;
+    BOOST_TEST(!call_alert_hung_up(r, "CA1"));
+
+    // Without a routing key there is nowhere to send any of it.
+    r.call.resolve_on_hangup = true;
+    r.call.routing_key.clear();
+    BOOST_TEST(!call_alert_ringing(r, st, "CA1", dialing, 0));
+    BOOST_TEST(call_alert_accepted(r, st, "CA1", "Ada", 0).empty());
+    BOOST_TEST(!call_alert_hung_up(r, "CA1"));
+}
+
+BOOST_AUTO_TEST_CASE(answered_raises_and_acknowledges_when_ada_presses_1_and_resolves_at_the_end)
+{
+    Fixture f(ops_alerting("answered"));
+    XmlDoc first(f.run(f.post()).body);
+    BOOST_TEST(f.held.empty());  // nothing while it rings
+    Leg ada{f, first.eval("string(/Response/Dial/Number[1]/@url)")};
+    XmlDoc whisper = ada.pick_up();
+    BOOST_TEST(f.held.empty());  // nor when she picks up: it may be her voicemail
+    XmlDoc joined = ada.press(whisper, "1");
+    BOOST_TEST(joined.eval("count(/Response/*)") == "0");
+    BOOST_TEST(events_of(f) == (std::vector<std::string>{"call", "acknowledge"}));
+    BOOST_TEST(f.log.alert == "call queued; acknowledge queued");
+    auto trigger = nlohmann::json::parse(f.held.at(0).first.body);
+    BOOST_TEST(trigger["dedup_key"] == "CA0001");  // the caller's call, not Ada's leg
+    BOOST_TEST(trigger["payload"]["summary"] == "Call on Platform line from +*******9876 taken by Ada Lovelace");
+    BOOST_TEST(trigger["payload"]["severity"] == "info");
+    BOOST_TEST(f.held.at(1).first.call_sid == "CA0001");
+    BOOST_TEST(f.delivered.empty());
+
+    // The call ends: its <Dial> action resolves it, and the number's status
+    // callback asks again (the desk's claims make that a duplicate).
+    f.run(f.callback(first.eval("string(/Response/Dial/@action)"), dial_answered));
+    BOOST_TEST(events_of(f) == (std::vector<std::string>{"call", "acknowledge", "resolve"}));
+    f.run(f.callback(script + "/voice/status", {{"CallSid", "CA0001"}, {"From", "+14155559876"}, {"To", "+14155550100"},
+                                                {"CallStatus", "completed"}, {"CallDuration", "95"}}));
+    BOOST_TEST(events_of(f) == (std::vector<std::string>{"call", "acknowledge", "resolve", "resolve"}));
+    BOOST_TEST(f.delivered.empty());  // no missed-call alert: it was answered
+}
+
+BOOST_AUTO_TEST_CASE(a_declined_or_passed_screen_raises_nothing)
+{
+    Fixture f(ops_alerting("answered"));
+    XmlDoc first(f.run(f.post()).body);
+    Leg ada{f, first.eval("string(/Response/Dial/Number[1]/@url)")};
+    ada.press(ada.pick_up(), "2");
+    ada.press(ada.pick_up(), "");
+    BOOST_TEST(f.held.empty());
+}
+
+BOOST_AUTO_TEST_CASE(always_raises_at_the_first_ring_and_acknowledges_on_pressing_1)
+{
+    Fixture f(set_key(ops_alerting("always"), "call", "resolve_on_hangup", "no"));
+    XmlDoc first(f.run(f.post()).body);
+    BOOST_TEST(first.all("/Response/Dial/Number") == std::vector<std::string>{"+14155550101"});
+    BOOST_TEST(events_of(f) == std::vector<std::string>{"call"});
+    auto trigger = nlohmann::json::parse(f.held.at(0).first.body);
+    BOOST_TEST(trigger["payload"]["summary"] == "Incoming call on Platform line from +*******9876, ringing level 1");
+    BOOST_TEST(trigger["payload"]["severity"] == "critical");
+    BOOST_TEST(trigger["dedup_key"] == "CA0001");
+
+    Leg ada{f, first.eval("string(/Response/Dial/Number[1]/@url)")};
+    ada.press(ada.pick_up(), "1");
+    BOOST_TEST(events_of(f) == (std::vector<std::string>{"call", "acknowledge"}));
+    f.run(f.callback(first.eval("string(/Response/Dial/@action)"), dial_answered));
+    BOOST_TEST(events_of(f) == (std::vector<std::string>{"call", "acknowledge"}));  // resolve_on_hangup = no
+}
+
+BOOST_AUTO_TEST_CASE(always_with_nobody_answering_is_one_alert_to_the_voicemail)
+{
+    // The voicemail alert has the same dedup_key as the first ring's.
+    Fixture f(ops_alerting("always"));
+    XmlDoc first(f.run(f.post()).body);
+    XmlDoc fallback(f.run(f.callback(first.eval("string(/Response/Dial/@action)"),
+                                     {{"CallSid", "CA0001"}, {"CallStatus", "in-progress"}, {"DialCallStatus", "no-answer"},
+                                      {"From", "+14155559876"}, {"To", "+14155550100"}}))
+                        .body);
+    BOOST_TEST(events_of(f) == std::vector<std::string>{"call"});  // the fallback number rings: no second trigger
+    XmlDoc voicemail(f.run(f.callback(fallback.eval("string(/Response/Dial/@action)"),
+                                      {{"CallSid", "CA0001"}, {"CallStatus", "in-progress"},
+                                       {"DialCallStatus", "no-answer"}, {"From", "+14155559876"},
+                                       {"To", "+14155550100"}}))
+                         .body);
+    std::string recording = voicemail.eval("string(/Response/Record/@recordingStatusCallback)");
+    f.run(f.callback(recording, {{"CallSid", "CA0001"}, {"RecordingStatus", "completed"}, {"RecordingDuration", "12"},
+                                 {"RecordingUrl", "https://api.twilio.com/rec/RE1"}}));
+    BOOST_TEST_REQUIRE(f.delivered.size() == 1u);
+    BOOST_TEST(f.delivered[0].call_sid == f.held.at(0).first.call_sid);
+    BOOST_TEST(nlohmann::json::parse(f.delivered[0].body)["dedup_key"] == "CA0001");
+}
+
+BOOST_AUTO_TEST_CASE(without_the_screen_the_pickup_is_the_answer)
+{
+    // The <Number> still gets a URL, for the call's alert to learn who
+    // picked up; it joins the calls at once.
+    Fixture f(set_key(ops_alerting("answered"), "call", "screening", "no"));
+    XmlDoc first(f.run(f.post()).body);
+    Leg ada{f, first.eval("string(/Response/Dial/Number[1]/@url)")};
+    BOOST_TEST_REQUIRE(!ada.screen_url.empty());
+    XmlDoc joined = ada.pick_up();
+    BOOST_TEST(joined.eval("count(/Response/*)") == "0");
+    BOOST_TEST(f.log.outcome == Outcome::accepted);
+    BOOST_TEST(events_of(f) == (std::vector<std::string>{"call", "acknowledge"}));
+    BOOST_TEST(f.marks.count("CA0001.answered") == 1u);
+
+    // Off and unscreened: no URL at all, as before.
+    Fixture plain(set_key(base_config, "call", "screening", "no"));
+    BOOST_TEST(XmlDoc(plain.run(plain.post()).body).eval("count(/Response/Dial/Number/@url)") == "0");
+}
+
+BOOST_AUTO_TEST_CASE(a_menu_route_resolves_on_the_status_callback_too)
+{
+    // The number's status callback knows the menu, not the route: the
+    // route that took the call marked it.
+    std::string config = menu_config;
+    config = set_key(config, "route:ops", "call_alert", "answered");
+    Fixture f(config);
+    XmlDoc prompt(f.run(f.post(to_number("+14155550150"))).body);
+    Params one = to_number("+14155550150");
+    one.push_back({"Digits", "1"});
+    XmlDoc first(f.run(f.callback(prompt.eval("string(/Response/Gather/@action)"), one)).body);
+    Leg ada{f, first.eval("string(/Response/Dial/Number[1]/@url)")};
+    ada.press(ada.pick_up(), "1");
+    BOOST_TEST(events_of(f) == (std::vector<std::string>{"call", "acknowledge"}));
+    Params ended = to_number("+14155550150");
+    ended[4].value = "completed";  // CallStatus
+    f.run(f.callback(script + "/voice/status", ended));
+    BOOST_TEST(events_of(f) == (std::vector<std::string>{"call", "acknowledge", "resolve"}));
+    BOOST_TEST(nlohmann::json::parse(f.held.at(2).first.body)["routing_key"] == "RKEY");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
