@@ -84,7 +84,6 @@ void Parser::cross_checks()
     for (const auto &m : r_.config.menus) {
         voice_checks(std::string(menu_prefix) + m.name, m.call);
         transcription_checks(std::string(menu_prefix) + m.name, m.call);
-        call_alert_checks(std::string(menu_prefix) + m.name, m.call);
     }
     for (const auto &r : r_.config.routes)
         if (r.call.routing_key.empty())

@@ -27,7 +27,8 @@ bool route_only(const std::string &key)
     static const char *const keys[] = {"greeting",        "fallback_greeting", "hold_message",   "dial_timeout",
                                        "caller_id",       "fallback_number",   "ring",           "max_loops",
                                        "screening",       "screen_timeout",    "whisper",        "sms_forward",
-                                       "sms_reply",       "sms_unavailable",   "sms_alert"};
+                                       "sms_reply",       "sms_unavailable",   "sms_alert",      "call_alert",
+                                       "answered_severity", "resolve_on_hangup"};
     return std::find(std::begin(keys), std::end(keys), key) != std::end(keys);
 }
 
