@@ -220,16 +220,20 @@ void EventLog::accept(const Event &event, long long received_ms)
     events_.push_back(std::move(kept));
 
     auto found = alert_by_key_.find(event.dedup_key);
-    if (found == alert_by_key_.end()) {
+    const bool open = found != alert_by_key_.end() && std::string(found->second->status) != "resolved";
+    if (!open) {
         // PagerDuty accepts an acknowledge or resolve for an alert it does
-        // not have, and does nothing with it.
+        // not have (or has resolved), and does nothing with it; a trigger
+        // of a resolved alert's key opens a new alert.
         if (event.action != EventAction::trigger) return;
         if (alerts_.size() == limits::max_recorded_events) {
-            alert_by_key_.erase(alerts_.front().dedup_key);
+            auto oldest = alert_by_key_.find(alerts_.front().dedup_key);
+            if (oldest != alert_by_key_.end() && oldest->second == alerts_.begin()) alert_by_key_.erase(oldest);
             alerts_.pop_front();
         }
         alerts_.push_back(Alert{event.dedup_key, event.body, "triggered", 0});
-        found = alert_by_key_.emplace(event.dedup_key, std::prev(alerts_.end())).first;
+        alert_by_key_[event.dedup_key] = std::prev(alerts_.end());
+        found = alert_by_key_.find(event.dedup_key);
     }
 
     Alert &alert = *found->second;
@@ -237,8 +241,7 @@ void EventLog::accept(const Event &event, long long received_ms)
     const std::string status = alert.status;
     switch (event.action) {
     case EventAction::trigger:
-        // A trigger adds to an open alert as is; it reopens a resolved one.
-        if (status == "resolved") alert.status = "triggered";
+        // A trigger adds to an open alert as is: its summary stays.
         break;
     case EventAction::acknowledge:
         if (status == "triggered") alert.status = "acknowledged";
