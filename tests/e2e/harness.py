@@ -57,6 +57,10 @@ FALLBACK_NUMBER = "+14155550199"
 HUNT_NUMBER = "+14155550122"
 TRANSCRIBED_NUMBER = "+14155550133"
 MENU_NUMBER = "+14155550150"
+# The hunt's line again, its calls raising an alert of their own
+# (call_alert = answered, always).
+ANSWERED_NUMBER = "+14155550144"
+ALWAYS_NUMBER = "+14155550166"
 # Callers the lists of menu=True's routes keep out: ops blocks one number
 # and a prefix; net takes calls from +1415555 numbers only.
 BLOCKED_CALLER = "+14155550666"
@@ -196,9 +200,14 @@ class StandIn:
 NO_CACHING = {"oncall_ttl": 0, "contact_ttl": 0, "stale_max": 0}
 
 
+CALL_ALERT_ROUTES = (f"[route:answered]\nnumber = {ANSWERED_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Platform\n"
+                     f"call_alert = answered\n\n"
+                     f"[route:always]\nnumber = {ALWAYS_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Platform\n"
+                     f"call_alert = always\n\n")
+
 ROUTES = (f"[route:ops]\nnumber = {OPS_NUMBER}\nescalation_policy = PEPOPS1\n"
           f"fallback_number = {FALLBACK_NUMBER}\n\n"
-          f"[route:db]\nnumber = {DB_NUMBER}\nschedule = PSDB001\n\n"
+          f"[route:db]\nnumber = {DB_NUMBER}\nschedule = PSDB001\n\n" + CALL_ALERT_ROUTES +
           f"[route:hunt]\nnumber = {HUNT_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Platform\nmax_loops = 2\n")
 
 # The same three routes, with the caller lists and texts of a switchboard:
@@ -210,7 +219,8 @@ MENU_ROUTES = (f"[route:ops]\nnumber = {OPS_NUMBER}\nescalation_policy = PEPOPS1
                f"fallback_number = {FALLBACK_NUMBER}\nblock_callers = {BLOCKED_CALLER}, {BLOCKED_PREFIX}\n"
                f"sms_reply = Thanks, {{name}} got your text.\n\n"
                f"[route:db]\nnumber = {DB_NUMBER}\nschedule = PSDB001\nsms_alert = yes\n\n"
-               f"[route:hunt]\nnumber = {HUNT_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Platform\nmax_loops = 2\n\n"
+               f"[route:hunt]\nnumber = {HUNT_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Platform\nmax_loops = 2\n\n" +
+               CALL_ALERT_ROUTES +
                f"[route:tx]\nnumber = {TRANSCRIBED_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Payments\n"
                f"transcribe = yes\ntranscription_wait = 10\n\n"
                f"[route:net]\nescalation_policy = PEPNET1\ntitle = Network\n"

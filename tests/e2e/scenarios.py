@@ -15,7 +15,7 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 import twilio_model
-from harness import (BLOCKED_CALLER, BLOCKED_PREFIX, DB_NUMBER, FALLBACK_NUMBER, HUNT_NUMBER, MENU_NUMBER,
+from harness import (ALWAYS_NUMBER, ANSWERED_NUMBER, BLOCKED_CALLER, BLOCKED_PREFIX, DB_NUMBER, FALLBACK_NUMBER, HUNT_NUMBER, MENU_NUMBER,
                      TRANSCRIBED_NUMBER,
                      OPS_NUMBER, PD_TOKEN, PROGRAM, ROUTING_KEY, SHARED_KEY_SETTINGS, TWILIO_SHARED_KEY, TWILIO_TOKEN,
                      check, incoming_call, incoming_text, person, roster, twilio_request)
@@ -831,6 +831,85 @@ def test_an_answered_call_raises_no_missed_call_in_either_order():
     check(alerts_of(call) == [], f"without the <Dial> action: {env.standin.events()}")
 
 
+# --- the call's own alert (call_alert) ------------------------------------
+#
+# What PagerDuty's Events API gets for one call, in order, as the stand-in
+# received it.  PagerDuty's documentation: "a second trigger with a known
+# dedup_key only adds a log entry to the open alert", an acknowledge or
+# resolve changes the alert of its dedup_key.
+
+def events_of(call, n, seconds=10.0):
+    """The call's events once `n` have come (or the time is up), and none
+    more is waiting in the spool: (event_action, class or None) each."""
+    end = time.monotonic() + seconds
+    while True:
+        events = alerts_of(call)
+        if len(events) >= n or time.monotonic() > end:
+            break
+        time.sleep(0.1)
+    check(spool_settled() == [], f"left in the spool: {spool_files('pending')}")
+    events = alerts_of(call)
+    return [(e["event_action"], e.get("payload", {}).get("class")) for e in events], events
+
+
+def the_alert_of(call):
+    alerts = [a for a in env.standin.alerts() if a["dedup_key"] == call.sid]
+    check(len(alerts) == 1, f"one alert per call, got {alerts}")
+    return alerts[0]
+
+
+def test_answered_ada_takes_the_call_one_acknowledged_alert_then_resolved():
+    for status_first in (True, False):
+        setup_together()
+        call = walk({ADA_PHONE: twilio_model.person(after=5), GRACE_PHONE: twilio_model.no_answer()},
+                    to=ANSWERED_NUMBER, status_first=status_first)
+        check(call.bridged_to == ADA_PHONE, call.rings)
+        seq, events = events_of(call, 3)
+        check(seq == [("trigger", "call"), ("acknowledge", None), ("resolve", None)], seq)
+        payload = events[0]["payload"]
+        check(payload["summary"] == "Call on Platform line from +*******9876 taken by Ada Lovelace", payload)
+        check(payload["severity"] == "info", payload)  # pages nobody where urgency follows severity
+        d = payload["custom_details"]
+        check(d["answered_by"] == "Ada Lovelace" and d["escalation_policy"] == "PEPHUNT" and "at" in d, d)
+        check(the_alert_of(call)["status"] == "resolved", env.standin.alerts())
+
+
+def test_answered_nobody_takes_it_only_the_voicemail_alert():
+    setup_together()
+    call = walk({ADA_PHONE: twilio_model.no_answer(), GRACE_PHONE: twilio_model.no_answer(),
+                 LINUS_PHONE: twilio_model.voicemail_box()}, to=ANSWERED_NUMBER)
+    check(call.bridged_to is None and call.message == 20, f"{call.rings} / {call.paths()}")
+    seq, _ = events_of(call, 1)
+    check(seq == [("trigger", "voicemail")], seq)
+
+
+def test_always_the_first_ring_raises_it_and_acceptance_acknowledges_it():
+    setup_together()
+    # Ada presses a key that means nothing, hears the screen again, and 1.
+    call = walk({ADA_PHONE: twilio_model.person(after=5, keys="71"), GRACE_PHONE: twilio_model.no_answer()},
+                to=ALWAYS_NUMBER)
+    check(call.bridged_to == ADA_PHONE, call.rings)
+    seq, events = events_of(call, 3)
+    check(seq == [("trigger", "call"), ("acknowledge", None), ("resolve", None)], seq)
+    payload = events[0]["payload"]
+    check(payload["summary"] == "Incoming call on Platform line from +*******9876, ringing level 1", payload)
+    check(payload["severity"] == "critical", payload)
+    check(the_alert_of(call)["status"] == "resolved", env.standin.alerts())
+
+
+def test_always_a_call_nobody_takes_is_one_alert_from_the_first_ring_to_the_voicemail():
+    setup_together()
+    call = walk({ADA_PHONE: twilio_model.person(after=5, keys="2"), GRACE_PHONE: twilio_model.no_answer(),
+                 LINUS_PHONE: twilio_model.voicemail_box()}, to=ALWAYS_NUMBER)
+    check(call.bridged_to is None and call.message == 20, f"{call.rings} / {call.paths()}")
+    seq, events = events_of(call, 2)
+    check(seq == [("trigger", "call"), ("trigger", "voicemail")], seq)
+    alert = the_alert_of(call)
+    check(alert["status"] == "triggered" and alert["events"] == 2, alert)
+    check(events[1]["payload"]["custom_details"]["tried"] == ["Ada Lovelace (passed)", "Grace Hopper", "Linus Db"],
+          events[1]["payload"])
+
+
 def test_a_voicemail_raises_one_alert_and_no_missed_call_in_either_order():
     for status_first in (True, False):
         setup_together()
@@ -1459,6 +1538,10 @@ TESTS = [
     test_a_call_passed_on_and_missed_says_who_passed,
     test_nobody_answers_and_the_alert_names_only_who_really_rang,
     test_an_answered_call_raises_no_missed_call_in_either_order,
+    test_answered_ada_takes_the_call_one_acknowledged_alert_then_resolved,
+    test_answered_nobody_takes_it_only_the_voicemail_alert,
+    test_always_the_first_ring_raises_it_and_acceptance_acknowledges_it,
+    test_always_a_call_nobody_takes_is_one_alert_from_the_first_ring_to_the_voicemail,
     test_a_voicemail_raises_one_alert_and_no_missed_call_in_either_order,
     test_a_real_missed_call_raises_exactly_one_alert_within_two_minutes,
     test_a_silent_voicemail_is_a_missed_call_not_an_empty_message,
