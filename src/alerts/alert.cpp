@@ -18,6 +18,15 @@ constexpr const char *source = "pd-call-forward";
 
 std::string caller_text(const std::string &from) { return from.empty() ? "an unknown number" : from; }
 
+// " (call 3 from this number within 30 min)" for a repeat caller's call.
+std::string repeat_note(const CallSettings &call, const CallState &st)
+{
+    if (st.calls <= 1) return {};
+    const int w = call.repeat_window;
+    return " (call " + std::to_string(st.calls) + " from this number within " +
+           (w % 60 == 0 ? std::to_string(w / 60) + " min)" : std::to_string(w) + " s)");
+}
+
 json details(const CallState &st, const std::string &call_sid)
 {
     json d = json::object();
@@ -27,6 +36,10 @@ json details(const CallState &st, const std::string &call_sid)
     d["call_sid"] = call_sid;
     d["tried"] = st.tried;
     if (st.more_tried > 0) d["tried_more"] = st.more_tried;  // names left out of the call's URLs
+    if (st.calls > 1) {
+        d["calls_from_caller"] = st.calls;
+        d["first_call_sid"] = st.first_call;
+    }
     return d;
 }
 
@@ -41,13 +54,13 @@ std::string utc_text(long long epoch)
     return text;
 }
 
-Alert make(AlertKind kind, const CallSettings &call, const std::string &call_sid, const std::string &summary,
-           json custom, const std::string &link, const std::string &severity = {})
+Alert make(AlertKind kind, const CallSettings &call, const std::string &call_sid, const std::string &dedup_key,
+           const std::string &summary, json custom, const std::string &link, const std::string &severity = {})
 {
     json event = json::object();
     event["routing_key"] = call.routing_key;
     event["event_action"] = "trigger";
-    event["dedup_key"] = call_sid.substr(0, limits::max_dedup_key);
+    event["dedup_key"] = dedup_key.substr(0, limits::max_dedup_key);
     event["payload"] = {{"summary", utf8_prefix(summary, limits::max_alert_summary)},
                         {"source", source},
                         {"severity", severity.empty() ? call.severity : severity},
@@ -76,8 +89,8 @@ Alert alert_voicemail(const CallSettings &call, const CallState &st, const std::
     // Unknown (0) when the transcription brings the message first.
     if (rec.seconds > 0) d["duration_seconds"] = rec.seconds;
     std::string summary = "Voicemail on " + call.title + " line from " + caller_text(st.from) +
-                          (rec.seconds > 0 ? " (" + std::to_string(rec.seconds) + " s)" : "");
-    Alert a = make(AlertKind::voicemail, call, call_sid, summary, std::move(d), rec.url);
+                          (rec.seconds > 0 ? " (" + std::to_string(rec.seconds) + " s)" : "") + repeat_note(call, st);
+    Alert a = make(AlertKind::voicemail, call, call_sid, alert_key(st, call_sid), summary, std::move(d), rec.url);
     return rec.transcription.empty() ? a : with_transcription(a, rec.transcription);
 }
 
@@ -102,8 +115,8 @@ Alert alert_missed(const CallSettings &call, const CallState &st, const std::str
     json d = details(st, call_sid);
     d["duration_seconds"] = seconds;
     std::string summary = "Missed call on " + call.title + " line from " + caller_text(st.from) + " after " +
-                          std::to_string(seconds) + " s";
-    return make(AlertKind::missed, call, call_sid, summary, std::move(d), "");
+                          std::to_string(seconds) + " s" + repeat_note(call, st);
+    return make(AlertKind::missed, call, call_sid, alert_key(st, call_sid), summary, std::move(d), "");
 }
 
 Alert alert_text(const CallSettings &call, const std::string &route, const TextMessage &m,
@@ -119,7 +132,7 @@ Alert alert_text(const CallSettings &call, const std::string &route, const TextM
     d["forwarded_to"] = forwarded;
     if (!problem.empty()) d["problem"] = problem;
     std::string summary = "Text on " + call.title + " line from " + caller_text(m.from) + ": \"" + m.body + "\"";
-    return make(AlertKind::text, call, m.sid, summary, std::move(d), m.media.empty() ? "" : m.media.front());
+    return make(AlertKind::text, call, m.sid, m.sid, summary, std::move(d), m.media.empty() ? "" : m.media.front());
 }
 
 namespace {
@@ -142,8 +155,10 @@ Alert alert_answered(const Route &route, const CallState &st, const std::string 
     json d = call_details(route, st, call_sid, now);
     const std::string name = who.empty() ? "the on-call engineer" : who;
     d["answered_by"] = name;
-    std::string summary = "Call on " + route.call.title + " line from " + mask_number(st.from) + " taken by " + name;
-    return make(AlertKind::call, route.call, call_sid, summary, std::move(d), "", route.call.answered_severity);
+    std::string summary = "Call on " + route.call.title + " line from " + mask_number(st.from) + " taken by " + name +
+                          repeat_note(route.call, st);
+    return make(AlertKind::call, route.call, call_sid, alert_key(st, call_sid), summary, std::move(d), "",
+                route.call.answered_severity);
 }
 
 Alert alert_ringing(const Route &route, const CallState &st, const std::string &call_sid, int level, long long now)
@@ -151,22 +166,28 @@ Alert alert_ringing(const Route &route, const CallState &st, const std::string &
     json d = call_details(route, st, call_sid, now);
     std::string ringing = level > 0 ? "ringing level " + std::to_string(level) : "ringing the fallback number";
     d["ringing"] = ringing;
-    std::string summary = "Incoming call on " + route.call.title + " line from " + mask_number(st.from) + ", " + ringing;
-    return make(AlertKind::call, route.call, call_sid, summary, std::move(d), "");
+    std::string summary = "Incoming call on " + route.call.title + " line from " + mask_number(st.from) + ", " + ringing +
+                          repeat_note(route.call, st);
+    return make(AlertKind::call, route.call, call_sid, alert_key(st, call_sid), summary, std::move(d), "");
 }
 
-Alert alert_change(AlertKind change, const CallSettings &call, const std::string &call_sid)
+Alert alert_change(AlertKind change, const CallSettings &call, const CallState &st, const std::string &call_sid)
 {
     // PagerDuty reads only these of an acknowledge or resolve event.
     json event = {{"routing_key", call.routing_key},
                   {"event_action", change == AlertKind::resolve ? "resolve" : "acknowledge"},
-                  {"dedup_key", call_sid.substr(0, limits::max_dedup_key)}};
+                  {"dedup_key", alert_key(st, call_sid).substr(0, limits::max_dedup_key)}};
     Alert a;
     a.kind = change == AlertKind::resolve ? AlertKind::resolve : AlertKind::acknowledge;
     a.call_sid = call_sid;
     a.routing_key = call.routing_key;
     a.body = event.dump(-1, ' ', false, json::error_handler_t::replace);
     return a;
+}
+
+std::string alert_key(const CallState &st, const std::string &call_sid)
+{
+    return st.first_call.empty() ? call_sid : st.first_call;
 }
 
 Alert alert_from_event(AlertKind kind, const std::string &call_sid, const std::string &event)

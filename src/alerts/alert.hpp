@@ -77,7 +77,13 @@ Alert alert_answered(const Route &route, const CallState &state, const std::stri
 Alert alert_ringing(const Route &route, const CallState &state, const std::string &call_sid, int level,
                     long long now);
 // An acknowledge or resolve event for the call's alert.
-Alert alert_change(AlertKind change, const CallSettings &call, const std::string &call_sid);
+Alert alert_change(AlertKind change, const CallSettings &call, const CallState &state, const std::string &call_sid);
+
+// The dedup_key of a call's alerts: its CallSid, or for a repeat caller
+// the first CallSid of the window (repeats.hpp), whose open alert the
+// call joins; its summaries say "(call 3 from this number within 30 min)".
+// Each Alert keeps its own call's CallSid, for the spool's claims.
+std::string alert_key(const CallState &state, const std::string &call_sid);
 
 // An alert made from its event's JSON (a spooled one): its routing key is
 // in it.
@@ -98,6 +104,12 @@ enum class CallMark {
 // "answered", "recorded", "refused": the names of the marks in the spool.
 const char *to_string(CallMark mark);
 
+// A caller's calls to a line within its repeat_window (repeats.hpp).
+struct CallerCalls {
+    std::string first_call;  // the window's first CallSid: the dedup_key of every alert of its calls
+    int calls = 1;           // this call's place in the window, from 1
+};
+
 // Where the handlers send alerts (see alert_desk.hpp).
 struct Alerts {
     // Sends `alert` once per call and kind, or keeps it to send later;
@@ -116,6 +128,11 @@ struct Alerts {
     // claimed by deliver.
     std::function<void(const std::string &call_sid, const std::string &mark)> mark;
     std::function<bool(const std::string &call_sid, const std::string &mark)> marked;
+    // caller_calls (repeats.hpp) on the spool, at the wall clock's now:
+    // (line, caller, call_sid, window, count).
+    std::function<std::optional<CallerCalls>(const std::string &line, const std::string &caller,
+                                             const std::string &call_sid, long window, bool count)>
+        caller_calls;
 };
 
 }  // namespace pdcf

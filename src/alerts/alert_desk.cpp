@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "alerts/repeats.hpp"
+
 namespace pdcf {
 
 Alerts alerts_via(const Spool &spool, Post post, Sleep sleep, Clock clock)
@@ -55,6 +57,11 @@ Alerts alerts_via(const Spool &spool, Post post, Sleep sleep, Clock clock)
     };
     a.mark = [&spool](const std::string &call_sid, const std::string &mark) { spool.claim(call_sid, mark); };
     a.marked = [&spool](const std::string &call_sid, const std::string &mark) { return spool.claimed(call_sid, mark); };
+    a.caller_calls = [&spool](const std::string &line, const std::string &caller, const std::string &call_sid,
+                              long window, bool count) {
+        return pdcf::caller_calls(spool, line, caller, call_sid, window, static_cast<long long>(std::time(nullptr)),
+                                  count);
+    };
     return a;
 }
 

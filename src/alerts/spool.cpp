@@ -98,26 +98,29 @@ void Spool::sweep_claims() const
     // another process asking meanwhile leaves them to this one.
     if (!sweep_due()) return;
     const time_t t = now();
-    const std::string dir = dir_ + "/claims";
     int fd = open((dir_ + swept_marker).c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
     if (fd < 0) return;
     set_due(fd, t);
     close(fd);
-    DIR *d = opendir(dir.c_str());
-    if (!d) return;
-    struct stat st;
-    while (dirent *e = readdir(d)) {
-        if (e->d_name[0] == '.') continue;
-        const std::string path = dir + "/" + e->d_name;
-        if (lstat(path.c_str(), &st) == 0 && t - st.st_mtime > claim_keep_seconds)
-            unlink(path.c_str());
+    // A caller's count is of one window, a day at most: it goes with them.
+    for (const char *sub : {"/claims", "/callers"}) {
+        const std::string dir = dir_ + sub;
+        DIR *d = opendir(dir.c_str());
+        if (!d) continue;
+        struct stat st;
+        while (dirent *e = readdir(d)) {
+            if (e->d_name[0] == '.') continue;
+            const std::string path = dir + "/" + e->d_name;
+            if (lstat(path.c_str(), &st) == 0 && t - st.st_mtime > claim_keep_seconds)
+                unlink(path.c_str());
+        }
+        closedir(d);
     }
-    closedir(d);
 }
 
 Result<void> Spool::prepare(OwnDir *verdict)
 {
-    auto prepared = own_dirs_prepare(dir_, {"pending", "sending", "rejected", "claims", "held", "paused"}, verdict);
+    auto prepared = own_dirs_prepare(dir_, {"pending", "sending", "rejected", "claims", "held", "paused", "callers"}, verdict);
     refused_ = prepared.error();
     return prepared;
 }

@@ -120,9 +120,10 @@ public:
     // process (or thread) holds it, and then that one sends what is due.
     [[nodiscard]] SpoolLock lock_flush() const;
 
-    // Removes the claims of calls long over, at most once an hour whoever
-    // asks (a file's time in claims/ says when it last ran): the flusher
-    // asks on every pass, also when nothing waits.
+    // Removes the claims of calls long over, and the callers' counts
+    // (repeats.hpp), at most once an hour whoever asks (a file's time in
+    // claims/ says when it last ran): the flusher asks on every pass, also
+    // when nothing waits.
     void sweep_claims() const;
     // Whether sweep_claims would look at the claims now.
     bool sweep_due() const;
@@ -146,6 +147,8 @@ public:
                   const Clock &clock, TimePoint deadline, const FlushRules &rules = {}) const;
 
     const std::string &dir() const { return dir_; }
+    // Whether it is used (prepare found it fit); else nothing is kept here.
+    bool usable() const { return refused_.empty(); }
 
 private:
     time_t now() const;

@@ -25,15 +25,15 @@ std::vector<Alert> call_alert_accepted(const Route &route, const CallState &stat
     std::vector<Alert> events;
     if (on(route, CallAlert::answered)) events.push_back(alert_answered(route, state, call_sid, who, now));
     if (on(route, CallAlert::answered) || on(route, CallAlert::always))
-        events.push_back(alert_change(AlertKind::acknowledge, route.call, call_sid));
+        events.push_back(alert_change(AlertKind::acknowledge, route.call, state, call_sid));
     return events;
 }
 
-std::optional<Alert> call_alert_hung_up(const Route &route, const std::string &call_sid)
+std::optional<Alert> call_alert_hung_up(const Route &route, const CallState &state, const std::string &call_sid)
 {
     if (!route.call.resolve_on_hangup || route.call.call_alert == CallAlert::off || !route.call.can_alert())
         return std::nullopt;
-    return alert_change(AlertKind::resolve, route.call, call_sid);
+    return alert_change(AlertKind::resolve, route.call, state, call_sid);
 }
 
 std::string resolve_mark(const Route &route) { return "resolve-" + route.name; }

@@ -28,7 +28,7 @@ std::vector<Alert> call_alert_accepted(const Route &route, const CallState &stat
                                        const std::string &who, long long now);
 
 // An answered call ended: resolved with resolve_on_hangup.
-std::optional<Alert> call_alert_hung_up(const Route &route, const std::string &call_sid);
+std::optional<Alert> call_alert_hung_up(const Route &route, const CallState &state, const std::string &call_sid);
 
 // The mark of a call whose alert `route` resolves when it ends.
 std::string resolve_mark(const Route &route);

@@ -229,6 +229,16 @@ FlowResult flow_refused(const Route &route, const CallState &state, const Caller
     return r;
 }
 
+FlowResult flow_limited(const Route &route, const CallState &state)
+{
+    Twiml twiml;
+    twiml.say(voice_of(route.call), say_text(route, state, route.call.rejected_message)).hangup();
+    FlowResult r = twiml_only(twiml.str(), Outcome::limited);
+    r.reason = "call " + std::to_string(state.calls) + " from this number within repeat_window; caller_limit is " +
+               std::to_string(route.call.caller_limit);
+    return r;
+}
+
 FlowResult flow_answered(const CallState &)
 {
     Twiml twiml;

@@ -35,7 +35,8 @@ std::string screen_query(const Route &route, const CallState &state, const std::
     return "route=" + url_component(route.name) + "&from=" +
            url_component(utf8_prefix(state.from, limits::max_caller_in_url)) + "&loop=" + std::to_string(state.loop) +
            "&level=" + std::to_string(state.level) +
-           (name.empty() ? "" : "&name=" + url_component(utf8_prefix(name, limits::max_name_in_url)));
+           (name.empty() ? "" : "&name=" + url_component(utf8_prefix(name, limits::max_name_in_url))) +
+           repeat_query(state);
 }
 
 FlowResult flow_screen(const Route &route, const FlowUrls &urls, const CallState &state, const std::string &name,

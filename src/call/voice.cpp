@@ -81,7 +81,7 @@ void accepted(Prepared &c, const std::string &parent, const std::string &who)
         c.ctx.alerts.mark(parent, to_string(CallMark::answered));
         // For the number's status callback, which knows the line but not
         // which of a menu's routes took the call.
-        if (call_alert_hung_up(c.route, parent)) c.ctx.alerts.mark(parent, resolve_mark(c.route));
+        if (call_alert_hung_up(c.route, c.state, parent)) c.ctx.alerts.mark(parent, resolve_mark(c.route));
     }
     after_answer(c, call_alert_accepted(c.route, c.state, parent, who, now_epoch(c.ctx)));
 }
@@ -97,17 +97,37 @@ std::vector<Route> routes_of(Prepared &c, const NewCall &call)
     return routes;
 }
 
+// The call's place among the caller's calls to `route` within its
+// repeat_window (repeats.hpp), written into `state` for a repeat call;
+// `count`: this call is one of them, else it is only looked up.
+std::optional<CallerCalls> join_window(Prepared &c, const Route &route, CallState &state, bool count)
+{
+    if (!c.ctx.alerts.caller_calls) return std::nullopt;
+    auto calls = c.ctx.alerts.caller_calls(route.name, state.from, form_value(c.w.twilio(), "CallSid"),
+                                           route.call.repeat_window, count);
+    if (calls && calls->calls > 1) {
+        state.first_call = calls->first_call;
+        state.calls = calls->calls;
+    }
+    return calls;
+}
+
 // The route's own flow from the start: its caller lists, then the greeting
 // and the first dial (or fallback, voicemail...).  A call from a menu is
 // marked when refused, so the number's status callback raises no alert;
 // the menu has answered it (`answered`).
-Response start_route(Prepared &c, const Route &route, const CallState &state, bool answered)
+Response start_route(Prepared &c, const Route &route, const CallState &caller, bool answered)
 {
-    CallerCheck who = caller_check(route.call.callers, state.from);
-    if (who.verdict != CallerVerdict::pass) {
+    CallerCheck who = caller_check(route.call.callers, caller.from);
+    const auto refuse = [&](const FlowResult &r) {
         if (c.ctx.alerts.mark) c.ctx.alerts.mark(c.log.call_sid, to_string(CallMark::refused));
-        return finish(flow_refused(route, state, who, answered), c.ctx, c.deadline, c.log);
-    }
+        return finish(r, c.ctx, c.deadline, c.log);
+    };
+    if (who.verdict != CallerVerdict::pass) return refuse(flow_refused(route, caller, who, answered));
+    CallState state = caller;
+    auto calls = join_window(c, route, state, true);
+    if (calls && route.call.caller_limit > 0 && calls->calls > route.call.caller_limit)
+        return refuse(flow_limited(route, state));
     Snapshot snap = ask_pagerduty(c.ctx, route, c.deadline, [&](const std::vector<Level> &levels) {
         return flow_can_dial(route, levels, state);
     }, c.log);
@@ -192,7 +212,7 @@ Response voice_dial_status(Prepared &c)
     case DialEnd::answered: {
         if (c.ctx.alerts.mark) c.ctx.alerts.mark(sid, to_string(CallMark::answered));
         Response resp = done(c, flow_answered(state));
-        if (auto resolve = call_alert_hung_up(route, sid)) after_answer(c, {*resolve});
+        if (auto resolve = call_alert_hung_up(route, state, sid)) after_answer(c, {*resolve});
         return resp;
     }
     case DialEnd::caller_gone:
@@ -314,6 +334,8 @@ Response voice_transcription(Prepared &c)
 Response voice_status(Prepared &c)
 {
     NewCall call = new_call(c);
+    for (const auto &route : routes_of(c, call))
+        if (join_window(c, route, call.state, false)) break;
     FlowResult r = flow_call_status(call.route, call.state, c.w.twilio());
     const std::string sid = form_value(c.w.twilio(), "CallSid");
     if (r.alert && caller_check(call.route.call.callers, call.state.from).verdict != CallerVerdict::pass) {
@@ -334,7 +356,7 @@ Response voice_status(Prepared &c)
     // so the call's end does it too (the second is a duplicate).
     if (answered && form_value(c.w.twilio(), "CallStatus") == "completed")
         for (const auto &route : routes_of(c, call))
-            if (auto resolve = call_alert_hung_up(route, sid); resolve && marked(resolve_mark(route)))
+            if (auto resolve = call_alert_hung_up(route, call.state, sid); resolve && marked(resolve_mark(route)))
                 after_answer(c, {*resolve});
     return resp;
 }

@@ -60,6 +60,11 @@ struct CallSettings {
     // An acknowledged alert left open is triggered again by the service's
     // acknowledgement timeout, if it has one: a page long after the call.
     bool resolve_on_hangup = true;  // resolve the call's alert when an answered call ends
+    // Calls from one number to the line within this many seconds of the
+    // first are one alert (repeats.hpp); 0: each call its own.
+    int repeat_window = 1800;
+    // More calls than this in a window hear rejected_message; 0: no limit.
+    int caller_limit = 0;
     // A missed call that only the number's status callback reports waits
     // this long for the call's own last request, which Twilio may send
     // after it: an answer or a message there means no alert.

@@ -47,6 +47,8 @@ const NumberKey number_keys[] = {
      limits::max_transcription_wait, "whole seconds"},
     {"missed_call_wait", &CallSettings::missed_call_wait, limits::min_missed_call_wait, limits::max_missed_call_wait,
      "whole seconds"},
+    {"repeat_window", &CallSettings::repeat_window, 0, limits::max_repeat_window, "whole seconds (0: off)"},
+    {"caller_limit", &CallSettings::caller_limit, 0, limits::max_caller_limit, "a number of calls (0: no limit)"},
 };
 
 struct FlagKey {

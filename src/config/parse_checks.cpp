@@ -57,11 +57,15 @@ void Parser::transcription_checks(const std::string &section, const CallSettings
                     ": a longer message will come without a transcript");
 }
 
-// An answered call's alert at a severity PagerDuty makes high urgency
-// ("based on alert severity": critical and error) pages the engineer who
-// is on the phone already.
+// caller_limit counts within repeat_window, which must be on; and an
+// answered call's alert at a severity PagerDuty makes high urgency ("based
+// on alert severity": critical and error) pages the engineer who is on
+// the phone already.
 void Parser::call_alert_checks(const std::string &section, const CallSettings &call)
 {
+    if (call.caller_limit > 0 && call.repeat_window == 0 &&
+        (section == "call" || sets_any(section, {"caller_limit", "repeat_window"})))
+        error(section, "caller_limit", "it counts calls within repeat_window, which is 0: set a window, or no limit");
     if (call.call_alert != CallAlert::answered) return;
     if (section != "call" && !sets_any(section, {"call_alert", "answered_severity"})) return;
     if (call.answered_severity == "critical" || call.answered_severity == "error")

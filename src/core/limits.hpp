@@ -71,6 +71,11 @@ constexpr std::size_t max_caller_in_url = 256;
 // An engineer's name in the screen's URLs (for the call's alert), cut to
 // this many bytes.
 constexpr std::size_t max_name_in_url = 128;
+// A caller's calls counted in one repeat_window (and caller_limit's most).
+constexpr long long max_caller_calls = 100000;
+constexpr int max_caller_limit = 1000;
+// repeat_window: up to a day, in seconds.
+constexpr int max_repeat_window = 86400;
 
 // The config file and each secret file.
 constexpr std::size_t max_config_file = 256 * 1024;

@@ -26,6 +26,7 @@ const char *to_string(Outcome outcome)
     case Outcome::accepted: return "accepted";
     case Outcome::declined: return "declined";
     case Outcome::passed: return "passed";
+    case Outcome::limited: return "limited";
     case Outcome::recorded: return "recorded";
     case Outcome::alert: return "alert";
     case Outcome::ignored: return "ignored";

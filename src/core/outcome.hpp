@@ -17,6 +17,7 @@ enum class Outcome {
     unavailable,  // the message was said; for a text, nobody could be texted
     blocked,      // the caller or sender is in block_callers
     refused,      // not in allow_callers, or withheld: rejected_message
+    limited,      // past caller_limit calls in repeat_window: rejected_message
     forwarded,    // a text went to the people on call
     unrouted,     // a text to a menu named no choice, and the default is voicemail
     answered,     // the call was answered
@@ -34,9 +35,9 @@ enum class Outcome {
 };
 
 // Every outcome a log line can show, in the man page's order.
-constexpr std::array<Outcome, 21> logged_outcomes = {
+constexpr std::array<Outcome, 22> logged_outcomes = {
     Outcome::dial,     Outcome::menu,     Outcome::fallback, Outcome::voicemail, Outcome::unavailable,
-    Outcome::blocked,  Outcome::refused,  Outcome::forwarded, Outcome::unrouted, Outcome::answered,
+    Outcome::blocked,  Outcome::refused,  Outcome::limited,  Outcome::forwarded, Outcome::unrouted, Outcome::answered,
     Outcome::gone,     Outcome::screen,   Outcome::accepted, Outcome::declined,  Outcome::passed,
     Outcome::recorded, Outcome::alert,    Outcome::ignored,  Outcome::rejected,  Outcome::error,
     Outcome::ok};

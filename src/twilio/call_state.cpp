@@ -1,5 +1,7 @@
 #include "twilio/call_state.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <optional>
 
 #include "core/ascii.hpp"
@@ -8,6 +10,17 @@
 
 namespace pdcf {
 
+namespace {
+
+// A CallSid as Twilio writes them: letters and digits, bounded.
+bool is_sid(const std::string &s)
+{
+    return !s.empty() && s.size() <= limits::max_dedup_key &&
+           std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+}
+
+}  // namespace
+
 std::string state_query(const CallState &st, Numbers numbers, std::size_t room)
 {
     const std::string carried = "&from=" + url_component(st.from) + "&to=" + url_component(st.to);
@@ -15,6 +28,7 @@ std::string state_query(const CallState &st, Numbers numbers, std::size_t room)
                     "&loop=" + std::to_string(st.loop) + "&level=" + std::to_string(st.level) +
                     "&index=" + std::to_string(st.index) + "&fb=" + (st.fallback ? "1" : "0");
     if (st.picked > 0) q += "&picked=" + std::to_string(st.picked);
+    q += repeat_query(st);
     // A caller's number from Twilio is at most a SIP address; the numbers
     // go only when even they would not fit.
     if (numbers == Numbers::in_url && q.size() + carried.size() <= room) q += carried;
@@ -34,6 +48,12 @@ std::string state_query(const CallState &st, Numbers numbers, std::size_t room)
     return q;
 }
 
+std::string repeat_query(const CallState &st)
+{
+    if (st.first_call.empty() || st.calls <= 1) return {};
+    return "&first=" + url_component(st.first_call) + "&calls=" + std::to_string(st.calls);
+}
+
 CallState state_parse(const Params &query, const Params &twilio)
 {
     CallState st;
@@ -49,6 +69,8 @@ CallState state_parse(const Params &query, const Params &twilio)
         else if (p.name == "level" && (n = parse_decimal(p.value, 0, 1000))) st.level = static_cast<int>(*n);
         else if (p.name == "index" && (n = parse_decimal(p.value, -1, 1000))) st.index = static_cast<int>(*n);
         else if (p.name == "fb") st.fallback = p.value == "1";
+        else if (p.name == "first" && is_sid(p.value)) st.first_call = p.value;
+        else if (p.name == "calls" && (n = parse_decimal(p.value, 1, limits::max_caller_calls))) st.calls = static_cast<int>(*n);
         else if (p.name == "picked" && (n = parse_decimal(p.value, 0, limits::max_dial_numbers))) st.picked = static_cast<int>(*n);
         else if (p.name == "more" && (n = parse_decimal(p.value, 0, 1000))) st.more_tried = std::min(1000, st.more_tried + static_cast<int>(*n));
         else if (p.name == "tried" && st.tried.size() < limits::max_tried_names)

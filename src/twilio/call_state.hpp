@@ -23,6 +23,11 @@ struct CallState {
     int picked = 0;                // phones at this level that picked up and declined, rung again without them
     std::vector<std::string> tried;  // names dialed so far, for the alert
     int more_tried = 0;              // names dropped to keep the URLs short
+    // A caller who called the line before within repeat_window: that
+    // window's first CallSid (the dedup_key of this call's alerts too) and
+    // this call's place in it.  Empty and 1 for a call of its own.
+    std::string first_call;
+    int calls = 1;
 };
 
 // Whether a callback URL carries the caller's and the called number.
@@ -37,6 +42,10 @@ enum class Numbers { from_twilio, in_url };
 // most `room` bytes when it can be: the names tried are dropped first
 // (`more=N` counts them), then the numbers.
 std::string state_query(const CallState &state, Numbers numbers, std::size_t room);
+
+// "&first=CA...&calls=3" for a repeat caller's call, else "": every URL
+// that leads to one of the call's alerts carries it.
+std::string repeat_query(const CallState &state);
 
 // The state from a callback's query; `from` and `to` that it does not
 // carry come from Twilio's own From and To (`twilio`).

@@ -61,6 +61,9 @@ MENU_NUMBER = "+14155550150"
 # (call_alert = answered, always).
 ANSWERED_NUMBER = "+14155550144"
 ALWAYS_NUMBER = "+14155550166"
+# The hunt's line once more, counting a caller's calls (repeat_window,
+# caller_limit).
+REPEAT_NUMBER = "+14155550177"
 # Callers the lists of menu=True's routes keep out: ops blocks one number
 # and a prefix; net takes calls from +1415555 numbers only.
 BLOCKED_CALLER = "+14155550666"
@@ -203,7 +206,9 @@ NO_CACHING = {"oncall_ttl": 0, "contact_ttl": 0, "stale_max": 0}
 CALL_ALERT_ROUTES = (f"[route:answered]\nnumber = {ANSWERED_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Platform\n"
                      f"call_alert = answered\n\n"
                      f"[route:always]\nnumber = {ALWAYS_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Platform\n"
-                     f"call_alert = always\n\n")
+                     f"call_alert = always\n\n"
+                     f"[route:repeat]\nnumber = {REPEAT_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Platform\n"
+                     f"repeat_window = 1800\ncaller_limit = 3\n\n")
 
 ROUTES = (f"[route:ops]\nnumber = {OPS_NUMBER}\nescalation_policy = PEPOPS1\n"
           f"fallback_number = {FALLBACK_NUMBER}\n\n"
@@ -251,7 +256,10 @@ def write_config(workdir, api_url, timeout="2", call_extra="", routes=None, page
             # The shortest wait for a status callback's missed-call alert:
             # the scenarios wait it out.
             f"[call]\ngreeting = Connecting you to {{name}}.\nrouting_key_file = events-routing-key\n"
-            f"missed_call_wait = 5\n{call_extra}\n"
+            f"missed_call_wait = 5\n"
+            # Every scenario calls from the same number, seconds apart: each
+            # call its own alert, but on the line that counts repeats.
+            f"repeat_window = 0\n{call_extra}\n"
             f"{routes}")
     path = os.path.join(workdir, name)
     with open(path, "w") as f:

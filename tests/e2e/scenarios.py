@@ -15,7 +15,7 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 import twilio_model
-from harness import (ALWAYS_NUMBER, ANSWERED_NUMBER, BLOCKED_CALLER, BLOCKED_PREFIX, DB_NUMBER, FALLBACK_NUMBER, HUNT_NUMBER, MENU_NUMBER,
+from harness import (ALWAYS_NUMBER, ANSWERED_NUMBER, REPEAT_NUMBER, BLOCKED_CALLER, BLOCKED_PREFIX, DB_NUMBER, FALLBACK_NUMBER, HUNT_NUMBER, MENU_NUMBER,
                      TRANSCRIBED_NUMBER,
                      OPS_NUMBER, PD_TOKEN, PROGRAM, ROUTING_KEY, SHARED_KEY_SETTINGS, TWILIO_SHARED_KEY, TWILIO_TOKEN,
                      check, incoming_call, incoming_text, person, roster, twilio_request)
@@ -910,6 +910,37 @@ def test_always_a_call_nobody_takes_is_one_alert_from_the_first_ring_to_the_voic
           events[1]["payload"])
 
 
+def test_a_caller_who_calls_again_joins_the_open_alert_and_a_fourth_call_is_limited():
+    # Each scenario's caller is a number of its own here: the line counts
+    # calls per number for half an hour.
+    setup_together()
+    caller = "+1212555" + "%04d" % (int(new_sid()[-4:]) % 10000)
+    calls = []
+    for _ in range(2):
+        calls.append(twilio_model.TwilioCall(voice_url(), REPEAT_NUMBER, caller,
+                                             {ADA_PHONE: twilio_model.no_answer(), GRACE_PHONE: twilio_model.no_answer(),
+                                              LINUS_PHONE: twilio_model.voicemail_box()},
+                                             sid=new_sid(), status_url=env.server.base + "/voice/status"))
+        calls[-1].run()
+        check(calls[-1].violations == [] and calls[-1].message == 20, calls[-1].paths())
+    first = calls[0].sid
+    end = time.monotonic() + 10
+    while len([e for e in env.standin.events() if e.get("dedup_key") == first]) < 2 and time.monotonic() < end:
+        release_held()
+        time.sleep(0.1)
+    events = env.standin.events()
+    check([e["event_action"] for e in events] == ["trigger", "trigger"], events)
+    check({e["dedup_key"] for e in events} == {first}, f"one dedup_key per repeat window: {events}")
+    check(events[1]["payload"]["summary"].endswith("(call 2 from this number within 30 min)"), events[1])
+    alerts = env.standin.alerts()
+    check(len(alerts) == 1 and alerts[0]["events"] == 2, alerts)
+    # caller_limit = 3: the third still rings, the fourth hears rejected_message.
+    twilio_request(voice_url(), incoming_call(to=REPEAT_NUMBER, frm=caller, sid=new_sid()))
+    sid, reply = call(to=REPEAT_NUMBER, frm=caller)
+    check("does not accept calls" in reply.body and reply.twiml().find("Dial") is None, reply.body)
+    check("outcome=limited" in log_for_step(sid, "/voice"), log_for_step(sid, "/voice"))
+
+
 def test_a_voicemail_raises_one_alert_and_no_missed_call_in_either_order():
     for status_first in (True, False):
         setup_together()
@@ -1542,6 +1573,7 @@ TESTS = [
     test_answered_nobody_takes_it_only_the_voicemail_alert,
     test_always_the_first_ring_raises_it_and_acceptance_acknowledges_it,
     test_always_a_call_nobody_takes_is_one_alert_from_the_first_ring_to_the_voicemail,
+    test_a_caller_who_calls_again_joins_the_open_alert_and_a_fourth_call_is_limited,
     test_a_voicemail_raises_one_alert_and_no_missed_call_in_either_order,
     test_a_real_missed_call_raises_exactly_one_alert_within_two_minutes,
     test_a_silent_voicemail_is_a_missed_call_not_an_empty_message,

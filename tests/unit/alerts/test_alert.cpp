@@ -110,8 +110,8 @@ BOOST_AUTO_TEST_CASE(a_ringing_calls_alert_pages_at_the_lines_severity)
 BOOST_AUTO_TEST_CASE(acknowledge_and_resolve_carry_only_what_pagerduty_reads)
 {
     Route r = platform();
-    Alert ack = alert_change(AlertKind::acknowledge, r.call, "CA42");
-    Alert resolve = alert_change(AlertKind::resolve, r.call, "CA42");
+    Alert ack = alert_change(AlertKind::acknowledge, r.call, CallState{}, "CA42");
+    Alert resolve = alert_change(AlertKind::resolve, r.call, CallState{}, "CA42");
     BOOST_TEST((ack.kind == AlertKind::acknowledge));
     BOOST_TEST((resolve.kind == AlertKind::resolve));
     BOOST_TEST(ack.body == R"({"dedup_key":"CA42","event_action":"acknowledge","routing_key":"RKEY"})");

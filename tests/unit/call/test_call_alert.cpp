@@ -5,7 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alerts/repeats.hpp"
+#include "alerts/spool.hpp"
 #include "call/call_alert.hpp"
+#include "files.hpp"
 #include "handler_fixture.hpp"
 #include "xml.hpp"
 
@@ -50,6 +53,49 @@ struct Leg {
 const Params dial_answered = {{"CallSid", "CA0001"}, {"CallStatus", "in-progress"}, {"DialCallStatus", "completed"},
                               {"DialBridged", "true"}, {"From", "+14155559876"}, {"To", "+14155550100"}};
 
+// The fixture counting callers' calls in a real spool, at `at`.
+struct Counting {
+    TempDir dir;
+    Spool spool{dir.path};
+    long long at = 1796072040;
+    explicit Counting(Fixture &f)
+    {
+        BOOST_REQUIRE(bool(spool.prepare()));
+        f.ctx.alerts.caller_calls = [this](const std::string &line, const std::string &caller, const std::string &sid,
+                                           long window, bool count) {
+            return caller_calls(spool, line, caller, sid, window, at, count);
+        };
+    }
+};
+
+Params call_from(const std::string &sid, const std::string &from = "+14155559876")
+{
+    Params p = to_number("+14155550100", from);
+    p[0].value = sid;
+    return p;
+}
+
+// Call `sid` on the ops line, nobody answering, to its voicemail's
+// recording: the alert it raises.
+std::optional<Alert> voicemail_of(Fixture &f, const std::string &sid)
+{
+    auto leg = [&](Params p) {
+        p.push_back({"From", "+14155559876"});
+        p.push_back({"To", "+14155550100"});
+        return p;
+    };
+    XmlDoc first(f.run(f.post(call_from(sid))).body);
+    const Params no_answer = leg({{"CallSid", sid}, {"CallStatus", "in-progress"}, {"DialCallStatus", "no-answer"}});
+    XmlDoc fallback(f.run(f.callback(first.eval("string(/Response/Dial/@action)"), no_answer)).body);
+    XmlDoc voicemail(f.run(f.callback(fallback.eval("string(/Response/Dial/@action)"), no_answer)).body);
+    const std::size_t before = f.delivered.size();
+    f.run(f.callback(voicemail.eval("string(/Response/Record/@recordingStatusCallback)"),
+                     {{"CallSid", sid}, {"RecordingStatus", "completed"}, {"RecordingDuration", "12"},
+                      {"RecordingUrl", "https://api.twilio.com/rec/RE" + sid}}));
+    if (f.delivered.size() == before) return std::nullopt;
+    return f.delivered.back();
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(call_alert)
@@ -74,12 +120,12 @@ BOOST_AUTO_TEST_CASE(each_mode_says_what_goes_when)
     r.call.call_alert = CallAlert::off;
     BOOST_TEST(!call_alert_ringing(r, st, "CA1", dialing, 0));
     BOOST_TEST(call_alert_accepted(r, st, "CA1", "Ada", 0).empty());
-    BOOST_TEST(!call_alert_hung_up(r, "CA1"));
+    BOOST_TEST(!call_alert_hung_up(r, st, "CA1"));
 
     r.call.call_alert = CallAlert::answered;
     BOOST_TEST(!call_alert_ringing(r, st, "CA1", dialing, 0));
     BOOST_TEST(kinds(call_alert_accepted(r, st, "CA1", "Ada", 0)) == (std::vector<std::string>{"call", "acknowledge"}));
-    BOOST_TEST(bool(call_alert_hung_up(r, "CA1")));
+    BOOST_TEST(bool(call_alert_hung_up(r, st, "CA1")));
 
     r.call.call_alert = CallAlert::always;
     BOOST_TEST(bool(call_alert_ringing(r, st, "CA1", dialing, 0)));
@@ -87,14 +133,14 @@ BOOST_AUTO_TEST_CASE(each_mode_says_what_goes_when)
     BOOST_TEST(!call_alert_ringing(r, st, "CA1", voicemail, 0));
     BOOST_TEST(kinds(call_alert_accepted(r, st, "CA1", "Ada", 0)) == (std::vector<std::string>{"acknowledge"}));
     r.call.resolve_on_hangup = false;
-    BOOST_TEST(!call_alert_hung_up(r, "CA1"));
+    BOOST_TEST(!call_alert_hung_up(r, st, "CA1"));
 
     // Without a routing key there is nowhere to send any of it.
     r.call.resolve_on_hangup = true;
     r.call.routing_key.clear();
     BOOST_TEST(!call_alert_ringing(r, st, "CA1", dialing, 0));
     BOOST_TEST(call_alert_accepted(r, st, "CA1", "Ada", 0).empty());
-    BOOST_TEST(!call_alert_hung_up(r, "CA1"));
+    BOOST_TEST(!call_alert_hung_up(r, st, "CA1"));
 }
 
 BOOST_AUTO_TEST_CASE(answered_raises_and_acknowledges_when_ada_presses_1_and_resolves_at_the_end)
@@ -215,6 +261,68 @@ BOOST_AUTO_TEST_CASE(a_menu_route_resolves_on_the_status_callback_too)
     f.run(f.callback(script + "/voice/status", ended));
     BOOST_TEST(events_of(f) == (std::vector<std::string>{"call", "acknowledge", "resolve"}));
     BOOST_TEST(nlohmann::json::parse(f.held.at(2).first.body)["routing_key"] == "RKEY");
+}
+
+BOOST_AUTO_TEST_CASE(a_caller_who_calls_again_joins_the_first_calls_alert)
+{
+    Fixture f;
+    Counting counting(f);
+    auto first = voicemail_of(f, "CA0001");
+    BOOST_TEST_REQUIRE(first.has_value());
+    BOOST_TEST(nlohmann::json::parse(first->body)["dedup_key"] == "CA0001");
+
+    counting.at += 600;
+    auto again = voicemail_of(f, "CA0002");
+    BOOST_TEST_REQUIRE(again.has_value());
+    BOOST_TEST(again->call_sid == "CA0002");  // its own claims
+    auto e = nlohmann::json::parse(again->body);
+    BOOST_TEST(e["dedup_key"] == "CA0001");  // the first call's alert
+    BOOST_TEST(e["payload"]["summary"] ==
+               "Voicemail on Platform line from +14155559876 (12 s) (call 2 from this number within 30 min)");
+    BOOST_TEST(e["payload"]["custom_details"]["calls_from_caller"] == 2);
+
+    // Another number, or after the window: an alert of its own.
+    counting.at += 1200;
+    BOOST_TEST(nlohmann::json::parse(voicemail_of(f, "CA0003")->body)["dedup_key"] == "CA0003");
+}
+
+BOOST_AUTO_TEST_CASE(the_status_callbacks_missed_call_joins_the_window_too)
+{
+    Fixture f;
+    Counting counting(f);
+    f.run(f.post(call_from("CA0001")));
+    f.run(f.post(call_from("CA0002")));
+    Params ended = call_from("CA0002");
+    ended[4].value = "no-answer";  // CallStatus
+    f.run(f.callback(script + "/voice/status", ended));
+    BOOST_TEST_REQUIRE(f.held.size() == 1u);
+    BOOST_TEST(nlohmann::json::parse(f.held[0].first.body)["dedup_key"] == "CA0001");
+}
+
+BOOST_AUTO_TEST_CASE(past_caller_limit_the_caller_hears_the_rejected_message)
+{
+    Fixture f(set_key(base_config, "route:ops", "caller_limit", "2"));
+    Counting counting(f);
+    for (const char *sid : {"CA0001", "CA0002"}) {
+        f.run(f.post(call_from(sid)));
+        BOOST_TEST(f.log.outcome == Outcome::dial, sid);
+    }
+    XmlDoc limited(f.run(f.post(call_from("CA0003"))).body);
+    BOOST_TEST(f.log.outcome == Outcome::limited);
+    BOOST_TEST(f.log.reason == "call 3 from this number within repeat_window; caller_limit is 2");
+    BOOST_TEST(limited.eval("string(/Response/Say)") == "Sorry, this line does not accept calls or texts from your number.");
+    BOOST_TEST(limited.eval("count(/Response/Hangup)") == "1");
+    BOOST_TEST(f.marks.count("CA0003.refused") == 1u);  // its status callback raises nothing
+    // Another number still gets through; withheld numbers share one count.
+    f.run(f.post(call_from("CA0004", "+14155550000")));
+    BOOST_TEST(f.log.outcome == Outcome::dial);
+    for (const char *sid : {"CA0005", "CA0006"}) f.run(f.post(call_from(sid, "anonymous")));
+    f.run(f.post(call_from("CA0007", "")));
+    BOOST_TEST(f.log.outcome == Outcome::limited);
+    // A new window lets the number in again.
+    counting.at += 1800;
+    f.run(f.post(call_from("CA0008")));
+    BOOST_TEST(f.log.outcome == Outcome::dial);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -103,6 +103,8 @@ BOOST_AUTO_TEST_CASE(the_calls_own_alert_keys)
     BOOST_TEST((d.call_alert == CallAlert::off));
     BOOST_TEST(d.answered_severity == "info");
     BOOST_TEST(d.resolve_on_hangup);
+    BOOST_TEST(d.repeat_window == 1800);
+    BOOST_TEST(d.caller_limit == 0);
 
     auto r = parse(base + "[call]\ncall_alert = always\nanswered_severity = warning\nresolve_on_hangup = no\n"
                           "[route:db]\nschedule = PS1\ncall_alert = answered\n"
@@ -115,7 +117,8 @@ BOOST_AUTO_TEST_CASE(the_calls_own_alert_keys)
     BOOST_TEST((db.call_alert == CallAlert::answered));  // a route's own
     BOOST_TEST(!db.resolve_on_hangup);                   // the rest from [call]
     // A menu dials nobody: the routes it leads to have their own.
-    for (const char *key : {"call_alert = always", "answered_severity = info", "resolve_on_hangup = no"})
+    for (const char *key : {"call_alert = always", "answered_severity = info", "resolve_on_hangup = no",
+                            "repeat_window = 60", "caller_limit = 5"})
         BOOST_TEST(contains(only_error(parse(base + "[menu:main]\nnumber = +14155550199\n1 = ops\n" + key + "\n")),
                             "only for routes"),
                    key);
@@ -181,6 +184,9 @@ BOOST_AUTO_TEST_CASE(bad_values_say_what_is_expected)
         {"call", "answered_severity = low", "expected critical, error, warning or info"},
         {"call", "call_alert = yes", "expected off, answered (an alert once an engineer accepts) or always"},
         {"call", "resolve_on_hangup = later", "expected yes or no"},
+        {"call", "repeat_window = 90000", "expected whole seconds (0: off) from 0 to 86400"},
+        {"call", "caller_limit = -1", "expected a number of calls (0: no limit) from 0 to 1000"},
+        {"call", "caller_limit = 3\nrepeat_window = 0", "it counts calls within repeat_window, which is 0"},
         {"pagerduty", "events_url = http://events.pagerduty.com/v2/enqueue", "expected https://"},
         {"pagerduty", "spool_dir = spool", "expected an absolute directory name"},
         {"route:ops", "escalation_policy = P/../x", "expected a PagerDuty id"},

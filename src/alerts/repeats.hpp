@@ -1,0 +1,31 @@
+// Callers who call a line again: the calls from one number to one line
+// within repeat_window, counted in a small file per pair under the spool's
+// callers/ (shared by every process, as the spool is).  The window is
+// fixed from its first call, so a number that calls all day starts a new
+// one each window; a withheld number is one caller.  The file is named by
+// a hash of the line and the number, and holds the window's start, its
+// count and the CallSids of its first calls.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "alerts/alert.hpp"
+#include "alerts/spool.hpp"
+
+namespace pdcf {
+
+// The CallSids kept per window: a later call is counted, and its own
+// status callback then cannot find its window (its alert stands alone).
+constexpr int max_repeat_calls_kept = 100;
+
+// The call `call_sid` from `caller` to `line` at `now` (seconds since the
+// epoch): its window's first call and its place in it.  With `count`, a
+// call the window does not know yet joins it (a new window when the last
+// one is over); without, it is only looked up.  A call already in its
+// window (a webhook Twilio sends again) is not counted twice.  Nothing
+// when the spool is not usable or the call is in no window.
+std::optional<CallerCalls> caller_calls(const Spool &spool, const std::string &line, const std::string &caller,
+                                        const std::string &call_sid, long window, long long now, bool count);
+
+}  // namespace pdcf
