@@ -33,45 +33,6 @@ int loops_allowed(const Context &ctx, const Route &route, TimePoint deadline, Lo
     return std::min(route.call.max_loops, *loops + 1);
 }
 
-// A call as it comes in (or, for the status callback, as it was): its route
-// or menu by ?route=, ?menu= or the called number, and its state before
-// any dial.  A menu stands in as its own route.
-struct NewCall {
-    Route route;
-    const Menu *menu = nullptr;
-    CallState state;
-    std::string problem;  // why no route matched
-};
-
-NewCall new_call(const Prepared &c)
-{
-    const Config &cfg = c.ctx.config->config;
-    const std::string *route_param = form_get(c.w.query, "route");
-    const std::string *menu_param = form_get(c.w.query, "menu");
-    RouteChoice choice = route_choose(cfg, route_param ? *route_param : "", route_param != nullptr, c.log.to,
-                                      menu_param ? *menu_param : "", menu_param != nullptr);
-    NewCall call{choice.route ? *choice.route : choice.menu ? menu_route(*choice.menu) : default_route(cfg),
-                 choice.menu, {}, choice.problem};
-    c.log.route = call.route.name;
-    call.state.route = call.route.name;
-    call.state.from = c.log.from;
-    call.state.to = c.log.to;
-    call.state.started = now_epoch(c.ctx);
-    return call;
-}
-
-// The call's own alert events (call_alert.hpp), sent once the answer is out
-// through the spool, in order: a person waiting to be put through never
-// waits for PagerDuty.  A spool that cannot hold them sends them now.
-void after_answer(Prepared &c, const std::vector<Alert> &events)
-{
-    for (const auto &a : events) {
-        std::string said = c.ctx.alerts.hold ? c.ctx.alerts.hold(a, 0, c.deadline)
-                           : c.ctx.alerts.deliver ? c.ctx.alerts.deliver(a, c.deadline) : "";
-        if (!said.empty()) add_note(c.log.alert, std::string(to_string(a.kind)) + " " + (said == "held 0 s" ? "queued" : said));
-    }
-}
-
 // An engineer took the call: no missed-call alert for it, and its own
 // alert says so.  `who`: their name, from the screen's URL.
 void accepted(Prepared &c, const std::string &parent, const std::string &who)
@@ -84,32 +45,6 @@ void accepted(Prepared &c, const std::string &parent, const std::string &who)
         if (call_alert_hung_up(c.route, c.state, parent)) c.ctx.alerts.mark(parent, resolve_mark(c.route));
     }
     after_answer(c, call_alert_accepted(c.route, c.state, parent, who, now_epoch(c.ctx)));
-}
-
-// The routes a call to this line may have taken: its own, or its menu's.
-std::vector<Route> routes_of(Prepared &c, const NewCall &call)
-{
-    if (!call.menu) return {call.route};
-    std::vector<Route> routes;
-    LogRecord ignored;
-    for (const auto &entry : call.menu->entries)
-        if (!entry.route.empty()) routes.push_back(route_named(c.ctx.config->config, entry.route, ignored));
-    return routes;
-}
-
-// The call's place among the caller's calls to `route` within its
-// repeat_window (repeats.hpp), written into `state` for a repeat call;
-// `count`: this call is one of them, else it is only looked up.
-std::optional<CallerCalls> join_window(Prepared &c, const Route &route, CallState &state, bool count)
-{
-    if (!c.ctx.alerts.caller_calls) return std::nullopt;
-    auto calls = c.ctx.alerts.caller_calls(route.name, state.from, form_value(c.w.twilio(), "CallSid"),
-                                           route.call.repeat_window, count);
-    if (calls && calls->calls > 1) {
-        state.first_call = calls->first_call;
-        state.calls = calls->calls;
-    }
-    return calls;
 }
 
 // The route's own flow from the start: its caller lists, then the greeting
@@ -137,9 +72,6 @@ Response start_route(Prepared &c, const Route &route, const CallState &caller, b
         after_answer(c, {*ringing});
     return resp;
 }
-
-// The flow's result as the response, within the call's deadline.
-Response done(Prepared &c, const FlowResult &r) { return finish(r, c.ctx, c.deadline, c.log); }
 
 // `name` pressed 2 at the screen: the names tried, which the next URLs and
 // the call's alerts carry, say so, and so does the log.
@@ -281,83 +213,6 @@ Response voice_screen_result(Prepared &c)
     if (r.outcome == Outcome::accepted) accepted(c, parent, who);
     if (!parent.empty() && c.ctx.alerts.mark && r.outcome == Outcome::passed && c.state.level > 0)
         c.ctx.alerts.mark(parent, passed_mark(c.state.loop, c.state.level, form_value(c.w.twilio(), "To")));
-    return resp;
-}
-
-Response voice_recorded(Prepared &c)
-{
-    FlowResult r = flow_recorded(c.route, c.state, c.w.twilio(), now_epoch(c.ctx));
-    // Told before the call ends, so the number's status callback that
-    // follows knows a voicemail is on its way.
-    if (r.outcome == Outcome::recorded && c.ctx.alerts.mark)
-        c.ctx.alerts.mark(form_value(c.w.twilio(), "CallSid"), to_string(CallMark::recorded));
-    return done(c, r);
-}
-
-Response voice_recording(Prepared &c)
-{
-    FlowResult r = flow_recording(c.route, c.state, c.w.twilio());
-    // Said here too, in case the <Record> action never came.
-    if (r.alert && c.ctx.alerts.mark) c.ctx.alerts.mark(form_value(c.w.twilio(), "CallSid"), to_string(CallMark::recorded));
-    return done(c, r);
-}
-
-Response voice_transcription(Prepared &c)
-{
-    const Params &twilio = c.w.twilio();
-    const Alerts &alerts = c.ctx.alerts;
-    FlowResult r = flow_transcription(c.route, c.state, twilio);
-    const std::string sid = form_value(twilio, "CallSid");
-    if (r.alert) {
-        // The voicemail alert waiting for this text goes out now with it.
-        // If it has gone already, the text stays out of PagerDuty: a second
-        // trigger only adds to the alert's log, and opens a new alert if
-        // the first was resolved meanwhile (a page for a handled message).
-        if (auto held = alerts.take_held ? alerts.take_held(sid, AlertKind::voicemail) : std::nullopt) {
-            r.alert = with_transcription(*held, form_value(twilio, "TranscriptionText"));
-        } else if (alerts.marked && alerts.marked(sid, to_string(AlertKind::voicemail))) {
-            r.alert.reset();
-            r.outcome = Outcome::ignored;
-            r.reason = "the transcription came after the voicemail alert had gone out; see the recording";
-        }
-    } else if (form_value(twilio, "TranscriptionStatus") == "failed" && alerts.take_held) {
-        // No text will come: the voicemail alert need not wait any longer.
-        if (auto held = alerts.take_held(sid, AlertKind::voicemail)) {
-            r.alert = held;
-            r.outcome = Outcome::alert;
-            r.reason = "Twilio could not transcribe the message";
-        }
-    }
-    return done(c, r);
-}
-
-Response voice_status(Prepared &c)
-{
-    NewCall call = new_call(c);
-    for (const auto &route : routes_of(c, call))
-        if (join_window(c, route, call.state, false)) break;
-    FlowResult r = flow_call_status(call.route, call.state, c.w.twilio());
-    const std::string sid = form_value(c.w.twilio(), "CallSid");
-    if (r.alert && caller_check(call.route.call.callers, call.state.from).verdict != CallerVerdict::pass) {
-        r.alert.reset();
-        r.outcome = Outcome::ignored;
-        r.reason = "the caller was refused";
-    }
-    const auto marked = [&](const std::string &m) { return c.ctx.alerts.marked && c.ctx.alerts.marked(sid, m); };
-    const bool answered = marked(to_string(CallMark::answered));
-    if (r.alert && (answered || marked(to_string(CallMark::recorded)) || marked(to_string(CallMark::refused)))) {
-        r.alert.reset();
-        r.outcome = Outcome::ignored;
-        r.reason = "the call was answered, left a voicemail or was refused";
-    }
-    Response resp = done(c, r);
-    // The <Dial> action resolves an answered call's alert; Twilio's
-    // documentation does not promise that action once a bridged call ends,
-    // so the call's end does it too (the second is a duplicate).
-    if (answered && form_value(c.w.twilio(), "CallStatus") == "completed")
-        for (const auto &route : routes_of(c, call))
-            if (auto resolve = call_alert_hung_up(route, call.state, sid); resolve && marked(resolve_mark(route)))
-                after_answer(c, {*resolve});
     return resp;
 }
 

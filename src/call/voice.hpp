@@ -1,6 +1,6 @@
-// The handlers of every request Twilio makes during a call: the incoming
-// call, the menu, and each callback of the hunt, the screen and the
-// voicemail.  Each gets its request prepared as its row of the dispatch
+// The handlers of the requests Twilio makes while a call is put through:
+// the incoming call, the menu, and each callback of the hunt and the
+// screen (call_end.hpp has the voicemail's and the end's).  Each gets its request prepared as its row of the dispatch
 // table asks (webhook.hpp: Prepared), asks PagerDuty, and hands over to
 // the call flow (flow.hpp), whose alert it delivers.
 #pragma once
@@ -14,9 +14,5 @@ Response voice_menu(Prepared &call);
 Response voice_dial_status(Prepared &call);
 Response voice_screen(Prepared &call);
 Response voice_screen_result(Prepared &call);
-Response voice_recorded(Prepared &call);
-Response voice_recording(Prepared &call);
-Response voice_transcription(Prepared &call);
-Response voice_status(Prepared &call);
 
 }  // namespace pdcf

@@ -171,4 +171,54 @@ Response finish(const FlowResult &r, const Context &ctx, TimePoint deadline, Log
 
 long long now_epoch(const Context &ctx) { return ctx.epoch_seconds ? ctx.epoch_seconds() : 0; }
 
+NewCall new_call(const Prepared &c)
+{
+    const Config &cfg = c.ctx.config->config;
+    const std::string *route_param = form_get(c.w.query, "route");
+    const std::string *menu_param = form_get(c.w.query, "menu");
+    RouteChoice choice = route_choose(cfg, route_param ? *route_param : "", route_param != nullptr, c.log.to,
+                                      menu_param ? *menu_param : "", menu_param != nullptr);
+    NewCall call{choice.route ? *choice.route : choice.menu ? menu_route(*choice.menu) : default_route(cfg),
+                 choice.menu, {}, choice.problem};
+    c.log.route = call.route.name;
+    call.state.route = call.route.name;
+    call.state.from = c.log.from;
+    call.state.to = c.log.to;
+    call.state.started = now_epoch(c.ctx);
+    return call;
+}
+
+std::vector<Route> routes_of(Prepared &c, const NewCall &call)
+{
+    if (!call.menu) return {call.route};
+    std::vector<Route> routes;
+    LogRecord ignored;
+    for (const auto &entry : call.menu->entries)
+        if (!entry.route.empty()) routes.push_back(route_named(c.ctx.config->config, entry.route, ignored));
+    return routes;
+}
+
+std::optional<CallerCalls> join_window(Prepared &c, const Route &route, CallState &state, bool count)
+{
+    if (!c.ctx.alerts.caller_calls) return std::nullopt;
+    auto calls = c.ctx.alerts.caller_calls(route.name, state.from, form_value(c.w.twilio(), "CallSid"),
+                                           route.call.repeat_window, count);
+    if (calls && calls->calls > 1) {
+        state.first_call = calls->first_call;
+        state.calls = calls->calls;
+    }
+    return calls;
+}
+
+Response done(Prepared &c, const FlowResult &r) { return finish(r, c.ctx, c.deadline, c.log); }
+
+void after_answer(Prepared &c, const std::vector<Alert> &events)
+{
+    for (const auto &a : events) {
+        std::string said = c.ctx.alerts.hold ? c.ctx.alerts.hold(a, 0, c.deadline)
+                           : c.ctx.alerts.deliver ? c.ctx.alerts.deliver(a, c.deadline) : "";
+        if (!said.empty()) add_note(c.log.alert, std::string(to_string(a.kind)) + " " + (said == "held 0 s" ? "queued" : said));
+    }
+}
+
 }  // namespace pdcf

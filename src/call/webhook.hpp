@@ -82,4 +82,31 @@ Response finish(const FlowResult &r, const Context &ctx, TimePoint deadline, Log
 
 long long now_epoch(const Context &ctx);
 
+// A call as it comes in (or, for the status callback, as it was): its route
+// or menu by ?route=, ?menu= or the called number, and its state before
+// any dial.  A menu stands in as its own route.
+struct NewCall {
+    Route route;
+    const Menu *menu = nullptr;
+    CallState state;
+    std::string problem;  // why no route matched
+};
+NewCall new_call(const Prepared &call);
+
+// The routes a call to this line may have taken: its own, or its menu's.
+std::vector<Route> routes_of(Prepared &call, const NewCall &line);
+
+// The call's place among the caller's calls to `route` within its
+// repeat_window (repeats.hpp), written into `state` for a repeat call;
+// `count`: this call is one of them, else it is only looked up.
+std::optional<CallerCalls> join_window(Prepared &call, const Route &route, CallState &state, bool count);
+
+// The flow's result as the response, within the call's deadline.
+Response done(Prepared &call, const FlowResult &r);
+
+// The call's own alert events (call_alert.hpp), sent once the answer is out
+// through the spool, in order: a person waiting to be put through never
+// waits for PagerDuty.  A spool that cannot hold them sends them now.
+void after_answer(Prepared &call, const std::vector<Alert> &events);
+
 }  // namespace pdcf

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "call/call_end.hpp"
 #include "call/voice.hpp"
 #include "core/limits.hpp"
 #include "serve/queue_time.hpp"

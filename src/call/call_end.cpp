@@ -1,0 +1,86 @@
+#include "call/call_end.hpp"
+
+#include "call/call_alert.hpp"
+#include "call/flow.hpp"
+#include "core/form.hpp"
+
+namespace pdcf {
+
+Response voice_recorded(Prepared &c)
+{
+    FlowResult r = flow_recorded(c.route, c.state, c.w.twilio(), now_epoch(c.ctx));
+    // Told before the call ends, so the number's status callback that
+    // follows knows a voicemail is on its way.
+    if (r.outcome == Outcome::recorded && c.ctx.alerts.mark)
+        c.ctx.alerts.mark(form_value(c.w.twilio(), "CallSid"), to_string(CallMark::recorded));
+    return done(c, r);
+}
+
+Response voice_recording(Prepared &c)
+{
+    FlowResult r = flow_recording(c.route, c.state, c.w.twilio());
+    // Said here too, in case the <Record> action never came.
+    if (r.alert && c.ctx.alerts.mark) c.ctx.alerts.mark(form_value(c.w.twilio(), "CallSid"), to_string(CallMark::recorded));
+    return done(c, r);
+}
+
+Response voice_transcription(Prepared &c)
+{
+    const Params &twilio = c.w.twilio();
+    const Alerts &alerts = c.ctx.alerts;
+    FlowResult r = flow_transcription(c.route, c.state, twilio);
+    const std::string sid = form_value(twilio, "CallSid");
+    if (r.alert) {
+        // The voicemail alert waiting for this text goes out now with it.
+        // If it has gone already, the text stays out of PagerDuty: a second
+        // trigger only adds to the alert's log, and opens a new alert if
+        // the first was resolved meanwhile (a page for a handled message).
+        if (auto held = alerts.take_held ? alerts.take_held(sid, AlertKind::voicemail) : std::nullopt) {
+            r.alert = with_transcription(*held, form_value(twilio, "TranscriptionText"));
+        } else if (alerts.marked && alerts.marked(sid, to_string(AlertKind::voicemail))) {
+            r.alert.reset();
+            r.outcome = Outcome::ignored;
+            r.reason = "the transcription came after the voicemail alert had gone out; see the recording";
+        }
+    } else if (form_value(twilio, "TranscriptionStatus") == "failed" && alerts.take_held) {
+        // No text will come: the voicemail alert need not wait any longer.
+        if (auto held = alerts.take_held(sid, AlertKind::voicemail)) {
+            r.alert = held;
+            r.outcome = Outcome::alert;
+            r.reason = "Twilio could not transcribe the message";
+        }
+    }
+    return done(c, r);
+}
+
+Response voice_status(Prepared &c)
+{
+    NewCall call = new_call(c);
+    for (const auto &route : routes_of(c, call))
+        if (join_window(c, route, call.state, false)) break;
+    FlowResult r = flow_call_status(call.route, call.state, c.w.twilio());
+    const std::string sid = form_value(c.w.twilio(), "CallSid");
+    if (r.alert && caller_check(call.route.call.callers, call.state.from).verdict != CallerVerdict::pass) {
+        r.alert.reset();
+        r.outcome = Outcome::ignored;
+        r.reason = "the caller was refused";
+    }
+    const auto marked = [&](const std::string &m) { return c.ctx.alerts.marked && c.ctx.alerts.marked(sid, m); };
+    const bool answered = marked(to_string(CallMark::answered));
+    if (r.alert && (answered || marked(to_string(CallMark::recorded)) || marked(to_string(CallMark::refused)))) {
+        r.alert.reset();
+        r.outcome = Outcome::ignored;
+        r.reason = "the call was answered, left a voicemail or was refused";
+    }
+    Response resp = done(c, r);
+    // The <Dial> action resolves an answered call's alert; Twilio's
+    // documentation does not promise that action once a bridged call ends,
+    // so the call's end does it too (the second is a duplicate).
+    if (answered && form_value(c.w.twilio(), "CallStatus") == "completed")
+        for (const auto &route : routes_of(c, call))
+            if (auto resolve = call_alert_hung_up(route, call.state, sid); resolve && marked(resolve_mark(route)))
+                after_answer(c, {*resolve});
+    return resp;
+}
+
+}  // namespace pdcf
