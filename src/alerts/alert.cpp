@@ -69,7 +69,10 @@ Alert make(AlertKind kind, const CallSettings &call, const std::string &call_sid
                         {"class", to_string(kind)},
                         {"custom_details", std::move(custom)}};
     if (!link.empty())
-        event["links"] = json::array({{{"href", link}, {"text", kind == AlertKind::text ? "Attachment" : "Voicemail recording"}}});
+        event["links"] = json::array({{{"href", link},
+                                       {"text", kind == AlertKind::text        ? "Attachment"
+                                                : kind == AlertKind::recording ? "Call recording"
+                                                                               : "Voicemail recording"}}});
     event["client"] = source;
     Alert a;
     a.kind = kind;
@@ -171,6 +174,18 @@ Alert alert_ringing(const Route &route, const CallState &st, const std::string &
     return make(AlertKind::call, route.call, call_sid, alert_key(st, call_sid), summary, std::move(d), "");
 }
 
+Alert alert_call_recording(const Route &route, const CallState &st, const std::string &call_sid, const Recording &rec)
+{
+    json d = details(st, call_sid);
+    d["caller"] = mask_number(st.from);
+    d["recording"] = rec.url;
+    if (rec.seconds > 0) d["duration_seconds"] = rec.seconds;
+    std::string summary = "Recording of the call on " + route.call.title + " line from " + mask_number(st.from) +
+                          (rec.seconds > 0 ? " (" + std::to_string(rec.seconds) + " s)" : "");
+    return make(AlertKind::recording, route.call, call_sid, alert_key(st, call_sid), summary, std::move(d), rec.url,
+                route.call.answered_severity);
+}
+
 Alert alert_change(AlertKind change, const CallSettings &call, const CallState &st, const std::string &call_sid)
 {
     // PagerDuty reads only these of an acknowledge or resolve event.
@@ -218,6 +233,7 @@ const char *to_string(AlertKind kind)
     case AlertKind::call: return "call";
     case AlertKind::acknowledge: return "acknowledge";
     case AlertKind::resolve: return "resolve";
+    case AlertKind::recording: return "recording";
     }
     return "?";
 }

@@ -17,7 +17,7 @@ namespace pdcf {
 // What an event does to the call's one alert in PagerDuty.  `call`,
 // `voicemail`, `missed` and `text` trigger it; `acknowledge` and `resolve`
 // change it, and go out only after the call's trigger has (spool.hpp).
-enum class AlertKind { voicemail, missed, text, call, acknowledge, resolve };
+enum class AlertKind { voicemail, missed, text, call, acknowledge, resolve, recording };
 
 struct Alert {
     AlertKind kind = AlertKind::voicemail;
@@ -76,6 +76,13 @@ Alert alert_answered(const Route &route, const CallState &state, const std::stri
 // keeps the first trigger's severity, and a call nobody takes must page.
 Alert alert_ringing(const Route &route, const CallState &state, const std::string &call_sid, int level,
                     long long now);
+// The recording of an answered call (record_calls), ready: "Recording of
+// the call on Platform line from +*******9876 (95 s)" at
+// answered_severity, with its link.  A later trigger only adds to the open
+// alert's log, and the link is in it.
+Alert alert_call_recording(const Route &route, const CallState &state, const std::string &call_sid,
+                           const Recording &recording);
+
 // An acknowledge or resolve event for the call's alert.
 Alert alert_change(AlertKind change, const CallSettings &call, const CallState &state, const std::string &call_sid);
 
@@ -89,7 +96,8 @@ std::string alert_key(const CallState &state, const std::string &call_sid);
 // in it.
 Alert alert_from_event(AlertKind kind, const std::string &call_sid, const std::string &event);
 
-// "voicemail", "missed", "text", "call", "acknowledge", "resolve": for
+// "voicemail", "missed", "text", "call", "acknowledge", "resolve",
+// "recording": for
 // file names, claims and the log.
 const char *to_string(AlertKind kind);
 

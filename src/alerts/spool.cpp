@@ -232,8 +232,9 @@ bool Spool::earlier_waits(const std::string &call_sid, AlertKind kind) const
 bool Spool::earlier_waits(const std::string &call, const std::string &kind) const
 {
     // Each change of the call's alert, after what it changes.
-    static const AlertKind order[] = {AlertKind::call, AlertKind::acknowledge, AlertKind::resolve};
-    if (!refused_.empty() || (kind != to_string(AlertKind::acknowledge) && kind != to_string(AlertKind::resolve)))
+    static const AlertKind order[] = {AlertKind::call, AlertKind::acknowledge, AlertKind::recording, AlertKind::resolve};
+    if (!refused_.empty() || (kind != to_string(AlertKind::acknowledge) && kind != to_string(AlertKind::recording) &&
+                              kind != to_string(AlertKind::resolve)))
         return false;
     for (AlertKind before : order) {
         if (kind == to_string(before)) break;

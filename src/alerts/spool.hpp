@@ -98,8 +98,8 @@ public:
     std::optional<std::string> take_held(const std::string &call_sid, AlertKind kind) const;
 
     // Whether an event of this call that must reach PagerDuty first still
-    // waits here (held, pending, or being sent): a trigger before the call's
-    // acknowledge, both before its resolve.  An acknowledge or resolve
+    // waits here (held, pending, or being sent): the call's trigger, then
+    // its acknowledge, its recording's link, its resolve.  An acknowledge or resolve
     // PagerDuty gets before the trigger does nothing, and the trigger
     // after it opens an alert that pages; so such a one waits too.
     bool earlier_waits(const std::string &call_sid, AlertKind kind) const;

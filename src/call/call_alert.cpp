@@ -1,5 +1,7 @@
 #include "call/call_alert.hpp"
 
+#include "core/ascii.hpp"
+
 namespace pdcf {
 
 namespace {
@@ -34,6 +36,21 @@ std::optional<Alert> call_alert_hung_up(const Route &route, const CallState &sta
     if (!route.call.resolve_on_hangup || route.call.call_alert == CallAlert::off || !route.call.can_alert())
         return std::nullopt;
     return alert_change(AlertKind::resolve, route.call, state, call_sid);
+}
+
+long call_alert_resolve_wait(const Route &route) { return route.call.record_calls ? recording_wait_seconds : 0; }
+
+std::optional<Alert> call_alert_recorded(const Route &route, const CallState &state, const Params &twilio,
+                                         bool answered)
+{
+    if (!route.call.record_calls || route.call.call_alert == CallAlert::off || !route.call.can_alert() || !answered)
+        return std::nullopt;
+    // Twilio reports `completed` or `failed` unless asked for more.
+    if (form_value(twilio, "RecordingStatus") != "completed") return std::nullopt;
+    const std::string url = form_value(twilio, "RecordingUrl");
+    if (url.empty()) return std::nullopt;
+    long long seconds = parse_decimal(form_value(twilio, "RecordingDuration"), 0, 1LL << 31).value_or(0);
+    return alert_call_recording(route, state, form_value(twilio, "CallSid"), Recording{url, seconds, ""});
 }
 
 std::string resolve_mark(const Route &route) { return "resolve-" + route.name; }

@@ -12,6 +12,7 @@
 #include "alerts/alert.hpp"
 #include "call/flow_result.hpp"
 #include "config/config.hpp"
+#include "core/form.hpp"
 
 namespace pdcf {
 
@@ -29,6 +30,18 @@ std::vector<Alert> call_alert_accepted(const Route &route, const CallState &stat
 
 // An answered call ended: resolved with resolve_on_hangup.
 std::optional<Alert> call_alert_hung_up(const Route &route, const CallState &state, const std::string &call_sid);
+
+// With record_calls, an answered call's resolve waits this long for its
+// recording: the recording's link is a trigger, which after the resolve
+// would open a new alert.  It goes as soon as the link has.
+constexpr long recording_wait_seconds = 300;
+long call_alert_resolve_wait(const Route &route);
+
+// Twilio's recording status callback for an answered call's recording
+// (record_calls): its link, for the call's alert.  Nothing when the call
+// has no alert (call_alert off), was not answered, or the recording failed.
+std::optional<Alert> call_alert_recorded(const Route &route, const CallState &state, const Params &twilio,
+                                         bool answered);
 
 // The mark of a call whose alert `route` resolves when it ends.
 std::string resolve_mark(const Route &route);

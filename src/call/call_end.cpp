@@ -53,6 +53,28 @@ Response voice_transcription(Prepared &c)
     return done(c, r);
 }
 
+Response voice_call_recording(Prepared &c)
+{
+    const Params &twilio = c.w.twilio();
+    // "CallSid ... always refers to the parent leg of a two-leg call"
+    // (TwiML <Recording>): the caller's call, which the screen marked.
+    const std::string sid = form_value(twilio, "CallSid");
+    const bool answered = c.ctx.alerts.marked && c.ctx.alerts.marked(sid, to_string(CallMark::answered));
+    auto link = call_alert_recorded(c.route, c.state, twilio, answered);
+    FlowResult r = twiml_only(empty_response(), link ? Outcome::alert : Outcome::ignored);
+    if (!link)
+        r.reason = form_value(twilio, "RecordingStatus") == "completed" ? "no alert of the call to add the recording to"
+                                                                         : "Twilio could not store the recording";
+    Response resp = done(c, r);
+    if (!link) return resp;
+    std::vector<Alert> events{*link};
+    // The resolve that waited for the link goes right after it.
+    if (auto resolve = c.ctx.alerts.take_held ? c.ctx.alerts.take_held(sid, AlertKind::resolve) : std::nullopt)
+        events.push_back(*resolve);
+    after_answer(c, events);
+    return resp;
+}
+
 Response voice_status(Prepared &c)
 {
     NewCall call = new_call(c);
@@ -79,7 +101,7 @@ Response voice_status(Prepared &c)
     if (answered && form_value(c.w.twilio(), "CallStatus") == "completed")
         for (const auto &route : routes_of(c, call))
             if (auto resolve = call_alert_hung_up(route, call.state, sid); resolve && marked(resolve_mark(route)))
-                after_answer(c, {*resolve});
+                after_answer(c, {*resolve}, call_alert_resolve_wait(route));
     return resp;
 }
 

@@ -17,13 +17,15 @@ namespace {
 // <Dial> with its action back to us and, when screening, the whisper on
 // each engineer's leg.
 FlowResult dial(const Route &route, const FlowUrls &urls, const CallState &after, const std::vector<Callee> &callees,
-                const std::string &say, Outcome outcome)
+                const std::string &say, Outcome outcome, const std::string &notice = "")
 {
     const CallSettings &call = route.call;
     DialOptions options;
     options.timeout = call.dial_timeout;
     options.caller_id = call.caller_id;
     options.action = urls.of("/voice/dial-status", after, Numbers::from_twilio);
+    // Its callback carries no From or To.
+    if (call.record_calls) options.recording_callback = urls.of("/voice/call-recording", after, Numbers::in_url);
     // The screen marks the phone that picks up (pickup_mark): it needs the
     // round and level, and the call's alert who took it.  Without the
     // screen, the call's alert still learns there who picked up.
@@ -34,7 +36,7 @@ FlowResult dial(const Route &route, const FlowUrls &urls, const CallState &after
         if (on_pickup) options.number_urls.push_back(urls.of("/voice/screen", screen_query(route, after, c.name)));
     }
     Twiml twiml;
-    twiml.say(voice_of(call), say).dial(options, r.dialed);
+    twiml.say(voice_of(call), notice).say(voice_of(call), say).dial(options, r.dialed);
     r.twiml = twiml.str();
     r.outcome = outcome;
     r.level = after.level;
@@ -59,8 +61,10 @@ std::string voicemail_twiml(const Route &route, const FlowUrls &urls, const Call
 }
 
 // Nobody (more) from PagerDuty to dial: fallback_number once, then
-// voicemail, or without a routing key the unavailable message.
-FlowResult end_of_hunt(const Route &route, const FlowUrls &urls, const CallState &st, const std::string &reason)
+// voicemail, or without a routing key the unavailable message.  `notice`:
+// said before a dial (recording_notice, at the call's start).
+FlowResult end_of_hunt(const Route &route, const FlowUrls &urls, const CallState &st, const std::string &reason,
+                       const std::string &notice = "")
 {
     const CallSettings &call = route.call;
     FlowResult r;
@@ -68,7 +72,7 @@ FlowResult end_of_hunt(const Route &route, const FlowUrls &urls, const CallState
         CallState after = st;
         after.fallback = true;
         r = dial(route, urls, after, {{"", call.fallback_number}}, say_text(route, st, call.fallback_greeting),
-                 Outcome::fallback);
+                 Outcome::fallback, notice);
         r.level = 0;
     } else if (call.can_alert()) {
         r = twiml_only(voicemail_twiml(route, urls, st), Outcome::voicemail);
@@ -121,12 +125,14 @@ bool flow_can_dial(const Route &route, const std::vector<Level> &levels, const C
 FlowResult flow_incoming(const Route &route, const FlowUrls &urls, const CallState &state, const Snapshot &raw)
 {
     Snapshot snap = without_lines(raw, route.lines, state.to);
-    if (snap.oncalls_failed) return end_of_hunt(route, urls, state, snapshot_reason(snap));
+    // Said first, before anything is recorded (record_calls).
+    const std::string notice = route.call.record_calls ? say_text(route, state, route.call.recording_notice) : "";
+    if (snap.oncalls_failed) return end_of_hunt(route, urls, state, snapshot_reason(snap), notice);
     NextDial next = hunt_next(snap.levels, state, route.call.ring);
-    if (!next.found) return end_of_hunt(route, urls, state, snapshot_reason(snap));
+    if (!next.found) return end_of_hunt(route, urls, state, snapshot_reason(snap), notice);
     CallState after = after_dial(state, 1, next);
     FlowResult r = dial(route, urls, after, next.callees,
-                        say_text(route, state, route.call.greeting, names_of(next.callees)), Outcome::dial);
+                        say_text(route, state, route.call.greeting, names_of(next.callees)), Outcome::dial, notice);
     r.reason = snap.problem;
     return r;
 }

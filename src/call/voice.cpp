@@ -144,7 +144,8 @@ Response voice_dial_status(Prepared &c)
     case DialEnd::answered: {
         if (c.ctx.alerts.mark) c.ctx.alerts.mark(sid, to_string(CallMark::answered));
         Response resp = done(c, flow_answered(state));
-        if (auto resolve = call_alert_hung_up(route, state, sid)) after_answer(c, {*resolve});
+        if (auto resolve = call_alert_hung_up(route, state, sid))
+            after_answer(c, {*resolve}, call_alert_resolve_wait(route));
         return resp;
     }
     case DialEnd::caller_gone:

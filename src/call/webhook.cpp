@@ -212,10 +212,10 @@ std::optional<CallerCalls> join_window(Prepared &c, const Route &route, CallStat
 
 Response done(Prepared &c, const FlowResult &r) { return finish(r, c.ctx, c.deadline, c.log); }
 
-void after_answer(Prepared &c, const std::vector<Alert> &events)
+void after_answer(Prepared &c, const std::vector<Alert> &events, long wait)
 {
     for (const auto &a : events) {
-        std::string said = c.ctx.alerts.hold ? c.ctx.alerts.hold(a, 0, c.deadline)
+        std::string said = c.ctx.alerts.hold ? c.ctx.alerts.hold(a, wait, c.deadline)
                            : c.ctx.alerts.deliver ? c.ctx.alerts.deliver(a, c.deadline) : "";
         if (!said.empty()) add_note(c.log.alert, std::string(to_string(a.kind)) + " " + (said == "held 0 s" ? "queued" : said));
     }

@@ -106,7 +106,9 @@ Response done(Prepared &call, const FlowResult &r);
 
 // The call's own alert events (call_alert.hpp), sent once the answer is out
 // through the spool, in order: a person waiting to be put through never
-// waits for PagerDuty.  A spool that cannot hold them sends them now.
-void after_answer(Prepared &call, const std::vector<Alert> &events);
+// waits for PagerDuty.  `wait`: seconds they are held first (a resolve
+// waiting for the recording's link).  A spool that cannot hold them sends
+// them now.
+void after_answer(Prepared &call, const std::vector<Alert> &events, long wait = 0);
 
 }  // namespace pdcf

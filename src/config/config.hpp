@@ -65,6 +65,10 @@ struct CallSettings {
     int repeat_window = 1800;
     // More calls than this in a window hear rejected_message; 0: no limit.
     int caller_limit = 0;
+    // The bridged conversation recorded, its link in the call's alert;
+    // recording_notice said to the caller first.
+    bool record_calls = false;
+    std::string recording_notice;
     // A missed call that only the number's status callback reports waits
     // this long for the call's own last request, which Twilio may send
     // after it: an answer or a message there means no alert.

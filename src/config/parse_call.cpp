@@ -24,6 +24,7 @@ const TextKey text_keys[] = {
     {"voicemail_prompt", &CallSettings::voicemail_prompt, {"{title}"}},
     {"voicemail_closing", &CallSettings::voicemail_closing, {"{title}"}},
     {"rejected_message", &CallSettings::rejected_message, {"{title}"}},
+    {"recording_notice", &CallSettings::recording_notice, {"{title}"}},
     {"sms_reply", &CallSettings::sms_reply, {"{name}", "{first_name}", "{title}"}},
     {"sms_unavailable", &CallSettings::sms_unavailable, {"{title}"}},
     {"sms_forward", &CallSettings::sms_forward, {"{title}", "{caller}", "{text}"}},
@@ -61,6 +62,7 @@ const FlagKey flag_keys[] = {
     {"transcribe", &CallSettings::transcribe},
     {"alert_missed_calls", &CallSettings::alert_missed_calls},
     {"resolve_on_hangup", &CallSettings::resolve_on_hangup},
+    {"record_calls", &CallSettings::record_calls},
 };
 
 template <class Table>

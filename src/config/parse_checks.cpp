@@ -66,6 +66,13 @@ void Parser::call_alert_checks(const std::string &section, const CallSettings &c
     if (call.caller_limit > 0 && call.repeat_window == 0 &&
         (section == "call" || sets_any(section, {"caller_limit", "repeat_window"})))
         error(section, "caller_limit", "it counts calls within repeat_window, which is 0: set a window, or no limit");
+    if (!call.recording_notice.empty() && !call.record_calls && (section == "call" || sets_any(section, {"recording_notice", "record_calls"})))
+        warning(section, "recording_notice", "it is said only when record_calls is yes, and record_calls is no");
+    if (call.record_calls && call.call_alert == CallAlert::off &&
+        (section == "call" || sets_any(section, {"record_calls", "call_alert"})))
+        warning(section, "record_calls",
+                "calls are recorded, but with call_alert off no alert carries the link: find the recordings in "
+                "Twilio's console");
     if (call.call_alert != CallAlert::answered) return;
     if (section != "call" && !sets_any(section, {"call_alert", "answered_severity"})) return;
     if (call.answered_severity == "critical" || call.answered_severity == "error")

@@ -28,7 +28,8 @@ bool route_only(const std::string &key)
                                        "caller_id",       "fallback_number",   "ring",           "max_loops",
                                        "screening",       "screen_timeout",    "whisper",        "sms_forward",
                                        "sms_reply",       "sms_unavailable",   "sms_alert",      "call_alert",
-                                       "answered_severity", "resolve_on_hangup", "repeat_window", "caller_limit"};
+                                       "answered_severity", "resolve_on_hangup", "repeat_window", "caller_limit",
+                                       "record_calls", "recording_notice"};
     return std::find(std::begin(keys), std::end(keys), key) != std::end(keys);
 }
 

@@ -62,6 +62,7 @@ const Handler handlers[] = {
     {"/voice/recorded", {"POST", "GET"}, Needs::state, voice_recorded},
     {"/voice/recording", {"POST", "GET"}, Needs::state, voice_recording},
     {"/voice/transcription", {"POST", "GET"}, Needs::state, voice_transcription},
+    {"/voice/call-recording", {"POST", "GET"}, Needs::state, voice_call_recording},
     {"/voice/status", {"POST", "GET"}, Needs::webhook, voice_status},
     {"/sms", {"POST", "GET"}, Needs::webhook, sms_incoming},
     {"/health", {"GET", "HEAD"}, Needs::nothing, health},

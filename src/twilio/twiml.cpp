@@ -31,6 +31,9 @@ Twiml &Twiml::dial(const DialOptions &o, const std::vector<std::string> &numbers
     if (!o.caller_id.empty()) out_ += " callerId=\"" + xml_attr(o.caller_id) + "\"";
     if (!o.action.empty()) out_ += " action=\"" + xml_attr(o.action) + "\" method=\"POST\"";
     if (first) out_ += " answerOnBridge=\"true\"";
+    if (!o.recording_callback.empty())
+        out_ += " record=\"record-from-answer-dual\" recordingStatusCallback=\"" + xml_attr(o.recording_callback) +
+                "\" recordingStatusCallbackMethod=\"POST\"";
     out_ += ">";
     for (std::size_t i = 0; i < numbers.size(); ++i) {
         out_ += "<Number";

@@ -21,6 +21,10 @@ struct DialOptions {
     // Per number, in order: TwiML run on that callee's leg before joining
     // (the screen); missing or empty: none.
     std::vector<std::string> number_urls;
+    // Set: the bridged call is recorded, both sides on their own channels
+    // (record="record-from-answer-dual"), and Twilio posts here when the
+    // recording is ready.
+    std::string recording_callback;
 };
 
 struct GatherOptions {

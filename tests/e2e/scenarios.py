@@ -15,7 +15,7 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 import twilio_model
-from harness import (ALWAYS_NUMBER, ANSWERED_NUMBER, REPEAT_NUMBER, BLOCKED_CALLER, BLOCKED_PREFIX, DB_NUMBER, FALLBACK_NUMBER, HUNT_NUMBER, MENU_NUMBER,
+from harness import (ALWAYS_NUMBER, ANSWERED_NUMBER, RECORDED_NUMBER, REPEAT_NUMBER, BLOCKED_CALLER, BLOCKED_PREFIX, DB_NUMBER, FALLBACK_NUMBER, HUNT_NUMBER, MENU_NUMBER,
                      TRANSCRIBED_NUMBER,
                      OPS_NUMBER, PD_TOKEN, PROGRAM, ROUTING_KEY, SHARED_KEY_SETTINGS, TWILIO_SHARED_KEY, TWILIO_TOKEN,
                      check, incoming_call, incoming_text, person, roster, twilio_request)
@@ -910,6 +910,18 @@ def test_always_a_call_nobody_takes_is_one_alert_from_the_first_ring_to_the_voic
           events[1]["payload"])
 
 
+def test_a_recorded_call_is_announced_and_its_link_reaches_the_alert_before_the_resolve():
+    setup_together()
+    call = walk({ADA_PHONE: twilio_model.person(after=5), GRACE_PHONE: twilio_model.no_answer()}, to=RECORDED_NUMBER)
+    check(call.bridged_to == ADA_PHONE, call.rings)
+    check(call.heard[:1] == ["This call is recorded."], call.heard)
+    seq, events = events_of(call, 4)
+    check(seq == [("trigger", "call"), ("acknowledge", None), ("trigger", "recording"), ("resolve", None)], seq)
+    link = events[2]["links"][0]
+    check(link["text"] == "Call recording" and link["href"].endswith("/Recordings/RE" + call.sid[2:]), link)
+    check(the_alert_of(call)["status"] == "resolved", env.standin.alerts())
+
+
 def test_a_caller_who_calls_again_joins_the_open_alert_and_a_fourth_call_is_limited():
     # Each scenario's caller is a number of its own here: the line counts
     # calls per number for half an hour.
@@ -1574,6 +1586,7 @@ TESTS = [
     test_always_the_first_ring_raises_it_and_acceptance_acknowledges_it,
     test_always_a_call_nobody_takes_is_one_alert_from_the_first_ring_to_the_voicemail,
     test_a_caller_who_calls_again_joins_the_open_alert_and_a_fourth_call_is_limited,
+    test_a_recorded_call_is_announced_and_its_link_reaches_the_alert_before_the_resolve,
     test_a_voicemail_raises_one_alert_and_no_missed_call_in_either_order,
     test_a_real_missed_call_raises_exactly_one_alert_within_two_minutes,
     test_a_silent_voicemail_is_a_missed_call_not_an_empty_message,

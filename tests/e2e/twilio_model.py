@@ -142,6 +142,7 @@ class TwilioCall:
         self.rings = []                # every Ring, in order
         self.bridged_to = None         # the number the caller was put through to
         self.message = None            # seconds of the message left, if any
+        self.heard = []                # what the caller heard said, in order
         self.requests = []             # (path, params) in the order sent
         self.violations = []           # what Twilio would not do, or would fail
         self.final = []                # the requests the call's end sends, before they go
@@ -189,6 +190,7 @@ class TwilioCall:
         return None
 
     def speak(self, text):
+        self.heard.append(text)
         seconds = len((text or "").split()) / WORDS_PER_SECOND
         at = self.hangs_up_within(seconds)
         if at is not None:
@@ -308,7 +310,18 @@ class TwilioCall:
         self.bridged_to = number.text
         # They talk; then the caller hangs up, which ends the call.
         self.t += self.caller.talk
-        self.end_call(action if self.dial_action_on_hangup else None, DialCallStatus="completed",
+        # <Dial record="record-from-answer...">: the recording is ready
+        # after the call, its callback asynchronous; its CallSid "always
+        # refers to the parent leg of a two-leg call" (TwiML <Recording>).
+        later = []
+        if d.get("record", "do-not-record").startswith("record-from") and d.get("recordingStatusCallback"):
+            later.append((d.get("recordingStatusCallback"),
+                          {"CallSid": self.sid, "AccountSid": ACCOUNT, "RecordingStatus": "completed",
+                           "RecordingSid": "RE" + self.sid[2:], "RecordingSource": "DialVerb",
+                           "RecordingChannels": "2" if d.get("record").endswith("-dual") else "1",
+                           "RecordingDuration": str(self.caller.talk),
+                           "RecordingUrl": f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT}/Recordings/RE{self.sid[2:]}"}))
+        self.end_call(action if self.dial_action_on_hangup else None, later=later, DialCallStatus="completed",
                       DialBridged="true", CallStatus="completed", DialCallDuration=str(self.caller.talk))
 
     def dial_over(self, action, status, bridged):

@@ -34,7 +34,7 @@ BOOST_AUTO_TEST_CASE(marks_and_alert_kinds_never_share_a_name)
     for (CallMark m : {CallMark::answered, CallMark::recorded, CallMark::refused})
         BOOST_TEST(names.insert(to_string(m)).second, to_string(m));
     for (AlertKind k : {AlertKind::voicemail, AlertKind::missed, AlertKind::text, AlertKind::call,
-                        AlertKind::acknowledge, AlertKind::resolve})
+                        AlertKind::acknowledge, AlertKind::resolve, AlertKind::recording})
         BOOST_TEST(names.insert(to_string(k)).second, to_string(k));
 }
 

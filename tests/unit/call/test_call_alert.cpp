@@ -31,6 +31,14 @@ std::vector<std::string> events_of(const Fixture &f)
     return out;
 }
 
+// The same with how long each waits.
+std::vector<std::string> events_of_any_wait(const Fixture &f)
+{
+    std::vector<std::string> out;
+    for (const auto &[alert, seconds] : f.held) out.push_back(std::string(to_string(alert.kind)) + " " + std::to_string(seconds));
+    return out;
+}
+
 // The ops line with call_alert = `mode`.
 std::string ops_alerting(const std::string &mode) { return set_key(base_config, "route:ops", "call_alert", mode); }
 
@@ -323,6 +331,55 @@ BOOST_AUTO_TEST_CASE(past_caller_limit_the_caller_hears_the_rejected_message)
     counting.at += 1800;
     f.run(f.post(call_from("CA0008")));
     BOOST_TEST(f.log.outcome == Outcome::dial);
+}
+
+BOOST_AUTO_TEST_CASE(a_recorded_call_says_the_notice_first_and_its_link_goes_before_the_resolve)
+{
+    std::string config = set_key(ops_alerting("answered"), "route:ops", "record_calls", "yes");
+    config = set_key(config, "route:ops", "recording_notice", "This call on the {title} line is recorded.");
+    Fixture f(config);
+    XmlDoc first(f.run(f.post()).body);
+    BOOST_TEST(first.all("/Response/Say") ==
+               (std::vector<std::string>{"This call on the Platform line is recorded.", "Connecting you to Ada Lovelace."}));
+    BOOST_TEST(first.eval("string(/Response/Dial/@record)") == "record-from-answer-dual");
+    const std::string recording = first.eval("string(/Response/Dial/@recordingStatusCallback)");
+    BOOST_TEST(contains(recording, "/voice/call-recording?route=ops&"), recording);
+    Leg ada{f, first.eval("string(/Response/Dial/Number[1]/@url)")};
+    ada.press(ada.pick_up(), "1");
+    f.run(f.callback(first.eval("string(/Response/Dial/@action)"), dial_answered));
+    // The resolve waits for the recording's link.
+    BOOST_TEST(events_of_any_wait(f) ==
+               (std::vector<std::string>{"call 0", "acknowledge 0", "resolve " + std::to_string(recording_wait_seconds)}));
+    const Params ready = {{"CallSid", "CA0001"}, {"RecordingStatus", "completed"}, {"RecordingDuration", "95"},
+                          {"RecordingUrl", "https://api.twilio.com/rec/RE1"}, {"RecordingSource", "DialVerb"}};
+    f.run(f.callback(recording, ready));
+    BOOST_TEST(f.log.outcome == Outcome::alert);
+    BOOST_TEST(events_of_any_wait(f) == (std::vector<std::string>{"call 0", "acknowledge 0", "recording 0", "resolve 0"}));
+    auto link = nlohmann::json::parse(f.held.at(2).first.body);
+    BOOST_TEST(link["dedup_key"] == "CA0001");
+    BOOST_TEST(link["payload"]["summary"] == "Recording of the call on Platform line from +*******9876 (95 s)");
+    BOOST_TEST(link["links"][0]["href"] == "https://api.twilio.com/rec/RE1");
+    BOOST_TEST(link["links"][0]["text"] == "Call recording");
+}
+
+BOOST_AUTO_TEST_CASE(a_recording_of_a_call_nobody_took_or_without_an_alert_adds_nothing)
+{
+    const Params ready = {{"CallSid", "CA0001"}, {"RecordingStatus", "completed"}, {"RecordingDuration", "3"},
+                          {"RecordingUrl", "https://api.twilio.com/rec/RE1"}};
+    for (const char *mode : {"answered", "off"}) {
+        Fixture f(set_key(ops_alerting(mode), "route:ops", "record_calls", "yes"));
+        XmlDoc first(f.run(f.post()).body);
+        const std::string recording = first.eval("string(/Response/Dial/@recordingStatusCallback)");
+        if (std::string(mode) == "off") {
+            // Answered, but no alert of the call to carry the link.
+            Leg ada{f, first.eval("string(/Response/Dial/Number[1]/@url)")};
+            ada.press(ada.pick_up(), "1");
+        }
+        f.run(f.callback(recording, ready));  // a declined screen may leave one too
+        BOOST_TEST(f.log.outcome == Outcome::ignored, mode);
+        BOOST_TEST(f.log.reason == "no alert of the call to add the recording to", mode);
+        for (const auto &[alert, wait] : f.held) BOOST_TEST((alert.kind != AlertKind::recording), mode);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -105,6 +105,8 @@ BOOST_AUTO_TEST_CASE(the_calls_own_alert_keys)
     BOOST_TEST(d.resolve_on_hangup);
     BOOST_TEST(d.repeat_window == 1800);
     BOOST_TEST(d.caller_limit == 0);
+    BOOST_TEST(!d.record_calls);
+    BOOST_TEST(d.recording_notice.empty());
 
     auto r = parse(base + "[call]\ncall_alert = always\nanswered_severity = warning\nresolve_on_hangup = no\n"
                           "[route:db]\nschedule = PS1\ncall_alert = answered\n"
@@ -118,7 +120,8 @@ BOOST_AUTO_TEST_CASE(the_calls_own_alert_keys)
     BOOST_TEST(!db.resolve_on_hangup);                   // the rest from [call]
     // A menu dials nobody: the routes it leads to have their own.
     for (const char *key : {"call_alert = always", "answered_severity = info", "resolve_on_hangup = no",
-                            "repeat_window = 60", "caller_limit = 5"})
+                            "repeat_window = 60", "caller_limit = 5", "record_calls = yes",
+                            "recording_notice = Recorded."})
         BOOST_TEST(contains(only_error(parse(base + "[menu:main]\nnumber = +14155550199\n1 = ops\n" + key + "\n")),
                             "only for routes"),
                    key);
@@ -139,6 +142,18 @@ BOOST_AUTO_TEST_CASE(an_answered_call_alert_that_would_page_is_warned_of)
     // Off, or always (whose first ring pages by design): nothing to warn of.
     BOOST_TEST(parse(base + "[call]\nanswered_severity = critical\n").warnings.empty());
     BOOST_TEST(parse(base + "[call]\ncall_alert = always\nanswered_severity = critical\n").warnings.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_recording_nobody_would_see_or_hear_of_is_warned_of)
+{
+    auto notice = parse(base + "[call]\nrecording_notice = This call is recorded.\n");
+    BOOST_TEST_REQUIRE(notice.warnings.size() == 1u);
+    BOOST_TEST(notice.warnings[0].where == "[call] recording_notice");
+    BOOST_TEST(contains(notice.warnings[0].message, "said only when record_calls is yes"));
+    auto unseen = parse(base + "[call]\nrecord_calls = yes\n");
+    BOOST_TEST_REQUIRE(unseen.warnings.size() == 1u);
+    BOOST_TEST(contains(unseen.warnings[0].message, "with call_alert off no alert carries the link"));
+    BOOST_TEST(parse(base + "[call]\nrecord_calls = yes\ncall_alert = answered\n").warnings.empty());
 }
 
 BOOST_AUTO_TEST_CASE(bad_values_say_what_is_expected)
@@ -187,6 +202,8 @@ BOOST_AUTO_TEST_CASE(bad_values_say_what_is_expected)
         {"call", "repeat_window = 90000", "expected whole seconds (0: off) from 0 to 86400"},
         {"call", "caller_limit = -1", "expected a number of calls (0: no limit) from 0 to 1000"},
         {"call", "caller_limit = 3\nrepeat_window = 0", "it counts calls within repeat_window, which is 0"},
+        {"call", "record_calls = sometimes", "expected yes or no"},
+        {"call", "recording_notice = Hello {name}", "unknown placeholder {name} (expected {title})"},
         {"pagerduty", "events_url = http://events.pagerduty.com/v2/enqueue", "expected https://"},
         {"pagerduty", "spool_dir = spool", "expected an absolute directory name"},
         {"route:ops", "escalation_policy = P/../x", "expected a PagerDuty id"},

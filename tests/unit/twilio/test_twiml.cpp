@@ -48,6 +48,20 @@ BOOST_AUTO_TEST_CASE(answer_on_bridge_only_as_the_first_verb)
     BOOST_TEST(x.eval("string(/Response/Dial/@answerOnBridge)") == "true");
 }
 
+BOOST_AUTO_TEST_CASE(a_recorded_dial_records_both_sides_from_the_answer)
+{
+    DialOptions o{30, "", "", {}};
+    o.recording_callback = "https://x/voice/call-recording?a=1&b=2";
+    XmlDoc x(Twiml().dial(o, {"+14155550101"}).str());
+    BOOST_REQUIRE(x.ok());
+    BOOST_TEST(x.eval("string(/Response/Dial/@record)") == "record-from-answer-dual");
+    BOOST_TEST(x.eval("string(/Response/Dial/@recordingStatusCallback)") == "https://x/voice/call-recording?a=1&b=2");
+    BOOST_TEST(x.eval("string(/Response/Dial/@recordingStatusCallbackMethod)") == "POST");
+    // Not recorded unless asked.
+    XmlDoc plain(Twiml().dial({30, "", "", {}}, {"+14155550101"}).str());
+    BOOST_TEST(plain.eval("count(/Response/Dial/@record)") == "0");
+}
+
 BOOST_AUTO_TEST_CASE(no_caller_id_attribute_when_empty)
 {
     XmlDoc x(Twiml().dial({30, "", "", {}}, {"+14155550101"}).str());
