@@ -40,6 +40,7 @@ json details(const CallState &st, const std::string &call_sid)
         d["calls_from_caller"] = st.calls;
         d["first_call_sid"] = st.first_call;
     }
+    if (!st.reason_url.empty()) d["caller_reason"] = st.reason_url;  // ask_reason: also a link
     return d;
 }
 
@@ -57,6 +58,13 @@ std::string utc_text(long long epoch)
 Alert make(AlertKind kind, const CallSettings &call, const std::string &call_sid, const std::string &dedup_key,
            const std::string &summary, json custom, const std::string &link, const std::string &severity = {})
 {
+    json links = json::array();
+    if (!link.empty())
+        links.push_back({{"href", link},
+                         {"text", kind == AlertKind::text        ? "Attachment"
+                                  : kind == AlertKind::recording ? "Call recording"
+                                                                 : "Voicemail recording"}});
+    if (custom.contains("caller_reason")) links.push_back({{"href", custom["caller_reason"]}, {"text", "The caller's reason"}});
     json event = json::object();
     event["routing_key"] = call.routing_key;
     event["event_action"] = "trigger";
@@ -68,11 +76,7 @@ Alert make(AlertKind kind, const CallSettings &call, const std::string &call_sid
                         {"group", call.title},
                         {"class", to_string(kind)},
                         {"custom_details", std::move(custom)}};
-    if (!link.empty())
-        event["links"] = json::array({{{"href", link},
-                                       {"text", kind == AlertKind::text        ? "Attachment"
-                                                : kind == AlertKind::recording ? "Call recording"
-                                                                               : "Voicemail recording"}}});
+    if (!links.empty()) event["links"] = std::move(links);
     event["client"] = source;
     Alert a;
     a.kind = kind;
@@ -220,6 +224,7 @@ const char *to_string(CallMark mark)
     case CallMark::answered: return "answered";
     case CallMark::recorded: return "recorded";
     case CallMark::refused: return "refused";
+    case CallMark::reason_ready: return "reason-ready";
     }
     return "?";
 }

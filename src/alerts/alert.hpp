@@ -107,9 +107,11 @@ enum class CallMark {
     answered,  // an engineer took it
     recorded,  // the caller left a message
     refused,   // the caller was refused (allow_callers, withheld number)
+    reason_ready,  // the caller's recorded reason can be played (ask_reason)
 };
 
-// "answered", "recorded", "refused": the names of the marks in the spool.
+// "answered", "recorded", "refused", "reason-ready": the names of the
+// marks in the spool.
 const char *to_string(CallMark mark);
 
 // A caller's calls to a line within its repeat_window (repeats.hpp).

@@ -36,7 +36,7 @@ std::string screen_query(const Route &route, const CallState &state, const std::
            url_component(utf8_prefix(state.from, limits::max_caller_in_url)) + "&loop=" + std::to_string(state.loop) +
            "&level=" + std::to_string(state.level) +
            (name.empty() ? "" : "&name=" + url_component(utf8_prefix(name, limits::max_name_in_url))) +
-           repeat_query(state);
+           alert_query(state);
 }
 
 FlowResult flow_screen(const Route &route, const FlowUrls &urls, const CallState &state, const std::string &name,
@@ -46,6 +46,8 @@ FlowResult flow_screen(const Route &route, const FlowUrls &urls, const CallState
     GatherOptions options;
     options.timeout = call.screen_timeout;
     options.action = urls.of("/voice/screen-result", screen_query(route, state, name) + "&try=" + std::to_string(attempt));
+    // ask_reason: the caller's own words first, then who calls and the keys.
+    options.play = state.reason_url;
     Twiml twiml;
     twiml.gather(options, voice_of(call), say_text(route, state, call.whisper)).hangup();
     return twiml_only(twiml.str(), Outcome::screen);

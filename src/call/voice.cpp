@@ -6,6 +6,7 @@
 #include "call/call_alert.hpp"
 #include "call/flow.hpp"
 #include "call/menu.hpp"
+#include "call/reason.hpp"
 #include "call/screen.hpp"
 #include "config/route.hpp"
 #include "core/ascii.hpp"
@@ -47,10 +48,29 @@ void accepted(Prepared &c, const std::string &parent, const std::string &who)
     after_answer(c, call_alert_accepted(c.route, c.state, parent, who, now_epoch(c.ctx)));
 }
 
-// The route's own flow from the start: its caller lists, then the greeting
-// and the first dial (or fallback, voicemail...).  A call from a menu is
-// marked when refused, so the number's status callback raises no alert;
-// the menu has answered it (`answered`).
+// The on-calls of `route` for the call in `state`.
+Snapshot on_calls(Prepared &c, const Route &route, const CallState &state)
+{
+    return ask_pagerduty(c.ctx, route, c.deadline, [&](const std::vector<Level> &levels) {
+        return flow_can_dial(route, levels, state);
+    }, c.log);
+}
+
+// The hunt from its start: the greeting and the first dial (or fallback,
+// voicemail...), and with call_alert = always the call's alert.
+Response hunt_from_start(Prepared &c, const Route &route, const CallState &state, const Snapshot &snap)
+{
+    FlowResult first = flow_incoming(route, urls_of(c.req, c.ctx), state, snap);
+    Response resp = finish(first, c.ctx, c.deadline, c.log);
+    if (auto ringing = call_alert_ringing(route, state, c.log.call_sid, first, now_epoch(c.ctx)))
+        after_answer(c, {*ringing});
+    return resp;
+}
+
+// The route's own flow from the start: its caller lists, then (with
+// ask_reason, when someone can be dialed) the caller's reason, or the
+// hunt.  A call from a menu is marked when refused, so the number's status
+// callback raises no alert; the menu has answered it (`answered`).
 Response start_route(Prepared &c, const Route &route, const CallState &caller, bool answered)
 {
     CallerCheck who = caller_check(route.call.callers, caller.from);
@@ -63,14 +83,12 @@ Response start_route(Prepared &c, const Route &route, const CallState &caller, b
     auto calls = join_window(c, route, state, true);
     if (calls && route.call.caller_limit > 0 && calls->calls > route.call.caller_limit)
         return refuse(flow_limited(route, state));
-    Snapshot snap = ask_pagerduty(c.ctx, route, c.deadline, [&](const std::vector<Level> &levels) {
-        return flow_can_dial(route, levels, state);
-    }, c.log);
-    FlowResult first = flow_incoming(route, urls_of(c.req, c.ctx), state, snap);
-    Response resp = finish(first, c.ctx, c.deadline, c.log);
-    if (auto ringing = call_alert_ringing(route, state, c.log.call_sid, first, now_epoch(c.ctx)))
-        after_answer(c, {*ringing});
-    return resp;
+    // Asked now, also with ask_reason: whether anyone can be dialed, and
+    // the cache warm while the caller speaks.
+    Snapshot snap = on_calls(c, route, state);
+    if (route.call.ask_reason && !snap.oncalls_failed && flow_can_dial(route, snap.levels, state))
+        return done(c, flow_ask_reason(route, urls_of(c.req, c.ctx), state));
+    return hunt_from_start(c, route, state, snap);
 }
 
 // `name` pressed 2 at the screen: the names tried, which the next URLs and
@@ -181,6 +199,28 @@ Response voice_dial_status(Prepared &c)
     return done(c, flow_next(route, urls_of(c.req, c.ctx), state, snap, loops));
 }
 
+Response voice_reason(Prepared &c)
+{
+    Reason reason = reason_of(c.w.twilio());
+    if (reason.caller_gone)
+        return done(c, flow_caller_gone(c.route, c.state, form_value(c.w.twilio(), "CallSid"), now_epoch(c.ctx)));
+    CallState state = c.state;
+    state.reason_url = reason.url;
+    Response resp = hunt_from_start(c, c.route, state, on_calls(c, c.route, state));
+    add_note(c.log.reason, reason.said);
+    return resp;
+}
+
+Response voice_reason_ready(Prepared &c)
+{
+    // Twilio reports `completed` or `failed` unless asked for more.
+    const bool ready = form_value(c.w.twilio(), "RecordingStatus") == "completed";
+    if (ready && c.ctx.alerts.mark) c.ctx.alerts.mark(form_value(c.w.twilio(), "CallSid"), to_string(CallMark::reason_ready));
+    FlowResult r = twiml_only(empty_response(), Outcome::ignored);
+    r.reason = ready ? "the caller's reason can be played" : "Twilio could not store the caller's reason";
+    return done(c, r);
+}
+
 Response voice_screen(Prepared &c)
 {
     // The callee's leg: this phone picked up first, and the rest of its
@@ -190,6 +230,13 @@ Response voice_screen(Prepared &c)
     const std::string who = form_value(c.w.query, "name");
     if (!parent.empty() && c.state.level > 0 && c.ctx.alerts.mark)
         c.ctx.alerts.mark(parent, pickup_mark(c.state.loop, c.state.level, form_value(c.w.twilio(), "To")));
+    // Played only once Twilio has said it is ready; else the whisper says
+    // the caller's number, as without it.
+    if (!c.state.reason_url.empty() &&
+        !(c.ctx.alerts.marked && c.ctx.alerts.marked(parent, to_string(CallMark::reason_ready)))) {
+        c.state.reason_url.clear();
+        c.log.reason = "the caller's reason is not ready to play; the whisper says the number";
+    }
     if (!c.route.call.screening) {
         // No screen (the URL is there for the call's alert): whoever picked
         // up has the call.

@@ -69,6 +69,11 @@ struct CallSettings {
     // recording_notice said to the caller first.
     bool record_calls = false;
     std::string recording_notice;
+    // The caller's own words before the hunt, played to the engineer
+    // before "press 1" (ask_reason).
+    bool ask_reason = false;
+    std::string reason_prompt = "After the tone, please say your name and why you are calling.";
+    int reason_max_length = 10;
     // A missed call that only the number's status callback reports waits
     // this long for the call's own last request, which Twilio may send
     // after it: an answer or a message there means no alert.

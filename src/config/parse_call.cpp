@@ -25,6 +25,7 @@ const TextKey text_keys[] = {
     {"voicemail_closing", &CallSettings::voicemail_closing, {"{title}"}},
     {"rejected_message", &CallSettings::rejected_message, {"{title}"}},
     {"recording_notice", &CallSettings::recording_notice, {"{title}"}},
+    {"reason_prompt", &CallSettings::reason_prompt, {"{title}"}},
     {"sms_reply", &CallSettings::sms_reply, {"{name}", "{first_name}", "{title}"}},
     {"sms_unavailable", &CallSettings::sms_unavailable, {"{title}"}},
     {"sms_forward", &CallSettings::sms_forward, {"{title}", "{caller}", "{text}"}},
@@ -50,6 +51,8 @@ const NumberKey number_keys[] = {
      "whole seconds"},
     {"repeat_window", &CallSettings::repeat_window, 0, limits::max_repeat_window, "whole seconds (0: off)"},
     {"caller_limit", &CallSettings::caller_limit, 0, limits::max_caller_limit, "a number of calls (0: no limit)"},
+    {"reason_max_length", &CallSettings::reason_max_length, limits::min_reason_length, limits::max_reason_length,
+     "whole seconds"},
 };
 
 struct FlagKey {
@@ -63,6 +66,7 @@ const FlagKey flag_keys[] = {
     {"alert_missed_calls", &CallSettings::alert_missed_calls},
     {"resolve_on_hangup", &CallSettings::resolve_on_hangup},
     {"record_calls", &CallSettings::record_calls},
+    {"ask_reason", &CallSettings::ask_reason},
 };
 
 template <class Table>

@@ -29,7 +29,8 @@ bool route_only(const std::string &key)
                                        "screening",       "screen_timeout",    "whisper",        "sms_forward",
                                        "sms_reply",       "sms_unavailable",   "sms_alert",      "call_alert",
                                        "answered_severity", "resolve_on_hangup", "repeat_window", "caller_limit",
-                                       "record_calls", "recording_notice"};
+                                       "record_calls", "recording_notice", "ask_reason", "reason_prompt",
+                                       "reason_max_length"};
     return std::find(std::begin(keys), std::end(keys), key) != std::end(keys);
 }
 

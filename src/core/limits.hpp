@@ -74,6 +74,12 @@ constexpr std::size_t max_name_in_url = 128;
 // A caller's calls counted in one repeat_window (and caller_limit's most).
 constexpr long long max_caller_calls = 100000;
 constexpr int max_caller_limit = 1000;
+// reason_max_length: long enough for a name and a sentence, short enough
+// not to keep the on-call from the phone.
+constexpr int min_reason_length = 3;
+constexpr int max_reason_length = 60;
+// The caller's recorded reason's URL in callback URLs (ask_reason).
+constexpr std::size_t max_reason_url = 512;
 // repeat_window: up to a day, in seconds.
 constexpr int max_repeat_window = 86400;
 

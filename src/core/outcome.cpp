@@ -27,6 +27,7 @@ const char *to_string(Outcome outcome)
     case Outcome::declined: return "declined";
     case Outcome::passed: return "passed";
     case Outcome::limited: return "limited";
+    case Outcome::reason: return "reason";
     case Outcome::recorded: return "recorded";
     case Outcome::alert: return "alert";
     case Outcome::ignored: return "ignored";

@@ -12,6 +12,7 @@ enum class Outcome {
     none,         // not decided yet: the log line leaves it out
     dial,         // an on-call was dialed
     menu,         // a menu's prompt was said, or said again
+    reason,       // the caller is asked why they call (ask_reason)
     fallback,     // fallback_number was dialed
     voicemail,    // the caller is asked for a message
     unavailable,  // the message was said; for a text, nobody could be texted
@@ -35,8 +36,8 @@ enum class Outcome {
 };
 
 // Every outcome a log line can show, in the man page's order.
-constexpr std::array<Outcome, 22> logged_outcomes = {
-    Outcome::dial,     Outcome::menu,     Outcome::fallback, Outcome::voicemail, Outcome::unavailable,
+constexpr std::array<Outcome, 23> logged_outcomes = {
+    Outcome::dial,     Outcome::menu,     Outcome::reason,   Outcome::fallback, Outcome::voicemail, Outcome::unavailable,
     Outcome::blocked,  Outcome::refused,  Outcome::limited,  Outcome::forwarded, Outcome::unrouted, Outcome::answered,
     Outcome::gone,     Outcome::screen,   Outcome::accepted, Outcome::declined,  Outcome::passed,
     Outcome::recorded, Outcome::alert,    Outcome::ignored,  Outcome::rejected,  Outcome::error,

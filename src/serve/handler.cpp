@@ -56,6 +56,8 @@ const Handler handlers[] = {
     {"/", {"GET", "POST"}, Needs::webhook, voice_incoming},
     {"/voice", {"GET", "POST"}, Needs::webhook, voice_incoming},
     {"/voice/menu", {"POST", "GET"}, Needs::webhook, voice_menu},
+    {"/voice/reason", {"POST", "GET"}, Needs::state, voice_reason},
+    {"/voice/reason-ready", {"POST", "GET"}, Needs::state, voice_reason_ready},
     {"/voice/dial-status", {"POST", "GET"}, Needs::state, voice_dial_status},
     {"/voice/screen", {"POST", "GET"}, Needs::state, voice_screen},
     {"/voice/screen-result", {"POST", "GET"}, Needs::state, voice_screen_result},

@@ -19,6 +19,13 @@ bool is_sid(const std::string &s)
            std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
 }
 
+// A recording's URL as Twilio gives it: https, printable, bounded.
+bool is_recording_url(const std::string &s)
+{
+    return s.rfind("https://", 0) == 0 && s.size() <= limits::max_reason_url &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c > ' ' && c < 127; });
+}
+
 }  // namespace
 
 std::string state_query(const CallState &st, Numbers numbers, std::size_t room)
@@ -28,7 +35,7 @@ std::string state_query(const CallState &st, Numbers numbers, std::size_t room)
                     "&loop=" + std::to_string(st.loop) + "&level=" + std::to_string(st.level) +
                     "&index=" + std::to_string(st.index) + "&fb=" + (st.fallback ? "1" : "0");
     if (st.picked > 0) q += "&picked=" + std::to_string(st.picked);
-    q += repeat_query(st);
+    q += alert_query(st);
     // A caller's number from Twilio is at most a SIP address; the numbers
     // go only when even they would not fit.
     if (numbers == Numbers::in_url && q.size() + carried.size() <= room) q += carried;
@@ -48,10 +55,13 @@ std::string state_query(const CallState &st, Numbers numbers, std::size_t room)
     return q;
 }
 
-std::string repeat_query(const CallState &st)
+std::string alert_query(const CallState &st)
 {
-    if (st.first_call.empty() || st.calls <= 1) return {};
-    return "&first=" + url_component(st.first_call) + "&calls=" + std::to_string(st.calls);
+    std::string q;
+    if (!st.first_call.empty() && st.calls > 1)
+        q += "&first=" + url_component(st.first_call) + "&calls=" + std::to_string(st.calls);
+    if (!st.reason_url.empty()) q += "&reason=" + url_component(st.reason_url);
+    return q;
 }
 
 CallState state_parse(const Params &query, const Params &twilio)
@@ -71,6 +81,7 @@ CallState state_parse(const Params &query, const Params &twilio)
         else if (p.name == "fb") st.fallback = p.value == "1";
         else if (p.name == "first" && is_sid(p.value)) st.first_call = p.value;
         else if (p.name == "calls" && (n = parse_decimal(p.value, 1, limits::max_caller_calls))) st.calls = static_cast<int>(*n);
+        else if (p.name == "reason" && is_recording_url(p.value)) st.reason_url = p.value;
         else if (p.name == "picked" && (n = parse_decimal(p.value, 0, limits::max_dial_numbers))) st.picked = static_cast<int>(*n);
         else if (p.name == "more" && (n = parse_decimal(p.value, 0, 1000))) st.more_tried = std::min(1000, st.more_tried + static_cast<int>(*n));
         else if (p.name == "tried" && st.tried.size() < limits::max_tried_names)

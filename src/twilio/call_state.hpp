@@ -28,6 +28,9 @@ struct CallState {
     // this call's place in it.  Empty and 1 for a call of its own.
     std::string first_call;
     int calls = 1;
+    // ask_reason: the caller's own words, recorded before the hunt (their
+    // RecordingUrl at Twilio); empty when they said nothing.
+    std::string reason_url;
 };
 
 // Whether a callback URL carries the caller's and the called number.
@@ -43,9 +46,11 @@ enum class Numbers { from_twilio, in_url };
 // (`more=N` counts them), then the numbers.
 std::string state_query(const CallState &state, Numbers numbers, std::size_t room);
 
-// "&first=CA...&calls=3" for a repeat caller's call, else "": every URL
-// that leads to one of the call's alerts carries it.
-std::string repeat_query(const CallState &state);
+// What the call's alerts carry beside the names tried: "&first=CA...&calls=3"
+// for a repeat caller's call, "&reason=URL" for the caller's own words;
+// "" when neither.  Every URL that leads to one of the call's alerts, or to
+// the screen, carries it.
+std::string alert_query(const CallState &state);
 
 // The state from a callback's query; `from` and `to` that it does not
 // carry come from Twilio's own From and To (`twilio`).

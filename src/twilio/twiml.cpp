@@ -50,6 +50,7 @@ Twiml &Twiml::gather(const GatherOptions &o, const Voice &voice, std::string_vie
     out_ += "<Gather input=\"dtmf\" numDigits=\"" + std::to_string(o.num_digits) + "\" timeout=\"" +
             std::to_string(o.timeout) + "\" action=\"" + xml_attr(o.action) + "\" method=\"POST\"" +
             (o.hash_ends_input ? "" : " finishOnKey=\"\"") + (o.action_on_empty ? " actionOnEmptyResult=\"true\">" : ">");
+    if (!o.play.empty()) out_ += "<Play>" + xml_text(o.play) + "</Play>";
     say(voice, text);
     out_ += "</Gather>";
     return *this;
@@ -66,6 +67,12 @@ Twiml &Twiml::record(const RecordOptions &o)
     if (!o.transcribe_callback.empty())
         out_ += " transcribe=\"true\" transcribeCallback=\"" + xml_attr(o.transcribe_callback) + "\"";
     out_ += "/>";
+    return *this;
+}
+
+Twiml &Twiml::redirect(std::string_view url)
+{
+    out_ += "<Redirect method=\"POST\">" + xml_text(url) + "</Redirect>";
     return *this;
 }
 

@@ -35,6 +35,8 @@ struct GatherOptions {
     // Twilio ends the input at '#' (finishOnKey's default) and sends it as
     // no key; false makes '#' a key like the others (finishOnKey="").
     bool hash_ends_input = true;
+    // An audio URL played before the text (<Play> in the <Gather>); empty: none.
+    std::string play;
 };
 
 struct RecordOptions {
@@ -61,6 +63,8 @@ public:
     Twiml &gather(const GatherOptions &options, const Voice &voice, std::string_view text);
     Twiml &record(const RecordOptions &options);
     Twiml &hangup();
+    // <Redirect method="POST">: Twilio requests `url` for the rest of the call.
+    Twiml &redirect(std::string_view url);
     // <Reject>: the call is refused unanswered (and unbilled); the caller
     // hears that the number is not in service.
     Twiml &reject();

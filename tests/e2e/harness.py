@@ -67,6 +67,8 @@ REPEAT_NUMBER = "+14155550177"
 # And recording its answered calls (record_calls), their alert carrying
 # the link.
 RECORDED_NUMBER = "+14155550188"
+# And asking the caller why they call (ask_reason).
+REASON_NUMBER = "+14155550212"
 # Callers the lists of menu=True's routes keep out: ops blocks one number
 # and a prefix; net takes calls from +1415555 numbers only.
 BLOCKED_CALLER = "+14155550666"
@@ -214,7 +216,9 @@ CALL_ALERT_ROUTES = (f"[route:answered]\nnumber = {ANSWERED_NUMBER}\nescalation_
                      f"repeat_window = 1800\ncaller_limit = 3\n\n"
                      f"[route:recorded]\nnumber = {RECORDED_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Platform\n"
                      f"call_alert = answered\nrecord_calls = yes\n"
-                     f"recording_notice = This call is recorded.\n\n")
+                     f"recording_notice = This call is recorded.\n\n"
+                     f"[route:reason]\nnumber = {REASON_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Platform\n"
+                     f"call_alert = answered\nask_reason = yes\n\n")
 
 ROUTES = (f"[route:ops]\nnumber = {OPS_NUMBER}\nescalation_policy = PEPOPS1\n"
           f"fallback_number = {FALLBACK_NUMBER}\n\n"

@@ -15,7 +15,7 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 import twilio_model
-from harness import (ALWAYS_NUMBER, ANSWERED_NUMBER, RECORDED_NUMBER, REPEAT_NUMBER, BLOCKED_CALLER, BLOCKED_PREFIX, DB_NUMBER, FALLBACK_NUMBER, HUNT_NUMBER, MENU_NUMBER,
+from harness import (ALWAYS_NUMBER, ANSWERED_NUMBER, REASON_NUMBER, RECORDED_NUMBER, REPEAT_NUMBER, BLOCKED_CALLER, BLOCKED_PREFIX, DB_NUMBER, FALLBACK_NUMBER, HUNT_NUMBER, MENU_NUMBER,
                      TRANSCRIBED_NUMBER,
                      OPS_NUMBER, PD_TOKEN, PROGRAM, ROUTING_KEY, SHARED_KEY_SETTINGS, TWILIO_SHARED_KEY, TWILIO_TOKEN,
                      check, incoming_call, incoming_text, person, roster, twilio_request)
@@ -922,6 +922,41 @@ def test_a_recorded_call_is_announced_and_its_link_reaches_the_alert_before_the_
     check(the_alert_of(call)["status"] == "resolved", env.standin.alerts())
 
 
+REASON_PROMPT = "After the tone, please say your name and why you are calling."
+
+
+def test_the_engineer_hears_the_callers_words_before_pressing_1():
+    setup_together()
+    phones = {ADA_PHONE: twilio_model.person(after=5), GRACE_PHONE: twilio_model.no_answer()}
+    call = walk(phones, to=REASON_NUMBER)
+    check(call.bridged_to == ADA_PHONE, call.rings)
+    check(call.heard[0] == REASON_PROMPT, call.heard)
+    heard = call.whispered[0][1]
+    check(heard[0][0] == "Play" and heard[0][1].endswith("/Recordings/RW" + call.sid[2:]), heard)
+    check(heard[1][0] == "Say" and "Press 1 to accept" in heard[1][1], heard)
+    seq, events = events_of(call, 2)
+    links = events[0].get("links", [])
+    check(any(l["text"] == "The caller's reason" and l["href"] == heard[0][1] for l in links), events[0])
+    # Asking adds to the time before the first ring only the prompt, the
+    # words and the silence that ends them.
+    setup_together()
+    plain = walk(phones, to=ANSWERED_NUMBER)
+    asked = (len(REASON_PROMPT.split()) / twilio_model.WORDS_PER_SECOND + twilio_model.Caller().reason + 3)
+    check(abs((call.rings[0].start - plain.rings[0].start) - asked) < 0.01,
+          f"{call.rings[0].start} vs {plain.rings[0].start} + {asked}")
+
+
+def test_words_not_yet_playable_or_none_the_whisper_says_the_number():
+    for caller, ready_first in ((twilio_model.Caller(), False), (twilio_model.Caller(reason=0), True),
+                                (twilio_model.Caller(reason_key="5"), True)):
+        setup_together()
+        call = walk({ADA_PHONE: twilio_model.person(after=5)}, to=REASON_NUMBER, caller=caller,
+                    reason_ready_first=ready_first)
+        check(call.bridged_to == ADA_PHONE, call.rings)
+        heard = call.whispered[0][1]
+        check([tag for tag, _ in heard] == ["Say"] and "1 4 1 5 5 5 5 9 8 7 6" in heard[0][1], heard)
+
+
 def test_a_caller_who_calls_again_joins_the_open_alert_and_a_fourth_call_is_limited():
     # Each scenario's caller is a number of its own here: the line counts
     # calls per number for half an hour.
@@ -1587,6 +1622,8 @@ TESTS = [
     test_always_a_call_nobody_takes_is_one_alert_from_the_first_ring_to_the_voicemail,
     test_a_caller_who_calls_again_joins_the_open_alert_and_a_fourth_call_is_limited,
     test_a_recorded_call_is_announced_and_its_link_reaches_the_alert_before_the_resolve,
+    test_the_engineer_hears_the_callers_words_before_pressing_1,
+    test_words_not_yet_playable_or_none_the_whisper_says_the_number,
     test_a_voicemail_raises_one_alert_and_no_missed_call_in_either_order,
     test_a_real_missed_call_raises_exactly_one_alert_within_two_minutes,
     test_a_silent_voicemail_is_a_missed_call_not_an_empty_message,

@@ -85,13 +85,16 @@ class Caller:
     """What the caller does: hang up after `hang_up_after` seconds (None:
     not before the end), press `keys` at menu prompts, speak a message of
     `message` seconds at the beep (0: silence), talk `talk` seconds once
-    put through."""
+    put through.  Asked why they call ("... why you are calling"), they
+    speak `reason` seconds (0: silence), or press `reason_key`."""
 
-    def __init__(self, hang_up_after=None, keys=(), message=20, talk=60):
+    def __init__(self, hang_up_after=None, keys=(), message=20, talk=60, reason=4, reason_key=""):
         self.hang_up_after = hang_up_after
         self.keys = list(keys)
         self.message = message
         self.talk = talk
+        self.reason = reason
+        self.reason_key = reason_key
 
 
 class Ring:
@@ -121,10 +124,13 @@ class TwilioCall:
     whether a <Dial> the caller hangs up on (ringing, or once bridged) still
     requests its action: the documentation does not say.
     `recording_first`: the recording's callback before its transcription
-    (both asynchronous; the order is not documented either)."""
+    (both asynchronous; the order is not documented either).
+    `reason_ready_first`: a <Record> the call goes on from (the caller's
+    reason) has its recording callback sent before its action, else only
+    once the call is over (asynchronous: either may happen)."""
 
     def __init__(self, voice_url, to, frm, phones, caller=None, sid=None, status_url=None, status_first=True,
-                 dial_action_on_hangup=True, recording_first=True, send=None):
+                 dial_action_on_hangup=True, recording_first=True, send=None, reason_ready_first=True):
         self.voice_url = voice_url
         self.to, self.frm = to, frm
         self.phones = phones
@@ -134,6 +140,8 @@ class TwilioCall:
         self.status_first = status_first
         self.dial_action_on_hangup = dial_action_on_hangup
         self.recording_first = recording_first
+        self.reason_ready_first = reason_ready_first
+        self.late = []                 # asynchronous callbacks sent once the call is over
         self.send = send or twilio_request
         self.t = 0.0
         self.answered = False          # the call has been answered (billed)
@@ -143,6 +151,7 @@ class TwilioCall:
         self.bridged_to = None         # the number the caller was put through to
         self.message = None            # seconds of the message left, if any
         self.heard = []                # what the caller heard said, in order
+        self.whispered = []            # (number, what its screen's <Gather> played and said)
         self.requests = []             # (path, params) in the order sent
         self.violations = []           # what Twilio would not do, or would fail
         self.final = []                # the requests the call's end sends, before they go
@@ -352,6 +361,9 @@ class TwilioCall:
                 if verb.tag == "Gather":
                     for say in verb.findall("Say"):
                         self.check_voice(say, "screen Gather/Say")
+                    # What the engineer hears, in order: ("Play", url) or ("Say", text).
+                    self.whispered.append((number.text, [(v.tag, (v.text or "").strip()) for v in verb
+                                                         if v.tag in ("Say", "Play")]))
                     pressed, keys = keys[:1], keys[1:]
                     if pressed or verb.get("actionOnEmptyResult") == "true":
                         nxt = self.request(verb.get("action"), dict(leg, Digits=pressed))
@@ -361,10 +373,41 @@ class TwilioCall:
             doc = nxt
         return True
 
+    def record_reason(self, r):
+        """Asked why they call: the caller speaks Caller.reason seconds, and
+        `timeout` seconds of silence end the recording (or a key does);
+        Twilio requests the action and the call goes on with its answer."""
+        action = r.get("action")
+        if not action:
+            self.violations.append("<Record> without action: Twilio requests the current URL again")
+            return None
+        said = min(self.caller.reason, int(r.get("maxLength", "3600")))
+        if self.caller.reason_key:
+            said = 0
+        at = self.hangs_up_within(said)
+        self.t += said if at is None else at - self.t
+        rec = {"RecordingUrl": f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT}/Recordings/RW{self.sid[2:]}",
+               "RecordingDuration": str(said), "RecordingSid": "RW" + self.sid[2:]}
+        if at is not None:
+            self.end_call(action, Digits="hangup", CallStatus="completed", **rec)
+        if not self.caller.reason_key:
+            self.t += int(r.get("timeout", "5"))
+        if r.get("recordingStatusCallback"):
+            ready = (r.get("recordingStatusCallback"),
+                     {"CallSid": self.sid, "AccountSid": ACCOUNT, "RecordingStatus": "completed",
+                      "RecordingChannels": "1", "RecordingSource": "RecordVerb", **rec})
+            if self.reason_ready_first:
+                self.request(ready[0], ready[1], expect_twiml=False)
+            else:
+                self.late.append(ready)
+        return self.request(action, self.base_params(Digits=self.caller.reason_key, **rec))
+
     def record(self, r):
         """The caller speaks Caller.message seconds after the beep, then
         hangs up; Twilio then requests the action, the recording's status
         callback and, when asked and possible, the transcription."""
+        if self.heard and "why you are calling" in (self.heard[-1] or ""):
+            return self.record_reason(r)
         self.answered = True
         action = r.get("action")
         if not action:
@@ -415,7 +458,7 @@ class TwilioCall:
                 sends.append(entry)
         for kind, url, params in sends:
             self.request(url, params, expect_twiml=kind == "action")
-        for url, params in later:
+        for url, params in list(later) + self.late:
             self.request(url, params, expect_twiml=False)
         raise CallEnded()
 

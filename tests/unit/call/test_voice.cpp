@@ -167,4 +167,75 @@ BOOST_AUTO_TEST_CASE(refused_caller_hears_rejected_message_and_raises_no_alert)
     BOOST_TEST(f.held.size() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(ask_reason_records_the_callers_words_and_the_screen_plays_them_once_ready)
+{
+    Fixture f(ops_with("ask_reason = yes\n"));
+    XmlDoc asked(f.run(f.post()).body);
+    BOOST_TEST(f.log.outcome == Outcome::reason);
+    BOOST_TEST(f.log.pd_requests == 2);  // asked first: is anyone there to hear it?
+    const Params words = {{"CallSid", "CA0001"}, {"From", "+14155559876"}, {"To", "+14155550100"},
+                          {"CallStatus", "in-progress"}, {"RecordingUrl", "https://api.twilio.com/rec/RW1"},
+                          {"RecordingDuration", "4"}, {"Digits", ""}};
+    XmlDoc first(f.run(f.callback(asked.eval("string(/Response/Record/@action)"), words)).body);
+    BOOST_TEST(f.log.outcome == Outcome::dial);
+    BOOST_TEST(contains(f.log.reason, "the caller's reason recorded (4 s)"), f.log.reason);
+    BOOST_TEST(first.eval("string(/Response/Say)") == "Connecting you to Ada Lovelace.");
+    const std::string screen = first.eval("string(/Response/Dial/Number[1]/@url)");
+    BOOST_TEST(contains(screen, "&reason=https%3A%2F%2Fapi.twilio.com%2Frec%2FRW1"), screen);
+    const Params leg = {{"CallSid", "CA00ada"}, {"ParentCallSid", "CA0001"}, {"From", "+14155550100"},
+                        {"To", "+14155550101"}, {"CallStatus", "in-progress"}, {"Direction", "outbound-dial"}};
+    // Not ready yet: the whisper says the number, as without it.
+    XmlDoc early(f.run(f.callback(screen, leg)).body);
+    BOOST_TEST(early.eval("count(/Response/Gather/Play)") == "0");
+    BOOST_TEST(f.log.reason == "the caller's reason is not ready to play; the whisper says the number");
+    // Twilio says it is ready: now it plays first.
+    f.run(f.callback(asked.eval("string(/Response/Record/@recordingStatusCallback)"),
+                     {{"CallSid", "CA0001"}, {"RecordingStatus", "completed"}, {"RecordingUrl", "https://api.twilio.com/rec/RW1"},
+                      {"RecordingDuration", "4"}}));
+    BOOST_TEST(f.marks.count("CA0001.reason-ready") == 1u);
+    XmlDoc ready(f.run(f.callback(screen, leg)).body);
+    BOOST_TEST(ready.eval("string(/Response/Gather/Play)") == "https://api.twilio.com/rec/RW1");
+}
+
+BOOST_AUTO_TEST_CASE(ask_reason_asks_nothing_when_nobody_can_be_dialed_and_a_hang_up_is_a_missed_call)
+{
+    Fixture f(ops_with("ask_reason = yes\n"));
+    f.pd.oncalls({});
+    XmlDoc fallback(f.run(f.post()).body);
+    BOOST_TEST(f.log.outcome == Outcome::fallback);  // no words for nobody to hear
+
+    Fixture g(ops_with("ask_reason = yes\n"));
+    XmlDoc asked(g.run(g.post()).body);
+    g.run(g.callback(asked.eval("string(/Response/Record/@action)"),
+                     {{"CallSid", "CA0001"}, {"From", "+14155559876"}, {"To", "+14155550100"},
+                      {"CallStatus", "completed"}, {"Digits", "hangup"}, {"RecordingDuration", "1"}}));
+    BOOST_TEST(g.log.outcome == Outcome::gone);
+    BOOST_TEST_REQUIRE(g.delivered.size() == 1u);
+    BOOST_TEST((g.delivered[0].kind == AlertKind::missed));
+}
+
+BOOST_AUTO_TEST_CASE(the_callers_words_are_linked_in_the_calls_alert)
+{
+    Fixture f(testing::set_key(ops_with("ask_reason = yes\n"), "route:ops", "fallback_number", ""));  // to voicemail
+    XmlDoc asked(f.run(f.post()).body);
+    const Params caller = {{"CallSid", "CA0001"}, {"From", "+14155559876"}, {"To", "+14155550100"},
+                           {"CallStatus", "in-progress"}};
+    Params words = caller;
+    words.push_back({"RecordingUrl", "https://api.twilio.com/rec/RW1"});
+    words.push_back({"RecordingDuration", "4"});
+    XmlDoc first(f.run(f.callback(asked.eval("string(/Response/Record/@action)"), words)).body);
+    Params no_answer = caller;
+    no_answer.push_back({"DialCallStatus", "no-answer"});
+    XmlDoc voicemail(f.run(f.callback(first.eval("string(/Response/Dial/@action)"), no_answer)).body);
+    f.run(f.callback(voicemail.eval("string(/Response/Record/@recordingStatusCallback)"),
+                     {{"CallSid", "CA0001"}, {"RecordingStatus", "completed"}, {"RecordingDuration", "12"},
+                      {"RecordingUrl", "https://api.twilio.com/rec/RE1"}}));
+    BOOST_TEST_REQUIRE(f.delivered.size() == 1u);
+    auto e = nlohmann::json::parse(f.delivered[0].body);
+    BOOST_TEST(e["payload"]["custom_details"]["caller_reason"] == "https://api.twilio.com/rec/RW1");
+    BOOST_TEST(e["links"].size() == 2u);
+    BOOST_TEST(e["links"][1]["href"] == "https://api.twilio.com/rec/RW1");
+    BOOST_TEST(e["links"][1]["text"] == "The caller's reason");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -106,6 +106,9 @@ BOOST_AUTO_TEST_CASE(the_calls_own_alert_keys)
     BOOST_TEST(d.repeat_window == 1800);
     BOOST_TEST(d.caller_limit == 0);
     BOOST_TEST(!d.record_calls);
+    BOOST_TEST(!d.ask_reason);
+    BOOST_TEST(d.reason_prompt == "After the tone, please say your name and why you are calling.");
+    BOOST_TEST(d.reason_max_length == 10);
     BOOST_TEST(d.recording_notice.empty());
 
     auto r = parse(base + "[call]\ncall_alert = always\nanswered_severity = warning\nresolve_on_hangup = no\n"
@@ -121,7 +124,7 @@ BOOST_AUTO_TEST_CASE(the_calls_own_alert_keys)
     // A menu dials nobody: the routes it leads to have their own.
     for (const char *key : {"call_alert = always", "answered_severity = info", "resolve_on_hangup = no",
                             "repeat_window = 60", "caller_limit = 5", "record_calls = yes",
-                            "recording_notice = Recorded."})
+                            "recording_notice = Recorded.", "ask_reason = yes", "reason_max_length = 20"})
         BOOST_TEST(contains(only_error(parse(base + "[menu:main]\nnumber = +14155550199\n1 = ops\n" + key + "\n")),
                             "only for routes"),
                    key);
@@ -203,6 +206,9 @@ BOOST_AUTO_TEST_CASE(bad_values_say_what_is_expected)
         {"call", "caller_limit = -1", "expected a number of calls (0: no limit) from 0 to 1000"},
         {"call", "caller_limit = 3\nrepeat_window = 0", "it counts calls within repeat_window, which is 0"},
         {"call", "record_calls = sometimes", "expected yes or no"},
+        {"call", "ask_reason = please", "expected yes or no"},
+        {"call", "reason_max_length = 2", "expected whole seconds from 3 to 60"},
+        {"call", "reason_prompt = Why, {name}?", "unknown placeholder {name} (expected {title})"},
         {"call", "recording_notice = Hello {name}", "unknown placeholder {name} (expected {title})"},
         {"pagerduty", "events_url = http://events.pagerduty.com/v2/enqueue", "expected https://"},
         {"pagerduty", "spool_dir = spool", "expected an absolute directory name"},

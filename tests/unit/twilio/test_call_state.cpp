@@ -140,10 +140,10 @@ BOOST_AUTO_TEST_CASE(state_round_trips_through_the_url)
 BOOST_AUTO_TEST_CASE(a_repeat_callers_window_travels_with_the_call)
 {
     CallState s = start();
-    BOOST_TEST(repeat_query(s).empty());  // a call of its own: the URLs as ever
+    BOOST_TEST(alert_query(s).empty());  // a call of its own: the URLs as ever
     s.first_call = "CA0001";
     s.calls = 3;
-    BOOST_TEST(repeat_query(s) == "&first=CA0001&calls=3");
+    BOOST_TEST(alert_query(s) == "&first=CA0001&calls=3");
     CallState back = state_in("x?" + state_query(s, Numbers::from_twilio, limits::max_callback_url));
     BOOST_TEST(back.first_call == "CA0001");
     BOOST_TEST(back.calls == 3);

@@ -62,6 +62,21 @@ BOOST_AUTO_TEST_CASE(a_recorded_dial_records_both_sides_from_the_answer)
     BOOST_TEST(plain.eval("count(/Response/Dial/@record)") == "0");
 }
 
+BOOST_AUTO_TEST_CASE(a_gather_plays_first_and_a_redirect_posts)
+{
+    GatherOptions g;
+    g.action = "https://x/a?b=1&c=2";
+    g.play = "https://x/rec?a=1&b=2";
+    XmlDoc x(Twiml().gather(g, {"man", ""}, "Press 1").redirect("https://x/r?a=1&b=2").str());
+    BOOST_REQUIRE(x.ok());
+    BOOST_TEST(x.eval("name(/Response/Gather/*[1])") == "Play");
+    BOOST_TEST(x.eval("string(/Response/Gather/Play)") == "https://x/rec?a=1&b=2");
+    BOOST_TEST(x.eval("string(/Response/Redirect)") == "https://x/r?a=1&b=2");
+    BOOST_TEST(x.eval("string(/Response/Redirect/@method)") == "POST");
+    g.play.clear();
+    BOOST_TEST(XmlDoc(Twiml().gather(g, {"man", ""}, "Press 1").str()).eval("count(//Play)") == "0");
+}
+
 BOOST_AUTO_TEST_CASE(no_caller_id_attribute_when_empty)
 {
     XmlDoc x(Twiml().dial({30, "", "", {}}, {"+14155550101"}).str());
