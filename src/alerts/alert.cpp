@@ -126,6 +126,17 @@ Alert alert_missed(const CallSettings &call, const CallState &st, const std::str
     return make(AlertKind::missed, call, call_sid, alert_key(st, call_sid), summary, std::move(d), "");
 }
 
+Alert alert_limited(const CallSettings &call, const CallState &st, const std::string &call_sid)
+{
+    json d = details(st, call_sid);
+    d["caller_limit"] = call.caller_limit;
+    const int w = call.repeat_window;
+    std::string summary = "Call " + std::to_string(st.calls) + " on " + call.title + " line from " +
+                          caller_text(st.from) + " turned away by caller_limit (" + std::to_string(call.caller_limit) +
+                          " within " + (w % 60 == 0 ? std::to_string(w / 60) + " min)" : std::to_string(w) + " s)");
+    return make(AlertKind::missed, call, call_sid, alert_key(st, call_sid), summary, std::move(d), "");
+}
+
 Alert alert_text(const CallSettings &call, const std::string &route, const TextMessage &m,
                  const std::vector<std::string> &forwarded, const std::string &problem)
 {

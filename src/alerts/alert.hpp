@@ -40,6 +40,12 @@ Alert alert_voicemail(const CallSettings &call, const CallState &state, const st
 // "Missed call on Platform line from +14155559876 after 41 s"
 Alert alert_missed(const CallSettings &call, const CallState &state, const std::string &call_sid, long long seconds);
 
+// A caller turned away by caller_limit: "Call 6 on Platform line from
+// +14155559876 turned away by caller_limit (5 within 30 min)", in the
+// window's alert (state.first_call), so a caller who keeps calling is
+// seen, and a flood is one alert.
+Alert alert_limited(const CallSettings &call, const CallState &state, const std::string &call_sid);
+
 // The voicemail alert `voicemail` with Twilio's transcription of the
 // message in its summary and details: the engineer reads it where the
 // page shows (Voicemail on Platform line from +1415... (34 s): "the
@@ -116,7 +122,7 @@ const char *to_string(CallMark mark);
 
 // A caller's calls to a line within its repeat_window (repeats.hpp).
 struct CallerCalls {
-    std::string first_call;  // the window's first CallSid: the dedup_key of every alert of its calls
+    std::string first_call;  // the CallSid whose alert the call joins: the dedup_key of its alerts
     int calls = 1;           // this call's place in the window, from 1
 };
 
@@ -143,6 +149,8 @@ struct Alerts {
     std::function<std::optional<CallerCalls>(const std::string &line, const std::string &caller,
                                              const std::string &call_sid, long window, bool count)>
         caller_calls;
+    // caller_answered (repeats.hpp): (line, caller).
+    std::function<void(const std::string &line, const std::string &caller)> caller_answered;
 };
 
 }  // namespace pdcf

@@ -62,6 +62,9 @@ Alerts alerts_via(const Spool &spool, Post post, Sleep sleep, Clock clock)
         return pdcf::caller_calls(spool, line, caller, call_sid, window, static_cast<long long>(std::time(nullptr)),
                                   count);
     };
+    a.caller_answered = [&spool](const std::string &line, const std::string &caller) {
+        pdcf::caller_answered(spool, line, caller);
+    };
     return a;
 }
 

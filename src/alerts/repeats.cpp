@@ -19,31 +19,38 @@ namespace pdcf {
 
 namespace {
 
-// The file's bound: its first line and the CallSids kept.
-constexpr std::size_t max_repeats_file = 64 + max_repeat_calls_kept * 64;
+// The file's bound: its first line and the calls kept.
+constexpr std::size_t max_repeats_file = 64 + max_repeat_calls_kept * 160;
+
+// "-": no call holds the window's alert (none yet, or it was answered).
+constexpr const char *no_key = "-";
 
 struct Window {
     long long since = 0;
     int calls = 0;
-    std::vector<std::string> sids;  // the first max_repeat_calls_kept, in order
+    std::string key = no_key;  // the dedup_key the window's next call joins
+    // The first max_repeat_calls_kept calls, in order, each with the key
+    // it joined.
+    std::vector<std::pair<std::string, std::string>> sids;
 };
 
-// "1796072040 3\nCA1\nCA2\nCA3\n"; a file that is not that is no window.
+// "1796072040 3 CA1\nCA1 CA1\nCA2 CA1\nCA3 CA1\n"; a file that is not that
+// is no window.
 std::optional<Window> parse(const std::string &text)
 {
     std::istringstream in(text);
     Window w;
-    if (!(in >> w.since >> w.calls) || w.calls < 1) return std::nullopt;
-    for (std::string sid; in >> sid && w.sids.size() < static_cast<std::size_t>(max_repeat_calls_kept);)
-        w.sids.push_back(sid);
-    if (w.sids.empty()) return std::nullopt;
+    if (!(in >> w.since >> w.calls >> w.key) || w.calls < 1) return std::nullopt;
+    std::string sid, key;
+    while (in >> sid >> key && w.sids.size() < static_cast<std::size_t>(max_repeat_calls_kept))
+        w.sids.emplace_back(sid, key);
     return w;
 }
 
 std::string text_of(const Window &w)
 {
-    std::string out = std::to_string(w.since) + " " + std::to_string(w.calls) + "\n";
-    for (const auto &sid : w.sids) out += sid + "\n";
+    std::string out = std::to_string(w.since) + " " + std::to_string(w.calls) + " " + w.key + "\n";
+    for (const auto &[sid, key] : w.sids) out += sid + " " + key + "\n";
     return out;
 }
 
@@ -54,37 +61,60 @@ bool rewrite(int fd, const std::string &text)
     return write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
 }
 
+// `change` on the (line, caller) window, under its lock; the file is
+// created only when `create`.  Nothing when the spool may not be used.
+template <class Change>
+auto with_window(const Spool &spool, const std::string &line, const std::string &caller, bool create, Change change)
+    -> decltype(change(std::declval<std::optional<Window> &>(), 0))
+{
+    if (!spool.usable()) return {};
+    // The name is hashed: no phone number in a file name.
+    const std::string who = is_anonymous(caller) ? "anonymous" : caller;
+    const std::string path = spool.dir() + "/callers/" + spool_files::key_tag(line + "\n" + who);
+    int fd = open(path.c_str(), O_RDWR | (create ? O_CREAT : 0) | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) return {};
+    struct stat st;
+    decltype(change(std::declval<std::optional<Window> &>(), 0)) out{};
+    // One process at a time reads and changes a caller's window.
+    if (flock(fd, LOCK_EX) == 0 && fstat(fd, &st) == 0 && own_file(path, st)) {
+        auto text = read_small_fd(fd, max_repeats_file);
+        std::optional<Window> w = text ? parse(*text) : std::nullopt;
+        out = change(w, fd);
+    }
+    close(fd);
+    return out;
+}
+
 }  // namespace
 
 std::optional<CallerCalls> caller_calls(const Spool &spool, const std::string &line, const std::string &caller,
                                         const std::string &call_sid, long window, long long now, bool count)
 {
-    if (!spool.usable() || window <= 0) return std::nullopt;
-    // The names are hashed: no phone number in a file name.
-    const std::string who = is_anonymous(caller) ? "anonymous" : caller;
-    const std::string path = spool.dir() + "/callers/" + spool_files::key_tag(line + "\n" + who);
+    if (window <= 0) return std::nullopt;
     const std::string sid = spool_name(call_sid);
-    int fd = open(path.c_str(), O_RDWR | (count ? O_CREAT : 0) | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) return std::nullopt;
-    struct stat st;
-    std::optional<CallerCalls> out;
-    // One process at a time reads and counts a caller's window.
-    if (flock(fd, LOCK_EX) == 0 && fstat(fd, &st) == 0 && own_file(path, st)) {
-        auto text = read_small_fd(fd, max_repeats_file);
-        std::optional<Window> w = text ? parse(*text) : std::nullopt;
-        if (w && now - w->since >= window) w.reset();  // that window is over
-        auto known = w ? std::find(w->sids.begin(), w->sids.end(), sid) : std::vector<std::string>::iterator{};
-        if (w && known != w->sids.end()) {
-            out = CallerCalls{w->sids.front(), static_cast<int>(known - w->sids.begin()) + 1};
-        } else if (count) {
-            if (!w) w = Window{now, 0, {}};
-            ++w->calls;
-            if (w->sids.size() < static_cast<std::size_t>(max_repeat_calls_kept)) w->sids.push_back(sid);
-            if (rewrite(fd, text_of(*w))) out = CallerCalls{w->sids.front(), w->calls};
-        }
-    }
-    close(fd);
-    return out;
+    return with_window(spool, line, caller, count, [&](std::optional<Window> &w, int fd) -> std::optional<CallerCalls> {
+        // A call the window knows keeps the place and key it was given,
+        // however long ago: the number's status callback comes at the end.
+        if (w)
+            for (std::size_t i = 0; i < w->sids.size(); ++i)
+                if (w->sids[i].first == sid) return CallerCalls{w->sids[i].second, static_cast<int>(i) + 1};
+        if (!count) return std::nullopt;
+        if (!w || now - w->since >= window) w = Window{now, 0, no_key, {}};
+        ++w->calls;
+        if (w->key == no_key) w->key = sid;
+        if (w->sids.size() < static_cast<std::size_t>(max_repeat_calls_kept)) w->sids.emplace_back(sid, w->key);
+        if (!rewrite(fd, text_of(*w))) return std::nullopt;
+        return CallerCalls{w->key, w->calls};
+    });
+}
+
+void caller_answered(const Spool &spool, const std::string &line, const std::string &caller)
+{
+    with_window(spool, line, caller, false, [&](std::optional<Window> &w, int fd) -> bool {
+        if (!w || w->key == no_key) return false;
+        w->key = no_key;
+        return rewrite(fd, text_of(*w));
+    });
 }
 
 }  // namespace pdcf

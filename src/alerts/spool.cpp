@@ -261,12 +261,15 @@ Spool::Flushed Spool::flush(const std::function<SendResult(const std::string &, 
     // Times are read afresh for each alert: one send may take the whole
     // budget, and what comes after it is timed from its own attempt.
     auto pending = list(dir_ + "/pending");
-    // Of the same second, a call's trigger before its acknowledge before its
-    // resolve (they are often released from held/ together): each goes in
-    // this pass, not one pass after the other.
+    // Of the same second, a call's trigger, acknowledge, recording link and
+    // resolve in that order (they are often released from held/ together):
+    // each goes in this pass, not one pass after the other.
     const auto rank = [](const Entry &e) {
         const std::string kind = call_and_kind(e.name).second;
-        return kind == to_string(AlertKind::acknowledge) ? 1 : kind == to_string(AlertKind::resolve) ? 2 : 0;
+        return kind == to_string(AlertKind::acknowledge) ? 1
+               : kind == to_string(AlertKind::recording) ? 2
+               : kind == to_string(AlertKind::resolve)   ? 3
+                                                         : 0;
     };
     std::stable_sort(pending.begin(), pending.end(), [&](const Entry &a, const Entry &b) {
         return a.mtime != b.mtime ? a.mtime < b.mtime : rank(a) < rank(b);

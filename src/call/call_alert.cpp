@@ -11,6 +11,12 @@ bool on(const Route &route, CallAlert mode)
     return route.call.call_alert == mode && route.call.can_alert();
 }
 
+// Whether a pickup is known to be a person: only the screen's 1 says so.
+// Without it a personal voicemail that picks up looks the same, and with
+// `always` acknowledging or resolving then would silence the page of a
+// call nobody took.
+bool judged(const Route &route) { return route.call.screening || route.call.call_alert != CallAlert::always; }
+
 }  // namespace
 
 std::optional<Alert> call_alert_ringing(const Route &route, const CallState &state, const std::string &call_sid,
@@ -26,14 +32,15 @@ std::vector<Alert> call_alert_accepted(const Route &route, const CallState &stat
 {
     std::vector<Alert> events;
     if (on(route, CallAlert::answered)) events.push_back(alert_answered(route, state, call_sid, who, now));
-    if (on(route, CallAlert::answered) || on(route, CallAlert::always))
+    if ((on(route, CallAlert::answered) || on(route, CallAlert::always)) && judged(route))
         events.push_back(alert_change(AlertKind::acknowledge, route.call, state, call_sid));
     return events;
 }
 
 std::optional<Alert> call_alert_hung_up(const Route &route, const CallState &state, const std::string &call_sid)
 {
-    if (!route.call.resolve_on_hangup || route.call.call_alert == CallAlert::off || !route.call.can_alert())
+    if (!route.call.resolve_on_hangup || route.call.call_alert == CallAlert::off || !route.call.can_alert() ||
+        !judged(route))
         return std::nullopt;
     return alert_change(AlertKind::resolve, route.call, state, call_sid);
 }

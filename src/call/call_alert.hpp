@@ -24,11 +24,13 @@ std::optional<Alert> call_alert_ringing(const Route &route, const CallState &sta
 
 // `who` accepted the call (pressed 1, or picked up with no screen):
 // answered raises the alert and acknowledges it, always acknowledges the
-// one raised at the first ring.
+// one raised at the first ring, but only when the screen said a person
+// took it (a personal voicemail picks up too).
 std::vector<Alert> call_alert_accepted(const Route &route, const CallState &state, const std::string &call_sid,
                                        const std::string &who, long long now);
 
-// An answered call ended: resolved with resolve_on_hangup.
+// An answered call ended: resolved with resolve_on_hangup (for always,
+// only when the screen said a person took it).
 std::optional<Alert> call_alert_hung_up(const Route &route, const CallState &state, const std::string &call_sid);
 
 // With record_calls, an answered call's resolve waits this long for its

@@ -2,6 +2,7 @@
 
 #include "call/call_alert.hpp"
 #include "call/flow.hpp"
+#include "call/screen.hpp"
 #include "core/form.hpp"
 
 namespace pdcf {
@@ -59,18 +60,28 @@ Response voice_call_recording(Prepared &c)
     // "CallSid ... always refers to the parent leg of a two-leg call"
     // (TwiML <Recording>): the caller's call, which the screen marked.
     const std::string sid = form_value(twilio, "CallSid");
-    const bool answered = c.ctx.alerts.marked && c.ctx.alerts.marked(sid, to_string(CallMark::answered));
+    const auto marked = [&](const std::string &m) { return c.ctx.alerts.marked && c.ctx.alerts.marked(sid, m); };
+    // Only the <Dial> someone accepted recorded the conversation.
+    const bool answered = marked(accepted_mark(c.state.loop, c.state.level));
     auto link = call_alert_recorded(c.route, c.state, twilio, answered);
     FlowResult r = twiml_only(empty_response(), link ? Outcome::alert : Outcome::ignored);
-    if (!link)
+    if (link && marked(to_string(AlertKind::resolve))) {
+        // Late: after our resolve the link would open a new alert.
+        link.reset();
+        r.outcome = Outcome::ignored;
+        r.reason = "the call's alert was resolved before its recording was ready; the recording is in Twilio's console";
+    } else if (!link) {
         r.reason = form_value(twilio, "RecordingStatus") == "completed" ? "no alert of the call to add the recording to"
                                                                          : "Twilio could not store the recording";
+    }
     Response resp = done(c, r);
-    if (!link) return resp;
-    std::vector<Alert> events{*link};
-    // The resolve that waited for the link goes right after it.
-    if (auto resolve = c.ctx.alerts.take_held ? c.ctx.alerts.take_held(sid, AlertKind::resolve) : std::nullopt)
-        events.push_back(*resolve);
+    std::vector<Alert> events;
+    if (link) events.push_back(*link);
+    // The resolve that waited for the link goes now: after it, or with no
+    // link to wait for.
+    if (link || form_value(twilio, "RecordingStatus") == "failed")
+        if (auto resolve = c.ctx.alerts.take_held ? c.ctx.alerts.take_held(sid, AlertKind::resolve) : std::nullopt)
+            events.push_back(*resolve);
     after_answer(c, events);
     return resp;
 }
@@ -100,8 +111,12 @@ Response voice_status(Prepared &c)
     // so the call's end does it too (the second is a duplicate).
     if (answered && form_value(c.w.twilio(), "CallStatus") == "completed")
         for (const auto &route : routes_of(c, call))
-            if (auto resolve = call_alert_hung_up(route, call.state, sid); resolve && marked(resolve_mark(route)))
-                after_answer(c, {*resolve}, call_alert_resolve_wait(route));
+            if (auto resolve = call_alert_hung_up(route, call.state, sid); resolve && marked(resolve_mark(route))) {
+                // One the <Dial> action holds already stays as it is: it
+                // knows the call's alert best.
+                auto held = c.ctx.alerts.take_held ? c.ctx.alerts.take_held(sid, AlertKind::resolve) : std::nullopt;
+                after_answer(c, {held ? *held : *resolve}, call_alert_resolve_wait(route));
+            }
     return resp;
 }
 

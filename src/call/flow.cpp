@@ -33,7 +33,9 @@ FlowResult dial(const Route &route, const FlowUrls &urls, const CallState &after
     FlowResult r;
     for (const auto &c : callees) {
         r.dialed.push_back(c.number);
-        if (on_pickup) options.number_urls.push_back(urls.of("/voice/screen", screen_query(route, after, c.name)));
+        // Who takes it, for the call's alert: fallback_number has no name.
+        const std::string who = c.name.empty() && after.fallback ? "the fallback number" : c.name;
+        if (on_pickup) options.number_urls.push_back(urls.of("/voice/screen", screen_query(route, after, who)));
     }
     Twiml twiml;
     twiml.say(voice_of(call), notice).say(voice_of(call), say).dial(options, r.dialed);
@@ -235,13 +237,14 @@ FlowResult flow_refused(const Route &route, const CallState &state, const Caller
     return r;
 }
 
-FlowResult flow_limited(const Route &route, const CallState &state)
+FlowResult flow_limited(const Route &route, const CallState &state, const std::string &call_sid)
 {
     Twiml twiml;
     twiml.say(voice_of(route.call), say_text(route, state, route.call.rejected_message)).hangup();
     FlowResult r = twiml_only(twiml.str(), Outcome::limited);
     r.reason = "call " + std::to_string(state.calls) + " from this number within repeat_window; caller_limit is " +
                std::to_string(route.call.caller_limit);
+    if (route.call.can_alert() && route.call.alert_missed_calls) r.alert = alert_limited(route.call, state, call_sid);
     return r;
 }
 

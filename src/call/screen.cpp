@@ -26,14 +26,20 @@ std::string pickup_mark(int loop, int level, const std::string &number) { return
 
 std::string passed_mark(int loop, int level, const std::string &number) { return mark("passed", loop, level, number); }
 
+std::string accepted_mark(int loop, int level) { return mark("accepted", loop, level, ""); }
+
 std::string screen_query(const Route &route, const CallState &state, const std::string &name)
 {
     // The whisper's {caller} travels in the URL: Twilio documents only
     // ParentCallSid and To on the engineer's leg, not whose number its
     // From is (the caller ID shown, which caller_id may set to the line's
     // own).
+    // The line's number and the call's start, for the call's alert: on the
+    // engineer's leg Twilio's To is the engineer's phone.
     return "route=" + url_component(route.name) + "&from=" +
-           url_component(utf8_prefix(state.from, limits::max_caller_in_url)) + "&loop=" + std::to_string(state.loop) +
+           url_component(utf8_prefix(state.from, limits::max_caller_in_url)) + "&to=" +
+           url_component(utf8_prefix(state.to, limits::max_caller_in_url)) + "&t=" + std::to_string(state.started) +
+           "&loop=" + std::to_string(state.loop) +
            "&level=" + std::to_string(state.level) +
            (name.empty() ? "" : "&name=" + url_component(utf8_prefix(name, limits::max_name_in_url))) +
            alert_query(state);

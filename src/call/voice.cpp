@@ -39,8 +39,11 @@ int loops_allowed(const Context &ctx, const Route &route, TimePoint deadline, Lo
 void accepted(Prepared &c, const std::string &parent, const std::string &who)
 {
     if (parent.empty()) return;
+    // The caller's later calls open an alert of their own (repeats.hpp).
+    if (c.ctx.alerts.caller_answered) c.ctx.alerts.caller_answered(c.route.name, c.state.from);
     if (c.ctx.alerts.mark) {
         c.ctx.alerts.mark(parent, to_string(CallMark::answered));
+        c.ctx.alerts.mark(parent, accepted_mark(c.state.loop, c.state.level));
         // For the number's status callback, which knows the line but not
         // which of a menu's routes took the call.
         if (call_alert_hung_up(c.route, c.state, parent)) c.ctx.alerts.mark(parent, resolve_mark(c.route));
@@ -81,8 +84,14 @@ Response start_route(Prepared &c, const Route &route, const CallState &caller, b
     if (who.verdict != CallerVerdict::pass) return refuse(flow_refused(route, caller, who, answered));
     CallState state = caller;
     auto calls = join_window(c, route, state, true);
-    if (calls && route.call.caller_limit > 0 && calls->calls > route.call.caller_limit)
-        return refuse(flow_limited(route, state));
+    if (calls && route.call.caller_limit > 0 && calls->calls > route.call.caller_limit) {
+        // One alert for the window, withheld numbers included: a flood is
+        // one incident.
+        CallState limited = state;
+        limited.first_call = calls->first_call;
+        limited.calls = calls->calls;
+        return refuse(flow_limited(route, limited, c.log.call_sid));
+    }
     // Asked now, also with ask_reason: whether anyone can be dialed, and
     // the cache warm while the caller speaks.
     Snapshot snap = on_calls(c, route, state);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "config/callers.hpp"
 #include "config/route.hpp"
 #include "core/phone.hpp"
 #include "twilio/signature.hpp"
@@ -203,7 +204,9 @@ std::optional<CallerCalls> join_window(Prepared &c, const Route &route, CallStat
     if (!c.ctx.alerts.caller_calls) return std::nullopt;
     auto calls = c.ctx.alerts.caller_calls(route.name, state.from, form_value(c.w.twilio(), "CallSid"),
                                            route.call.repeat_window, count);
-    if (calls && calls->calls > 1) {
+    // Withheld numbers share a count (caller_limit), not an alert: they
+    // may be anyone.
+    if (calls && calls->calls > 1 && !is_anonymous(state.from)) {
         state.first_call = calls->first_call;
         state.calls = calls->calls;
     }

@@ -97,8 +97,9 @@ NewCall new_call(const Prepared &call);
 std::vector<Route> routes_of(Prepared &call, const NewCall &line);
 
 // The call's place among the caller's calls to `route` within its
-// repeat_window (repeats.hpp), written into `state` for a repeat call;
-// `count`: this call is one of them, else it is only looked up.
+// repeat_window (repeats.hpp), written into `state` for a repeat call
+// (never for a withheld number, which is counted only); `count`: this call
+// is one of them, else it is only looked up.
 std::optional<CallerCalls> join_window(Prepared &call, const Route &route, CallState &state, bool count);
 
 // The flow's result as the response, within the call's deadline.

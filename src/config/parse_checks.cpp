@@ -73,12 +73,18 @@ void Parser::call_alert_checks(const std::string &section, const CallSettings &c
         warning(section, "record_calls",
                 "calls are recorded, but with call_alert off no alert carries the link: find the recordings in "
                 "Twilio's console");
-    if (call.call_alert != CallAlert::answered) return;
-    if (section != "call" && !sets_any(section, {"call_alert", "answered_severity"})) return;
+    if (call.call_alert == CallAlert::always && !call.screening &&
+        (section == "call" || sets_any(section, {"call_alert", "screening"})))
+        warning(section, "call_alert",
+                "without screening a personal voicemail that picks up looks like an answer: the call's alert is "
+                "neither acknowledged nor resolved, someone must close it");
+    // answered_severity is of the answered call's alert, and of a recording's link.
+    if (call.call_alert != CallAlert::answered && !(call.call_alert == CallAlert::always && call.record_calls)) return;
+    if (section != "call" && !sets_any(section, {"call_alert", "answered_severity", "record_calls"})) return;
     if (call.answered_severity == "critical" || call.answered_severity == "error")
         warning(section, "answered_severity",
-                "it is " + call.answered_severity + ", which PagerDuty makes high urgency: every answered call "
-                "would page; use warning or info");
+                "it is " + call.answered_severity + ", which PagerDuty makes high urgency: an answered call's alert "
+                "(or its recording's link) would page; use warning or info");
 }
 
 void Parser::cross_checks()

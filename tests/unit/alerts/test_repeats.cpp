@@ -48,7 +48,29 @@ BOOST_AUTO_TEST_CASE(calls_within_the_window_count_up_from_the_first)
     auto next = caller_calls(spool, "ops", ada, "CA4", window, t0 + 1800, true);
     BOOST_TEST(first_of(next) == "CA4");
     BOOST_TEST(calls_of(next) == 1);
-    BOOST_TEST(!caller_calls(spool, "ops", ada, "CA2", window, t0 + 1801, false));  // its window is over
+    BOOST_TEST(!caller_calls(spool, "ops", ada, "CA2", window, t0 + 1801, false));  // gone with its window
+}
+
+BOOST_AUTO_TEST_CASE(an_answered_call_ends_the_windows_alert_but_not_its_count)
+{
+    // Someone spoke with the caller, and the alert is acknowledged: a later
+    // voicemail there would notify nobody, so the next call opens its own.
+    TempDir d;
+    Spool spool(d.path);
+    BOOST_REQUIRE(bool(spool.prepare()));
+    const std::string ada = "+14155559876";
+    (void)caller_calls(spool, "ops", ada, "CA1", window, t0, true);
+    BOOST_TEST(first_of(caller_calls(spool, "ops", ada, "CA2", window, t0 + 60, true)) == "CA1");
+    caller_answered(spool, "ops", ada);
+    auto three = caller_calls(spool, "ops", ada, "CA3", window, t0 + 120, true);
+    BOOST_TEST(first_of(three) == "CA3");
+    BOOST_TEST(calls_of(three) == 3);  // caller_limit still counts them all
+    BOOST_TEST(first_of(caller_calls(spool, "ops", ada, "CA4", window, t0 + 180, true)) == "CA3");
+    // Each call keeps the alert it joined, also looked up after its window.
+    BOOST_TEST(first_of(caller_calls(spool, "ops", ada, "CA2", window, t0 + 5000, false)) == "CA1");
+    BOOST_TEST(calls_of(caller_calls(spool, "ops", ada, "CA4", window, t0 + 5000, false)) == 4);
+    caller_answered(spool, "db", ada);  // no window there: nothing happens
+    BOOST_TEST(files(d.path + "/callers").size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(each_line_and_caller_counts_alone_and_withheld_numbers_share_one)

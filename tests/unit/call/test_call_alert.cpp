@@ -73,6 +73,9 @@ struct Counting {
                                            long window, bool count) {
             return caller_calls(spool, line, caller, sid, window, at, count);
         };
+        f.ctx.alerts.caller_answered = [this](const std::string &line, const std::string &caller) {
+            caller_answered(spool, line, caller);
+        };
     }
 };
 
@@ -135,7 +138,15 @@ BOOST_AUTO_TEST_CASE(each_mode_says_what_goes_when)
     BOOST_TEST(kinds(call_alert_accepted(r, st, "CA1", "Ada", 0)) == (std::vector<std::string>{"call", "acknowledge"}));
     BOOST_TEST(bool(call_alert_hung_up(r, st, "CA1")));
 
+    // Without the screen, a personal voicemail picking up looks answered:
+    // answered records it, always must not silence its page.
+    r.call.screening = false;
+    BOOST_TEST(kinds(call_alert_accepted(r, st, "CA1", "Ada", 0)) == (std::vector<std::string>{"call", "acknowledge"}));
     r.call.call_alert = CallAlert::always;
+    BOOST_TEST(call_alert_accepted(r, st, "CA1", "Ada", 0).empty());
+    BOOST_TEST(!call_alert_hung_up(r, st, "CA1"));
+    r.call.screening = true;
+
     BOOST_TEST(bool(call_alert_ringing(r, st, "CA1", dialing, 0)));
     // Straight to voicemail: the voicemail alert is the call's alert.
     BOOST_TEST(!call_alert_ringing(r, st, "CA1", voicemail, 0));
@@ -167,16 +178,19 @@ BOOST_AUTO_TEST_CASE(answered_raises_and_acknowledges_when_ada_presses_1_and_res
     BOOST_TEST(trigger["dedup_key"] == "CA0001");  // the caller's call, not Ada's leg
     BOOST_TEST(trigger["payload"]["summary"] == "Call on Platform line from +*******9876 taken by Ada Lovelace");
     BOOST_TEST(trigger["payload"]["severity"] == "info");
+    // The line's number, not the engineer's, and when the call began.
+    BOOST_TEST(trigger["payload"]["custom_details"]["called"] == "+14155550100");
+    BOOST_TEST(trigger["payload"]["custom_details"]["started_at"] == "1970-01-01T01:23:20Z");
     BOOST_TEST(f.held.at(1).first.call_sid == "CA0001");
     BOOST_TEST(f.delivered.empty());
 
     // The call ends: its <Dial> action resolves it, and the number's status
-    // callback asks again (the desk's claims make that a duplicate).
+    // callback asks again: the resolve already waiting stays the one.
     f.run(f.callback(first.eval("string(/Response/Dial/@action)"), dial_answered));
     BOOST_TEST(events_of(f) == (std::vector<std::string>{"call", "acknowledge", "resolve"}));
     f.run(f.callback(script + "/voice/status", {{"CallSid", "CA0001"}, {"From", "+14155559876"}, {"To", "+14155550100"},
                                                 {"CallStatus", "completed"}, {"CallDuration", "95"}}));
-    BOOST_TEST(events_of(f) == (std::vector<std::string>{"call", "acknowledge", "resolve", "resolve"}));
+    BOOST_TEST(events_of(f) == (std::vector<std::string>{"call", "acknowledge", "resolve"}));
     BOOST_TEST(f.delivered.empty());  // no missed-call alert: it was answered
 }
 
@@ -229,6 +243,23 @@ BOOST_AUTO_TEST_CASE(always_with_nobody_answering_is_one_alert_to_the_voicemail)
     BOOST_TEST_REQUIRE(f.delivered.size() == 1u);
     BOOST_TEST(f.delivered[0].call_sid == f.held.at(0).first.call_sid);
     BOOST_TEST(nlohmann::json::parse(f.delivered[0].body)["dedup_key"] == "CA0001");
+}
+
+BOOST_AUTO_TEST_CASE(the_fallback_number_taking_the_call_is_named_as_such)
+{
+    Fixture f(ops_alerting("answered"));
+    XmlDoc first(f.run(f.post()).body);
+    XmlDoc fallback(f.run(f.callback(first.eval("string(/Response/Dial/@action)"),
+                                     {{"CallSid", "CA0001"}, {"CallStatus", "in-progress"}, {"DialCallStatus", "no-answer"},
+                                      {"From", "+14155559876"}, {"To", "+14155550100"}}))
+                        .body);
+    BOOST_TEST(fallback.all("/Response/Dial/Number") == std::vector<std::string>{"+14155550199"});
+    Leg desk{f, fallback.eval("string(/Response/Dial/Number[1]/@url)")};
+    desk.params[3].value = "+14155550199";  // To
+    desk.press(desk.pick_up(), "1");
+    BOOST_TEST_REQUIRE(f.held.size() == 2u);
+    BOOST_TEST(nlohmann::json::parse(f.held[0].first.body)["payload"]["summary"] ==
+               "Call on Platform line from +*******9876 taken by the fallback number");
 }
 
 BOOST_AUTO_TEST_CASE(without_the_screen_the_pickup_is_the_answer)
@@ -307,6 +338,36 @@ BOOST_AUTO_TEST_CASE(the_status_callbacks_missed_call_joins_the_window_too)
     BOOST_TEST(nlohmann::json::parse(f.held[0].first.body)["dedup_key"] == "CA0001");
 }
 
+BOOST_AUTO_TEST_CASE(withheld_callers_share_a_count_not_an_alert_and_an_answer_starts_a_new_one)
+{
+    Fixture f;
+    Counting counting(f);
+    (void)voicemail_of(f, "CA0001");
+    // voicemail_of calls from Ada's number; a withheld one is anyone.
+    f.run(f.post(call_from("CA0002", "anonymous")));
+    f.run(f.post(call_from("CA0003", "anonymous")));
+    Params ended = call_from("CA0003", "anonymous");
+    ended[4].value = "no-answer";
+    f.run(f.callback(script + "/voice/status", ended));
+    BOOST_TEST_REQUIRE(f.held.size() == 1u);
+    BOOST_TEST(nlohmann::json::parse(f.held[0].first.body)["dedup_key"] == "CA0003");
+
+    // Ada's number again, answered this time: the call after opens its own.
+    Fixture g(ops_alerting("answered"));
+    Counting again(g);
+    g.run(g.post(call_from("CA0001")));
+    XmlDoc second(g.run(g.post(call_from("CA0002"))).body);
+    Leg ada{g, second.eval("string(/Response/Dial/Number[1]/@url)")};
+    ada.params[1].value = "CA0002";  // ParentCallSid
+    ada.press(ada.pick_up(), "1");
+    BOOST_TEST(nlohmann::json::parse(g.held.at(0).first.body)["dedup_key"] == "CA0001");  // joined the first
+    g.run(g.post(call_from("CA0003")));
+    Params ended3 = call_from("CA0003");
+    ended3[4].value = "no-answer";
+    g.run(g.callback(script + "/voice/status", ended3));
+    BOOST_TEST(nlohmann::json::parse(g.held.back().first.body)["dedup_key"] == "CA0003");
+}
+
 BOOST_AUTO_TEST_CASE(past_caller_limit_the_caller_hears_the_rejected_message)
 {
     Fixture f(set_key(base_config, "route:ops", "caller_limit", "2"));
@@ -321,12 +382,19 @@ BOOST_AUTO_TEST_CASE(past_caller_limit_the_caller_hears_the_rejected_message)
     BOOST_TEST(limited.eval("string(/Response/Say)") == "Sorry, this line does not accept calls or texts from your number.");
     BOOST_TEST(limited.eval("count(/Response/Hangup)") == "1");
     BOOST_TEST(f.marks.count("CA0003.refused") == 1u);  // its status callback raises nothing
+    // It is seen, in the window's alert: one incident, however many.
+    BOOST_TEST_REQUIRE(f.delivered.size() == 1u);
+    auto e = nlohmann::json::parse(f.delivered[0].body);
+    BOOST_TEST(e["dedup_key"] == "CA0001");
+    BOOST_TEST(e["payload"]["summary"] ==
+               "Call 3 on Platform line from +14155559876 turned away by caller_limit (2 within 30 min)");
     // Another number still gets through; withheld numbers share one count.
     f.run(f.post(call_from("CA0004", "+14155550000")));
     BOOST_TEST(f.log.outcome == Outcome::dial);
     for (const char *sid : {"CA0005", "CA0006"}) f.run(f.post(call_from(sid, "anonymous")));
     f.run(f.post(call_from("CA0007", "")));
     BOOST_TEST(f.log.outcome == Outcome::limited);
+    BOOST_TEST(nlohmann::json::parse(f.delivered.back().body)["dedup_key"] == "CA0005");  // a flood is one alert
     // A new window lets the number in again.
     counting.at += 1800;
     f.run(f.post(call_from("CA0008")));
@@ -360,6 +428,26 @@ BOOST_AUTO_TEST_CASE(a_recorded_call_says_the_notice_first_and_its_link_goes_bef
     BOOST_TEST(link["payload"]["summary"] == "Recording of the call on Platform line from +*******9876 (95 s)");
     BOOST_TEST(link["links"][0]["href"] == "https://api.twilio.com/rec/RE1");
     BOOST_TEST(link["links"][0]["text"] == "Call recording");
+}
+
+BOOST_AUTO_TEST_CASE(a_late_recording_or_a_failed_one_never_reopens_the_alert)
+{
+    Fixture f(set_key(ops_alerting("answered"), "route:ops", "record_calls", "yes"));
+    XmlDoc first(f.run(f.post()).body);
+    const std::string recording = first.eval("string(/Response/Dial/@recordingStatusCallback)");
+    Leg ada{f, first.eval("string(/Response/Dial/Number[1]/@url)")};
+    ada.press(ada.pick_up(), "1");
+    f.run(f.callback(first.eval("string(/Response/Dial/@action)"), dial_answered));
+    // Twilio could not store it: the resolve goes now, not in 5 minutes.
+    f.run(f.callback(recording, {{"CallSid", "CA0001"}, {"RecordingStatus", "failed"}}));
+    BOOST_TEST(events_of_any_wait(f) == (std::vector<std::string>{"call 0", "acknowledge 0", "resolve 0"}));
+    // One ready after our resolve went would open a new alert: not sent.
+    f.marks.insert("CA0001.resolve");
+    f.run(f.callback(recording, {{"CallSid", "CA0001"}, {"RecordingStatus", "completed"}, {"RecordingDuration", "95"},
+                                 {"RecordingUrl", "https://api.twilio.com/rec/RE1"}}));
+    BOOST_TEST(f.log.outcome == Outcome::ignored);
+    BOOST_TEST(contains(f.log.reason, "resolved before its recording was ready"), f.log.reason);
+    BOOST_TEST(f.held.size() == 3u);
 }
 
 BOOST_AUTO_TEST_CASE(a_recording_of_a_call_nobody_took_or_without_an_alert_adds_nothing)

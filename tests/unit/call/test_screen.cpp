@@ -24,8 +24,8 @@ BOOST_AUTO_TEST_CASE(screen_names_the_keys)
     BOOST_TEST(x.eval("string(/Response/Gather/Say)") ==
                "Call on the Platform line from 1 4 1 5 5 5 5 9 8 7 6. Press 1 to accept, or 2 to pass it on.");
     BOOST_TEST(x.eval("string(/Response/Gather/@action)") ==
-               "https://ops.example.com/pd-call-forward/voice/screen-result?route=ops&from=%2B14155559876&loop=1&level=2"
-               "&name=Ada%20Lovelace&try=1");
+               "https://ops.example.com/pd-call-forward/voice/screen-result?route=ops&from=%2B14155559876"
+               "&to=%2B14155550100&t=1000&loop=1&level=2&name=Ada%20Lovelace&try=1");
     BOOST_TEST(x.eval("name(/Response/*[2])") == "Hangup");
 }
 
