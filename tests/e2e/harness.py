@@ -208,6 +208,8 @@ class StandIn:
 NO_CACHING = {"oncall_ttl": 0, "contact_ttl": 0, "stale_max": 0}
 
 
+# The scenarios' lines for the call's own alert and what goes with it
+# (in MENU_ROUTES, which the scenario suites use).
 CALL_ALERT_ROUTES = (f"[route:answered]\nnumber = {ANSWERED_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Platform\n"
                      f"call_alert = answered\n\n"
                      f"[route:always]\nnumber = {ALWAYS_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Platform\n"
@@ -222,7 +224,7 @@ CALL_ALERT_ROUTES = (f"[route:answered]\nnumber = {ANSWERED_NUMBER}\nescalation_
 
 ROUTES = (f"[route:ops]\nnumber = {OPS_NUMBER}\nescalation_policy = PEPOPS1\n"
           f"fallback_number = {FALLBACK_NUMBER}\n\n"
-          f"[route:db]\nnumber = {DB_NUMBER}\nschedule = PSDB001\n\n" + CALL_ALERT_ROUTES +
+          f"[route:db]\nnumber = {DB_NUMBER}\nschedule = PSDB001\n\n"
           f"[route:hunt]\nnumber = {HUNT_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Platform\nmax_loops = 2\n")
 
 # The same three routes, with the caller lists and texts of a switchboard:
