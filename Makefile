@@ -94,10 +94,12 @@ $(B)/unit-tests: $(UNIT_OBJ) $(CORE_OBJ)
 $(B)/pd-standin: $(STANDIN_OBJ)
 	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 
-test-programs: $(PROGRAM) $(B)/unit-tests $(B)/pd-standin
+TEST_PROGRAMS = $(PROGRAM) $(B)/unit-tests $(B)/pd-standin
+test-programs: $(TEST_PROGRAMS)
 
 # Fuzz targets, their corpus replay (part of check) and `make fuzz`.
 include tests/fuzz/fuzz.mk
+TEST_PROGRAMS += $(FUZZ_PROGRAMS)
 test-programs: $(FUZZ_PROGRAMS)
 
 # Debian packages the build, the tests and the demo need.  `make deps`
@@ -137,17 +139,23 @@ $(NODE_MODULES): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 
 # check and demo install what is missing first, then re-enter make so the
 # pkg-config flags are read with the packages in place.
+#
+# With CHECK_SANITIZE the unit tests run once, sanitized: the same tests
+# with more checks, and one build of them less (the longest part of a
+# build here).
 check: deps
-	@$(MAKE) --no-print-directory -j$(JOBS) test-programs
 ifeq ($(SANITIZE),)
 ifneq ($(CHECK_SANITIZE),)
+	@$(MAKE) --no-print-directory -j$(JOBS) $(filter-out $(B)/unit-tests,$(TEST_PROGRAMS))
 	@$(MAKE) --no-print-directory -j$(JOBS) SANITIZE=$(CHECK_SANITIZE) \
 		CXXFLAGS='$(CHECK_SAN_CXXFLAGS)' sanitized-programs
 	@B=$(B) PROGRAM=$(PROGRAM) SAN_B=build-san tests/run-all
 else
+	@$(MAKE) --no-print-directory -j$(JOBS) test-programs
 	@B=$(B) PROGRAM=$(PROGRAM) tests/run-all
 endif
 else
+	@$(MAKE) --no-print-directory -j$(JOBS) test-programs
 	@B=$(B) PROGRAM=$(PROGRAM) tests/run-all
 endif
 

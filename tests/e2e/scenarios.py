@@ -1645,6 +1645,29 @@ TESTS = [
     test_check_lists_the_menu_and_who_each_key_reaches,
 ]
 
+# What a second CGI module (mod_cgi beside mod_cgid) adds is the web
+# server's own part: how it hands the request over, what it passes on, and
+# whether the process a CGI run leaves behind may finish sending.  The call
+# flow itself is the same program run the same way, walked under mod_cgid.
+SERVER_TESTS = [
+    test_incoming_call_dials_the_on_call,
+    test_secrets_never_logged,
+    test_bad_signature_is_403_and_nothing_else,
+    test_signatures_twilio_node_accepts_through_the_server,
+    test_body_over_64_kib_is_413,
+    test_get_webhook,
+    test_health,
+    test_unknown_path_and_method,
+    test_concurrent_calls_are_all_answered_right,
+    test_a_whole_call_ends_in_exactly_one_voicemail_alert,
+    test_events_api_down_the_alert_waits_and_flush_sends_it,
+    test_a_caller_never_waits_for_the_spool,
+    test_a_real_missed_call_raises_exactly_one_alert_within_two_minutes,
+    test_answered_ada_takes_the_call_one_acknowledged_alert_then_resolved,
+    test_menu_prompt_then_key_2_dials_the_db_on_call,
+    test_a_text_goes_to_everyone_at_level_one_by_sms_if_they_have_it,
+]
+
 FASTCGI_TESTS = [
     test_config_is_read_once_per_process,
     test_keep_alive_reuses_the_connection,

@@ -41,11 +41,12 @@ def start(d, parts):
     parts.append(fcgid)
     tests = [on("fcgid", fcgid, t) for t in scenarios.TESTS + scenarios.FASTCGI_TESTS]
     # A CGI program reads its config on every request: the once-per-process
-    # scenarios are not for it.
-    for module in ("cgid", "cgi"):
+    # scenarios are not for it.  mod_cgi runs the web server's part of them
+    # (scenarios.SERVER_TESTS); the call flows are walked under mod_cgid.
+    for module, scenario_list in (("cgid", scenarios.TESTS), ("cgi", scenarios.SERVER_TESTS)):
         server = ApacheCgi(d, env.config, module)
         parts.append(server)
-        tests += [on(module, server, t) for t in scenarios.TESTS]
+        tests += [on(module, server, t) for t in scenario_list]
     return tests
 
 if __name__ == "__main__":

@@ -111,6 +111,14 @@ LIMIT_TEXT = {
     "max_menu_retries": lambda v: f"Ic menu_retries up to {v},",
     "min_menu_timeout": lambda v: f"Ic menu_timeout {v} to",
     "max_menu_timeout": lambda v: f"menu_timeout 1 to {v},",
+    "max_name_in_url": lambda v: f"for the call's alert, is cut to {v} bytes",
+    "max_reason_url": lambda v: f"only when its URL is at most {v} bytes",
+    "max_caller_calls": lambda v: f"It Calls counted in a repeat window: {v}",
+    "max_repeat_calls_kept": lambda v: f"its first {v} calls are kept by CallSid",
+    "min_reason_length": lambda v: f"Ic reason_max_length {v} to",
+    "max_reason_length": lambda v: f"reason_max_length 3 to {v},",
+    "max_repeat_window": lambda v: f"Ic repeat_window up to {v} seconds,",
+    "max_caller_limit": lambda v: f"Ic caller_limit up to {v},",
 }
 
 
