@@ -12,6 +12,7 @@
 
 #include "alerts/spool_files.hpp"
 #include "config/callers.hpp"
+#include "core/limits.hpp"
 #include "core/own_dir.hpp"
 #include "core/small_file.hpp"
 
@@ -20,7 +21,7 @@ namespace pdcf {
 namespace {
 
 // The file's bound: its first line and the calls kept.
-constexpr std::size_t max_repeats_file = 64 + max_repeat_calls_kept * 160;
+constexpr std::size_t max_repeats_file = 64 + limits::max_repeat_calls_kept * 160;
 
 // "-": no call holds the window's alert (none yet, or it was answered).
 constexpr const char *no_key = "-";
@@ -29,7 +30,7 @@ struct Window {
     long long since = 0;
     int calls = 0;
     std::string key = no_key;  // the dedup_key the window's next call joins
-    // The first max_repeat_calls_kept calls, in order, each with the key
+    // The first limits::max_repeat_calls_kept calls, in order, each with the key
     // it joined.
     std::vector<std::pair<std::string, std::string>> sids;
 };
@@ -42,7 +43,7 @@ std::optional<Window> parse(const std::string &text)
     Window w;
     if (!(in >> w.since >> w.calls >> w.key) || w.calls < 1) return std::nullopt;
     std::string sid, key;
-    while (in >> sid >> key && w.sids.size() < static_cast<std::size_t>(max_repeat_calls_kept))
+    while (in >> sid >> key && w.sids.size() < static_cast<std::size_t>(limits::max_repeat_calls_kept))
         w.sids.emplace_back(sid, key);
     return w;
 }
@@ -102,7 +103,7 @@ std::optional<CallerCalls> caller_calls(const Spool &spool, const std::string &l
         if (!w || now - w->since >= window) w = Window{now, 0, no_key, {}};
         ++w->calls;
         if (w->key == no_key) w->key = sid;
-        if (w->sids.size() < static_cast<std::size_t>(max_repeat_calls_kept)) w->sids.emplace_back(sid, w->key);
+        if (w->sids.size() < static_cast<std::size_t>(limits::max_repeat_calls_kept)) w->sids.emplace_back(sid, w->key);
         if (!rewrite(fd, text_of(*w))) return std::nullopt;
         return CallerCalls{w->key, w->calls};
     });

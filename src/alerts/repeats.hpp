@@ -21,10 +21,6 @@
 
 namespace pdcf {
 
-// The CallSids kept per window: a later call is counted, and its own
-// status callback then cannot find its window (its alert stands alone).
-constexpr int max_repeat_calls_kept = 100;
-
 // The call `call_sid` from `caller` to `line` at `now` (seconds since the
 // epoch): the alert it joins (first_call) and its place in the window.
 // With `count`, a call the window does not know yet joins it (a new window

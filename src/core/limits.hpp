@@ -72,7 +72,10 @@ constexpr std::size_t max_caller_in_url = 256;
 // this many bytes.
 constexpr std::size_t max_name_in_url = 128;
 // A caller's calls counted in one repeat_window (and caller_limit's most).
-constexpr long long max_caller_calls = 100000;
+constexpr int max_caller_calls = 100000;
+// The CallSids kept per window: a later call is counted, and its own
+// status callback then cannot find its window (its alert stands alone).
+constexpr int max_repeat_calls_kept = 100;
 constexpr int max_caller_limit = 1000;
 // reason_max_length: long enough for a name and a sentence, short enough
 // not to keep the on-call from the phone.
