@@ -36,10 +36,8 @@ json details(const CallState &st, const std::string &call_sid)
     d["call_sid"] = call_sid;
     d["tried"] = st.tried;
     if (st.more_tried > 0) d["tried_more"] = st.more_tried;  // names left out of the call's URLs
-    if (st.calls > 1) {
-        d["calls_from_caller"] = st.calls;
-        d["first_call_sid"] = st.first_call;
-    }
+    if (st.calls > 1) d["calls_from_caller"] = st.calls;
+    if (!st.first_call.empty()) d["first_call_sid"] = st.first_call;
     if (!st.reason_url.empty()) d["caller_reason"] = st.reason_url;  // ask_reason: also a link
     return d;
 }

@@ -37,14 +37,26 @@ struct Window {
 
 // "1796072040 3 CA1\nCA1 CA1\nCA2 CA1\nCA3 CA1\n"; a file that is not that
 // is no window.
+// A key as written: "-", or a CallSid as spool_name leaves it.
+bool is_key(const std::string &s)
+{
+    return s == no_key || (s == spool_name(s) && s != "unknown");
+}
+
 std::optional<Window> parse(const std::string &text)
 {
+    // Written whole or not at all, under the lock; a file cut short (a
+    // crash mid-write) is no window, and the next call starts one.
+    if (text.empty() || text.back() != '\n') return std::nullopt;
     std::istringstream in(text);
     Window w;
-    if (!(in >> w.since >> w.calls >> w.key) || w.calls < 1) return std::nullopt;
+    if (!(in >> w.since >> w.calls >> w.key) || w.calls < 1 || !is_key(w.key)) return std::nullopt;
     std::string sid, key;
-    while (in >> sid >> key && w.sids.size() < static_cast<std::size_t>(limits::max_repeat_calls_kept))
+    while (in >> sid >> key && w.sids.size() < static_cast<std::size_t>(limits::max_repeat_calls_kept)) {
+        if (!is_key(sid) || !is_key(key) || key == no_key) return std::nullopt;
         w.sids.emplace_back(sid, key);
+    }
+    if (w.sids.size() > static_cast<std::size_t>(w.calls)) return std::nullopt;
     return w;
 }
 
@@ -101,7 +113,7 @@ std::optional<CallerCalls> caller_calls(const Spool &spool, const std::string &l
                 if (w->sids[i].first == sid) return CallerCalls{w->sids[i].second, static_cast<int>(i) + 1};
         if (!count) return std::nullopt;
         if (!w || now - w->since >= window) w = Window{now, 0, no_key, {}};
-        ++w->calls;
+        w->calls = std::min(w->calls + 1, limits::max_caller_calls);
         if (w->key == no_key) w->key = sid;
         if (w->sids.size() < static_cast<std::size_t>(limits::max_repeat_calls_kept)) w->sids.emplace_back(sid, w->key);
         if (!rewrite(fd, text_of(*w))) return std::nullopt;

@@ -23,14 +23,16 @@ std::optional<Alert> call_alert_ringing(const Route &route, const CallState &sta
                                         const FlowResult &first, long long now);
 
 // `who` accepted the call (pressed 1, or picked up with no screen):
-// answered raises the alert and acknowledges it, always acknowledges the
-// one raised at the first ring, but only when the screen said a person
-// took it (a personal voicemail picks up too).
+// answered raises the call's own alert and acknowledges it (a repeat
+// caller's answered call too: it never changes an earlier call's alert);
+// always acknowledges the one raised at the first ring, when this call
+// opened it and the screen said a person took it (a personal voicemail
+// picks up too).
 std::vector<Alert> call_alert_accepted(const Route &route, const CallState &state, const std::string &call_sid,
                                        const std::string &who, long long now);
 
-// An answered call ended: resolved with resolve_on_hangup (for always,
-// only when the screen said a person took it).
+// An answered call ended: resolved with resolve_on_hangup (for always, as
+// call_alert_accepted acknowledges).
 std::optional<Alert> call_alert_hung_up(const Route &route, const CallState &state, const std::string &call_sid);
 
 // With record_calls, an answered call's resolve waits this long for its

@@ -244,7 +244,11 @@ FlowResult flow_limited(const Route &route, const CallState &state, const std::s
     FlowResult r = twiml_only(twiml.str(), Outcome::limited);
     r.reason = "call " + std::to_string(state.calls) + " from this number within repeat_window; caller_limit is " +
                std::to_string(route.call.caller_limit);
-    if (route.call.can_alert() && route.call.alert_missed_calls) r.alert = alert_limited(route.call, state, call_sid);
+    // The first one turned away in a window: a flood of them must not
+    // become a flood of events, which PagerDuty would rate-limit, holding
+    // up every other alert of the routing key.
+    if (route.call.can_alert() && route.call.alert_missed_calls && state.calls == route.call.caller_limit + 1)
+        r.alert = alert_limited(route.call, state, call_sid);
     return r;
 }
 

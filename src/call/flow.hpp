@@ -82,7 +82,8 @@ FlowResult flow_voicemail(const Route &route, const FlowUrls &urls, const CallSt
 FlowResult flow_refused(const Route &route, const CallState &state, const CallerCheck &check, bool answered);
 
 // A caller past caller_limit calls within repeat_window: rejected_message,
-// and (as for a missed call) an alert in the window's alert.
+// and for the first one turned away in the window (as for a missed call)
+// an alert in the window's alert.
 FlowResult flow_limited(const Route &route, const CallState &state, const std::string &call_sid);
 
 FlowResult flow_answered(const CallState &state);

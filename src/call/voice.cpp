@@ -170,6 +170,8 @@ Response voice_dial_status(Prepared &c)
     switch (dial_end(twilio)) {
     case DialEnd::answered: {
         if (c.ctx.alerts.mark) c.ctx.alerts.mark(sid, to_string(CallMark::answered));
+        // Said by the screen too; without one, only here.
+        if (c.ctx.alerts.caller_answered) c.ctx.alerts.caller_answered(route.name, state.from);
         Response resp = done(c, flow_answered(state));
         if (auto resolve = call_alert_hung_up(route, state, sid))
             after_answer(c, {*resolve}, call_alert_resolve_wait(route));

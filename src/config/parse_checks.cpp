@@ -77,14 +77,23 @@ void Parser::call_alert_checks(const std::string &section, const CallSettings &c
         (section == "call" || sets_any(section, {"call_alert", "screening"})))
         warning(section, "call_alert",
                 "without screening a personal voicemail that picks up looks like an answer: the call's alert is "
-                "neither acknowledged nor resolved, someone must close it");
+                "neither acknowledged nor resolved, someone must close it; set screening = yes, or call_alert = "
+                "answered");
+    if (call.caller_limit > 0 && !call.alert_missed_calls &&
+        (section == "call" || sets_any(section, {"caller_limit", "alert_missed_calls"})))
+        warning(section, "caller_limit",
+                "with alert_missed_calls = no a caller turned away raises no alert: nobody would hear of a caller "
+                "who keeps calling; set alert_missed_calls = yes");
     // answered_severity is of the answered call's alert, and of a recording's link.
     if (call.call_alert != CallAlert::answered && !(call.call_alert == CallAlert::always && call.record_calls)) return;
     if (section != "call" && !sets_any(section, {"call_alert", "answered_severity", "record_calls"})) return;
     if (call.answered_severity == "critical" || call.answered_severity == "error")
         warning(section, "answered_severity",
-                "it is " + call.answered_severity + ", which PagerDuty makes high urgency: an answered call's alert "
-                "(or its recording's link) would page; use warning or info");
+                "it is " + call.answered_severity + ", which PagerDuty makes high urgency: " +
+                    (call.call_alert == CallAlert::answered ? "every answered call would page"
+                                                            : "a recording's link that finds the alert resolved would "
+                                                              "page") +
+                    "; use warning or info");
 }
 
 void Parser::cross_checks()

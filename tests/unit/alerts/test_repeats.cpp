@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cstdlib>
+#include <fstream>
 #include <string>
 
 #include <sys/wait.h>
@@ -86,6 +87,26 @@ BOOST_AUTO_TEST_CASE(each_line_and_caller_counts_alone_and_withheld_numbers_shar
     // No phone number in a file name.
     for (const auto &name : files(d.path + "/callers")) BOOST_TEST(name.find("4155") == std::string::npos, name);
     BOOST_TEST(files(d.path + "/callers").size() == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(a_file_cut_short_or_not_ours_starts_a_new_window)
+{
+    TempDir d;
+    Spool spool(d.path);
+    BOOST_REQUIRE(bool(spool.prepare()));
+    const std::string ada = "+14155559876";
+    (void)caller_calls(spool, "ops", ada, "CA1", window, t0, true);
+    (void)caller_calls(spool, "ops", ada, "CA2", window, t0, true);
+    const auto names = files(d.path + "/callers");
+    BOOST_REQUIRE(names.size() == 1u);
+    const std::string path = d.path + "/callers/" + names[0];
+    for (const char *bad : {"1796072040 2 CA1\nCA1 CA1\nCA2 C", "1796072040 2 CA/1\nCA1 CA1\n",
+                            "1796072040 1 CA1\nCA1 CA1\nCA2 CA1\n", "1796072040 2 CA1\nCA1 -\n", ""}) {
+        std::ofstream(path, std::ios::trunc) << bad;
+        auto next = caller_calls(spool, "ops", ada, "CA3", window, t0 + 1, true);
+        BOOST_TEST(first_of(next) == "CA3", bad);
+        BOOST_TEST(calls_of(next) == 1, bad);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(no_window_no_spool_no_count)

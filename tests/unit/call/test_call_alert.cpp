@@ -154,6 +154,24 @@ BOOST_AUTO_TEST_CASE(each_mode_says_what_goes_when)
     r.call.resolve_on_hangup = false;
     BOOST_TEST(!call_alert_hung_up(r, st, "CA1"));
 
+    // A repeat caller's call (repeats.hpp) never changes the alert an
+    // earlier call opened: answered raises its own, always leaves it be.
+    r.call.resolve_on_hangup = true;
+    CallState joined = st;
+    joined.first_call = "CA0";
+    joined.calls = 2;
+    auto own = call_alert_accepted(r, joined, "CA1", "Ada", 0);
+    BOOST_TEST(kinds(own).empty());  // always: CA0's alert stays as it is
+    BOOST_TEST(!call_alert_hung_up(r, joined, "CA1"));
+    r.call.call_alert = CallAlert::answered;
+    own = call_alert_accepted(r, joined, "CA1", "Ada", 0);
+    BOOST_TEST_REQUIRE(own.size() == 2u);
+    for (const auto &a : own) BOOST_TEST(nlohmann::json::parse(a.body)["dedup_key"] == "CA1");
+    const auto resolve = call_alert_hung_up(r, joined, "CA1");
+    BOOST_TEST_REQUIRE(resolve.has_value());
+    BOOST_TEST(nlohmann::json::parse(resolve->body)["dedup_key"] == "CA1");
+    r.call.call_alert = CallAlert::always;
+
     // Without a routing key there is nowhere to send any of it.
     r.call.resolve_on_hangup = true;
     r.call.routing_key.clear();
@@ -360,12 +378,30 @@ BOOST_AUTO_TEST_CASE(withheld_callers_share_a_count_not_an_alert_and_an_answer_s
     Leg ada{g, second.eval("string(/Response/Dial/Number[1]/@url)")};
     ada.params[1].value = "CA0002";  // ParentCallSid
     ada.press(ada.pick_up(), "1");
-    BOOST_TEST(nlohmann::json::parse(g.held.at(0).first.body)["dedup_key"] == "CA0001");  // joined the first
+    // An answered call is an alert of its own, not a change to the first's.
+    BOOST_TEST(nlohmann::json::parse(g.held.at(0).first.body)["dedup_key"] == "CA0002");
+    BOOST_TEST(nlohmann::json::parse(g.held.at(1).first.body)["dedup_key"] == "CA0002");
     g.run(g.post(call_from("CA0003")));
     Params ended3 = call_from("CA0003");
     ended3[4].value = "no-answer";
     g.run(g.callback(script + "/voice/status", ended3));
     BOOST_TEST(nlohmann::json::parse(g.held.back().first.body)["dedup_key"] == "CA0003");
+}
+
+BOOST_AUTO_TEST_CASE(an_unscreened_answered_call_ends_the_window_too)
+{
+    Fixture f(set_key(base_config, "call", "screening", "no"));
+    Counting counting(f);
+    XmlDoc first(f.run(f.post(call_from("CA0001"))).body);
+    BOOST_TEST(first.eval("count(/Response/Dial/Number/@url)") == "0");  // no screen, no alert: no URL
+    Params answered = dial_answered;
+    f.run(f.callback(first.eval("string(/Response/Dial/@action)"), answered));
+    f.run(f.post(call_from("CA0002")));
+    Params ended = call_from("CA0002");
+    ended[4].value = "no-answer";
+    f.run(f.callback(script + "/voice/status", ended));
+    BOOST_TEST_REQUIRE(f.held.size() == 1u);
+    BOOST_TEST(nlohmann::json::parse(f.held[0].first.body)["dedup_key"] == "CA0002");
 }
 
 BOOST_AUTO_TEST_CASE(past_caller_limit_the_caller_hears_the_rejected_message)
@@ -395,6 +431,12 @@ BOOST_AUTO_TEST_CASE(past_caller_limit_the_caller_hears_the_rejected_message)
     f.run(f.post(call_from("CA0007", "")));
     BOOST_TEST(f.log.outcome == Outcome::limited);
     BOOST_TEST(nlohmann::json::parse(f.delivered.back().body)["dedup_key"] == "CA0005");  // a flood is one alert
+    // Only the first one turned away in a window is an event: a flood is
+    // not a flood of events.
+    const std::size_t events = f.delivered.size();
+    f.run(f.post(call_from("CA0009", "anonymous")));
+    BOOST_TEST(f.log.outcome == Outcome::limited);
+    BOOST_TEST(f.delivered.size() == events);
     // A new window lets the number in again.
     counting.at += 1800;
     f.run(f.post(call_from("CA0008")));

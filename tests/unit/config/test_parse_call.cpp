@@ -139,8 +139,8 @@ BOOST_AUTO_TEST_CASE(an_answered_call_alert_that_would_page_is_warned_of)
     BOOST_TEST_REQUIRE(r.ok(), r.summary());
     BOOST_TEST_REQUIRE(r.warnings.size() == 2u);
     BOOST_TEST(r.warnings[0].where == "[call] answered_severity");
-    BOOST_TEST(contains(r.warnings[0].message, "it is critical, which PagerDuty makes high urgency: an answered call's "
-                                               "alert (or its recording's link) would page"));
+    BOOST_TEST(contains(r.warnings[0].message, "it is critical, which PagerDuty makes high urgency: every answered call "
+                                               "would page; use warning or info"));
     BOOST_TEST(r.warnings[1].where == "[route:db] answered_severity");
     // Off, or always (whose first ring pages by design): nothing to warn of.
     BOOST_TEST(parse(base + "[call]\nanswered_severity = critical\n").warnings.empty());
@@ -149,10 +149,16 @@ BOOST_AUTO_TEST_CASE(an_answered_call_alert_that_would_page_is_warned_of)
     auto linked = parse(base + "[call]\ncall_alert = always\nrecord_calls = yes\nanswered_severity = critical\n");
     BOOST_TEST_REQUIRE(linked.warnings.size() == 1u);
     BOOST_TEST(linked.warnings[0].where == "[call] answered_severity");
+    BOOST_TEST(contains(linked.warnings[0].message, "a recording's link that finds the alert resolved would page"));
     // Always without the screen cannot tell a voicemail from a person.
     auto unscreened = parse(base + "[call]\ncall_alert = always\nscreening = no\n");
     BOOST_TEST_REQUIRE(unscreened.warnings.size() == 1u);
     BOOST_TEST(contains(unscreened.warnings[0].message, "neither acknowledged nor resolved"));
+    BOOST_TEST(contains(unscreened.warnings[0].message, "set screening = yes, or call_alert = answered"));
+    // A limit nobody hears of.
+    auto silent = parse(base + "[call]\ncaller_limit = 3\nalert_missed_calls = no\n");
+    BOOST_TEST_REQUIRE(silent.warnings.size() == 1u);
+    BOOST_TEST(silent.warnings[0].where == "[call] caller_limit");
 }
 
 BOOST_AUTO_TEST_CASE(a_recording_nobody_would_see_or_hear_of_is_warned_of)
