@@ -62,7 +62,7 @@ Response voice_call_recording(Prepared &c)
     const std::string sid = form_value(twilio, "CallSid");
     const auto marked = [&](const std::string &m) { return c.ctx.alerts.marked && c.ctx.alerts.marked(sid, m); };
     // Only the <Dial> someone accepted recorded the conversation.
-    const bool answered = marked(accepted_mark(c.state.loop, c.state.level));
+    const bool answered = marked(accepted_mark(c.state));
     auto link = call_alert_recorded(c.route, c.state, twilio, answered);
     FlowResult r = twiml_only(empty_response(), link ? Outcome::alert : Outcome::ignored);
     if (link && marked(to_string(AlertKind::resolve))) {

@@ -26,7 +26,10 @@ std::string pickup_mark(int loop, int level, const std::string &number) { return
 
 std::string passed_mark(int loop, int level, const std::string &number) { return mark("passed", loop, level, number); }
 
-std::string accepted_mark(int loop, int level) { return mark("accepted", loop, level, ""); }
+std::string accepted_mark(const CallState &state)
+{
+    return mark("accepted", state.loop, state.level, "") + std::to_string(state.picked) + (state.fallback ? "f" : "");
+}
 
 std::string screen_query(const Route &route, const CallState &state, const std::string &name)
 {
@@ -39,7 +42,8 @@ std::string screen_query(const Route &route, const CallState &state, const std::
     return "route=" + url_component(route.name) + "&from=" +
            url_component(utf8_prefix(state.from, limits::max_caller_in_url)) + "&to=" +
            url_component(utf8_prefix(state.to, limits::max_caller_in_url)) + "&t=" + std::to_string(state.started) +
-           "&loop=" + std::to_string(state.loop) +
+           "&loop=" + std::to_string(state.loop) + (state.picked > 0 ? "&picked=" + std::to_string(state.picked) : "") +
+           (state.fallback ? "&fb=1" : "") +
            "&level=" + std::to_string(state.level) +
            (name.empty() ? "" : "&name=" + url_component(utf8_prefix(name, limits::max_name_in_url))) +
            alert_query(state);

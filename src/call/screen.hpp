@@ -27,9 +27,10 @@ FlowResult flow_screen_result(const Route &route, const FlowUrls &urls, const Ca
 // <Dial> action reads them to know who declined and who passed.
 std::string pickup_mark(int loop, int level, const std::string &number);
 std::string passed_mark(int loop, int level, const std::string &number);
-// Someone accepted the call rung in `loop` at `level`: a recording of that
-// <Dial> is the conversation's (record_calls).
-std::string accepted_mark(int loop, int level);
+// Someone accepted the <Dial> of `state` (its round, level, re-ring after
+// a declined screen, or fallback_number): a recording of that <Dial> is
+// the conversation's (record_calls), not a declined one's.
+std::string accepted_mark(const CallState &state);
 
 // The screen's place in the call, for the URLs of its callbacks: the
 // route, the caller (for the whisper's {caller}), the round and level, and

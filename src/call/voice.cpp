@@ -43,7 +43,7 @@ void accepted(Prepared &c, const std::string &parent, const std::string &who)
     if (c.ctx.alerts.caller_answered) c.ctx.alerts.caller_answered(c.route.name, c.state.from);
     if (c.ctx.alerts.mark) {
         c.ctx.alerts.mark(parent, to_string(CallMark::answered));
-        c.ctx.alerts.mark(parent, accepted_mark(c.state.loop, c.state.level));
+        c.ctx.alerts.mark(parent, accepted_mark(c.state));
         // For the number's status callback, which knows the line but not
         // which of a menu's routes took the call.
         if (call_alert_hung_up(c.route, c.state, parent)) c.ctx.alerts.mark(parent, resolve_mark(c.route));

@@ -472,6 +472,36 @@ BOOST_AUTO_TEST_CASE(a_recorded_call_says_the_notice_first_and_its_link_goes_bef
     BOOST_TEST(link["links"][0]["text"] == "Call recording");
 }
 
+BOOST_AUTO_TEST_CASE(only_the_accepted_dials_recording_is_linked)
+{
+    // Ada's voicemail picks up first and declines; the level rings again
+    // and Grace accepts.  Ada's <Dial> may leave a recording too (whether
+    // Twilio records a declined screen is not documented): never linked.
+    Fixture f(set_key(ops_alerting("answered"), "route:ops", "record_calls", "yes"));
+    f.pd.oncalls({F::entry(1, "PU1", "Ada Lovelace"), F::entry(1, "PU2", "Grace Hopper")});
+    f.pd.phones("PU2", {F::phone("4155550102")});
+    XmlDoc first(f.run(f.post()).body);
+    Leg ada{f, first.eval("string(/Response/Dial/Number[1]/@url)")};
+    ada.press(ada.pick_up(), "");
+    XmlDoc again(f.run(f.callback(first.eval("string(/Response/Dial/@action)"),
+                                  {{"CallSid", "CA0001"}, {"CallStatus", "in-progress"}, {"DialCallStatus", "completed"},
+                                   {"DialBridged", "false"}, {"From", "+14155559876"}, {"To", "+14155550100"}}))
+                      .body);
+    BOOST_TEST_REQUIRE(again.all("/Response/Dial/Number") == std::vector<std::string>{"+14155550102"});
+    Leg grace{f, again.eval("string(/Response/Dial/Number[1]/@url)")};
+    grace.params[3].value = "+14155550102";
+    grace.press(grace.pick_up(), "1");
+    const Params ready = {{"CallSid", "CA0001"}, {"RecordingStatus", "completed"}, {"RecordingDuration", "8"},
+                          {"RecordingUrl", "https://api.twilio.com/rec/REada"}};
+    f.run(f.callback(first.eval("string(/Response/Dial/@recordingStatusCallback)"), ready));
+    BOOST_TEST(f.log.outcome == Outcome::ignored);
+    Params grace_ready = ready;
+    grace_ready[3].value = "https://api.twilio.com/rec/REgrace";
+    f.run(f.callback(again.eval("string(/Response/Dial/@recordingStatusCallback)"), grace_ready));
+    BOOST_TEST(f.log.outcome == Outcome::alert);
+    BOOST_TEST(nlohmann::json::parse(f.held.back().first.body)["links"][0]["href"] == "https://api.twilio.com/rec/REgrace");
+}
+
 BOOST_AUTO_TEST_CASE(a_late_recording_or_a_failed_one_never_reopens_the_alert)
 {
     Fixture f(set_key(ops_alerting("answered"), "route:ops", "record_calls", "yes"));

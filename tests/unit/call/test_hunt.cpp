@@ -81,7 +81,7 @@ BOOST_AUTO_TEST_CASE(a_declined_pickup_rings_the_rest_of_its_level_again)
     // next phone that picks up.
     BOOST_TEST(x.eval("string(/Response/Dial/Number/@url)") ==
                "https://ops.example.com/pd-call-forward/voice/screen?route=ops&from=%2B14155559876&to=%2B14155550100"
-               "&t=1000&loop=1&level=1&name=Alan%20Turing");
+               "&t=1000&loop=1&picked=1&level=1&name=Alan%20Turing");
 
     // Nobody left, nobody marked (the spool cannot say), or not a
     // together-ring: the hunt moves on as before.
