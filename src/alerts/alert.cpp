@@ -18,13 +18,18 @@ constexpr const char *source = "pd-call-forward";
 
 std::string caller_text(const std::string &from) { return from.empty() ? "an unknown number" : from; }
 
+// repeat_window as people say it: "30 min", or "45 s".
+std::string window_text(const CallSettings &call)
+{
+    const int w = call.repeat_window;
+    return w % 60 == 0 ? std::to_string(w / 60) + " min" : std::to_string(w) + " s";
+}
+
 // " (call 3 from this number within 30 min)" for a repeat caller's call.
 std::string repeat_note(const CallSettings &call, const CallState &st)
 {
     if (st.calls <= 1) return {};
-    const int w = call.repeat_window;
-    return " (call " + std::to_string(st.calls) + " from this number within " +
-           (w % 60 == 0 ? std::to_string(w / 60) + " min)" : std::to_string(w) + " s)");
+    return " (call " + std::to_string(st.calls) + " from this number within " + window_text(call) + ")";
 }
 
 json details(const CallState &st, const std::string &call_sid)
@@ -128,10 +133,9 @@ Alert alert_limited(const CallSettings &call, const CallState &st, const std::st
 {
     json d = details(st, call_sid);
     d["caller_limit"] = call.caller_limit;
-    const int w = call.repeat_window;
     std::string summary = "Call " + std::to_string(st.calls) + " on " + call.title + " line from " +
                           caller_text(st.from) + " turned away by caller_limit (" + std::to_string(call.caller_limit) +
-                          " within " + (w % 60 == 0 ? std::to_string(w / 60) + " min)" : std::to_string(w) + " s)");
+                          " within " + window_text(call) + ")";
     return make(AlertKind::missed, call, call_sid, alert_key(st, call_sid), summary, std::move(d), "");
 }
 
