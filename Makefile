@@ -23,11 +23,15 @@ LDFLAGS  ?=
 
 # Our flags go before the caller's so a CXXFLAGS from the command line
 # can still override them (for example -O0).
-PKGS        = cpp-httplib fcgi openssl
+PKGS        = cpp-httplib fcgi openssl libical
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcpp-httplib -lfcgi -lssl -lcrypto)
+PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcpp-httplib -lfcgi -lssl -lcrypto -lical) $(DATE_LIBS)
+# Howard Hinnant's date library, as Debian builds it (its CMake file says
+# so): time zones from the system's database, /usr/share/zoneinfo.
+DATE_FLAGS  = -DUSE_OS_TZDB=1 -DHAS_STRING_VIEW=1 -DONLY_C_LOCALE=1
+DATE_LIBS   = -ldate-tz
 WARN        = -Wall -Wextra -Wshadow -Wnon-virtual-dtor -Wformat=2
-ALL_CXXFLAGS = -std=c++17 $(WARN) -MD -MP -DPDCF_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(SAN_FLAGS) $(CXXFLAGS)
+ALL_CXXFLAGS = -std=c++17 $(WARN) -MD -MP -DPDCF_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(DATE_FLAGS) $(SAN_FLAGS) $(CXXFLAGS)
 ALL_LDFLAGS  = $(SAN_FLAGS) $(LDFLAGS)
 
 ifneq ($(SANITIZE),)
@@ -106,6 +110,7 @@ test-programs: $(FUZZ_PROGRAMS)
 # installs whichever are missing (through sudo when not root).
 DEB_PACKAGES = g++ make pkg-config libfcgi-dev libcpp-httplib-dev libssl-dev \
 	libboost-dev libboost-test-dev nlohmann-json3-dev libxml2-dev \
+	libhowardhinnant-date-dev libical-dev tzdata faketime \
 	ca-certificates openssl curl python3 python3-twilio \
 	nginx-light spawn-fcgi mandoc apache2 libapache2-mod-fcgid systemd
 

@@ -199,6 +199,19 @@ constexpr int max_menu_timeout = 60;
 constexpr std::size_t max_sms_messages = 10;
 constexpr std::size_t max_sms_length = 1599;
 
+// Opening hours (hours.hpp): time ranges in one `hours` key; how many days
+// ahead --check looks for the next change (a year, and a holiday season).
+constexpr std::size_t max_hours_ranges = 50;
+constexpr int max_hours_lookahead = 400;
+
+// A holidays_file (holidays.hpp): its size, and how far a recurring event
+// is followed: up to this many days of it, none after the year.  A rule
+// without an end (every 24 December) stops there, with a warning only if
+// it had more days to give before that year.
+constexpr std::size_t max_holidays_file = 1024 * 1024;
+constexpr int max_holiday_occurrences = 1000;
+constexpr int holidays_until_year = 2100;
+
 // Contact-method requests in flight at once for one call.
 constexpr std::size_t max_parallel_requests = 4;
 
