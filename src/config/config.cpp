@@ -33,7 +33,7 @@ ConfigResult config_load(const std::string &path)
         result.errors.push_back({path, 0, "", "cannot read the configuration file: " + text.error()});
         return result;
     }
-    SecretReader reader = [](const std::string &file) { return read_small_file(file, limits::max_secret_file); };
+    FileReader reader = [](const std::string &file, std::size_t max) { return read_small_file(file, max); };
     ConfigResult result = config_parse(*text, path, reader);
 
     std::vector<std::string> holding_secrets = result.config.secret_files;

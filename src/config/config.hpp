@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/callers.hpp"
+#include "config/hours.hpp"
 #include "core/result.hpp"
 #include "config/tts.hpp"
 
@@ -87,6 +88,15 @@ struct CallSettings {
     int transcription_wait = 60;
     std::string voicemail_closing = "Thank you. Your message has been passed on. Goodbye.";
 
+    // Opening hours (hours.hpp).  time_zone and the holidays are inherited
+    // from [call]; hours and after_hours are a route's or menu's own.
+    Hours hours;
+    std::vector<std::int32_t> holidays_listed;  // `holidays`
+    std::vector<std::int32_t> holidays_filed;   // the days of `holidays_file`
+    // Where calls go outside hours: a route's name, or empty for the
+    // line's own voicemail; unset: hours are not kept.
+    std::optional<std::string> after_hours;
+
     // Who may reach the line (callers.hpp).
     CallerRules callers;
     std::string rejected_message = "Sorry, this line does not accept calls or texts from your number.";
@@ -127,7 +137,9 @@ struct Route {
     TargetKind kind = TargetKind::escalation_policy;
     std::string target;  // the PagerDuty id
     CallSettings call;
-    bool behind_menu = false;  // no number, and a menu leads to it: reached only through menus (and ?route=)
+    // No number, and a menu or another's after_hours leads to it: reached
+    // only that way (and by ?route=).
+    bool behind_menu = false;
     // Every line's own number, this one's included (Config::lines): never
     // dialed or texted, and a text from one is not answered.
     std::vector<LineNumber> lines;
@@ -213,11 +225,11 @@ struct ConfigResult {
     std::string summary() const;  // the first error, and how many more
 };
 
-// Reads a secret file (token_file, auth_token_file): returns its content
-// or sets `error`.  Passed in so parsing stays free of I/O.
-using SecretReader = std::function<Result<std::string>(const std::string &path)>;
+// Reads a file the configuration names (token_file, holidays_file...), of
+// at most `max` bytes.  Passed in so parsing stays free of I/O.
+using FileReader = std::function<Result<std::string>(const std::string &path, std::size_t max)>;
 
-ConfigResult config_parse(std::string_view text, const std::string &path, const SecretReader &read_secret);
+ConfigResult config_parse(std::string_view text, const std::string &path, const FileReader &read_file);
 
 // Reads `path` and the secret files it names (relative names are taken
 // from the config file's directory), and warns when a file holding a

@@ -153,7 +153,7 @@ bool Parser::special_call_key(const std::string &section, const std::string &key
         else if (value == "always") c.call_alert = CallAlert::always;
         else error(section, key, "expected off, answered (an alert once an engineer accepts) or always (from the first ring)");
     } else {
-        return false;
+        return hours_key(section, key, value, c);
     }
     return true;
 }

@@ -106,10 +106,12 @@ void Parser::cross_checks()
         voice_checks(std::string(route_prefix) + r.name, r.call);
         transcription_checks(std::string(route_prefix) + r.name, r.call);
         call_alert_checks(std::string(route_prefix) + r.name, r.call);
+        hours_checks(std::string(route_prefix) + r.name, r.name, r.call);
     }
     for (const auto &m : r_.config.menus) {
         voice_checks(std::string(menu_prefix) + m.name, m.call);
         transcription_checks(std::string(menu_prefix) + m.name, m.call);
+        hours_checks(std::string(menu_prefix) + m.name, m.name, m.call);
     }
     for (const auto &r : r_.config.routes)
         if (r.call.routing_key.empty())

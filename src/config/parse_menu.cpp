@@ -100,6 +100,7 @@ void Parser::menu(const std::string &section, const pt::ptree &tree)
     }
     routing_key(section, tree, menu.call);
     settle_voice(section, menu.call);
+    settle_hours(menu.call);
     if (menu.call.title.empty()) menu.call.title = menu.name;
     if (menu.entries.empty()) error(section, "", "no choices; add keys such as 1 = ROUTE and 2 = ROUTE");
     std::stable_sort(menu.entries.begin(), menu.entries.end(),
@@ -109,7 +110,8 @@ void Parser::menu(const std::string &section, const pt::ptree &tree)
 
 // Once every route is known: each entry names one, and the prompt is made.
 // A route without a number that a menu leads to is reached through the
-// menu, so one published number can serve every team behind it.
+// menu, so one published number can serve every team behind it; the same
+// for a route that takes another's calls after hours.
 void Parser::menu_checks()
 {
     for (auto &r : r_.config.routes)
@@ -118,6 +120,13 @@ void Parser::menu_checks()
             for (const auto &e : m.entries) named = named || e.route == r.name;
             if (named && r.number.empty()) r.behind_menu = true;
         }
+    // So is one that another route or menu sends its calls to after hours.
+    for (auto &r : r_.config.routes) {
+        bool named = false;
+        for (const auto &o : r_.config.routes) named = named || o.call.after_hours == r.name;
+        for (const auto &m : r_.config.menus) named = named || m.call.after_hours == r.name;
+        if (named && r.number.empty()) r.behind_menu = true;
+    }
     auto title_of = [&](const std::string &route) -> const std::string * {
         for (const auto &r : r_.config.routes)
             if (r.name == route) return &r.call.title;

@@ -27,13 +27,9 @@ std::string Parser::secret(const std::string &section, const pt::ptree &tree, co
         if (value.empty()) error(section, key, "expected the secret, found an empty value");
         r_.config.inline_secrets = true;
     } else if (file_value) {
-        std::string file = unquote(trim(*file_value));
-        if (!file.empty() && file.front() != '/') {
-            std::size_t slash = path_.rfind('/');
-            if (slash != std::string::npos) file = path_.substr(0, slash + 1) + file;
-        }
+        std::string file = beside_config(unquote(trim(*file_value)));
         r_.config.secret_files.push_back(file);
-        auto content = read_secret_(file);
+        auto content = read_file_(file, limits::max_secret_file);
         if (!content) {
             error(section, key + "_file", "cannot read " + file + ": " + content.error());
             return {};
@@ -49,6 +45,14 @@ std::string Parser::secret(const std::string &section, const pt::ptree &tree, co
         return {};
     }
     return value;
+}
+
+// A relative name is taken from the config file's directory.
+std::string Parser::beside_config(const std::string &file) const
+{
+    if (file.empty() || file.front() == '/') return file;
+    std::size_t slash = path_.rfind('/');
+    return slash == std::string::npos ? file : path_.substr(0, slash + 1) + file;
 }
 
 // routing_key or routing_key_file, in [call] or a route: the Events API
@@ -151,6 +155,7 @@ void Parser::call(const pt::ptree &tree)
             !call_key("call", key, unquote(trim(node.data())), r_.config.call))
             error("call", key, "unknown key (see pd-call-forward.ini(5) for the [call] keys)");
     settle_voice("call", r_.config.call);
+    settle_hours(r_.config.call);
 }
 
 void Parser::route(const std::string &section, const pt::ptree &tree)
@@ -177,6 +182,7 @@ void Parser::route(const std::string &section, const pt::ptree &tree)
     }
     routing_key(section, tree, route.call);
     settle_voice(section, route.call);
+    settle_hours(route.call);
     if (route.call.title.empty()) route.call.title = route.name;
     if (targets == 0) error(section, "", "missing escalation_policy or schedule (the PagerDuty id to ask)");
     if (targets > 1) error(section, "schedule", "set either escalation_policy or schedule, not both");
@@ -229,10 +235,10 @@ void Parser::run()
 
 }  // namespace ini
 
-ConfigResult config_parse(std::string_view text, const std::string &path, const SecretReader &read_secret)
+ConfigResult config_parse(std::string_view text, const std::string &path, const FileReader &read_file)
 {
     ConfigResult result;
-    ini::Parser(text, path, read_secret, result).run();
+    ini::Parser(text, path, read_file, result).run();
     return result;
 }
 

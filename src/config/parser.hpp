@@ -18,12 +18,13 @@ namespace pt = boost::property_tree;
 
 // Reads the INI text into a ConfigResult: every error and warning with its
 // line, nothing half-read taken for good.  Its parts are in parser.cpp
-// (the sections), parse_call.cpp (the [call] keys), parse_menu.cpp (the
-// menus) and parse_checks.cpp (what is checked once all is read).
+// (the sections), parse_call.cpp (the [call] keys), parse_hours.cpp (the
+// opening hours), parse_menu.cpp (the menus) and parse_checks.cpp (what is
+// checked once all is read).
 class Parser {
 public:
-    Parser(std::string_view text, const std::string &path, const SecretReader &read_secret, ConfigResult &result)
-        : text_(menu_hash_keys(text)), index_(ini_index(text_)), path_(path), read_secret_(read_secret), r_(result)
+    Parser(std::string_view text, const std::string &path, const FileReader &read_file, ConfigResult &result)
+        : text_(menu_hash_keys(text)), index_(ini_index(text_)), path_(path), read_file_(read_file), r_(result)
     {
         r_.config.path = path;
     }
@@ -51,6 +52,11 @@ private:
     }
 
     std::string secret(const std::string &section, const pt::ptree &tree, const std::string &key, bool required);
+    std::string beside_config(const std::string &file) const;
+    bool hours_key(const std::string &section, const std::string &key, const std::string &value, CallSettings &call);
+    std::vector<std::int32_t> holidays_file(const std::string &section, const std::string &key, const std::string &value);
+    void settle_hours(CallSettings &call) const;
+    void hours_checks(const std::string &section, const std::string &self, const CallSettings &call);
     bool call_key(const std::string &section, const std::string &key, const std::string &value, CallSettings &call);
     bool special_call_key(const std::string &section, const std::string &key, const std::string &value,
                           CallSettings &call);
@@ -71,7 +77,7 @@ private:
     std::string text_;
     std::vector<IniLine> index_;
     const std::string &path_;
-    const SecretReader &read_secret_;
+    const FileReader &read_file_;
     ConfigResult &r_;
     bool have_pagerduty_ = false;
     bool have_twilio_ = false;

@@ -1,5 +1,7 @@
 #include "config/route.hpp"
 
+#include "core/log.hpp"
+
 namespace pdcf {
 
 RouteChoice route_choose(const Config &config, std::string_view route_param, bool has_route_param, std::string_view to,
@@ -48,6 +50,48 @@ const Menu *menu_find(const Config &config, std::string_view name)
     for (const auto &m : config.menus)
         if (m.name == name) return &m;
     return nullptr;
+}
+
+namespace {
+
+bool closed(const CallSettings &c, long long epoch) { return c.after_hours && !hours_open(c.hours, epoch); }
+
+// "desk closed (Mon-Fri 08:00-18:00, Europe/Berlin); after_hours oncall"
+std::string closed_note(const std::string &name, const CallSettings &c)
+{
+    return name + " closed (" + (c.hours.text.empty() ? "holiday" : c.hours.text) + ", " + c.hours.zone_name +
+           "); after_hours " + (c.after_hours->empty() ? "voicemail" : *c.after_hours);
+}
+
+}  // namespace
+
+OpenLine open_route(const Config &config, const Route &route, long long epoch)
+{
+    OpenLine open{&route, false, {}};
+    // The parser refuses a chain that comes back; the bound is for the
+    // config's sake all the same.
+    for (std::size_t hop = 0; hop <= config.routes.size() && closed(open.route->call, epoch); ++hop) {
+        add_note(open.note, closed_note(open.route->name, open.route->call));
+        const std::string &next = *open.route->call.after_hours;
+        const Route *r = next.empty() ? nullptr : route_find(config, next);
+        if (!r) {
+            open.voicemail = true;
+            return open;
+        }
+        open.route = r;
+    }
+    return open;
+}
+
+OpenLine open_menu(const Config &config, const Menu &menu, long long epoch)
+{
+    if (!closed(menu.call, epoch)) return {};
+    const std::string &next = *menu.call.after_hours;
+    const Route *r = next.empty() ? nullptr : route_find(config, next);
+    if (!r) return {nullptr, true, closed_note(menu.name, menu.call)};
+    OpenLine open = open_route(config, *r, epoch);
+    open.note = closed_note(menu.name, menu.call) + (open.note.empty() ? "" : "; " + open.note);
+    return open;
 }
 
 Route menu_route(const Menu &menu)

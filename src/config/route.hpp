@@ -24,6 +24,17 @@ RouteChoice route_choose(const Config &config, std::string_view route_param, boo
 const Route *route_find(const Config &config, std::string_view name);
 const Menu *menu_find(const Config &config, std::string_view name);
 
+// Where a call to a route or menu goes at `epoch` (seconds since 1970):
+// the line itself while open, else its after_hours, followed while each is
+// closed (hours.hpp).
+struct OpenLine {
+    const Route *route = nullptr;  // the route that answers; null for an open menu
+    bool voicemail = false;        // the closed `route`'s (or menu's, when route is null) own voicemail
+    std::string note;              // for the log, empty when the line is open
+};
+OpenLine open_route(const Config &config, const Route &route, long long epoch);
+OpenLine open_menu(const Config &config, const Menu &menu, long long epoch);
+
 // A menu as a route of its own, for its voicemail and alerts: its [call]
 // settings and no PagerDuty target.
 Route menu_route(const Menu &menu);

@@ -40,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     std::string_view text = fuzz::as_text(data, size);
     ConfigResult r = config_parse(text, "/etc/pd-call-forward/pd-call-forward.ini",
-                                  [](const std::string &) -> Result<std::string> { return file_secret + "\n"; });
+                                  [](const std::string &, std::size_t) -> Result<std::string> { return file_secret + "\n"; });
     (void)r.summary();
     for (const auto &w : r.warnings) (void)w.str();
     if (text.find(file_secret) == std::string_view::npos)

@@ -57,7 +57,7 @@ const ConfigResult &config(bool signed_requests)
 {
     auto parse = [](const std::string &text) {
         ConfigResult r = config_parse(text, "/fuzz.ini",
-                                      [](const std::string &) -> Result<std::string> { return fail("no files here"); });
+                                      [](const std::string &, std::size_t) -> Result<std::string> { return fail("no files here"); });
         fuzz::require(r.ok());
         return r;
     };

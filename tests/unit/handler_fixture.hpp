@@ -60,7 +60,7 @@ struct Fixture {
     explicit Fixture(const std::string &text = base_config)
     {
         config = config_parse(text, "/t.ini",
-                              [](const std::string &) -> Result<std::string> { return fail("no files in unit tests"); });
+                              [](const std::string &, std::size_t) -> Result<std::string> { return fail("no files in unit tests"); });
         ctx.config = &config;
         ctx.clock = [this] { return now; };
         ctx.pagerduty = [this](const std::string &path, TimePoint deadline) {

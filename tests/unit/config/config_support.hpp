@@ -26,7 +26,7 @@ inline std::map<std::string, std::string> secret_files;
 
 inline ConfigResult parse(const std::string &text, const std::string &path = "/etc/pdcf/pd.ini")
 {
-    return config_parse(text, path, [](const std::string &file) -> Result<std::string> {
+    return config_parse(text, path, [](const std::string &file, std::size_t) -> Result<std::string> {
         auto it = secret_files.find(file);
         if (it == secret_files.end()) return fail("No such file or directory");
         return it->second;

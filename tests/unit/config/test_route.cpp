@@ -1,5 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
+#include "config/hours.hpp"
 #include "config/route.hpp"
 
 using namespace pdcf;
@@ -13,6 +14,30 @@ Config make(bool with_catch_all)
     if (with_catch_all) c.routes.push_back({"rest", "", TargetKind::escalation_policy, "PEP9", {}, false, {}});
     return c;
 }
+
+// ops keeps office hours in Berlin and hands the rest of the week to db,
+// which hands nights to voicemail.
+Config with_hours()
+{
+    Config c = make(true);
+    const date::time_zone *berlin = *zone_find("Europe/Berlin");
+    auto keep = [&](CallSettings &call, const std::string &text, const std::string &after) {
+        call.hours.text = text;
+        call.hours.ranges = *hours_parse(text);
+        call.hours.zone = berlin;
+        call.hours.zone_name = "Europe/Berlin";
+        call.after_hours = after;
+    };
+    keep(c.routes[0].call, "Mon-Fri 08:00-18:00", "db");
+    keep(c.routes[1].call, "Mon-Sun 07:00-22:00", "");
+    Menu m;
+    m.name = "main";
+    keep(m.call, "Mon-Fri 09:00-17:00", "ops");
+    c.menus.push_back(m);
+    return c;
+}
+
+long long berlin(const std::string &local) { return *local_time_parse(local, *zone_find("Europe/Berlin")); }
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(route)
@@ -62,6 +87,48 @@ BOOST_AUTO_TEST_CASE(a_route_behind_a_menu_is_no_catch_all)
     BOOST_TEST(route_choose(c, "", false, "+19995550000").menu->name == "main");
     BOOST_TEST(route_choose(c, "", false, "+19995550000", "main", true).menu->name == "main");
     BOOST_TEST(route_choose(c, "", false, "", "nope", true).problem == "no [menu:nope] for ?menu= in the webhook URL");
+}
+
+BOOST_AUTO_TEST_CASE(a_closed_line_hands_its_calls_to_after_hours)
+{
+    Config c = with_hours();
+    const Route &ops = c.routes[0];
+    OpenLine day = open_route(c, ops, berlin("2026-12-02 10:00"));
+    BOOST_TEST(day.route == &ops);
+    BOOST_TEST(!day.voicemail);
+    BOOST_TEST(day.note.empty());
+
+    OpenLine evening = open_route(c, ops, berlin("2026-12-02 19:00"));
+    BOOST_TEST(evening.route->name == "db");
+    BOOST_TEST(!evening.voicemail);
+    BOOST_TEST(evening.note == "ops closed (Mon-Fri 08:00-18:00, Europe/Berlin); after_hours db");
+
+    // db is closed too at night: its own voicemail.
+    OpenLine night = open_route(c, ops, berlin("2026-12-02 23:00"));
+    BOOST_TEST(night.route->name == "db");
+    BOOST_TEST(night.voicemail);
+    BOOST_TEST(night.note == "ops closed (Mon-Fri 08:00-18:00, Europe/Berlin); after_hours db; "
+                            "db closed (Mon-Sun 07:00-22:00, Europe/Berlin); after_hours voicemail");
+
+    // A route without after_hours keeps no hours.
+    BOOST_TEST(open_route(c, c.routes[2], berlin("2026-12-02 23:00")).route == &c.routes[2]);
+}
+
+BOOST_AUTO_TEST_CASE(a_closed_menu_hands_its_calls_to_after_hours)
+{
+    Config c = with_hours();
+    const Menu &menu = c.menus[0];
+    OpenLine open = open_menu(c, menu, berlin("2026-12-02 10:00"));
+    BOOST_TEST(!open.route);
+    BOOST_TEST(!open.voicemail);
+    // 17:30: the menu is closed, ops is still open.
+    OpenLine late = open_menu(c, menu, berlin("2026-12-02 17:30"));
+    BOOST_TEST(late.route == &c.routes[0]);
+    BOOST_TEST(late.note == "main closed (Mon-Fri 09:00-17:00, Europe/Berlin); after_hours ops");
+    c.menus[0].call.after_hours = "";
+    OpenLine voicemail = open_menu(c, c.menus[0], berlin("2026-12-02 17:30"));
+    BOOST_TEST(!voicemail.route);
+    BOOST_TEST(voicemail.voicemail);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -31,7 +31,7 @@ struct Call {
         config = config_parse(set_key(set_key(testing::base_config, "pagerduty", "timeout", timeout), "twilio",
                                       "validate_signature", "no"),
                               "/t.ini",
-                              [](const std::string &) -> Result<std::string> { return fail("no files in unit tests"); });
+                              [](const std::string &, std::size_t) -> Result<std::string> { return fail("no files in unit tests"); });
         BOOST_REQUIRE(config.ok());
         ctx.config = &config;
         ctx.clock = [this] { return now; };
