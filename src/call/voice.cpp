@@ -72,9 +72,10 @@ Response hunt_from_start(Prepared &c, const Route &route, const CallState &state
 
 // The route's own flow from the start: its caller lists, then (with
 // ask_reason, when someone can be dialed) the caller's reason, or the
-// hunt.  A call from a menu is marked when refused, so the number's status
-// callback raises no alert; the menu has answered it (`answered`).
-Response start_route(Prepared &c, const Route &route, const CallState &caller, bool answered)
+// hunt; or, when it is closed and after_hours says so, its voicemail.  A
+// call from a menu is marked when refused, so the number's status callback
+// raises no alert; the menu has answered it (`answered`).
+Response start_route(Prepared &c, const Route &route, const CallState &caller, bool answered, bool voicemail = false)
 {
     CallerCheck who = caller_check(route.call.callers, caller.from);
     const auto refuse = [&](const FlowResult &r) {
@@ -82,6 +83,7 @@ Response start_route(Prepared &c, const Route &route, const CallState &caller, b
         return finish(r, c.ctx, c.deadline, c.log);
     };
     if (who.verdict != CallerVerdict::pass) return refuse(flow_refused(route, caller, who, answered));
+    if (voicemail) return done(c, flow_voicemail(route, urls_of(c.req, c.ctx), caller));
     CallState state = caller;
     auto calls = join_window(c, route, state, true);
     if (calls && route.call.caller_limit > 0 && calls->calls > route.call.caller_limit) {
@@ -115,7 +117,11 @@ Response voice_incoming(Prepared &c)
 {
     NewCall call = new_call(c);
     if (!call.problem.empty()) c.log.reason = call.problem;
-    if (!call.menu) return start_route(c, call.route, call.state, false);
+    const auto hours = [&](Response resp) {
+        if (!call.hours_note.empty()) c.log.reason = call.hours_note + (c.log.reason.empty() ? "" : "; " + c.log.reason);
+        return resp;
+    };
+    if (!call.menu) return hours(start_route(c, call.route, call.state, false, call.voicemail));
 
     CallerCheck who = caller_check(call.menu->call.callers, call.state.from);
     if (who.verdict != CallerVerdict::pass) return done(c, flow_refused(call.route, call.state, who, false));
@@ -154,9 +160,12 @@ Response voice_menu(Prepared &c)
     }
     case MenuPick::route: break;
     }
-    Route route = route_named(cfg, step.route, c.log);
-    Response resp = start_route(c, route, menu_call_state(state, route.name), true);
-    c.log.reason = said + (c.log.reason.empty() ? "" : "; " + c.log.reason);
+    const Route chosen = route_named(cfg, step.route, c.log);
+    const OpenLine open = open_route(cfg, chosen, now_epoch(c.ctx));
+    const Route &route = *open.route;
+    c.log.route = route.name;
+    Response resp = start_route(c, route, menu_call_state(state, route.name), true, open.voicemail);
+    c.log.reason = said + (open.note.empty() ? "" : "; " + open.note) + (c.log.reason.empty() ? "" : "; " + c.log.reason);
     return resp;
 }
 

@@ -85,11 +85,14 @@ long long now_epoch(const Context &ctx);
 // A call as it comes in (or, for the status callback, as it was): its route
 // or menu by ?route=, ?menu= or the called number, and its state before
 // any dial.  A menu stands in as its own route.
+// Outside the line's hours, its after_hours is the route (config/route.hpp).
 struct NewCall {
     Route route;
     const Menu *menu = nullptr;
     CallState state;
-    std::string problem;  // why no route matched
+    std::string problem;     // why no route matched
+    bool voicemail = false;  // closed, and after_hours says voicemail: `route`'s own
+    std::string hours_note;  // why the line's after_hours answers, for the log
 };
 NewCall new_call(const Prepared &call);
 

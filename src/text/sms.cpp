@@ -15,6 +15,23 @@ Response finish_text(const FlowResult &r, const Context &ctx, TimePoint deadline
     return resp;
 }
 
+// The text to `route`'s on-call, or an alert with `closed_voicemail`.
+FlowResult text_route(Prepared &c, const Route &route, const TextMessage &message, bool closed_voicemail)
+{
+    CallerCheck who = caller_check(route.call.callers, message.from);
+    if (who.verdict != CallerVerdict::pass) return sms_refused(route, message, who);
+    if (closed_voicemail) return sms_forward(route, message, Snapshot{});
+    // The lowest level with someone to text is enough.
+    Snapshot snap = ask_pagerduty(c.ctx, route, c.deadline, [&](const std::vector<Level> &levels) {
+        Snapshot known;
+        known.levels = levels;
+        for (const auto &l : without_lines(known, route.lines, message.to).levels)
+            if (!l.callees.empty()) return true;
+        return false;
+    }, c.log, Medium::text);
+    return sms_forward(route, message, snap);
+}
+
 }  // namespace
 
 Response sms_incoming(Prepared &c)
@@ -36,7 +53,14 @@ Response sms_incoming(Prepared &c)
     }
 
     Route route = choice.route ? *choice.route : default_route(cfg);
-    if (const Menu *menu = choice.menu) {
+    // A closed menu is left to its after_hours, as a closed route is below.
+    const long long now = now_epoch(ctx);
+    const Menu *menu = choice.menu;
+    if (menu && !open_menu(cfg, *menu, now).note.empty()) {
+        route = menu_route(*menu);
+        menu = nullptr;
+    }
+    if (menu) {
         log.route = menu->name;
         CallerCheck who = caller_check(menu->call.callers, message.from);
         if (who.verdict != CallerVerdict::pass)
@@ -47,23 +71,14 @@ Response sms_incoming(Prepared &c)
         note = "menu " + menu->name + ": " + (entry ? std::string("the text names ") + entry->key : "default");
         route = route_named(cfg, name, log);
     }
+    // Outside hours the text goes where a call would; after_hours =
+    // voicemail makes it an alert, as when nobody is on call.
+    const OpenLine open = open_route(cfg, route, now);
+    route = Route(*open.route);
+    if (!open.note.empty()) add_note(note, open.note);
     log.route = route.name;
 
-    FlowResult r;
-    CallerCheck who = caller_check(route.call.callers, message.from);
-    if (who.verdict != CallerVerdict::pass) {
-        r = sms_refused(route, message, who);
-    } else {
-        // The lowest level with someone to text is enough.
-        Snapshot snap = ask_pagerduty(ctx, route, deadline, [&](const std::vector<Level> &levels) {
-            Snapshot known;
-            known.levels = levels;
-            for (const auto &l : without_lines(known, route.lines, message.to).levels)
-                if (!l.callees.empty()) return true;
-            return false;
-        }, log, Medium::text);
-        r = sms_forward(route, message, snap);
-    }
+    FlowResult r = text_route(c, route, message, open.voicemail);
     if (!note.empty()) r.reason = note + (r.reason.empty() ? "" : "; " + r.reason);
     return finish_text(r, ctx, deadline, log);
 }
