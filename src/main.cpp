@@ -206,7 +206,7 @@ int run_command(const Options &opts, const Context &ctx, Process &p)
     switch (opts.command) {
     case Command::check: return check_run(ctx, stdout);
     case Command::test_call:
-        if (config.ok()) status = test_call_run(ctx, opts.test_to, opts.test_from, stdout, stderr);
+        if (config.ok()) status = test_call_run(ctx, opts.test_to, opts.test_from, opts.test_at, stdout, stderr);
         else return 1;
         break;
     case Command::flush:

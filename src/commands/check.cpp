@@ -1,10 +1,13 @@
 #include "commands/check.hpp"
 
 #include <algorithm>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
+#include "config/route.hpp"
 #include "core/escape.hpp"
+#include "core/limits.hpp"
 #include "core/own_dir.hpp"
 #include "core/phone.hpp"
 
@@ -143,6 +146,46 @@ std::string check_menu(const Menu &menu, const std::vector<CheckRow> &routes)
     return out + format_table(cells);
 }
 
+namespace {
+
+// What answers a call to a line in the state `open` says: its own, or
+// what after_hours leads to.
+std::string answering(const OpenLine &open, const std::string &self)
+{
+    if (!open.route && !open.voicemail) return "open";
+    if (open.voicemail) return "closed: voicemail" + (open.route && open.route->name != self ? " of route " + open.route->name : "");
+    return open.route->name == self ? "open" : "closed: route " + open.route->name;
+}
+
+std::string hours_text(const CallSettings &c)
+{
+    std::string s = c.hours.text.empty() ? "every day" : c.hours.text;
+    s += " (" + c.hours.zone_name;
+    if (!c.hours.holidays.empty())
+        s += ", " + std::to_string(c.hours.holidays.size()) + " holiday" + (c.hours.holidays.size() == 1 ? "" : "s");
+    return s + ")";
+}
+
+}  // namespace
+
+std::string check_hours(const Config &cfg, long long now)
+{
+    std::vector<std::vector<std::string>> cells = {{"LINE", "HOURS", "NOW", "NEXT CHANGE"}};
+    auto row = [&](const std::string &line, const std::string &self, const CallSettings &c, const OpenLine &open,
+                   const std::function<OpenLine(long long)> &at) {
+        if (!c.after_hours || !c.hours.zone) return;
+        auto next = hours_next_change(c.hours, now);
+        std::string change = "none within " + std::to_string(limits::max_hours_lookahead) + " days";
+        if (next) change = zone_time_text(c.hours.zone, *next) + ": " + answering(at(*next), self);
+        cells.push_back({line, hours_text(c), answering(open, self), change});
+    };
+    for (const auto &r : cfg.routes)
+        row("route " + r.name, r.name, r.call, open_route(cfg, r, now), [&](long long t) { return open_route(cfg, r, t); });
+    for (const auto &m : cfg.menus)
+        row("menu " + m.name, m.name, m.call, open_menu(cfg, m, now), [&](long long t) { return open_menu(cfg, m, t); });
+    return cells.size() == 1 ? "" : format_table(cells);
+}
+
 int check_run(const Context &ctx, std::FILE *out)
 {
     const ConfigResult &config = *ctx.config;
@@ -171,6 +214,8 @@ int check_run(const Context &ctx, std::FILE *out)
     }
     std::fputs(check_table(rows).c_str(), out);
     for (const auto &menu : cfg.menus) std::fprintf(out, "\n%s", check_menu(menu, rows).c_str());
+    if (std::string hours = check_hours(cfg, ctx.epoch_seconds ? ctx.epoch_seconds() : 0); !hours.empty())
+        std::fprintf(out, "\n%s", hours.c_str());
     std::size_t bad = static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const CheckRow &r) { return !r.ok; }));
     if (bad == 0)
         std::fprintf(out, "\nEvery route reaches its on-call.\n");

@@ -38,6 +38,12 @@ std::string check_table(const std::vector<CheckRow> &rows);
 // Pure.
 std::string check_menu(const Menu &menu, const std::vector<CheckRow> &routes);
 
+// The lines that keep hours (after_hours set), a row each: their hours,
+// what answers at `now` (seconds since 1970) and when that next changes,
+// in the line's time zone; empty when none keeps hours.  Pure but for the
+// time zone database.
+std::string check_hours(const Config &config, long long now);
+
 // Prints the report to `out` (the routes, then each menu) and returns the
 // exit status: 0 only if the configuration is valid and every route
 // reaches its own on-call.  Asks

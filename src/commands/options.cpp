@@ -25,7 +25,7 @@ Result<Options> options_parse(int argc, char **argv)
 {
     Options o;
     std::string error;
-    bool from_given = false;
+    bool from_given = false, at_given = false;
     auto command = [&](Command c) {
         if (o.command != Command::serve && o.command != c) error = "--check, --test-call and --flush cannot be combined";
         o.command = c;
@@ -54,11 +54,15 @@ Result<Options> options_parse(int argc, char **argv)
         } else if (auto from = take_value(arg, "", "--from", argc, argv, i)) {
             o.test_from = value_of(*from);
             from_given = true;
+        } else if (auto at = take_value(arg, "", "--at", argc, argv, i)) {
+            o.test_at = value_of(*at);
+            at_given = true;
         } else {
             error = "unknown argument: " + std::string(arg);
         }
     }
     if (error.empty() && from_given && o.command != Command::test_call) error = "--from goes with --test-call";
+    if (error.empty() && at_given && o.command != Command::test_call) error = "--at goes with --test-call";
     if (error.empty() && o.command == Command::test_call && o.test_to.empty())
         error = "--test-call needs the called number (E.164), a route name or a menu name";
     if (!error.empty()) return fail(error);
@@ -69,7 +73,7 @@ std::string options_usage()
 {
     return "usage: pd-call-forward [-c FILE]\n"
            "       pd-call-forward --check [-c FILE]\n"
-           "       pd-call-forward --test-call TO [--from FROM] [-c FILE]\n"
+           "       pd-call-forward --test-call TO [--from FROM] [--at TIME] [-c FILE]\n"
            "       pd-call-forward --flush [-c FILE]\n"
            "       pd-call-forward --help | --version\n"
            "\n"
@@ -87,6 +91,9 @@ std::string options_usage()
            "                     route name or a menu name) would get now, and its\n"
            "                     log line\n"
            "  --from FROM        the caller's number for --test-call\n"
+           "  --at TIME          --test-call at \"YYYY-MM-DD HH:MM\" in the line's\n"
+           "                     time_zone (UTC without one) instead of now: its\n"
+           "                     hours, and PagerDuty's on-call then\n"
            "  --flush            send the alerts waiting in the spool (for cron);\n"
            "                     exit 0 when none is left waiting\n"
            "  -h, --help         show this help\n"

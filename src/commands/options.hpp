@@ -22,6 +22,7 @@ struct Options {
     std::string config;     // -c/--config; empty when not given
     std::string test_to;    // --test-call TO: a Twilio number or a route name
     std::string test_from;  // --from FROM
+    std::string test_at;    // --at "YYYY-MM-DD HH:MM": the call's time, in the line's time_zone
     bool help = false;
     bool version = false;
 };

@@ -111,17 +111,20 @@ OncallsAnswer fetch_schedule_users(const Fetch &fetch, const std::string &schedu
 
 }  // namespace
 
-OncallsAnswer fetch_oncalls(const Fetch &fetch, TargetKind kind, const std::string &target, long long now)
+OncallsAnswer fetch_oncalls(const Fetch &fetch, TargetKind kind, const std::string &target, long long now, bool pinned)
 {
     if (kind == TargetKind::schedule) return fetch_schedule_users(fetch, target, now);
     OncallsAnswer out;
     // REST API v2, "List all of the on-calls": no since/until means now;
-    // earliest=true keeps one entry per user, level and policy.
+    // earliest=true keeps one entry per user, level and policy.  Another
+    // time is a range of one second, as for a schedule.
+    const std::string when = !pinned ? "" : "&since=" + url_component(format_rfc3339(now)) +
+                                                "&until=" + url_component(format_rfc3339(now + schedule_window_seconds));
     std::size_t offset = 0;
     bool more = true;
     for (int page = 0; more && page < limits::max_oncall_pages; ++page) {
         std::string path = "/oncalls?escalation_policy_ids%5B%5D=" + url_component(target) + "&earliest=true&limit=" +
-                           std::to_string(limits::oncall_page_limit) + "&offset=" + std::to_string(offset);
+                           std::to_string(limits::oncall_page_limit) + "&offset=" + std::to_string(offset) + when;
         ++out.requests;
         auto parsed = fetch_parsed(fetch, path, oncall_parse_page);
         if (!parsed) {
@@ -146,11 +149,11 @@ PhonesAnswer fetch_phones(const Fetch &fetch, const std::string &user_id)
     return out;
 }
 
-OnCallSources direct_sources(const Fetch &fetch, long long now)
+OnCallSources direct_sources(const Fetch &fetch, long long now, bool pinned)
 {
     OnCallSources s;
-    s.oncalls = [fetch, now](TargetKind kind, const std::string &target) {
-        return fetch_oncalls(fetch, kind, target, now);
+    s.oncalls = [fetch, now, pinned](TargetKind kind, const std::string &target) {
+        return fetch_oncalls(fetch, kind, target, now, pinned);
     };
     s.phones = [fetch](const std::vector<std::string> &users) {
         std::vector<PhonesAnswer> out;

@@ -57,7 +57,10 @@ struct PhonesAnswer {
 // Who is on call for `target` at `now` (seconds since the epoch): an
 // escalation policy's on-calls, or everyone on a schedule then, whether or
 // not a policy uses it (a schedule no policy uses has no /oncalls entries).
-OncallsAnswer fetch_oncalls(const Fetch &fetch, TargetKind kind, const std::string &target, long long now);
+// `pinned`: `now` is another time than the present (--test-call --at), so
+// the policy's on-calls are asked for it too; else /oncalls says now.
+OncallsAnswer fetch_oncalls(const Fetch &fetch, TargetKind kind, const std::string &target, long long now,
+                            bool pinned = false);
 PhonesAnswer fetch_phones(const Fetch &fetch, const std::string &user_id);
 
 struct OnCallSources {
@@ -67,8 +70,8 @@ struct OnCallSources {
 };
 
 // The API alone, one request after the other, asking who is on call at
-// `now` (seconds since the epoch).
-OnCallSources direct_sources(const Fetch &fetch, long long now);
+// `now` (seconds since the epoch; `pinned` as for fetch_oncalls).
+OnCallSources direct_sources(const Fetch &fetch, long long now, bool pinned = false);
 
 struct Callee {
     std::string name;

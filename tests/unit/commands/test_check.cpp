@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "base_config.hpp"
 #include "commands/check.hpp"
+#include "config/hours.hpp"
 
 using namespace pdcf;
 
@@ -164,6 +166,35 @@ BOOST_AUTO_TEST_CASE(menu_voicemail_without_routing_key_and_a_default_route)
     std::string out = check_menu(m, rows);
     BOOST_TEST(out.substr(out.rfind("none")) ==
                "none  unavailable_message (default)  -             -             no routing_key, so no voicemail\n");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(check_hours_table)
+
+BOOST_AUTO_TEST_CASE(each_line_that_keeps_hours_says_what_answers_now_and_when_that_changes)
+{
+    using testing::set_key;
+    std::string text = set_key(set_key(set_key(set_key(testing::base_config, "route:ops", "hours", "Mon-Fri 08:00-18:00"),
+                                               "route:ops", "after_hours", "db"),
+                                       "route:ops", "holidays", "2026-12-24, 2026-12-25"),
+                               "call", "time_zone", "Europe/Berlin");
+    text = set_key(set_key(text, "route:db", "hours", "Mon-Sun 07:00-22:00"), "route:db", "after_hours", "voicemail");
+    text = set_key(text, "route:db", "routing_key", "RKEY");
+    ConfigResult r = config_parse(text, "/t.ini", [](const std::string &, std::size_t) -> Result<std::string> {
+        return fail("no files");
+    });
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    const auto berlin = *zone_find("Europe/Berlin");
+    const std::string wednesday_evening = check_hours(r.config, *local_time_parse("2026-12-23 19:00", berlin));
+    BOOST_TEST(wednesday_evening ==
+               "LINE       HOURS                                            NOW               NEXT CHANGE\n"
+               "route ops  Mon-Fri 08:00-18:00 (Europe/Berlin, 2 holidays)  closed: route db  Mon 2026-12-28 08:00 CET: open\n"
+               "route db   Mon-Sun 07:00-22:00 (Europe/Berlin)              open              Wed 2026-12-23 22:00 CET: closed: voicemail\n",
+               wednesday_evening);
+    // ops' own change is its opening after the holidays; db's row says when
+    // its evening ends.  Without a line that keeps hours, nothing is said.
+    BOOST_TEST(check_hours(Config{}, 0).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

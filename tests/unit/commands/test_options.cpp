@@ -53,6 +53,9 @@ BOOST_AUTO_TEST_CASE(operator_commands)
     BOOST_TEST(parse({"--test-call"}).error() == "--test-call needs a value");
     BOOST_TEST(parse({"--test-call="}).error() == "--test-call needs the called number (E.164), a route name or a menu name");
     BOOST_TEST(parse({"--from", "+1"}).error() == "--from goes with --test-call");
+    BOOST_TEST(parse({"--check", "--at", "2026-12-24 10:00"}).error() == "--at goes with --test-call");
+    BOOST_TEST(parse({"--test-call", "ops", "--at", "2026-12-24 10:00"})->test_at == "2026-12-24 10:00");
+    BOOST_TEST(parse({"--test-call=ops", "--at=2026-12-24 10:00"})->test_at == "2026-12-24 10:00");
     BOOST_TEST(parse({"--check", "--test-call", "ops"}).error() == "--check, --test-call and --flush cannot be combined");
     // Two commands is the error, whether or not the second has its value.
     BOOST_TEST(parse({"--check", "--test-call"}).error() == "--check, --test-call and --flush cannot be combined");
