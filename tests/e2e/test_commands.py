@@ -252,6 +252,46 @@ def test_test_call_by_route_name():
     check(f"to={DB_NUMBER}" in err and "from=anonymous" in err, err)
 
 
+def hours_config():
+    """ops keeps office hours in Berlin, db takes the rest."""
+    routes = (f"[route:ops]\nnumber = {OPS_NUMBER}\nescalation_policy = PEPOPS1\nhours = Mon-Fri 08:00-18:00\n"
+              f"holidays = 2026-12-24, 2026-12-25\nafter_hours = db\n\n"
+              f"[route:db]\nnumber = {DB_NUMBER}\nschedule = PSDB001\n")
+    return write_config(env.dir, env.standin.url, timeout="2", routes=routes, call_extra="time_zone = Europe/Berlin",
+                        name="hours.ini")
+
+
+def test_test_call_at_a_time_keeps_the_lines_hours_and_asks_pagerduty_for_then():
+    setup()
+    config = hours_config()
+    rc, out, err = run("--test-call", OPS_NUMBER, "--at", "2026-12-23 10:00", config=config)
+    check(rc == 0, f"exit {rc}: {err}")
+    check(err.startswith("a call at Wed 2026-12-23 10:00 CET\n"), err)
+    check([n.text for n in ET.fromstring(out).findall("./Dial/Number")] == ["+14155550101"], out)
+    asked = [q for q in env.standin.requests() if q["path"] == "/oncalls"]
+    check(len(asked) == 1 and asked[0]["query"]["since"] == ["2026-12-23T09:00:00Z"], asked)
+    # On the holiday the call goes to db's schedule, asked for that day too.
+    setup()
+    rc, out, err = run("--test-call", OPS_NUMBER, "--at", "2026-12-24 10:00", config=config)
+    check(rc == 0 and "route=db" in err and "ops closed" in err, f"exit {rc}: {err}")
+    check([n.text for n in ET.fromstring(out).findall("./Dial/Number")] == ["+14155550103"], out)
+    check([q["path"] for q in env.standin.requests()][0] == "/schedules/PSDB001/users", env.standin.requests())
+    check(env.standin.requests()[0]["query"]["since"] == ["2026-12-24T09:00:00Z"], env.standin.requests())
+    rc, out, err = run("--test-call", OPS_NUMBER, "--at", "tomorrow", config=config)
+    check(rc == 2 and "--at: \"tomorrow\" is not a local time" in err, f"exit {rc}: {err}")
+
+
+def test_check_says_which_branch_is_in_force_and_when_it_changes():
+    setup()
+    rc, out, err = run("--check", config=hours_config())
+    check(rc == 0, f"exit {rc}\n{out}{err}")
+    lines = [l for l in out.splitlines() if l.startswith("route ops ")]
+    check(len(lines) == 1, out)
+    check("Mon-Fri 08:00-18:00 (Europe/Berlin, 2 holidays)" in lines[0], lines[0])
+    check(("open" in lines[0]) or ("closed: route db" in lines[0]), lines[0])
+    check(" CET: " in lines[0] or " CEST: " in lines[0], lines[0])
+
+
 def test_test_call_when_pagerduty_is_down():
     setup(fault="503")
     rc, out, err = run("--test-call", OPS_NUMBER)
@@ -375,6 +415,8 @@ TESTS = [
     test_test_call_prints_the_twiml_and_the_log_line,
     test_test_call_by_route_name,
     test_test_call_when_pagerduty_is_down,
+    test_test_call_at_a_time_keeps_the_lines_hours_and_asks_pagerduty_for_then,
+    test_check_says_which_branch_is_in_force_and_when_it_changes,
     test_a_cache_dir_others_can_write_is_refused_at_start_and_by_check,
     test_a_planted_link_or_a_long_fresh_until_is_not_believed,
 ]

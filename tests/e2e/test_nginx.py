@@ -9,12 +9,68 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
 import twilio_model  # noqa: E402
-from harness import (SHARED_KEY_CONFIG, FastCgi, Nginx, StandIn, check, person, roster, run_suite,  # noqa: E402
+from harness import (DB_NUMBER, OPS_NUMBER, SHARED_KEY_CONFIG, FastCgi, Nginx, StandIn, check, person, roster, run_suite,  # noqa: E402
                      write_config)
-from scenarios import (ADA_PHONE, GRACE_PHONE, TwilioCall, alerts_of, call, env, log_for, setup,  # noqa: E402
+from scenarios import (ADA_PHONE, GRACE_PHONE, LINUS_PHONE, TwilioCall, alerts_of, call, env, log_for, numbers, setup,  # noqa: E402
                        setup_together, spool_settled, walk, TIMEOUT)
 
 LIMIT_CALLBACK_URL = 4096  # limits::max_callback_url
+
+# The company's days off as a calendar exports them: Christmas Eve every
+# year since 2020, an all-day event.
+HOLIDAYS_ICS = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example Corp//Holidays//EN\r\n"
+                "BEGIN:VEVENT\r\nUID:xmas-eve@example.com\r\nDTSTAMP:20200101T000000Z\r\nSUMMARY:Christmas Eve\r\n"
+                "DTSTART;VALUE=DATE:20201224\r\nDTEND;VALUE=DATE:20201225\r\nRRULE:FREQ=YEARLY\r\n"
+                "END:VEVENT\r\nEND:VCALENDAR\r\n")
+
+# The desk (Linus, on PEPDB01) on weekdays in Berlin, the on-call (Ada, on
+# PEPOPS1) the rest of the week; a night line open overnight, voicemail by day.
+HOURS_ROUTES = (f"[route:desk]\nnumber = {OPS_NUMBER}\nescalation_policy = PEPDB01\ntitle = Service desk\n"
+                f"hours = Mon-Fri 08:00-18:00\nafter_hours = oncall\nholidays_file = holidays.ics\n\n"
+                f"[route:oncall]\nescalation_policy = PEPOPS1\n\n"
+                f"[route:night]\nnumber = {DB_NUMBER}\nescalation_policy = PEPOPS1\n"
+                f"hours = Mon-Fri 22:00-06:00\nafter_hours = voicemail\n")
+
+
+def test_the_desk_by_day_the_on_call_at_night_weekends_holidays_and_across_dst():
+    # The real binary behind nginx, its clock moved by libfaketime (the
+    # times below are UTC); nothing in the program is told the time.
+    setup()
+    with open(os.path.join(env.dir, "holidays.ics"), "w") as f:
+        f.write(HOLIDAYS_ICS)
+    config = write_config(env.dir, env.standin.url, timeout=str(TIMEOUT), routes=HOURS_ROUTES,
+                          call_extra="time_zone = Europe/Berlin", name="hours.ini")
+    cases = [
+        ("2026-12-02 09:00:00", OPS_NUMBER, LINUS_PHONE, "Wednesday 10:00: the desk"),
+        ("2026-12-02 19:00:00", OPS_NUMBER, ADA_PHONE, "Wednesday 20:00: the on-call"),
+        ("2026-12-05 09:00:00", OPS_NUMBER, ADA_PHONE, "Saturday 10:00: the on-call"),
+        ("2026-12-24 09:00:00", OPS_NUMBER, ADA_PHONE, "Christmas Eve, a Thursday, from the calendar"),
+        ("2026-03-23 06:30:00", OPS_NUMBER, ADA_PHONE, "Monday 07:30 CET: not yet open"),
+        ("2026-03-30 06:30:00", OPS_NUMBER, LINUS_PHONE, "Monday 08:30 CEST: the clocks went forward"),
+        ("2026-12-04 21:30:00", DB_NUMBER, ADA_PHONE, "Friday 22:30: the night line"),
+        ("2026-12-05 04:30:00", DB_NUMBER, ADA_PHONE, "Saturday 05:30: Friday's night goes on"),
+        ("2026-12-05 05:30:00", DB_NUMBER, None, "Saturday 06:30: the night is over, voicemail"),
+    ]
+    fcgi[0].stop()
+    try:
+        for when, to, dialed, what in cases:
+            os.unlink(fcgi[0].socket)
+            fcgi[0] = FastCgi(env.dir, config, wrapper=["env", "TZ=UTC", "ASAN_OPTIONS=verify_asan_link_order=0",
+                                                        "faketime", "-m", "--exclude-monotonic", when])
+            try:
+                sid, r = call(to=to)
+                check(r.status == 200, f"{what}: {r.status} {r.body}")
+                if dialed:
+                    check(numbers(r) == [dialed], f"{what}: {r.body}")
+                else:
+                    check(r.twiml().find("Dial") is None and r.twiml().find("Record") is not None, f"{what}: {r.body}")
+                after_hours = (to == OPS_NUMBER and dialed == ADA_PHONE) or dialed is None
+                check(("closed (" in log_for(sid)) == after_hours, f"{what}: {log_for(sid)}")
+            finally:
+                fcgi[0].stop()
+    finally:
+        os.unlink(fcgi[0].socket)
+        fcgi[0] = FastCgi(env.dir, env.config, children=4)
 
 
 def test_startup_warning_reaches_the_error_log():
@@ -119,7 +175,8 @@ def start(d, parts):
     parts.append(env.server)
     return scenarios.TESTS + scenarios.FASTCGI_TESTS + [test_startup_warning_reaches_the_error_log,
                                                         test_two_web_servers_sharing_a_spool_alert_once,
-                                                        test_ten_long_names_keep_every_callback_url_within_nginx_limits]
+                                                        test_ten_long_names_keep_every_callback_url_within_nginx_limits,
+                                                        test_the_desk_by_day_the_on_call_at_night_weekends_holidays_and_across_dst]
 
 if __name__ == "__main__":
     sys.exit(run_suite("nginx", start))
