@@ -119,6 +119,11 @@ LIMIT_TEXT = {
     "max_reason_length": lambda v: f"reason_max_length 3 to {v},",
     "max_repeat_window": lambda v: f"Ic repeat_window up to {v} seconds,",
     "max_caller_limit": lambda v: f"Ic caller_limit up to {v},",
+    "max_hours_ranges": lambda v: f"It Opening hours: {v} ranges in one Ic hours",
+    "max_hours_lookahead": lambda v: f"looks up to {v} days ahead for the next change",
+    "max_holidays_file": lambda v: f"It Holidays file: {size(v)}",
+    "max_holiday_occurrences": lambda v: f"gives up to {v} days, none after",
+    "holidays_until_year": lambda v: f"none after the year {v};",
 }
 
 
