@@ -161,7 +161,10 @@ json call_details(const Route &route, const CallState &st, const std::string &ca
 {
     json d = details(st, call_sid);
     d["caller"] = mask_number(st.from);
-    d[route.kind == TargetKind::schedule ? "schedule" : "escalation_policy"] = route.target;
+    if (route.kind == TargetKind::numbers)
+        d["dial"] = route.dial;
+    else
+        d[route.kind == TargetKind::schedule ? "schedule" : "escalation_policy"] = route.target;
     if (auto started = utc_text(st.started); !started.empty()) d["started_at"] = started;
     if (auto at = utc_text(now); !at.empty()) d["at"] = at;
     return d;

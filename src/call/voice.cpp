@@ -23,7 +23,7 @@ namespace {
 // has ended and another is allowed.
 int loops_allowed(const Context &ctx, const Route &route, TimePoint deadline, LogRecord &log)
 {
-    if (route.call.max_loops <= 1 || route.kind == TargetKind::schedule) return route.call.max_loops;
+    if (route.call.max_loops <= 1 || route.kind != TargetKind::escalation_policy) return route.call.max_loops;
     HttpReply r = ctx.pagerduty ? ctx.pagerduty("/escalation_policies/" + route.target, deadline) : HttpReply{};
     ++log.pd_requests;
     auto loops = r.status == 200 ? policy_num_loops(r.body) : std::nullopt;

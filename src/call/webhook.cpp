@@ -144,6 +144,11 @@ FlowUrls urls_of(const Request &req, const Context &ctx)
 Snapshot ask_pagerduty(const Context &ctx, const Route &route, TimePoint deadline, const Enough &enough, LogRecord &log,
                        Medium medium)
 {
+    if (route.kind == TargetKind::numbers) {
+        // `dial`: the route's own numbers, one level, PagerDuty not asked.
+        log.source = "dial";
+        return dial_snapshot(route);
+    }
     if (route.target.empty()) return {};
     TimePoint asked = ctx.clock();
     Snapshot snap = pagerduty_snapshot(sources_for(ctx, deadline, CacheMode::use), route.kind, route.target,

@@ -29,6 +29,9 @@ struct CheckRow {
 // skipped here, as a call skips them.  Pure.
 CheckRow check_row(const Route &route, const HttpReply &target, const Snapshot &found);
 
+// A `dial` route's row: its numbers, masked; PagerDuty is not asked.
+CheckRow check_dial_row(const Route &route);
+
 // The rows as an aligned table with a header line.  Pure.
 std::string check_table(const std::vector<CheckRow> &rows);
 

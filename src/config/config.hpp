@@ -115,7 +115,9 @@ constexpr std::string_view transcription_language = "en-US";
 constexpr int transcription_min_seconds = 2;
 constexpr int transcription_max_seconds = 120;
 
-enum class TargetKind { escalation_policy, schedule };
+// Whom a route rings: PagerDuty's on-call of a policy or schedule, or the
+// fixed numbers of `dial` (a service desk), asking PagerDuty nothing.
+enum class TargetKind { escalation_policy, schedule, numbers };
 
 // A number this configuration answers, and the section that answers it.
 struct LineNumber {
@@ -135,7 +137,8 @@ struct Route {
     std::string name;
     std::string number;  // the Twilio number it answers; empty: every other number, unless behind_menu
     TargetKind kind = TargetKind::escalation_policy;
-    std::string target;  // the PagerDuty id
+    std::string target;  // the PagerDuty id; empty for TargetKind::numbers
+    std::vector<std::string> dial;  // TargetKind::numbers: E.164, rung as one level
     CallSettings call;
     // No number, and a menu or another's after_hours leads to it: reached
     // only that way (and by ?route=).

@@ -156,6 +156,11 @@ void Parser::cross_checks()
     fallback_check("call", r_.config.call);
     for (const auto &r : r_.config.routes) fallback_check(std::string(route_prefix) + r.name, r.call);
     for (const auto &m : r_.config.menus) fallback_check(std::string(menu_prefix) + m.name, m.call);
+    for (const auto &r : r_.config.routes)
+        for (const auto &n : r.dial)
+            if (const LineNumber *l = line_numbered(r_.config.lines, n))
+                error(std::string(route_prefix) + r.name, "dial",
+                      n + " is the number of [" + l->line + "]: dialing it would ring this program again");
 }
 
 }  // namespace pdcf::ini

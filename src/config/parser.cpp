@@ -47,6 +47,29 @@ std::string Parser::secret(const std::string &section, const pt::ptree &tree, co
     return value;
 }
 
+namespace {
+
+// `dial`: "+14155550000, +14155550001", commas or spaces between, each a
+// whole E.164 number, as many as one <Dial> rings.
+Result<std::vector<std::string>> dial_list_parse(std::string_view text)
+{
+    auto list = caller_list_parse(text);
+    if (!list) return fail(list.error());
+    // The shortest numbers in use (Niue's, Tokelau's) have 7 digits with
+    // the country code; fewer is a prefix, which allow_callers takes but a
+    // <Dial> cannot ring.
+    constexpr std::size_t min_digits = 7;
+    for (const auto &n : *list)
+        if (!is_e164(n) || n.size() < 1 + min_digits)
+            return fail("\"" + n + "\" is not a whole number; expected E.164, such as +14155550100");
+    if (list->empty()) return fail("expected the numbers to ring, such as +14155550100, +14155550101");
+    if (list->size() > limits::max_dial_numbers)
+        return fail("more than " + std::to_string(limits::max_dial_numbers) + " numbers (Twilio rings at most that many at once)");
+    return list;
+}
+
+}  // namespace
+
 // A relative name is taken from the config file's directory.
 std::string Parser::beside_config(const std::string &file) const
 {
@@ -176,16 +199,23 @@ void Parser::route(const std::string &section, const pt::ptree &tree)
             route.kind = key == "schedule" ? TargetKind::schedule : TargetKind::escalation_policy;
             route.target = value;
             if (!is_pagerduty_id(value)) error(section, key, "expected a PagerDuty id such as PABC123");
+        } else if (key == "dial") {
+            ++targets;
+            route.kind = TargetKind::numbers;
+            auto numbers = dial_list_parse(value);
+            if (!numbers) error(section, key, numbers.error());
+            route.dial = numbers.value_or({});
         } else if (key != "routing_key" && key != "routing_key_file" && !call_key(section, key, value, route.call)) {
-            error(section, key, "unknown key (expected number, escalation_policy, schedule, or a [call] key)");
+            error(section, key, "unknown key (expected number, escalation_policy, schedule, dial, or a [call] key)");
         }
     }
     routing_key(section, tree, route.call);
     settle_voice(section, route.call);
     settle_hours(route.call);
     if (route.call.title.empty()) route.call.title = route.name;
-    if (targets == 0) error(section, "", "missing escalation_policy or schedule (the PagerDuty id to ask)");
-    if (targets > 1) error(section, "schedule", "set either escalation_policy or schedule, not both");
+    if (targets == 0)
+        error(section, "", "missing escalation_policy or schedule (the PagerDuty id to ask), or dial (numbers to ring)");
+    if (targets > 1) error(section, "schedule", "set one of escalation_policy, schedule and dial, not two");
     r_.config.routes.push_back(std::move(route));
 }
 

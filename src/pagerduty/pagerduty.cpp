@@ -253,6 +253,16 @@ Snapshot pagerduty_first_level(const Fetch &fetch, TargetKind kind, const std::s
     return pagerduty_first_level(direct_sources(fetch, now), kind, target, prefer_label);
 }
 
+Snapshot dial_snapshot(const Route &route)
+{
+    Level level;
+    level.level = 1;
+    for (const auto &number : route.dial) level.callees.push_back({route.call.title, number});
+    Snapshot snap;
+    snap.levels.push_back(std::move(level));
+    return snap;
+}
+
 Snapshot without_lines(Snapshot snap, const std::vector<LineNumber> &lines, const std::string &called)
 {
     auto own = [&](const Callee &c) {

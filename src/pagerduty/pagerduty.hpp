@@ -124,6 +124,11 @@ Snapshot pagerduty_first_level(const Fetch &fetch, TargetKind kind, const std::s
 // callees, saying so in its problem.
 [[nodiscard]] Snapshot without_lines(Snapshot snap, const std::vector<LineNumber> &lines, const std::string &called);
 
+// A `dial` route's numbers as the hunt takes them: one level, each callee
+// named by the route's title (the screen's "taken by").  PagerDuty is not
+// asked.
+[[nodiscard]] Snapshot dial_snapshot(const Route &route);
+
 // A PagerDuty failure as the log gives it: "pagerduty: " and `problem`.
 std::string pagerduty_reason(const std::string &problem);
 

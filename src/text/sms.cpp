@@ -15,12 +15,15 @@ Response finish_text(const FlowResult &r, const Context &ctx, TimePoint deadline
     return resp;
 }
 
-// The text to `route`'s on-call, or an alert with `closed_voicemail`.
+// The text to `route`'s on-call, or an alert with `closed_voicemail` or
+// to a `dial` route.
 FlowResult text_route(Prepared &c, const Route &route, const TextMessage &message, bool closed_voicemail)
 {
     CallerCheck who = caller_check(route.call.callers, message.from);
     if (who.verdict != CallerVerdict::pass) return sms_refused(route, message, who);
-    if (closed_voicemail) return sms_forward(route, message, Snapshot{});
+    // Nor is a `dial` route's desk texted: its phones may be landlines,
+    // where a text is lost without a word; the text becomes an alert.
+    if (closed_voicemail || route.kind == TargetKind::numbers) return sms_forward(route, message, Snapshot{});
     // The lowest level with someone to text is enough.
     Snapshot snap = ask_pagerduty(c.ctx, route, c.deadline, [&](const std::vector<Level> &levels) {
         Snapshot known;

@@ -170,6 +170,23 @@ BOOST_AUTO_TEST_CASE(menu_voicemail_without_routing_key_and_a_default_route)
 
 BOOST_AUTO_TEST_SUITE_END()
 
+BOOST_AUTO_TEST_SUITE(check_dial)
+
+BOOST_AUTO_TEST_CASE(a_dial_route_shows_its_numbers_masked_and_is_fine)
+{
+    Route desk;
+    desk.name = "desk";
+    desk.number = "+14155550100";
+    desk.kind = TargetKind::numbers;
+    desk.dial = {"+14155550140", "+14155550141"};
+    CheckRow row = check_dial_row(desk);
+    BOOST_TEST(row.target == "dial");
+    BOOST_TEST(row.dials == "+*******0140,+*******0141");
+    BOOST_TEST(row.ok);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 BOOST_AUTO_TEST_SUITE(check_hours_table)
 
 BOOST_AUTO_TEST_CASE(each_line_that_keeps_hours_says_what_answers_now_and_when_that_changes)

@@ -146,9 +146,32 @@ BOOST_AUTO_TEST_CASE(routes_need_exactly_one_target)
     auto e = only_error(parse("[pagerduty]\ntoken = a\n[twilio]\nauth_token = x\n[route:a]\nnumber = +14155550100\n"));
     BOOST_TEST(contains(e, ":5: [route:a]: missing escalation_policy or schedule"), e);
     e = only_error(parse(base + "schedule = PS1\n"));
-    BOOST_TEST(contains(e, "[route:ops] schedule: set either escalation_policy or schedule, not both"), e);
+    BOOST_TEST(contains(e, "[route:ops] schedule: set one of escalation_policy, schedule and dial, not two"), e);
+    e = only_error(parse(base + "dial = +14155550000\n"));
+    BOOST_TEST(contains(e, "set one of escalation_policy, schedule and dial, not two"), e);
     e = only_error(parse("[pagerduty]\ntoken = a\n[twilio]\nauth_token = x\n"));
     BOOST_TEST(contains(e, "no [route:NAME] section"), e);
+}
+
+BOOST_AUTO_TEST_CASE(a_route_may_dial_fixed_numbers_instead)
+{
+    const std::string desk = "[pagerduty]\ntoken = a\n[twilio]\nauth_token = x\n[route:desk]\nnumber = +14155550100\n";
+    auto r = parse(desk + "dial = +14155550000, +14155550001\n");
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    const Route &d = r.config.routes.at(0);
+    BOOST_TEST((d.kind == TargetKind::numbers));
+    BOOST_TEST(d.target.empty());
+    BOOST_TEST((d.dial == std::vector<std::string>{"+14155550000", "+14155550001"}));
+    BOOST_TEST(contains(only_error(parse(desk + "dial = +1415\n")), "[route:desk] dial: \"+1415\" is not a whole number"));
+    BOOST_TEST(contains(only_error(parse(desk + "dial = 4155550000\n")), "is not a number or prefix"));
+    BOOST_TEST(contains(only_error(parse(desk + "dial =\n")), "expected the numbers to ring"));
+    std::string eleven = "dial =";
+    for (int i = 0; i < 11; ++i) eleven += " +1415555000" + std::to_string(i);
+    BOOST_TEST(contains(only_error(parse(desk + eleven + "\n")), "more than 10 numbers"));
+    BOOST_TEST(contains(only_error(parse(desk + "dial = +14155550000, +14155550100\n")),
+                        "[route:desk] dial: +14155550100 is the number of [route:desk]"));
+    BOOST_TEST(contains(only_error(parse(desk + "dial = +14155550000\n[call]\ndial = +14155550001\n")),
+                        "[call] dial: unknown key"));
 }
 
 BOOST_AUTO_TEST_CASE(plain_http_only_to_loopback)

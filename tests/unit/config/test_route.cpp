@@ -9,9 +9,9 @@ namespace {
 Config make(bool with_catch_all)
 {
     Config c;
-    c.routes.push_back({"ops", "+14155550100", TargetKind::escalation_policy, "PEP1", {}, false, {}});
-    c.routes.push_back({"db", "+14155550111", TargetKind::schedule, "PS1", {}, false, {}});
-    if (with_catch_all) c.routes.push_back({"rest", "", TargetKind::escalation_policy, "PEP9", {}, false, {}});
+    c.routes.push_back({"ops", "+14155550100", TargetKind::escalation_policy, "PEP1", {}, {}, false, {}});
+    c.routes.push_back({"db", "+14155550111", TargetKind::schedule, "PS1", {}, {}, false, {}});
+    if (with_catch_all) c.routes.push_back({"rest", "", TargetKind::escalation_policy, "PEP9", {}, {}, false, {}});
     return c;
 }
 
@@ -72,7 +72,7 @@ BOOST_AUTO_TEST_CASE(catch_all_takes_the_rest)
 BOOST_AUTO_TEST_CASE(a_route_behind_a_menu_is_no_catch_all)
 {
     Config c = make(false);
-    c.routes.push_back({"team", "", TargetKind::escalation_policy, "PEP7", {}, false, {}});
+    c.routes.push_back({"team", "", TargetKind::escalation_policy, "PEP7", {}, {}, false, {}});
     c.routes.back().behind_menu = true;
     Menu m;
     m.name = "main";
