@@ -118,7 +118,7 @@ Response voice_incoming(Prepared &c)
     NewCall call = new_call(c);
     if (!call.problem.empty()) c.log.reason = call.problem;
     const auto hours = [&](Response resp) {
-        if (!call.hours_note.empty()) c.log.reason = call.hours_note + (c.log.reason.empty() ? "" : "; " + c.log.reason);
+        if (!call.note.empty()) c.log.reason = call.note + (c.log.reason.empty() ? "" : "; " + c.log.reason);
         return resp;
     };
     if (!call.menu) return hours(start_route(c, call.route, call.state, false, call.voicemail));

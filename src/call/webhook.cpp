@@ -183,16 +183,16 @@ NewCall new_call(const Prepared &c)
     const std::string *route_param = form_get(c.w.query, "route");
     const std::string *menu_param = form_get(c.w.query, "menu");
     RouteChoice choice = route_choose(cfg, route_param ? *route_param : "", route_param != nullptr, c.log.to,
-                                      menu_param ? *menu_param : "", menu_param != nullptr);
+                                      menu_param ? *menu_param : "", menu_param != nullptr, c.log.from);
     NewCall call{choice.route ? *choice.route : choice.menu ? menu_route(*choice.menu) : default_route(cfg),
-                 choice.menu, {}, choice.problem, false, {}};
+                 choice.menu, {}, choice.problem, false, choice.note};
     const OpenLine open = choice.route ? open_route(cfg, *choice.route, now_epoch(c.ctx))
                           : choice.menu ? open_menu(cfg, *choice.menu, now_epoch(c.ctx)) : OpenLine{};
     if (open.route || open.voicemail) {
         if (open.route) call.route = *open.route;
         call.menu = nullptr;
         call.voicemail = open.voicemail;
-        call.hours_note = open.note;
+        if (!open.note.empty()) add_note(call.note, open.note);
     }
     c.log.route = call.route.name;
     call.state.route = call.route.name;

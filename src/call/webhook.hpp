@@ -83,8 +83,8 @@ Response finish(const FlowResult &r, const Context &ctx, TimePoint deadline, Log
 long long now_epoch(const Context &ctx);
 
 // A call as it comes in (or, for the status callback, as it was): its route
-// or menu by ?route=, ?menu= or the called number, and its state before
-// any dial.  A menu stands in as its own route.
+// or menu by the caller's own route, ?route=, ?menu= or the called number,
+// and its state before any dial.  A menu stands in as its own route.
 // Outside the line's hours, its after_hours is the route (config/route.hpp).
 struct NewCall {
     Route route;
@@ -92,7 +92,7 @@ struct NewCall {
     CallState state;
     std::string problem;     // why no route matched
     bool voicemail = false;  // closed, and after_hours says voicemail: `route`'s own
-    std::string hours_note;  // why the line's after_hours answers, for the log
+    std::string note;        // why another route than the line's answers (callers, after_hours), for the log
 };
 NewCall new_call(const Prepared &call);
 

@@ -139,9 +139,12 @@ struct Route {
     TargetKind kind = TargetKind::escalation_policy;
     std::string target;  // the PagerDuty id; empty for TargetKind::numbers
     std::vector<std::string> dial;  // TargetKind::numbers: E.164, rung as one level
+    // `callers`: calls and texts from these numbers or prefixes come here,
+    // whichever line they reach (route.hpp).
+    std::vector<std::string> from_callers;
     CallSettings call;
-    // No number, and a menu or another's after_hours leads to it: reached
-    // only that way (and by ?route=).
+    // No number, and a menu, another's after_hours or its own `callers`
+    // leads to it: reached only that way (and by ?route=).
     bool behind_menu = false;
     // Every line's own number, this one's included (Config::lines): never
     // dialed or texted, and a text from one is not answered.

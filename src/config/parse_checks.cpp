@@ -1,5 +1,7 @@
 #include "config/parser.hpp"
 
+#include <algorithm>
+
 #include "config/config_value.hpp"
 #include "core/ascii.hpp"
 
@@ -156,6 +158,16 @@ void Parser::cross_checks()
     fallback_check("call", r_.config.call);
     for (const auto &r : r_.config.routes) fallback_check(std::string(route_prefix) + r.name, r.call);
     for (const auto &m : r_.config.menus) fallback_check(std::string(menu_prefix) + m.name, m.call);
+    // A caller is one route's; the longest prefix decides, so only the same
+    // entry twice is ambiguous.
+    for (std::size_t i = 0; i < r_.config.routes.size(); ++i)
+        for (const auto &p : r_.config.routes[i].from_callers)
+            for (std::size_t j = 0; j < i; ++j) {
+                const auto &other = r_.config.routes[j].from_callers;
+                if (std::find(other.begin(), other.end(), p) != other.end())
+                    error(std::string(route_prefix) + r_.config.routes[i].name, "callers",
+                          p + " is in the callers of [route:" + r_.config.routes[j].name + "] too; a caller has one route");
+            }
     for (const auto &r : r_.config.routes)
         for (const auto &n : r.dial)
             if (const LineNumber *l = line_numbered(r_.config.lines, n))

@@ -120,12 +120,13 @@ void Parser::menu_checks()
             for (const auto &e : m.entries) named = named || e.route == r.name;
             if (named && r.number.empty()) r.behind_menu = true;
         }
-    // So is one that another route or menu sends its calls to after hours.
+    // So is one that another route or menu sends its calls to after hours,
+    // and one its own callers reach.
     for (auto &r : r_.config.routes) {
         bool named = false;
         for (const auto &o : r_.config.routes) named = named || o.call.after_hours == r.name;
         for (const auto &m : r_.config.menus) named = named || m.call.after_hours == r.name;
-        if (named && r.number.empty()) r.behind_menu = true;
+        if ((named || !r.from_callers.empty()) && r.number.empty()) r.behind_menu = true;
     }
     auto title_of = [&](const std::string &route) -> const std::string * {
         for (const auto &r : r_.config.routes)

@@ -199,6 +199,11 @@ void Parser::route(const std::string &section, const pt::ptree &tree)
             route.kind = key == "schedule" ? TargetKind::schedule : TargetKind::escalation_policy;
             route.target = value;
             if (!is_pagerduty_id(value)) error(section, key, "expected a PagerDuty id such as PABC123");
+        } else if (key == "callers") {
+            auto list = caller_list_parse(value);
+            if (!list) error(section, key, list.error());
+            route.from_callers = list.value_or({});
+            if (route.from_callers.empty() && list) error(section, key, "expected the callers' numbers or prefixes, such as +1415555, +44207");
         } else if (key == "dial") {
             ++targets;
             route.kind = TargetKind::numbers;
@@ -206,7 +211,8 @@ void Parser::route(const std::string &section, const pt::ptree &tree)
             if (!numbers) error(section, key, numbers.error());
             route.dial = numbers.value_or({});
         } else if (key != "routing_key" && key != "routing_key_file" && !call_key(section, key, value, route.call)) {
-            error(section, key, "unknown key (expected number, escalation_policy, schedule, dial, or a [call] key)");
+            error(section, key,
+                  "unknown key (expected number, escalation_policy, schedule, dial, callers, or a [call] key)");
         }
     }
     routing_key(section, tree, route.call);

@@ -4,10 +4,29 @@
 
 namespace pdcf {
 
+const Route *route_for_caller(const Config &config, std::string_view from)
+{
+    if (from.empty() || is_anonymous(from)) return nullptr;
+    const Route *best = nullptr;
+    std::size_t longest = 0;
+    for (const auto &r : config.routes)
+        for (const auto &prefix : r.from_callers)
+            if (prefix.size() > longest && from.substr(0, prefix.size()) == prefix) {
+                best = &r;
+                longest = prefix.size();
+            }
+    return best;
+}
+
 RouteChoice route_choose(const Config &config, std::string_view route_param, bool has_route_param, std::string_view to,
-                         std::string_view menu_param, bool has_menu_param)
+                         std::string_view menu_param, bool has_menu_param, std::string_view from)
 {
     RouteChoice choice;
+    if (const Route *own = route_for_caller(config, from)) {
+        choice.route = own;
+        choice.note = "the caller is in the callers of route " + own->name;
+        return choice;
+    }
     if (has_route_param) {
         choice.route = route_find(config, route_param);
         if (!choice.route) choice.problem = "no [route:" + std::string(route_param) + "] for ?route= in the webhook URL";

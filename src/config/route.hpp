@@ -12,13 +12,20 @@ struct RouteChoice {
     const Route *route = nullptr;  // at most one of route and menu is set
     const Menu *menu = nullptr;
     std::string problem;           // why none matched, for the log
+    std::string note;              // how a caller's own route was found, for the log
 };
 
-// `?route=NAME` or `?menu=NAME` in the webhook URL wins; else the route or
-// menu whose number is the called number `to`; else the one without a
-// number (a route behind a menu does not count).
+// A route whose `callers` the caller `from` is, or starts with: the longest
+// such prefix wins, the first route in the file among equals.  A withheld
+// number is nobody's.
+const Route *route_for_caller(const Config &config, std::string_view from);
+
+// The caller's own route (route_for_caller) wins, whichever line or URL
+// the call came to; then `?route=NAME` or `?menu=NAME` in the webhook URL;
+// else the route or menu whose number is the called number `to`; else the
+// one without a number (a route behind a menu does not count).
 RouteChoice route_choose(const Config &config, std::string_view route_param, bool has_route_param, std::string_view to,
-                         std::string_view menu_param = {}, bool has_menu_param = false);
+                         std::string_view menu_param = {}, bool has_menu_param = false, std::string_view from = {});
 
 // The route or menu called `name`, or nullptr.
 const Route *route_find(const Config &config, std::string_view name);

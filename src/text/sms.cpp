@@ -48,8 +48,9 @@ Response sms_incoming(Prepared &c)
     const std::string *route_param = form_get(w.query, "route");
     const std::string *menu_param = form_get(w.query, "menu");
     RouteChoice choice = route_choose(cfg, route_param ? *route_param : "", route_param != nullptr, message.to,
-                                      menu_param ? *menu_param : "", menu_param != nullptr);
+                                      menu_param ? *menu_param : "", menu_param != nullptr, message.from);
     std::string note = choice.problem;
+    if (!choice.note.empty()) add_note(note, choice.note);
     if (const LineNumber *line = line_numbered(cfg.lines, message.from)) {
         log.route = choice.menu ? choice.menu->name : choice.route ? choice.route->name : "";
         return finish_text(sms_from_line(*line), ctx, deadline, log);

@@ -1,4 +1,5 @@
-// Routes that ring fixed numbers (`dial`) instead of PagerDuty's on-call.
+// Routes that ring fixed numbers (`dial`) instead of PagerDuty's on-call,
+// and a key customer's own route (`callers`).
 #include <boost/test/unit_test.hpp>
 
 #include <nlohmann/json.hpp>
@@ -67,6 +68,39 @@ BOOST_AUTO_TEST_CASE(a_text_to_a_dial_route_becomes_an_alert)
     BOOST_TEST_REQUIRE(f.delivered.size() == 1u);
     BOOST_TEST(contains(f.delivered[0].body, "printer on fire"));
     BOOST_TEST(f.pd.requests.empty());
+}
+
+// A key customer's calls, from +44207..., reach db (its schedule) whichever
+// line they dial.
+std::string with_vip() { return base_config + "callers = +44207\n" + menu_config.substr(base_config.size()); }
+
+BOOST_AUTO_TEST_CASE(a_key_customers_call_reaches_their_own_route_whichever_line_they_dial)
+{
+    for (const auto &[to, query] : std::vector<std::pair<std::string, std::string>>{
+             {"+14155550100", ""}, {"+14155550150", ""}, {"+14155550100", "route=ops"}, {"+14155550100", "menu=main"}}) {
+        Fixture f(with_vip());
+        BOOST_TEST_REQUIRE(f.config.ok(), f.config.summary());
+        XmlDoc x(f.run(f.post(to_number(to, "+442079460958"), query)).body);
+        BOOST_TEST(f.log.route == "db", to << " " << query);
+        BOOST_TEST(f.log.outcome == Outcome::dial, to << " " << query);
+        BOOST_TEST(contains(f.log.reason, "the caller is in the callers of route db"), f.log.reason);
+        BOOST_TEST(contains(x.eval("string(/Response/Dial/@action)"), "route=db"));
+    }
+    // Anyone else still reaches the line they dialed.
+    Fixture f(with_vip());
+    f.run(f.post(to_number("+14155550150", "+442089460958")));
+    BOOST_TEST(f.log.outcome == Outcome::menu);
+    Fixture g(with_vip());
+    g.run(g.post(to_number("+14155550100", "anonymous")));
+    BOOST_TEST(g.log.route == "ops");
+}
+
+BOOST_AUTO_TEST_CASE(a_key_customers_text_reaches_their_own_route)
+{
+    Fixture f(with_vip());
+    f.run(f.callback(script + "/sms", text_to("+14155550100", "our checkout is down", "+442079460958")));
+    BOOST_TEST(f.log.route == "db");
+    BOOST_TEST(f.log.outcome == Outcome::forwarded);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -153,6 +153,23 @@ BOOST_AUTO_TEST_CASE(routes_need_exactly_one_target)
     BOOST_TEST(contains(e, "no [route:NAME] section"), e);
 }
 
+BOOST_AUTO_TEST_CASE(a_route_may_take_its_own_callers_calls)
+{
+    const std::string head = "[pagerduty]\ntoken = a\n[twilio]\nauth_token = x\n[route:ops]\nnumber = +14155550100\n"
+                             "escalation_policy = PEP1\n[route:vip]\nescalation_policy = PVIP\n";
+    auto r = parse(head + "callers = +1415555, +44207\n");
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    const Route &vip = r.config.routes.at(1);
+    BOOST_TEST((vip.from_callers == std::vector<std::string>{"+1415555", "+44207"}));
+    // No number: reached by its callers only, no catch-all.
+    BOOST_TEST(vip.behind_menu);
+    BOOST_TEST(contains(only_error(parse(head + "callers = 0044207\n")), "[route:vip] callers: \"0044207\" is not a number or prefix"));
+    BOOST_TEST(contains(only_error(parse(head + "callers =\n")), "expected the callers' numbers or prefixes"));
+    auto twice = parse(head + "callers = +44207\n[route:vip2]\nescalation_policy = PVIP2\ncallers = +1212, +44207\n");
+    BOOST_TEST(contains(only_error(twice), "[route:vip2] callers: +44207 is in the callers of [route:vip] too"));
+    BOOST_TEST(contains(only_error(parse(head + "callers = +44207\n[call]\ncallers = +1\n")), "[call] callers: unknown key"));
+}
+
 BOOST_AUTO_TEST_CASE(a_route_may_dial_fixed_numbers_instead)
 {
     const std::string desk = "[pagerduty]\ntoken = a\n[twilio]\nauth_token = x\n[route:desk]\nnumber = +14155550100\n";

@@ -6,12 +6,25 @@
 using namespace pdcf;
 
 namespace {
+Route route_of(const std::string &name, const std::string &number, TargetKind kind, const std::string &target,
+               std::vector<std::string> callers = {})
+{
+    Route r;
+    r.name = name;
+    r.number = number;
+    r.kind = kind;
+    r.target = target;
+    r.from_callers = std::move(callers);
+    r.behind_menu = number.empty() && !r.from_callers.empty();
+    return r;
+}
+
 Config make(bool with_catch_all)
 {
     Config c;
-    c.routes.push_back({"ops", "+14155550100", TargetKind::escalation_policy, "PEP1", {}, {}, false, {}});
-    c.routes.push_back({"db", "+14155550111", TargetKind::schedule, "PS1", {}, {}, false, {}});
-    if (with_catch_all) c.routes.push_back({"rest", "", TargetKind::escalation_policy, "PEP9", {}, {}, false, {}});
+    c.routes.push_back(route_of("ops", "+14155550100", TargetKind::escalation_policy, "PEP1"));
+    c.routes.push_back(route_of("db", "+14155550111", TargetKind::schedule, "PS1"));
+    if (with_catch_all) c.routes.push_back(route_of("rest", "", TargetKind::escalation_policy, "PEP9"));
     return c;
 }
 
@@ -72,7 +85,7 @@ BOOST_AUTO_TEST_CASE(catch_all_takes_the_rest)
 BOOST_AUTO_TEST_CASE(a_route_behind_a_menu_is_no_catch_all)
 {
     Config c = make(false);
-    c.routes.push_back({"team", "", TargetKind::escalation_policy, "PEP7", {}, {}, false, {}});
+    c.routes.push_back(route_of("team", "", TargetKind::escalation_policy, "PEP7"));
     c.routes.back().behind_menu = true;
     Menu m;
     m.name = "main";
@@ -87,6 +100,32 @@ BOOST_AUTO_TEST_CASE(a_route_behind_a_menu_is_no_catch_all)
     BOOST_TEST(route_choose(c, "", false, "+19995550000").menu->name == "main");
     BOOST_TEST(route_choose(c, "", false, "+19995550000", "main", true).menu->name == "main");
     BOOST_TEST(route_choose(c, "", false, "", "nope", true).problem == "no [menu:nope] for ?menu= in the webhook URL");
+}
+
+BOOST_AUTO_TEST_CASE(a_callers_own_route_wins_over_the_url_and_the_called_number)
+{
+    Config c = make(true);
+    c.routes.push_back(route_of("vip", "", TargetKind::escalation_policy, "PVIP", {"+1415555", "+44207"}));
+    c.routes.push_back(route_of("vip-ceo", "", TargetKind::escalation_policy, "PCEO", {"+14155550123"}));
+    Menu m;
+    m.name = "main";
+    m.number = "+14155550150";
+    c.menus.push_back(m);
+    // By the called number, by ?route= and by ?menu=: the caller's route all the same.
+    for (const auto &choice : {route_choose(c, "", false, "+14155550100", {}, false, "+14155559876"),
+                               route_choose(c, "db", true, "+14155550111", {}, false, "+14155559876"),
+                               route_choose(c, "", false, "+14155550150", "main", true, "+14155559876"),
+                               route_choose(c, "", false, "+19995550000", {}, false, "+442079460000")}) {
+        BOOST_TEST_REQUIRE(choice.route);
+        BOOST_TEST(choice.route->name == "vip");
+        BOOST_TEST(choice.note == "the caller is in the callers of route vip");
+    }
+    // The longest prefix wins, whatever the order.
+    BOOST_TEST(route_choose(c, "", false, "+14155550100", {}, false, "+14155550123").route->name == "vip-ceo");
+    // Anyone else, and a withheld number, as before.
+    BOOST_TEST(route_choose(c, "", false, "+14155550100", {}, false, "+14155560000").route->name == "ops");
+    BOOST_TEST(route_choose(c, "", false, "+14155550100", {}, false, "anonymous").route->name == "ops");
+    BOOST_TEST(route_choose(c, "", false, "+14155550100", {}, false, "").route->name == "ops");
 }
 
 BOOST_AUTO_TEST_CASE(a_closed_line_hands_its_calls_to_after_hours)
