@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "commands/table.hpp"
 #include "config/route.hpp"
 #include "core/escape.hpp"
 #include "core/limits.hpp"
@@ -37,39 +38,10 @@ std::string join(const std::vector<std::string> &items, const char *separator)
     return s;
 }
 
-// Display width: UTF-8 continuation bytes take no column.
-std::size_t width(const std::string &s)
-{
-    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
 std::string target_path(const Route &route)
 {
     return (route.kind == TargetKind::schedule ? "/schedules/" : "/escalation_policies/") + url_component(route.target);
 }
-
-// Lines of cells as columns two spaces apart; the first line is the header.
-// Cells hold names and messages from PagerDuty: each goes to the terminal
-// through display_text, so none can forge a row or move the cursor.
-std::string format_table(std::vector<std::vector<std::string>> cells)
-{
-    for (auto &line : cells)
-        for (auto &cell : line) cell = display_text(cell);
-    std::vector<std::size_t> widths(cells.front().size(), 0);
-    for (const auto &line : cells)
-        for (std::size_t i = 0; i < line.size(); ++i) widths[i] = std::max(widths[i], width(line[i]));
-    std::string out;
-    for (const auto &line : cells) {
-        std::string text;
-        for (std::size_t i = 0; i < line.size(); ++i) {
-            text += line[i];
-            if (i + 1 < line.size()) text += std::string(widths[i] - width(line[i]) + 2, ' ');
-        }
-        out += text + "\n";
-    }
-    return out;
-}
-
 
 }  // namespace
 
