@@ -125,6 +125,13 @@ void Parser::cross_checks()
         error("", "", "missing [twilio] section (it holds auth_token, to check X-Twilio-Signature)");
     if (r_.config.routes.empty())
         error("", "", "no [route:NAME] section; add one with escalation_policy or schedule");
+    number_checks();
+}
+
+// The lines' numbers: each answers one route or menu, one of them may take
+// the rest, and none is dialed by a line; and whose callers are whose.
+void Parser::number_checks()
+{
     // Every number answers one route or menu; one of them may take the rest.
     std::vector<LineNumber> lines;
     for (const auto &r : r_.config.routes)

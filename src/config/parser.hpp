@@ -73,6 +73,7 @@ private:
     void call_alert_checks(const std::string &section, const CallSettings &call);
     bool sets_any(const std::string &section, std::initializer_list<const char *> keys) const;
     void cross_checks();
+    void number_checks();
 
     std::string text_;
     std::vector<IniLine> index_;
