@@ -249,12 +249,23 @@ bool listed(const std::vector<std::string> &wanted, const std::string &id)
     return wanted.empty() || std::find(wanted.begin(), wanted.end(), id) != wanted.end();
 }
 
+// A roster on-call's start or end; a null start began long ago, a null
+// end never comes.
+long long oncall_time(const Json &body, const char *key, long long none)
+{
+    const Json &v = body[key];
+    auto t = v.is_string() ? parse_date_time(v.get<std::string>()) : std::nullopt;
+    return t.value_or(none);
+}
+
 bool matches(const RosterOnCall &oncall, const OnCallQuery &query)
 {
     // PagerDuty documents a literal "null" in schedule_ids[] as asking for
     // on-calls that come from no schedule.
     const std::string schedule = oncall.schedule_id.value_or("null");
-    return listed(query.policy_ids, oncall.policy_id) && listed(query.schedule_ids, schedule) &&
+    const bool overlaps = oncall_time(oncall.body, "start", std::numeric_limits<long long>::min()) <= query.until &&
+                          oncall_time(oncall.body, "end", std::numeric_limits<long long>::max()) > query.since;
+    return overlaps && listed(query.policy_ids, oncall.policy_id) && listed(query.schedule_ids, schedule) &&
            listed(query.user_ids, oncall.user_id);
 }
 
@@ -391,6 +402,44 @@ std::optional<long long> parse_date_time(const std::string &t)
     const long long seconds = static_cast<long long>(timegm(&tm));
     if (tm.tm_mday != asked.tm_mday || tm.tm_mon != asked.tm_mon) return std::nullopt;
     return seconds - offset;
+}
+
+namespace {
+
+// As PagerDuty writes date-times: UTC, whole seconds.
+std::string format_date_time(long long t)
+{
+    const std::time_t tt = static_cast<std::time_t>(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return text;
+}
+
+}  // namespace
+
+Json schedule_rendered(const Roster &roster, const std::string &schedule, long long since, long long until)
+{
+    Json entries = Json::array();
+    auto found = roster.shifts.find(schedule);
+    if (found != roster.shifts.end())
+        for (const Shift &shift : found->second) {
+            if (!(shift.start < until && (!shift.end || *shift.end > since))) continue;
+            auto user = roster.users.find(shift.user_id);
+            Json entry = Json::object();
+            entry["start"] = format_date_time(std::max(shift.start, since));
+            entry["end"] = format_date_time(shift.end ? std::min(*shift.end, until) : until);
+            entry["user"] = reference("user", "users", shift.user_id,
+                                      user != roster.users.end() ? user->second.value("name", shift.user_id) : shift.user_id);
+            entries.push_back(std::move(entry));
+        }
+    std::sort(entries.begin(), entries.end(), [](const Json &a, const Json &b) { return a["start"] < b["start"]; });
+    Json schedule_object = roster.schedules.at(schedule);
+    schedule_object["final_schedule"] = {{"name", "Final Schedule"}, {"rendered_schedule_entries", std::move(entries)}};
+    Json answer = Json::object();
+    answer["schedule"] = std::move(schedule_object);
+    return answer;
 }
 
 Json schedule_users(const Roster &roster, const std::string &schedule, long long since, long long until)

@@ -320,6 +320,27 @@ struct Answer {
     Json body;
 };
 
+// `since` and `until` of a request, each now when left out (as GET
+// /oncalls documents); one that is not a date-time, or an until before
+// since, is turned away like any invalid argument.
+std::optional<Answer> time_range(const httplib::Request &req, long long range[2])
+{
+    const long long now = static_cast<long long>(std::time(nullptr));
+    const char *names[2] = {"since", "until"};
+    for (int i = 0; i < 2; ++i) {
+        range[i] = now;
+        if (!req.has_param(names[i])) continue;
+        auto t = parse_date_time(req.get_param_value(names[i]));
+        if (!t)
+            return Answer{400, error_body("Invalid Input Provided", code_invalid_input,
+                                          {std::string(names[i]) + " is not a valid date-time"})};
+        range[i] = *t;
+    }
+    if (range[1] < range[0])
+        return Answer{400, error_body("Invalid Input Provided", code_invalid_input, {"until must not be before since"})};
+    return std::nullopt;
+}
+
 Answer list_oncalls(const httplib::Request &req, const Roster &roster)
 {
     OnCallQuery query;
@@ -339,6 +360,10 @@ Answer list_oncalls(const httplib::Request &req, const Roster &roster)
             return {400, error_body("Invalid Input Provided", code_invalid_input, {"offset must be a non-negative integer"})};
         query.offset = *offset;
     }
+    long long range[2];
+    if (auto bad = time_range(req, range)) return *bad;
+    query.since = range[0];
+    query.until = range[1];
     return {200, oncalls_page(roster, query)};
 }
 
@@ -350,20 +375,25 @@ Answer list_oncalls(const httplib::Request &req, const Roster &roster)
 Answer list_schedule_users(const httplib::Request &req, const Roster &roster, const std::string &id)
 {
     if (!roster.schedules.count(id)) return {404, error_body("Not Found", code_not_found)};
-    const long long now = static_cast<long long>(std::time(nullptr));
-    long long range[2] = {now, now};
-    const char *names[2] = {"since", "until"};
-    for (int i = 0; i < 2; ++i) {
-        if (!req.has_param(names[i])) continue;
-        auto t = parse_date_time(req.get_param_value(names[i]));
-        if (!t)
-            return {400, error_body("Invalid Input Provided", code_invalid_input,
-                                    {std::string(names[i]) + " is not a valid date-time"})};
-        range[i] = *t;
-    }
-    if (range[1] < range[0])
-        return {400, error_body("Invalid Input Provided", code_invalid_input, {"until must not be before since"})};
+    long long range[2];
+    if (auto bad = time_range(req, range)) return *bad;
     return {200, schedule_users(roster, id, range[0], range[1])};
+}
+
+// GET /schedules/{id}: the Schedule; with since or until, its final layer
+// rendered for the range ("Defaults to 2 weeks before until if an until is
+// given", "2 weeks after since if a since is given").
+Answer get_schedule(const httplib::Request &req, const Roster &roster, const std::string &id)
+{
+    auto found = roster.schedules.find(id);
+    if (found == roster.schedules.end()) return {404, error_body("Not Found", code_not_found)};
+    if (!req.has_param("since") && !req.has_param("until")) return {200, Json{{"schedule", found->second}}};
+    constexpr long long two_weeks = 14 * 86400;
+    long long range[2];
+    if (auto bad = time_range(req, range)) return *bad;
+    if (!req.has_param("since")) range[0] = range[1] - two_weeks;
+    if (!req.has_param("until")) range[1] = range[0] + two_weeks;
+    return {200, schedule_rendered(roster, id, range[0], range[1])};
 }
 
 // The answer PagerDuty itself would give, faults aside.
@@ -385,7 +415,7 @@ Answer normal_answer(const httplib::Request &req, const HeaderCheck &check, cons
     case Endpoint::oncalls: return list_oncalls(req, roster);
     case Endpoint::contact_methods: return one(roster.contact_methods, id, "contact_methods");
     case Endpoint::escalation_policy: return one(roster.escalation_policies, id, "escalation_policy");
-    case Endpoint::schedule: return one(roster.schedules, id, "schedule");
+    case Endpoint::schedule: return get_schedule(req, roster, id);
     case Endpoint::schedule_users: return list_schedule_users(req, roster, id);
     case Endpoint::any:
     case Endpoint::events: break;

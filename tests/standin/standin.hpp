@@ -124,7 +124,16 @@ struct OnCallQuery {
     int limit = limits::default_page_limit;
     long long offset = 0;
     bool want_total = false;
+    // "If an on-call period overlaps with the range, it will be included in
+    // the result.  Defaults to current time."
+    long long since = 0;
+    long long until = 0;
 };
+
+// GET /schedules/{id} with since or until: the Schedule object with its
+// final_schedule rendered for [since, until], each entry truncated at the
+// bounds (no overflow=true).
+Json schedule_rendered(const Roster &roster, const std::string &schedule, long long since, long long until);
 
 // The whole GET /oncalls answer: Pagination fields plus `oncalls`.
 Json oncalls_page(const Roster &roster, const OnCallQuery &query);
