@@ -32,12 +32,13 @@ bool is_pagerduty_id(const std::string &s)
 }
 
 // Parses a list answer: the document, unless it is not JSON or has no
-// array `key`.
+// array at `key` (a path such as "schedule/final_schedule/entries").
 Result<json> parse_list(std::string_view text, const char *key)
 {
     json doc = json::parse(text, nullptr, false);
     if (doc.is_discarded()) return fail("not JSON");
-    if (!doc.is_object() || !doc.contains(key) || !doc[key].is_array())
+    const json::json_pointer at(std::string("/") + key);
+    if (!doc.is_object() || !doc.contains(at) || !doc[at].is_array())
         return fail(std::string("JSON without the \"") + key + "\" array");
     return doc;
 }
@@ -65,6 +66,7 @@ std::optional<OnCall> oncall_entry(const json &item)
     OnCall entry;
     if (lv < 1 || lv > 1000 || !read_user(*user, entry)) return std::nullopt;
     entry.level = static_cast<int>(lv);
+    entry.start = string_field(item, "start");
     entry.end = string_field(item, "end");
     return entry;
 }
@@ -80,6 +82,18 @@ std::optional<OnCall> schedule_user(const json &item)
     return entry;
 }
 
+// One rendered entry of a schedule's final layer: who, from when to when.
+std::optional<OnCall> schedule_entry(const json &item)
+{
+    auto user = item.find("user");
+    OnCall entry;
+    entry.level = 1;
+    if (user == item.end() || !user->is_object() || !read_user(*user, entry)) return std::nullopt;
+    entry.start = string_field(item, "start");
+    entry.end = string_field(item, "end");
+    return entry;
+}
+
 // The entries of the list `key` that `one` can read; the others counted.
 Result<OncallPage> page_of(std::string_view text, const char *key, std::optional<OnCall> (*one)(const json &),
                            json *doc_out = nullptr)
@@ -87,7 +101,7 @@ Result<OncallPage> page_of(std::string_view text, const char *key, std::optional
     auto doc = parse_list(text, key);
     if (!doc) return fail(doc.error());
     OncallPage page;
-    const json &list = (*doc)[key];
+    const json &list = (*doc)[json::json_pointer(std::string("/") + key)];
     page.listed = list.size();
     for (const json &item : list) {
         auto entry = item.is_object() ? one(item) : std::nullopt;
@@ -111,6 +125,11 @@ Result<OncallPage> oncall_parse_page(std::string_view text)
 }
 
 Result<OncallPage> schedule_users_parse(std::string_view text) { return page_of(text, "users", schedule_user); }
+
+Result<OncallPage> schedule_entries_parse(std::string_view text)
+{
+    return page_of(text, "schedule/final_schedule/rendered_schedule_entries", schedule_entry);
+}
 
 std::vector<std::vector<OnCall>> oncall_levels(const std::vector<OnCall> &entries)
 {

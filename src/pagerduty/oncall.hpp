@@ -17,6 +17,7 @@ struct OnCall {
     std::string user_id;     // only letters and digits (it goes into a URL path)
     std::string name;        // user.summary, the display name
     std::string end;         // "" when end is null: never goes off call
+    std::string start;       // "" when start is null (a permanent on-call) or not asked
 };
 
 struct OncallPage {
@@ -34,6 +35,11 @@ Result<OncallPage> oncall_parse_page(std::string_view json);
 // The answer names no shift ends, so no entry has one; it is not paged
 // (`more` stays false).
 Result<OncallPage> schedule_users_parse(std::string_view json);
+
+// GET /schedules/{id}?since=&until=: the schedule's final layer as
+// PagerDuty renders it for that window, each entry a shift of level 1
+// with its start and end.
+Result<OncallPage> schedule_entries_parse(std::string_view json);
 
 // The people of each escalation level, lowest level first; within a level
 // in PagerDuty's order, each person once, at most limits::max_dial_numbers.

@@ -95,36 +95,34 @@ Answer failed_answer(Answer out, const std::string &problem)
 // A schedule's people now.  Not GET /oncalls?schedule_ids[]: an on-call is
 // "a contiguous unit of time for which a User will be on call for a given
 // Escalation Policy", so a schedule no policy uses has no on-calls there.
+std::string time_range(long long since, long long until)
+{
+    return "since=" + url_component(format_rfc3339(since)) + "&until=" + url_component(format_rfc3339(until));
+}
+
 OncallsAnswer fetch_schedule_users(const Fetch &fetch, const std::string &schedule, long long now)
 {
     OncallsAnswer out;
     out.requests = 1;
     auto parsed = fetch_parsed(fetch,
-                               "/schedules/" + url_component(schedule) + "/users?since=" +
-                                   url_component(format_rfc3339(now)) +
-                                   "&until=" + url_component(format_rfc3339(now + schedule_window_seconds)),
+                               "/schedules/" + url_component(schedule) + "/users?" +
+                                   time_range(now, now + schedule_window_seconds),
                                schedule_users_parse);
     if (!parsed) return failed_answer(std::move(out), parsed.error());
     out.entries = std::move(parsed->entries);
     return out;
 }
 
-}  // namespace
-
-OncallsAnswer fetch_oncalls(const Fetch &fetch, TargetKind kind, const std::string &target, long long now, bool pinned)
+// A policy's /oncalls, every page (up to limits::max_oncall_pages);
+// `more_query` is the rest of the query.
+OncallsAnswer fetch_policy_oncalls(const Fetch &fetch, const std::string &target, const std::string &more_query)
 {
-    if (kind == TargetKind::schedule) return fetch_schedule_users(fetch, target, now);
     OncallsAnswer out;
-    // REST API v2, "List all of the on-calls": no since/until means now;
-    // earliest=true keeps one entry per user, level and policy.  Another
-    // time is a range of one second, as for a schedule.
-    const std::string when = !pinned ? "" : "&since=" + url_component(format_rfc3339(now)) +
-                                                "&until=" + url_component(format_rfc3339(now + schedule_window_seconds));
     std::size_t offset = 0;
     bool more = true;
     for (int page = 0; more && page < limits::max_oncall_pages; ++page) {
-        std::string path = "/oncalls?escalation_policy_ids%5B%5D=" + url_component(target) + "&earliest=true&limit=" +
-                           std::to_string(limits::oncall_page_limit) + "&offset=" + std::to_string(offset) + when;
+        std::string path = "/oncalls?escalation_policy_ids%5B%5D=" + url_component(target) + more_query + "&limit=" +
+                           std::to_string(limits::oncall_page_limit) + "&offset=" + std::to_string(offset);
         ++out.requests;
         auto parsed = fetch_parsed(fetch, path, oncall_parse_page);
         if (!parsed) {
@@ -136,6 +134,35 @@ OncallsAnswer fetch_oncalls(const Fetch &fetch, TargetKind kind, const std::stri
         offset += parsed->listed;
     }
     if (more) out.problem = "more than " + std::to_string(limits::max_oncall_pages) + " pages of on-calls; read the first";
+    return out;
+}
+
+}  // namespace
+
+OncallsAnswer fetch_oncalls(const Fetch &fetch, TargetKind kind, const std::string &target, long long now, bool pinned)
+{
+    if (kind == TargetKind::schedule) return fetch_schedule_users(fetch, target, now);
+    // REST API v2, "List all of the on-calls": no since/until means now;
+    // earliest=true keeps one entry per user, level and policy.  Another
+    // time is a range of one second, as for a schedule.
+    return fetch_policy_oncalls(fetch, target,
+                                "&earliest=true" + (pinned ? "&" + time_range(now, now + schedule_window_seconds) : ""));
+}
+
+OncallsAnswer fetch_shifts(const Fetch &fetch, TargetKind kind, const std::string &target, long long since,
+                           long long until)
+{
+    // Every shift that overlaps the range ("If an on-call period overlaps
+    // with the range, it will be included"), not only the earliest.
+    if (kind != TargetKind::schedule) return fetch_policy_oncalls(fetch, target, "&" + time_range(since, until));
+    // A schedule no policy uses has no /oncalls entries: its final layer,
+    // as PagerDuty renders it for the range, instead.
+    OncallsAnswer out;
+    out.requests = 1;
+    auto parsed = fetch_parsed(fetch, "/schedules/" + url_component(target) + "?" + time_range(since, until),
+                               schedule_entries_parse);
+    if (!parsed) return failed_answer(std::move(out), parsed.error());
+    out.entries = std::move(parsed->entries);
     return out;
 }
 

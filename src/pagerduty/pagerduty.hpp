@@ -63,6 +63,12 @@ OncallsAnswer fetch_oncalls(const Fetch &fetch, TargetKind kind, const std::stri
                             bool pinned = false);
 PhonesAnswer fetch_phones(const Fetch &fetch, const std::string &user_id);
 
+// Every on-call shift of `target` that overlaps [since, until), with its
+// start and end: a policy's every /oncalls entry then, or a schedule's
+// final layer as PagerDuty renders it (GET /schedules/{id}).
+OncallsAnswer fetch_shifts(const Fetch &fetch, TargetKind kind, const std::string &target, long long since,
+                           long long until);
+
 struct OnCallSources {
     std::function<OncallsAnswer(TargetKind kind, const std::string &target)> oncalls;
     // Several people's phones, looked up at once where the source can.
