@@ -198,7 +198,8 @@ demo-stop:
 # looks by default; the systemd units only with SYSTEMD=1.
 CONFDIR = $(SYSCONFDIR)/pd-call-forward
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
-UNITS = pd-call-forward.socket pd-call-forward.service pd-call-forward-flush.service pd-call-forward-flush.timer
+UNITS = pd-call-forward.socket pd-call-forward.service pd-call-forward-flush.service pd-call-forward-flush.timer \
+	pd-call-forward-readiness.service pd-call-forward-readiness.timer
 # The units name the binary where this install puts it.
 UNIT_SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g'
 

@@ -204,7 +204,7 @@ int run_command(const Options &opts, const Context &ctx, Process &p)
     const ConfigResult &config = *ctx.config;
     int status = 1;
     switch (opts.command) {
-    case Command::check: return check_run(ctx, stdout);
+    case Command::check: return check_run(ctx, stdout, opts.ahead, opts.notify);
     case Command::test_call:
         if (config.ok()) status = test_call_run(ctx, opts.test_to, opts.test_from, opts.test_at, stdout, stderr);
         else return 1;

@@ -75,7 +75,7 @@ Alert make(AlertKind kind, const CallSettings &call, const std::string &call_sid
     event["payload"] = {{"summary", utf8_prefix(summary, limits::max_alert_summary)},
                         {"source", source},
                         {"severity", severity.empty() ? call.severity : severity},
-                        {"component", kind == AlertKind::text ? "sms" : "phone"},
+                        {"component", kind == AlertKind::text ? "sms" : kind == AlertKind::readiness ? "on-call" : "phone"},
                         {"group", call.title},
                         {"class", to_string(kind)},
                         {"custom_details", std::move(custom)}};
@@ -234,6 +234,17 @@ Alert alert_from_event(AlertKind kind, const std::string &call_sid, const std::s
     return a;
 }
 
+Alert alert_readiness(const CallSettings &call, const std::string &day, const std::string &summary,
+                      const std::vector<std::string> &findings)
+{
+    const std::string key = "readiness-" + day;
+    json d = json::object();
+    d["findings"] = findings;
+    d["fix"] = "give each person a phone contact method PagerDuty can call, or cover the gaps; "
+               "pd-call-forward --check --ahead shows the list again";
+    return make(AlertKind::readiness, call, key, key, summary, std::move(d), "", "warning");
+}
+
 const char *to_string(CallMark mark)
 {
     switch (mark) {
@@ -255,6 +266,7 @@ const char *to_string(AlertKind kind)
     case AlertKind::acknowledge: return "acknowledge";
     case AlertKind::resolve: return "resolve";
     case AlertKind::recording: return "recording";
+    case AlertKind::readiness: return "readiness";
     }
     return "?";
 }

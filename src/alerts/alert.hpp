@@ -17,7 +17,8 @@ namespace pdcf {
 // What an event does to the call's one alert in PagerDuty.  `call`,
 // `voicemail`, `missed` and `text` trigger it; `acknowledge` and `resolve`
 // change it, and go out only after the call's trigger has (spool.hpp).
-enum class AlertKind { voicemail, missed, text, call, acknowledge, resolve, recording };
+// `readiness` is no call's: --check --ahead --notify's alert of the day.
+enum class AlertKind { voicemail, missed, text, call, acknowledge, resolve, recording, readiness };
 
 struct Alert {
     AlertKind kind = AlertKind::voicemail;
@@ -102,8 +103,14 @@ std::string alert_key(const CallState &state, const std::string &call_sid);
 // in it.
 Alert alert_from_event(AlertKind kind, const std::string &call_sid, const std::string &event);
 
+// --check --ahead --notify: "On-call readiness: …" (`summary`) at warning,
+// `findings` one a line in its details, with the day's dedup_key
+// ("readiness-2026-12-01"), so it is one alert a day.
+Alert alert_readiness(const CallSettings &call, const std::string &day, const std::string &summary,
+                      const std::vector<std::string> &findings);
+
 // "voicemail", "missed", "text", "call", "acknowledge", "resolve",
-// "recording": for
+// "recording", "readiness": for
 // file names, claims and the log.
 const char *to_string(AlertKind kind);
 

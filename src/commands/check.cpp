@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "commands/readiness.hpp"
 #include "commands/table.hpp"
 #include "config/route.hpp"
 #include "core/escape.hpp"
@@ -182,7 +183,7 @@ std::string check_hours(const Config &cfg, long long now)
     return cells.size() == 1 ? "" : format_table(cells);
 }
 
-int check_run(const Context &ctx, std::FILE *out)
+int check_run(const Context &ctx, std::FILE *out, long long ahead, bool notify)
 {
     const ConfigResult &config = *ctx.config;
     std::fprintf(out, "%s: ", config.config.path.c_str());
@@ -222,12 +223,13 @@ int check_run(const Context &ctx, std::FILE *out)
     else
         std::fprintf(out, "\n%zu of %zu route%s do%s not reach %s own on-call.\n", bad, rows.size(),
                      rows.size() == 1 ? "" : "s", bad == 1 ? "es" : "", bad == 1 ? "its" : "their");
+    const int ready = ahead > 0 ? readiness_run(ctx, ahead, notify, out) : 0;
     for (const auto &note : own_dir_take_notes()) std::fprintf(out, "warning: %s\n", note.c_str());
     if (!config.unsafe.empty())
         std::fprintf(out, "%zu director%s refused (see the error%s above): calls are answered without %s.\n",
                      config.unsafe.size(), config.unsafe.size() == 1 ? "y is" : "ies are",
                      config.unsafe.size() == 1 ? "" : "s", config.unsafe.size() == 1 ? "it" : "them");
-    return bad == 0 && config.unsafe.empty() ? 0 : 1;
+    return bad == 0 && config.unsafe.empty() && ready == 0 ? 0 : 1;
 }
 
 }  // namespace pdcf

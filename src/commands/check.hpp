@@ -51,6 +51,8 @@ std::string check_hours(const Config &config, long long now);
 // exit status: 0 only if the configuration is valid and every route
 // reaches its own on-call.  Asks
 // PagerDuty even where the cache is fresh, and keeps what it says there.
-int check_run(const Context &context, std::FILE *out);
+// `ahead` seconds: also the readiness of the shifts to come
+// (readiness.hpp), `notify` raising its alert; its findings make it 1.
+int check_run(const Context &context, std::FILE *out, long long ahead = 0, bool notify = false);
 
 }  // namespace pdcf

@@ -3,6 +3,9 @@
 #include <optional>
 #include <string_view>
 
+#include "core/ascii.hpp"
+#include "core/limits.hpp"
+
 namespace pdcf {
 
 namespace {
@@ -21,11 +24,22 @@ std::optional<Result<std::string>> take_value(std::string_view arg, std::string_
 
 }  // namespace
 
+Result<long long> ahead_parse(const std::string &text)
+{
+    const char unit = text.empty() ? '\0' : text.back();
+    auto n = parse_decimal(std::string_view(text).substr(0, text.empty() ? 0 : text.size() - 1), 1, 1LL << 30);
+    const long long seconds = !n ? 0 : unit == 'd' ? *n * 86400 : unit == 'h' ? *n * 3600 : 0;
+    if (seconds < 3600 || seconds > limits::max_readiness_ahead)
+        return fail("--ahead: expected days or hours such as 7d or 36h, at most " +
+                    std::to_string(limits::max_readiness_ahead / 86400) + "d");
+    return seconds;
+}
+
 Result<Options> options_parse(int argc, char **argv)
 {
     Options o;
     std::string error;
-    bool from_given = false, at_given = false;
+    bool from_given = false, at_given = false, ahead_given = false;
     auto command = [&](Command c) {
         if (o.command != Command::serve && o.command != c) error = "--check, --test-call and --flush cannot be combined";
         o.command = c;
@@ -54,6 +68,13 @@ Result<Options> options_parse(int argc, char **argv)
         } else if (auto from = take_value(arg, "", "--from", argc, argv, i)) {
             o.test_from = value_of(*from);
             from_given = true;
+        } else if (auto ahead = take_value(arg, "", "--ahead", argc, argv, i)) {
+            auto seconds = ahead_parse(value_of(*ahead));
+            if (!seconds && error.empty()) error = seconds.error();
+            o.ahead = seconds.value_or(0);
+            ahead_given = true;
+        } else if (arg == "--notify") {
+            o.notify = true;
         } else if (auto at = take_value(arg, "", "--at", argc, argv, i)) {
             o.test_at = value_of(*at);
             at_given = true;
@@ -63,6 +84,8 @@ Result<Options> options_parse(int argc, char **argv)
     }
     if (error.empty() && from_given && o.command != Command::test_call) error = "--from goes with --test-call";
     if (error.empty() && at_given && o.command != Command::test_call) error = "--at goes with --test-call";
+    if (error.empty() && ahead_given && o.command != Command::check) error = "--ahead goes with --check";
+    if (error.empty() && o.notify && !ahead_given) error = "--notify goes with --check --ahead";
     if (error.empty() && o.command == Command::test_call && o.test_to.empty())
         error = "--test-call needs the called number (E.164), a route name or a menu name";
     if (!error.empty()) return fail(error);
@@ -72,7 +95,7 @@ Result<Options> options_parse(int argc, char **argv)
 std::string options_usage()
 {
     return "usage: pd-call-forward [-c FILE]\n"
-           "       pd-call-forward --check [-c FILE]\n"
+           "       pd-call-forward --check [--ahead DAYS [--notify]] [-c FILE]\n"
            "       pd-call-forward --test-call TO [--from FROM] [--at TIME] [-c FILE]\n"
            "       pd-call-forward --flush [-c FILE]\n"
            "       pd-call-forward --help | --version\n"
@@ -87,6 +110,11 @@ std::string options_usage()
            "  --check            check the configuration and ask PagerDuty who each\n"
            "                     route reaches now; exit 0 only if every route\n"
            "                     reaches its own on-call\n"
+           "  --ahead 7d         with --check: also every on-call shift of the next\n"
+           "                     7 days (or 36h; at most 90d) that nobody could be\n"
+           "                     put through to, and every gap; exit 1 if any\n"
+           "  --notify           with --ahead: raise one PagerDuty alert a day\n"
+           "                     listing what was found\n"
            "  --test-call TO     print the TwiML a call to TO (a Twilio number, a\n"
            "                     route name or a menu name) would get now, and its\n"
            "                     log line\n"

@@ -23,9 +23,14 @@ struct Options {
     std::string test_to;    // --test-call TO: a Twilio number or a route name
     std::string test_from;  // --from FROM
     std::string test_at;    // --at "YYYY-MM-DD HH:MM": the call's time, in the line's time_zone
+    long long ahead = 0;    // --check --ahead: seconds of shifts to look at; 0: none
+    bool notify = false;    // --check --ahead --notify: the day's alert of what was found
     bool help = false;
     bool version = false;
 };
+
+// "7d", "36h": seconds, from 1 hour to limits::max_readiness_ahead.
+Result<long long> ahead_parse(const std::string &text);
 
 // The options, or a usage error to print before the usage.
 Result<Options> options_parse(int argc, char **argv);

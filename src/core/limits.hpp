@@ -212,6 +212,10 @@ constexpr std::size_t max_holidays_file = 1024 * 1024;
 constexpr int max_holiday_occurrences = 1000;
 constexpr int holidays_until_year = 2100;
 
+// --check --ahead: at most this far, as GET /oncalls documents "On-call
+// shifts are limited to 90 days in the future".
+constexpr long max_readiness_ahead = 90 * 86400;
+
 // Contact-method requests in flight at once for one call.
 constexpr std::size_t max_parallel_requests = 4;
 

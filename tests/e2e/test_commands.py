@@ -292,6 +292,55 @@ def test_check_says_which_branch_is_in_force_and_when_it_changes():
     check(" CET: " in lines[0] or " CEST: " in lines[0], lines[0])
 
 
+def utc(seconds):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+
+
+def test_check_ahead_names_next_weeks_on_call_whose_only_phone_is_disabled():
+    # Ada is on call until a shift change three days from now; then Dora,
+    # whose only phone PagerDuty reports disabled.  db's schedule has Linus
+    # all week.  Days before it matters, --check --ahead 7d says so.
+    change = (int(time.time()) // 3600 + 72) * 3600
+    dora = person("PDORA01", "Dora Disabled", (1, "4155550109", "Mobile", {"enabled": False}))
+    setup(roster([("PEPOPS1", 1, "PADA001", {"end": utc(change)}),
+                  ("PEPOPS1", 1, "PDORA01", {"start": utc(change), "end": utc(change + 14 * 86400)}),
+                  ("PEPDB01", 1, "PLINUS1", {"schedule": "PSDB001"}), ("PEPHUNT", 1, "PADA001")],
+                 [ADA, LINUS, dora], **TARGETS))
+    env.standin.clear_events()
+    rc, out, err = run("--check", "--ahead", "7d")
+    check(rc == 1, f"exit {rc}\n{out}{err}")
+    check("Every route reaches its on-call." in out, out)  # today is fine
+    rows = [l for l in out.splitlines() if "Dora Disabled" in l]
+    check(len(rows) == 1, out)
+    when = time.strftime("%a %Y-%m-%d %H:%M UTC", time.gmtime(change))
+    check(rows[0].split()[:2] == ["ops", "1"] and when in rows[0] and "no phone to dial: 1 disabled" in rows[0], rows[0])
+    check("1 finding." in out, out)
+    # Every shift of the week (not only the earliest), for each policy.
+    asked = [q for q in env.standin.requests() if q["path"] == "/oncalls" and "since" in q["query"]]
+    check(len(asked) == 2 and all("earliest" not in q["query"] for q in asked), asked)
+    check(any(q["path"] == "/schedules/PSDB001" for q in env.standin.requests()), env.standin.requests())
+    check(env.standin.events() == [], "an event without --notify")
+
+    # --notify: one alert for the day, however often it runs.
+    for _ in range(2):
+        rc, out, err = run("--check", "--ahead", "7d", "--notify")
+        check(rc == 1, f"exit {rc}\n{out}{err}")
+    events = env.standin.events()
+    check(len(events) == 1, events)
+    event = events[0].get("event", events[0])
+    check(event["dedup_key"].startswith("readiness-") and event["payload"]["severity"] == "warning", event)
+    check("Dora Disabled" in json.dumps(event["payload"]["custom_details"]), event)
+
+    # With Dora's phone back, the week is fine: exit 0.
+    dora = person("PDORA01", "Dora Disabled", (1, "4155550109", "Mobile"))
+    setup(roster([("PEPOPS1", 1, "PADA001", {"end": utc(change)}),
+                  ("PEPOPS1", 1, "PDORA01", {"start": utc(change), "end": utc(change + 14 * 86400)}),
+                  ("PEPDB01", 1, "PLINUS1", {"schedule": "PSDB001"}), ("PEPHUNT", 1, "PADA001")],
+                 [ADA, LINUS, dora], **TARGETS))
+    rc, out, err = run("--check", "--ahead", "7d")
+    check(rc == 0 and "Every shift can be dialed" in out, f"exit {rc}\n{out}{err}")
+
+
 def test_test_call_when_pagerduty_is_down():
     setup(fault="503")
     rc, out, err = run("--test-call", OPS_NUMBER)
@@ -415,6 +464,7 @@ TESTS = [
     test_test_call_prints_the_twiml_and_the_log_line,
     test_test_call_by_route_name,
     test_test_call_when_pagerduty_is_down,
+    test_check_ahead_names_next_weeks_on_call_whose_only_phone_is_disabled,
     test_test_call_at_a_time_keeps_the_lines_hours_and_asks_pagerduty_for_then,
     test_check_says_which_branch_is_in_force_and_when_it_changes,
     test_a_cache_dir_others_can_write_is_refused_at_start_and_by_check,

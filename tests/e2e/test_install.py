@@ -119,6 +119,7 @@ LIMIT_TEXT = {
     "max_reason_length": lambda v: f"reason_max_length 3 to {v},",
     "max_repeat_window": lambda v: f"Ic repeat_window up to {v} seconds,",
     "max_caller_limit": lambda v: f"Ic caller_limit up to {v},",
+    "max_readiness_ahead": lambda v: f"It Readiness: Fl -ahead No up to {days(v)}",
     "max_hours_ranges": lambda v: f"It Opening hours: {v} ranges in one Ic hours",
     "max_hours_lookahead": lambda v: f"looks up to {v} days ahead for the next change",
     "max_holidays_file": lambda v: f"It Holidays file: {size(v)}",
@@ -215,12 +216,16 @@ INSTALLED = {
     "usr/share/doc/pd-call-forward/examples/systemd/pd-call-forward.service": 0o644,
     "usr/share/doc/pd-call-forward/examples/systemd/pd-call-forward-flush.service": 0o644,
     "usr/share/doc/pd-call-forward/examples/systemd/pd-call-forward-flush.timer": 0o644,
+    "usr/share/doc/pd-call-forward/examples/systemd/pd-call-forward-readiness.service": 0o644,
+    "usr/share/doc/pd-call-forward/examples/systemd/pd-call-forward-readiness.timer": 0o644,
 }
 UNITS = {
     "usr/lib/systemd/system/pd-call-forward.socket": 0o644,
     "usr/lib/systemd/system/pd-call-forward.service": 0o644,
     "usr/lib/systemd/system/pd-call-forward-flush.service": 0o644,
     "usr/lib/systemd/system/pd-call-forward-flush.timer": 0o644,
+    "usr/lib/systemd/system/pd-call-forward-readiness.service": 0o644,
+    "usr/lib/systemd/system/pd-call-forward-readiness.timer": 0o644,
 }
 
 
@@ -274,7 +279,7 @@ def test_install_keeps_an_existing_config():
 
 
 UNIT_NAMES = ("pd-call-forward.service", "pd-call-forward.socket", "pd-call-forward-flush.service",
-              "pd-call-forward-flush.timer")
+              "pd-call-forward-flush.timer", "pd-call-forward-readiness.service", "pd-call-forward-readiness.timer")
 
 
 def unit_files(d):
@@ -292,12 +297,12 @@ def test_systemd_units_verify_and_are_hardened():
         raise Skip("systemd-analyze is not installed")
     d = tempfile.mkdtemp(prefix="pdcf-units-")
     try:
-        service, socket_unit, flush, timer = unit_files(d)
-        p = subprocess.run([analyze, "verify", "--man=no", service, socket_unit, flush, timer], capture_output=True,
-                           text=True)
+        service, socket_unit, flush, timer, readiness, morning = unit_files(d)
+        p = subprocess.run([analyze, "verify", "--man=no", service, socket_unit, flush, timer, readiness, morning],
+                           capture_output=True, text=True)
         check(p.returncode == 0 and not p.stderr.strip() and not p.stdout.strip(), p.stdout + p.stderr)
         # systemd's own exposure score, 0 (locked down) to 10: 2.0 or less is "OK".
-        for unit in (service, flush):
+        for unit in (service, flush, readiness):
             p = subprocess.run([analyze, "security", "--offline=true", "--threshold=20", unit],
                                capture_output=True, text=True)
             overall = [l for l in p.stdout.splitlines() if "Overall exposure level" in l]
@@ -313,6 +318,12 @@ def test_systemd_units_verify_and_are_hardened():
         for line in ("User=pd-call-forward", "DynamicUser=yes", "StateDirectory=pd-call-forward"):
             check(line in text, f"flush service: {line} missing")
         check("OnCalendar=minutely" in open(timer).read(), "the timer does not run every minute")
+        # Every morning, the coming week's shifts, the day's alert raised.
+        text = open(readiness).read()
+        check(f"ExecStart={os.path.dirname(PROGRAM)}/pd-call-forward --check --ahead 7d --notify "
+              "-c %d/pd-call-forward.ini" in text, text)
+        check("User=pd-call-forward" in text and "StateDirectory=pd-call-forward" in text, text)
+        check("OnCalendar=*-*-* 10:00" in open(morning).read(), "the readiness timer does not run daily")
     finally:
         shutil.rmtree(d)
 

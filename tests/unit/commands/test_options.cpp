@@ -54,6 +54,15 @@ BOOST_AUTO_TEST_CASE(operator_commands)
     BOOST_TEST(parse({"--test-call="}).error() == "--test-call needs the called number (E.164), a route name or a menu name");
     BOOST_TEST(parse({"--from", "+1"}).error() == "--from goes with --test-call");
     BOOST_TEST(parse({"--check", "--at", "2026-12-24 10:00"}).error() == "--at goes with --test-call");
+    o = *parse({"--check", "--ahead", "7d", "--notify"});
+    BOOST_TEST(o.ahead == 7 * 86400);
+    BOOST_TEST(o.notify);
+    BOOST_TEST(parse({"--check", "--ahead=36h"})->ahead == 36 * 3600);
+    BOOST_TEST(parse({"--check", "--ahead", "91d"}).error() == "--ahead: expected days or hours such as 7d or 36h, at most 90d");
+    BOOST_TEST(parse({"--check", "--ahead", "7"}).error() == "--ahead: expected days or hours such as 7d or 36h, at most 90d");
+    BOOST_TEST(parse({"--check", "--ahead", "0h"}).error() == "--ahead: expected days or hours such as 7d or 36h, at most 90d");
+    BOOST_TEST(parse({"--ahead", "7d"}).error() == "--ahead goes with --check");
+    BOOST_TEST(parse({"--check", "--notify"}).error() == "--notify goes with --check --ahead");
     BOOST_TEST(parse({"--test-call", "ops", "--at", "2026-12-24 10:00"})->test_at == "2026-12-24 10:00");
     BOOST_TEST(parse({"--test-call=ops", "--at=2026-12-24 10:00"})->test_at == "2026-12-24 10:00");
     BOOST_TEST(parse({"--check", "--test-call", "ops"}).error() == "--check, --test-call and --flush cannot be combined");
