@@ -17,7 +17,7 @@ namespace {
 // <Dial> with its action back to us and, when screening, the whisper on
 // each engineer's leg.
 FlowResult dial(const Route &route, const FlowUrls &urls, const CallState &after, const std::vector<Callee> &callees,
-                const std::string &say, Outcome outcome, const std::string &notice = "")
+                const Prompt &say, Outcome outcome, const std::string &notice = "")
 {
     const CallSettings &call = route.call;
     DialOptions options;
@@ -38,7 +38,7 @@ FlowResult dial(const Route &route, const FlowUrls &urls, const CallState &after
         if (on_pickup) options.number_urls.push_back(urls.of("/voice/screen", screen_query(route, after, who)));
     }
     Twiml twiml;
-    twiml.say(voice_of(call), notice).say(voice_of(call), say).dial(options, r.dialed);
+    twiml.say(voice_of(call), notice).prompt(voice_of(call), say).dial(options, r.dialed);
     r.twiml = twiml.str();
     r.outcome = outcome;
     r.level = after.level;
@@ -58,7 +58,7 @@ std::string voicemail_twiml(const Route &route, const FlowUrls &urls, const Call
     options.trim_silence = true;
     if (call.transcribe) options.transcribe_callback = urls.of("/voice/transcription", st, Numbers::in_url);
     Twiml twiml;
-    twiml.say(voice_of(call), say_text(route, st, call.voicemail_prompt)).record(options);
+    twiml.prompt(voice_of(call), {say_text(route, st, call.voicemail_prompt), call.voicemail_prompt_audio}).record(options);
     return twiml.str();
 }
 
@@ -73,7 +73,7 @@ FlowResult end_of_hunt(const Route &route, const FlowUrls &urls, const CallState
     if (!call.fallback_number.empty() && !st.fallback) {
         CallState after = st;
         after.fallback = true;
-        r = dial(route, urls, after, {{"", call.fallback_number}}, say_text(route, st, call.fallback_greeting),
+        r = dial(route, urls, after, {{"", call.fallback_number}}, {say_text(route, st, call.fallback_greeting), ""},
                  Outcome::fallback, notice);
         r.level = 0;
     } else if (call.can_alert()) {
@@ -134,7 +134,8 @@ FlowResult flow_incoming(const Route &route, const FlowUrls &urls, const CallSta
     if (!next.found) return end_of_hunt(route, urls, state, snapshot_reason(snap), notice);
     CallState after = after_dial(state, 1, next);
     FlowResult r = dial(route, urls, after, next.callees,
-                        say_text(route, state, route.call.greeting, names_of(next.callees)), Outcome::dial, notice);
+                        {say_text(route, state, route.call.greeting, names_of(next.callees)), route.call.greeting_audio},
+                        Outcome::dial, notice);
     r.reason = snap.problem;
     return r;
 }
@@ -182,7 +183,8 @@ std::optional<FlowResult> flow_ring_rest(const Route &route, const FlowUrls &url
     if (rest.empty() || declined.size() <= static_cast<std::size_t>(state.picked)) return std::nullopt;
     CallState after = state;
     after.picked = static_cast<int>(declined.size());
-    FlowResult r = dial(route, urls, after, rest, say_text(route, state, route.call.hold_message), Outcome::dial);
+    FlowResult r = dial(route, urls, after, rest, {say_text(route, state, route.call.hold_message), route.call.hold_audio},
+                            Outcome::dial);
     Placeholders who = name_placeholders(declined);
     r.reason = "the first phone to pick up at level " + std::to_string(state.level) + " declined (" +
                who.front().second + "); ringing the rest of the level again";
@@ -205,7 +207,8 @@ FlowResult flow_next(const Route &route, const FlowUrls &urls, const CallState &
     }
     if (!next.found) return end_of_hunt(route, urls, state, "nobody answered");
     CallState after = after_dial(state, loop, next);
-    FlowResult r = dial(route, urls, after, next.callees, say_text(route, state, route.call.hold_message), Outcome::dial);
+    FlowResult r = dial(route, urls, after, next.callees, {say_text(route, state, route.call.hold_message), route.call.hold_audio},
+                            Outcome::dial);
     r.reason = snap.problem;
     return r;
 }

@@ -35,8 +35,15 @@ FlowResult menu_prompt(const Menu &menu, const FlowUrls &urls, const MenuState &
     options.action = urls.of("/voice/menu", menu_query(state));
     options.action_on_empty = true;
     options.hash_ends_input = false;  // '#' may be a choice
+    options.play = menu.prompt_audio;
     Twiml twiml;
-    twiml.say(voice, before).gather(options, voice, menu.prompt);
+    // The prompt's parts, each in its own voice and language; none under a
+    // recording.
+    std::vector<Spoken> parts;
+    if (menu.prompt_audio.empty())
+        for (const auto &p : menu.prompt_parts) parts.push_back({{p.voice, p.language}, p.text});
+    if (menu.prompt_audio.empty() && menu.prompt_parts.empty()) parts.push_back({voice, menu.prompt});
+    twiml.say(voice, before).gather(options, parts);
     FlowResult r;
     r.twiml = twiml.str();
     r.outcome = Outcome::menu;

@@ -30,6 +30,14 @@ struct CallSettings {
     std::string greeting = "Please hold while we connect you to the on-call engineer, {name}.";
     std::string fallback_greeting = "Please hold while we connect you to the on-call line.";
     std::string hold_message = "Still trying to reach the on-call engineer. Please hold.";
+    // How a menu offers this route, in the route's own voice and language:
+    // "Para español, oprima {key}."
+    std::string menu_choice = "For {title}, press {key}.";
+    // Recordings of the company's own, played instead of the text (https
+    // URLs; empty: the text is said).
+    std::string greeting_audio;
+    std::string hold_audio;
+    std::string voicemail_prompt_audio;
     // <Say>'s voice and language (tts.hpp); an empty language is not
     // written: the voice speaks its own.
     std::string voice{default_voice};
@@ -151,6 +159,14 @@ struct Route {
     std::vector<LineNumber> lines;
 };
 
+// A stretch of a menu's prompt in one voice and language: each choice is
+// said in its route's.
+struct PromptPart {
+    std::string text;
+    std::string voice;
+    std::string language;
+};
+
 // One key of a menu and where it leads.
 struct MenuEntry {
     char key = '1';     // '0'-'9', '*' or '#'
@@ -162,6 +178,8 @@ struct Menu {
     std::string name;
     std::string number;  // the Twilio number it answers; empty: every other number
     std::string prompt;  // as said, placeholders filled in (made from the titles when not set)
+    std::string prompt_audio;  // menu_prompt_audio: played instead of the prompt
+    std::vector<PromptPart> prompt_parts;  // `prompt` as said, by voice
     std::string invalid_message = "Sorry, that is not one of the choices.";  // as said
     std::vector<MenuEntry> entries;  // in the order they are offered: 1-9, 0, *, #
     int retries = 2;                 // prompts repeated after no key or a wrong one

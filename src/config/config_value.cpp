@@ -1,11 +1,13 @@
 #include "config/config_value.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include "core/ascii.hpp"
+#include "core/limits.hpp"
 
 namespace pdcf::ini {
 
@@ -141,6 +143,21 @@ Result<void> check_url(std::string_view url, bool https_only_remote)
         std::string_view host = colon == std::string_view::npos || authority.back() == ']' ? authority : authority.substr(0, colon);
         if (!is_loopback_host(host)) return fail("expected https:// (plain http is allowed only to a loopback address)");
     }
+    return {};
+}
+
+Result<void> check_audio_url(std::string_view url)
+{
+    if (url.empty()) return {};  // none: the text is said
+    const std::string_view rest = url.substr(0, 8) == "https://" ? url.substr(8) : std::string_view{};
+    const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+    const bool clean = std::none_of(url.begin(), url.end(), [](char c) {
+        return static_cast<unsigned char>(c) <= ' ' || c == 0x7f;
+    });
+    if (authority.empty() || authority.find('@') != std::string_view::npos || !clean ||
+        url.size() > limits::max_audio_url)
+        return fail("expected an https:// URL of a recording Twilio can fetch (MP3 or WAV), without spaces or a "
+                    "password, at most " + std::to_string(limits::max_audio_url) + " bytes; or nothing, to say the text");
     return {};
 }
 

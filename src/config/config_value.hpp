@@ -38,6 +38,9 @@ Result<void> check_placeholders(std::string_view text, const std::vector<std::st
 // with `https_only_remote`, plain http is allowed only to a loopback host.
 Result<void> check_url(std::string_view url, bool https_only_remote);
 
+// greeting_audio and the other recordings: https only (Twilio fetches it
+// at every call), a query allowed (a signed link); empty is none.
+Result<void> check_audio_url(std::string_view url);
 std::string strip_trailing_slash(std::string s);
 
 }  // namespace pdcf::ini

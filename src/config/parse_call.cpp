@@ -30,6 +30,7 @@ const TextKey text_keys[] = {
     {"sms_unavailable", &CallSettings::sms_unavailable, {"{title}"}},
     {"sms_forward", &CallSettings::sms_forward, {"{title}", "{caller}", "{text}"}},
     {"title", &CallSettings::title, {}},
+    {"menu_choice", &CallSettings::menu_choice, {"{title}", "{key}"}},
 };
 
 struct NumberKey {
@@ -147,6 +148,9 @@ bool Parser::special_call_key(const std::string &section, const std::string &key
         if (value != "critical" && value != "error" && value != "warning" && value != "info")
             error(section, key, "expected critical, error, warning or info");
         (key == "severity" ? c.severity : c.answered_severity) = value;
+    } else if (key == "greeting_audio" || key == "hold_audio" || key == "voicemail_prompt_audio") {
+        if (auto ok = check_audio_url(value); !ok) error(section, key, ok.error());
+        (key == "greeting_audio" ? c.greeting_audio : key == "hold_audio" ? c.hold_audio : c.voicemail_prompt_audio) = value;
     } else if (key == "call_alert") {
         if (value == "off") c.call_alert = CallAlert::off;
         else if (value == "answered") c.call_alert = CallAlert::answered;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "config/config_value.hpp"
+#include "config/route.hpp"
 #include "core/placeholders.hpp"
 #include "core/limits.hpp"
 #include "core/phone.hpp"
@@ -30,7 +31,7 @@ bool route_only(const std::string &key)
                                        "sms_reply",       "sms_unavailable",   "sms_alert",      "call_alert",
                                        "answered_severity", "resolve_on_hangup", "repeat_window", "caller_limit",
                                        "record_calls", "recording_notice", "ask_reason", "reason_prompt",
-                                       "reason_max_length"};
+                                       "reason_max_length", "greeting_audio", "hold_audio", "menu_choice"};
     return std::find(std::begin(keys), std::end(keys), key) != std::end(keys);
 }
 
@@ -46,7 +47,56 @@ char menu_key(const std::string &key)
 // The order a menu offers its keys in: 1 to 9, then 0, *, #.
 int key_rank(char key) { return std::string_view("1234567890*#").find(key); }
 
+// `text` said in `call`'s voice after the parts so far: in the last part
+// when that has the same voice and language.
+void add_part(std::vector<PromptPart> &parts, std::string_view text, const CallSettings &call)
+{
+    text = trim(text);
+    if (text.empty()) return;
+    if (!parts.empty() && parts.back().voice == call.voice && parts.back().language == call.language)
+        parts.back().text += " " + std::string(text);
+    else
+        parts.push_back({std::string(text), call.voice, call.language});
+}
+
+// The prompt by voice: the menu's own words in its voice, each choice in
+// its route's (`choices`, the same as `choice_parts` in one string).
+std::vector<PromptPart> prompt_parts(const Menu &m, const std::string &prompt, const std::vector<PromptPart> &choice_parts,
+                                     const std::string &choices)
+{
+    const std::string template_text = prompt.empty() ? "{choices}" : prompt;
+    const Placeholders title = {{"{title}", m.call.title}};
+    std::vector<PromptPart> parts;
+    const std::size_t at = template_text.find("{choices}");
+    if (at == std::string::npos) {
+        add_part(parts, fill(template_text, title), m.call);
+        return parts;
+    }
+    add_part(parts, fill(template_text.substr(0, at), title), m.call);
+    for (const auto &p : choice_parts) {
+        CallSettings voice;
+        voice.voice = p.voice;
+        voice.language = p.language;
+        add_part(parts, p.text, voice);
+    }
+    add_part(parts, fill(template_text.substr(at + 9), {{"{choices}", choices}, {"{title}", m.call.title}}), m.call);
+    return parts;
+}
+
 }  // namespace
+
+// menu_retries or menu_timeout.
+void Parser::menu_number(const std::string &section, const std::string &key, const std::string &value, Menu &menu)
+{
+    bool retries = key == "menu_retries";
+    int low = retries ? 0 : limits::min_menu_timeout, high = retries ? limits::max_menu_retries : limits::max_menu_timeout;
+    auto n = parse_int(value);
+    if (!n || *n < low || *n > high)
+        error(section, key, std::string("expected ") + (retries ? "a number of repeats" : "whole seconds") + " from " +
+                                std::to_string(low) + " to " + std::to_string(high));
+    else
+        (retries ? menu.retries : menu.timeout) = static_cast<int>(*n);
+}
 
 void Parser::menu(const std::string &section, const pt::ptree &tree)
 {
@@ -73,18 +123,14 @@ void Parser::menu(const std::string &section, const pt::ptree &tree)
             if (auto ok = check_placeholders(value, {"{choices}", "{title}"}); !ok) error(section, key, ok.error());
             if (value.empty()) error(section, key, "expected what the caller hears, or leave the key out for the default");
             menu.prompt = value;
+        } else if (key == "menu_prompt_audio") {
+            if (auto ok = check_audio_url(value); !ok) error(section, key, ok.error());
+            menu.prompt_audio = value;
         } else if (key == "invalid_message") {
             if (auto ok = check_placeholders(value, {"{title}"}); !ok) error(section, key, ok.error());
             menu.invalid_message = value;
         } else if (key == "menu_retries" || key == "menu_timeout") {
-            bool retries = key == "menu_retries";
-            int low = retries ? 0 : limits::min_menu_timeout, high = retries ? limits::max_menu_retries : limits::max_menu_timeout;
-            auto n = parse_int(value);
-            if (!n || *n < low || *n > high)
-                error(section, key, std::string("expected ") + (retries ? "a number of repeats" : "whole seconds") +
-                                        " from " + std::to_string(low) + " to " + std::to_string(high));
-            else
-                (retries ? menu.retries : menu.timeout) = static_cast<int>(*n);
+            menu_number(section, key, value, menu);
         } else if (key == "default") {
             menu.fallback = choice(key, value, '\0');
         } else if (key == "routing_key" || key == "routing_key_file") {
@@ -94,7 +140,7 @@ void Parser::menu(const std::string &section, const pt::ptree &tree)
                   "only for routes: a menu dials and texts nobody itself (set it in the routes it leads to)");
         } else if (!call_key(section, key, value, menu.call)) {
             error(section, key,
-                  "unknown key (expected number, prompt, 0-9, *, #, default, menu_retries, menu_timeout, "
+                  "unknown key (expected number, prompt, menu_prompt_audio, 0-9, *, #, default, menu_retries, menu_timeout, "
                   "invalid_message, or a [call] key for the menu's own voicemail)");
         }
     }
@@ -128,31 +174,38 @@ void Parser::menu_checks()
         for (const auto &m : r_.config.menus) named = named || m.call.after_hours == r.name;
         if ((named || !r.from_callers.empty()) && r.number.empty()) r.behind_menu = true;
     }
-    auto title_of = [&](const std::string &route) -> const std::string * {
-        for (const auto &r : r_.config.routes)
-            if (r.name == route) return &r.call.title;
-        return nullptr;
-    };
+    auto route_of = [&](const std::string &name) { return route_find(r_.config, name); };
     for (auto &m : r_.config.menus) {
         const std::string section = std::string(menu_prefix) + m.name;
         bool voicemail = m.fallback.route.empty();
-        const std::string spoken = spoken_language(m.call.voice, m.call.language);
         std::string choices;
+        std::vector<PromptPart> choice_parts;
+        const auto offer = [&](const std::string &text, const CallSettings &voice) {
+            choices += (choices.empty() ? "" : " ") + text;
+            add_part(choice_parts, text, voice);
+        };
         for (const auto &e : m.entries) {
             // The key as written, for the error's line: '#' is always "hash" by now.
             std::string key = e.key == '#' ? "hash" : std::string(1, e.key);
             if (e.key == '*' && ini_line(index_, section, "*") == 0) key = "star";
             if (e.route.empty()) {
                 voicemail = true;
-                choices += std::string(choices.empty() ? "" : " ") + "To leave a message, press " + spoken_key(e.key, spoken) + ".";
-            } else if (const std::string *title = title_of(e.route)) {
-                choices += std::string(choices.empty() ? "" : " ") + "For " + *title + ", press " + spoken_key(e.key, spoken) + ".";
+                offer("To leave a message, press " + spoken_key(e.key, spoken_language(m.call.voice, m.call.language)) + ".",
+                      m.call);
+            } else if (const Route *r = route_of(e.route)) {
+                // In the route's own voice and language ("Para español,
+                // oprima 2.") when it sets one; else in the menu's.
+                const bool own = sets_any(std::string(route_prefix) + r->name, {"voice", "language"});
+                const CallSettings &voice = own ? r->call : m.call;
+                const std::string spoken = spoken_key(e.key, spoken_language(voice.voice, voice.language));
+                offer(fill(r->call.menu_choice, {{"{title}", r->call.title}, {"{key}", spoken}}), voice);
             } else {
                 error(section, key, "no [route:" + e.route + "]; expected a route name or voicemail");
             }
         }
-        if (!m.fallback.route.empty() && !title_of(m.fallback.route))
+        if (!m.fallback.route.empty() && !route_of(m.fallback.route))
             error(section, "default", "no [route:" + m.fallback.route + "]; expected a route name or voicemail");
+        m.prompt_parts = prompt_parts(m, m.prompt, choice_parts, choices);
         m.prompt = fill(m.prompt.empty() ? "{choices}" : m.prompt, {{"{choices}", choices}, {"{title}", m.call.title}});
         m.invalid_message = fill(m.invalid_message, {{"{title}", m.call.title}});
         if (voicemail && m.call.routing_key.empty())

@@ -66,6 +66,7 @@ private:
     void call(const pt::ptree &tree);
     void route(const std::string &section, const pt::ptree &tree);
     void menu(const std::string &section, const pt::ptree &tree);
+    void menu_number(const std::string &section, const std::string &key, const std::string &value, Menu &menu);
     void menu_checks();
     void settle_voice(const std::string &section, CallSettings &call) const;
     void voice_checks(const std::string &section, const CallSettings &call);

@@ -216,6 +216,9 @@ constexpr int holidays_until_year = 2100;
 // shifts are limited to 90 days in the future".
 constexpr long max_readiness_ahead = 90 * 86400;
 
+// A recording's URL (greeting_audio, ...): room for a signed link.
+constexpr std::size_t max_audio_url = 2048;
+
 // Contact-method requests in flight at once for one call.
 constexpr std::size_t max_parallel_requests = 4;
 

@@ -24,6 +24,14 @@ Twiml &Twiml::say(const Voice &voice, std::string_view text)
     return *this;
 }
 
+Twiml &Twiml::play(std::string_view url)
+{
+    if (!url.empty()) out_ += "<Play>" + xml_text(url) + "</Play>";
+    return *this;
+}
+
+Twiml &Twiml::prompt(const Voice &voice, const Prompt &p) { return p.audio.empty() ? say(voice, p.text) : play(p.audio); }
+
 Twiml &Twiml::dial(const DialOptions &o, const std::vector<std::string> &numbers)
 {
     const bool first = out_ == header;
@@ -47,11 +55,16 @@ Twiml &Twiml::dial(const DialOptions &o, const std::vector<std::string> &numbers
 
 Twiml &Twiml::gather(const GatherOptions &o, const Voice &voice, std::string_view text)
 {
+    return gather(o, {{voice, std::string(text)}});
+}
+
+Twiml &Twiml::gather(const GatherOptions &o, const std::vector<Spoken> &parts)
+{
     out_ += "<Gather input=\"dtmf\" numDigits=\"" + std::to_string(o.num_digits) + "\" timeout=\"" +
             std::to_string(o.timeout) + "\" action=\"" + xml_attr(o.action) + "\" method=\"POST\"" +
             (o.hash_ends_input ? "" : " finishOnKey=\"\"") + (o.action_on_empty ? " actionOnEmptyResult=\"true\">" : ">");
-    if (!o.play.empty()) out_ += "<Play>" + xml_text(o.play) + "</Play>";
-    say(voice, text);
+    play(o.play);
+    for (const auto &part : parts) say(part.voice, part.text);
     out_ += "</Gather>";
     return *this;
 }

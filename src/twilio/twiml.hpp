@@ -14,6 +14,20 @@ struct Voice {
     std::string language;
 };
 
+// What a caller hears at one step: the company's own recording (`audio`,
+// <Play>) instead of the text (<Say>) when one is set.
+struct Prompt {
+    std::string text;
+    std::string audio;
+};
+
+// One part of what a <Gather> says, in its own voice and language (a menu
+// whose choices are each in their route's language).
+struct Spoken {
+    Voice voice;
+    std::string text;
+};
+
 struct DialOptions {
     int timeout = 25;        // seconds to ring
     std::string caller_id;   // empty: Twilio shows the caller's number
@@ -53,14 +67,19 @@ public:
     Twiml();
     // <Say>; an empty text writes nothing, since Twilio rejects an empty <Say>.
     Twiml &say(const Voice &voice, std::string_view text);
+    // <Play> of an audio URL; an empty one writes nothing.
+    Twiml &play(std::string_view url);
+    // The prompt's <Play>, else its <Say>.
+    Twiml &prompt(const Voice &voice, const Prompt &prompt);
     // <Dial> ringing every number at once.  As the first verb of the
     // document it carries answerOnBridge: a call nothing has answered yet
     // (no greeting) then keeps ringing, unanswered and unbilled, until an
     // engineer is put through.  After a <Say> the call is already answered
     // and the attribute would do nothing (TwiML <Dial>), so it is left out.
     Twiml &dial(const DialOptions &options, const std::vector<std::string> &numbers);
-    // <Gather> of DTMF digits around a <Say>.
+    // <Gather> of DTMF digits around a <Say>, or several in turn.
     Twiml &gather(const GatherOptions &options, const Voice &voice, std::string_view text);
+    Twiml &gather(const GatherOptions &options, const std::vector<Spoken> &parts);
     Twiml &record(const RecordOptions &options);
     Twiml &hangup();
     // <Redirect method="POST">: Twilio requests `url` for the rest of the call.

@@ -119,6 +119,7 @@ LIMIT_TEXT = {
     "max_reason_length": lambda v: f"reason_max_length 3 to {v},",
     "max_repeat_window": lambda v: f"Ic repeat_window up to {v} seconds,",
     "max_caller_limit": lambda v: f"Ic caller_limit up to {v},",
+    "max_audio_url": lambda v: f"It Recordings: {v} bytes of URL",
     "max_readiness_ahead": lambda v: f"It Readiness: Fl -ahead No up to {days(v)}",
     "max_hours_ranges": lambda v: f"It Opening hours: {v} ranges in one Ic hours",
     "max_hours_lookahead": lambda v: f"looks up to {v} days ahead for the next change",

@@ -168,7 +168,7 @@ BOOST_AUTO_TEST_CASE(menu_errors_name_file_and_line)
         {"[menu:main]\nnumber = +14155550150\n1 = ops\n* = db\nstar = ops\ndefault = ops\n",
          "/x.ini:19: [menu:main] star: key * is set twice"},
         {"[menu:main]\nnumber = +14155550150\n10 = ops\n1 = ops\ndefault = ops\n",
-         "/x.ini:17: [menu:main] 10: unknown key (expected number, prompt, 0-9, *, #, default, menu_retries, "
+         "/x.ini:17: [menu:main] 10: unknown key (expected number, prompt, menu_prompt_audio, 0-9, *, #, default, menu_retries, "
          "menu_timeout, invalid_message, or a [call] key for the menu's own voicemail)"},
         {"[menu:ops]\nnumber = +14155550150\n1 = db\ndefault = db\n",
          "/x.ini:15: [menu:ops]: a route is also called ops; give the menu another name"},

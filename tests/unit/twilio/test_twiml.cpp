@@ -197,4 +197,21 @@ BOOST_AUTO_TEST_CASE(every_message_is_clipped)
     BOOST_TEST(x.eval("string-length(/Response/Message[2])") == "1599");
 }
 
+BOOST_AUTO_TEST_CASE(a_prompt_plays_its_recording_else_says_its_text_and_a_gather_speaks_in_several_voices)
+{
+    Twiml t;
+    t.prompt({"Polly.Joanna", ""}, {"Hello", "https://x.example/a.mp3?a=1&b=2"}).prompt({"Polly.Joanna", ""}, {"Hold on", ""});
+    GatherOptions o;
+    o.action = "https://h/menu";
+    t.gather(o, {{{"Polly.Joanna", "en-US"}, "For English, press 1."}, {{"Polly.Lupe", "es-US"}, "Para español, oprima 2."}});
+    BOOST_TEST(t.str().find("<Play>https://x.example/a.mp3?a=1&amp;b=2</Play><Say voice=\"Polly.Joanna\">Hold on</Say>") !=
+               std::string::npos, t.str());
+    BOOST_TEST(t.str().find("<Say voice=\"Polly.Joanna\" language=\"en-US\">For English, press 1.</Say>"
+                            "<Say voice=\"Polly.Lupe\" language=\"es-US\">Para español, oprima 2.</Say></Gather>") !=
+               std::string::npos, t.str());
+    Twiml none;
+    none.play("");
+    BOOST_TEST(none.str().find("<Play") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
