@@ -195,19 +195,32 @@ std::optional<long long> hours_next_change(const Hours &h, long long epoch)
     }
     std::sort(marks.begin(), marks.end());
     marks.erase(std::unique(marks.begin(), marks.end()), marks.end());
+    // A local time said twice (the clocks going back) is tried both times,
+    // and each change of the clocks itself (the hour said again opens an
+    // overnight range anew).
     const local_days first = date::floor<days>(local_of(h, epoch));
+    std::vector<long long> instants;
     for (int d = 0; d <= limits::max_hours_lookahead; ++d)
-        for (int m : marks) {
-            const local_seconds at = first + days{d} + minutes{m};
-            const long long t = h.zone->to_sys(at, date::choose::earliest).time_since_epoch().count();
-            if (t > epoch && hours_open(h, t) != open) return t;
-        }
+        for (int m : marks)
+            for (auto choose : {date::choose::earliest, date::choose::latest})
+                instants.push_back(h.zone->to_sys(first + days{d} + minutes{m}, choose).time_since_epoch().count());
+    const long long horizon = epoch + (limits::max_hours_lookahead + 1) * 86400LL;
+    for (long long t = epoch; t < horizon;) {
+        const long long change = h.zone->get_info(sys_seconds{seconds{t}}).end.time_since_epoch().count();
+        if (change <= t || change >= horizon) break;
+        instants.push_back(change);
+        t = change;
+    }
+    std::sort(instants.begin(), instants.end());
+    for (long long t : instants)
+        if (t > epoch && hours_open(h, t) != open) return t;
     return std::nullopt;
 }
 
 std::string zone_time_text(const date::time_zone *zone, long long epoch)
 {
-    if (!zone) zone = date::locate_zone("Etc/UTC");
+    // UTC needs no zone database (which may be missing).
+    if (!zone) return date::format("%a %Y-%m-%d %H:%M UTC", sys_seconds{seconds{epoch}});
     date::zoned_seconds z{zone, sys_seconds{seconds{epoch}}};
     return date::format("%a %Y-%m-%d %H:%M %Z", z);
 }

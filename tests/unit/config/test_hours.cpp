@@ -134,6 +134,19 @@ BOOST_AUTO_TEST_CASE(a_time_the_clocks_skip_is_the_change_itself)
     BOOST_TEST(!hours_open(h, sun_29_march_0100_utc - 1));
 }
 
+BOOST_AUTO_TEST_CASE(an_hour_said_twice_is_tried_both_times)
+{
+    // New York goes back from 02:00 EDT to 01:00 EST on 1 November 2026:
+    // open until 01:30 (EDT), open again at 01:00 EST, closed at 01:30 EST.
+    const Hours h = hours("Mon-Sun 08:00-01:30", "America/New_York");
+    const long long closes_edt = 1793511000;  // 2026-11-01 05:30 UTC, 01:30 EDT
+    const long long opens_est = 1793512800;   // 06:00 UTC, 01:00 EST
+    BOOST_TEST(!hours_open(h, closes_edt));
+    BOOST_TEST(hours_open(h, opens_est));
+    BOOST_TEST(*hours_next_change(h, closes_edt) == opens_est);
+    BOOST_TEST(*hours_next_change(h, opens_est) == opens_est + 1800);
+}
+
 BOOST_AUTO_TEST_CASE(a_line_that_never_changes_has_no_next_change)
 {
     BOOST_TEST(!hours_next_change(hours("Mon-Sun 00:00-24:00"), mon_23_march_0630_utc).has_value());
