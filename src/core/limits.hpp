@@ -211,6 +211,9 @@ constexpr int max_hours_lookahead = 400;
 constexpr std::size_t max_holidays_file = 1024 * 1024;
 constexpr int max_holiday_occurrences = 1000;
 constexpr int holidays_until_year = 2100;
+// Days set from one file, counting each occurrence's days: bounds the
+// time a file of long repeating events takes to read.
+constexpr long max_holiday_days = 100000;
 
 // --check --ahead: at most this far, as GET /oncalls documents "On-call
 // shifts are limited to 90 days in the future".

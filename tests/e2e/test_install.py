@@ -126,6 +126,7 @@ LIMIT_TEXT = {
     "max_holidays_file": lambda v: f"It Holidays file: {size(v)}",
     "max_holiday_occurrences": lambda v: f"gives up to {v} days, none after",
     "holidays_until_year": lambda v: f"none after the year {v};",
+    "max_holiday_days": lambda v: f"a file gives at most {v} days in all",
 }
 
 

@@ -98,6 +98,41 @@ BOOST_AUTO_TEST_CASE(a_rule_past_the_occurrence_limit_is_cut_with_a_warning)
     BOOST_TEST(r->warnings[0].find("repeats more than") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(a_rule_finer_than_a_day_is_not_followed_and_a_moved_occurrence_moves)
+{
+    auto r = holidays_parse(calendar(
+        // Would step second by second, never matching, for centuries.
+        event("SUMMARY:Odd\nDTSTART:20260101T000000\nRRULE:FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30\n") +
+        // The office party, every first Friday of December, moved once.
+        "BEGIN:VEVENT\nUID:party@example.com\nDTSTAMP:20260101T000000Z\nSUMMARY:Party\nDTSTART;VALUE=DATE:20251205\n"
+        "RRULE:FREQ=YEARLY;BYMONTH=12;BYDAY=1FR\nEND:VEVENT\n"
+        "BEGIN:VEVENT\nUID:party@example.com\nDTSTAMP:20260101T000000Z\nSUMMARY:Party (moved)\n"
+        "RECURRENCE-ID;VALUE=DATE:20261204\nDTSTART;VALUE=DATE:20261211\nEND:VEVENT\n"));
+    BOOST_TEST_REQUIRE(bool(r));
+    BOOST_TEST(has(*r, 2026, 1, 1));  // the odd rule's first day only
+    BOOST_TEST(!has(*r, 2026, 1, 2));
+    BOOST_TEST(has(*r, 2025, 12, 5));
+    BOOST_TEST(!has(*r, 2026, 12, 4));  // moved...
+    BOOST_TEST(has(*r, 2026, 12, 11));  // ...to here
+    BOOST_TEST(has(*r, 2027, 12, 3));
+    BOOST_TEST_REQUIRE(r->warnings.size() == 1u);
+    BOOST_TEST(r->warnings[0].find("not in whole days") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_file_of_long_repeating_events_is_bounded)
+{
+    // Three years a day, every day: each would set a million days.
+    std::string many;
+    for (int i = 0; i < 20; ++i)
+        many += event("SUMMARY:Long " + std::to_string(i) + "\nDTSTART;VALUE=DATE:20000101\nDTEND;VALUE=DATE:20030101\n"
+                      "RRULE:FREQ=DAILY\n");
+    auto r = holidays_parse(calendar(many));
+    BOOST_TEST_REQUIRE(bool(r));
+    bool said = false;
+    for (const auto &w : r->warnings) said = said || w.find("holiday days in the file; the rest are passed over") != std::string::npos;
+    BOOST_TEST(said);
+}
+
 BOOST_AUTO_TEST_CASE(what_is_not_a_calendar_says_so)
 {
     BOOST_TEST(holidays_parse("2026-12-24\n2026-12-25\n").error().find("not an iCalendar file") != std::string::npos);
