@@ -3,6 +3,7 @@
 #include "call/call_alert.hpp"
 #include "call/flow.hpp"
 #include "call/screen.hpp"
+#include "config/route.hpp"
 #include "core/form.hpp"
 
 namespace pdcf {
@@ -86,9 +87,34 @@ Response voice_call_recording(Prepared &c)
     return resp;
 }
 
+namespace {
+
+// The line's route or menu as the call began: where hours sent it, by the
+// mark its start left, else the line's own (hours now are not hours then).
+NewCall status_call(Prepared &c)
+{
+    const Config &cfg = c.ctx.config->config;
+    const std::string sid = form_value(c.w.twilio(), "CallSid");
+    if (!c.ctx.alerts.marked) return new_call(c);
+    NewCall call = new_call(c, false);
+    const auto take = [&](const Route &route) {
+        call.route = route;
+        call.menu = nullptr;
+        call.state.route = route.name;
+        c.log.route = route.name;
+    };
+    for (const auto &r : cfg.routes)
+        if (c.ctx.alerts.marked(sid, hours_mark(r.name))) take(r);
+    for (const auto &m : cfg.menus)
+        if (c.ctx.alerts.marked(sid, hours_mark(m.name))) take(menu_route(m));
+    return call;
+}
+
+}  // namespace
+
 Response voice_status(Prepared &c)
 {
-    NewCall call = new_call(c);
+    NewCall call = status_call(c);
     for (const auto &route : routes_of(c, call))
         if (join_window(c, route, call.state, false)) break;
     FlowResult r = flow_call_status(call.route, call.state, c.w.twilio());

@@ -117,10 +117,16 @@ Response voice_incoming(Prepared &c)
 {
     NewCall call = new_call(c);
     if (!call.problem.empty()) c.log.reason = call.problem;
+    if (call.line_callers && c.ctx.alerts.mark) c.ctx.alerts.mark(c.log.call_sid, hours_mark(call.route.name));
     const auto hours = [&](Response resp) {
         if (!call.note.empty()) c.log.reason = call.note + (c.log.reason.empty() ? "" : "; " + c.log.reason);
         return resp;
     };
+    if (call.line_callers) {
+        // The line called turns the caller away as it would by day.
+        CallerCheck line = caller_check(*call.line_callers, call.state.from);
+        if (line.verdict != CallerVerdict::pass) return hours(done(c, flow_refused(call.route, call.state, line, false)));
+    }
     if (!call.menu) return hours(start_route(c, call.route, call.state, false, call.voicemail));
 
     CallerCheck who = caller_check(call.menu->call.callers, call.state.from);
@@ -162,9 +168,12 @@ Response voice_menu(Prepared &c)
     }
     const Route chosen = route_named(cfg, step.route, c.log);
     const OpenLine open = open_route(cfg, chosen, now_epoch(c.ctx));
-    const Route &route = *open.route;
+    // A caller the chosen route turns away is turned away after hours too.
+    const bool refused = caller_check(chosen.call.callers, state.from).verdict != CallerVerdict::pass;
+    const Route &route = refused ? chosen : *open.route;
     c.log.route = route.name;
-    Response resp = start_route(c, route, menu_call_state(state, route.name), true, open.voicemail);
+    if (!open.note.empty() && c.ctx.alerts.mark) c.ctx.alerts.mark(c.log.call_sid, hours_mark(route.name));
+    Response resp = start_route(c, route, menu_call_state(state, route.name), true, !refused && open.voicemail);
     c.log.reason = said + (open.note.empty() ? "" : "; " + open.note) + (c.log.reason.empty() ? "" : "; " + c.log.reason);
     return resp;
 }

@@ -177,7 +177,9 @@ Response finish(const FlowResult &r, const Context &ctx, TimePoint deadline, Log
 
 long long now_epoch(const Context &ctx) { return ctx.epoch_seconds ? ctx.epoch_seconds() : 0; }
 
-NewCall new_call(const Prepared &c)
+std::string hours_mark(const std::string &route) { return "after-hours-" + route; }
+
+NewCall new_call(const Prepared &c, bool keep_hours)
 {
     const Config &cfg = c.ctx.config->config;
     const std::string *route_param = form_get(c.w.query, "route");
@@ -185,10 +187,12 @@ NewCall new_call(const Prepared &c)
     RouteChoice choice = route_choose(cfg, route_param ? *route_param : "", route_param != nullptr, c.log.to,
                                       menu_param ? *menu_param : "", menu_param != nullptr, c.log.from);
     NewCall call{choice.route ? *choice.route : choice.menu ? menu_route(*choice.menu) : default_route(cfg),
-                 choice.menu, {}, choice.problem, false, choice.note};
-    const OpenLine open = choice.route ? open_route(cfg, *choice.route, now_epoch(c.ctx))
+                 choice.menu, {}, choice.problem, false, std::nullopt, choice.note};
+    const OpenLine open = !keep_hours ? OpenLine{}
+                          : choice.route ? open_route(cfg, *choice.route, now_epoch(c.ctx))
                           : choice.menu ? open_menu(cfg, *choice.menu, now_epoch(c.ctx)) : OpenLine{};
     if (open.route || open.voicemail) {
+        if (!open.note.empty()) call.line_callers = call.route.call.callers;
         if (open.route) call.route = *open.route;
         call.menu = nullptr;
         call.voicemail = open.voicemail;

@@ -78,7 +78,12 @@ void Parser::hours_checks(const std::string &section, const std::string &self, c
                                       "the zone hours and holidays are kept in");
     if (c.hours.ranges.empty() && c.hours.holidays.empty())
         warning(section, "after_hours", "no hours and no holidays: the line is always open and after_hours is never used");
-    if (c.after_hours->empty()) return;
+    if (c.after_hours->empty()) {
+        if (c.routing_key.empty())
+            error(section, "after_hours", "voicemail needs a routing_key (here or in [call]): without one, callers after "
+                                          "hours would only hear unavailable_message, and texts would raise nothing");
+        return;
+    }
     if (*c.after_hours == self) {
         error(section, "after_hours", "names this route itself; expected another route or voicemail");
         return;

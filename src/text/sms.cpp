@@ -78,6 +78,12 @@ Response sms_incoming(Prepared &c)
     // Outside hours the text goes where a call would; after_hours =
     // voicemail makes it an alert, as when nobody is on call.
     const OpenLine open = open_route(cfg, route, now);
+    // A closed line texted turns a sender away as it would by day.
+    if (CallerCheck line = caller_check(route.call.callers, message.from);
+        !open.note.empty() && line.verdict != CallerVerdict::pass) {
+        log.route = route.name;
+        return finish_text(sms_refused(route, message, line), ctx, deadline, log);
+    }
     route = Route(*open.route);
     if (!open.note.empty()) add_note(note, open.note);
     log.route = route.name;

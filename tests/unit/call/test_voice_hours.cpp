@@ -2,6 +2,8 @@
 // office hours in Berlin and hands the rest to db, the schedule.
 #include <boost/test/unit_test.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include "config/hours.hpp"
 #include "handler_fixture.hpp"
 #include "xml.hpp"
@@ -121,6 +123,73 @@ BOOST_AUTO_TEST_CASE(a_text_after_hours_goes_where_a_call_would)
     BOOST_TEST_REQUIRE(f.delivered.size() == 1u);
     BOOST_TEST(contains(f.delivered[0].body, "Is the site down?"), f.delivered[0].body);
     BOOST_TEST(f.pd.requests.empty());
+}
+
+BOOST_AUTO_TEST_CASE(the_status_callback_keeps_to_the_route_the_call_began_with_whatever_the_hour_then)
+{
+    // db takes ops' calls after hours and alerts through its own key.
+    const std::string text = set_key(ops_with(office + "after_hours = db\n"), "route:db", "routing_key", "DBKEY");
+    const Params ended = {{"CallSid", "CA0001"}, {"From", "+14155559876"}, {"To", "+14155550100"},
+                          {"CallStatus", "completed"}, {"CallDuration", "190"}};
+    const auto key_of = [](const Alert &a) { return nlohmann::json::parse(a.body)["routing_key"].get<std::string>(); };
+    {
+        // 17:58, open: the desk's call; it ends unanswered at 18:01.
+        Fixture f(text);
+        at(f, "2026-12-02 17:58");
+        f.run(f.post());
+        BOOST_TEST(f.log.route == "ops");
+        at(f, "2026-12-02 18:01");
+        f.run(f.callback(script + "/voice/status", ended));
+        BOOST_TEST(f.log.route == "ops");
+        BOOST_TEST_REQUIRE(f.held.size() == 1u);
+        BOOST_TEST(key_of(f.held[0].first) == "RKEY");
+    }
+    {
+        // 07:58, closed: db's call, still db's when it ends at 08:01.
+        Fixture f(text);
+        at(f, "2026-12-02 07:58");
+        f.run(f.post());
+        BOOST_TEST(f.log.route == "db");
+        at(f, "2026-12-02 08:01");
+        f.run(f.callback(script + "/voice/status", ended));
+        BOOST_TEST(f.log.route == "db");
+        BOOST_TEST_REQUIRE(f.held.size() == 1u);
+        BOOST_TEST(key_of(f.held[0].first) == "DBKEY");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(the_closed_lines_own_caller_lists_still_apply)
+{
+    // ops blocks the caller; at night its calls go to db, which does not.
+    const std::string text = ops_with(office + "after_hours = db\nblock_callers = +14155559876\n");
+    Fixture f(text);
+    at(f, "2026-12-02 22:00");
+    XmlDoc x(f.run(f.post()).body);
+    BOOST_TEST(f.log.outcome == Outcome::blocked);
+    BOOST_TEST(x.all("/Response/Dial").empty());
+    Fixture g(text);
+    at(g, "2026-12-02 22:00");
+    g.run(g.callback(script + "/sms", text_to("+14155550100", "hello")));
+    BOOST_TEST(g.log.texted.empty());
+    BOOST_TEST(g.log.route == "ops");
+    // Through a menu: the chosen route's lists, then its after_hours.
+    std::string menu = text + menu_config.substr(base_config.size());
+    Fixture m(menu);
+    at(m, "2026-12-02 22:00");
+    std::string action = XmlDoc(m.run(m.post(to_number("+14155550150"))).body).eval("string(/Response/Gather/@action)");
+    m.run(m.callback(action, {{"CallSid", "CA0001"}, {"From", "+14155559876"}, {"To", "+14155550150"}, {"Digits", "1"}}));
+    BOOST_TEST(m.log.route == "ops");
+    BOOST_TEST(m.log.outcome == Outcome::blocked);
+}
+
+BOOST_AUTO_TEST_CASE(after_hours_voicemail_needs_a_routing_key)
+{
+    std::string text = ops_with(office + "after_hours = voicemail\n");
+    text.erase(text.find("routing_key = RKEY\n"), 19);
+    Fixture f(text);
+    BOOST_TEST(!f.config.ok());
+    BOOST_TEST(f.config.summary().find("[route:ops] after_hours: voicemail needs a routing_key") != std::string::npos,
+               f.config.summary());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
