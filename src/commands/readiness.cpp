@@ -53,24 +53,31 @@ std::vector<std::pair<long long, long long>> uncovered(std::vector<std::pair<lon
 }  // namespace
 
 std::vector<Finding> readiness_findings(const Route &route, const std::vector<OnCall> &shifts,
-                                        const PhonesByUser &phones, long long since, long long until)
+                                        const PhonesByUser &phones, long long since, long long until, bool complete)
 {
     std::vector<Finding> out;
     std::map<int, std::vector<std::pair<long long, long long>>> levels{{1, {}}};
     std::set<std::tuple<int, std::string, long long, long long>> seen;
     for (const auto &s : shifts) {
         // A null start is a permanent on-call; a null end never comes.
-        const long long start = std::max(since, s.start.empty() ? since : parse_rfc3339(s.start).value_or(since));
-        const long long end = std::min(until, s.end.empty() ? until : parse_rfc3339(s.end).value_or(until));
+        const auto start_at = s.start.empty() ? std::optional<long long>(since) : parse_rfc3339(s.start);
+        const auto end_at = s.end.empty() ? std::optional<long long>(until) : parse_rfc3339(s.end);
+        if (!start_at || !end_at) {
+            // Not taken for cover: a gap it hid would go unseen.
+            out.push_back({route.name, s.level, since, until, s.name, "PagerDuty gave a shift time that is not one"});
+            continue;
+        }
+        const long long start = std::max(since, *start_at), end = std::min(until, *end_at);
         if (start >= end || !seen.insert({s.level, s.user_id, start, end}).second) continue;
         levels[s.level].push_back({start, end});
         auto asked = phones.find(s.user_id);
         std::string why = asked == phones.end() ? "PagerDuty was not asked for their phones" : undialable(route, asked->second);
         if (!why.empty()) out.push_back({route.name, s.level, start, end, s.name, why});
     }
+    // Shifts left unread (more pages than are followed) are no gap.
     for (const auto &[level, spans] : levels)
         for (const auto &[start, end] : uncovered(spans, since, until))
-            out.push_back({route.name, level, start, end, "", "nobody on call"});
+            if (complete) out.push_back({route.name, level, start, end, "", "nobody on call"});
     std::stable_sort(out.begin(), out.end(), [](const Finding &a, const Finding &b) {
         return std::tie(a.start, a.level) < std::tie(b.start, b.level);
     });
@@ -145,8 +152,9 @@ std::vector<Finding> route_findings(const Fetch &fetch, const Route &route, Phon
     if (shifts.failed) return {{route.name, 0, since, until, "", "PagerDuty did not answer: " + shifts.problem}};
     for (const auto &s : shifts.entries)
         if (!phones.count(s.user_id)) phones[s.user_id] = fetch_phones(fetch, s.user_id);
-    auto found = readiness_findings(route, shifts.entries, phones, since, until);
-    if (!shifts.problem.empty()) found.push_back({route.name, 0, since, until, "", shifts.problem});
+    auto found = readiness_findings(route, shifts.entries, phones, since, until, shifts.problem.empty());
+    if (!shifts.problem.empty())
+        found.push_back({route.name, 0, since, until, "", shifts.problem + "; gaps not looked for"});
     return found;
 }
 

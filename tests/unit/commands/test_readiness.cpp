@@ -123,6 +123,20 @@ BOOST_AUTO_TEST_CASE(no_shifts_at_all_is_a_gap_at_level_one_and_no_phones_is_sai
     BOOST_TEST(none[1].problem == "no phone contact method");
 }
 
+BOOST_AUTO_TEST_CASE(an_answer_cut_short_finds_no_gap_and_a_bad_time_covers_nothing)
+{
+    const std::vector<OnCall> shifts = {shift(1, "PADA", "Ada Lovelace", "", "2026-12-03 09:00")};
+    const PhonesByUser phones = {{"PADA", phones_of({phone("+14155550101")})}};
+    BOOST_TEST(readiness_findings(ops(), shifts, phones, since, until, false).empty());
+    BOOST_TEST(readiness_findings(ops(), shifts, phones, since, until, true).size() == 1u);
+    OnCall bad = shifts[0];
+    bad.end = "soon";
+    auto found = readiness_findings(ops(), {bad}, phones, since, until);
+    BOOST_TEST_REQUIRE(found.size() == 2u);  // the bad time, and the gap it does not hide
+    BOOST_TEST(found[0].problem == "PagerDuty gave a shift time that is not one");
+    BOOST_TEST(found[1].problem == "nobody on call");
+}
+
 BOOST_AUTO_TEST_CASE(the_table_gives_times_in_the_routes_zone_and_the_alert_is_one_a_day)
 {
     auto r = config_parse(testing::set_key(testing::base_config, "call", "time_zone", "Europe/Berlin"), "/t.ini",
