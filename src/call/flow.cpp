@@ -35,7 +35,9 @@ FlowResult dial(const Route &route, const FlowUrls &urls, const CallState &after
         r.dialed.push_back(c.number);
         // Who takes it, for the call's alert: fallback_number has no name.
         const std::string who = c.name.empty() && after.fallback ? "the fallback number" : c.name;
-        if (on_pickup) options.number_urls.push_back(urls.of("/voice/screen", screen_query(route, after, who)));
+        CallState screened = after;
+        screened.time_zone = c.time_zone;  // the whisper's {local_time}
+        if (on_pickup) options.number_urls.push_back(urls.of("/voice/screen", screen_query(route, screened, who)));
     }
     Twiml twiml;
     twiml.say(voice_of(call), notice).prompt(voice_of(call), say).dial(options, r.dialed);
@@ -134,7 +136,8 @@ FlowResult flow_incoming(const Route &route, const FlowUrls &urls, const CallSta
     if (!next.found) return end_of_hunt(route, urls, state, snapshot_reason(snap), notice);
     CallState after = after_dial(state, 1, next);
     FlowResult r = dial(route, urls, after, next.callees,
-                        {say_text(route, state, route.call.greeting, names_of(next.callees)), route.call.greeting_audio},
+                        {say_text(route, state, route.call.greeting, names_of(next.callees), next.callees.front().time_zone),
+                         route.call.greeting_audio},
                         Outcome::dial, notice);
     r.reason = snap.problem;
     return r;

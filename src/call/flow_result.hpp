@@ -37,9 +37,11 @@ struct FlowUrls {
 Voice voice_of(const CallSettings &call);
 
 // `text` with {title}, {caller} (read digit by digit) and, for `names`,
-// {name} and {first_name} filled in.
+// {name} and {first_name} filled in; {local_time}, the time the call came
+// in where the engineer is (`time_zone`, else the state's, else the
+// route's time_zone, else UTC).
 std::string say_text(const Route &route, const CallState &st, const std::string &text,
-                     const std::vector<std::string> &names = {});
+                     const std::vector<std::string> &names = {}, const std::string &time_zone = {});
 
 FlowResult twiml_only(std::string twiml, Outcome outcome);
 

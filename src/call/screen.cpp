@@ -46,6 +46,8 @@ std::string screen_query(const Route &route, const CallState &state, const std::
            (state.fallback ? "&fb=1" : "") +
            "&level=" + std::to_string(state.level) +
            (name.empty() ? "" : "&name=" + url_component(utf8_prefix(name, limits::max_name_in_url))) +
+           (state.time_zone.empty() || route.call.whisper.find("{local_time}") == std::string::npos
+                ? "" : "&tz=" + url_component(state.time_zone)) +
            alert_query(state);
 }
 

@@ -1,6 +1,7 @@
 #include "config/hours.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <array>
 #include <stdexcept>
 
@@ -223,6 +224,23 @@ std::string zone_time_text(const date::time_zone *zone, long long epoch)
     if (!zone) return date::format("%a %Y-%m-%d %H:%M UTC", sys_seconds{seconds{epoch}});
     date::zoned_seconds z{zone, sys_seconds{seconds{epoch}}};
     return date::format("%a %Y-%m-%d %H:%M %Z", z);
+}
+
+std::string spoken_time(const std::string &zone, const date::time_zone *fallback, long long epoch,
+                        const std::string &language)
+{
+    const date::time_zone *tz = zone.empty() ? fallback : zone_find(zone).value_or(fallback);
+    const sys_seconds at{seconds{epoch}};
+    const long long since_midnight =
+        (tz ? (tz->to_local(at) - date::floor<days>(tz->to_local(at))) : (at - date::floor<days>(at))).count();
+    const int hour = static_cast<int>(since_midnight / 3600), minute = static_cast<int>(since_midnight / 60 % 60);
+    char text[16];
+    if (!language.empty() && ascii_lower(language.substr(0, 2)) != "en") {
+        std::snprintf(text, sizeof text, "%02d:%02d", hour, minute);
+        return text;
+    }
+    std::snprintf(text, sizeof text, "%d:%02d", hour % 12 == 0 ? 12 : hour % 12, minute);
+    return std::string(text) + (hour < 12 ? " in the morning" : hour < 18 ? " in the afternoon" : " in the evening");
 }
 
 Result<long long> local_time_parse(std::string_view text, const date::time_zone *zone)

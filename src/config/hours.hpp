@@ -67,6 +67,12 @@ std::optional<long long> hours_next_change(const Hours &hours, long long epoch);
 // `epoch` in the zone, as --check says it: "Thu 2026-12-24 10:00 CET".
 std::string zone_time_text(const date::time_zone *zone, long long epoch);
 
+// The time at `epoch` in the IANA zone `zone` (PagerDuty's name for a
+// user's; else `fallback`, else UTC) as a caller hears it: "4:10 in the
+// morning" when `language` is English or unset, "04:10" in any other.
+std::string spoken_time(const std::string &zone, const date::time_zone *fallback, long long epoch,
+                        const std::string &language);
+
 // A local time as --test-call --at takes it, "2026-12-24 10:00", in `zone`
 // (UTC when null): seconds since 1970; the earlier of an hour said twice.
 Result<long long> local_time_parse(std::string_view text, const date::time_zone *zone);

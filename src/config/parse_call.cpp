@@ -16,11 +16,11 @@ struct TextKey {
     std::vector<std::string_view> placeholders;  // the ones it may use
 };
 const TextKey text_keys[] = {
-    {"greeting", &CallSettings::greeting, {"{name}", "{first_name}", "{title}"}},
+    {"greeting", &CallSettings::greeting, {"{name}", "{first_name}", "{title}", "{local_time}"}},
     {"fallback_greeting", &CallSettings::fallback_greeting, {"{title}"}},
     {"hold_message", &CallSettings::hold_message, {"{title}"}},
     {"unavailable_message", &CallSettings::unavailable_message, {"{title}"}},
-    {"whisper", &CallSettings::whisper, {"{title}", "{caller}"}},
+    {"whisper", &CallSettings::whisper, {"{title}", "{caller}", "{local_time}"}},
     {"voicemail_prompt", &CallSettings::voicemail_prompt, {"{title}"}},
     {"voicemail_closing", &CallSettings::voicemail_closing, {"{title}"}},
     {"rejected_message", &CallSettings::rejected_message, {"{title}"}},

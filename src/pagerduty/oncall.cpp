@@ -50,6 +50,7 @@ bool read_user(const json &user, OnCall &entry)
     entry.user_id = string_field(user, "id");
     if (!is_pagerduty_id(entry.user_id)) return false;
     entry.name = string_field(user, "summary");
+    entry.time_zone = string_field(user, "time_zone");
     if (entry.name.empty()) entry.name = string_field(user, "name");
     if (entry.name.empty()) entry.name = entry.user_id;
     return true;
@@ -86,11 +87,10 @@ std::optional<OnCall> schedule_user(const json &item)
 std::optional<OnCall> schedule_entry(const json &item)
 {
     auto user = item.find("user");
-    OnCall entry;
-    entry.level = 1;
-    if (user == item.end() || !user->is_object() || !read_user(*user, entry)) return std::nullopt;
-    entry.start = string_field(item, "start");
-    entry.end = string_field(item, "end");
+    auto entry = user != item.end() && user->is_object() ? schedule_user(*user) : std::nullopt;
+    if (!entry) return entry;
+    entry->start = string_field(item, "start");
+    entry->end = string_field(item, "end");
     return entry;
 }
 
@@ -343,7 +343,10 @@ std::optional<std::vector<T>> list_from_json(std::string_view text, std::optiona
     return out;
 }
 
-json oncall_json(const OnCall &e) { return {{"level", e.level}, {"user_id", e.user_id}, {"name", e.name}, {"end", e.end}}; }
+json oncall_json(const OnCall &e)
+{
+    return {{"level", e.level}, {"user_id", e.user_id}, {"name", e.name}, {"end", e.end}, {"time_zone", e.time_zone}};
+}
 
 std::optional<OnCall> oncall_from(const json &item)
 {
@@ -353,6 +356,7 @@ std::optional<OnCall> oncall_from(const json &item)
     e.user_id = string_field(item, "user_id");
     e.name = string_field(item, "name");
     e.end = string_field(item, "end");
+    e.time_zone = string_field(item, "time_zone");
     if (e.level < 1 || !is_pagerduty_id(e.user_id)) return std::nullopt;
     return e;
 }

@@ -18,6 +18,7 @@ struct OnCall {
     std::string name;        // user.summary, the display name
     std::string end;         // "" when end is null: never goes off call
     std::string start;       // "" when start is null (a permanent on-call) or not asked
+    std::string time_zone;   // the user's, when PagerDuty gave the whole user
 };
 
 struct OncallPage {

@@ -145,8 +145,11 @@ OncallsAnswer fetch_oncalls(const Fetch &fetch, TargetKind kind, const std::stri
     // REST API v2, "List all of the on-calls": no since/until means now;
     // earliest=true keeps one entry per user, level and policy.  Another
     // time is a range of one second, as for a schedule.
+    // include[]=users: each user whole, with the time_zone a greeting's
+    // {local_time} speaks.
     return fetch_policy_oncalls(fetch, target,
-                                "&earliest=true" + (pinned ? "&" + time_range(now, now + schedule_window_seconds) : ""));
+                                "&earliest=true&include%5B%5D=users" +
+                                    (pinned ? "&" + time_range(now, now + schedule_window_seconds) : ""));
 }
 
 OncallsAnswer fetch_shifts(const Fetch &fetch, TargetKind kind, const std::string &target, long long since,
@@ -251,7 +254,7 @@ Snapshot pagerduty_snapshot(const OnCallSources &sources, TargetKind kind, const
                                 (why.empty() ? "" : ": " + why));
                 continue;
             }
-            level.callees.push_back({person.name, phone->number});
+            level.callees.push_back({person.name, phone->number, person.time_zone});
         }
         out.levels.push_back(std::move(level));
     }

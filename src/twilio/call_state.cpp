@@ -26,6 +26,15 @@ bool is_recording_url(const std::string &s)
            std::all_of(s.begin(), s.end(), [](char c) { return c > ' ' && c < 127; });
 }
 
+// An IANA time zone name as PagerDuty gives one ("America/Los_Angeles"):
+// letters, digits and "/_+-", bounded.  Looked up only when spoken.
+bool is_zone_name(const std::string &s)
+{
+    return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '/' || c == '_' || c == '+' || c == '-';
+    });
+}
+
 }  // namespace
 
 std::string state_query(const CallState &st, Numbers numbers, std::size_t room)
@@ -82,6 +91,7 @@ CallState state_parse(const Params &query, const Params &twilio)
         else if (p.name == "first" && is_sid(p.value)) st.first_call = p.value;
         else if (p.name == "calls" && (n = parse_decimal(p.value, 1, limits::max_caller_calls))) st.calls = static_cast<int>(*n);
         else if (p.name == "reason" && is_recording_url(p.value)) st.reason_url = p.value;
+        else if (p.name == "tz" && is_zone_name(p.value)) st.time_zone = p.value;
         else if (p.name == "picked" && (n = parse_decimal(p.value, 0, limits::max_dial_numbers))) st.picked = static_cast<int>(*n);
         else if (p.name == "more" && (n = parse_decimal(p.value, 0, 1000))) st.more_tried = std::min(1000, st.more_tried + static_cast<int>(*n));
         else if (p.name == "tried" && st.tried.size() < limits::max_tried_names)

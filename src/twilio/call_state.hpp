@@ -31,6 +31,9 @@ struct CallState {
     // ask_reason: the caller's own words, recorded before the hunt (their
     // RecordingUrl at Twilio); empty when they said nothing.
     std::string reason_url;
+    // The engineer's PagerDuty time zone, on the screen's URLs only: the
+    // whisper's {local_time}.
+    std::string time_zone;
 };
 
 // Whether a callback URL carries the caller's and the called number.

@@ -115,8 +115,9 @@ def wait_for(predicate, timeout=10.0, what="condition"):
 
 # --- the PagerDuty stand-in ---------------------------------------------
 
-def person(user, name, *phones, email=None):
-    """A roster user; phones are (country_code, national, label[, extra])."""
+def person(user, name, *phones, email=None, time_zone=None):
+    """A roster user; phones are (country_code, national, label[, extra]);
+    `time_zone` is PagerDuty's User.time_zone (the stand-in's default: UTC)."""
     methods = []
     for p in phones:
         m = {"type": "phone_contact_method", "country_code": p[0], "address": p[1], "label": p[2]}
@@ -125,7 +126,10 @@ def person(user, name, *phones, email=None):
         methods.append(m)
     if email:
         methods.append({"type": "email_contact_method", "label": "Work", "address": email})
-    return user, {"name": name, "contact_methods": methods}
+    entry = {"name": name, "contact_methods": methods}
+    if time_zone:
+        entry["time_zone"] = time_zone
+    return user, entry
 
 
 def roster(oncalls, users, **extra):

@@ -9,7 +9,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
 import twilio_model  # noqa: E402
-from harness import (DB_NUMBER, OPS_NUMBER, SHARED_KEY_CONFIG, FastCgi, Nginx, StandIn, check, person, roster, run_suite,  # noqa: E402
+from harness import (DB_NUMBER, OPS_NUMBER, SHARED_KEY_CONFIG, FastCgi, twilio_request, Nginx, StandIn, check, person, roster, run_suite,  # noqa: E402
                      write_config)
 from scenarios import (ADA_PHONE, GRACE_PHONE, LINUS_PHONE, TwilioCall, alerts_of, call, env, log_for, numbers, setup,  # noqa: E402
                        setup_together, spool_settled, walk, TIMEOUT)
@@ -30,6 +30,37 @@ HOURS_ROUTES = (f"[route:desk]\nnumber = {OPS_NUMBER}\nescalation_policy = PEPDB
                 f"[route:oncall]\nescalation_policy = PEPOPS1\n\n"
                 f"[route:night]\nnumber = {DB_NUMBER}\nescalation_policy = PEPOPS1\n"
                 f"hours = Mon-Fri 22:00-06:00\nafter_hours = voicemail\n")
+
+
+def test_the_greeting_and_the_whisper_say_the_time_where_the_engineer_is():
+    # Ada is in California; at 12:10 UTC in December it is 4:10 there.
+    setup(r=roster([("PEPOPS1", 1, "PADA001")],
+                 [person("PADA001", "Ada Lovelace", (1, "4155550101", "Mobile"), time_zone="America/Los_Angeles")]))
+    config = write_config(env.dir, env.standin.url, timeout=str(TIMEOUT), name="local-time.ini",
+                          routes=f"[route:ops]\nnumber = {OPS_NUMBER}\nescalation_policy = PEPOPS1\n"
+                                 "greeting = It is {local_time} for {name}. Please hold.\n"
+                                 "whisper = Call on the {title} line. It is {local_time} for you. Press 1.\n")
+    fcgi[0].stop()
+    os.unlink(fcgi[0].socket)
+    fcgi[0] = FastCgi(env.dir, config, wrapper=["env", "TZ=UTC", "ASAN_OPTIONS=verify_asan_link_order=0",
+                                                "faketime", "-m", "--exclude-monotonic", "2026-12-02 12:10:00"])
+    try:
+        sid, r = call()
+        check(r.status == 200, r.body)
+        said = r.twiml().find("Say").text
+        check(said == "It is 4:10 in the morning for Ada Lovelace. Please hold.", said)
+        asked = [q for q in env.standin.requests() if q["path"] == "/oncalls"]
+        check(asked and asked[0]["query"].get("include[]") == ["users"], asked)
+        screen = r.twiml().find("Dial/Number").get("url")
+        check("tz=America%2FLos_Angeles" in screen, screen)
+        s = twilio_request(screen, {"CallSid": "CA" + "9" * 32, "ParentCallSid": sid, "AccountSid": "AC1",
+                                    "From": "+14155550100", "To": "+14155550101", "CallStatus": "in-progress"})
+        whisper = s.twiml().find("Gather/Say").text
+        check("It is 4:10 in the morning for you." in whisper, whisper)
+    finally:
+        fcgi[0].stop()
+        os.unlink(fcgi[0].socket)
+        fcgi[0] = FastCgi(env.dir, env.config, children=4)
 
 
 def test_the_desk_by_day_the_on_call_at_night_weekends_holidays_and_across_dst():
@@ -176,7 +207,8 @@ def start(d, parts):
     return scenarios.TESTS + scenarios.FASTCGI_TESTS + [test_startup_warning_reaches_the_error_log,
                                                         test_two_web_servers_sharing_a_spool_alert_once,
                                                         test_ten_long_names_keep_every_callback_url_within_nginx_limits,
-                                                        test_the_desk_by_day_the_on_call_at_night_weekends_holidays_and_across_dst]
+                                                        test_the_desk_by_day_the_on_call_at_night_weekends_holidays_and_across_dst,
+                                                        test_the_greeting_and_the_whisper_say_the_time_where_the_engineer_is]
 
 if __name__ == "__main__":
     sys.exit(run_suite("nginx", start))

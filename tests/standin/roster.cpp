@@ -290,6 +290,9 @@ Roster parse_roster(const Json &doc)
         for (const auto &[id, user] : doc["users"].items()) {
             roster.contact_methods[id] = expand_contact_methods(id, user);
             roster.users[id] = user_object(id, name_or(user_names, id, "User "), roster.contact_methods[id]);
+            // A user's own time zone (PagerDuty's User.time_zone), else UTC.
+            if (user.is_object() && user.contains("time_zone") && user["time_zone"].is_string())
+                roster.users[id]["time_zone"] = user["time_zone"];
         }
 
     // EscalationPolicy and Schedule objects, keys in the order of the

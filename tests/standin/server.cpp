@@ -364,7 +364,15 @@ Answer list_oncalls(const httplib::Request &req, const Roster &roster)
     if (auto bad = time_range(req, range)) return *bad;
     query.since = range[0];
     query.until = range[1];
-    return {200, oncalls_page(roster, query)};
+    Json page = oncalls_page(roster, query);
+    // include[]=users: each on-call's user is the whole User object.
+    const auto include = values_of(req, "include[]");
+    if (std::find(include.begin(), include.end(), "users") != include.end())
+        for (auto &oncall : page["oncalls"]) {
+            auto user = roster.users.find(oncall["user"].value("id", ""));
+            if (user != roster.users.end()) oncall["user"] = user->second;
+        }
+    return {200, page};
 }
 
 // GET /schedules/{id}/users: who is on the schedule between `since` and

@@ -182,6 +182,22 @@ BOOST_AUTO_TEST_CASE(the_closed_lines_own_caller_lists_still_apply)
     BOOST_TEST(m.log.outcome == Outcome::blocked);
 }
 
+BOOST_AUTO_TEST_CASE(the_greeting_and_whisper_say_the_engineers_local_time)
+{
+    Fixture f(ops_with("greeting = It is {local_time} for {name}.\nwhisper = It is {local_time}. Press 1.\n"));
+    BOOST_TEST_REQUIRE(f.config.ok(), f.config.summary());
+    f.ctx.epoch_seconds = [] { return *local_time_parse("2026-12-02 12:10", nullptr); };
+    std::string ada = F::entry(1, "PU1", "Ada Lovelace");
+    ada.replace(ada.find(R"("type": "user_reference")"), 24, R"("type": "user", "time_zone": "America/Los_Angeles")");
+    f.pd.oncalls({ada});
+    XmlDoc x(f.run(f.post()).body);
+    BOOST_TEST(x.eval("string(/Response/Say)") == "It is 4:10 in the morning for Ada Lovelace.");
+    const std::string screen = x.eval("string(/Response/Dial/Number/@url)");
+    BOOST_TEST(contains(screen, "&tz=America%2FLos_Angeles"), screen);
+    XmlDoc whisper(f.run(f.callback(screen, {{"CallSid", "CA0002"}, {"ParentCallSid", "CA0001"}, {"To", "+14155550101"}})).body);
+    BOOST_TEST(whisper.eval("string(/Response/Gather/Say)") == "It is 4:10 in the morning. Press 1.");
+}
+
 BOOST_AUTO_TEST_CASE(after_hours_voicemail_needs_a_routing_key)
 {
     std::string text = ops_with(office + "after_hours = voicemail\n");

@@ -165,6 +165,19 @@ BOOST_AUTO_TEST_CASE(times_are_shown_and_read_in_the_zone)
     BOOST_TEST(!local_time_parse("2026-02-30 10:00", h.zone));
 }
 
+BOOST_AUTO_TEST_CASE(the_time_where_the_engineer_is_is_spoken_as_a_caller_hears_it)
+{
+    const long long utc_1210 = *local_time_parse("2026-12-02 12:10", nullptr);
+    const auto berlin = *zone_find("Europe/Berlin");
+    BOOST_TEST(spoken_time("America/Los_Angeles", berlin, utc_1210, "") == "4:10 in the morning");
+    BOOST_TEST(spoken_time("America/Los_Angeles", berlin, utc_1210, "en-GB") == "4:10 in the morning");
+    BOOST_TEST(spoken_time("Asia/Tokyo", nullptr, utc_1210, "en-US") == "9:10 in the evening");
+    BOOST_TEST(spoken_time("", berlin, utc_1210, "") == "1:10 in the afternoon");  // the route's zone
+    BOOST_TEST(spoken_time("Mars/Olympus", berlin, utc_1210, "") == "1:10 in the afternoon");
+    BOOST_TEST(spoken_time("", nullptr, utc_1210 - 12 * 3600, "") == "12:10 in the morning");  // UTC, past midnight
+    BOOST_TEST(spoken_time("America/Los_Angeles", nullptr, utc_1210, "de-DE") == "04:10");
+}
+
 BOOST_AUTO_TEST_CASE(dates_are_listed_and_checked)
 {
     auto d = date_list_parse("2026-12-24, 2026-12-25 2027-01-01");

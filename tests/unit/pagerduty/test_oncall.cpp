@@ -403,6 +403,23 @@ BOOST_AUTO_TEST_CASE(earliest_shift_end)
     BOOST_TEST(!earliest_end({{1, "PB", "B", ""}}));
 }
 
+BOOST_AUTO_TEST_CASE(a_whole_user_gives_its_time_zone_and_a_schedules_entries_their_times)
+{
+    auto page = oncall_parse_page(R"({"oncalls": [{"escalation_level": 1, "start": "2026-12-01T09:00:00Z", "end": null,)"
+                                  R"( "user": {"id": "PADA", "type": "user", "summary": "Ada", "time_zone": "America/Los_Angeles"}}],)"
+                                  R"( "more": false})");
+    BOOST_TEST_REQUIRE(bool(page));
+    BOOST_TEST(page->entries.at(0).time_zone == "America/Los_Angeles");
+    BOOST_TEST(page->entries.at(0).start == "2026-12-01T09:00:00Z");
+    auto rendered = schedule_entries_parse(R"({"schedule": {"final_schedule": {"rendered_schedule_entries": [)"
+                                           R"({"start": "2026-12-01T09:00:00Z", "end": "2026-12-02T09:00:00Z",)"
+                                           R"( "user": {"id": "PBOB", "summary": "Bob"}}]}}})");
+    BOOST_TEST_REQUIRE(bool(rendered));
+    BOOST_TEST(rendered->entries.at(0).level == 1);
+    BOOST_TEST(rendered->entries.at(0).end == "2026-12-02T09:00:00Z");
+    BOOST_TEST(!schedule_entries_parse(R"({"schedule": {"final_schedule": {}}})"));
+}
+
 BOOST_AUTO_TEST_CASE(cache_forms_round_trip)
 {
     std::vector<OnCall> e = {{1, "PA", "Zoë \"Z\"", "2027-01-15T12:00:00Z"}, {2, "PB", "B", ""}};
@@ -410,6 +427,8 @@ BOOST_AUTO_TEST_CASE(cache_forms_round_trip)
     BOOST_REQUIRE(back.has_value());
     BOOST_TEST(back->at(0).name == "Zoë \"Z\"");
     BOOST_TEST(back->at(1).level == 2);
+    e[0].time_zone = "America/Los_Angeles";
+    BOOST_TEST(oncalls_from_json(oncalls_to_json(e))->at(0).time_zone == "America/Los_Angeles");
     std::vector<Phone> p = {{"+14155550101", "Mobile"}};
     BOOST_TEST(phones_from_json(phones_to_json(p))->at(0).number == "+14155550101");
     BOOST_TEST(!oncalls_from_json("garbage"));

@@ -30,7 +30,7 @@ BOOST_AUTO_TEST_CASE(asks_oncalls_then_contact_methods)
     BOOST_TEST(!failed(l));
     BOOST_TEST(l.requests == 2);
     BOOST_TEST(pd.requests == (std::vector<std::string>{
-                                  "/oncalls?escalation_policy_ids%5B%5D=PEP1&earliest=true&limit=100&offset=0",
+                                  "/oncalls?escalation_policy_ids%5B%5D=PEP1&earliest=true&include%5B%5D=users&limit=100&offset=0",
                                   "/users/PU1/contact_methods"}));
 }
 
@@ -108,7 +108,7 @@ BOOST_AUTO_TEST_CASE(schedule_failures_are_described)
 BOOST_AUTO_TEST_CASE(follows_more_pages)
 {
     F pd;
-    const std::string q = "/oncalls?escalation_policy_ids%5B%5D=PEP1&earliest=true&limit=100&offset=";
+    const std::string q = "/oncalls?escalation_policy_ids%5B%5D=PEP1&earliest=true&include%5B%5D=users&limit=100&offset=";
     pd.replies[q + "0"] = {200, F::page({F::entry(2, "PU2", "Bob"), F::entry(2, "PU3", "Cy")}, true), ""};
     pd.replies[q + "2"] = {200, F::page({F::entry(1, "PU1", "Ada")}, false), ""};
     pd.phones("PU1", {F::phone("4155550101")});
@@ -132,7 +132,7 @@ BOOST_AUTO_TEST_CASE(page_limit_is_kept)
 BOOST_AUTO_TEST_CASE(page_limit_at_and_over)
 {
     // Exactly max_oncall_pages pages: all read, nothing to say.
-    const std::string q = "/oncalls?escalation_policy_ids%5B%5D=PEP1&earliest=true&limit=100&offset=";
+    const std::string q = "/oncalls?escalation_policy_ids%5B%5D=PEP1&earliest=true&include%5B%5D=users&limit=100&offset=";
     for (int pages : {limits::max_oncall_pages, limits::max_oncall_pages + 1}) {
         F pd;
         for (int i = 0; i < pages; ++i)

@@ -153,4 +153,14 @@ BOOST_AUTO_TEST_CASE(a_repeat_callers_window_travels_with_the_call)
     BOOST_TEST(odd.calls == 1);
 }
 
+BOOST_AUTO_TEST_CASE(a_time_zone_in_the_url_is_a_zone_name_or_nothing)
+{
+    auto parsed = [](const std::string &query) { return state_parse(form_decode(query).value_or({}), {}).time_zone; };
+    BOOST_TEST(parsed("route=ops&tz=America%2FLos_Angeles") == "America/Los_Angeles");
+    BOOST_TEST(parsed("route=ops&tz=Etc%2FGMT%2B5") == "Etc/GMT+5");
+    BOOST_TEST(parsed("route=ops&tz=..%2F..%2Fetc%2Fpasswd").empty());
+    BOOST_TEST(parsed("route=ops&tz=" + std::string(65, 'A')).empty());
+    BOOST_TEST(parsed("route=ops&tz=A%0AB").empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
