@@ -74,6 +74,7 @@ REASON_NUMBER = "+14155550212"
 BLOCKED_CALLER = "+14155550666"
 BLOCKED_PREFIX = "+1900"
 NET_ALLOWED = "+1415555"
+ACME_PREFIX = "+3531555"
 
 
 def which(name, extra=("/usr/sbin", "/sbin")):
@@ -244,6 +245,9 @@ MENU_ROUTES = (f"[route:ops]\nnumber = {OPS_NUMBER}\nescalation_policy = PEPOPS1
                CALL_ALERT_ROUTES +
                f"[route:tx]\nnumber = {TRANSCRIBED_NUMBER}\nescalation_policy = PEPHUNT\ntitle = Payments\n"
                f"transcribe = yes\ntranscription_wait = 10\n\n"
+               # A key customer's own route: their calls, to any line.
+               f"[route:acme]\ncallers = {ACME_PREFIX}\nescalation_policy = PEPHUNT\ntitle = Acme\n"
+               f"greeting = Welcome, Acme. Connecting you to {{name}}.\n\n"
                f"[route:net]\nescalation_policy = PEPNET1\ntitle = Network\n"
                f"allow_callers = {NET_ALLOWED}\n"
                f"rejected_message = Sorry, the {{title}} line only takes calls from the office.\n\n"

@@ -15,7 +15,7 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 import twilio_model
-from harness import (ALWAYS_NUMBER, ANSWERED_NUMBER, REASON_NUMBER, RECORDED_NUMBER, REPEAT_NUMBER, BLOCKED_CALLER, BLOCKED_PREFIX, DB_NUMBER, FALLBACK_NUMBER, HUNT_NUMBER, MENU_NUMBER,
+from harness import (ACME_PREFIX, ALWAYS_NUMBER, ANSWERED_NUMBER, REASON_NUMBER, RECORDED_NUMBER, REPEAT_NUMBER, BLOCKED_CALLER, BLOCKED_PREFIX, DB_NUMBER, FALLBACK_NUMBER, HUNT_NUMBER, MENU_NUMBER,
                      TRANSCRIBED_NUMBER,
                      OPS_NUMBER, PD_TOKEN, PROGRAM, ROUTING_KEY, SHARED_KEY_SETTINGS, TWILIO_SHARED_KEY, TWILIO_TOKEN,
                      check, incoming_call, incoming_text, person, roster, twilio_request)
@@ -1167,6 +1167,22 @@ def menu_log(call):
     return [l for l in lines_for(call.sid) if "path=/voice/menu " in l]
 
 
+def test_a_key_customers_call_reaches_their_own_route_whichever_line_they_dial():
+    # Acme (callers = +3531555) has its own route: its calls go there
+    # from the ops line and from the menu's, without the menu.
+    setup(r=roster([("PEPHUNT", 1, "PADA001"), ("PEPOPS1", 1, "PGRACE1")], [ADA, GRACE]))
+    for to in (OPS_NUMBER, MENU_NUMBER):
+        sid, r = call(to=to, frm=ACME_PREFIX + "0123")
+        check(r.status == 200, r.body)
+        check(r.twiml().find("Say").text == "Welcome, Acme. Connecting you to Ada Lovelace.", r.body)
+        check(numbers(r) == [ADA_PHONE], r.body)
+        line = log_for(sid)
+        check("route=acme" in line and "the caller is in the callers of route acme" in line, line)
+    # Anyone else reaches the line they dialed.
+    sid, r = call(to=OPS_NUMBER, frm="+35316660123")
+    check(numbers(r) == [GRACE_PHONE] and "route=ops" in log_for(sid), r.body)
+
+
 def test_menu_prompt_then_key_2_dials_the_db_on_call():
     setup_menu()
     call = MenuCall()
@@ -1580,6 +1596,7 @@ def test_keep_alive_reuses_the_connection():
 
 
 TESTS = [
+    test_a_key_customers_call_reaches_their_own_route_whichever_line_they_dial,
     test_incoming_call_dials_the_on_call,
     test_secrets_never_logged,
     test_two_on_call_at_level_one_ring_together,
