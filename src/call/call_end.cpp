@@ -89,24 +89,26 @@ Response voice_call_recording(Prepared &c)
 
 namespace {
 
-// The line's route or menu as the call began: where hours sent it, by the
-// mark its start left, else the line's own (hours now are not hours then).
+// The line's route or menu as the call began, by the mark its start left
+// where the line keeps hours (hours now are not hours then); without one,
+// as the line is now.  A route a menu's choice marked is the more precise.
 NewCall status_call(Prepared &c)
 {
     const Config &cfg = c.ctx.config->config;
     const std::string sid = form_value(c.w.twilio(), "CallSid");
-    if (!c.ctx.alerts.marked) return new_call(c);
-    NewCall call = new_call(c, false);
-    const auto take = [&](const Route &route) {
-        call.route = route;
-        call.menu = nullptr;
-        call.state.route = route.name;
-        c.log.route = route.name;
-    };
-    for (const auto &r : cfg.routes)
-        if (c.ctx.alerts.marked(sid, hours_mark(r.name))) take(r);
+    NewCall call = new_call(c);
+    if (!c.ctx.alerts.marked) return call;
+    const Route *route = nullptr;
+    const Menu *menu = nullptr;
     for (const auto &m : cfg.menus)
-        if (c.ctx.alerts.marked(sid, hours_mark(m.name))) take(menu_route(m));
+        if (c.ctx.alerts.marked(sid, routed_mark(m.name))) menu = &m;
+    for (const auto &r : cfg.routes)
+        if (c.ctx.alerts.marked(sid, routed_mark(r.name))) route = &r;
+    if (!route && !menu) return call;
+    call.route = route ? *route : menu_route(*menu);
+    call.menu = route ? nullptr : menu;
+    call.state.route = call.route.name;
+    c.log.route = call.route.name;
     return call;
 }
 

@@ -117,15 +117,22 @@ Response voice_incoming(Prepared &c)
 {
     NewCall call = new_call(c);
     if (!call.problem.empty()) c.log.reason = call.problem;
-    if (call.line_callers && c.ctx.alerts.mark) c.ctx.alerts.mark(c.log.call_sid, hours_mark(call.route.name));
+    // For the number's status callback, which may come once the hours changed.
+    if (call.keeps_hours && c.ctx.alerts.mark)
+        c.ctx.alerts.mark(c.log.call_sid, routed_mark(call.menu ? call.menu->name : call.route.name));
     const auto hours = [&](Response resp) {
         if (!call.note.empty()) c.log.reason = call.note + (c.log.reason.empty() ? "" : "; " + c.log.reason);
         return resp;
     };
-    if (call.line_callers) {
-        // The line called turns the caller away as it would by day.
-        CallerCheck line = caller_check(*call.line_callers, call.state.from);
-        if (line.verdict != CallerVerdict::pass) return hours(done(c, flow_refused(call.route, call.state, line, false)));
+    if (call.closed_line) {
+        // The line called turns the caller away as it would by day; marked,
+        // so the status callback raises no missed-call alert for it.
+        CallerCheck line = caller_check(call.closed_line->call.callers, call.state.from);
+        if (line.verdict != CallerVerdict::pass) {
+            if (c.ctx.alerts.mark) c.ctx.alerts.mark(c.log.call_sid, to_string(CallMark::refused));
+            c.log.route = call.closed_line->name;
+            return hours(done(c, flow_refused(*call.closed_line, call.state, line, false)));
+        }
     }
     if (!call.menu) return hours(start_route(c, call.route, call.state, false, call.voicemail));
 
@@ -172,7 +179,7 @@ Response voice_menu(Prepared &c)
     const bool refused = caller_check(chosen.call.callers, state.from).verdict != CallerVerdict::pass;
     const Route &route = refused ? chosen : *open.route;
     c.log.route = route.name;
-    if (!open.note.empty() && c.ctx.alerts.mark) c.ctx.alerts.mark(c.log.call_sid, hours_mark(route.name));
+    if (!open.note.empty() && c.ctx.alerts.mark) c.ctx.alerts.mark(c.log.call_sid, routed_mark(route.name));
     Response resp = start_route(c, route, menu_call_state(state, route.name), true, !refused && open.voicemail);
     c.log.reason = said + (open.note.empty() ? "" : "; " + open.note) + (c.log.reason.empty() ? "" : "; " + c.log.reason);
     return resp;

@@ -177,9 +177,9 @@ Response finish(const FlowResult &r, const Context &ctx, TimePoint deadline, Log
 
 long long now_epoch(const Context &ctx) { return ctx.epoch_seconds ? ctx.epoch_seconds() : 0; }
 
-std::string hours_mark(const std::string &route) { return "after-hours-" + route; }
+std::string routed_mark(const std::string &name) { return "routed-" + name; }
 
-NewCall new_call(const Prepared &c, bool keep_hours)
+NewCall new_call(const Prepared &c)
 {
     const Config &cfg = c.ctx.config->config;
     const std::string *route_param = form_get(c.w.query, "route");
@@ -187,12 +187,13 @@ NewCall new_call(const Prepared &c, bool keep_hours)
     RouteChoice choice = route_choose(cfg, route_param ? *route_param : "", route_param != nullptr, c.log.to,
                                       menu_param ? *menu_param : "", menu_param != nullptr, c.log.from);
     NewCall call{choice.route ? *choice.route : choice.menu ? menu_route(*choice.menu) : default_route(cfg),
-                 choice.menu, {}, choice.problem, false, std::nullopt, choice.note};
-    const OpenLine open = !keep_hours ? OpenLine{}
-                          : choice.route ? open_route(cfg, *choice.route, now_epoch(c.ctx))
+                 choice.menu, {}, choice.problem, false, std::nullopt, false, choice.note};
+    call.keeps_hours = choice.route ? choice.route->call.after_hours.has_value()
+                       : choice.menu && choice.menu->call.after_hours.has_value();
+    const OpenLine open = choice.route ? open_route(cfg, *choice.route, now_epoch(c.ctx))
                           : choice.menu ? open_menu(cfg, *choice.menu, now_epoch(c.ctx)) : OpenLine{};
     if (open.route || open.voicemail) {
-        if (!open.note.empty()) call.line_callers = call.route.call.callers;
+        if (!open.note.empty()) call.closed_line = call.route;
         if (open.route) call.route = *open.route;
         call.menu = nullptr;
         call.voicemail = open.voicemail;

@@ -92,19 +92,19 @@ struct NewCall {
     CallState state;
     std::string problem;     // why no route matched
     bool voicemail = false;  // closed, and after_hours says voicemail: `route`'s own
-    // Closed, and another route answers: the caller lists of the line
-    // called, checked before that route's own.
-    std::optional<CallerRules> line_callers;
+    // Closed: the line called (its route, or its menu's), whose caller
+    // lists are checked before the answering route's own, and whose
+    // rejected_message a caller it turns away hears.
+    std::optional<Route> closed_line;
+    bool keeps_hours = false;  // the line called has after_hours
     std::string note;        // why another route than the line's answers (callers, after_hours), for the log
 };
-// `keep_hours` false: the line's own route or menu, whatever its hours
-// (the status callback, which finds the route hours chose by its mark).
-NewCall new_call(const Prepared &call, bool keep_hours = true);
+NewCall new_call(const Prepared &call);
 
-// Marks a call whose line was closed with the route that took it (or whose
-// voicemail did), for the number's status callback, which comes when the
-// hours may have changed.
-std::string hours_mark(const std::string &route);
+// Marks a call to a line that keeps hours with the route or menu that took
+// it (or whose voicemail did), for the number's status callback, which may
+// come once the hours have changed.
+std::string routed_mark(const std::string &name);
 
 // The routes a call to this line may have taken: its own, or its menu's.
 std::vector<Route> routes_of(Prepared &call, const NewCall &line);

@@ -124,7 +124,7 @@ LIMIT_TEXT = {
     "max_hours_ranges": lambda v: f"It Opening hours: {v} ranges in one Ic hours",
     "max_hours_lookahead": lambda v: f"looks up to {v} days ahead for the next change",
     "max_holidays_file": lambda v: f"It Holidays file: {size(v)}",
-    "max_holiday_occurrences": lambda v: f"gives up to {v} days, none after",
+    "max_holiday_occurrences": lambda v: f"followed for up to {v} occurrences, none after",
     "holidays_until_year": lambda v: f"none after the year {v};",
     "max_holiday_days": lambda v: f"a file gives at most {v} days in all",
 }

@@ -162,11 +162,23 @@ BOOST_AUTO_TEST_CASE(the_closed_lines_own_caller_lists_still_apply)
 {
     // ops blocks the caller; at night its calls go to db, which does not.
     const std::string text = ops_with(office + "after_hours = db\nblock_callers = +14155559876\n");
-    Fixture f(text);
+    Fixture f(set_key(text, "route:db", "routing_key", "DBKEY"));
     at(f, "2026-12-02 22:00");
     XmlDoc x(f.run(f.post()).body);
     BOOST_TEST(f.log.outcome == Outcome::blocked);
     BOOST_TEST(x.all("/Response/Dial").empty());
+    // Nor does its status callback page db, whose lists would let it in.
+    f.run(f.callback(script + "/voice/status", {{"CallSid", "CA0001"}, {"From", "+14155559876"}, {"To", "+14155550100"},
+                                                {"CallStatus", "busy"}}));
+    BOOST_TEST(f.held.empty());
+    BOOST_TEST(f.delivered.empty());
+    // One the line does not allow hears the line's own words.
+    Fixture office_only(set_key(ops_with(office + "after_hours = db\nallow_callers = +1212\n"
+                                                   "rejected_message = The ops line takes calls from the office only.\n"),
+                                "route:db", "rejected_message", "Not the db words."));
+    at(office_only, "2026-12-02 22:00");
+    XmlDoc refused(office_only.run(office_only.post()).body);
+    BOOST_TEST(refused.eval("string(/Response/Say)") == "The ops line takes calls from the office only.");
     Fixture g(text);
     at(g, "2026-12-02 22:00");
     g.run(g.callback(script + "/sms", text_to("+14155550100", "hello")));
