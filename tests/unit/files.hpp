@@ -1,9 +1,10 @@
-// Test helpers for files: a temporary directory removed afterwards, and
-// comparison with a golden file.
+// Test helpers for files: a temporary directory removed afterwards, what
+// a FILE* got, and comparison with a golden file.
 #pragma once
 
 #include <boost/test/unit_test.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -22,6 +23,23 @@ struct TempDir {
     ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
     TempDir(const TempDir &) = delete;
     TempDir &operator=(const TempDir &) = delete;
+};
+
+// What a FILE* got, as a string.
+struct Captured {
+    char *text = nullptr;
+    std::size_t size = 0;
+    std::FILE *file = open_memstream(&text, &size);
+    ~Captured()
+    {
+        if (file) std::fclose(file);
+        std::free(text);
+    }
+    std::string str()
+    {
+        std::fflush(file);
+        return std::string(text, size);
+    }
 };
 
 // Compares with tests/golden/NAME ($PDCF_GOLDEN_DIR/NAME); with

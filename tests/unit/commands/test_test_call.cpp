@@ -5,31 +5,11 @@
 
 #include "commands/test_call.hpp"
 #include "core/form.hpp"
+#include "files.hpp"
 #include "handler_fixture.hpp"
 
 using namespace pdcf;
 using namespace pdcf::handler_tests;
-
-namespace {
-
-// What a FILE* got, as a string.
-struct Captured {
-    char *text = nullptr;
-    std::size_t size = 0;
-    std::FILE *file = open_memstream(&text, &size);
-    ~Captured()
-    {
-        if (file) std::fclose(file);
-        std::free(text);
-    }
-    std::string str()
-    {
-        std::fflush(file);
-        return std::string(text, size);
-    }
-};
-
-}  // namespace
 
 BOOST_AUTO_TEST_SUITE(test_call)
 
