@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "commands/table.hpp"
 #include "config/hours.hpp"
 #include "config/route.hpp"
@@ -53,10 +55,12 @@ std::vector<std::pair<long long, long long>> uncovered(std::vector<std::pair<lon
 }  // namespace
 
 std::vector<Finding> readiness_findings(const Route &route, const std::vector<OnCall> &shifts,
-                                        const PhonesByUser &phones, long long since, long long until, bool complete)
+                                        const PhonesByUser &phones, long long since, long long until, bool complete,
+                                        int policy_levels)
 {
     std::vector<Finding> out;
     std::map<int, std::vector<std::pair<long long, long long>>> levels{{1, {}}};
+    for (int l = 2; l <= policy_levels; ++l) levels[l];
     std::set<std::tuple<int, std::string, long long, long long>> seen;
     for (const auto &s : shifts) {
         // A null start is a permanent on-call; a null end never comes.
@@ -143,6 +147,18 @@ Alert readiness_alert(const Config &config, const CallSettings &call, const std:
 
 namespace {
 
+// How many levels a policy has (its escalation_rules), so a level nobody
+// is on all week is seen; 1 when it does not say, or for a schedule.
+int policy_levels(const Fetch &fetch, const Route &route)
+{
+    if (route.kind != TargetKind::escalation_policy) return 1;
+    const HttpReply r = fetch("/escalation_policies/" + url_component(route.target));
+    const auto doc = nlohmann::json::parse(r.status == 200 ? r.body : "", nullptr, false);
+    const nlohmann::json::json_pointer rules("/escalation_policy/escalation_rules");
+    if (!doc.is_object() || !doc.contains(rules) || !doc[rules].is_array()) return 1;
+    return static_cast<int>(std::clamp<std::size_t>(doc[rules].size(), 1, 100));
+}
+
 // One route's findings: its shifts, and the phones of whoever is on them
 // (asked once a person, whatever the routes they are on).
 std::vector<Finding> route_findings(const Fetch &fetch, const Route &route, PhonesByUser &phones, long long since,
@@ -152,7 +168,8 @@ std::vector<Finding> route_findings(const Fetch &fetch, const Route &route, Phon
     if (shifts.failed) return {{route.name, 0, since, until, "", "PagerDuty did not answer: " + shifts.problem}};
     for (const auto &s : shifts.entries)
         if (!phones.count(s.user_id)) phones[s.user_id] = fetch_phones(fetch, s.user_id);
-    auto found = readiness_findings(route, shifts.entries, phones, since, until, shifts.problem.empty());
+    auto found = readiness_findings(route, shifts.entries, phones, since, until, shifts.problem.empty(),
+                                    policy_levels(fetch, route));
     if (!shifts.problem.empty())
         found.push_back({route.name, 0, since, until, "", shifts.problem + "; gaps not looked for"});
     return found;

@@ -33,10 +33,11 @@ using PhonesByUser = std::map<std::string, PhonesAnswer>;
 // invalid ones; only a line's own number), and each stretch in which level
 // 1, or a level that has anyone in the window, has nobody.  `shifts` as
 // fetch_shifts gave them; not `complete` (PagerDuty had more pages than
-// are read): no gaps, since the rest may fill them.  Pure.
+// are read): no gaps, since the rest may fill them.  `levels`: how many
+// the policy has, so one nobody is on all week is seen too.  Pure.
 std::vector<Finding> readiness_findings(const Route &route, const std::vector<OnCall> &shifts,
                                         const PhonesByUser &phones, long long since, long long until,
-                                        bool complete = true);
+                                        bool complete = true, int levels = 1);
 
 // The findings as a table, times in each route's time zone (UTC without
 // one), or a line saying there are none.  Pure but for the zone database.

@@ -8,6 +8,7 @@
 
 #include "commands/readiness.hpp"
 #include "config/hours.hpp"
+#include "files.hpp"
 #include "handler_fixture.hpp"
 
 using namespace pdcf;
@@ -123,6 +124,27 @@ BOOST_AUTO_TEST_CASE(no_shifts_at_all_is_a_gap_at_level_one_and_no_phones_is_sai
     BOOST_TEST(none[1].problem == "no phone contact method");
 }
 
+BOOST_AUTO_TEST_CASE(a_level_of_the_policy_nobody_is_on_all_week_is_a_gap)
+{
+    const std::vector<OnCall> shifts = {shift(1, "PADA", "Ada Lovelace", "", "")};
+    const PhonesByUser phones = {{"PADA", phones_of({phone("+14155550101")})}};
+    BOOST_TEST(readiness_findings(ops(), shifts, phones, since, until).empty());
+    auto found = readiness_findings(ops(), shifts, phones, since, until, true, 2);
+    BOOST_TEST_REQUIRE(found.size() == 1u);
+    BOOST_TEST(found[0].level == 2);
+    BOOST_TEST(found[0].start == since);
+    BOOST_TEST(found[0].end == until);
+    // The run reads the policy's levels from its escalation_rules.
+    Fixture f;
+    f.ctx.epoch_seconds = [] { return since; };
+    f.pd.replies["/escalation_policies/PEP1"] = {200, R"({"escalation_policy": {"id": "PEP1", "escalation_rules": [{}, {}]}})", ""};
+    f.pd.replies["/schedules/PSDB"] = {200, R"({"schedule": {"final_schedule": {"rendered_schedule_entries": [{"start": "2026-12-01T09:00:00Z", "end": "2026-12-08T09:00:00Z", "user": {"id": "PU1", "summary": "Ada Lovelace"}}]}}})", ""};
+    Captured out;
+    BOOST_TEST(readiness_run(f.ctx, 7 * 86400, false, out.file) == 1);
+    BOOST_TEST(out.str().find("ops    2      Tue 2026-12-01 09:00 UTC  Tue 2026-12-08 09:00 UTC  -    nobody on call") !=
+                   std::string::npos, out.str());
+}
+
 BOOST_AUTO_TEST_CASE(an_answer_cut_short_finds_no_gap_and_a_bad_time_covers_nothing)
 {
     const std::vector<OnCall> shifts = {shift(1, "PADA", "Ada Lovelace", "", "2026-12-03 09:00")};
@@ -165,22 +187,6 @@ BOOST_AUTO_TEST_CASE(the_table_gives_times_in_the_routes_zone_and_the_alert_is_o
                "route ops, level 1, Mon 2026-12-07 10:00 CET to Tue 2026-12-08 10:00 CET: Nora Nophone: no phone to dial: 1 disabled");
 }
 
-// What a FILE* got, as a string.
-struct Captured {
-    char *text = nullptr;
-    std::size_t size = 0;
-    std::FILE *file = open_memstream(&text, &size);
-    ~Captured()
-    {
-        if (file) std::fclose(file);
-        std::free(text);
-    }
-    std::string str()
-    {
-        std::fflush(file);
-        return std::string(text, size);
-    }
-};
 
 BOOST_AUTO_TEST_CASE(the_run_asks_every_shift_and_phone_once_and_notifies_once)
 {
