@@ -75,7 +75,7 @@ FlowResult end_of_hunt(const Route &route, const FlowUrls &urls, const CallState
     if (!call.fallback_number.empty() && !st.fallback) {
         CallState after = st;
         after.fallback = true;
-        r = dial(route, urls, after, {{"", call.fallback_number}}, {say_text(route, st, call.fallback_greeting), ""},
+        r = dial(route, urls, after, {{"", call.fallback_number, ""}}, {say_text(route, st, call.fallback_greeting), ""},
                  Outcome::fallback, notice);
         r.level = 0;
     } else if (call.can_alert()) {

@@ -287,7 +287,7 @@ Snapshot dial_snapshot(const Route &route)
 {
     Level level;
     level.level = 1;
-    for (const auto &number : route.dial) level.callees.push_back({route.call.title, number});
+    for (const auto &number : route.dial) level.callees.push_back({route.call.title, number, ""});
     Snapshot snap;
     snap.levels.push_back(std::move(level));
     return snap;
