@@ -168,18 +168,17 @@ std::string hours_text(const CallSettings &c)
 std::string check_hours(const Config &cfg, long long now)
 {
     std::vector<std::vector<std::string>> cells = {{"LINE", "HOURS", "NOW", "NEXT CHANGE"}};
-    auto row = [&](const std::string &line, const std::string &self, const CallSettings &c, const OpenLine &open,
+    // `at(t)`: what answers the line at t.
+    auto row = [&](const std::string &line, const std::string &self, const CallSettings &c,
                    const std::function<OpenLine(long long)> &at) {
         if (!c.after_hours || !c.hours.zone) return;
         auto next = hours_next_change(c.hours, now);
         std::string change = "none within " + std::to_string(limits::max_hours_lookahead) + " days";
         if (next) change = zone_time_text(c.hours.zone, *next) + ": " + answering(at(*next), self);
-        cells.push_back({line, hours_text(c), answering(open, self), change});
+        cells.push_back({line, hours_text(c), answering(at(now), self), change});
     };
-    for (const auto &r : cfg.routes)
-        row("route " + r.name, r.name, r.call, open_route(cfg, r, now), [&](long long t) { return open_route(cfg, r, t); });
-    for (const auto &m : cfg.menus)
-        row("menu " + m.name, m.name, m.call, open_menu(cfg, m, now), [&](long long t) { return open_menu(cfg, m, t); });
+    for (const auto &r : cfg.routes) row("route " + r.name, r.name, r.call, [&](long long t) { return open_route(cfg, r, t); });
+    for (const auto &m : cfg.menus) row("menu " + m.name, m.name, m.call, [&](long long t) { return open_menu(cfg, m, t); });
     return cells.size() == 1 ? "" : format_table(cells);
 }
 
