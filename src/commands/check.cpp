@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/readiness.hpp"
+#include "call/webhook.hpp"
 #include "commands/table.hpp"
 #include "config/route.hpp"
 #include "core/escape.hpp"
@@ -214,7 +215,7 @@ int check_run(const Context &ctx, std::FILE *out, long long ahead, bool notify)
     }
     std::fputs(check_table(rows).c_str(), out);
     for (const auto &menu : cfg.menus) std::fprintf(out, "\n%s", check_menu(menu, rows).c_str());
-    if (std::string hours = check_hours(cfg, ctx.epoch_seconds ? ctx.epoch_seconds() : 0); !hours.empty())
+    if (std::string hours = check_hours(cfg, now_epoch(ctx)); !hours.empty())
         std::fprintf(out, "\n%s", hours.c_str());
     std::size_t bad = static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const CheckRow &r) { return !r.ok; }));
     if (bad == 0)

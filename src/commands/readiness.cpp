@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "call/webhook.hpp"
 #include "commands/table.hpp"
 #include "config/hours.hpp"
 #include "config/route.hpp"
@@ -189,7 +190,7 @@ CallSettings notify_settings(const Config &config)
 int readiness_run(const Context &ctx, long long ahead, bool notify, std::FILE *out)
 {
     const Config &cfg = ctx.config->config;
-    const long long since = ctx.epoch_seconds ? ctx.epoch_seconds() : 0;
+    const long long since = now_epoch(ctx);
     const long long until = since + ahead;
     // Each request has the whole budget a call's would.
     const Fetch fetch = [&](const std::string &path) {
