@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "core/rfc3339.hpp"
 
 namespace pdcf {
 
@@ -81,14 +82,6 @@ std::optional<Phone> phone_choose(const std::vector<Phone> &phones, std::string_
 // Why none of the methods `medium` could use is usable, counted by state:
 // "1 disabled, 1 blacklisted"; "" when there is none to count.
 std::string phones_unusable(const std::vector<Phone> &phones, Medium medium = Medium::voice);
-
-// An RFC 3339 date-time as PagerDuty writes them ("2015-03-07T15:28:51-05:00",
-// "2026-11-23T08:00:00Z", fractions allowed): seconds since the epoch.
-std::optional<long long> parse_rfc3339(std::string_view text);
-
-// Seconds since the epoch as an RFC 3339 date-time in UTC,
-// "2026-11-23T08:00:00Z", for PagerDuty's since and until.
-std::string format_rfc3339(long long epoch_seconds);
 
 // The earliest `end` among `entries` (null ends never come), if any.
 std::optional<long long> earliest_end(const std::vector<OnCall> &entries);
