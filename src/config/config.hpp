@@ -202,6 +202,10 @@ struct PagerDutySettings {
     std::chrono::seconds oncall_ttl{60};
     std::chrono::seconds contact_ttl{3600};
     std::chrono::seconds stale_max{86400};
+    // A FastCGI worker refreshes what a call will need before it expires,
+    // for every route a call used within refresh_idle.  0 s: never in
+    // the background (--refresh still does).
+    std::chrono::seconds refresh_idle{7 * 86400};
     std::chrono::milliseconds timeout{5000};
     std::string prefer_label;
     std::string ca_file;  // empty: the system's trust store

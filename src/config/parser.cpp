@@ -114,19 +114,23 @@ void Parser::pagerduty(const pt::ptree &tree)
         } else if (key == "spool_dir" || key == "cache_dir") {
             if (value.empty() || value.front() != '/') error(s, key, "expected an absolute directory name");
             (key == "spool_dir" ? pd.spool_dir : pd.cache_dir) = strip_trailing_slash(value);
-        } else if (key == "oncall_ttl" || key == "contact_ttl" || key == "stale_max") {
-            long high = key == "oncall_ttl" ? limits::max_oncall_ttl
-                        : key == "contact_ttl" ? limits::max_contact_ttl : limits::max_stale;
+        } else if (key == "oncall_ttl" || key == "contact_ttl" || key == "stale_max" || key == "refresh_idle") {
+            long high = key == "oncall_ttl"    ? limits::max_oncall_ttl
+                        : key == "contact_ttl" ? limits::max_contact_ttl
+                        : key == "stale_max"   ? limits::max_stale
+                                               : limits::max_refresh_idle;
             auto n = parse_int(value);
             if (!n || *n > high)
                 error(s, key, "expected whole seconds from 0 to " + std::to_string(high));
             else
-                (key == "oncall_ttl" ? pd.oncall_ttl : key == "contact_ttl" ? pd.contact_ttl : pd.stale_max) =
-                    std::chrono::seconds(*n);
+                (key == "oncall_ttl"    ? pd.oncall_ttl
+                 : key == "contact_ttl" ? pd.contact_ttl
+                 : key == "stale_max"   ? pd.stale_max
+                                        : pd.refresh_idle) = std::chrono::seconds(*n);
         } else {
             error(s, key,
                   "unknown key (expected token, token_file, api_url, timeout, prefer_label, ca_file, events_url, "
-                  "spool_dir, cache_dir, oncall_ttl, contact_ttl or stale_max)");
+                  "spool_dir, cache_dir, oncall_ttl, contact_ttl, stale_max or refresh_idle)");
         }
     }
 }

@@ -180,6 +180,22 @@ constexpr std::size_t max_dedup_key = 255;
 constexpr long max_oncall_ttl = 3600;
 constexpr long max_contact_ttl = 7 * 86400;
 constexpr long max_stale = 30 * 86400;
+constexpr long max_refresh_idle = 90 * 86400;
+
+// Refreshing ahead of expiry.  A worker's refresh thread looks at every
+// route this often: the finest step of its timing, well under the
+// shortest lead (refresh_lead).
+constexpr std::chrono::milliseconds refresh_tick{500};
+// After a refresh failed, the thread leaves that route to the calls (which
+// still ask, or take the last answer) for this long, so a PagerDuty that
+// fails is not asked again every tick by every worker.
+constexpr std::chrono::seconds refresh_retry{30};
+// How often `--refresh` is meant to run (the shipped timer, the README's
+// cron line): it refreshes what falls due before its next run as well.
+constexpr long refresh_every = 30;
+// A call marks the routes it used (a file's time in cache_dir) at most this
+// often per process, so the warm path stays free of writes.
+constexpr long wanted_mark_every = 3600;
 
 // Numbers or prefixes in one allow_callers or block_callers list: a list
 // is checked on every call, and a longer one belongs in Twilio's own

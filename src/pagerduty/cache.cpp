@@ -61,6 +61,11 @@ std::optional<Cache::Entry> Cache::read(const std::string &key, long long now) c
         auto it = memo_.find(key);
         if (it != memo_.end() && now < it->second.fresh_until) return it->second;
     }
+    return reread(key);
+}
+
+std::optional<Cache::Entry> Cache::reread(const std::string &key) const
+{
     auto doc = nlohmann::json::parse(read_file(path_of(key) + ".json"), nullptr, false);
     if (!doc.is_object() || !doc.contains("value") || !doc["value"].is_string() ||
         !doc.contains("fetched_at") || !doc["fetched_at"].is_number_integer() || !doc.contains("fresh_until") ||
@@ -80,6 +85,27 @@ void Cache::write(const std::string &key, const Entry &entry) const
     if (!write_whole_file(dir_, name_of(key) + ".json", text)) return;
     std::lock_guard<std::mutex> lock(memo_mutex_);
     memo_[key] = entry;
+}
+
+void Cache::mark_wanted(const std::string &key, long long now, long long every) const
+{
+    {
+        std::lock_guard<std::mutex> lock(memo_mutex_);
+        auto [it, first] = marked_.emplace(key, now);
+        if (!first && now >= it->second && now - it->second < every) return;
+        it->second = now;
+    }
+    // Written whole anew, as the entries are, so a file another user left
+    // is replaced rather than kept.
+    (void)write_whole_file(dir_, name_of(key) + ".wanted", "", timespec{static_cast<time_t>(now), 0});
+}
+
+std::optional<long long> Cache::wanted_at(const std::string &key) const
+{
+    struct stat st {};
+    const std::string path = path_of(key) + ".wanted";
+    if (lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) return std::nullopt;
+    return static_cast<long long>(st.st_mtim.tv_sec);
 }
 
 Cache::Lock &Cache::Lock::operator=(Lock &&other) noexcept

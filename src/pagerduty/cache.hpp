@@ -16,8 +16,12 @@
 namespace pdcf {
 
 // How a request treats the cache: use it while fresh, or (--check) ask
-// PagerDuty anyway and keep the answer.
-enum class CacheMode { use, refresh };
+// PagerDuty anyway and keep the answer.  Or refresh ahead: ask PagerDuty
+// only for what stops being fresh soon, and wait for no other process:
+// `ahead`, a worker's refresh thread, for the routes a call used within
+// refresh_idle; `ahead_of_run`, --refresh, for every route and for what
+// falls due before its next run (limits::refresh_every) as well.
+enum class CacheMode { use, refresh, ahead, ahead_of_run };
 
 class Cache {
 public:
@@ -38,6 +42,9 @@ public:
     // rewritten once expired (or by --check, with the same truth).  A file
     // that is not the program's own (own_dir.hpp) is no entry.
     std::optional<Entry> read(const std::string &key, long long now) const;
+    // The entry as the file has it now, whatever this process remembers
+    // (another may have refreshed it).
+    std::optional<Entry> reread(const std::string &key) const;
     // Best effort: a cache that cannot be written only costs requests.
     void write(const std::string &key, const Entry &entry) const;
 
@@ -61,11 +68,20 @@ public:
     // did not come.
     Lock lock(const std::string &key, TimePoint deadline, const Clock &clock) const;
 
+    // A call used the entry at `now`: kept as the time of a file beside it,
+    // by every process, so the refresh threads know which routes are in
+    // use.  This process writes it at most once per `every` seconds.  Best
+    // effort.
+    void mark_wanted(const std::string &key, long long now, long long every) const;
+    // When a call last used the entry, as far as the marks say.
+    std::optional<long long> wanted_at(const std::string &key) const;
+
 private:
     std::string path_of(const std::string &key) const;
     std::string dir_;
     mutable std::mutex memo_mutex_;  // contact methods are looked up from several threads
     mutable std::map<std::string, Entry> memo_;
+    mutable std::map<std::string, long long> marked_;  // by memo_mutex_
 };
 
 }  // namespace pdcf

@@ -252,6 +252,21 @@ std::optional<long long> earliest_end(const std::vector<OnCall> &entries)
     return earliest;
 }
 
+std::vector<OnCall> oncalls_at(const std::vector<OnCall> &entries, long long at)
+{
+    auto before = [](const std::string &time, long long t, bool otherwise) {
+        auto parsed = parse_rfc3339(time);
+        return parsed ? *parsed <= t : otherwise;
+    };
+    std::vector<OnCall> on;
+    for (const auto &e : entries) {
+        const bool begun = e.start.empty() || before(e.start, at, true);
+        const bool ended = !e.end.empty() && before(e.end, at, false);
+        if (begun && !ended) on.push_back(e);
+    }
+    return on;
+}
+
 namespace {
 
 // A list as the cache keeps it: a JSON array, one object an item.
@@ -266,9 +281,8 @@ std::string list_to_json(const std::vector<T> &items, json (*one)(const T &))
 // The list back, or nothing when any item is not one `one` takes: a cache
 // entry is believed whole or not at all.
 template <class T>
-std::optional<std::vector<T>> list_from_json(std::string_view text, std::optional<T> (*one)(const json &))
+std::optional<std::vector<T>> list_from_json(const json &list, std::optional<T> (*one)(const json &))
 {
-    json list = json::parse(text, nullptr, false);
     if (!list.is_array()) return std::nullopt;
     std::vector<T> out;
     for (const auto &item : list) {
@@ -281,7 +295,8 @@ std::optional<std::vector<T>> list_from_json(std::string_view text, std::optiona
 
 json oncall_json(const OnCall &e)
 {
-    return {{"level", e.level}, {"user_id", e.user_id}, {"name", e.name}, {"end", e.end}, {"time_zone", e.time_zone}};
+    return {{"level", e.level},          {"user_id", e.user_id}, {"name", e.name},
+            {"start", e.start},          {"end", e.end},         {"time_zone", e.time_zone}};
 }
 
 std::optional<OnCall> oncall_from(const json &item)
@@ -291,6 +306,7 @@ std::optional<OnCall> oncall_from(const json &item)
     e.level = item["level"].get<int>();
     e.user_id = string_field(item, "user_id");
     e.name = string_field(item, "name");
+    e.start = string_field(item, "start");
     e.end = string_field(item, "end");
     e.time_zone = string_field(item, "time_zone");
     if (e.level < 1 || !is_pagerduty_id(e.user_id)) return std::nullopt;
@@ -324,12 +340,28 @@ std::optional<Phone> phone_from(const json &item)
 
 }  // namespace
 
-std::string oncalls_to_json(const std::vector<OnCall> &entries) { return list_to_json(entries, oncall_json); }
+std::string oncalls_to_json(const KnownOncalls &known)
+{
+    return R"({"known_until":)" + std::to_string(known.known_until) +
+           R"(,"oncalls":)" + list_to_json(known.entries, oncall_json) + "}";
+}
 
-std::optional<std::vector<OnCall>> oncalls_from_json(std::string_view text) { return list_from_json(text, oncall_from); }
+std::optional<KnownOncalls> oncalls_from_json(std::string_view text)
+{
+    json doc = json::parse(text, nullptr, false);
+    if (!doc.is_object() || !doc.contains("known_until") || !doc["known_until"].is_number_integer() ||
+        !doc.contains("oncalls"))
+        return std::nullopt;
+    auto entries = list_from_json(doc["oncalls"], oncall_from);
+    if (!entries) return std::nullopt;
+    return KnownOncalls{std::move(*entries), doc["known_until"].get<long long>()};
+}
 
 std::string phones_to_json(const std::vector<Phone> &phones) { return list_to_json(phones, phone_json); }
 
-std::optional<std::vector<Phone>> phones_from_json(std::string_view text) { return list_from_json(text, phone_from); }
+std::optional<std::vector<Phone>> phones_from_json(std::string_view text)
+{
+    return list_from_json(json::parse(text, nullptr, false), phone_from);
+}
 
 }  // namespace pdcf

@@ -86,10 +86,25 @@ std::string phones_unusable(const std::vector<Phone> &phones, Medium medium = Me
 // The earliest `end` among `entries` (null ends never come), if any.
 std::optional<long long> earliest_end(const std::vector<OnCall> &entries);
 
+// The entries on call at `at`: begun (no start, or one not after `at`) and
+// not ended (no end, or one after `at`).  A time PagerDuty wrote that
+// cannot be read keeps the entry: better a call to someone whose shift may
+// have ended than to nobody.
+std::vector<OnCall> oncalls_at(const std::vector<OnCall> &entries, long long at);
+
+// What the cache keeps of an on-call answer: its entries, and until when
+// (exclusive, seconds since the epoch) they say who is on call: the
+// `until` asked, so the shifts that begin before it are among them.  0:
+// only the moment it was asked.
+struct KnownOncalls {
+    std::vector<OnCall> entries;
+    long long known_until = 0;
+};
+
 // The cache's form of the answers: JSON text, and back (nothing when the
 // text is not one).
-std::string oncalls_to_json(const std::vector<OnCall> &entries);
-std::optional<std::vector<OnCall>> oncalls_from_json(std::string_view text);
+std::string oncalls_to_json(const KnownOncalls &known);
+std::optional<KnownOncalls> oncalls_from_json(std::string_view text);
 std::string phones_to_json(const std::vector<Phone> &phones);
 std::optional<std::vector<Phone>> phones_from_json(std::string_view text);
 

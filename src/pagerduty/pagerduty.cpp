@@ -139,17 +139,24 @@ OncallsAnswer fetch_policy_oncalls(const Fetch &fetch, const std::string &target
 
 }  // namespace
 
-OncallsAnswer fetch_oncalls(const Fetch &fetch, TargetKind kind, const std::string &target, long long now, bool pinned)
+OncallsAnswer fetch_oncalls(const Fetch &fetch, TargetKind kind, const std::string &target, long long now,
+                            long long ahead)
 {
     if (kind == TargetKind::schedule) return fetch_schedule_users(fetch, target, now);
     // REST API v2, "List all of the on-calls": no since/until means now;
-    // earliest=true keeps one entry per user, level and policy.  Another
-    // time is a range of one second, as for a schedule.
+    // earliest=true keeps one entry per user, level and policy.  A range
+    // of a second or less is a moment, as for a schedule.  A longer one
+    // lists every shift that overlaps it ("If an on-call period overlaps
+    // with the range, it will be included"), so not `earliest`, which
+    // would drop a person's second shift in it.
     // include[]=users: each user whole, with the time_zone a greeting's
     // {local_time} speaks.
-    return fetch_policy_oncalls(fetch, target,
-                                "&earliest=true&include%5B%5D=users" +
-                                    (pinned ? "&" + time_range(now, now + schedule_window_seconds) : ""));
+    std::string query = ahead <= schedule_window_seconds ? "&earliest=true" : "";
+    query += "&include%5B%5D=users";
+    if (ahead > 0) query += "&" + time_range(now, now + ahead);
+    OncallsAnswer out = fetch_policy_oncalls(fetch, target, query);
+    if (!out.failed) out.known_until = now + std::max(ahead, 1LL);
+    return out;
 }
 
 OncallsAnswer fetch_shifts(const Fetch &fetch, TargetKind kind, const std::string &target, long long since,
@@ -183,7 +190,9 @@ OnCallSources direct_sources(const Fetch &fetch, long long now, bool pinned)
 {
     OnCallSources s;
     s.oncalls = [fetch, now, pinned](TargetKind kind, const std::string &target) {
-        return fetch_oncalls(fetch, kind, target, now, pinned);
+        OncallsAnswer a = fetch_oncalls(fetch, kind, target, now, pinned ? schedule_window_seconds : 0);
+        a.entries = oncalls_at(a.entries, now);
+        return a;
     };
     s.phones = [fetch](const std::vector<std::string> &users) {
         std::vector<PhonesAnswer> out;

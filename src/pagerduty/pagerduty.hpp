@@ -38,6 +38,7 @@ const char *to_string(Source source);
 
 struct OncallsAnswer {
     std::vector<OnCall> entries;  // every page, in PagerDuty's order; a schedule's at level 1
+    long long known_until = 0;    // as KnownOncalls (oncall.hpp) says
     bool failed = false;          // no usable answer, and nothing cached stood in
     std::string problem;          // why it failed, or what was odd
     int requests = 0;
@@ -57,10 +58,14 @@ struct PhonesAnswer {
 // Who is on call for `target` at `now` (seconds since the epoch): an
 // escalation policy's on-calls, or everyone on a schedule then, whether or
 // not a policy uses it (a schedule no policy uses has no /oncalls entries).
-// `pinned`: `now` is another time than the present (--test-call --at), so
-// the policy's on-calls are asked for it too; else /oncalls says now.
+// `ahead` > 0: a policy's answer also holds the shifts that begin in the
+// `ahead` seconds after `now`, each with its start and end, so who is on
+// call until then is known without asking again (oncalls_at picks them);
+// it is also how a time other than the present is asked (--test-call
+// --at, 1 s).  0: /oncalls says now.  A schedule's people are those of
+// `now` alone: PagerDuty names no shift ends there.
 OncallsAnswer fetch_oncalls(const Fetch &fetch, TargetKind kind, const std::string &target, long long now,
-                            bool pinned = false);
+                            long long ahead = 0);
 PhonesAnswer fetch_phones(const Fetch &fetch, const std::string &user_id);
 
 // Every on-call shift of `target` that overlaps [since, until), with its
@@ -76,7 +81,8 @@ struct OnCallSources {
 };
 
 // The API alone, one request after the other, asking who is on call at
-// `now` (seconds since the epoch; `pinned` as for fetch_oncalls).
+// `now` (seconds since the epoch; `pinned`: another time than the
+// present, which /oncalls is asked for by name).
 OnCallSources direct_sources(const Fetch &fetch, long long now, bool pinned = false);
 
 struct Callee {

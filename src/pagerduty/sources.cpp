@@ -9,6 +9,12 @@
 
 namespace pdcf {
 
+long long refresh_lead(long long ttl, std::chrono::milliseconds timeout)
+{
+    const long long budget = (timeout.count() + 999) / 1000 + 1;
+    return std::min(ttl / 2, budget);
+}
+
 ClientPool::ClientPool(const PagerDutySettings &settings) : settings_(settings) {}
 
 HttpReply ClientPool::get(const std::string &path_and_query, TimePoint deadline)
@@ -124,11 +130,21 @@ public:
     {
     }
 
-    // The entry's answer while it is fresh.
-    std::optional<Answer> fresh() const
+    // The entry's answer while it is fresh, or (refreshing ahead) while it
+    // is still fresh `beyond` seconds from now.
+    std::optional<Answer> fresh(long long beyond = 0) const
     {
-        if (entry_ && now_ < entry_->fresh_until) return as(*entry_, Source::cache);
+        if (entry_ && now_ + beyond < entry_->fresh_until) return as(*entry_, Source::cache);
         return std::nullopt;
+    }
+
+    // Holding the entry's lock, ahead of its expiry: the file as another
+    // process may have refreshed it meanwhile, if it is fresh `beyond`
+    // seconds from now.
+    std::optional<Answer> refreshed_before(long long beyond)
+    {
+        entry_ = believed(s_.epoch_seconds(), true);
+        return fresh(beyond);
     }
 
     // PagerDuty has just failed and this call is not the one asking it
@@ -204,9 +220,9 @@ private:
     // carries (one written under a longer ttl, or by a hand that meant
     // harm), and never fetched after the moment it was read (not `at`,
     // which may precede another process's write by a second).
-    std::optional<Cache::Entry> believed(long long at) const
+    std::optional<Cache::Entry> believed(long long at, bool from_file = false) const
     {
-        std::optional<Cache::Entry> e = cache_.read(key_, at);
+        std::optional<Cache::Entry> e = from_file ? cache_.reread(key_) : cache_.read(key_, at);
         if (!e || e->fetched_at > s_.epoch_seconds()) return std::nullopt;
         e->fresh_until = std::min(e->fresh_until, e->fetched_at + ttl_);
         return e;
@@ -232,6 +248,22 @@ Answer through_cache(const SourceSettings &s, Gate &gate, const std::string &key
     if (!s.cache) return ask();
     Entry<Answer> entry(s, key, ttl, decode);
     std::string why;
+    if (mode == CacheMode::ahead || mode == CacheMode::ahead_of_run) {
+        // Nothing to do unless it expires within the lead, and nothing
+        // while another process refreshes it, or while PagerDuty is down
+        // (the calls' one probe finds out when it is back).  A failure
+        // is told as such: the last answer still stands in for the calls.
+        const long long beyond = refresh_lead(ttl, s.pagerduty->timeout) +
+                                 (mode == CacheMode::ahead_of_run ? limits::refresh_every : 0);
+        if (auto a = entry.fresh(beyond)) return *a;
+        if (ttl <= 0 || gate.hold_back(why)) return Answer{};
+        Cache::Lock lock = s.cache->try_lock(key);
+        if (!lock.held()) return Answer{};
+        if (auto a = entry.refreshed_before(beyond)) return *a;
+        Answer fetched = ask();
+        if (!fetched.failed) s.cache->write(key, encode(fetched, s.epoch_seconds()));
+        return fetched;
+    }
     if (mode == CacheMode::use) {
         if (auto a = entry.fresh()) return *a;
         if (gate.hold_back(why)) return entry.held_back(why);
@@ -259,6 +291,22 @@ std::function<std::optional<Answer>(const std::string &)> decoded(std::optional<
     };
 }
 
+// Whether a call used `key` within refresh_idle: the refresh thread keeps
+// only such entries fresh.
+bool wanted_lately(const SourceSettings &s, const std::string &key, long long now)
+{
+    const long long idle = s.pagerduty->refresh_idle.count();
+    if (idle <= 0 || !s.cache) return false;
+    auto at = s.cache->wanted_at(key);
+    return at && now - *at < idle;
+}
+
+// A mark often enough that refresh_idle never passes unseen between two.
+long long wanted_mark_every(const SourceSettings &s)
+{
+    return std::max(1LL, std::min<long long>(limits::wanted_mark_every, s.pagerduty->refresh_idle.count() / 4));
+}
+
 std::string oncalls_key(TargetKind kind, const std::string &target)
 {
     // Not "oncalls-schedule-": entries under that name hold what /oncalls
@@ -276,18 +324,40 @@ OnCallSources cached_sources(const SourceSettings &s, const Fetch &unwatched, Ti
     const Fetch fetch = watched(s, unwatched, deadline);
     auto gate = std::make_shared<Gate>(s, deadline);
     out.oncalls = [s, gate, fetch, deadline, mode](TargetKind kind, const std::string &target) {
-        return through_cache<OncallsAnswer>(
-            s, *gate, oncalls_key(kind, target), s.pagerduty->oncall_ttl.count(), mode, deadline,
-            [&] { return fetch_oncalls(fetch, kind, target, s.epoch_seconds()); },
-            decoded(oncalls_from_json, &OncallsAnswer::entries),
-            [&s](const OncallsAnswer &a, long long now) {
-                // Fresh until the first shift in it ends, and no longer than
-                // oncall_ttl, so an override shows up soon.  A schedule's
-                // people come without shift ends: oncall_ttl alone.
-                long long until = now + s.pagerduty->oncall_ttl.count();
-                if (auto end = earliest_end(a.entries)) until = std::max(now, std::min(until, *end));
-                return Cache::Entry{oncalls_to_json(a.entries), now, until};
+        const std::string key = oncalls_key(kind, target);
+        const long long ttl = s.pagerduty->oncall_ttl.count();
+        const long long now = s.epoch_seconds();
+        if (mode == CacheMode::ahead && !wanted_lately(s, key, now)) return OncallsAnswer{};
+        OncallsAnswer a = through_cache<OncallsAnswer>(
+            s, *gate, key, ttl, mode, deadline,
+            // The shifts of the answer's whole life (oncall_ttl) come with
+            // it, so a hand-over within it needs no request: the first call
+            // after it finds the next person in the cache, their phone too
+            // (the refresh keeps everyone's).
+            [&] { return fetch_oncalls(fetch, kind, target, s.epoch_seconds(), s.cache ? ttl : 0); },
+            [](const std::string &text) -> std::optional<OncallsAnswer> {
+                auto known = oncalls_from_json(text);
+                if (!known) return std::nullopt;
+                OncallsAnswer kept;
+                kept.entries = std::move(known->entries);
+                kept.known_until = known->known_until;
+                return kept;
+            },
+            [&s](const OncallsAnswer &fetched, long long at) {
+                // Fresh for oncall_ttl, so an override shows up soon.  Its
+                // shift changes are in it; a schedule's people come without
+                // shift ends, and are those of the moment it was asked.
+                long long until = at + s.pagerduty->oncall_ttl.count();
+                if (fetched.known_until <= at + 1)
+                    if (auto end = earliest_end(fetched.entries)) until = std::max(at, std::min(until, *end));
+                return Cache::Entry{oncalls_to_json({fetched.entries, fetched.known_until}), at, until};
             });
+        if (mode == CacheMode::ahead || mode == CacheMode::ahead_of_run) return a;
+        if (mode == CacheMode::use && s.cache) s.cache->mark_wanted(key, now, wanted_mark_every(s));
+        // Who is on call now; past what the answer knows (PagerDuty failing
+        // for longer than its life), whoever it last knew of.
+        a.entries = oncalls_at(a.entries, a.known_until > 0 ? std::min(now, a.known_until - 1) : now);
+        return a;
     };
     out.phones = [s, gate, fetch, deadline, mode](const std::vector<std::string> &users) {
         auto one = [s, gate, fetch, deadline, mode](const std::string &user) {

@@ -41,7 +41,15 @@ struct SourceSettings {
     std::function<long long()> epoch_micros;  // the breaker's
 };
 
-// The sources for one request, held to `deadline`.
+// How long before an entry of lifetime `ttl` stops being fresh it is
+// refreshed ahead (seconds): PagerDuty's whole budget (`timeout`) and a
+// second, so the answer is in before it is needed; and at most half its
+// life, so it is asked at most twice in one.
+long long refresh_lead(long long ttl, std::chrono::milliseconds timeout);
+
+// The sources for one request, held to `deadline`.  With an ahead mode
+// (cache.hpp) they refresh what is due and give the cache's whole answer:
+// every shift in it, not only who is on call now.
 OnCallSources cached_sources(const SourceSettings &settings, const Fetch &fetch, TimePoint deadline, CacheMode mode);
 
 // GET with one retry after an error that may pass, within `deadline`, and a

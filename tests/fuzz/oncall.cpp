@@ -22,11 +22,12 @@ namespace {
 // went in: the cache hands them to other processes.
 void check_cache_round_trip(const std::vector<OnCall> &entries, const std::vector<Phone> &phones)
 {
-    auto oncalls = oncalls_from_json(oncalls_to_json(entries));
-    fuzz::require(oncalls && oncalls->size() == entries.size());
+    auto oncalls = oncalls_from_json(oncalls_to_json({entries, 0}));
+    fuzz::require(oncalls && oncalls->entries.size() == entries.size());
     for (std::size_t i = 0; i < entries.size(); ++i) {
-        const OnCall &a = entries[i], &b = (*oncalls)[i];
-        fuzz::require(a.level == b.level && a.user_id == b.user_id && a.name == b.name && a.end == b.end);
+        const OnCall &a = entries[i], &b = oncalls->entries[i];
+        fuzz::require(a.level == b.level && a.user_id == b.user_id && a.name == b.name && a.end == b.end &&
+                      a.start == b.start);
     }
     auto back = phones_from_json(phones_to_json(phones));
     fuzz::require(back && back->size() == phones.size());

@@ -44,12 +44,14 @@ struct FakePagerDuty {
         replies["/users/" + user + "/contact_methods"] = {200, R"({"contact_methods": [)" + list + "]}", ""};
     }
 
+    // An on-call begun before any test's clock (the handlers' is 5000 s
+    // into 1970), as every entry /oncalls gives for the present has.
     static std::string entry(int level, const std::string &user, const std::string &name)
     {
         return R"({"escalation_policy": {"id": "PEP1", "type": "escalation_policy_reference", "summary": "Ops"},)"
                R"("escalation_level": )" + std::to_string(level) +
                R"(, "schedule": null, "user": {"id": ")" + user + R"(", "type": "user_reference", "summary": ")" + name +
-               R"("}, "start": "2026-11-23T08:00:00Z", "end": null})";
+               R"("}, "start": "1970-01-01T00:00:00Z", "end": null})";
     }
     // A User object, as GET /schedules/{id}/users lists them.
     static std::string user(const std::string &id, const std::string &name)

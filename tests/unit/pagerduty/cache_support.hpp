@@ -65,9 +65,17 @@ inline std::string entry_with_end(const std::string &end)
            R"( "start": "2027-01-15T00:00:00Z", "end": )" + end + "}";
 }
 
+// Bob's shift on level 1, from `start` (a JSON string) on.
+inline std::string bob_from(const std::string &start)
+{
+    return R"({"escalation_level": 1, "user": {"id": "PU2", "type": "user_reference", "summary": "Bob"},)"
+           R"( "start": )" + start + R"(, "end": null})";
+}
+
 // An entry as another hand would write it: Mallory (PU9) on call, with a
 // phone of her own.
-inline const std::string mallory_oncalls = R"([{"level": 1, "user_id": "PU9", "name": "Mallory", "end": ""}])";
+inline const std::string mallory_oncalls =
+    R"({"known_until": 4000000000, "oncalls": [{"level": 1, "user_id": "PU9", "name": "Mallory", "end": ""}]})";
 inline const std::string mallory_phones = R"([{"number": "+19005550199", "label": "Mobile", "sms": false, "state": "usable"}])";
 
 inline void plant(const std::string &path, const std::string &value, long long fetched_at, long long fresh_until)

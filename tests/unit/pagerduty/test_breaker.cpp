@@ -396,7 +396,7 @@ BOOST_AUTO_TEST_CASE(an_entry_refreshed_while_the_lock_was_free_is_not_asked_for
     f.settings.epoch_seconds = [&] {
         if (++reads == 2)
             f.cache.write("oncalls-escalation_policy-PEP1",
-                          {oncalls_to_json({{1, "PU1", "Ada Lovelace", ""}}), f.now, f.now + 60});
+                          {oncalls_to_json({{{1, "PU1", "Ada Lovelace", "", "", ""}}, f.now + 60}), f.now, f.now + 60});
         return f.now;
     };
     Snapshot s = f.ask();

@@ -396,15 +396,39 @@ BOOST_AUTO_TEST_CASE(a_whole_user_gives_its_time_zone_and_a_schedules_entries_th
     BOOST_TEST(!schedule_entries_parse(R"({"schedule": {"final_schedule": {}}})"));
 }
 
+BOOST_AUTO_TEST_CASE(who_is_on_call_at_a_moment_of_the_shifts_ahead)
+{
+    const long long handover = *parse_rfc3339("2027-01-15T10:00:00Z");
+    std::vector<OnCall> e = {{1, "PA", "Ada", "2027-01-15T10:00:00Z", "2027-01-14T10:00:00Z", ""},
+                             {1, "PB", "Bob", "2027-01-16T10:00:00Z", "2027-01-15T10:00:00Z", ""},
+                             {2, "PC", "Cy", "", "", ""},
+                             {3, "PD", "Di", "soon", "", ""}};
+    auto names = [](const std::vector<OnCall> &on) {
+        std::string s;
+        for (const auto &o : on) s += o.name + " ";
+        return s;
+    };
+    BOOST_TEST(names(oncalls_at(e, handover - 1)) == "Ada Cy Di ");
+    // The end is not part of the shift, the start is: one person at a time.
+    BOOST_TEST(names(oncalls_at(e, handover)) == "Bob Cy Di ");
+    BOOST_TEST(names(oncalls_at(e, handover + 86400)) == "Cy Di ");
+}
+
 BOOST_AUTO_TEST_CASE(cache_forms_round_trip)
 {
-    std::vector<OnCall> e = {{1, "PA", "Zoë \"Z\"", "2027-01-15T12:00:00Z"}, {2, "PB", "B", ""}};
-    auto back = oncalls_from_json(oncalls_to_json(e));
+    std::vector<OnCall> e = {{1, "PA", "Zoë \"Z\"", "2027-01-15T12:00:00Z", "2027-01-15T11:00:00Z", ""},
+                             {2, "PB", "B", "", "", ""}};
+    auto back = oncalls_from_json(oncalls_to_json({e, 1'800'000'060}));
     BOOST_REQUIRE(back.has_value());
-    BOOST_TEST(back->at(0).name == "Zoë \"Z\"");
-    BOOST_TEST(back->at(1).level == 2);
+    BOOST_TEST(back->known_until == 1'800'000'060);
+    BOOST_TEST(back->entries.at(0).name == "Zoë \"Z\"");
+    BOOST_TEST(back->entries.at(0).start == "2027-01-15T11:00:00Z");
+    BOOST_TEST(back->entries.at(1).level == 2);
     e[0].time_zone = "America/Los_Angeles";
-    BOOST_TEST(oncalls_from_json(oncalls_to_json(e))->at(0).time_zone == "America/Los_Angeles");
+    BOOST_TEST(oncalls_from_json(oncalls_to_json({e, 0}))->entries.at(0).time_zone == "America/Los_Angeles");
+    // The form before shifts ahead were kept: a bare list, which knew only
+    // the moment it was asked, is not taken for one that knows more.
+    BOOST_TEST(!oncalls_from_json(R"([{"level": 1, "user_id": "PA", "name": "A", "end": ""}])"));
     std::vector<Phone> p = {{"+14155550101", "Mobile"}};
     BOOST_TEST(phones_from_json(phones_to_json(p))->at(0).number == "+14155550101");
     BOOST_TEST(!oncalls_from_json("garbage"));

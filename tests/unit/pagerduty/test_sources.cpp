@@ -54,19 +54,60 @@ BOOST_AUTO_TEST_CASE(on_calls_expire_after_the_ttl_contacts_later)
     BOOST_TEST(f.fake.requests.size() == 2u);
 }
 
-BOOST_AUTO_TEST_CASE(fresh_only_until_the_shift_ends)
+BOOST_AUTO_TEST_CASE(a_hand_over_within_the_answers_life_needs_no_request)
 {
     Fixture f;
-    f.fake.replies["/oncalls"] = {200, F::page({entry_with_end("\"2027-01-15T08:00:30Z\"")}), "", -1};
+    // /oncalls over the answer's whole life lists both shifts, as
+    // PagerDuty does for every on-call that overlaps since..until.
+    f.fake.replies["/oncalls"] = {
+        200, F::page({entry_with_end("\"2027-01-15T08:00:30Z\""), bob_from("\"2027-01-15T08:00:30Z\"")}), "", -1};
+    f.fake.phones("PU2", {F::phone("4155550102")});
     f.now = *parse_rfc3339("2027-01-15T08:00:00Z");
-    f.ask();
+    BOOST_TEST(f.dialed(f.ask()) == std::vector<std::string>{"+14155550101"});
+    BOOST_TEST(f.fake.requests.at(0) ==
+               "/oncalls?escalation_policy_ids%5B%5D=PEP1&include%5B%5D=users&since=2027-01-15T08%3A00%3A00Z"
+               "&until=2027-01-15T08%3A01%3A00Z&limit=100&offset=0");
     auto e = f.cache.read("oncalls-escalation_policy-PEP1", 0);
     BOOST_REQUIRE(e.has_value());
-    BOOST_TEST(e->fresh_until == f.now + 30);  // the shift ends before oncall_ttl
-    f.fake.replies["/oncalls"] = {200, F::page({entry_with_end("null")}), "", -1};
-    f.now += 31;
+    BOOST_TEST(e->fresh_until == f.now + 60);  // the hand-over is in it
+    f.now += 29;
+    BOOST_TEST(f.dialed(f.ask()) == std::vector<std::string>{"+14155550101"});
+    f.fake.requests.clear();
+    f.now += 1;
+    Snapshot bob = f.ask();
+    BOOST_TEST(f.dialed(bob) == std::vector<std::string>{"+14155550102"});
+    BOOST_TEST(f.fake.requests == std::vector<std::string>{"/users/PU2/contact_methods"});
+}
+
+BOOST_AUTO_TEST_CASE(past_what_it_knows_a_stale_answer_gives_whoever_it_last_knew)
+{
+    Fixture f;
+    f.fake.replies["/oncalls"] = {
+        200, F::page({entry_with_end("\"2027-01-15T08:00:30Z\""), bob_from("\"2027-01-15T08:00:30Z\"")}), "", -1};
+    f.fake.phones("PU2", {F::phone("4155550102")});
+    f.now = *parse_rfc3339("2027-01-15T08:00:00Z");
     f.ask();
-    BOOST_TEST(f.cache.read("oncalls-escalation_policy-PEP1", 0)->fresh_until == f.now + 60);
+    f.now += 30;
+    f.ask();  // Bob's phone, kept
+    // PagerDuty fails an hour later: who came after Bob is not known.  Bob,
+    // the last the answer knew of, is the best guess; not Ada, whose shift
+    // it knew had ended, nor nobody.
+    f.fake.replies["/oncalls"] = {503, "", "", -1};
+    f.now += 3600;
+    Snapshot s = f.ask();
+    BOOST_TEST((s.source == Source::stale));
+    BOOST_TEST(f.dialed(s) == std::vector<std::string>{"+14155550102"});
+}
+
+BOOST_AUTO_TEST_CASE(a_schedules_people_are_fresh_for_the_ttl)
+{
+    // PagerDuty names no shift ends for them: those of the moment asked.
+    Fixture f;
+    f.fake.replies["/schedules/PS1/users"] = {200, R"({"users": [)" + F::user("PU1", "Ada Lovelace") + "]}", "", -1};
+    f.now = *parse_rfc3339("2027-01-15T08:00:00Z");
+    OnCallSources s = cached_sources(f.settings, f.fake.fetch(), std::chrono::steady_clock::now() + 5s, CacheMode::use);
+    BOOST_TEST(s.oncalls(TargetKind::schedule, "PS1").entries.size() == 1u);
+    BOOST_TEST(f.cache.read("schedule-users-PS1", 0)->fresh_until == f.now + 60);
 }
 
 BOOST_AUTO_TEST_CASE(why_a_phone_is_unusable_survives_the_cache)
@@ -258,7 +299,7 @@ BOOST_AUTO_TEST_CASE(without_an_entry_the_others_wait_for_the_refresh)
     std::thread refresher([&] {
         std::this_thread::sleep_for(100ms);
         f.cache.write("oncalls-escalation_policy-PEP1",
-                      {oncalls_to_json({{1, "PU1", "Ada Lovelace", ""}}), f.now, f.now + 60});
+                      {oncalls_to_json({{{1, "PU1", "Ada Lovelace", "", "", ""}}, f.now + 60}), f.now, f.now + 60});
         held = Cache::Lock();
     });
     Snapshot s = f.ask();
