@@ -1,5 +1,7 @@
 #include "pagerduty/http_client.hpp"
 
+#include <thread>
+
 #include <httplib.h>
 
 #include <arpa/inet.h>
@@ -7,6 +9,7 @@
 #include "core/ascii.hpp"
 #include "core/limits.hpp"
 #include "pagerduty/resolver.hpp"
+#include "pagerduty/retry.hpp"
 #include "pagerduty/watchdog.hpp"
 
 namespace pdcf {
@@ -207,6 +210,36 @@ std::unique_ptr<HttpClient> events_client(const PagerDutySettings &s)
     return std::make_unique<HttpClient>(s.events_url, s.ca_file,
                                         HttpClient::Headers{{"Content-Type", "application/json"},
                                                             {"Accept", "application/json"}});
+}
+
+ClientPool::ClientPool(const PagerDutySettings &settings) : settings_(settings) {}
+
+HttpReply ClientPool::get(const std::string &path_and_query, TimePoint deadline)
+{
+    std::unique_ptr<HttpClient> client;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!idle_.empty()) {
+            client = std::move(idle_.back());
+            idle_.pop_back();
+        }
+    }
+    if (!client) client = rest_client(settings_);
+    HttpReply reply = client->get(path_and_query, deadline);
+    std::lock_guard<std::mutex> lock(mutex_);
+    idle_.push_back(std::move(client));
+    return reply;
+}
+
+Fetch retrying_fetch(const PagerDutyGet &get, const Clock &clock, TimePoint deadline)
+{
+    return [get, clock, deadline](const std::string &path) {
+        // One more try at most: a stale answer in the cache may stand in,
+        // and the caller is waiting.
+        RetryPolicy once{2, std::chrono::milliseconds(100)};
+        auto sleep = [](std::chrono::milliseconds ms) { std::this_thread::sleep_for(ms); };
+        return with_retries([&] { return get(path, deadline); }, once, clock, sleep, deadline);
+    };
 }
 
 }  // namespace pdcf

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -46,5 +47,22 @@ std::unique_ptr<HttpClient> rest_client(const PagerDutySettings &settings);
 
 // The Events API at events_url (its path included).
 std::unique_ptr<HttpClient> events_client(const PagerDutySettings &settings);
+
+class ClientPool {
+public:
+    explicit ClientPool(const PagerDutySettings &settings);
+    // GET with a client no other thread uses meanwhile; kept afterwards, so
+    // its connection stays open for the next request (keep-alive).
+    HttpReply get(const std::string &path_and_query, TimePoint deadline);
+
+private:
+    const PagerDutySettings &settings_;
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<HttpClient>> idle_;
+};
+
+// GET with one retry after an error that may pass, within `deadline`, and a
+// 429 retried only when the wait it asks for fits.
+Fetch retrying_fetch(const PagerDutyGet &get, const Clock &clock, TimePoint deadline);
 
 }  // namespace pdcf

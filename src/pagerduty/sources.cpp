@@ -15,36 +15,6 @@ long long refresh_lead(long long ttl, std::chrono::milliseconds timeout)
     return std::min(ttl / 2, budget);
 }
 
-ClientPool::ClientPool(const PagerDutySettings &settings) : settings_(settings) {}
-
-HttpReply ClientPool::get(const std::string &path_and_query, TimePoint deadline)
-{
-    std::unique_ptr<HttpClient> client;
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (!idle_.empty()) {
-            client = std::move(idle_.back());
-            idle_.pop_back();
-        }
-    }
-    if (!client) client = rest_client(settings_);
-    HttpReply reply = client->get(path_and_query, deadline);
-    std::lock_guard<std::mutex> lock(mutex_);
-    idle_.push_back(std::move(client));
-    return reply;
-}
-
-Fetch retrying_fetch(const PagerDutyGet &get, const Clock &clock, TimePoint deadline)
-{
-    return [get, clock, deadline](const std::string &path) {
-        // One more try at most: a stale answer in the cache may stand in,
-        // and the caller is waiting.
-        RetryPolicy once{2, std::chrono::milliseconds(100)};
-        auto sleep = [](std::chrono::milliseconds ms) { std::this_thread::sleep_for(ms); };
-        return with_retries([&] { return get(path, deadline); }, once, clock, sleep, deadline);
-    };
-}
-
 namespace {
 
 // Tells the breaker how each request to PagerDuty went (after its retry):

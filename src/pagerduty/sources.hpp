@@ -19,19 +19,6 @@
 
 namespace pdcf {
 
-class ClientPool {
-public:
-    explicit ClientPool(const PagerDutySettings &settings);
-    // GET with a client no other thread uses meanwhile; kept afterwards, so
-    // its connection stays open for the next request (keep-alive).
-    HttpReply get(const std::string &path_and_query, TimePoint deadline);
-
-private:
-    const PagerDutySettings &settings_;
-    std::mutex mutex_;
-    std::vector<std::unique_ptr<HttpClient>> idle_;
-};
-
 struct SourceSettings {
     const PagerDutySettings *pagerduty = nullptr;
     const Cache *cache = nullptr;  // nullptr: no cache
@@ -51,9 +38,5 @@ long long refresh_lead(long long ttl, std::chrono::milliseconds timeout);
 // (cache.hpp) they refresh what is due and give the cache's whole answer:
 // every shift in it, not only who is on call now.
 OnCallSources cached_sources(const SourceSettings &settings, const Fetch &fetch, TimePoint deadline, CacheMode mode);
-
-// GET with one retry after an error that may pass, within `deadline`, and a
-// 429 retried only when the wait it asks for fits.
-Fetch retrying_fetch(const PagerDutyGet &get, const Clock &clock, TimePoint deadline);
 
 }  // namespace pdcf
