@@ -16,6 +16,7 @@
 #include "alerts/spool.hpp"
 #include "commands/check.hpp"
 #include "commands/options.hpp"
+#include "commands/refresh.hpp"
 #include "commands/test_call.hpp"
 #include "config/config.hpp"
 #include "core/escape.hpp"
@@ -23,6 +24,7 @@
 #include "pagerduty/http_client.hpp"
 #include "pagerduty/sources.hpp"
 #include "serve/handler.hpp"
+#include "serve/refresher.hpp"
 #include "serve/serve.hpp"
 
 using namespace pdcf;
@@ -199,6 +201,23 @@ void send_after_answers(Context &ctx, Process &p, bool cgi)
     }
 }
 
+// A FastCGI worker keeps the cache fresh ahead of the calls (refresher.hpp),
+// saying what failed in the log with the next request.  Not in CGI mode,
+// nor without a cache or a lifetime to keep, nor with refresh_idle = 0.
+std::unique_ptr<Refresher> refresh_in_background(Context &ctx, const Process &p, bool cgi)
+{
+    const PagerDutySettings &pd = ctx.config->config.pagerduty;
+    if (cgi || !p.rest || !p.cache_usable || pd.oncall_ttl.count() <= 0 || pd.refresh_idle.count() <= 0 ||
+        refresh_targets(ctx.config->config.routes).empty())
+        return nullptr;
+    auto refresher = std::make_unique<Refresher>(*ctx.config, ctx.sources, ctx.clock);
+    auto after = ctx.after_response;
+    ctx.after_response = [after, r = refresher.get()](bool from_twilio) {
+        return (after ? after(from_twilio) : std::string()) + r->take_log();
+    };
+    return refresher;
+}
+
 int run_command(const Options &opts, const Context &ctx, Process &p)
 {
     const ConfigResult &config = *ctx.config;
@@ -212,6 +231,10 @@ int run_command(const Options &opts, const Context &ctx, Process &p)
     case Command::flush:
         if (!config.ok() || !p.spool_usable) return 1;
         status = flush_all(p.spool, p.post(), ctx.clock, config.config.pagerduty.timeout);
+        break;
+    case Command::refresh:
+        if (!config.ok()) return 1;
+        status = refresh_run(ctx, p.cache_usable, stdout);
         break;
     case Command::serve: return 1;
     }
@@ -260,5 +283,6 @@ int main(int argc, char **argv)
     Context ctx = context_for(config, p);
     if (!serving) return run_command(opts, ctx, p);
     if (p.rest) send_after_answers(ctx, p, cgi);
+    std::unique_ptr<Refresher> refresher = refresh_in_background(ctx, p, cgi);
     return cgi ? serve_cgi(ctx) : serve_fastcgi(ctx);
 }

@@ -41,7 +41,7 @@ Result<Options> options_parse(int argc, char **argv)
     std::string error;
     bool from_given = false, at_given = false, ahead_given = false;
     auto command = [&](Command c) {
-        if (o.command != Command::serve && o.command != c) error = "--check, --test-call and --flush cannot be combined";
+        if (o.command != Command::serve && o.command != c) error = "--check, --test-call, --flush and --refresh cannot be combined";
         o.command = c;
     };
     // An option's value, or "" with its usage error said.
@@ -59,6 +59,8 @@ Result<Options> options_parse(int argc, char **argv)
             command(Command::check);
         } else if (arg == "--flush") {
             command(Command::flush);
+        } else if (arg == "--refresh") {
+            command(Command::refresh);
         } else if (auto config = take_value(arg, "-c", "--config", argc, argv, i)) {
             o.config = value_of(*config);
         } else if (auto to = take_value(arg, "", "--test-call", argc, argv, i)) {
@@ -98,6 +100,7 @@ std::string options_usage()
            "       pd-call-forward --check [--ahead DAYS [--notify]] [-c FILE]\n"
            "       pd-call-forward --test-call TO [--from FROM] [--at TIME] [-c FILE]\n"
            "       pd-call-forward --flush [-c FILE]\n"
+           "       pd-call-forward --refresh [-c FILE]\n"
            "       pd-call-forward --help | --version\n"
            "\n"
            "Answers Twilio's incoming-call and incoming-message webhooks with TwiML\n"
@@ -124,6 +127,9 @@ std::string options_usage()
            "                     hours, and PagerDuty's on-call then\n"
            "  --flush            send the alerts waiting in the spool (for cron);\n"
            "                     exit 0 when none is left waiting\n"
+           "  --refresh          ask PagerDuty now for every route's on-call and\n"
+           "                     phones that stop being fresh before the next run\n"
+           "                     (for cron or the timer, every 30 s, in CGI mode)\n"
            "  -h, --help         show this help\n"
            "  -V, --version      show the version\n"
            "\n"

@@ -15,6 +15,7 @@ enum class Command {
     check,      // --check: the config and every route, now
     test_call,  // --test-call TO: the answer a call would get now
     flush,      // --flush: send the alerts waiting in the spool
+    refresh,    // --refresh: ask PagerDuty for what the cache needs soon
 };
 
 struct Options {

@@ -196,6 +196,9 @@ constexpr long refresh_every = 30;
 // A call marks the routes it used (a file's time in cache_dir) at most this
 // often per process, so the warm path stays free of writes.
 constexpr long wanted_mark_every = 3600;
+// What a worker's refresh thread keeps to say until the next request
+// writes it to the log; past it, the lines are dropped.
+constexpr std::size_t max_refresh_log = 16 * 1024;
 
 // Numbers or prefixes in one allow_callers or block_callers list: a list
 // is checked on every call, and a longer one belongs in Twilio's own

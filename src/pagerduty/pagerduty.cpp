@@ -232,8 +232,7 @@ Snapshot pagerduty_snapshot(const OnCallSources &sources, TargetKind kind, const
 
     auto levels = oncall_levels(entries);
     if (levels.empty())
-        notes.push_back(std::string("nobody is on call for ") +
-                        (kind == TargetKind::schedule ? "schedule " : "escalation policy ") + target);
+        notes.push_back("nobody is on call for " + target_name(kind, target));
 
     for (const auto &people : levels) {
         if (enough && enough(out.levels)) break;
@@ -268,6 +267,47 @@ Snapshot pagerduty_snapshot(const OnCallSources &sources, TargetKind kind, const
         out.levels.push_back(std::move(level));
     }
     for (const auto &n : notes) add_note(out.problem, n);
+    return out;
+}
+
+std::vector<RefreshTarget> refresh_targets(const std::vector<Route> &routes)
+{
+    std::vector<RefreshTarget> out;
+    for (const Route &r : routes) {
+        if (r.kind == TargetKind::numbers) continue;
+        auto same = std::find_if(out.begin(), out.end(),
+                                 [&](const RefreshTarget &t) { return t.kind == r.kind && t.target == r.target; });
+        if (same == out.end()) same = out.insert(out.end(), RefreshTarget{r.kind, r.target, {}});
+        same->routes.push_back(r.name);
+    }
+    return out;
+}
+
+std::string target_name(TargetKind kind, const std::string &target)
+{
+    return (kind == TargetKind::schedule ? "schedule " : "escalation policy ") + target;
+}
+
+Refreshed refresh_ahead(const OnCallSources &sources, TargetKind kind, const std::string &target)
+{
+    Refreshed out;
+    OncallsAnswer oncalls = sources.oncalls(kind, target);
+    out.requests += oncalls.requests;
+    if (oncalls.failed) {
+        out.problems.push_back(oncalls.problem);
+        return out;
+    }
+    std::vector<std::string> ids, names;
+    for (const OnCall &e : oncalls.entries)
+        if (std::find(ids.begin(), ids.end(), e.user_id) == ids.end()) {
+            ids.push_back(e.user_id);
+            names.push_back(e.name);
+        }
+    std::vector<PhonesAnswer> phones = sources.phones(ids);
+    for (std::size_t i = 0; i < phones.size() && i < names.size(); ++i) {
+        out.requests += phones[i].requests;
+        if (phones[i].failed) out.problems.push_back(names[i] + ": " + phones[i].problem);
+    }
     return out;
 }
 

@@ -142,6 +142,31 @@ Snapshot pagerduty_first_level(const Fetch &fetch, TargetKind kind, const std::s
 // asked.
 [[nodiscard]] Snapshot dial_snapshot(const Route &route);
 
+// A PagerDuty target some route asks for, and the routes that do.
+struct RefreshTarget {
+    TargetKind kind = TargetKind::escalation_policy;
+    std::string target;
+    std::vector<std::string> routes;
+};
+
+// Every policy and schedule the routes ask for, each once, in their order
+// (`dial` routes ask PagerDuty nothing).
+std::vector<RefreshTarget> refresh_targets(const std::vector<Route> &routes);
+
+// "escalation policy PEP1", "schedule PS1"
+std::string target_name(TargetKind kind, const std::string &target);
+
+// What refreshing one target ahead of expiry did.
+struct Refreshed {
+    int requests = 0;
+    std::vector<std::string> problems;  // each that failed, as the log gives it
+};
+
+// With sources of an ahead mode (cache.hpp): the target's on-call answer,
+// then the phones of everyone in it (every level, every shift it knows
+// of), each refreshed when it falls due.
+Refreshed refresh_ahead(const OnCallSources &sources, TargetKind kind, const std::string &target);
+
 // A PagerDuty failure as the log gives it: "pagerduty: " and `problem`.
 std::string pagerduty_reason(const std::string &problem);
 

@@ -215,10 +215,11 @@ Answer through_cache(const SourceSettings &s, Gate &gate, const std::string &key
                      const std::function<std::optional<Answer>(const std::string &)> &decode,
                      const std::function<Cache::Entry(const Answer &, long long now)> &encode)
 {
-    if (!s.cache) return ask();
+    const bool ahead = mode == CacheMode::ahead || mode == CacheMode::ahead_of_run;
+    if (!s.cache) return ahead ? Answer{} : ask();
     Entry<Answer> entry(s, key, ttl, decode);
     std::string why;
-    if (mode == CacheMode::ahead || mode == CacheMode::ahead_of_run) {
+    if (ahead) {
         // Nothing to do unless it expires within the lead, and nothing
         // while another process refreshes it, or while PagerDuty is down
         // (the calls' one probe finds out when it is back).  A failure
@@ -286,6 +287,47 @@ std::string oncalls_key(TargetKind kind, const std::string &target)
     return "oncalls-escalation_policy-" + target;
 }
 
+// One policy's or schedule's on-calls through the cache: who is on call
+// now, or (refreshing ahead) the whole answer.
+OncallsAnswer cached_oncalls(const SourceSettings &s, Gate &gate, const Fetch &fetch, TimePoint deadline, CacheMode mode,
+                             TargetKind kind, const std::string &target)
+{
+    const std::string key = oncalls_key(kind, target);
+    const long long ttl = s.pagerduty->oncall_ttl.count();
+    const long long now = s.epoch_seconds();
+    if (mode == CacheMode::ahead && !wanted_lately(s, key, now)) return OncallsAnswer{};
+    OncallsAnswer a = through_cache<OncallsAnswer>(
+        s, gate, key, ttl, mode, deadline,
+        // The shifts of the answer's whole life (oncall_ttl) come with
+        // it, so a hand-over within it needs no request: the first call
+        // after it finds the next person in the cache, their phone too
+        // (the refresh keeps everyone's).
+        [&] { return fetch_oncalls(fetch, kind, target, s.epoch_seconds(), s.cache ? ttl : 0); },
+        [](const std::string &text) -> std::optional<OncallsAnswer> {
+            auto known = oncalls_from_json(text);
+            if (!known) return std::nullopt;
+            OncallsAnswer kept;
+            kept.entries = std::move(known->entries);
+            kept.known_until = known->known_until;
+            return kept;
+        },
+        [&s](const OncallsAnswer &fetched, long long at) {
+            // Fresh for oncall_ttl, so an override shows up soon.  Its
+            // shift changes are in it; a schedule's people come without
+            // shift ends, and are those of the moment it was asked.
+            long long until = at + s.pagerduty->oncall_ttl.count();
+            if (fetched.known_until <= at + 1)
+                if (auto end = earliest_end(fetched.entries)) until = std::max(at, std::min(until, *end));
+            return Cache::Entry{oncalls_to_json({fetched.entries, fetched.known_until}), at, until};
+        });
+    if (mode == CacheMode::ahead || mode == CacheMode::ahead_of_run) return a;
+    if (mode == CacheMode::use && s.cache) s.cache->mark_wanted(key, now, wanted_mark_every(s));
+    // Who is on call now; past what the answer knows (PagerDuty failing
+    // for longer than its life), whoever it last knew of.
+    a.entries = oncalls_at(a.entries, a.known_until > 0 ? std::min(now, a.known_until - 1) : now);
+    return a;
+}
+
 }  // namespace
 
 OnCallSources cached_sources(const SourceSettings &s, const Fetch &unwatched, TimePoint deadline, CacheMode mode)
@@ -294,40 +336,7 @@ OnCallSources cached_sources(const SourceSettings &s, const Fetch &unwatched, Ti
     const Fetch fetch = watched(s, unwatched, deadline);
     auto gate = std::make_shared<Gate>(s, deadline);
     out.oncalls = [s, gate, fetch, deadline, mode](TargetKind kind, const std::string &target) {
-        const std::string key = oncalls_key(kind, target);
-        const long long ttl = s.pagerduty->oncall_ttl.count();
-        const long long now = s.epoch_seconds();
-        if (mode == CacheMode::ahead && !wanted_lately(s, key, now)) return OncallsAnswer{};
-        OncallsAnswer a = through_cache<OncallsAnswer>(
-            s, *gate, key, ttl, mode, deadline,
-            // The shifts of the answer's whole life (oncall_ttl) come with
-            // it, so a hand-over within it needs no request: the first call
-            // after it finds the next person in the cache, their phone too
-            // (the refresh keeps everyone's).
-            [&] { return fetch_oncalls(fetch, kind, target, s.epoch_seconds(), s.cache ? ttl : 0); },
-            [](const std::string &text) -> std::optional<OncallsAnswer> {
-                auto known = oncalls_from_json(text);
-                if (!known) return std::nullopt;
-                OncallsAnswer kept;
-                kept.entries = std::move(known->entries);
-                kept.known_until = known->known_until;
-                return kept;
-            },
-            [&s](const OncallsAnswer &fetched, long long at) {
-                // Fresh for oncall_ttl, so an override shows up soon.  Its
-                // shift changes are in it; a schedule's people come without
-                // shift ends, and are those of the moment it was asked.
-                long long until = at + s.pagerduty->oncall_ttl.count();
-                if (fetched.known_until <= at + 1)
-                    if (auto end = earliest_end(fetched.entries)) until = std::max(at, std::min(until, *end));
-                return Cache::Entry{oncalls_to_json({fetched.entries, fetched.known_until}), at, until};
-            });
-        if (mode == CacheMode::ahead || mode == CacheMode::ahead_of_run) return a;
-        if (mode == CacheMode::use && s.cache) s.cache->mark_wanted(key, now, wanted_mark_every(s));
-        // Who is on call now; past what the answer knows (PagerDuty failing
-        // for longer than its life), whoever it last knew of.
-        a.entries = oncalls_at(a.entries, a.known_until > 0 ? std::min(now, a.known_until - 1) : now);
-        return a;
+        return cached_oncalls(s, *gate, fetch, deadline, mode, kind, target);
     };
     out.phones = [s, gate, fetch, deadline, mode](const std::vector<std::string> &users) {
         auto one = [s, gate, fetch, deadline, mode](const std::string &user) {

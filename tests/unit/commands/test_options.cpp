@@ -65,11 +65,13 @@ BOOST_AUTO_TEST_CASE(operator_commands)
     BOOST_TEST(parse({"--check", "--notify"}).error() == "--notify goes with --check --ahead");
     BOOST_TEST(parse({"--test-call", "ops", "--at", "2026-12-24 10:00"})->test_at == "2026-12-24 10:00");
     BOOST_TEST(parse({"--test-call=ops", "--at=2026-12-24 10:00"})->test_at == "2026-12-24 10:00");
-    BOOST_TEST(parse({"--check", "--test-call", "ops"}).error() == "--check, --test-call and --flush cannot be combined");
+    BOOST_TEST(parse({"--check", "--test-call", "ops"}).error() == "--check, --test-call, --flush and --refresh cannot be combined");
     // Two commands is the error, whether or not the second has its value.
-    BOOST_TEST(parse({"--check", "--test-call"}).error() == "--check, --test-call and --flush cannot be combined");
+    BOOST_TEST(parse({"--check", "--test-call"}).error() == "--check, --test-call, --flush and --refresh cannot be combined");
     BOOST_TEST(parse({"--flush", "-c"}).error() == "-c needs a value");
     BOOST_TEST((parse({"--flush", "-c", "/a.ini"})->command == Command::flush));
+    BOOST_TEST((parse({"--refresh"})->command == Command::refresh));
+    BOOST_TEST(parse({"--refresh", "--flush"}).error() == "--check, --test-call, --flush and --refresh cannot be combined");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -74,6 +74,26 @@ escalation_policy = PREST01
     BOOST_TEST(c.routes[1].call.voice == "Polly.Joanna");
 }
 
+// The base configuration with one more [pagerduty] key.
+std::string with_pagerduty_key(const std::string &line)
+{
+    std::string text = testing::base_config;
+    text.insert(text.find("[pagerduty]\n") + 12, line + "\n");
+    return text;
+}
+
+BOOST_AUTO_TEST_CASE(how_long_an_unused_route_is_kept_fresh)
+{
+    BOOST_TEST(parse(testing::base_config).config.pagerduty.refresh_idle.count() == 7 * 86400);
+    auto r = parse(with_pagerduty_key("refresh_idle = 0"));
+    BOOST_TEST_REQUIRE(r.ok(), r.summary());
+    BOOST_TEST(r.config.pagerduty.refresh_idle.count() == 0);
+    r = parse(with_pagerduty_key("refresh_idle = 8000000"));
+    BOOST_TEST(!r.ok());
+    BOOST_TEST(r.summary().find("refresh_idle: expected whole seconds from 0 to 7776000") != std::string::npos,
+               r.summary());
+}
+
 BOOST_AUTO_TEST_CASE(call_section_after_routes_still_applies)
 {
     auto r = parse(base + "[call]\nvoice = man\n");

@@ -288,3 +288,45 @@ BOOST_AUTO_TEST_CASE(ids_are_escaped_in_urls)
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(refresh_targets_and_passes)
+
+BOOST_AUTO_TEST_CASE(each_policy_or_schedule_once_with_its_routes)
+{
+    auto route = [](const char *name, TargetKind kind, const char *target) {
+        Route r;
+        r.name = name;
+        r.kind = kind;
+        r.target = target;
+        return r;
+    };
+    auto t = refresh_targets({route("ops", TargetKind::escalation_policy, "PEP1"),
+                              route("desk", TargetKind::numbers, ""),
+                              route("db", TargetKind::schedule, "PEP1"),
+                              route("night", TargetKind::escalation_policy, "PEP1")});
+    BOOST_REQUIRE_EQUAL(t.size(), 2u);
+    BOOST_TEST(target_name(t[0].kind, t[0].target) == "escalation policy PEP1");
+    BOOST_TEST(t[0].routes == (std::vector<std::string>{"ops", "night"}));
+    BOOST_TEST(target_name(t[1].kind, t[1].target) == "schedule PEP1");
+}
+
+BOOST_AUTO_TEST_CASE(everyone_in_the_answer_has_their_phone_looked_at)
+{
+    // Every level, and whoever a shift ahead brings: a hunt may reach any.
+    F pd;
+    pd.oncalls({F::entry(1, "PU1", "Ada"), F::entry(2, "PU2", "Bob"), F::entry(1, "PU1", "Ada")});
+    pd.phones("PU1", {F::phone("4155550101")});
+    pd.replies["/users/PU2/contact_methods"] = {503, "", "", -1};
+    Refreshed r = refresh_ahead(direct_sources(pd.fetch(), now), TargetKind::escalation_policy, "PEP1");
+    BOOST_TEST(r.requests == 3);
+    BOOST_TEST(pd.requests.at(1) == "/users/PU1/contact_methods");
+    BOOST_TEST(pd.requests.at(2) == "/users/PU2/contact_methods");
+    BOOST_REQUIRE_EQUAL(r.problems.size(), 1u);
+    BOOST_TEST(r.problems[0].rfind("Bob: GET /users/PU2/contact_methods: HTTP 503", 0) == 0u, r.problems[0]);
+
+    pd.replies.erase("/oncalls");
+    r = refresh_ahead(direct_sources(pd.fetch(), now), TargetKind::escalation_policy, "PEP1");
+    BOOST_TEST(r.problems.size() == 1u);  // nobody's phones without the on-calls
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -351,3 +351,146 @@ BOOST_AUTO_TEST_CASE(several_phones_at_once)
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(refresh_ahead_of_expiry)
+
+Refreshed refresh(Fixture &f, CacheMode mode = CacheMode::ahead)
+{
+    OnCallSources s = cached_sources(f.settings, f.fake.fetch(), std::chrono::steady_clock::now() + 5s, mode);
+    return refresh_ahead(s, TargetKind::escalation_policy, "PEP1");
+}
+
+std::size_t oncalls_requests(const Fixture &f)
+{
+    return std::count_if(f.fake.requests.begin(), f.fake.requests.end(),
+                         [](const std::string &r) { return r.rfind("/oncalls?", 0) == 0; });
+}
+
+BOOST_AUTO_TEST_CASE(a_rarely_called_line_never_waits_and_pagerduty_is_asked_at_most_twice_a_ttl)
+{
+    Fixture f;
+    f.pd.timeout = 5000ms;  // a lead of 6 s
+    f.ask();                // the first call ever, which marks the route as used
+    f.fake.requests.clear();
+    // Ten minutes of a worker's refresh thread, every second, and a call
+    // every two minutes: no call asks PagerDuty.
+    for (int second = 1; second <= 600; ++second) {
+        f.now += 1;
+        BOOST_TEST(refresh(f).problems.empty());
+        if (second % 120 == 0) {
+            Snapshot s = f.ask();
+            BOOST_TEST(s.requests == 0, "second " << second);
+            BOOST_TEST((s.source == Source::cache));
+            BOOST_TEST(f.dialed(s) == std::vector<std::string>{"+14155550101"});
+        }
+    }
+    // Refreshed 6 s before each expiry: once every 54 s, never twice in 60.
+    BOOST_TEST(oncalls_requests(f) == 11u);
+    BOOST_TEST(oncalls_requests(f) <= 2u * 600 / 60);
+    // The phone (contact_ttl 3600) was fresh all along.
+    BOOST_TEST(f.fake.requests.size() == oncalls_requests(f));
+}
+
+BOOST_AUTO_TEST_CASE(nothing_is_asked_while_far_from_expiry)
+{
+    Fixture f;
+    f.ask();
+    f.fake.requests.clear();
+    f.now += 60 - refresh_lead(60, f.pd.timeout) - 1;
+    BOOST_TEST(refresh(f).requests == 0);
+    BOOST_TEST(f.fake.requests.empty());
+    f.now += 1;
+    BOOST_TEST(refresh(f).requests == 1);
+}
+
+BOOST_AUTO_TEST_CASE(the_lead_is_the_budget_and_a_second_at_most_half_the_life)
+{
+    BOOST_TEST(refresh_lead(60, 5000ms) == 6);
+    BOOST_TEST(refresh_lead(60, 2500ms) == 4);
+    BOOST_TEST(refresh_lead(8, 5000ms) == 4);
+    BOOST_TEST(refresh_lead(1, 5000ms) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(the_next_shifts_person_has_a_phone_before_the_hand_over)
+{
+    Fixture f;
+    f.now = *parse_rfc3339("2027-01-15T07:59:00Z");
+    f.ask();
+    f.fake.requests.clear();
+    f.fake.replies["/oncalls"] = {
+        200, F::page({entry_with_end("\"2027-01-15T08:00:30Z\""), bob_from("\"2027-01-15T08:00:30Z\"")}), "", -1};
+    f.fake.phones("PU2", {F::phone("4155550102")});
+    f.now += 55;
+    BOOST_TEST(refresh(f).requests == 2);  // the on-calls, then Bob's phone
+    f.fake.requests.clear();
+    f.now += 36;  // 08:00:31, past the hand-over
+    Snapshot s = f.ask();
+    BOOST_TEST(f.fake.requests.empty());
+    BOOST_TEST(f.dialed(s) == std::vector<std::string>{"+14155550102"});
+}
+
+BOOST_AUTO_TEST_CASE(only_routes_called_within_refresh_idle)
+{
+    Fixture f;
+    f.pd.refresh_idle = 86400s;
+    BOOST_TEST(refresh(f).requests == 0);  // never called
+    BOOST_TEST(f.fake.requests.empty());
+    f.ask();
+    f.fake.requests.clear();
+    f.now += 58;
+    BOOST_TEST(refresh(f).requests == 1);
+    f.now += 86400;
+    BOOST_TEST(refresh(f).requests == 0);  // a day without a call
+    // --refresh asks for every route, called or not.
+    BOOST_TEST(refresh(f, CacheMode::ahead_of_run).requests == 2);
+    f.pd.refresh_idle = 0s;  // no refreshing in the background at all
+    f.ask();
+    f.now += 58;
+    BOOST_TEST(refresh(f).requests == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_run_refreshes_what_expires_before_the_next_one)
+{
+    Fixture f;
+    f.ask();
+    f.fake.requests.clear();
+    f.now += 60 - refresh_lead(60, f.pd.timeout) - limits::refresh_every - 1;
+    BOOST_TEST(refresh(f, CacheMode::ahead_of_run).requests == 0);
+    f.now += 1;
+    BOOST_TEST(refresh(f, CacheMode::ahead_of_run).requests == 1);
+}
+
+BOOST_AUTO_TEST_CASE(another_process_refreshing_is_left_to_it)
+{
+    Fixture f;
+    f.ask();
+    f.fake.requests.clear();
+    f.now += 58;
+    {
+        Cache::Lock held = f.cache.try_lock("oncalls-escalation_policy-PEP1");
+        BOOST_TEST(refresh(f).requests == 0);  // no waiting for it either
+    }
+    // It refreshed the file meanwhile: this process sees so, past what
+    // it remembers, and asks nothing.
+    Cache other(f.dir.path + "/cache");
+    other.write("oncalls-escalation_policy-PEP1",
+                {oncalls_to_json({{{1, "PU1", "Ada Lovelace", "", "", ""}}, f.now + 60}), f.now, f.now + 60});
+    BOOST_TEST(refresh(f).requests == 0);
+    BOOST_TEST(f.fake.requests.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_failure_is_told_and_the_last_answer_stays)
+{
+    Fixture f;
+    f.ask();
+    f.now += 58;
+    f.fake.replies["/oncalls"] = {500, "", "", -1};
+    Refreshed r = refresh(f);
+    BOOST_TEST(r.problems.size() == 1u);
+    BOOST_TEST(r.problems.at(0).find("HTTP 500") != std::string::npos);
+    f.fake.requests.clear();
+    BOOST_TEST(f.dialed(f.ask()) == std::vector<std::string>{"+14155550101"});  // still fresh
+    BOOST_TEST(f.fake.requests.empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

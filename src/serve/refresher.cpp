@@ -1,0 +1,64 @@
+#include "serve/refresher.hpp"
+
+#include "core/escape.hpp"
+#include "core/limits.hpp"
+
+namespace pdcf {
+
+Refresher::Refresher(const ConfigResult &config, SourcesFor sources, Clock clock)
+    : settings_(config.config.pagerduty), targets_(refresh_targets(config.config.routes)),
+      sources_(std::move(sources)), clock_(std::move(clock))
+{
+    thread_ = std::thread([this] { run(); });
+}
+
+Refresher::~Refresher()
+{
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+}
+
+std::string Refresher::take_log()
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::string out;
+    out.swap(log_);
+    return out;
+}
+
+void Refresher::run()
+{
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stopping_) {
+        wake_.wait_for(lock, limits::refresh_tick, [this] { return stopping_; });
+        if (stopping_) break;
+        lock.unlock();
+        pass();
+        lock.lock();
+    }
+}
+
+void Refresher::pass()
+{
+    for (std::size_t i = 0; i < targets_.size(); ++i) {
+        const TimePoint now = clock_();
+        auto rest = resting_.find(i);
+        if (rest != resting_.end() && now < rest->second) continue;
+        const RefreshTarget &t = targets_[i];
+        Refreshed r = refresh_ahead(sources_(now + settings_.timeout, CacheMode::ahead), t.kind, t.target);
+        if (r.problems.empty()) continue;
+        // The calls still ask, or take the last answer, meanwhile.
+        resting_[i] = now + limits::refresh_retry;
+        std::string line = "pd-call-forward: refresh of " + target_name(t.kind, t.target) + " failed:";
+        for (const auto &p : r.problems) line += " " + p + ";";
+        line += " tried again in " + std::to_string(limits::refresh_retry.count()) + " s\n";
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (log_.size() < limits::max_refresh_log) log_ += display_text(line.substr(0, line.size() - 1)) + "\n";
+    }
+}
+
+}  // namespace pdcf
