@@ -199,7 +199,8 @@ demo-stop:
 CONFDIR = $(SYSCONFDIR)/pd-call-forward
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 UNITS = pd-call-forward.socket pd-call-forward.service pd-call-forward-flush.service pd-call-forward-flush.timer \
-	pd-call-forward-readiness.service pd-call-forward-readiness.timer
+	pd-call-forward-readiness.service pd-call-forward-readiness.timer \
+	pd-call-forward-refresh.service pd-call-forward-refresh.timer
 # The units name the binary where this install puts it.
 UNIT_SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g'
 

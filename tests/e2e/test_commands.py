@@ -361,7 +361,8 @@ def plant_mallory(cache, fetched_at=None, fresh_until=None, oncalls_name="oncall
     now = int(time.time())
     fetched_at = now if fetched_at is None else fetched_at
     fresh_until = now + 60 if fresh_until is None else fresh_until
-    entries = {oncalls_name: [{"level": 1, "user_id": "PMAL001", "name": "Mallory", "end": ""}],
+    entries = {oncalls_name: {"known_until": fresh_until,
+                              "oncalls": [{"level": 1, "user_id": "PMAL001", "name": "Mallory", "end": ""}]},
                "phone-methods-PMAL001.json": [{"number": MALLORY, "label": "Mobile", "sms": False, "state": "usable"}]}
     paths = []
     for name, value in entries.items():
@@ -448,6 +449,47 @@ def test_a_planted_link_or_a_long_fresh_until_is_not_believed():
     check(dialed(out) == ["+14155550101"] and "pd_requests=1 " in err, out + err)  # /oncalls asked again
 
 
+# --- --refresh ----------------------------------------------------------------
+
+def cgi_call(config, to):
+    """One incoming call to the program run as CGI, as a web server runs
+    it: its log line."""
+    body = f"CallSid=CA{'7' * 32}&AccountSid=AC{'1' * 32}&From=%2B14155559876&To={to.replace('+', '%2B')}"
+    env_vars = {"PATH": os.environ.get("PATH", ""), "REQUEST_METHOD": "POST", "PATH_INFO": "/voice",
+                "QUERY_STRING": "", "CONTENT_TYPE": "application/x-www-form-urlencoded",
+                "CONTENT_LENGTH": str(len(body)), "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80",
+                "SCRIPT_NAME": "/pd-call-forward.cgi", "PD_CALL_FORWARD_CONFIG": config, **SANITIZER_ENV}
+    p = subprocess.run([PROGRAM], input=body, env=env_vars, capture_output=True, text=True, timeout=30)
+    check(p.returncode == 0 and "<Dial" in p.stdout, p.stdout + p.stderr)
+    return [l for l in p.stderr.splitlines() if "method=POST" in l][0]
+
+
+def test_refresh_keeps_a_cgi_lines_cache_fresh_so_no_call_waits():
+    setup()
+    config = write_config(env.dir, env.standin.url, timeout="2", name="refresh.ini",
+                          cache=os.path.join(env.dir, "refresh-cache"), caching=CACHING,
+                          twilio_extra="validate_signature = no")
+    rc, out, err = run("--refresh", config=config)
+    check(rc == 0, f"exit {rc}\n{out}{err}")
+    check("escalation policy PEPOPS1 (route ops): refreshed, 2 requests" in out, out)
+    check("schedule PSDB001 (route db): refreshed, 2 requests" in out, out)
+    check("escalation policy PEPHUNT (route hunt): refreshed, 1 request\n" in out, out)  # Ada's phone is kept
+    # Run again within the half-minute: all is fresh past the next run.
+    env.standin.clear_requests()
+    rc, out, _ = run("--refresh", config=config)
+    check(rc == 0 and out.count("nothing asked") == 3 and env.standin.requests() == [], out)
+    # A call to the CGI program then asks PagerDuty nothing.
+    line = cgi_call(config, OPS_NUMBER)
+    check("pd_requests=0 " in line and "source=cache" in line and "+*******0101" in line, line)
+
+    # PagerDuty failing: said, and exit 1, for the timer's unit to show.
+    setup(fault="503")
+    config = write_config(env.dir, env.standin.url, timeout="2", name="refresh-down.ini",
+                          cache=os.path.join(env.dir, "refresh-down-cache"), caching=CACHING)
+    rc, out, _ = run("--refresh", config=config)
+    check(rc == 1 and "escalation policy PEPOPS1 (route ops): failed: GET /oncalls: HTTP 503" in out, out)
+
+
 TESTS = [
     test_check_every_route_reaches_its_on_call,
     test_check_unknown_target_and_no_phone_fail_even_with_a_fallback,
@@ -469,6 +511,7 @@ TESTS = [
     test_check_says_which_branch_is_in_force_and_when_it_changes,
     test_a_cache_dir_others_can_write_is_refused_at_start_and_by_check,
     test_a_planted_link_or_a_long_fresh_until_is_not_believed,
+    test_refresh_keeps_a_cgi_lines_cache_fresh_so_no_call_waits,
 ]
 
 

@@ -102,7 +102,7 @@ LIMIT_TEXT = {
     "max_voicemail_length": lambda v: f"voicemail_max_length 5 to {v},",
     "max_oncall_ttl": lambda v: f"Ic oncall_ttl up to {days(v)},",
     "max_contact_ttl": lambda v: f"Ic contact_ttl up to {days(v)},",
-    "max_stale": lambda v: f"Ic stale_max up to {days(v)}.",
+    "max_stale": lambda v: f"Ic stale_max up to {days(v)},",
     "max_alert_summary": lambda v: f"cut to {v} bytes",
     "max_dedup_key": lambda v: f"keys to {v},",
     "max_caller_list": lambda v: f"It Caller lists: {v} numbers or prefixes each",
@@ -121,6 +121,12 @@ LIMIT_TEXT = {
     "max_caller_limit": lambda v: f"Ic caller_limit up to {v},",
     "max_audio_url": lambda v: f"It Recordings: {v} bytes of URL",
     "max_readiness_ahead": lambda v: f"It Readiness: Fl -ahead No up to {days(v)}",
+    "max_refresh_idle": lambda v: f"Ic refresh_idle up to {days(v)}.",
+    "refresh_tick": lambda v: f"It Refreshing ahead: every {v} ms;",
+    "refresh_retry": lambda v: f"after a failure, {v} seconds",
+    "wanted_mark_every": lambda v: f"at most once an hour ({v} seconds) a process",
+    "max_refresh_log": lambda v: f"keeps at most {size(v)} of failures",
+    "refresh_every": lambda v: f"refreshes what expires within {v} seconds of its run",
     "max_hours_ranges": lambda v: f"It Opening hours: {v} ranges in one Ic hours",
     "max_hours_lookahead": lambda v: f"looks up to {v} days ahead for the next change",
     "max_holidays_file": lambda v: f"It Holidays file: {size(v)}",
@@ -220,6 +226,8 @@ INSTALLED = {
     "usr/share/doc/pd-call-forward/examples/systemd/pd-call-forward-flush.timer": 0o644,
     "usr/share/doc/pd-call-forward/examples/systemd/pd-call-forward-readiness.service": 0o644,
     "usr/share/doc/pd-call-forward/examples/systemd/pd-call-forward-readiness.timer": 0o644,
+    "usr/share/doc/pd-call-forward/examples/systemd/pd-call-forward-refresh.service": 0o644,
+    "usr/share/doc/pd-call-forward/examples/systemd/pd-call-forward-refresh.timer": 0o644,
 }
 UNITS = {
     "usr/lib/systemd/system/pd-call-forward.socket": 0o644,
@@ -228,6 +236,8 @@ UNITS = {
     "usr/lib/systemd/system/pd-call-forward-flush.timer": 0o644,
     "usr/lib/systemd/system/pd-call-forward-readiness.service": 0o644,
     "usr/lib/systemd/system/pd-call-forward-readiness.timer": 0o644,
+    "usr/lib/systemd/system/pd-call-forward-refresh.service": 0o644,
+    "usr/lib/systemd/system/pd-call-forward-refresh.timer": 0o644,
 }
 
 
@@ -281,7 +291,8 @@ def test_install_keeps_an_existing_config():
 
 
 UNIT_NAMES = ("pd-call-forward.service", "pd-call-forward.socket", "pd-call-forward-flush.service",
-              "pd-call-forward-flush.timer", "pd-call-forward-readiness.service", "pd-call-forward-readiness.timer")
+              "pd-call-forward-flush.timer", "pd-call-forward-readiness.service", "pd-call-forward-readiness.timer",
+              "pd-call-forward-refresh.service", "pd-call-forward-refresh.timer")
 
 
 def unit_files(d):
@@ -299,12 +310,13 @@ def test_systemd_units_verify_and_are_hardened():
         raise Skip("systemd-analyze is not installed")
     d = tempfile.mkdtemp(prefix="pdcf-units-")
     try:
-        service, socket_unit, flush, timer, readiness, morning = unit_files(d)
-        p = subprocess.run([analyze, "verify", "--man=no", service, socket_unit, flush, timer, readiness, morning],
+        service, socket_unit, flush, timer, readiness, morning, refresh, half_minute = unit_files(d)
+        p = subprocess.run([analyze, "verify", "--man=no", service, socket_unit, flush, timer, readiness, morning,
+                            refresh, half_minute],
                            capture_output=True, text=True)
         check(p.returncode == 0 and not p.stderr.strip() and not p.stdout.strip(), p.stdout + p.stderr)
         # systemd's own exposure score, 0 (locked down) to 10: 2.0 or less is "OK".
-        for unit in (service, flush, readiness):
+        for unit in (service, flush, readiness, refresh):
             p = subprocess.run([analyze, "security", "--offline=true", "--threshold=20", unit],
                                capture_output=True, text=True)
             overall = [l for l in p.stdout.splitlines() if "Overall exposure level" in l]
@@ -326,6 +338,12 @@ def test_systemd_units_verify_and_are_hardened():
               "-c %d/pd-call-forward.ini" in text, text)
         check("User=pd-call-forward" in text and "StateDirectory=pd-call-forward" in text, text)
         check("OnCalendar=*-*-* 10:00" in open(morning).read(), "the readiness timer does not run daily")
+        # Every 30 s, for CGI: the cache refreshed before it expires, as the
+        # same user, so the workers' cache_dir stays its owner's.
+        text = open(refresh).read()
+        check(f"ExecStart={os.path.dirname(PROGRAM)}/pd-call-forward --refresh -c %d/pd-call-forward.ini" in text, text)
+        check("User=pd-call-forward" in text and "CacheDirectory=pd-call-forward" in text, text)
+        check("OnCalendar=*:*:00,30" in open(half_minute).read(), "the refresh timer does not run every 30 s")
     finally:
         shutil.rmtree(d)
 

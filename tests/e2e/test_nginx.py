@@ -5,13 +5,14 @@ of scenarios.py, and what is particular to spawn-fcgi."""
 
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
 import twilio_model  # noqa: E402
 from harness import (DB_NUMBER, OPS_NUMBER, SHARED_KEY_CONFIG, FastCgi, twilio_request, Nginx, StandIn, check, person, roster, run_suite,  # noqa: E402
                      write_config)
-from scenarios import (ADA_PHONE, GRACE_PHONE, LINUS_PHONE, TwilioCall, alerts_of, call, env, log_for, numbers, setup,  # noqa: E402
+from scenarios import (ADA, ADA_PHONE, GRACE, GRACE_PHONE, LINUS_PHONE, TwilioCall, alerts_of, call, env, log_for, numbers, setup,  # noqa: E402
                        setup_together, spool_settled, walk, TIMEOUT)
 
 LIMIT_CALLBACK_URL = 4096  # limits::max_callback_url
@@ -102,6 +103,48 @@ def test_the_desk_by_day_the_on_call_at_night_weekends_holidays_and_across_dst()
     finally:
         os.unlink(fcgi[0].socket)
         fcgi[0] = FastCgi(env.dir, env.config, children=4)
+
+
+def test_a_rarely_called_line_never_waits_for_pagerduty_and_a_hand_over_needs_no_request():
+    # oncall_ttl 4 s, and the line called once every 10 s: each call finds
+    # the answer the workers refreshed before it expired.  Ada hands over to
+    # Grace 6 s after the first call; the second call reaches Grace without
+    # a request, her phone fetched before her shift began.
+    change = int(time.time()) + 6
+    setup(r=roster([("PEPOPS1", 1, "PADA001", {"end": rfc3339_at(change)}),
+                    ("PEPOPS1", 1, "PGRACE1", {"start": rfc3339_at(change), "end": rfc3339_at(change + 3600)})],
+                   [ADA, GRACE]))
+    config = write_config(env.dir, env.standin.url, timeout=str(TIMEOUT), name="refresh.ini",
+                          cache=os.path.join(env.dir, "refresh-cache"),
+                          caching={"oncall_ttl": 4, "contact_ttl": 3600, "stale_max": 86400})
+    fcgi[0].stop()
+    os.unlink(fcgi[0].socket)
+    fcgi[0] = FastCgi(env.dir, config, children=2)
+    try:
+        sid, r = call()
+        check(numbers(r) == [ADA_PHONE] and "source=pagerduty" in log_for(sid), log_for(sid))
+        env.standin.clear_requests()
+        time.sleep(change + 4 - time.time())
+        sid, r = call()
+        check(numbers(r) == [GRACE_PHONE], r.body)
+        check("pd_requests=0 " in log_for(sid) and "source=cache" in log_for(sid), log_for(sid))
+        asked = env.standin.requests()
+        oncalls = [q for q in asked if q["path"] == "/oncalls"]
+        grace = [q for q in asked if q["path"] == "/users/PGRACE1/contact_methods"]
+        # Refreshed ahead by both workers together, at most twice per
+        # lifetime of 4 s (a lead of 2 s: half of it), over 10 s without a
+        # call; Grace's phone once, before the call that needed it.
+        check(2 <= len(oncalls) <= 6, [q["received_ms"] for q in oncalls])
+        check(all("since" in q["query"] and "until" in q["query"] for q in oncalls), oncalls)
+        check(len(grace) == 1, grace)
+    finally:
+        fcgi[0].stop()
+        os.unlink(fcgi[0].socket)
+        fcgi[0] = FastCgi(env.dir, env.config, children=4)
+
+
+def rfc3339_at(seconds):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
 def test_startup_warning_reaches_the_error_log():
@@ -208,7 +251,8 @@ def start(d, parts):
                                                         test_two_web_servers_sharing_a_spool_alert_once,
                                                         test_ten_long_names_keep_every_callback_url_within_nginx_limits,
                                                         test_the_desk_by_day_the_on_call_at_night_weekends_holidays_and_across_dst,
-                                                        test_the_greeting_and_the_whisper_say_the_time_where_the_engineer_is]
+                                                        test_the_greeting_and_the_whisper_say_the_time_where_the_engineer_is,
+                                                        test_a_rarely_called_line_never_waits_for_pagerduty_and_a_hand_over_needs_no_request]
 
 if __name__ == "__main__":
     sys.exit(run_suite("nginx", start))
