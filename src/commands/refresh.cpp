@@ -25,6 +25,9 @@ int refresh_run(const Context &ctx, bool cache_usable, std::FILE *out)
             status = 1;
             said += "failed:";
             for (const auto &p : r.problems) said += " " + p + ";";
+        } else if (!r.notes.empty()) {
+            for (const auto &n : r.notes) said += n + "; ";
+            said += r.requests == 0 ? "nothing asked" : std::to_string(r.requests) + " asked";
         } else if (r.requests == 0) {
             said += "fresh until after the next run; nothing asked";
         } else {

@@ -87,23 +87,40 @@ void Cache::write(const std::string &key, const Entry &entry) const
     memo_[key] = entry;
 }
 
-void Cache::mark_wanted(const std::string &key, long long now, long long every) const
+namespace {
+
+const char *suffix(Cache::Stamp what) { return what == Cache::Stamp::wanted ? ".wanted" : ".refresh-failed"; }
+
+}  // namespace
+
+void Cache::stamp(const std::string &key, Stamp what, long long now) const
 {
-    {
-        std::lock_guard<std::mutex> lock(memo_mutex_);
-        auto [it, first] = marked_.emplace(key, now);
-        if (!first && now >= it->second && now - it->second < every) return;
-        it->second = now;
-    }
     // Written whole anew, as the entries are, so a file another user left
     // is replaced rather than kept.
-    (void)write_whole_file(dir_, name_of(key) + ".wanted", "", timespec{static_cast<time_t>(now), 0});
+    (void)write_whole_file(dir_, name_of(key) + suffix(what), "", timespec{static_cast<time_t>(now), 0});
 }
 
-std::optional<long long> Cache::wanted_at(const std::string &key) const
+void Cache::mark_wanted(const std::string &key, long long now, long long every) const
+{
+    auto young = [&](long long at) { return now >= at && now - at < every; };
+    {
+        std::lock_guard<std::mutex> lock(memo_mutex_);
+        auto it = marked_.find(key);
+        if (it != marked_.end() && young(it->second)) return;
+    }
+    auto at = stamped_at(key, Stamp::wanted);
+    if (!at || !young(*at)) {
+        stamp(key, Stamp::wanted, now);
+        at = now;
+    }
+    std::lock_guard<std::mutex> lock(memo_mutex_);
+    marked_[key] = *at;
+}
+
+std::optional<long long> Cache::stamped_at(const std::string &key, Stamp what) const
 {
     struct stat st {};
-    const std::string path = path_of(key) + ".wanted";
+    const std::string path = path_of(key) + suffix(what);
     if (lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) return std::nullopt;
     return static_cast<long long>(st.st_mtim.tv_sec);
 }

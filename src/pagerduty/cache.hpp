@@ -68,13 +68,17 @@ public:
     // did not come.
     Lock lock(const std::string &key, TimePoint deadline, const Clock &clock) const;
 
-    // A call used the entry at `now`: kept as the time of a file beside it,
-    // by every process, so the refresh threads know which routes are in
-    // use.  This process writes it at most once per `every` seconds.  Best
-    // effort.
+    // What the time of a file beside an entry records, for every process:
+    // when a call last used it (so the refresh threads know which routes
+    // are in use), when refreshing it ahead last failed.
+    enum class Stamp { wanted, refresh_failed };
+    // Best effort, as the entries.
+    void stamp(const std::string &key, Stamp what, long long now) const;
+    std::optional<long long> stamped_at(const std::string &key, Stamp what) const;
+    // A call used the entry at `now`: stamped when no stamp of it is
+    // younger than `every` seconds, so the calls of a busy line, and CGI
+    // runs, which remember nothing, write it seldom.
     void mark_wanted(const std::string &key, long long now, long long every) const;
-    // When a call last used the entry, as far as the marks say.
-    std::optional<long long> wanted_at(const std::string &key) const;
 
 private:
     std::string path_of(const std::string &key) const;

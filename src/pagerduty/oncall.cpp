@@ -349,6 +349,12 @@ std::string oncalls_to_json(const KnownOncalls &known)
 std::optional<KnownOncalls> oncalls_from_json(std::string_view text)
 {
     json doc = json::parse(text, nullptr, false);
+    // The earlier form, a bare list: who was on call when it was fetched.
+    if (doc.is_array()) {
+        auto entries = list_from_json(doc, oncall_from);
+        if (!entries) return std::nullopt;
+        return KnownOncalls{std::move(*entries), 0};
+    }
     if (!doc.is_object() || !doc.contains("known_until") || !doc["known_until"].is_number_integer() ||
         !doc.contains("oncalls"))
         return std::nullopt;

@@ -95,7 +95,8 @@ std::vector<OnCall> oncalls_at(const std::vector<OnCall> &entries, long long at)
 // What the cache keeps of an on-call answer: its entries, and until when
 // (exclusive, seconds since the epoch) they say who is on call: the
 // `until` asked, so the shifts that begin before it are among them.  0:
-// only the moment it was asked.
+// only the moment it was fetched (a schedule's people, or the cache's
+// earlier form, a bare list, which is still read).
 struct KnownOncalls {
     std::vector<OnCall> entries;
     long long known_until = 0;

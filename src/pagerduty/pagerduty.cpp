@@ -297,6 +297,7 @@ Refreshed refresh_ahead(const OnCallSources &sources, TargetKind kind, const std
         out.problems.push_back(oncalls.problem);
         return out;
     }
+    if (oncalls.requests == 0 && !oncalls.problem.empty()) out.notes.push_back(oncalls.problem);
     std::vector<std::string> ids, names;
     for (const OnCall &e : oncalls.entries)
         if (std::find(ids.begin(), ids.end(), e.user_id) == ids.end()) {
@@ -307,6 +308,8 @@ Refreshed refresh_ahead(const OnCallSources &sources, TargetKind kind, const std
     for (std::size_t i = 0; i < phones.size() && i < names.size(); ++i) {
         out.requests += phones[i].requests;
         if (phones[i].failed) out.problems.push_back(names[i] + ": " + phones[i].problem);
+        else if (phones[i].requests == 0 && !phones[i].problem.empty())
+            out.notes.push_back(names[i] + ": " + phones[i].problem);
     }
     return out;
 }

@@ -26,17 +26,19 @@ namespace {
 // with little time left (it queued in the web server, or waited for
 // another process's refresh) says nothing of a PagerDuty that is slow but
 // answers.
-Fetch watched(const SourceSettings &s, const Fetch &fetch, TimePoint deadline)
+// A refresh ahead of expiry keeps no caller waiting, so its failures say
+// nothing to the calls: only its answers are told.
+Fetch watched(const SourceSettings &s, const Fetch &fetch, TimePoint deadline, bool ahead)
 {
     if (!s.breaker) return fetch;
     const auto half = s.pagerduty->timeout / 2;
     const auto costly = std::min<std::chrono::milliseconds>(limits::pagerduty_costly_failure, half);
-    return [s, fetch, deadline, half, costly](const std::string &path) {
+    return [s, fetch, deadline, half, costly, ahead](const std::string &path) {
         const TimePoint began = s.clock();
         HttpReply reply = fetch(path);
         if (!pagerduty_failed_outright(reply)) {
             s.breaker->answered(s.epoch_micros());
-        } else if (const auto waited = s.clock() - began; deadline - began > half && waited >= costly) {
+        } else if (const auto waited = s.clock() - began; !ahead && deadline - began > half && waited >= costly) {
             const long long now = s.epoch_micros();
             s.breaker->failed(now - std::chrono::duration_cast<std::chrono::microseconds>(waited).count(), now);
         }
@@ -51,7 +53,9 @@ Fetch watched(const SourceSettings &s, const Fetch &fetch, TimePoint deadline)
 // to tell a hang from a slow answer, and its caller has waited enough.
 class Gate {
 public:
-    Gate(const SourceSettings &s, TimePoint deadline) : s_(s), deadline_(deadline) {}
+    // `ahead`: a refresh ahead of expiry, which never takes the probe from
+    // the calls: while PagerDuty counts as down it asks nothing.
+    Gate(const SourceSettings &s, TimePoint deadline, bool ahead) : s_(s), deadline_(deadline), ahead_(ahead) {}
 
     // Whether this call must not ask PagerDuty; `why` says why, for the
     // log, the first time only (one reason per call, not per person).
@@ -73,7 +77,7 @@ private:
         auto ago = s_.breaker->down(s_.epoch_micros());
         if (!ago) return;
         bool busy = true;
-        if (deadline_ - s_.clock() > s_.pagerduty->timeout / 2) probe_ = s_.breaker->try_probe(&busy);
+        if (!ahead_ && deadline_ - s_.clock() > s_.pagerduty->timeout / 2) probe_ = s_.breaker->try_probe(&busy);
         held_back_ = busy;
         why_ = "not asked: PagerDuty failed " + std::to_string(*ago) +
                " s ago; one call at a time asks it until it answers";
@@ -81,6 +85,7 @@ private:
 
     const SourceSettings s_;
     const TimePoint deadline_;
+    const bool ahead_;
     std::mutex mutex_;
     bool decided_ = false;
     bool held_back_ = false;
@@ -208,6 +213,17 @@ private:
     std::optional<Cache::Entry> entry_;  // as last read
 };
 
+// A refresh ahead that did not ask, and why: `failed` when PagerDuty is the
+// reason.
+template <class Answer>
+Answer not_asked(bool failed, std::string why)
+{
+    Answer a;
+    a.failed = failed;
+    a.problem = std::move(why);
+    return a;
+}
+
 // The cache protocol for one entry.  (--check refreshes: it asks.)
 template <class Answer>
 Answer through_cache(const SourceSettings &s, Gate &gate, const std::string &key, long long ttl, CacheMode mode,
@@ -227,12 +243,21 @@ Answer through_cache(const SourceSettings &s, Gate &gate, const std::string &key
         const long long beyond = refresh_lead(ttl, s.pagerduty->timeout) +
                                  (mode == CacheMode::ahead_of_run ? limits::refresh_every : 0);
         if (auto a = entry.fresh(beyond)) return *a;
-        if (ttl <= 0 || gate.hold_back(why)) return Answer{};
+        if (ttl <= 0) return Answer{};
+        if (gate.hold_back(why)) return not_asked<Answer>(true, "not asked: PagerDuty counts as down");
+        // After a failure, every process leaves the entry to the calls for
+        // a while (a file's time says when), so a PagerDuty that fails at
+        // once is not asked by every worker in turn.
+        const long long now = s.epoch_seconds();
+        if (auto failed = s.cache->stamped_at(key, Cache::Stamp::refresh_failed);
+            failed && *failed <= now && now - *failed < limits::refresh_retry.count())
+            return not_asked<Answer>(true, "not asked: its refresh failed " + std::to_string(now - *failed) + " s ago");
         Cache::Lock lock = s.cache->try_lock(key);
-        if (!lock.held()) return Answer{};
+        if (!lock.held()) return not_asked<Answer>(false, "another process is refreshing it");
         if (auto a = entry.refreshed_before(beyond)) return *a;
         Answer fetched = ask();
-        if (!fetched.failed) s.cache->write(key, encode(fetched, s.epoch_seconds()));
+        if (fetched.failed) s.cache->stamp(key, Cache::Stamp::refresh_failed, s.epoch_seconds());
+        else s.cache->write(key, encode(fetched, s.epoch_seconds()));
         return fetched;
     }
     if (mode == CacheMode::use) {
@@ -268,7 +293,7 @@ bool wanted_lately(const SourceSettings &s, const std::string &key, long long no
 {
     const long long idle = s.pagerduty->refresh_idle.count();
     if (idle <= 0 || !s.cache) return false;
-    auto at = s.cache->wanted_at(key);
+    auto at = s.cache->stamped_at(key, Cache::Stamp::wanted);
     return at && now - *at < idle;
 }
 
@@ -316,15 +341,21 @@ OncallsAnswer cached_oncalls(const SourceSettings &s, Gate &gate, const Fetch &f
             // shift changes are in it; a schedule's people come without
             // shift ends, and are those of the moment it was asked.
             long long until = at + s.pagerduty->oncall_ttl.count();
-            if (fetched.known_until <= at + 1)
-                if (auto end = earliest_end(fetched.entries)) until = std::max(at, std::min(until, *end));
+            if (fetched.known_until > at + 1)
+                until = std::min(until, fetched.known_until);  // asked a moment before `at`
+            else if (auto end = earliest_end(fetched.entries))
+                until = std::max(at, std::min(until, *end));
             return Cache::Entry{oncalls_to_json({fetched.entries, fetched.known_until}), at, until};
         });
     if (mode == CacheMode::ahead || mode == CacheMode::ahead_of_run) return a;
-    if (mode == CacheMode::use && s.cache) s.cache->mark_wanted(key, now, wanted_mark_every(s));
+    if (mode == CacheMode::use && s.cache && s.pagerduty->refresh_idle.count() > 0)
+        s.cache->mark_wanted(key, now, wanted_mark_every(s));
     // Who is on call now; past what the answer knows (PagerDuty failing
     // for longer than its life), whoever it last knew of.
-    a.entries = oncalls_at(a.entries, a.known_until > 0 ? std::min(now, a.known_until - 1) : now);
+    // An answer that says nothing of the time ahead (a schedule's, or one
+    // kept in the cache's earlier form) is who was on call when it was
+    // fetched.
+    a.entries = oncalls_at(a.entries, a.known_until > 0 ? std::min(now, a.known_until - 1) : now - a.age);
     return a;
 }
 
@@ -333,8 +364,9 @@ OncallsAnswer cached_oncalls(const SourceSettings &s, Gate &gate, const Fetch &f
 OnCallSources cached_sources(const SourceSettings &s, const Fetch &unwatched, TimePoint deadline, CacheMode mode)
 {
     OnCallSources out;
-    const Fetch fetch = watched(s, unwatched, deadline);
-    auto gate = std::make_shared<Gate>(s, deadline);
+    const bool ahead = mode == CacheMode::ahead || mode == CacheMode::ahead_of_run;
+    const Fetch fetch = watched(s, unwatched, deadline, ahead);
+    auto gate = std::make_shared<Gate>(s, deadline, ahead);
     out.oncalls = [s, gate, fetch, deadline, mode](TargetKind kind, const std::string &target) {
         return cached_oncalls(s, *gate, fetch, deadline, mode, kind, target);
     };

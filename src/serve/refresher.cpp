@@ -44,15 +44,12 @@ void Refresher::run()
 
 void Refresher::pass()
 {
-    for (std::size_t i = 0; i < targets_.size(); ++i) {
-        const TimePoint now = clock_();
-        auto rest = resting_.find(i);
-        if (rest != resting_.end() && now < rest->second) continue;
-        const RefreshTarget &t = targets_[i];
-        Refreshed r = refresh_ahead(sources_(now + settings_.timeout, CacheMode::ahead), t.kind, t.target);
-        if (r.problems.empty()) continue;
-        // The calls still ask, or take the last answer, meanwhile.
-        resting_[i] = now + limits::refresh_retry;
+    for (const RefreshTarget &t : targets_) {
+        Refreshed r = refresh_ahead(sources_(clock_() + settings_.timeout, CacheMode::ahead), t.kind, t.target);
+        // Said by the process that asked and failed; the others, and this
+        // one, then leave the route to the calls for limits::refresh_retry
+        // (sources.cpp), which still ask, or take the last answer.
+        if (r.requests == 0 || r.problems.empty()) continue;
         std::string line = "pd-call-forward: refresh of " + target_name(t.kind, t.target) + " failed:";
         for (const auto &p : r.problems) line += " " + p + ";";
         line += " tried again in " + std::to_string(limits::refresh_retry.count()) + " s\n";

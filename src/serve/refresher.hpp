@@ -9,7 +9,6 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -28,7 +27,7 @@ public:
     Refresher &operator=(const Refresher &) = delete;
 
     // What the refreshes since the last call had to say, for the log: only
-    // failures, each once per limits::refresh_retry.
+    // failures, each once per limits::refresh_retry whichever worker asked.
     std::string take_log();
 
 private:
@@ -39,7 +38,6 @@ private:
     const std::vector<RefreshTarget> targets_;
     const SourcesFor sources_;
     const Clock clock_;
-    std::map<std::size_t, TimePoint> resting_;  // the thread's own: target → when to try again
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;

@@ -56,6 +56,16 @@ BOOST_AUTO_TEST_CASE(every_policy_once_whether_or_not_a_call_used_it)
     BOOST_TEST(due.str() == "escalation policy PEP1 (routes ops, night): refreshed, 1 request\n");
 }
 
+BOOST_AUTO_TEST_CASE(one_another_process_refreshes_is_left_to_it_and_said)
+{
+    RefreshFixture f;
+    Cache::Lock held = f.cache.try_lock("oncalls-escalation_policy-PEP1");
+    Captured out;
+    BOOST_TEST(refresh_run(f.ctx, true, out.file) == 0);
+    BOOST_TEST(out.str() == "escalation policy PEP1 (routes ops, night): another process is refreshing it; nothing asked\n");
+    BOOST_TEST(f.fake.requests.empty());
+}
+
 BOOST_AUTO_TEST_CASE(a_failure_or_no_cache_exits_1)
 {
     RefreshFixture f;

@@ -404,4 +404,32 @@ BOOST_AUTO_TEST_CASE(an_entry_refreshed_while_the_lock_was_free_is_not_asked_for
     BOOST_TEST((s.source == Source::cache));
 }
 
+BOOST_AUTO_TEST_CASE(a_refresh_ahead_neither_takes_the_probe_nor_keeps_pagerduty_down)
+{
+    // Refreshing ahead keeps nobody waiting: while PagerDuty counts as down
+    // it asks nothing, the probe stays the calls', and its own failures do
+    // not hold the calls back.
+    Fixture f;
+    f.pd.oncall_ttl = 60s;
+    f.pd.contact_ttl = 3600s;
+    f.ask();
+    f.now += 58;
+    f.breaker.failed(f.micros(), f.micros());
+    f.fake.requests.clear();
+    {
+        OnCallSources ahead = cached_sources(f.settings, f.timed(), f.clock_now + 5000ms, CacheMode::ahead);
+        Refreshed r = refresh_ahead(ahead, TargetKind::escalation_policy, "PEP1");
+        BOOST_TEST(f.fake.requests.empty());
+        BOOST_TEST(r.problems == std::vector<std::string>{"not asked: PagerDuty counts as down"});
+        bool busy = false;
+        BOOST_TEST(f.breaker.try_probe(&busy).held());
+    }
+    f.breaker.answered(f.micros());
+    f.hang();  // 10 s on: the entry has expired and is due again
+    f.now -= 10;
+    OnCallSources ahead = cached_sources(f.settings, f.timed(), f.clock_now + 5000ms, CacheMode::ahead);
+    BOOST_TEST(refresh_ahead(ahead, TargetKind::escalation_policy, "PEP1").problems.size() == 1u);
+    BOOST_TEST(!f.breaker.down(f.micros()).has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -493,4 +493,83 @@ BOOST_AUTO_TEST_CASE(a_failure_is_told_and_the_last_answer_stays)
     BOOST_TEST(f.fake.requests.empty());
 }
 
+BOOST_AUTO_TEST_CASE(after_a_failure_no_process_asks_again_for_a_while)
+{
+    Fixture f;
+    f.ask();
+    f.now += 58;
+    f.fake.replies["/oncalls"] = {500, "", "", -1};
+    BOOST_TEST(refresh(f).requests == 1);
+    // Another worker, which remembers nothing of it, leaves it too.
+    Fixture other_worker;
+    other_worker.settings.cache = &f.cache;
+    other_worker.settings.epoch_seconds = [&f] { return f.now; };
+    other_worker.fake = f.fake;
+    other_worker.fake.requests.clear();
+    f.now += 1;
+    Refreshed r = refresh(other_worker);
+    BOOST_TEST(r.requests == 0);
+    BOOST_TEST(r.problems == std::vector<std::string>{"not asked: its refresh failed 1 s ago"});
+    BOOST_TEST(refresh(f).requests == 0);
+    f.now += limits::refresh_retry.count();
+    BOOST_TEST(refresh(f).requests == 1);
+}
+
+BOOST_AUTO_TEST_CASE(an_answer_is_never_fresher_than_what_it_knows)
+{
+    // The answer was asked for since..until a moment before it came: it is
+    // fresh no further than that until, or a call after it would be given
+    // the people of its last known moment while the next shift is in it.
+    Fixture f;
+    f.now = *parse_rfc3339("2027-01-15T08:00:00Z");
+    auto fetch = f.fake.fetch();
+    Fetch slow = [&](const std::string &path) {
+        HttpReply r = fetch(path);
+        if (path.rfind("/oncalls", 0) == 0) f.now += 2;  // it took two seconds
+        return r;
+    };
+    f.fake.replies["/oncalls"] = {
+        200, F::page({entry_with_end("\"2027-01-15T08:01:00Z\""), bob_from("\"2027-01-15T08:01:00Z\"")}), "", -1};
+    f.fake.phones("PU2", {F::phone("4155550102")});
+    OnCallSources s = cached_sources(f.settings, slow, std::chrono::steady_clock::now() + 5s, CacheMode::use);
+    (void)pagerduty_snapshot(s, TargetKind::escalation_policy, "PEP1", "", nullptr);
+    BOOST_TEST(f.cache.read("oncalls-escalation_policy-PEP1", 0)->fresh_until == *parse_rfc3339("2027-01-15T08:01:00Z"));
+    f.now = *parse_rfc3339("2027-01-15T08:01:01Z");
+    BOOST_TEST(f.dialed(f.ask()) == std::vector<std::string>{"+14155550102"});
+}
+
+BOOST_AUTO_TEST_CASE(an_entry_in_the_earlier_form_stands_in_as_who_was_on_when_it_was_fetched)
+{
+    // Written by the version before, then PagerDuty fails: its people, as
+    // of when it was fetched, still take the call.
+    Fixture f;
+    f.cache.write("oncalls-escalation_policy-PEP1",
+                  {R"([{"level": 1, "user_id": "PU1", "name": "Ada Lovelace", "end": ""}])", f.now - 600, f.now - 540});
+    f.fake.replies["/oncalls"] = {503, "", "", -1};
+    Snapshot s = f.ask();
+    BOOST_TEST((s.source == Source::stale));
+    BOOST_TEST(f.dialed(s) == std::vector<std::string>{"+14155550101"});
+}
+
+BOOST_AUTO_TEST_CASE(a_call_marks_its_route_once_in_a_while_whatever_process_it_is)
+{
+    // A CGI run remembers nothing: it looks at the mark before writing it.
+    Fixture f;
+    f.ask();
+    const std::string mark = f.dir.path + "/cache/oncalls-escalation_policy-PEP1.wanted";
+    struct stat first {};
+    BOOST_REQUIRE(stat(mark.c_str(), &first) == 0);
+    BOOST_TEST(first.st_mtime == f.now);
+    f.now += 60;
+    for (int run = 0; run < 3; ++run) {
+        Cache fresh_process(f.dir.path + "/cache");
+        f.settings.cache = &fresh_process;
+        f.ask();
+    }
+    struct stat later {};
+    BOOST_REQUIRE(stat(mark.c_str(), &later) == 0);
+    BOOST_TEST(later.st_mtime == first.st_mtime);
+    BOOST_TEST(later.st_ino == first.st_ino);  // not written anew
+}
+
 BOOST_AUTO_TEST_SUITE_END()
