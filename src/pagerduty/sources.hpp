@@ -14,25 +14,13 @@
 #include "config/config.hpp"
 #include "pagerduty/breaker.hpp"
 #include "pagerduty/cache.hpp"
+#include "pagerduty/cache_entry.hpp"
 #include "pagerduty/http_client.hpp"
 #include "pagerduty/pagerduty.hpp"
 
 namespace pdcf {
 
-struct SourceSettings {
-    const PagerDutySettings *pagerduty = nullptr;
-    const Cache *cache = nullptr;  // nullptr: no cache
-    const Breaker *breaker = nullptr;  // in cache_dir; nullptr: every call asks PagerDuty
-    Clock clock;
-    std::function<long long()> epoch_seconds;
-    std::function<long long()> epoch_micros;  // the breaker's
-};
-
-// How long before an entry of lifetime `ttl` stops being fresh it is
-// refreshed ahead (seconds): PagerDuty's whole budget (`timeout`) and a
-// second, so the answer is in before it is needed; and at most half its
-// life, so it is asked at most twice in one.
-long long refresh_lead(long long ttl, std::chrono::milliseconds timeout);
+// SourceSettings and refresh_lead: cache_entry.hpp.
 
 // The sources for one request, held to `deadline`.  With an ahead mode
 // (cache.hpp) they refresh what is due and give the cache's whole answer:
