@@ -4,7 +4,8 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 
 #include "core/ascii.hpp"
 #include "core/limits.hpp"
@@ -39,13 +40,49 @@ std::string signed_params(const Params &post_params)
     return data;
 }
 
+// A MAC context per thread and algorithm, its digest chosen once: HMAC()
+// looks the MAC and the digest up by name at every call (OpenSSL 3), which
+// cost more than the MAC itself on every request.  Each use sets the key.
+EVP_MAC_CTX *hmac_context(SignatureAlgorithm algorithm)
+{
+    struct Contexts {
+        EVP_MAC *mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+        EVP_MAC_CTX *sha1 = made(mac, "SHA1");
+        EVP_MAC_CTX *sha256 = made(mac, "SHA256");
+        ~Contexts()
+        {
+            EVP_MAC_CTX_free(sha1);
+            EVP_MAC_CTX_free(sha256);
+            EVP_MAC_free(mac);
+        }
+        static EVP_MAC_CTX *made(EVP_MAC *mac, const char *digest)
+        {
+            EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : nullptr;
+            OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", const_cast<char *>(digest), 0),
+                                   OSSL_PARAM_construct_end()};
+            if (ctx && EVP_MAC_CTX_set_params(ctx, params) != 1) {
+                EVP_MAC_CTX_free(ctx);
+                ctx = nullptr;
+            }
+            return ctx;
+        }
+    };
+    thread_local Contexts contexts;
+    return algorithm == SignatureAlgorithm::hmac_sha256 ? contexts.sha256 : contexts.sha1;
+}
+
 std::string hmac_base64(std::string_view key, std::string_view data, SignatureAlgorithm algorithm)
 {
     unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int digest_len = 0;
-    HMAC(algorithm == SignatureAlgorithm::hmac_sha256 ? EVP_sha256() : EVP_sha1(), key.data(),
-         static_cast<int>(key.size()), reinterpret_cast<const unsigned char *>(data.data()), data.size(), digest,
-         &digest_len);
+    std::size_t digest_len = 0;
+    EVP_MAC_CTX *ctx = hmac_context(algorithm);
+    // An empty key is a key (HMAC pads it), and OpenSSL wants a pointer.
+    static const unsigned char no_key = 0;
+    const auto *k = key.empty() ? &no_key : reinterpret_cast<const unsigned char *>(key.data());
+    if (!ctx || EVP_MAC_init(ctx, k, key.size(), nullptr) != 1 ||
+        EVP_MAC_update(ctx, reinterpret_cast<const unsigned char *>(data.data()), data.size()) != 1 ||
+        EVP_MAC_final(ctx, digest, &digest_len, sizeof digest) != 1)
+        return {};  // matches no signature: the request is refused, not let in
     std::string b64(4 * ((digest_len + 2) / 3) + 1, '\0');
     int n = EVP_EncodeBlock(reinterpret_cast<unsigned char *>(b64.data()), digest, static_cast<int>(digest_len));
     b64.resize(static_cast<std::size_t>(n));
@@ -113,19 +150,19 @@ SignatureCheck signature_check(std::string_view url, const Params &post_params, 
     }
 
     const std::string params = signed_params(post_params);
-    bool ok = false;
     for (const auto &variant : signature_url_variants(url)) {
         const std::string data = variant + params;
         for (const auto &secret : *secrets) {
             if (secret.empty()) continue;
             std::string expected = hmac_base64(secret, data, algorithm);
             // Lengths are public (28, or 44 for SHA-256); the bytes are
-            // compared in constant time so the answer leaks nothing about them.
+            // compared in constant time so the answer leaks nothing about
+            // them.  Which URL form or key matched tells nothing of a key:
+            // the first match ends the search.
             if (expected.size() == header.size() && CRYPTO_memcmp(expected.data(), header.data(), expected.size()) == 0)
-                ok = true;
+                return SignatureCheck::valid;
         }
     }
-    if (ok) return SignatureCheck::valid;
     return settings.empty() ? SignatureCheck::mismatch : SignatureCheck::shared_key_mismatch;
 }
 
