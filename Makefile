@@ -4,7 +4,8 @@
 #   make                 build ./pd-call-forward
 #   make check           install missing Debian packages, build, run every test
 #   make demo [KEEP=1]   run the whole path once on loopback and show the answer
-#   make bench           requests/s and latency through nginx, warm and cold cache
+#   make bench           requests/s and latency through nginx (warm, cold, a line called
+#                        every 2 min), memory, CGI start-up; BENCH_WRITE=BENCHMARKS.md records it
 #   make install         PREFIX=/usr/local DESTDIR= [SYSTEMD=1: the systemd units too]
 #   make valgrind        unit tests and CGI requests under valgrind memcheck
 #   make fuzz            every libFuzzer target for FUZZ_SECONDS (clang)

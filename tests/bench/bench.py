@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """make bench: pd-call-forward through nginx against the PagerDuty stand-in
-answering every request after a fixed 50 ms, with a warm cache and a cold
+answering every request after a fixed 100 ms, with a warm cache and a cold
 one, beside a hello-world libfcgi program behind the same nginx, the
-ceiling for this architecture.  Prints requests per second, p50/p99
-latency and PagerDuty requests per call, and writes them to BENCHMARKS.md
-with the machine they ran on."""
+ceiling for this architecture; and a line called once every two minutes
+for ten minutes, across a shift change, its clock sped up by libfaketime.
+Prints requests per second, p50/p99 latency and PagerDuty requests per
+call, and writes them to BENCHMARKS.md with the machine they ran on."""
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -21,7 +23,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 import harness  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 
-LATENCY_MS = 50
+LATENCY_MS = 100
 CONNECTIONS = 16
 WORKERS = 4
 ROSTER = harness.roster([("PEPOPS1", 1, "PADA001")],
@@ -63,6 +65,171 @@ def stack(d, program, config, args=()):
     return fcgi, nginx
 
 
+# The rarely called line: ten minutes of the program's time, five times
+# faster than the wall clock (libfaketime), so two minutes between calls
+# take 24 s.  The stand-in keeps the real time: the program names since and
+# until in every request, and the shifts are given in the program's time.
+RARE_SPEED = 5
+RARE_START = 1_796_119_200  # 2026-12-01 10:00:00 UTC, the program's clock at start
+RARE_EVERY = 120            # seconds between calls, in the program's time
+RARE_CALLS = 5              # after the line's first call ever
+RARE_CHANGE = 330           # Ada hands over to Grace, between the 2nd and 3rd
+RARE_TTL = 60
+RARE_LINES = 10             # lines alike, each called once at each of those times
+ADA_PHONE, GRACE_PHONE = "+14155550101", "+14155550102"
+
+
+def utc(seconds):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+
+
+def rare_line(top, standin):
+    """A line called every two minutes, with oncall_ttl 60: each call's
+    latency and who it dialed, and what PagerDuty was asked meanwhile."""
+    change = RARE_START + RARE_CHANGE
+    lines = [(f"+1415555{300 + i:04d}", f"PEPLINE{i}") for i in range(RARE_LINES)]
+    shifts = []
+    for _, policy in lines:
+        shifts += [(policy, 1, "PADA001", {"end": utc(change)}),
+                   (policy, 1, "PGRACE1", {"start": utc(change), "end": utc(change + 86400)})]
+    standin.set_roster(harness.roster(
+        shifts, [harness.person("PADA001", "Ada Lovelace", (1, "4155550101", "Mobile")),
+                 harness.person("PGRACE1", "Grace Hopper", (1, "4155550102", "Mobile"))],
+        escalation_policies={policy: {"name": policy} for _, policy in lines}))
+    d = os.path.join(top, "rare")
+    os.mkdir(d)
+    os.chmod(d, 0o755)
+    routes = "".join(f"[route:line{i}]\nnumber = {number}\nescalation_policy = {policy}\n\n"
+                     for i, (number, policy) in enumerate(lines))
+    config = harness.write_config(d, standin.url, timeout="5", routes=routes,
+                                  caching={"oncall_ttl": RARE_TTL, "contact_ttl": 3600, "stale_max": 86400})
+    when = time.strftime("@%Y-%m-%d %H:%M:%S", time.gmtime(RARE_START)) + f" x{RARE_SPEED}"
+    fcgi = harness.FastCgi(d, config, children=WORKERS, wrapper=["env", "TZ=UTC", "faketime", "-m",
+                                                                 "--exclude-monotonic", "-f", when])
+    started = time.monotonic()
+    nginx = harness.Nginx(d, fcgi.socket)
+    calls = []
+    try:
+        url = nginx.base + "/voice"
+
+        # Signed beforehand: what is timed is the request alone.
+        validator = RequestValidator(harness.TWILIO_TOKEN)
+        signed = {number: (harness.incoming_call(to=number),
+                           validator.compute_signature(url, harness.incoming_call(to=number)))
+                  for number, _ in lines}
+
+        def one_call(number):
+            """The time from sending the request to the last byte of the
+            answer, and who it dialed."""
+            params, signature = signed[number]
+            r = harness.twilio_request(url, params, signature=signature)
+            dialed = r.twiml().find("Dial/Number")
+            return r.elapsed * 1000, dialed.text if dialed is not None else None
+
+        def calls_at(program_seconds):
+            time.sleep(max(0.0, started + program_seconds / RARE_SPEED - time.monotonic()))
+            return [one_call(number) for number, _ in lines]
+
+        calls_at(0)  # each line's first call ever: it has to ask
+        standin.clear_requests()
+        gc.disable()  # no pause of the client's own in what is timed
+        for k in range(1, RARE_CALLS + 1):
+            for (took, dialed), (number, _) in zip(calls_at(k * RARE_EVERY), lines):
+                # A busy line: called again at once, from the cache in memory.
+                busy, _ = one_call(number)
+                calls.append({"at": k * RARE_EVERY, "ms": took, "busy_ms": busy, "dialed": dialed,
+                              "expected": ADA_PHONE if k * RARE_EVERY < RARE_CHANGE else GRACE_PHONE})
+        asked = [q for q in standin.requests() if q["path"] != "/v2/enqueue"]
+    finally:
+        gc.enable()
+        nginx.stop()
+        fcgi.stop()
+    oncalls = sum(1 for q in asked if q["path"] == "/oncalls")
+    span = RARE_CALLS * RARE_EVERY
+    return {"calls": calls, "p50": percentile([c["ms"] for c in calls], 50),
+            "p99": percentile([c["ms"] for c in calls], 99),
+            "busy_p50": percentile([c["busy_ms"] for c in calls], 50),
+            "busy_p99": percentile([c["busy_ms"] for c in calls], 99),
+            "pd_per_call": len(asked) / len(calls), "oncalls_per_ttl": oncalls / (span / RARE_TTL) / RARE_LINES,
+            "right": all(c["dialed"] == c["expected"] for c in calls)}
+
+
+def percentile(values, p):
+    """The nearest-rank percentile, as "1.23ms"."""
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, -(-p * len(ordered) // 100) - 1))
+    return f"{ordered[rank]:.2f}ms"
+
+
+def worker_memory(program):
+    """Each running worker's memory (KiB): resident, at its peak, its share
+    of the pages it shares with the others (PSS), and its own alone: the
+    processes whose executable is `program`."""
+    real = os.path.realpath(program)
+    found = []
+    for pid in os.listdir("/proc"):
+        try:
+            if pid.isdigit() and os.path.realpath(f"/proc/{pid}/exe") == real:
+                status = dict(l.split(":", 1) for l in open(f"/proc/{pid}/status") if ":" in l)
+                smaps = dict(l.split(":", 1) for l in open(f"/proc/{pid}/smaps_rollup") if ":" in l)
+                kib = lambda d, k: int(d[k].split()[0])  # noqa: E731
+                found.append({"rss": kib(status, "VmRSS"), "peak": kib(status, "VmHWM"), "pss": kib(smaps, "Pss"),
+                              "private": kib(smaps, "Private_Clean") + kib(smaps, "Private_Dirty")})
+        except OSError:
+            continue
+    return found
+
+
+CGI_RUNS = 200
+CGI_URL = "https://example.com/pd-call-forward.cgi"
+
+
+def cgi_runs(top, standin):
+    """The program run as CGI, as a web server runs it for each request, for a
+    signed call answered from a warm cache: wall time from exec to exit and
+    peak memory of each run, beside /bin/true run the same way (what
+    starting a process costs here at all)."""
+    d = os.path.join(top, "cgi")
+    os.mkdir(d)
+    os.chmod(d, 0o755)
+    config = harness.write_config(d, standin.url, timeout="5", twilio_extra=f"public_url = {CGI_URL}",
+                                  caching={"oncall_ttl": 3600, "contact_ttl": 3600, "stale_max": 86400})
+    params = harness.incoming_call()
+    body = urllib.parse.urlencode(params).encode()
+    env = {"PATH": "/usr/bin:/bin", "REQUEST_METHOD": "POST", "PATH_INFO": "/voice", "QUERY_STRING": "",
+           "CONTENT_TYPE": "application/x-www-form-urlencoded", "CONTENT_LENGTH": str(len(body)),
+           "SERVER_NAME": "example.com", "SERVER_PORT": "443", "HTTPS": "on", "SCRIPT_NAME": "/pd-call-forward.cgi",
+           "HTTP_X_TWILIO_SIGNATURE": RequestValidator(harness.TWILIO_TOKEN).compute_signature(CGI_URL + "/voice", params),
+           "PD_CALL_FORWARD_CONFIG": config}
+
+    def one(argv):
+        r, w = os.pipe()
+        out = os.open(os.devnull, os.O_WRONLY)
+        begun = time.perf_counter()
+        pid = os.posix_spawn(argv[0], argv, env, file_actions=[(os.POSIX_SPAWN_DUP2, r, 0),
+                                                               (os.POSIX_SPAWN_DUP2, out, 1),
+                                                               (os.POSIX_SPAWN_DUP2, out, 2)])
+        os.close(r)
+        try:
+            os.write(w, body)
+        except BrokenPipeError:  # /bin/true reads nothing
+            pass
+        os.close(w)
+        _, status, usage = os.wait4(pid, 0)
+        took = (time.perf_counter() - begun) * 1000
+        os.close(out)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise RuntimeError(f"{argv[0]} exited {status}")
+        return took, usage.ru_maxrss
+
+    one([harness.PROGRAM])  # the cache filled
+    runs = [one([harness.PROGRAM]) for _ in range(CGI_RUNS)]
+    true = [one(["/bin/true"]) for _ in range(CGI_RUNS)]
+    ms = [t for t, _ in runs]
+    return {"p50": percentile(ms, 50), "p99": percentile(ms, 99), "rss_kib": max(m for _, m in runs),
+            "true_p50": percentile([t for t, _ in true], 50)}
+
+
 def run(build, seconds):
     results = {}
     with tempfile.TemporaryDirectory(prefix="pdcf-bench-") as top:
@@ -84,6 +251,7 @@ def run(build, seconds):
                         harness.twilio_request(url, harness.incoming_call())  # fill the cache
                     standin.clear_requests()
                     r = wrk(url, d, seconds)
+                    r["memory"] = worker_memory(harness.PROGRAM)
                     api = [q for q in standin.requests() if q["path"] != "/v2/enqueue"]
                     r["pd_per_call"] = len(api) / max(1, r["requests"])
                     results[name] = r
@@ -101,6 +269,9 @@ def run(build, seconds):
                 finally:
                     nginx.stop()
                     fcgi.stop()
+            standin.set_roster(ROSTER)
+            results["cgi"] = cgi_runs(top, standin)
+            results["rare"] = rare_line(top, standin)
         finally:
             standin.stop()
     return results
@@ -128,9 +299,33 @@ def report(results, seconds):
     for name, r in rows:
         lines.append(f"| {name} | {r['rps']:.0f} | {r['p50']} | {r['p99']} | {r['pd_per_call']:.3f} | "
                      f"{r['rps'] / ceiling:.2f} |")
+    rare = results["rare"]
+    lines.append(f"| pd-call-forward, lines called every 2 min for 10 min | - | {rare['p50']} | {rare['p99']} "
+                 f"| {rare['pd_per_call']:.3f} (in the background) | - |")
     table = "\n".join(lines)
-    errors = sum(r["errors"] for _, r in rows)
-    return table, errors
+    rows_at = []
+    for at in sorted({c["at"] for c in rare["calls"]}):
+        these = [c for c in rare["calls"] if c["at"] == at]
+        right = sum(c["dialed"] == c["expected"] for c in these)
+        on_call = "Ada" if these[0]["expected"] == ADA_PHONE else "Grace"
+        rows_at.append(f"| {at // 60} min | {on_call} | {right} of {len(these)} | {percentile([c['ms'] for c in these], 50)} | "
+                       f"{max(c['ms'] for c in these):.2f}ms | {percentile([c['busy_ms'] for c in these], 50)} |")
+    rare_table = ("| after | on call then | calls that reached them | p50 | slowest | called again at once, p50 |\n"
+                  "| ---: | --- | ---: | ---: | ---: | ---: |\n" + "\n".join(rows_at) +
+                  f"\n| all {len(rare['calls'])} | | | {rare['p50']} | p99 {rare['p99']} | "
+                  f"{rare['busy_p50']}, p99 {rare['busy_p99']} |")
+    errors = sum(r["errors"] for _, r in rows) + (0 if rare["right"] else 1)
+    memory = results["warm"]["memory"]
+    cgi = results["cgi"]
+    most = lambda k: max(m[k] for m in memory) / 1024  # noqa: E731
+    resources = (f"- FastCGI, after the warm run: {len(memory)} workers, each at most {most('rss'):.1f} MiB resident "
+                 f"({most('peak'):.1f} MiB at its peak), of which {most('private'):.1f} MiB its own and the rest "
+                 f"the shared libraries' pages, which every worker shares: {most('pss'):.1f} MiB each, counting "
+                 f"each shared page once over those who share it (PSS).\n"
+                 f"- CGI, a warm call from exec to exit ({CGI_RUNS} runs, the signature checked, the on-call "
+                 f"from the cache file): p50 {cgi['p50']}, p99 {cgi['p99']}, at most {cgi['rss_kib'] / 1024:.1f} MiB "
+                 f"resident; starting /bin/true the same way takes {cgi['true_p50']}.")
+    return table, rare_table, resources, errors
 
 
 def main():
@@ -140,21 +335,42 @@ def main():
     ap.add_argument("--write", help="record the results in this Markdown file")
     args = ap.parse_args()
     results = run(args.build, args.seconds)
-    table, errors = report(results, args.seconds)
+    table, rare_table, resources, errors = report(results, args.seconds)
     print(table)
+    print()
+    print(rare_table)
+    print()
+    print(resources)
+    print(f"\n/oncalls requests per oncall_ttl on the rarely called line: {results['rare']['oncalls_per_ttl']:.2f}")
     print(f"\nwarm / hello-world: {results['warm']['rps'] / results['hello']['rps']:.2f}, "
           f"warm / hello-world with its log line: {results['warm']['rps'] / results['hello-log']['rps']:.2f}")
     if errors:
-        print(f"{errors} answers were not 2xx")
+        print(f"{errors} answers were not 2xx, or a call reached the wrong person")
         return 1
     if args.write:
-        with open(args.write, "w") as f:
-            f.write(RECORD.format(date=time.strftime("%Y-%m-%d"), machine=machine(), seconds=args.seconds,
-                                  latency=LATENCY_MS, table=table,
-                                  ratio=results["warm"]["rps"] / results["hello"]["rps"],
-                                  ratio_log=results["warm"]["rps"] / results["hello-log"]["rps"]))
+        record = RECORD.format(date=time.strftime("%Y-%m-%d"), machine=machine(), seconds=args.seconds,
+                               latency=LATENCY_MS, table=table, rare_table=rare_table, resources=resources,
+                               oncalls_per_ttl=results["rare"]["oncalls_per_ttl"], lines=RARE_LINES,
+                               speed=RARE_SPEED, ratio=results["warm"]["rps"] / results["hello"]["rps"],
+                               ratio_log=results["warm"]["rps"] / results["hello-log"]["rps"])
+        write_record(args.write, record)
         print(f"written to {args.write}")
     return 0
+
+
+# BENCHMARKS.md keeps what follows the measured part (the profiles, which a
+# person reads and writes): --write replaces only what comes before it.
+KEPT = "\n## Profile of the warm path\n"
+
+
+def write_record(path, record):
+    kept = ""
+    if os.path.exists(path):
+        text = open(path).read()
+        if KEPT in text:
+            kept = text[text.index(KEPT):]
+    with open(path, "w") as f:
+        f.write(record + kept)
 
 
 RECORD = """\
@@ -165,29 +381,46 @@ against the project's PagerDuty stand-in, which answers every request after
 a fixed {latency} ms, and, beside it, a hello-world libfcgi program
 (`tests/bench/hello.cpp`) behind the same nginx: the ceiling for a FastCGI
 program behind nginx on this machine.  Every request is a signed incoming
-call, checked and answered in full; wrk sends them for {seconds} s.
+call, checked and answered in full, with its log line; wrk sends them for
+{seconds} s.
 
 - **warm cache**: the on-call and the phone are in the cache, as for a line
   called within the last minute (`oncall_ttl = 60`).
 - **cold cache**: nothing is cached (`oncall_ttl = 0`): every call asks
   PagerDuty for the on-calls and the phone, {latency} ms each.
+- **lines called every 2 min**: {lines} lines, each called once every two
+  minutes for ten minutes (`oncall_ttl = 60`, so each answer has expired
+  between two calls), with a shift change from Ada to Grace after 5.5
+  minutes.  The program's clock runs {speed} times faster than the wall
+  clock (libfaketime), so the ten minutes take two; the workers' refresh
+  threads keep every answer fresh ahead of its expiry.  Latency is from
+  sending the request to the last byte of the answer.
 
 Recorded {date} on {machine}.
 
 {table}
 
+PagerDuty requests per call count every request made while the calls ran;
+for the lines called every 2 minutes they are the workers' refreshes,
+which no call waited for: {oncalls_per_ttl:.2f} `/oncalls` requests per
+line per `oncall_ttl` (at most 2 allowed), and Grace's phone once.
+
+{rare_table}
+
+A line called every two minutes answers as fast as one called again at
+once, and the first call after the shift change reaches the new on-call.
+
 The warm path reaches {ratio:.0%} of the bare hello-world ceiling, and
 {ratio_log:.0%} of a hello-world that, like pd-call-forward, writes one log
-line per request, at well under a millisecond per call.  What is left is
-pd-call-forward's own work: reading the request, decoding the form,
-checking the signature, taking the on-call from the cache (from memory
-while it is fresh), writing the TwiML and its longer log line.  Runs on
-this 2-CPU machine, where wrk, nginx and the workers share the CPUs, vary
-by about 10%.
+line per request.  Runs on this 2-CPU machine, where wrk, nginx and the
+workers share the CPUs, vary by about 10%.
 
 The cold path is bound by PagerDuty's latency (two requests of {latency} ms
-per call, four processes: about 40 calls a second), which is what the cache
-is for.
+per call, four processes), which is what the cache is for.
+
+## Memory and start-up
+
+{resources}
 """
 
 if __name__ == "__main__":
