@@ -43,21 +43,25 @@ std::string signed_params(const Params &post_params)
 // A MAC context per thread and algorithm, its digest chosen once: HMAC()
 // looks the MAC and the digest up by name at every call (OpenSSL 3), which
 // cost more than the MAC itself on every request.  Each use sets the key.
+// One that could not be made (memory, say) is tried again at the next
+// use; meanwhile the request is refused, never let in.
 EVP_MAC_CTX *hmac_context(SignatureAlgorithm algorithm)
 {
     struct Contexts {
-        EVP_MAC *mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-        EVP_MAC_CTX *sha1 = made(mac, "SHA1");
-        EVP_MAC_CTX *sha256 = made(mac, "SHA256");
+        EVP_MAC *mac = nullptr;
+        EVP_MAC_CTX *sha1 = nullptr;
+        EVP_MAC_CTX *sha256 = nullptr;
         ~Contexts()
         {
             EVP_MAC_CTX_free(sha1);
             EVP_MAC_CTX_free(sha256);
             EVP_MAC_free(mac);
         }
-        static EVP_MAC_CTX *made(EVP_MAC *mac, const char *digest)
+        EVP_MAC_CTX *get(EVP_MAC_CTX *&ctx, const char *digest)
         {
-            EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : nullptr;
+            if (ctx) return ctx;
+            if (!mac) mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+            ctx = mac ? EVP_MAC_CTX_new(mac) : nullptr;
             OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", const_cast<char *>(digest), 0),
                                    OSSL_PARAM_construct_end()};
             if (ctx && EVP_MAC_CTX_set_params(ctx, params) != 1) {
@@ -68,7 +72,8 @@ EVP_MAC_CTX *hmac_context(SignatureAlgorithm algorithm)
         }
     };
     thread_local Contexts contexts;
-    return algorithm == SignatureAlgorithm::hmac_sha256 ? contexts.sha256 : contexts.sha1;
+    return algorithm == SignatureAlgorithm::hmac_sha256 ? contexts.get(contexts.sha256, "SHA256")
+                                                        : contexts.get(contexts.sha1, "SHA1");
 }
 
 std::string hmac_base64(std::string_view key, std::string_view data, SignatureAlgorithm algorithm)
