@@ -21,10 +21,11 @@ int refresh_run(const Context &ctx, bool cache_usable, std::FILE *out)
         Refreshed r = refresh_ahead(ctx.sources(deadline, CacheMode::ahead_of_run), t.kind, t.target);
         std::string said =
             target_name(t.kind, t.target) + (t.routes.size() == 1 ? " (route " : " (routes ") + routes + "): ";
-        if (!r.problems.empty()) {
+        if (!r.problems.empty() || !r.not_asked.empty()) {
             status = 1;
             said += "failed:";
             for (const auto &p : r.problems) said += " " + p + ";";
+            for (const auto &p : r.not_asked) said += " " + p + ";";
         } else if (!r.notes.empty()) {
             for (const auto &n : r.notes) said += n + "; ";
             said += r.requests == 0 ? "nothing asked" : std::to_string(r.requests) + " asked";

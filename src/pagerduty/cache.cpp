@@ -95,6 +95,12 @@ const char *suffix(Cache::Stamp what) { return what == Cache::Stamp::wanted ? ".
 
 void Cache::stamp(const std::string &key, Stamp what, long long now) const
 {
+    // A failure is kept in memory as well: should the file not be written
+    // (a full disk), this process still rests, and asks no more often.
+    if (what == Stamp::refresh_failed) {
+        std::lock_guard<std::mutex> lock(memo_mutex_);
+        failed_[key] = now;
+    }
     // Written whole anew, as the entries are, so a file another user left
     // is replaced rather than kept.
     (void)write_whole_file(dir_, name_of(key) + suffix(what), "", timespec{static_cast<time_t>(now), 0});
@@ -119,10 +125,16 @@ void Cache::mark_wanted(const std::string &key, long long now, long long every) 
 
 std::optional<long long> Cache::stamped_at(const std::string &key, Stamp what) const
 {
+    std::optional<long long> at;
+    if (what == Stamp::refresh_failed) {
+        std::lock_guard<std::mutex> lock(memo_mutex_);
+        if (auto it = failed_.find(key); it != failed_.end()) at = it->second;
+    }
     struct stat st {};
     const std::string path = path_of(key) + suffix(what);
-    if (lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) return std::nullopt;
-    return static_cast<long long>(st.st_mtim.tv_sec);
+    if (lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid())
+        at = std::max(at.value_or(st.st_mtim.tv_sec), static_cast<long long>(st.st_mtim.tv_sec));
+    return at;
 }
 
 Cache::Lock &Cache::Lock::operator=(Lock &&other) noexcept

@@ -86,6 +86,7 @@ private:
     mutable std::mutex memo_mutex_;  // contact methods are looked up from several threads
     mutable std::map<std::string, Entry> memo_;
     mutable std::map<std::string, long long> marked_;  // by memo_mutex_
+    mutable std::map<std::string, long long> failed_;  // this process's refresh failures, by memo_mutex_
 };
 
 }  // namespace pdcf

@@ -96,6 +96,8 @@ private:
 template <class Answer>
 class Entry {
 public:
+    // What the text of an entry says; on nothing else (not the time): one
+    // text decodes to one answer, which decoded_once keeps.
     using Decode = std::function<std::optional<Answer>(const std::string &)>;
     Entry(const SourceSettings &s, const std::string &key, long long ttl, const Decode &decode)
         : s_(s), cache_(*s.cache), key_(key), ttl_(ttl), decode_(decode), now_(s.epoch_seconds()),
@@ -262,18 +264,20 @@ Answer through_cache(const SourceSettings &s, Gate &gate, const std::string &key
         if (auto a = entry.fresh(beyond)) return *a;
         if (ttl <= 0) return Answer{};
         if (gate.hold_back(why)) return not_asked<Answer>(true, "not asked: PagerDuty counts as down");
-        // After a failure, every process leaves the entry to the calls for
-        // a while (a file's time says when), so a PagerDuty that fails at
-        // once is not asked by every worker in turn.
+        // After a failure, every worker leaves the entry to the calls for a
+        // while (a file's time says when), so a PagerDuty that fails at
+        // once is not asked by every worker in turn.  --refresh, run every
+        // limits::refresh_every by one timer, tries at each run.
         const long long now = s.epoch_seconds();
         if (auto failed = s.cache->stamped_at(key, Cache::Stamp::refresh_failed);
-            failed && *failed <= now && now - *failed < limits::refresh_retry.count())
+            mode == CacheMode::ahead && failed && *failed <= now && now - *failed < limits::refresh_retry.count())
             return not_asked<Answer>(true, "not asked: its refresh failed " + std::to_string(now - *failed) + " s ago");
         Cache::Lock lock = s.cache->try_lock(key);
         if (!lock.held()) return not_asked<Answer>(false, "another process is refreshing it");
         if (auto a = entry.refreshed_before(beyond)) return *a;
+        const long long began = s.epoch_seconds();  // the rest counts from the try, however long it took
         Answer fetched = ask();
-        if (fetched.failed) s.cache->stamp(key, Cache::Stamp::refresh_failed, s.epoch_seconds());
+        if (fetched.failed) s.cache->stamp(key, Cache::Stamp::refresh_failed, began);
         else s.cache->write(key, encode(fetched, s.epoch_seconds()));
         return fetched;
     }

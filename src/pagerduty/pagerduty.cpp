@@ -291,13 +291,15 @@ std::string target_name(TargetKind kind, const std::string &target)
 Refreshed refresh_ahead(const OnCallSources &sources, TargetKind kind, const std::string &target)
 {
     Refreshed out;
+    // Each answer's word on itself, in the list it belongs to.
+    auto told = [&out](const auto &a, const std::string &who) {
+        if (a.failed) (a.requests > 0 ? out.problems : out.not_asked).push_back(who + a.problem);
+        else if (a.requests == 0 && !a.problem.empty()) out.notes.push_back(who + a.problem);
+    };
     OncallsAnswer oncalls = sources.oncalls(kind, target);
     out.requests += oncalls.requests;
-    if (oncalls.failed) {
-        out.problems.push_back(oncalls.problem);
-        return out;
-    }
-    if (oncalls.requests == 0 && !oncalls.problem.empty()) out.notes.push_back(oncalls.problem);
+    told(oncalls, "");
+    if (oncalls.failed) return out;
     std::vector<std::string> ids, names;
     for (const OnCall &e : oncalls.entries)
         if (std::find(ids.begin(), ids.end(), e.user_id) == ids.end()) {
@@ -307,9 +309,7 @@ Refreshed refresh_ahead(const OnCallSources &sources, TargetKind kind, const std
     std::vector<PhonesAnswer> phones = sources.phones(ids);
     for (std::size_t i = 0; i < phones.size() && i < names.size(); ++i) {
         out.requests += phones[i].requests;
-        if (phones[i].failed) out.problems.push_back(names[i] + ": " + phones[i].problem);
-        else if (phones[i].requests == 0 && !phones[i].problem.empty())
-            out.notes.push_back(names[i] + ": " + phones[i].problem);
+        told(phones[i], names[i] + ": ");
     }
     return out;
 }

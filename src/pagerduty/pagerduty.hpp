@@ -159,8 +159,9 @@ std::string target_name(TargetKind kind, const std::string &target);
 // What refreshing one target ahead of expiry did.
 struct Refreshed {
     int requests = 0;
-    std::vector<std::string> problems;  // each that failed, or was not asked for PagerDuty's sake
-    std::vector<std::string> notes;     // each left to another process
+    std::vector<std::string> problems;   // each request that failed, as the log gives it
+    std::vector<std::string> not_asked;  // each due but not asked for PagerDuty's sake (down, failed lately)
+    std::vector<std::string> notes;      // each left to another process
 };
 
 // With sources of an ahead mode (cache.hpp): the target's on-call answer,

@@ -49,7 +49,7 @@ void Refresher::pass()
         // Said by the process that asked and failed; the others, and this
         // one, then leave the route to the calls for limits::refresh_retry
         // (sources.cpp), which still ask, or take the last answer.
-        if (r.requests == 0 || r.problems.empty()) continue;
+        if (r.problems.empty()) continue;
         std::string line = "pd-call-forward: refresh of " + target_name(t.kind, t.target) + " failed:";
         for (const auto &p : r.problems) line += " " + p + ";";
         line += " tried again in " + std::to_string(limits::refresh_retry.count()) + " s\n";

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cache_support.hpp"
 #include "core/limits.hpp"
@@ -169,8 +170,13 @@ BOOST_AUTO_TEST_CASE(after_a_failure_no_process_asks_again_for_a_while)
     f.now += 1;
     Refreshed r = refresh(other_worker);
     BOOST_TEST(r.requests == 0);
-    BOOST_TEST(r.problems == std::vector<std::string>{"not asked: its refresh failed 1 s ago"});
+    BOOST_TEST(r.problems.empty());
+    BOOST_TEST(r.not_asked == std::vector<std::string>{"not asked: its refresh failed 1 s ago"});
+    // The process that failed rests even when the file could not be kept.
+    BOOST_REQUIRE(unlink((f.dir.path + "/cache/oncalls-escalation_policy-PEP1.refresh-failed").c_str()) == 0);
     BOOST_TEST(refresh(f).requests == 0);
+    // --refresh, run every 30 s by one timer, tries at each run.
+    BOOST_TEST(refresh(f, CacheMode::ahead_of_run).requests == 1);
     f.now += limits::refresh_retry.count();
     BOOST_TEST(refresh(f).requests == 1);
 }
