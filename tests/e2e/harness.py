@@ -300,6 +300,8 @@ class FastCgi:
         self.socket = os.path.join(workdir, "pd-call-forward.sock")
         self.stderr = open(os.path.join(workdir, "fcgi.stderr"), "w")
         self.pidfile = os.path.join(workdir, "fcgi.pid")
+        self.program = program
+        self.argv_tail = ["-c", config] if config else list(extra)
         args = list(wrapper) + [which("spawn-fcgi"), "-s", self.socket, "-M", "0666"]
         if children == 1:
             args += ["-n"]
@@ -327,7 +329,30 @@ class FastCgi:
             except ProcessLookupError:
                 pass
         stop_process(self.proc)
+        # A wrapper such as faketime runs the program as its child, not in
+        # its own place: stopping the wrapper leaves the program running,
+        # its refresh thread still asking PagerDuty.  Whatever still runs
+        # this program with these arguments is stopped too.
+        for pid in self.leftovers():
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        wait_for(lambda: not self.leftovers(), what="the FastCGI workers to stop")
         self.stderr.close()
+
+    def leftovers(self):
+        wanted = [self.program] + self.argv_tail
+        found = []
+        for pid in os.listdir("/proc"):
+            try:
+                if pid.isdigit():
+                    argv = open(f"/proc/{pid}/cmdline", "rb").read().decode(errors="replace").split("\0")[:-1]
+                    if argv == wanted:
+                        found.append(int(pid))
+            except OSError:
+                continue
+        return found
 
 
 NGINX_TEMPLATE = """\
