@@ -422,7 +422,7 @@ PagerDuty requests per call count every request made while the calls ran;
 for the lines called every 2 minutes (each call made twice: after the
 pause, and again at once) they are the workers' refreshes, which no call
 waited for: {oncalls_per_ttl:.2f} `/oncalls` requests per
-line per `oncall_ttl` (at most 2 allowed), and {phones} phone lookups
+line per `oncall_ttl` (at most 2 allowed), and phone lookups: {phones}
 (Grace's, ahead of her shift).
 
 {rare_table}
@@ -437,7 +437,8 @@ round shows what that costs whatever answers it.
 The warm path reaches {ratio:.0%} of the bare hello-world ceiling, and
 {ratio_log:.0%} of a hello-world that, like pd-call-forward, writes one log
 line per request.  Runs on this 2-CPU machine, where wrk, nginx and the
-workers share the CPUs, vary by about 10%.
+workers share the CPUs, vary widely: the same build has made from 0.5 to
+0.7 of the ceiling.
 
 The cold path is bound by PagerDuty's latency (two requests of {latency} ms
 per call, four processes), which is what the cache is for.
