@@ -308,6 +308,11 @@ class FastCgi:
         else:
             args += ["-F", str(children), "-P", self.pidfile]
         args += ["--", program] + (["-c", config] if config else list(extra))
+        # A wrapper such as faketime runs the program as its child, not in
+        # its own place: stopping the wrapper would leave the program
+        # running, its refresh thread still asking PagerDuty.  Those it
+        # starts are found by their arguments, among the processes new since.
+        before = set(self.running()) if wrapper else set()
         self.proc = subprocess.Popen(args, stdout=self.stderr, stderr=self.stderr)
         self.children = children
         if children > 1:
@@ -315,6 +320,10 @@ class FastCgi:
             if self.proc.wait(10) != 0:
                 raise RuntimeError("spawn-fcgi failed: " + open(self.stderr.name).read())
         wait_for(lambda: os.path.exists(self.socket), what="the FastCGI socket")
+        self.wrapped = []
+        if wrapper:
+            wait_for(lambda: len(set(self.running()) - before) >= children, what="the wrapped FastCGI program")
+            self.wrapped = sorted(set(self.running()) - before)
 
     def pids(self):
         if self.children == 1:
@@ -329,19 +338,16 @@ class FastCgi:
             except ProcessLookupError:
                 pass
         stop_process(self.proc)
-        # A wrapper such as faketime runs the program as its child, not in
-        # its own place: stopping the wrapper leaves the program running,
-        # its refresh thread still asking PagerDuty.  Whatever still runs
-        # this program with these arguments is stopped too.
-        for pid in self.leftovers():
+        for pid in self.wrapped:
             try:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
-        wait_for(lambda: not self.leftovers(), what="the FastCGI workers to stop")
+        wait_for(lambda: not set(self.wrapped) & set(self.running()), what="the wrapped FastCGI program to stop")
         self.stderr.close()
 
-    def leftovers(self):
+    def running(self):
+        """The processes running this program with these arguments."""
         wanted = [self.program] + self.argv_tail
         found = []
         for pid in os.listdir("/proc"):
