@@ -18,8 +18,6 @@ namespace pdcf {
 
 namespace {
 
-const char *kind_name(TargetKind kind) { return kind == TargetKind::schedule ? "schedule" : "escalation policy"; }
-
 // The object's name from GET /escalation_policies/{id} or /schedules/{id}.
 std::string target_name(const HttpReply &reply, TargetKind kind)
 {
@@ -80,12 +78,12 @@ CheckRow check_row(const Route &route, const HttpReply &target, const Snapshot &
     CheckRow row;
     row.route = route.name;
     row.number = number_cell(route);
-    row.target = std::string(kind_name(route.kind)) + " " + route.target;
+    row.target = target_name(route.kind, route.target);
     row.on_call = "-";
     row.dials = "-";
     const Level first = first_level(found);
     if (target.status == 404) {
-        row.problem = std::string("unknown ") + kind_name(route.kind) + " " + route.target + ": check the id";
+        row.problem = "unknown " + target_name(route.kind, route.target) + ": check the id";
     } else if (target.status != 200) {
         row.problem = pagerduty_reason(pagerduty_describe_failure(target_path(route), target));
     } else {
