@@ -7,6 +7,7 @@
 #include <ctime>
 #include <malloc.h>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include <fcgiapp.h>
@@ -77,21 +78,33 @@ std::string ignored_entries_log()
 // What each process keeps for as long as it runs: the Context's
 // functions refer to it.
 struct Process {
-    explicit Process(const PagerDutySettings &pd) : spool(pd.spool_dir), cache(pd.cache_dir), breaker(pd.cache_dir) {}
+    explicit Process(const PagerDutySettings &pd)
+        : spool(pd.spool_dir), cache(pd.cache_dir), breaker(pd.cache_dir), settings(pd)
+    {
+    }
     Spool spool;
     Cache cache;
     Breaker breaker;
     bool spool_usable = false;
     bool cache_usable = false;
     std::unique_ptr<ClientPool> rest;
-    std::unique_ptr<HttpClient> events;
     std::unique_ptr<SpoolFlusher> flusher;
 
-    // The Events API, to alerts and --flush.
+    // The Events API, to alerts and --flush.  Its client is made at the
+    // first alert, not at start: most requests send none, and making it
+    // (OpenSSL's context, the CA bundle) took a third of a CGI call.
     Post post()
     {
-        return [this](const std::string &body, TimePoint deadline) { return events->post("", body, deadline); };
+        return [this](const std::string &body, TimePoint deadline) {
+            std::call_once(events_made, [this] { events = events_client(settings); });
+            return events->post("", body, deadline);
+        };
     }
+
+private:
+    const PagerDutySettings &settings;
+    std::once_flag events_made;
+    std::unique_ptr<HttpClient> events;
 };
 
 // A web server that goes away mid-answer must not kill the worker.  And a
@@ -278,7 +291,6 @@ int main(int argc, char **argv)
     if (opts.command != Command::check) std::fputs(startup_log(config).c_str(), stderr);
     if (config.ok()) {
         p.rest = std::make_unique<ClientPool>(config.config.pagerduty);
-        p.events = events_client(config.config.pagerduty);
     }
     Context ctx = context_for(config, p);
     if (!serving) return run_command(opts, ctx, p);
