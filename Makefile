@@ -24,9 +24,9 @@ LDFLAGS  ?=
 
 # Our flags go before the caller's so a CXXFLAGS from the command line
 # can still override them (for example -O0).
-PKGS        = cpp-httplib fcgi openssl libical
+PKGS        = cpp-httplib fcgi openssl nettle libical
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcpp-httplib -lfcgi -lssl -lcrypto -lical) $(DATE_LIBS)
+PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcpp-httplib -lfcgi -lssl -lcrypto -lnettle -lical) $(DATE_LIBS)
 # Howard Hinnant's date library, as Debian builds it (its CMake file says
 # so): time zones from the system's database, /usr/share/zoneinfo.
 DATE_FLAGS  = -DUSE_OS_TZDB=1 -DHAS_STRING_VIEW=1 -DONLY_C_LOCALE=1
@@ -109,7 +109,7 @@ test-programs: $(FUZZ_PROGRAMS)
 
 # Debian packages the build, the tests and the demo need.  `make deps`
 # installs whichever are missing (through sudo when not root).
-DEB_PACKAGES = g++ make pkg-config libfcgi-dev libcpp-httplib-dev libssl-dev \
+DEB_PACKAGES = g++ make pkg-config libfcgi-dev libcpp-httplib-dev libssl-dev nettle-dev \
 	libboost-dev libboost-test-dev nlohmann-json3-dev libxml2-dev \
 	libhowardhinnant-date-dev libical-dev tzdata faketime \
 	ca-certificates openssl curl python3 python3-twilio \

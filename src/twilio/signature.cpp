@@ -1,11 +1,11 @@
 #include "twilio/signature.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/core_names.h>
-#include <openssl/params.h>
+#include <nettle/base64.h>
+#include <nettle/hmac.h>
+#include <nettle/memops.h>
 
 #include "core/ascii.hpp"
 #include "core/limits.hpp"
@@ -40,57 +40,32 @@ std::string signed_params(const Params &post_params)
     return data;
 }
 
-// A MAC context per thread and algorithm, its digest chosen once: HMAC()
-// looks the MAC and the digest up by name at every call (OpenSSL 3), which
-// cost more than the MAC itself on every request.  Each use sets the key.
-// One that could not be made (memory, say) is tried again at the next
-// use; meanwhile the request is refused, never let in.
-EVP_MAC_CTX *hmac_context(SignatureAlgorithm algorithm)
-{
-    struct Contexts {
-        EVP_MAC *mac = nullptr;
-        EVP_MAC_CTX *sha1 = nullptr;
-        EVP_MAC_CTX *sha256 = nullptr;
-        ~Contexts()
-        {
-            EVP_MAC_CTX_free(sha1);
-            EVP_MAC_CTX_free(sha256);
-            EVP_MAC_free(mac);
-        }
-        EVP_MAC_CTX *get(EVP_MAC_CTX *&ctx, const char *digest)
-        {
-            if (ctx) return ctx;
-            if (!mac) mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-            ctx = mac ? EVP_MAC_CTX_new(mac) : nullptr;
-            OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", const_cast<char *>(digest), 0),
-                                   OSSL_PARAM_construct_end()};
-            if (ctx && EVP_MAC_CTX_set_params(ctx, params) != 1) {
-                EVP_MAC_CTX_free(ctx);
-                ctx = nullptr;
-            }
-            return ctx;
-        }
-    };
-    thread_local Contexts contexts;
-    return algorithm == SignatureAlgorithm::hmac_sha256 ? contexts.get(contexts.sha256, "SHA256")
-                                                        : contexts.get(contexts.sha1, "SHA1");
-}
-
+// Nettle's HMAC: no lookup by name and no library state to set up.
+// OpenSSL 3 built its table of algorithm names at the first MAC, a
+// millisecond of every CGI call, and looked the MAC up again at each.
 std::string hmac_base64(std::string_view key, std::string_view data, SignatureAlgorithm algorithm)
 {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    std::size_t digest_len = 0;
-    EVP_MAC_CTX *ctx = hmac_context(algorithm);
-    // An empty key is a key (HMAC pads it), and OpenSSL wants a pointer.
-    static const unsigned char no_key = 0;
-    const auto *k = key.empty() ? &no_key : reinterpret_cast<const unsigned char *>(key.data());
-    if (!ctx || EVP_MAC_init(ctx, k, key.size(), nullptr) != 1 ||
-        EVP_MAC_update(ctx, reinterpret_cast<const unsigned char *>(data.data()), data.size()) != 1 ||
-        EVP_MAC_final(ctx, digest, &digest_len, sizeof digest) != 1)
-        return {};  // matches no signature: the request is refused, not let in
-    std::string b64(4 * ((digest_len + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char *>(b64.data()), digest, static_cast<int>(digest_len));
-    b64.resize(static_cast<std::size_t>(n));
+    std::uint8_t digest[SHA256_DIGEST_SIZE];
+    std::size_t size = 0;
+    // An empty key is a key (HMAC pads it); a pointer is passed all the same.
+    static const std::uint8_t no_key = 0;
+    const auto *k = key.empty() ? &no_key : reinterpret_cast<const std::uint8_t *>(key.data());
+    const auto *d = reinterpret_cast<const std::uint8_t *>(data.data());
+    if (algorithm == SignatureAlgorithm::hmac_sha256) {
+        hmac_sha256_ctx ctx;
+        hmac_sha256_set_key(&ctx, key.size(), k);
+        hmac_sha256_update(&ctx, data.size(), d);
+        size = SHA256_DIGEST_SIZE;
+        hmac_sha256_digest(&ctx, size, digest);
+    } else {
+        hmac_sha1_ctx ctx;
+        hmac_sha1_set_key(&ctx, key.size(), k);
+        hmac_sha1_update(&ctx, data.size(), d);
+        size = SHA1_DIGEST_SIZE;
+        hmac_sha1_digest(&ctx, size, digest);
+    }
+    std::string b64(BASE64_ENCODE_RAW_LENGTH(size), '\0');
+    base64_encode_raw(b64.data(), size, digest);
     return b64;
 }
 
@@ -164,7 +139,7 @@ SignatureCheck signature_check(std::string_view url, const Params &post_params, 
             // compared in constant time so the answer leaks nothing about
             // them.  Which URL form or key matched tells nothing of a key:
             // the first match ends the search.
-            if (expected.size() == header.size() && CRYPTO_memcmp(expected.data(), header.data(), expected.size()) == 0)
+            if (expected.size() == header.size() && memeql_sec(expected.data(), header.data(), expected.size()))
                 return SignatureCheck::valid;
         }
     }
