@@ -6,6 +6,7 @@
 #   make demo [KEEP=1]   run the whole path once on loopback and show the answer
 #   make bench           requests/s and latency through nginx (warm, cold, a line called
 #                        every 2 min), memory, CGI start-up; BENCH_WRITE=BENCHMARKS.md records it
+#   make portable        build/portable/pd-call-forward: everything but glibc linked in
 #   make install         PREFIX=/usr/local DESTDIR= [SYSTEMD=1: the systemd units too]
 #   make valgrind        unit tests and CGI requests under valgrind memcheck
 #   make fuzz            every libFuzzer target for FUZZ_SECONDS (clang)
@@ -113,7 +114,7 @@ DEB_PACKAGES = g++ make pkg-config libfcgi-dev libcpp-httplib-dev libssl-dev net
 	libboost-dev libboost-test-dev nlohmann-json3-dev libxml2-dev \
 	libhowardhinnant-date-dev libical-dev tzdata faketime \
 	ca-certificates openssl curl python3 python3-twilio \
-	nginx-light spawn-fcgi mandoc apache2 libapache2-mod-fcgid systemd
+	nginx-light spawn-fcgi mandoc apache2 libapache2-mod-fcgid systemd dpkg-dev
 
 # node and npm too, for the end-to-end tests' second signer: Debian's nodejs
 # and npm, unless a node and npm are on PATH already (NodeSource's nodejs,
@@ -176,6 +177,71 @@ valgrind: deps
 		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends valgrind; }
 	@$(MAKE) --no-print-directory -j$(JOBS) $(PROGRAM) $(B)/unit-tests $(B)/pd-standin
 	@B=$(B) PROGRAM=$(PROGRAM) /usr/bin/python3 tests/valgrind/run
+
+# make portable: build/portable/pd-call-forward, for a host where nothing
+# can be installed (shared hosting).  libstdc++, libgcc, OpenSSL, libfcgi,
+# libical (with ICU), cpp-httplib and date's time zone code are linked in;
+# only glibc (libc, libm) and its loader stay shared, so the host needs a
+# glibc at least as new as the one `make portable` names.  Debian ships
+# cpp-httplib and date's time zone code as shared libraries only: their
+# Debian source packages, at the installed version, are fetched with
+# apt-get source (checked by apt against Debian's signed index) into
+# build/portable/sources and compiled in.  cpp-httplib is built as Debian
+# builds it (poll), with no compression (the program asks for none), and
+# without its static initializer of OpenSSL: OpenSSL since 1.1.0 sets
+# itself up when first used, and upstream has dropped it too; at every
+# start it loaded OpenSSL's error strings and config, a fifth of a CGI
+# call that asks PagerDuty nothing.
+P = build/portable
+PORTABLE = $(P)/pd-call-forward
+DEBIAN_MIRROR ?= http://deb.debian.org/debian
+CODENAME = $(shell . /etc/os-release 2>/dev/null && echo $$VERSION_CODENAME)
+APT_OPTS = -q -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=$(CURDIR)/$(P)/apt/sources \
+	-o Dir::State::Lists=$(CURDIR)/$(P)/apt/lists -o Dir::Cache=$(CURDIR)/$(P)/apt/cache -o Debug::NoLocking=1
+HTTPLIB_SRC = $(P)/sources/cpp-httplib
+DATE_SRC = $(P)/sources/date
+PORTABLE_FLAGS = -std=c++17 -MD -MP -DPDCF_VERSION='"$(VERSION)"' $(shell pkg-config --cflags fcgi openssl nettle libical 2>/dev/null) \
+	$(DATE_FLAGS) -DCPPHTTPLIB_OPENSSL_SUPPORT -DCPPHTTPLIB_USE_POLL -ffunction-sections -fdata-sections $(CXXFLAGS)
+# Not position-independent: a CGI program starts at every request, and
+# relocating a PIE this size took 2.5 ms at each start here, more than
+# the rest of a warm call.  The price: the program's own code sits at a
+# fixed address (libc, the heap and the stack are still placed at random).
+# Unused sections go: httplib's server, which the program never runs,
+# would otherwise ask for a newer glibc (std::random_device).
+PORTABLE_LIBS = -no-pie -static-libstdc++ -static-libgcc -Wl,--as-needed -Wl,--gc-sections \
+	-Wl,-Bstatic -lfcgi -lssl -lcrypto -lnettle -lical -licalss -licalvcal -licui18n -licuuc -licudata -lstdc++ -lm \
+	-Wl,-Bdynamic -lpthread
+
+$(P)/sources/.fetched:
+	@rm -rf $(P)/sources $(P)/apt
+	@mkdir -p $(P)/sources $(P)/apt/sources $(P)/apt/lists/partial $(P)/apt/cache/archives/partial
+	@printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+		'$(DEBIAN_MIRROR)' '$(CODENAME)' > $(P)/apt/sources/debian.sources
+	apt-get $(APT_OPTS) update
+	cd $(P)/sources && for p in libcpp-httplib-dev:cpp-httplib libhowardhinnant-date-dev:howardhinnant-date; do \
+		v=$$(dpkg-query -W -f='$${source:Version}' $${p%%:*}) && \
+		apt-get $(APT_OPTS) source --download-only $${p#*:}=$$v || exit 1; done
+	cd $(P)/sources && dpkg-source -x cpp-httplib_*.dsc cpp-httplib && dpkg-source -x howardhinnant-date_*.dsc date
+	sed -i '/^static SSLInit sslinit_;$$/d' $(HTTPLIB_SRC)/httplib.h
+	@! grep -q 'SSLInit sslinit_' $(HTTPLIB_SRC)/httplib.h || { echo "make portable: httplib.h's SSLInit is still there"; exit 1; }
+	@touch $@
+
+$(P)/http_client.o: src/pagerduty/http_client.cpp $(P)/sources/.fetched
+	$(CXX) $(PORTABLE_FLAGS) $(WARN) -isystem $(HTTPLIB_SRC) $(SRC_INC) -c -o $@ $<
+
+$(P)/tz.o: $(P)/sources/.fetched
+	$(CXX) $(PORTABLE_FLAGS) -DHAS_REMOTE_API=0 -I$(DATE_SRC)/include -c -o $@ $(DATE_SRC)/src/tz.cpp
+
+$(PORTABLE): build/src/main.o $(filter-out build/src/pagerduty/http_client.o,$(CORE_SRC:src/%.cpp=build/src/%.o)) \
+		$(P)/http_client.o $(P)/tz.o
+	$(CXX) -o $@ $^ $(PORTABLE_LIBS)
+	strip $@
+	@echo "$@: needs glibc $$(objdump -T $@ | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1 | cut -d_ -f2) or newer;" \
+		"shared: $$(ldd $@ | awk '/=>/ {print $$1}' | tr '\n' ' ')"
+
+portable: deps
+	@[ -z "$(SANITIZE)" ] || { echo "make portable: not with SANITIZE"; exit 2; }
+	@$(MAKE) --no-print-directory -j$(JOBS) $(PORTABLE)
 
 # Benchmarks: not part of check; BENCH_WRITE=BENCHMARKS.md records them.
 $(B)/bench-hello: tests/bench/hello.cpp
@@ -242,6 +308,6 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz pd-call-forward
 
-.PHONY: all deps check valgrind bench demo demo-stop install uninstall clean test-programs sanitized-programs
+.PHONY: all deps check valgrind portable bench demo demo-stop install uninstall clean test-programs sanitized-programs
 
--include $(wildcard $(B)/*/*.d $(B)/*/*/*.d)
+-include $(wildcard $(B)/*/*.d $(B)/*/*/*.d $(P)/*.d)
