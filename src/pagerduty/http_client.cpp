@@ -1,10 +1,13 @@
 #include "pagerduty/http_client.hpp"
 
+#include <cstdlib>
 #include <thread>
 
 #include <httplib.h>
 
 #include <arpa/inet.h>
+#include <openssl/x509.h>
+#include <unistd.h>
 
 #include "core/ascii.hpp"
 #include "core/limits.hpp"
@@ -82,7 +85,35 @@ int retry_after(const httplib::Response &res)
     return -1;
 }
 
+CaDefaults openssl_ca_defaults()
+{
+    return {std::getenv(X509_get_default_cert_file_env()) || std::getenv(X509_get_default_cert_dir_env()),
+            X509_get_default_cert_file(), X509_get_default_cert_dir()};
+}
+
+bool readable(const std::string &path)
+{
+    return access(path.c_str(), R_OK) == 0;
+}
+
 }  // namespace
+
+std::string system_ca_file(const CaDefaults &defaults, const std::function<bool(const std::string &)> &exists)
+{
+    if (defaults.from_environment || exists(defaults.file) || exists(defaults.dir)) return {};
+    // The bundles Go's crypto/x509 looks for, in its order.
+    static const char *const bundles[] = {
+        "/etc/ssl/certs/ca-certificates.crt",                 // Debian, Ubuntu, Gentoo, Arch
+        "/etc/pki/tls/certs/ca-bundle.crt",                   // Fedora, RHEL 6
+        "/etc/ssl/ca-bundle.pem",                             // openSUSE, SUSE
+        "/etc/pki/tls/cacert.pem",                            // OpenELEC
+        "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",  // CentOS, RHEL 7 and later
+        "/etc/ssl/cert.pem",                                  // Alpine
+    };
+    for (const char *b : bundles)
+        if (exists(b)) return b;
+    return {};
+}
 
 HttpClient::HttpClient(const std::string &url, const std::string &ca_file, Headers headers, Resolver *resolver)
 {
@@ -98,7 +129,8 @@ HttpClient::HttpClient(const std::string &url, const std::string &ca_file, Heade
     // the server's delayed ACK costs tens of milliseconds per request.
     c.set_tcp_nodelay(true);
     c.enable_server_certificate_verification(true);
-    if (!ca_file.empty()) c.set_ca_cert_path(ca_file);
+    const std::string ca = ca_file.empty() ? system_ca_file(openssl_ca_defaults(), readable) : ca_file;
+    if (!ca.empty()) c.set_ca_cert_path(ca);
     for (auto &[name, value] : headers) impl_->headers.emplace(name, value);
     impl_->headers.emplace("User-Agent", "pd-call-forward/" PDCF_VERSION);
 }

@@ -6,6 +6,7 @@
 // watchdog.hpp).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -41,6 +42,22 @@ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+// Where OpenSSL looks for the trusted CAs by default, and whether
+// SSL_CERT_FILE or SSL_CERT_DIR point it elsewhere.
+struct CaDefaults {
+    bool from_environment = false;
+    std::string file;
+    std::string dir;
+};
+
+// The CA bundle a client trusts when [pagerduty] ca_file is not set.
+// Empty: OpenSSL's default, where the OpenSSL linked in was built to look
+// (Debian's /usr/lib/ssl) or where SSL_CERT_FILE says.  A binary taken to
+// another system (make portable) may find nothing there: then the first
+// bundle that `exists` of the usual places of Debian and Ubuntu, RHEL and
+// its kin, SUSE and Alpine.
+std::string system_ca_file(const CaDefaults &defaults, const std::function<bool(const std::string &)> &exists);
 
 // The REST API at api_url, with the headers PagerDuty requires.
 std::unique_ptr<HttpClient> rest_client(const PagerDutySettings &settings);

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <map>
+#include <functional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -334,6 +335,44 @@ BOOST_AUTO_TEST_CASE(a_name_that_does_not_resolve_is_an_error_that_says_so)
     HttpReply r = c.get("/oncalls", in(5000ms));
     BOOST_TEST(r.status == 0);
     BOOST_TEST(r.error == "cannot resolve pagerduty.test: Name or service not known");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(system_ca_bundle)
+
+// Which paths exist, for system_ca_file.
+std::function<bool(const std::string &)> existing(std::set<std::string> paths)
+{
+    return [paths](const std::string &p) { return paths.count(p) > 0; };
+}
+
+const CaDefaults debian_openssl{false, "/usr/lib/ssl/cert.pem", "/usr/lib/ssl/certs"};
+
+BOOST_AUTO_TEST_CASE(openssl_finds_its_own_default_where_it_was_built)
+{
+    BOOST_TEST(system_ca_file(debian_openssl, existing({"/usr/lib/ssl/certs", "/etc/ssl/certs/ca-certificates.crt"}))
+               == "");
+    BOOST_TEST(system_ca_file(debian_openssl, existing({"/usr/lib/ssl/cert.pem"})) == "");
+}
+
+BOOST_AUTO_TEST_CASE(ssl_cert_file_in_the_environment_is_left_to_openssl)
+{
+    CaDefaults from_env = debian_openssl;
+    from_env.from_environment = true;
+    BOOST_TEST(system_ca_file(from_env, existing({"/etc/pki/tls/certs/ca-bundle.crt"})) == "");
+}
+
+BOOST_AUTO_TEST_CASE(a_binary_taken_elsewhere_finds_that_systems_bundle)
+{
+    BOOST_TEST(system_ca_file(debian_openssl, existing({"/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+                                                        "/etc/pki/tls/certs/ca-bundle.crt"}))
+               == "/etc/pki/tls/certs/ca-bundle.crt");  // RHEL: the first in the list
+    BOOST_TEST(system_ca_file(debian_openssl, existing({"/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem"}))
+               == "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem");
+    BOOST_TEST(system_ca_file(debian_openssl, existing({"/etc/ssl/ca-bundle.pem"})) == "/etc/ssl/ca-bundle.pem");
+    BOOST_TEST(system_ca_file(debian_openssl, existing({"/etc/ssl/cert.pem"})) == "/etc/ssl/cert.pem");
+    BOOST_TEST(system_ca_file(debian_openssl, existing({})) == "");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
