@@ -25,6 +25,20 @@ int serve_cgi(const Context &ctx)
     return 0;
 }
 
+namespace {
+
+// Whether the request's input was read to its end: its body, if it was
+// read whole, and the empty record after it that ends FCGI_STDIN.  The web
+// server sends that record with the body, so looking for it does not wait.
+bool read_to_the_end(const Request &req, FCGX_Stream *in)
+{
+    if (req.body_status != BodyStatus::ok) return false;
+    char extra;
+    return FCGX_GetStr(&extra, 1, in) == 0 && FCGX_HasSeenEOF(in) == EOF;
+}
+
+}  // namespace
+
 int serve_fastcgi(const Context &ctx)
 {
     if (FCGX_Init() != 0) {
@@ -44,6 +58,7 @@ int serve_fastcgi(const Context &ctx)
                                        int k = FCGX_GetStr(buf, static_cast<int>(n), fcgi.in);
                                        return k > 0 ? static_cast<std::size_t>(k) : 0;
                                    });
+        bool read_to_end = read_to_the_end(req, fcgi.in);
         LogRecord log;
         Response resp = handle(req, ctx, start, log);
         std::string out = response_cgi(resp);
@@ -59,6 +74,12 @@ int serve_fastcgi(const Context &ctx)
             if (end + 1 < pending_log.size()) FCGX_FFlush(fcgi.err);
         }
         pending_log.clear();
+        // libfcgi's close waits for the web server to close first (up to
+        // 2 s), lest unread input make the kernel reset the connection
+        // and the web server lose the answer.  With nothing left unread
+        // there is nothing to reset: it closes at once, and the worker
+        // takes the next request without a round trip through nginx.
+        if (read_to_end) FCGX_Detach(&fcgi);
         FCGX_Finish_r(&fcgi);
         if (ctx.after_response) pending_log = ctx.after_response(log.from_twilio);
     }
