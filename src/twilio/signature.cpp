@@ -130,7 +130,7 @@ SignatureCheck signature_check(std::string_view url, const Params &post_params, 
     }
 
     const std::string params = signed_params(post_params);
-    for (const auto &variant : signature_url_variants(url)) {
+    bool valid = signature_url_find(url, [&](const std::string &variant) {
         const std::string data = variant + params;
         for (const auto &secret : *secrets) {
             if (secret.empty()) continue;
@@ -140,9 +140,11 @@ SignatureCheck signature_check(std::string_view url, const Params &post_params, 
             // them.  Which URL form or key matched tells nothing of a key:
             // the first match ends the search.
             if (expected.size() == header.size() && memeql_sec(expected.data(), header.data(), expected.size()))
-                return SignatureCheck::valid;
+                return true;
         }
-    }
+        return false;
+    });
+    if (valid) return SignatureCheck::valid;
     return settings.empty() ? SignatureCheck::mismatch : SignatureCheck::shared_key_mismatch;
 }
 

@@ -185,21 +185,31 @@ std::optional<std::string> signature_url_legacy(std::string_view url)
     return out;
 }
 
+bool signature_url_find(std::string_view url, const std::function<bool(const std::string &)> &matches)
+{
+    std::vector<std::string> tried;
+    auto is = [&tried, &matches](std::string u) {
+        if (std::find(tried.begin(), tried.end(), u) != tried.end()) return false;
+        tried.push_back(std::move(u));
+        return matches(tried.back());
+    };
+    if (is(without_port(url)) || is(with_port(url))) return true;
+    auto normalised = signature_url_normalised(url);
+    if (!normalised) return false;
+    std::string no_port = without_port(*normalised), port = with_port(*normalised);
+    if (is(no_port) || is(port)) return true;
+    if (auto legacy = signature_url_legacy(no_port); legacy && is(std::move(*legacy))) return true;
+    if (auto legacy = signature_url_legacy(port); legacy && is(std::move(*legacy))) return true;
+    return false;
+}
+
 std::vector<std::string> signature_url_variants(std::string_view url)
 {
     std::vector<std::string> out;
-    auto add = [&out](std::string u) {
-        if (std::find(out.begin(), out.end(), u) == out.end()) out.push_back(std::move(u));
-    };
-    add(without_port(url));
-    add(with_port(url));
-    if (auto normalised = signature_url_normalised(url)) {
-        std::string no_port = without_port(*normalised), port = with_port(*normalised);
-        add(no_port);
-        add(port);
-        if (auto legacy = signature_url_legacy(no_port)) add(std::move(*legacy));
-        if (auto legacy = signature_url_legacy(port)) add(std::move(*legacy));
-    }
+    signature_url_find(url, [&out](const std::string &u) {
+        out.push_back(u);
+        return false;
+    });
     return out;
 }
 

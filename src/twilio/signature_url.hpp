@@ -4,6 +4,7 @@
 // twilio-node's validateRequest tries (twilio-python tries the first two).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,11 @@ namespace pdcf {
 //   way, the same two ways.
 // Never more than six, and the URL as received is always among them.
 std::vector<std::string> signature_url_variants(std::string_view url);
+
+// The same forms, one at a time, until `matches` says yes; whether one
+// did.  A form is only made when those before it did not match: a request
+// signed as received costs no URL parsing.
+bool signature_url_find(std::string_view url, const std::function<bool(const std::string &)> &matches);
 
 // What `new URL(url).toString()` gives for an http or https URL: scheme and
 // host in lower case, a default port dropped, an empty path made "/",

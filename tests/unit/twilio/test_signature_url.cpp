@@ -46,6 +46,26 @@ BOOST_AUTO_TEST_CASE(every_form_twilio_node_tries_in_its_order)
     BOOST_TEST(v == expected, boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(the_search_ends_at_the_form_that_matches)
+{
+    const std::string url = "https://Ops.Example.com:443/p?n=O%27Brien+x&q='";
+    const auto all = signature_url_variants(url);
+    for (std::size_t match = 0; match < all.size(); ++match) {
+        std::vector<std::string> asked;
+        bool found = signature_url_find(url, [&](const std::string &u) {
+            asked.push_back(u);
+            return u == all[match];
+        });
+        BOOST_TEST(found);
+        // Each form before it, in order, and none after.
+        BOOST_TEST(asked == std::vector<std::string>(all.begin(), all.begin() + match + 1),
+                   boost::test_tools::per_element());
+    }
+    std::size_t asked = 0;
+    BOOST_TEST(!signature_url_find(url, [&](const std::string &) { return ++asked, false; }));
+    BOOST_TEST(asked == all.size());
+}
+
 BOOST_AUTO_TEST_CASE(forms_that_are_the_same_are_tried_once)
 {
     for (const char *url : {"https://a.example/x", "https://a.example:8443/x?y=1&z=2", "http://a.example/?%27"}) {
