@@ -35,11 +35,23 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i)
     return n;
 }
 
+// An ASCII character that stands for itself in text and attributes alike.
+bool plain_xml(char c)
+{
+    return c >= 0x20 && c < 0x7F && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
+}
+
 std::string xml_escape(std::string_view s, bool attribute)
 {
     std::string out;
     out.reserve(s.size() + 16);
     for (std::size_t i = 0; i < s.size();) {
+        // Most of a TwiML attribute is plain: each such run is copied whole.
+        std::size_t run = i;
+        while (run < s.size() && plain_xml(s[run])) ++run;
+        out.append(s.data() + i, run - i);
+        i = run;
+        if (i == s.size()) break;
         std::size_t n = utf8_sequence(s, i);
         if (n == 0) {
             out += replacement_char;
