@@ -193,7 +193,7 @@ bool signature_url_find(std::string_view url, const std::function<bool(const std
         tried.push_back(std::move(u));
         return matches(tried.back());
     };
-    if (is(without_port(url)) || is(with_port(url))) return true;
+    if (is(std::string(url)) || is(without_port(url)) || is(with_port(url))) return true;
     auto normalised = signature_url_normalised(url);
     if (!normalised) return false;
     std::string no_port = without_port(*normalised), port = with_port(*normalised);
