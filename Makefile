@@ -5,7 +5,8 @@
 #   make check           install missing Debian packages, build, run every test
 #   make demo [KEEP=1]   run the whole path once on loopback and show the answer
 #   make bench           requests/s and latency through nginx (warm, cold, a line called
-#                        every 2 min), memory, CGI start-up; BENCH_WRITE=BENCHMARKS.md records it
+#                        every 2 min), memory, CGI start-up, shared and portable builds;
+#                        BENCH_WRITE=BENCHMARKS.md records it
 #   make portable        build/portable/pd-call-forward: everything but glibc linked in
 #   make install         PREFIX=/usr/local DESTDIR= [SYSTEMD=1: the systemd units too]
 #   make valgrind        unit tests and CGI requests under valgrind memcheck
@@ -249,9 +250,9 @@ $(B)/bench-hello: tests/bench/hello.cpp
 	$(CXX) $(ALL_CXXFLAGS) -o $@ $< $(ALL_LDFLAGS) $(PKG_LIBS)
 
 bench: deps
-	@$(MAKE) --no-print-directory -j$(JOBS) $(PROGRAM) $(B)/pd-standin $(B)/bench-hello
-	@command -v wrk >/dev/null || { if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
-		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk; }
+	@$(MAKE) --no-print-directory -j$(JOBS) $(PROGRAM) $(B)/pd-standin $(B)/bench-hello $(PORTABLE)
+	@{ command -v wrk && [ -x /usr/bin/time ]; } >/dev/null || { if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk time; }
 	@B=$(B) PROGRAM=$(PROGRAM) /usr/bin/python3 tests/bench/bench.py --build $(B) $(if $(BENCH_WRITE),--write $(BENCH_WRITE))
 
 demo: deps

@@ -199,12 +199,14 @@ CGI_RUNS = 200
 CGI_URL = "https://example.com/pd-call-forward.cgi"
 
 
-def cgi_runs(top, standin):
-    """The program run as CGI, as a web server runs it for each request, for a
-    signed call answered from a warm cache: wall time from exec to exit and
-    peak memory of each run, beside /bin/true run the same way (what
-    starting a process costs here at all)."""
-    d = os.path.join(top, "cgi")
+def cgi_runs(top, standin, name, program):
+    """`program` run as CGI, as a web server runs it for each request, for a
+    signed call answered from a warm cache: wall time from exec to exit,
+    beside /bin/true run the same way (what starting a process costs here
+    at all), and the peak memory of a run.  GNU time measures that: a child
+    of this Python process would report Python's own peak (Linux keeps the
+    peak of the memory a process had before exec)."""
+    d = os.path.join(top, name)
     os.mkdir(d)
     os.chmod(d, 0o755)
     config = harness.write_config(d, standin.url, timeout="5", twilio_extra=f"public_url = {CGI_URL}",
@@ -235,57 +237,106 @@ def cgi_runs(top, standin):
         os.close(out)
         if os.waitstatus_to_exitcode(status) != 0:
             raise RuntimeError(f"{argv[0]} exited {status}")
-        return took, usage.ru_maxrss
+        return took
 
-    one([harness.PROGRAM])  # the cache filled
-    runs = [one([harness.PROGRAM]) for _ in range(CGI_RUNS)]
+    one([program])  # the cache filled
+    ms = [one([program]) for _ in range(CGI_RUNS)]
     true = [one(["/bin/true"]) for _ in range(CGI_RUNS)]
-    ms = [t for t, _ in runs]
-    return {"p50": percentile(ms, 50), "p99": percentile(ms, 99), "rss_kib": max(m for _, m in runs),
-            "true_p50": percentile([t for t, _ in true], 50)}
+    peak = 0
+    for _ in range(10):
+        timed = subprocess.run(["/usr/bin/time", "-f", "%M", program], input=body, env=env, capture_output=True, check=True)
+        peak = max(peak, int(timed.stderr.decode().strip().splitlines()[-1]))
+    return {"p50": percentile(ms, 50), "p99": percentile(ms, 99), "rss_kib": peak,
+            "true_p50": percentile(true, 50)}
 
 
-def run(build, seconds):
-    results = {}
+# The throughput rows take turns, ROUNDS times each: this 2-CPU machine's
+# speed drifts during a run (wrk, nginx and the workers share the CPUs),
+# and taking turns makes it drift for every row alike.
+ROUNDS = 5
+WARM = {"oncall_ttl": 60, "contact_ttl": 3600, "stale_max": 86400}
+
+
+def median_of(values):
+    return sorted(values)[len(values) // 2]
+
+
+def throughput(top, standin, build, portable, seconds):
+    """The hello-world programs and the warm path, shared and portable, each
+    behind its own nginx, all up at once; wrk on each in turn.  Each row is
+    its median round; `ratio`, the median over the rounds of its requests/s
+    against the hello-world program's in the same round."""
+    hello = os.path.join(harness.ROOT, build, "bench-hello")
+    setups = [("hello", hello, None, ()), ("hello-log", hello, None, ("--log",)),
+              ("warm", harness.PROGRAM, WARM, ()), ("warm-portable", portable, WARM, ())]
+    stacks = {}
+    try:
+        for name, program, caching, args in setups:
+            d = os.path.join(top, name)
+            os.mkdir(d)
+            os.chmod(d, 0o755)
+            config = harness.write_config(d, standin.url, timeout="5", caching=caching) if caching else None
+            fcgi, nginx = stack(d, program, config, args)
+            stacks[name] = (d, nginx.base + "/voice", fcgi, nginx)
+            if caching:
+                harness.twilio_request(nginx.base + "/voice", harness.incoming_call())  # fill the cache
+        rounds = {name: [] for name, *_ in setups}
+        for _ in range(ROUNDS):
+            for name, *_ in setups:
+                d, url, _, _ = stacks[name]
+                standin.clear_requests()
+                r = wrk(url, d, seconds)
+                r["asked"] = len([q for q in standin.requests() if q["path"] != "/v2/enqueue"])
+                rounds[name].append(r)
+        results = {}
+        for name, program, caching, _ in setups:
+            runs = rounds[name]
+            r = dict(sorted(runs, key=lambda x: x["rps"])[len(runs) // 2])
+            r["errors"] = sum(x["errors"] for x in runs)
+            r["pd_per_call"] = sum(x["asked"] for x in runs) / max(1, sum(x["requests"] for x in runs))
+            r["ratio"] = median_of([x["rps"] / h["rps"] for x, h in zip(runs, rounds["hello"])])
+            r["ratio_log"] = median_of([x["rps"] / h["rps"] for x, h in zip(runs, rounds["hello-log"])])
+            r["rounds"] = [x["rps"] for x in runs]
+            if caching:
+                r["memory"] = worker_memory(program)
+            results[name] = r
+        return results
+    finally:
+        for _, _, fcgi, nginx in stacks.values():
+            nginx.stop()
+            fcgi.stop()
+
+
+def cold(top, standin, seconds):
+    """Nothing cached: every call asks PagerDuty, LATENCY_MS a request."""
+    d = os.path.join(top, "cold")
+    os.mkdir(d)
+    os.chmod(d, 0o755)
+    config = harness.write_config(d, standin.url, timeout="5", caching=harness.NO_CACHING)
+    fcgi, nginx = stack(d, harness.PROGRAM, config)
+    try:
+        standin.clear_requests()
+        r = wrk(nginx.base + "/voice", d, seconds)
+        r["pd_per_call"] = len([q for q in standin.requests() if q["path"] != "/v2/enqueue"]) / max(1, r["requests"])
+        r["ratio"] = 0.0
+        return r
+    finally:
+        nginx.stop()
+        fcgi.stop()
+
+
+def run(build, seconds, portable):
     with tempfile.TemporaryDirectory(prefix="pdcf-bench-") as top:
         os.chmod(top, 0o755)
         standin = harness.StandIn(top)
         try:
             standin.set_roster(ROSTER)
             standin._control("PUT", "/_standin/latency", {"ms": LATENCY_MS})
-            for name, caching in (("warm", {"oncall_ttl": 60, "contact_ttl": 3600, "stale_max": 86400}),
-                                  ("cold", harness.NO_CACHING)):
-                d = os.path.join(top, name)
-                os.mkdir(d)
-                os.chmod(d, 0o755)
-                config = harness.write_config(d, standin.url, timeout="5", caching=caching)
-                fcgi, nginx = stack(d, harness.PROGRAM, config)
-                try:
-                    url = nginx.base + "/voice"
-                    if name == "warm":
-                        harness.twilio_request(url, harness.incoming_call())  # fill the cache
-                    standin.clear_requests()
-                    r = wrk(url, d, seconds)
-                    r["memory"] = worker_memory(harness.PROGRAM)
-                    api = [q for q in standin.requests() if q["path"] != "/v2/enqueue"]
-                    r["pd_per_call"] = len(api) / max(1, r["requests"])
-                    results[name] = r
-                finally:
-                    nginx.stop()
-                    fcgi.stop()
-            for name, args in (("hello", ()), ("hello-log", ("--log",))):
-                d = os.path.join(top, name)
-                os.mkdir(d)
-                os.chmod(d, 0o755)
-                fcgi, nginx = stack(d, os.path.join(harness.ROOT, build, "bench-hello"), None, args)
-                try:
-                    results[name] = wrk(nginx.base + "/voice", d, seconds)
-                    results[name]["pd_per_call"] = 0.0
-                finally:
-                    nginx.stop()
-                    fcgi.stop()
+            results = throughput(top, standin, build, portable, seconds)
+            results["cold"] = cold(top, standin, 2 * seconds)
             standin.set_roster(ROSTER)
-            results["cgi"] = cgi_runs(top, standin)
+            results["cgi"] = cgi_runs(top, standin, "cgi", harness.PROGRAM)
+            results["cgi-portable"] = cgi_runs(top, standin, "cgi-portable", portable)
             results["rare"] = rare_line(top, standin, build)
         finally:
             standin.stop()
@@ -304,16 +355,16 @@ def machine():
 
 
 def report(results, seconds):
-    ceiling = results["hello"]["rps"]
     rows = [("hello-world libfcgi (ceiling)", results["hello"]),
             ("hello-world, one log line per request", results["hello-log"]),
             ("pd-call-forward, warm cache", results["warm"]),
+            ("pd-call-forward, warm cache, the portable binary", results["warm-portable"]),
             ("pd-call-forward, cold cache", results["cold"])]
     lines = [f"| setup | requests/s | p50 | p99 | PagerDuty requests per call | of the ceiling |",
              f"| --- | ---: | ---: | ---: | ---: | ---: |"]
     for name, r in rows:
         lines.append(f"| {name} | {r['rps']:.0f} | {r['p50']} | {r['p99']} | {r['pd_per_call']:.3f} | "
-                     f"{r['rps'] / ceiling:.2f} |")
+                     f"{r['ratio']:.2f} |")
     rare = results["rare"]
     lines.append(f"| pd-call-forward, lines called every 2 min for 10 min | - | {rare['p50']} | {rare['p99']} "
                  f"| {rare['pd_per_call']:.3f} (in the background) | - |")
@@ -332,26 +383,32 @@ def report(results, seconds):
                   f"\n\nThe hello-world program, called first in each round after the same pause: "
                   f"{', '.join(f'{ms:.2f}ms' for ms in rare['woken'])}.")
     errors = sum(r["errors"] for _, r in rows) + (0 if rare["right"] else 1) + rare["waited"]
-    memory = results["warm"]["memory"]
-    cgi = results["cgi"]
-    most = lambda k: max(m[k] for m in memory) / 1024  # noqa: E731
-    resources = (f"- FastCGI, after the warm run: {len(memory)} workers, each at most {most('rss'):.1f} MiB resident "
-                 f"({most('peak'):.1f} MiB at its peak), of which {most('private'):.1f} MiB its own and the rest "
-                 f"the shared libraries' pages, which every worker shares: {most('pss'):.1f} MiB each, counting "
-                 f"each shared page once over those who share it (PSS).\n"
-                 f"- CGI, a warm call from exec to exit ({CGI_RUNS} runs, the signature checked, the on-call "
-                 f"from the cache file): p50 {cgi['p50']}, p99 {cgi['p99']}, at most {cgi['rss_kib'] / 1024:.1f} MiB "
-                 f"resident; starting /bin/true the same way takes {cgi['true_p50']}.")
+    resources = "\n".join(resource_lines(results[warm], results[cgi], build)
+                           for warm, cgi, build in (("warm", "cgi", "the shared build (`make`)"),
+                                                    ("warm-portable", "cgi-portable", "the portable binary (`make portable`)")))
     return table, rare_table, resources, errors
+
+
+def resource_lines(warm, cgi, build):
+    memory = warm["memory"]
+    most = lambda k: max(m[k] for m in memory) / 1024  # noqa: E731
+    return (f"- {build}, FastCGI, after its warm run: {len(memory)} workers, each at most {most('rss'):.1f} MiB "
+            f"resident ({most('peak'):.1f} MiB at its peak), of which {most('private'):.1f} MiB its own and the rest "
+            f"pages of the program and its libraries, which the workers share: {most('pss'):.1f} MiB each, counting "
+            f"each shared page once over those who share it (PSS).\n"
+            f"- {build}, CGI, a warm call from exec to exit ({CGI_RUNS} runs, the signature checked, the on-call "
+            f"from the cache file): p50 {cgi['p50']}, p99 {cgi['p99']}, at most {cgi['rss_kib'] / 1024:.1f} MiB "
+            f"resident; starting /bin/true the same way takes {cgi['true_p50']}.")
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
-    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--portable", default="build/portable/pd-call-forward", help="the binary of make portable")
+    ap.add_argument("--seconds", type=int, default=4, help="of each round of wrk")
     ap.add_argument("--write", help="record the results in this Markdown file")
     args = ap.parse_args()
-    results = run(args.build, args.seconds)
+    results = run(args.build, args.seconds, os.path.join(harness.ROOT, args.portable))
     table, rare_table, resources, errors = report(results, args.seconds)
     print(table)
     print()
@@ -359,8 +416,10 @@ def main():
     print()
     print(resources)
     print(f"\n/oncalls requests per oncall_ttl on the rarely called line: {results['rare']['oncalls_per_ttl']:.2f}")
-    print(f"\nwarm / hello-world: {results['warm']['rps'] / results['hello']['rps']:.2f}, "
-          f"warm / hello-world with its log line: {results['warm']['rps'] / results['hello-log']['rps']:.2f}")
+    for name in ("hello", "hello-log", "warm", "warm-portable"):
+        print(f"{name}: requests/s in each round: {', '.join(f'{x:.0f}' for x in results[name]['rounds'])}")
+    print(f"\nwarm / hello-world: {results['warm']['ratio']:.2f}, "
+          f"warm / hello-world with its log line: {results['warm']['ratio_log']:.2f}")
     if errors:
         print(f"{errors} answers were not 2xx, or calls reached the wrong person or waited for PagerDuty")
         return 1
@@ -369,8 +428,11 @@ def main():
                                latency=LATENCY_MS, table=table, rare_table=rare_table, resources=resources,
                                oncalls_per_ttl=results["rare"]["oncalls_per_ttl"], lines=RARE_LINES,
                                phones=results["rare"]["phones"],
-                               speed=RARE_SPEED, ratio=results["warm"]["rps"] / results["hello"]["rps"],
-                               ratio_log=results["warm"]["rps"] / results["hello-log"]["rps"])
+                               speed=RARE_SPEED, rounds=ROUNDS, ratio=results["warm"]["ratio"],
+                               ratio_log=results["warm"]["ratio_log"],
+                               ratio_portable=results["warm-portable"]["ratio"],
+                               each_round=", ".join(f"{x:.2f}" for x in (w / h for w, h in zip(
+                                   results["warm"]["rounds"], results["hello"]["rounds"]))))
         write_record(args.write, record)
         print(f"written to {args.write}")
     return 0
@@ -399,11 +461,16 @@ against the project's PagerDuty stand-in, which answers every request after
 a fixed {latency} ms, and, beside it, a hello-world libfcgi program
 (`tests/bench/hello.cpp`) behind the same nginx: the ceiling for a FastCGI
 program behind nginx on this machine.  Every request is a signed incoming
-call, checked and answered in full, with its log line; wrk sends them for
-{seconds} s.
+call, checked and answered in full, with its log line.  The hello-world
+programs and the warm path take turns: wrk sends requests to each for
+{seconds} s, {rounds} times over.  Each row is its median round, and "of
+the ceiling" the median over the rounds of its requests/s against the
+hello-world program's in the same round: this machine's speed drifts
+during a run, and taking turns makes it drift for every row alike.
 
 - **warm cache**: the on-call and the phone are in the cache, as for a line
-  called within the last minute (`oncall_ttl = 60`).
+  called within the last minute (`oncall_ttl = 60`); the shared build
+  (`make`) and the portable binary (`make portable`).
 - **cold cache**: nothing is cached (`oncall_ttl = 0`): every call asks
   PagerDuty for the on-calls and the phone, {latency} ms each.
 - **lines called every 2 min**: {lines} lines, each called once every two
@@ -434,11 +501,10 @@ comes after a pause of 24 s of wall time, in which the machine and the
 web server fall idle; the hello-world program's first request in each
 round shows what that costs whatever answers it.
 
-The warm path reaches {ratio:.0%} of the bare hello-world ceiling, and
-{ratio_log:.0%} of a hello-world that, like pd-call-forward, writes one log
-line per request.  Runs on this 2-CPU machine, where wrk, nginx and the
-workers share the CPUs, vary widely: the same build has made from 0.5 to
-0.7 of the ceiling.
+The warm path reaches {ratio:.0%} of the bare hello-world ceiling
+(the portable binary {ratio_portable:.0%}), and {ratio_log:.0%} of a
+hello-world that, like pd-call-forward, writes one log line per request.
+Round by round, against the bare ceiling: {each_round}.
 
 The cold path is bound by PagerDuty's latency (two requests of {latency} ms
 per call, four processes), which is what the cache is for.
