@@ -27,12 +27,14 @@ int serve_cgi(const Context &ctx)
 
 namespace {
 
-// Whether the request's input was read to its end: its body, if it was
-// read whole, and the empty record after it that ends FCGI_STDIN.  The web
-// server sends that record with the body, so looking for it does not wait.
+// Whether the request's input was read to its end: its body, read whole,
+// and the empty record after it that ends FCGI_STDIN.  The web server
+// sends that record with the body, so looking for it does not wait.  Not
+// without a CONTENT_LENGTH: a body streamed to us unbuffered would make
+// the look wait on the client.
 bool read_to_the_end(const Request &req, FCGX_Stream *in)
 {
-    if (req.body_status != BodyStatus::ok) return false;
+    if (req.body_status != BodyStatus::ok || req.content_length.empty()) return false;
     char extra;
     return FCGX_GetStr(&extra, 1, in) == 0 && FCGX_HasSeenEOF(in) == EOF;
 }
@@ -78,8 +80,10 @@ int serve_fastcgi(const Context &ctx)
         // 2 s), lest unread input make the kernel reset the connection
         // and the web server lose the answer.  With nothing left unread
         // there is nothing to reset: it closes at once, and the worker
-        // takes the next request without a round trip through nginx.
-        if (read_to_end) FCGX_Detach(&fcgi);
+        // takes the next request without a round trip through nginx.  Only
+        // when the connection closes: on one the web server keeps open,
+        // libfcgi would keep the mark for the next request too.
+        if (read_to_end && !fcgi.keepConnection) FCGX_Detach(&fcgi);
         FCGX_Finish_r(&fcgi);
         if (ctx.after_response) pending_log = ctx.after_response(log.from_twilio);
     }
