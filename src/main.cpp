@@ -96,14 +96,19 @@ struct Process {
     Post post()
     {
         return [this](const std::string &body, TimePoint deadline) {
-            std::call_once(events_made, [this] { events = events_client(settings); });
+            {
+                // Not std::call_once: with libstdc++, one whose function
+                // threw leaves the next call waiting for ever.
+                std::lock_guard<std::mutex> lock(events_made);
+                if (!events) events = events_client(settings);
+            }
             return events->post("", body, deadline);
         };
     }
 
 private:
     const PagerDutySettings &settings;
-    std::once_flag events_made;
+    std::mutex events_made;
     std::unique_ptr<HttpClient> events;
 };
 
