@@ -196,12 +196,17 @@ valgrind: deps
 P = build/portable
 PORTABLE = $(P)/pd-call-forward
 DEBIAN_MIRROR ?= http://deb.debian.org/debian
+DEBIAN_SECURITY_MIRROR ?= http://deb.debian.org/debian-security
 CODENAME = $(shell . /etc/os-release 2>/dev/null && echo $$VERSION_CODENAME)
+# The sources are fetched again when an upgrade changes either package.
+SOURCE_VERSIONS = $(shell dpkg-query -W -f='$${source:Version}-' libcpp-httplib-dev libhowardhinnant-date-dev 2>/dev/null)
+FETCHED = $(P)/sources/.fetched-$(subst :,_,$(SOURCE_VERSIONS))
 APT_OPTS = -q -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=$(CURDIR)/$(P)/apt/sources \
-	-o Dir::State::Lists=$(CURDIR)/$(P)/apt/lists -o Dir::Cache=$(CURDIR)/$(P)/apt/cache -o Debug::NoLocking=1
+	-o Dir::State::Lists=$(CURDIR)/$(P)/apt/lists -o Dir::Cache=$(CURDIR)/$(P)/apt/cache -o Debug::NoLocking=1 \
+	-o Acquire::AllowInsecureRepositories=false -o Acquire::AllowDowngradeToInsecureRepositories=false
 HTTPLIB_SRC = $(P)/sources/cpp-httplib
 DATE_SRC = $(P)/sources/date
-PORTABLE_FLAGS = -std=c++17 -MD -MP -DPDCF_VERSION='"$(VERSION)"' $(shell pkg-config --cflags fcgi openssl nettle libical 2>/dev/null) \
+PORTABLE_FLAGS = -std=c++17 -DPDCF_VERSION='"$(VERSION)"' $(shell pkg-config --cflags fcgi openssl nettle libical 2>/dev/null) \
 	$(DATE_FLAGS) -DCPPHTTPLIB_OPENSSL_SUPPORT -DCPPHTTPLIB_USE_POLL -ffunction-sections -fdata-sections $(CXXFLAGS)
 # Not position-independent: a CGI program starts at every request, and
 # relocating a PIE this size took 2.5 ms at each start here, more than
@@ -210,14 +215,15 @@ PORTABLE_FLAGS = -std=c++17 -MD -MP -DPDCF_VERSION='"$(VERSION)"' $(shell pkg-co
 # Unused sections go: httplib's server, which the program never runs,
 # would otherwise ask for a newer glibc (std::random_device).
 PORTABLE_LIBS = -no-pie -static-libstdc++ -static-libgcc -Wl,--as-needed -Wl,--gc-sections \
-	-Wl,-Bstatic -lfcgi -lssl -lcrypto -lnettle -lical -licalss -licalvcal -licui18n -licuuc -licudata -lstdc++ -lm \
+	-Wl,-Bstatic -lfcgi -lssl -lcrypto -lnettle -lical -licalss -licalvcal -licui18n -licuuc -licudata \
 	-Wl,-Bdynamic -lpthread
 
-$(P)/sources/.fetched:
+$(FETCHED):
 	@rm -rf $(P)/sources $(P)/apt
 	@mkdir -p $(P)/sources $(P)/apt/sources $(P)/apt/lists/partial $(P)/apt/cache/archives/partial
-	@printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-		'$(DEBIAN_MIRROR)' '$(CODENAME)' > $(P)/apt/sources/debian.sources
+	@printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\n' \
+		'$(DEBIAN_MIRROR)' '$(CODENAME) $(CODENAME)-updates' '$(DEBIAN_SECURITY_MIRROR)' '$(CODENAME)-security' \
+		> $(P)/apt/sources/debian.sources
 	apt-get $(APT_OPTS) update
 	cd $(P)/sources && for p in libcpp-httplib-dev:cpp-httplib libhowardhinnant-date-dev:howardhinnant-date; do \
 		v=$$(dpkg-query -W -f='$${source:Version}' $${p%%:*}) && \
@@ -227,10 +233,11 @@ $(P)/sources/.fetched:
 	@! grep -q 'SSLInit sslinit_' $(HTTPLIB_SRC)/httplib.h || { echo "make portable: httplib.h's SSLInit is still there"; exit 1; }
 	@touch $@
 
-$(P)/http_client.o: src/pagerduty/http_client.cpp $(P)/sources/.fetched
-	$(CXX) $(PORTABLE_FLAGS) $(WARN) -isystem $(HTTPLIB_SRC) $(SRC_INC) -c -o $@ $<
+$(P)/http_client.o: src/pagerduty/http_client.cpp $(FETCHED)
+	$(CXX) $(PORTABLE_FLAGS) -MD -MP $(WARN) -isystem $(HTTPLIB_SRC) $(SRC_INC) -c -o $@ $<
 
-$(P)/tz.o: $(P)/sources/.fetched
+# No -MD: its source is fetched, and goes whenever it is fetched again.
+$(P)/tz.o: $(FETCHED)
 	$(CXX) $(PORTABLE_FLAGS) -DHAS_REMOTE_API=0 -I$(DATE_SRC)/include -c -o $@ $(DATE_SRC)/src/tz.cpp
 
 $(PORTABLE): build/src/main.o $(filter-out build/src/pagerduty/http_client.o,$(CORE_SRC:src/%.cpp=build/src/%.o)) \
@@ -238,7 +245,7 @@ $(PORTABLE): build/src/main.o $(filter-out build/src/pagerduty/http_client.o,$(C
 	$(CXX) -o $@ $^ $(PORTABLE_LIBS)
 	strip $@
 	@echo "$@: needs glibc $$(objdump -T $@ | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1 | cut -d_ -f2) or newer;" \
-		"shared: $$(ldd $@ | awk '/=>/ {print $$1}' | tr '\n' ' ')"
+		"shared: $$(ldd $@ | awk '{print $$1}' | tr '\n' ' ')"
 
 portable: deps
 	@[ -z "$(SANITIZE)" ] || { echo "make portable: not with SANITIZE"; exit 2; }
@@ -250,6 +257,7 @@ $(B)/bench-hello: tests/bench/hello.cpp
 	$(CXX) $(ALL_CXXFLAGS) -o $@ $< $(ALL_LDFLAGS) $(PKG_LIBS)
 
 bench: deps
+	@[ -z "$(SANITIZE)" ] || { echo "make bench: not with SANITIZE"; exit 2; }
 	@$(MAKE) --no-print-directory -j$(JOBS) $(PROGRAM) $(B)/pd-standin $(B)/bench-hello $(PORTABLE)
 	@{ command -v wrk && [ -x /usr/bin/time ]; } >/dev/null || { if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
 		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk time; }
