@@ -87,8 +87,10 @@ int retry_after(const httplib::Response &res)
 
 CaDefaults openssl_ca_defaults()
 {
-    return {std::getenv(X509_get_default_cert_file_env()) || std::getenv(X509_get_default_cert_dir_env()),
-            X509_get_default_cert_file(), X509_get_default_cert_dir()};
+    // As OpenSSL reads them: a variable set, even to a missing path, wins.
+    const char *file = std::getenv(X509_get_default_cert_file_env());
+    const char *dir = std::getenv(X509_get_default_cert_dir_env());
+    return {file ? file : X509_get_default_cert_file(), dir ? dir : X509_get_default_cert_dir()};
 }
 
 bool readable(const std::string &path)
@@ -100,7 +102,7 @@ bool readable(const std::string &path)
 
 std::string system_ca_file(const CaDefaults &defaults, const std::function<bool(const std::string &)> &exists)
 {
-    if (defaults.from_environment || exists(defaults.file) || exists(defaults.dir)) return {};
+    if ((!defaults.file.empty() && exists(defaults.file)) || (!defaults.dir.empty() && exists(defaults.dir))) return {};
     // The bundles Go's crypto/x509 looks for, in its order.
     static const char *const bundles[] = {
         "/etc/ssl/certs/ca-certificates.crt",                 // Debian, Ubuntu, Gentoo, Arch

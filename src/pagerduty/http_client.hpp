@@ -43,20 +43,19 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-// Where OpenSSL looks for the trusted CAs by default, and whether
-// SSL_CERT_FILE or SSL_CERT_DIR point it elsewhere.
+// Where OpenSSL looks for the trusted CAs by default: SSL_CERT_FILE and
+// SSL_CERT_DIR when set, else where the OpenSSL linked in was built to
+// look (Debian's /usr/lib/ssl).
 struct CaDefaults {
-    bool from_environment = false;
     std::string file;
     std::string dir;
 };
 
 // The CA bundle a client trusts when [pagerduty] ca_file is not set.
-// Empty: OpenSSL's default, where the OpenSSL linked in was built to look
-// (Debian's /usr/lib/ssl) or where SSL_CERT_FILE says.  A binary taken to
-// another system (make portable) may find nothing there: then the first
-// bundle that `exists` of the usual places of Debian and Ubuntu, RHEL and
-// its kin, SUSE and Alpine.
+// Empty: OpenSSL's default, when its file or directory `exists`.  A binary
+// taken to another system (make portable) may find neither: then the
+// first bundle that exists of the usual places of Debian and Ubuntu, RHEL
+// and its kin, SUSE, and Alpine with glibc.
 std::string system_ca_file(const CaDefaults &defaults, const std::function<bool(const std::string &)> &exists);
 
 // The REST API at api_url, with the headers PagerDuty requires.

@@ -347,7 +347,7 @@ std::function<bool(const std::string &)> existing(std::set<std::string> paths)
     return [paths](const std::string &p) { return paths.count(p) > 0; };
 }
 
-const CaDefaults debian_openssl{false, "/usr/lib/ssl/cert.pem", "/usr/lib/ssl/certs"};
+const CaDefaults debian_openssl{"/usr/lib/ssl/cert.pem", "/usr/lib/ssl/certs"};
 
 BOOST_AUTO_TEST_CASE(openssl_finds_its_own_default_where_it_was_built)
 {
@@ -356,11 +356,17 @@ BOOST_AUTO_TEST_CASE(openssl_finds_its_own_default_where_it_was_built)
     BOOST_TEST(system_ca_file(debian_openssl, existing({"/usr/lib/ssl/cert.pem"})) == "");
 }
 
-BOOST_AUTO_TEST_CASE(ssl_cert_file_in_the_environment_is_left_to_openssl)
+BOOST_AUTO_TEST_CASE(ssl_cert_file_or_dir_in_the_environment_is_left_to_openssl)
 {
-    CaDefaults from_env = debian_openssl;
-    from_env.from_environment = true;
-    BOOST_TEST(system_ca_file(from_env, existing({"/etc/pki/tls/certs/ca-bundle.crt"})) == "");
+    // SSL_CERT_FILE set: OpenSSL reads it, and not its built-in directory.
+    const CaDefaults from_env{"/opt/ca/bundle.pem", "/usr/lib/ssl/certs"};
+    BOOST_TEST(system_ca_file(from_env, existing({"/opt/ca/bundle.pem", "/etc/pki/tls/certs/ca-bundle.crt"})) == "");
+    const CaDefaults dir_from_env{"/usr/lib/ssl/cert.pem", "/opt/ca/hashed"};
+    BOOST_TEST(system_ca_file(dir_from_env, existing({"/opt/ca/hashed", "/etc/ssl/cert.pem"})) == "");
+    // Set to a path that is not there (or to nothing): the usual places.
+    BOOST_TEST(system_ca_file({"/opt/ca/gone.pem", "/usr/lib/ssl/certs"}, existing({"/etc/ssl/cert.pem"}))
+               == "/etc/ssl/cert.pem");
+    BOOST_TEST(system_ca_file({"", ""}, existing({"/etc/ssl/ca-bundle.pem"})) == "/etc/ssl/ca-bundle.pem");
 }
 
 BOOST_AUTO_TEST_CASE(a_binary_taken_elsewhere_finds_that_systems_bundle)
