@@ -154,13 +154,13 @@ $(NODE_MODULES): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 check: deps
 ifeq ($(SANITIZE),)
 ifneq ($(CHECK_SANITIZE),)
-	@$(MAKE) --no-print-directory -j$(JOBS) $(filter-out $(B)/unit-tests,$(TEST_PROGRAMS))
+	@$(MAKE) --no-print-directory -j$(JOBS) $(filter-out $(B)/unit-tests,$(TEST_PROGRAMS)) $(PORTABLE)
 	@$(MAKE) --no-print-directory -j$(JOBS) SANITIZE=$(CHECK_SANITIZE) \
 		CXXFLAGS='$(CHECK_SAN_CXXFLAGS)' sanitized-programs
-	@B=$(B) PROGRAM=$(PROGRAM) SAN_B=build-san tests/run-all
+	@B=$(B) PROGRAM=$(PROGRAM) SAN_B=build-san PORTABLE=$(PORTABLE) tests/run-all
 else
-	@$(MAKE) --no-print-directory -j$(JOBS) test-programs
-	@B=$(B) PROGRAM=$(PROGRAM) tests/run-all
+	@$(MAKE) --no-print-directory -j$(JOBS) test-programs $(PORTABLE)
+	@B=$(B) PROGRAM=$(PROGRAM) PORTABLE=$(PORTABLE) tests/run-all
 endif
 else
 	@$(MAKE) --no-print-directory -j$(JOBS) test-programs

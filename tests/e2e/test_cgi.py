@@ -384,6 +384,18 @@ def test_a_held_missed_call_goes_out_with_no_timer_and_no_request():
     check([a["dedup_key"] for a in alerts] == [sid], alerts)
 
 
+# The portable binary (make portable) runs this suite too, and must need
+# nothing of the host but glibc: libc, libm and the loader.
+PORTABLE = os.environ.get("PORTABLE_SUITE") == "1"
+
+
+def test_the_portable_binary_needs_only_glibc():
+    out = subprocess.run(["ldd", PROGRAM], capture_output=True, text=True, check=True).stdout
+    needed = [line.split()[0] for line in out.splitlines() if line.strip()]
+    glibc = {"linux-vdso.so.1", "libc.so.6", "libm.so.6"}
+    check(needed and all(n in glibc or "/ld-linux" in n for n in needed), out)
+
+
 TESTS = [
     test_a_held_missed_call_goes_out_with_no_timer_and_no_request,
     test_incoming_call_dials_the_on_call,
@@ -416,7 +428,7 @@ def start(d, parts):
     env.standin = StandIn(d)
     parts.append(env.standin)
     env.config = write_config(d, env.standin.url, timeout=str(TIMEOUT))
-    return TESTS
+    return TESTS + ([test_the_portable_binary_needs_only_glibc] if PORTABLE else [])
 
 if __name__ == "__main__":
-    sys.exit(run_suite("cgi", start))
+    sys.exit(run_suite("cgi-portable" if PORTABLE else "cgi", start))
