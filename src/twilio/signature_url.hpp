@@ -12,9 +12,10 @@
 
 namespace pdcf {
 
-// Every form to try, each at most once: the URL as received, which is
-// what Twilio signs when the webhook is set to this very URL; then the
-// forms twilio-node tries, in its order:
+// Every form to try, each at most once: the URL as received first, which
+// is what Twilio signs for a URL without a port, and for one with a port
+// except on HTTPS voice webhooks (those it signs without the port: the
+// next form); then the forms twilio-node tries, in its order:
 //   the URL as received, without its port and with the default port;
 //   its WHATWG serialisation (`new URL(url).toString()`), the same two ways;
 //   that serialisation with the query re-encoded the "legacy querystring"
