@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include "core/ascii.hpp"
 #include "core/limits.hpp"
 #include "core/own_dir.hpp"
 #include "core/small_file.hpp"
@@ -73,12 +74,29 @@ std::vector<Entry> list(const std::string &dir)
     return out;
 }
 
+Depth depth(const std::string &spool_dir, time_t now)
+{
+    Depth d;
+    const auto pending = list(spool_dir + "/pending");
+    d.pending = pending.size();
+    d.held = list(spool_dir + "/held").size();
+    d.rejected = list(spool_dir + "/rejected").size();
+    for (const auto &e : pending) {
+        // A retry moves the file's due time (mtime), never its birth.
+        struct statx stx{};
+        const std::string path = spool_dir + "/pending/" + e.name;
+        long long since = e.mtime;
+        if (statx(AT_FDCWD, path.c_str(), AT_SYMLINK_NOFOLLOW, STATX_BTIME, &stx) == 0 && (stx.stx_mask & STATX_BTIME))
+            since = stx.stx_btime.tv_sec;
+        d.oldest_age = std::max(d.oldest_age, static_cast<long long>(now) - since);
+    }
+    return d;
+}
+
 std::string key_tag(const std::string &routing_key)
 {
-    std::uint64_t h = 14695981039346656037ull;  // FNV-1a, 64 bits
-    for (unsigned char c : routing_key) h = (h ^ c) * 1099511628211ull;
     char text[17];
-    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(h));
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(fnv1a(routing_key)));
     return text;
 }
 

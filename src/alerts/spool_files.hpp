@@ -45,6 +45,19 @@ struct Entry {
 // temporary ones left out, at most limits::max_spool_listed.
 std::vector<Entry> list(const std::string &dir);
 
+// What waits in a spool: alerts to send (pending), held for what may
+// still come (held), and refused by PagerDuty (rejected); and how long the
+// oldest pending one has waited since it was first written (its birth
+// time, where the file system keeps one; else since it fell due).  Each
+// count at most limits::max_spool_listed.
+struct Depth {
+    std::size_t pending = 0;
+    std::size_t held = 0;
+    std::size_t rejected = 0;
+    long long oldest_age = 0;  // seconds; 0 when nothing is pending
+};
+Depth depth(const std::string &spool_dir, time_t now);
+
 // A routing key's file name in paused/: a hash, so the key itself (which
 // lets anyone raise alerts) is not written out.
 std::string key_tag(const std::string &routing_key);

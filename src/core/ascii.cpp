@@ -38,4 +38,11 @@ std::optional<long long> parse_decimal(std::string_view s, long long low, long l
     return n;
 }
 
+std::uint64_t fnv1a(std::string_view s)
+{
+    std::uint64_t h = 14695981039346656037ull;
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    return h;
+}
+
 }  // namespace pdcf

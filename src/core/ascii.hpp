@@ -2,6 +2,7 @@
 // decimal digits, whatever the locale says.  Pure.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,5 +21,9 @@ bool is_ascii_digit(char c);
 // them only when `low` is negative) and lies between `low` and `high`;
 // nullopt for anything else, an overflow among them.
 [[nodiscard]] std::optional<long long> parse_decimal(std::string_view s, long long low, long long high);
+
+// FNV-1a, 64 bits: a quick hash of bytes for a file name or a table slot,
+// the same in every process and build (std::hash need not be).
+[[nodiscard]] std::uint64_t fnv1a(std::string_view s);
 
 }  // namespace pdcf

@@ -244,4 +244,19 @@ constexpr std::size_t max_audio_url = 2048;
 // Contact-method requests in flight at once for one call.
 constexpr std::size_t max_parallel_requests = 4;
 
+// The shared counters of /metrics (counters.hpp): series in all, and the
+// bytes of one series' name and labels.  The series are bounded by the
+// configuration (a route's calls by outcome), a few hundred at most; the
+// file is 256 KiB.
+constexpr std::size_t max_series = 1024;
+constexpr std::size_t max_series_name = 239;
+
+// The call history (journal.hpp): history_max, the journal and its older
+// half together, and one record; a longer one is not written.
+constexpr std::size_t min_history = 64 * 1024;
+constexpr std::size_t max_history = 1024 * 1024 * 1024;
+constexpr std::size_t max_history_record = 2048;
+// --calls --since: how far back, at most (seconds).
+constexpr long long max_calls_since = 366LL * 86400;
+
 }  // namespace pdcf::limits
