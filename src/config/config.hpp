@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/callers.hpp"
+#include "core/address.hpp"
 #include "config/hours.hpp"
 #include "core/result.hpp"
 #include "config/tts.hpp"
@@ -220,6 +221,14 @@ struct TwilioSettings {
     std::string public_url;  // without a trailing '/'
 };
 
+// [server]: what the program says of itself, and to whom.
+struct ServerSettings {
+    // Peers that may read /metrics (REMOTE_ADDR); loopback unless set.
+    std::vector<AddressPrefix> metrics_allow;
+    // The call history (--calls), both its files together, in bytes.
+    std::size_t history_max = 4 * 1024 * 1024;
+};
+
 struct Config {
     std::string path;
     // Where the secrets came from, to warn when others can read them.
@@ -228,6 +237,7 @@ struct Config {
     PagerDutySettings pagerduty;
     TwilioSettings twilio;
     CallSettings call;
+    ServerSettings server;
     std::vector<Route> routes;
     std::vector<Menu> menus;
     std::vector<LineNumber> lines;  // every route's and menu's number

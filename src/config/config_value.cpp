@@ -38,6 +38,23 @@ std::optional<long> parse_int(std::string_view v)
     return std::nullopt;
 }
 
+std::optional<std::size_t> parse_size(std::string_view v)
+{
+    int shift = 0;
+    if (!v.empty()) {
+        switch (v.back()) {
+        case 'K': case 'k': shift = 10; break;
+        case 'M': case 'm': shift = 20; break;
+        case 'G': case 'g': shift = 30; break;
+        }
+        if (shift) v.remove_suffix(1);
+    }
+    constexpr long long most = 1LL << 40;
+    auto n = parse_decimal(v, 0, most >> shift);
+    if (!n) return std::nullopt;
+    return static_cast<std::size_t>(*n) << shift;
+}
+
 std::optional<std::chrono::milliseconds> parse_seconds(std::string_view v)
 {
     std::size_t dot = v.find('.');

@@ -23,6 +23,8 @@ std::optional<bool> parse_bool(std::string_view v);
 // Plain digits, up to max_int.
 constexpr long max_int = 999'999'999;
 [[nodiscard]] std::optional<long> parse_int(std::string_view v);
+// "4194304", "512K", "4M", "1G" (binary: K is 1024): bytes, up to 1 TiB.
+std::optional<std::size_t> parse_size(std::string_view v);
 // "5", "2.5", "0.25": seconds with at most millisecond precision.
 std::optional<std::chrono::milliseconds> parse_seconds(std::string_view v);
 

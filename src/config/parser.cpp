@@ -248,6 +248,7 @@ void Parser::run()
     for (const auto &l : index_)
         if (l.key.empty() && tree.find(std::string(l.section)) == tree.not_found())
             tree.push_back({std::string(l.section), pt::ptree()});
+    r_.config.server.metrics_allow = {*address_prefix("127.0.0.0/8"), *address_prefix("::1")};
     // [call] first, so routes inherit its values whatever the file's order.
     if (auto c = tree.get_child_optional("call")) call(*c);
     for (const auto &[name, node] : tree) {
@@ -259,15 +260,19 @@ void Parser::run()
             twilio(node);
         } else if (name == "call") {
             continue;
+        } else if (name == "server") {
+            server(node);
         } else if (name.compare(0, route_prefix.size(), route_prefix) == 0) {
             route(name, node);
         } else if (name.compare(0, menu_prefix.size(), menu_prefix) == 0) {
             menu(name, node);
         } else if (node.empty() && !node.data().empty()) {
             error("", name,
-                  "key outside any section; put it under [pagerduty], [twilio], [call], [route:NAME] or [menu:NAME]");
+                  "key outside any section; put it under [pagerduty], [twilio], [call], [server], [route:NAME] or "
+                  "[menu:NAME]");
         } else {
-            error(name, "", "unknown section (expected [pagerduty], [twilio], [call], [route:NAME] or [menu:NAME])");
+            error(name, "",
+                  "unknown section (expected [pagerduty], [twilio], [call], [server], [route:NAME] or [menu:NAME])");
         }
     }
     cross_checks();

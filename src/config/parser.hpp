@@ -64,6 +64,7 @@ private:
     void pagerduty(const pt::ptree &tree);
     void twilio(const pt::ptree &tree);
     void call(const pt::ptree &tree);
+    void server(const pt::ptree &tree);
     void route(const std::string &section, const pt::ptree &tree);
     void menu(const std::string &section, const pt::ptree &tree);
     void menu_number(const std::string &section, const std::string &key, const std::string &value, Menu &menu);

@@ -20,7 +20,7 @@ BOOST_AUTO_TEST_SUITE(config)
 BOOST_AUTO_TEST_CASE(unknown_sections_and_keys_name_the_line)
 {
     auto r = parse(base + "[callz]\nvoice = man\n", "/x.ini");
-    BOOST_TEST(only_error(r) == "/x.ini:9: [callz]: unknown section (expected [pagerduty], [twilio], [call], [route:NAME] or [menu:NAME])");
+    BOOST_TEST(only_error(r) == "/x.ini:9: [callz]: unknown section (expected [pagerduty], [twilio], [call], [server], [route:NAME] or [menu:NAME])");
     r = parse(base + "[call]\ngreting = hi\n", "/x.ini");
     BOOST_TEST(contains(only_error(r), "/x.ini:10: [call] greting: unknown key"));
     r = parse("tokn = x\n" + base, "/x.ini");
