@@ -15,16 +15,21 @@
 #include "alerts/alert_desk.hpp"
 #include "alerts/flusher.hpp"
 #include "alerts/spool.hpp"
+#include "commands/calls.hpp"
 #include "commands/check.hpp"
 #include "commands/options.hpp"
 #include "commands/refresh.hpp"
 #include "commands/test_call.hpp"
 #include "config/config.hpp"
+#include "core/counters.hpp"
 #include "core/escape.hpp"
+#include "core/journal.hpp"
 #include "core/own_dir.hpp"
 #include "pagerduty/http_client.hpp"
 #include "pagerduty/sources.hpp"
 #include "serve/handler.hpp"
+#include "serve/history.hpp"
+#include "serve/metrics.hpp"
 #include "serve/refresher.hpp"
 #include "serve/serve.hpp"
 
@@ -89,6 +94,10 @@ struct Process {
     bool cache_usable = false;
     std::unique_ptr<ClientPool> rest;
     std::unique_ptr<SpoolFlusher> flusher;
+    // In spool_dir, shared with every process of it: /metrics' counters
+    // and the call history.  Neither without a usable spool_dir.
+    Counters counters;
+    std::unique_ptr<Journal> history;
 
     // The Events API, to alerts and --flush.  Its client is made at the
     // first alert, not at start: most requests send none, and making it
@@ -102,7 +111,9 @@ struct Process {
                 std::lock_guard<std::mutex> lock(events_made);
                 if (!events) events = events_client(settings);
             }
-            return events->post("", body, deadline);
+            HttpReply r = events->post("", body, deadline);
+            count_alert_answer(counters, r.status);
+            return r;
         };
     }
 
@@ -144,7 +155,14 @@ void prepare_dirs(ConfigResult &config, Process &p)
     };
     OwnDir s, c;
     p.spool_usable = bool(p.spool.prepare(&s));
-    judge(s, pd.spool_dir, "[pagerduty] spool_dir", "an alert PagerDuty cannot take at once will be lost");
+    judge(s, pd.spool_dir, "[pagerduty] spool_dir",
+          "an alert PagerDuty cannot take at once will be lost, and neither /metrics nor --calls has anything to show");
+    if (p.spool_usable) {
+        p.counters = Counters::open(pd.spool_dir + "/metrics");
+        if (!p.counters.usable())
+            config.warnings.push_back({pd.spool_dir, 0, "", "/metrics has no counters: " + p.counters.problem()});
+        p.history = std::make_unique<Journal>(pd.spool_dir + "/calls", config.config.server.history_max);
+    }
     p.cache_usable = bool(p.cache.prepare(&c));
     judge(c, pd.cache_dir, "[pagerduty] cache_dir",
           "every call asks PagerDuty, and no last-known on-call stands in when it fails");
@@ -157,6 +175,42 @@ std::string startup_log(const ConfigResult &config)
     for (const auto &e : config.unsafe) out += "pd-call-forward: error: " + display_text(e.str()) + "\n";
     for (const auto &e : config.errors) out += "pd-call-forward: config error: " + display_text(e.str()) + "\n";
     return out;
+}
+
+// What the alert desk did with each alert it could not send at once.
+void count_fates(Alerts &alerts, const Counters &counters)
+{
+    auto deliver = alerts.deliver;
+    alerts.deliver = [deliver, &counters](const Alert &alert, TimePoint deadline) {
+        std::string said = deliver(alert, deadline);
+        count_alert_fate(counters, said);
+        return said;
+    };
+    auto hold = alerts.hold;
+    alerts.hold = [hold, &counters](const Alert &alert, long seconds, TimePoint deadline) {
+        std::string said = hold(alert, seconds, deadline);
+        count_alert_fate(counters, said);
+        return said;
+    };
+}
+
+// Each request counted, each of a call's in the history; /metrics.
+void keep_records(Context &ctx, Process &p)
+{
+    if (!p.counters.usable() && !p.history) return;
+    ctx.record = [&p, seconds = ctx.epoch_seconds](const LogRecord &log) {
+        count_request(p.counters, log);
+        if (!p.history) return std::string();
+        auto record = history_record(log, seconds());
+        if (!record) return std::string();
+        auto kept = p.history->append(*record);
+        return kept ? std::string() : "pd-call-forward: warning: the call history lost a record: " + display_text(kept.error()) + "\n";
+    };
+    if (p.counters.usable())
+        ctx.metrics = [&p, dir = ctx.config->config.pagerduty.spool_dir, seconds = ctx.epoch_seconds] {
+            return metrics_render(p.counters.snapshot(), p.counters.dropped(),
+                                  spool_files::depth(dir, static_cast<time_t>(seconds())));
+        };
 }
 
 // The clocks, PagerDuty and the alerts, for requests and commands alike.
@@ -173,7 +227,12 @@ Context context_for(const ConfigResult &config, Process &p)
     };
     ctx.startup_log = startup_log(config);
     if (!p.rest) return ctx;
-    ctx.pagerduty = [&p](const std::string &path, TimePoint deadline) { return p.rest->get(path, deadline); };
+    ctx.pagerduty = [&p, clock = ctx.clock](const std::string &path, TimePoint deadline) {
+        const TimePoint asked = clock();
+        HttpReply r = p.rest->get(path, deadline);
+        count_pagerduty(p.counters, r.status, std::chrono::duration_cast<std::chrono::microseconds>(clock() - asked));
+        return r;
+    };
     ctx.sources = [&p, &pd, clock = ctx.clock, seconds = ctx.epoch_seconds, micros = ctx.epoch_micros,
                    get = ctx.pagerduty](TimePoint deadline, CacheMode mode) {
         Cache *cache = p.cache_usable ? &p.cache : nullptr;
@@ -182,6 +241,8 @@ Context context_for(const ConfigResult &config, Process &p)
         return cached_sources(settings, retrying_fetch(get, clock, deadline), deadline, mode);
     };
     ctx.alerts = alerts_via(p.spool, p.post(), real_sleep, ctx.clock);
+    count_fates(ctx.alerts, p.counters);
+    keep_records(ctx, p);
     return ctx;
 }
 
@@ -253,6 +314,15 @@ int run_command(const Options &opts, const Context &ctx, Process &p)
     case Command::refresh:
         if (!config.ok()) return 1;
         status = refresh_run(ctx, p.cache_usable, stdout);
+        break;
+    case Command::calls:
+        if (!p.history) {
+            std::fprintf(stderr, "pd-call-forward: no call history: [pagerduty] spool_dir %s is not usable (see --check); "
+                                 "run --calls as the user the program serves as\n",
+                         config.config.pagerduty.spool_dir.c_str());
+            return 1;
+        }
+        status = calls_run(*p.history, ctx.epoch_seconds(), opts.since, opts.json, stdout);
         break;
     case Command::serve: return 1;
     }

@@ -12,6 +12,7 @@
 #include "alerts/alert.hpp"
 #include "config/config.hpp"
 #include "core/clock.hpp"
+#include "core/log.hpp"
 #include "pagerduty/cache.hpp"
 #include "pagerduty/pagerduty.hpp"
 
@@ -46,6 +47,13 @@ struct Context {
     // of /health, costs no more than its own answers.  Returns lines for
     // the log.
     std::function<std::string(bool from_twilio)> after_response;
+    // Given each request's log record once its answer is out: the counters
+    // and the call history.  Returns lines for the log (a record that could
+    // not be kept).  Unset: nothing is kept.
+    std::function<std::string(const LogRecord &log)> record;
+    // The /metrics page (Prometheus text); unset: no counters to show
+    // (spool_dir is not usable).
+    std::function<std::string()> metrics;
 };
 
 // The context's sources, or the API alone when it has none.

@@ -39,6 +39,7 @@ int loops_allowed(const Context &ctx, const Route &route, TimePoint deadline, Lo
 void accepted(Prepared &c, const std::string &parent, const std::string &who)
 {
     if (parent.empty()) return;
+    c.log.answered_by = who;
     // The caller's later calls open an alert of their own (repeats.hpp).
     if (c.ctx.alerts.caller_answered) c.ctx.alerts.caller_answered(c.route.name, c.state.from);
     if (c.ctx.alerts.mark) {

@@ -81,6 +81,7 @@ std::optional<Response> open_webhook(const Request &req, const Context &ctx, Log
         w.form = std::move(*form);
     }
     log.call_sid = form_value(w.twilio(), "CallSid");
+    log.parent_call_sid = form_value(w.twilio(), "ParentCallSid");
     log.message_sid = form_value(w.twilio(), "MessageSid");
     log.from = form_value(w.twilio(), "From");
     log.to = form_value(w.twilio(), "To");
@@ -166,6 +167,7 @@ Response finish(const FlowResult &r, const Context &ctx, TimePoint deadline, Log
     if (!r.reason.empty()) log.reason = r.reason;
     log.dialed = r.dialed;
     log.level = r.level;
+    if (r.alert) log.alert_kind = to_string(r.alert->kind);
     if (r.alert && r.hold > 0 && ctx.alerts.hold)
         log.alert = ctx.alerts.hold(*r.alert, r.hold, deadline);
     else if (r.alert && ctx.alerts.deliver)

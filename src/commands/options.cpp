@@ -22,6 +22,35 @@ std::optional<Result<std::string>> take_value(std::string_view arg, std::string_
     return std::string(argv[++i]);
 }
 
+// The commands that take no value of their own.
+std::optional<Command> plain_command(std::string_view arg)
+{
+    if (arg == "--check") return Command::check;
+    if (arg == "--flush") return Command::flush;
+    if (arg == "--refresh") return Command::refresh;
+    if (arg == "--calls") return Command::calls;
+    return std::nullopt;
+}
+
+// An option given without the command it goes with, or a command without
+// what it needs; "" when all fit.
+struct Given {
+    bool from, at, ahead, since;
+};
+
+std::string misplaced(const Options &o, Given given)
+{
+    if (given.from && o.command != Command::test_call) return "--from goes with --test-call";
+    if (given.at && o.command != Command::test_call) return "--at goes with --test-call";
+    if (given.ahead && o.command != Command::check) return "--ahead goes with --check";
+    if ((given.since || o.json) && o.command != Command::calls)
+        return std::string(given.since ? "--since" : "--json") + " goes with --calls";
+    if (o.notify && !given.ahead) return "--notify goes with --check --ahead";
+    if (o.command == Command::test_call && o.test_to.empty())
+        return "--test-call needs the called number (E.164), a route name or a menu name";
+    return "";
+}
+
 }  // namespace
 
 Result<long long> ahead_parse(const std::string &text)
@@ -35,13 +64,24 @@ Result<long long> ahead_parse(const std::string &text)
     return seconds;
 }
 
+Result<long long> since_parse(const std::string &text)
+{
+    const char unit = text.empty() ? '\0' : text.back();
+    auto n = parse_decimal(std::string_view(text).substr(0, text.empty() ? 0 : text.size() - 1), 1, 1LL << 30);
+    const long long seconds = !n ? 0 : unit == 'd' ? *n * 86400 : unit == 'h' ? *n * 3600 : unit == 'm' ? *n * 60 : 0;
+    if (seconds <= 0 || seconds > limits::max_calls_since)
+        return fail("--since: expected days, hours or minutes such as 24h, 7d or 90m, at most " +
+                    std::to_string(limits::max_calls_since / 86400) + "d");
+    return seconds;
+}
+
 Result<Options> options_parse(int argc, char **argv)
 {
     Options o;
     std::string error;
-    bool from_given = false, at_given = false, ahead_given = false;
+    bool from_given = false, at_given = false, ahead_given = false, since_given = false;
     auto command = [&](Command c) {
-        if (o.command != Command::serve && o.command != c) error = "--check, --test-call, --flush and --refresh cannot be combined";
+        if (o.command != Command::serve && o.command != c) error = "--check, --test-call, --flush, --refresh and --calls cannot be combined";
         o.command = c;
     };
     // An option's value, or "" with its usage error said.
@@ -55,12 +95,15 @@ Result<Options> options_parse(int argc, char **argv)
             o.help = true;
         } else if (arg == "-V" || arg == "--version") {
             o.version = true;
-        } else if (arg == "--check") {
-            command(Command::check);
-        } else if (arg == "--flush") {
-            command(Command::flush);
-        } else if (arg == "--refresh") {
-            command(Command::refresh);
+        } else if (auto c = plain_command(arg)) {
+            command(*c);
+        } else if (arg == "--json") {
+            o.json = true;
+        } else if (auto since = take_value(arg, "", "--since", argc, argv, i)) {
+            auto seconds = since_parse(value_of(*since));
+            if (!seconds && error.empty()) error = seconds.error();
+            o.since = seconds.value_or(o.since);
+            since_given = true;
         } else if (auto config = take_value(arg, "-c", "--config", argc, argv, i)) {
             o.config = value_of(*config);
         } else if (auto to = take_value(arg, "", "--test-call", argc, argv, i)) {
@@ -84,12 +127,7 @@ Result<Options> options_parse(int argc, char **argv)
             error = "unknown argument: " + std::string(arg);
         }
     }
-    if (error.empty() && from_given && o.command != Command::test_call) error = "--from goes with --test-call";
-    if (error.empty() && at_given && o.command != Command::test_call) error = "--at goes with --test-call";
-    if (error.empty() && ahead_given && o.command != Command::check) error = "--ahead goes with --check";
-    if (error.empty() && o.notify && !ahead_given) error = "--notify goes with --check --ahead";
-    if (error.empty() && o.command == Command::test_call && o.test_to.empty())
-        error = "--test-call needs the called number (E.164), a route name or a menu name";
+    if (error.empty()) error = misplaced(o, {from_given, at_given, ahead_given, since_given});
     if (!error.empty()) return fail(error);
     return o;
 }
@@ -101,6 +139,7 @@ std::string options_usage()
            "       pd-call-forward --test-call TO [--from FROM] [--at TIME] [-c FILE]\n"
            "       pd-call-forward --flush [-c FILE]\n"
            "       pd-call-forward --refresh [-c FILE]\n"
+           "       pd-call-forward --calls [--since 24h] [--json] [-c FILE]\n"
            "       pd-call-forward --help | --version\n"
            "\n"
            "Answers Twilio's incoming-call and incoming-message webhooks with TwiML\n"
@@ -130,6 +169,11 @@ std::string options_usage()
            "  --refresh          ask PagerDuty now for every route's on-call and\n"
            "                     phones that stop being fresh before the next run\n"
            "                     (for cron or the timer, every 30 s, in CGI mode)\n"
+           "  --calls            the calls of the last day, newest first: time, line,\n"
+           "                     caller (masked), outcome, who answered, how long,\n"
+           "                     which alert; run it as the program's user\n"
+           "  --since 24h        with --calls: of the last 24h (or 90m, 7d)\n"
+           "  --json             with --calls: as a JSON array\n"
            "  -h, --help         show this help\n"
            "  -V, --version      show the version\n"
            "\n"

@@ -33,6 +33,12 @@ struct LogRecord {
     std::string reason;  // anything unusual
     std::string url;     // the URL checked, when the signature failed
     bool signature_off = false;
+    // Not written, for the call history: the caller's CallSid on an
+    // engineer's leg, who took the call, and the kind of the alert in
+    // `alert` when it does not say (voicemail, missed...).
+    std::string parent_call_sid;
+    std::string answered_by;
+    std::string alert_kind;
     // Not written: the request passed the signature check (or the check is
     // off), so it may leave work behind it (after_response).
     bool from_twilio = false;

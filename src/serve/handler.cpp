@@ -5,6 +5,7 @@
 
 #include "call/call_end.hpp"
 #include "call/voice.hpp"
+#include "core/address.hpp"
 #include "core/limits.hpp"
 #include "serve/queue_time.hpp"
 #include "text/sms.hpp"
@@ -17,6 +18,27 @@ Response health(Prepared &c)
 {
     c.log.outcome = Outcome::ok;
     return plain_response(200, "ok");
+}
+
+// /metrics: to the peers of [server] metrics_allow only (the counts say
+// how busy the lines are, and a scrape reads the spool), and never kept by
+// a proxy or a browser: a counter read from a cache goes backwards.
+Response metrics_page(Prepared &c)
+{
+    if (!address_allowed(c.ctx.config->config.server.metrics_allow, c.req.remote_addr))
+        return rejected_response(c.log, 403, "forbidden: this address is not in [server] metrics_allow",
+                                 "/metrics from an address not in metrics_allow");
+    if (!c.ctx.metrics) {
+        c.log.outcome = Outcome::error;
+        c.log.reason = "no counters: spool_dir is not usable";
+        return plain_response(503, "no metrics: [pagerduty] spool_dir is not usable; see --check");
+    }
+    c.log.outcome = Outcome::ok;
+    Response r;
+    r.body = c.ctx.metrics();
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.headers.push_back({"Cache-Control", "no-store"});
+    return r;
 }
 
 // A shorter wait is the web server's own work, not a queue: not logged.
@@ -68,6 +90,7 @@ const Handler handlers[] = {
     {"/voice/status", {"POST", "GET"}, Needs::webhook, voice_status},
     {"/sms", {"POST", "GET"}, Needs::webhook, sms_incoming},
     {"/health", {"GET", "HEAD"}, Needs::nothing, health},
+    {"/metrics", {"GET", "HEAD"}, Needs::nothing, metrics_page},
 };
 
 std::string join(const std::vector<std::string> &v)
@@ -140,6 +163,7 @@ std::string response_cgi(const Response &r)
     case 431: reason = "Request Header Fields Too Large"; break;
     case 415: reason = "Unsupported Media Type"; break;
     case 500: reason = "Internal Server Error"; break;
+    case 503: reason = "Service Unavailable"; break;
     }
     std::string out = "Status: " + std::to_string(r.status) + " " + reason + "\r\n";
     out += "Content-Type: " + r.content_type + "\r\n";

@@ -21,6 +21,7 @@ int serve_cgi(const Context &ctx)
     // The web server has the whole answer once standard output is closed;
     // only then is time spent on the spool.
     std::fclose(stdout);
+    if (ctx.record) std::fputs(ctx.record(log).c_str(), stderr);
     if (ctx.after_response) std::fputs(ctx.after_response(log.from_twilio).c_str(), stderr);
     return 0;
 }
@@ -85,7 +86,8 @@ int serve_fastcgi(const Context &ctx)
         // libfcgi would keep the mark for the next request too.
         if (read_to_end && !fcgi.keepConnection) FCGX_Detach(&fcgi);
         FCGX_Finish_r(&fcgi);
-        if (ctx.after_response) pending_log = ctx.after_response(log.from_twilio);
+        if (ctx.record) pending_log = ctx.record(log);
+        if (ctx.after_response) pending_log += ctx.after_response(log.from_twilio);
     }
     return 0;
 }

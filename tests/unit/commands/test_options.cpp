@@ -65,13 +65,33 @@ BOOST_AUTO_TEST_CASE(operator_commands)
     BOOST_TEST(parse({"--check", "--notify"}).error() == "--notify goes with --check --ahead");
     BOOST_TEST(parse({"--test-call", "ops", "--at", "2026-12-24 10:00"})->test_at == "2026-12-24 10:00");
     BOOST_TEST(parse({"--test-call=ops", "--at=2026-12-24 10:00"})->test_at == "2026-12-24 10:00");
-    BOOST_TEST(parse({"--check", "--test-call", "ops"}).error() == "--check, --test-call, --flush and --refresh cannot be combined");
+    BOOST_TEST(parse({"--check", "--test-call", "ops"}).error() == "--check, --test-call, --flush, --refresh and --calls cannot be combined");
     // Two commands is the error, whether or not the second has its value.
-    BOOST_TEST(parse({"--check", "--test-call"}).error() == "--check, --test-call, --flush and --refresh cannot be combined");
+    BOOST_TEST(parse({"--check", "--test-call"}).error() == "--check, --test-call, --flush, --refresh and --calls cannot be combined");
     BOOST_TEST(parse({"--flush", "-c"}).error() == "-c needs a value");
     BOOST_TEST((parse({"--flush", "-c", "/a.ini"})->command == Command::flush));
     BOOST_TEST((parse({"--refresh"})->command == Command::refresh));
-    BOOST_TEST(parse({"--refresh", "--flush"}).error() == "--check, --test-call, --flush and --refresh cannot be combined");
+    BOOST_TEST(parse({"--refresh", "--flush"}).error() == "--check, --test-call, --flush, --refresh and --calls cannot be combined");
+}
+
+BOOST_AUTO_TEST_CASE(calls_since_and_json)
+{
+    Options o = *parse({"--calls"});
+    BOOST_TEST((o.command == Command::calls));
+    BOOST_TEST(o.since == 86400);
+    BOOST_TEST(!o.json);
+    o = *parse({"--calls", "--since", "7d", "--json"});
+    BOOST_TEST(o.since == 7 * 86400);
+    BOOST_TEST(o.json);
+    BOOST_TEST(parse({"--calls", "--since=90m"})->since == 90 * 60);
+    BOOST_TEST(parse({"--since", "2h", "--calls"})->since == 2 * 3600);
+    const std::string expected = "--since: expected days, hours or minutes such as 24h, 7d or 90m, at most 366d";
+    for (const char *bad : {"24", "0h", "367d", "h", "", "1w", "-1h"})
+        BOOST_TEST(parse({"--calls", "--since", bad}).error() == expected, bad);
+    BOOST_TEST(parse({"--check", "--since", "1h"}).error() == "--since goes with --calls");
+    BOOST_TEST(parse({"--json"}).error() == "--json goes with --calls");
+    BOOST_TEST(parse({"--calls", "--flush"}).error() == "--check, --test-call, --flush, --refresh and --calls cannot be combined");
+    BOOST_TEST(options_usage().find("--calls [--since 24h] [--json]") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

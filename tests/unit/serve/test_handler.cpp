@@ -199,4 +199,54 @@ BOOST_AUTO_TEST_CASE(cgi_output)
                "Content-Length: 19\r\nAllow: GET, POST\r\n\r\nmethod not allowed\n");
 }
 
+namespace {
+
+Request metrics_from(const std::string &peer, const std::string &method = "GET")
+{
+    Request r;
+    r.method = method;
+    r.path_info = "/metrics";
+    r.remote_addr = peer;
+    return r;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(metrics_only_to_the_allowed_and_never_cached)
+{
+    Fixture f;
+    f.ctx.metrics = [] { return std::string("# TYPE x_total counter\nx_total 1\n"); };
+    Response r = f.run(metrics_from("127.0.0.1"));
+    BOOST_TEST(r.status == 200);
+    BOOST_TEST(r.body == "# TYPE x_total counter\nx_total 1\n");
+    BOOST_TEST(r.content_type == "text/plain; version=0.0.4; charset=utf-8");
+    BOOST_TEST(contains(response_cgi(r), "\r\nCache-Control: no-store\r\n"));
+    BOOST_TEST(f.run(metrics_from("::1")).status == 200);
+    BOOST_TEST(f.run(metrics_from("127.0.0.1", "HEAD")).omit_body);
+    BOOST_TEST(f.run(metrics_from("127.0.0.1", "POST")).status == 405);
+    for (const char *peer : {"10.0.0.1", "", "203.0.113.5", "::2"}) {
+        r = f.run(metrics_from(peer));
+        BOOST_TEST(r.status == 403, peer);
+        BOOST_TEST(!contains(r.body, "x_total"));
+        BOOST_TEST(contains(r.body, "metrics_allow"));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(metrics_allow_from_the_config)
+{
+    Fixture f(base_config + "[server]\nmetrics_allow = 10.1.0.0/16\n");
+    f.ctx.metrics = [] { return std::string("x 1\n"); };
+    BOOST_TEST(f.run(metrics_from("10.1.7.7")).status == 200);
+    BOOST_TEST(f.run(metrics_from("127.0.0.1")).status == 403);
+}
+
+BOOST_AUTO_TEST_CASE(metrics_without_counters_is_503_and_says_why)
+{
+    Fixture f;
+    Response r = f.run(metrics_from("127.0.0.1"));
+    BOOST_TEST(r.status == 503);
+    BOOST_TEST(contains(r.body, "spool_dir"));
+    BOOST_TEST(contains(response_cgi(r), "Status: 503 Service Unavailable\r\n"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -59,6 +59,11 @@ CgiRun cgi(const char *method, const char *path_info)
         f.ctx.after_response = [](bool) {
             return std::string(fcntl(1, F_GETFD) == -1 ? "after: stdout closed\n" : "after: stdout open\n");
         };
+        // The record too, once the answer is out, with what the log said.
+        f.ctx.record = [](const LogRecord &log) {
+            return "record: " + log.path + " " + std::to_string(log.status) +
+                   (fcntl(1, F_GETFD) == -1 ? " stdout closed\n" : " stdout open\n");
+        };
         _exit(serve_cgi(f.ctx));
     }
     close(out[1]);
@@ -84,6 +89,7 @@ BOOST_AUTO_TEST_CASE(a_cgi_run_answers_logs_one_line_then_closes_stdout)
     BOOST_TEST(r.err.find("path=/health status=200 outcome=ok") != std::string::npos, r.err);
     BOOST_TEST(r.err.find("after: stdout closed\n") != std::string::npos, r.err);
     BOOST_TEST(r.err.find("pd-call-forward:") < r.err.find("after:"), r.err);
+    BOOST_TEST(r.err.find("record: /health 200 stdout closed\n") != std::string::npos, r.err);
 }
 
 BOOST_AUTO_TEST_CASE(a_cgi_run_with_a_wrong_method_is_answered_too)
