@@ -66,6 +66,35 @@ def a_request_from_twilio():
     call()
 
 
+def scrape(source="127.0.0.1"):
+    """GET /metrics through the web server, from `source`: (status, headers, body)."""
+    import http.client
+    parts = urllib.parse.urlsplit(env.server.base + "/metrics")
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10, source_address=(source, 0))
+    try:
+        conn.request("GET", parts.path)
+        resp = conn.getresponse()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read().decode()
+    finally:
+        conn.close()
+
+
+def metric_values(body):
+    """Every sample of a /metrics page: {'name{labels}': value}."""
+    out = {}
+    for line in body.splitlines():
+        if line and not line.startswith("#"):
+            name, value = line.rsplit(" ", 1)
+            out[name] = float(value)
+    return out
+
+
+def metrics_now():
+    status, _, body = scrape()
+    check(status == 200, f"/metrics: {status} {body[:300]}")
+    return metric_values(body)
+
+
 def log_for(sid):
     lines = [l for l in env.server.log_lines() if f"call_sid={sid}" in l]
     check(len(lines) == 1, f"expected one log line for {sid}, found {lines}")
@@ -503,6 +532,18 @@ def flush_command(timeout=60):
     program = getattr(env.server, "program", PROGRAM)
     return subprocess.run([program, "--flush", "-c", env.config], capture_output=True, text=True, timeout=timeout,
                           **who)
+
+
+def calls_command(*args):
+    """`pd-call-forward --calls ...` as an operator runs it: as the
+    program's user, like --flush."""
+    st = os.stat(env.spool)
+    who = {"user": st.st_uid, "group": st.st_gid} if os.geteuid() == 0 and st.st_uid != 0 else {}
+    program = getattr(env.server, "program", PROGRAM)
+    p = subprocess.run([program, "--calls", "-c", env.config, *args], capture_output=True, text=True, timeout=30,
+                       env=dict(os.environ, TZ="UTC"), **who)
+    check(p.returncode == 0, f"--calls: {p.returncode}\n{p.stdout}{p.stderr}")
+    return p.stdout
 
 
 def run_flush_timer():
@@ -1055,9 +1096,16 @@ def test_a_rate_limited_alert_waits_minutes_in_the_spool():
     # worker or the flush timer a few seconds on; once the minutes are up,
     # it goes.
     setup_together(events_fault="429")
+    before = metrics_now()
     call = walk({})
     line = [l for l in env.server.log_lines() if f"call_sid={call.sid} " in l and "path=/voice/recording " in l]
     check(line and 'alert="spooled (HTTP 429; next try in 180 s)"' in line[-1], line)
+    # /metrics says so too, summed over the processes that served the call.
+    spooled = 'pd_call_forward_alerts_total{result="spooled"}'
+    waiting = metrics_now()
+    check(waiting[spooled] - before[spooled] == 1, (before[spooled], waiting[spooled]))
+    check(waiting['pd_call_forward_spool_alerts{state="pending"}'] == 1, waiting)
+    check(waiting["pd_call_forward_spool_oldest_age_seconds"] < 60, waiting)
     name = f"{call.sid}.voicemail.json"
     check(spool_files("pending") == [name], spool_files("pending"))
     due = os.stat(os.path.join(env.spool, "pending", name)).st_mtime
@@ -1084,6 +1132,10 @@ def test_a_rate_limited_alert_waits_minutes_in_the_spool():
     check(spool_files("pending") == [] and spool_files("sending") == [],
           (spool_files("pending"), spool_files("sending")))
     check([a["dedup_key"] for a in env.standin.alerts()] == [call.sid], env.standin.alerts())
+    after = metrics_now()
+    check(after['pd_call_forward_spool_alerts{state="pending"}'] == 0, after)
+    check(after['pd_call_forward_alerts_total{result="sent"}'] > waiting['pd_call_forward_alerts_total{result="sent"}'],
+          (waiting, after))
 
 
 # --- the menu, texts and caller lists ----------------------------------------
@@ -1583,6 +1635,29 @@ def test_config_is_read_once_per_process():
             f.write(saved)
 
 
+def test_the_call_history_shows_the_days_calls_newest_first():
+    # Each request of a call, whichever process served it, leaves a record
+    # in spool_dir; --calls shows a call per row.
+    setup_together()
+    answered = walk({ADA_PHONE: twilio_model.person()})
+    check(answered.bridged_to == ADA_PHONE, answered.bridged_to)
+    voicemail = walk({})
+    alerts_of(voicemail)  # its alert out, so the history can say so
+    rows = json.loads(calls_command("--json"))
+    by_sid = {r["call_sid"]: r for r in rows}
+    check(answered.sid in by_sid and voicemail.sid in by_sid, rows[:3])
+    first = [r["call_sid"] for r in rows].index(voicemail.sid)
+    check(first < [r["call_sid"] for r in rows].index(answered.sid), "newest first")
+    a, v = by_sid[answered.sid], by_sid[voicemail.sid]
+    check(a["outcome"] == "answered" and a["answered_by"] == "Ada Lovelace", a)
+    check(a["line"] == "hunt" and a["caller"].endswith("9876") and CALLER not in a["caller"], a)
+    check(v["outcome"] == "message left" and "voicemail" in v["alert"], v)
+    check(v["seconds"] >= 0 and a["time"].endswith("Z"), (a, v))
+    table = calls_command("--since", "1h")
+    check(table.startswith("TIME") and answered.sid not in table and "Ada Lovelace" in table, table)
+    check(CALLER not in table, table)
+
+
 def test_keep_alive_reuses_the_connection():
     # Each worker process keeps one connection to PagerDuty: 8 calls (16
     # requests) through a pool of a few workers need only a few connections.
@@ -1596,6 +1671,7 @@ def test_keep_alive_reuses_the_connection():
 
 
 TESTS = [
+    test_the_call_history_shows_the_days_calls_newest_first,
     test_a_key_customers_call_reaches_their_own_route_whichever_line_they_dial,
     test_incoming_call_dials_the_on_call,
     test_secrets_never_logged,

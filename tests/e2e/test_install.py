@@ -133,6 +133,12 @@ LIMIT_TEXT = {
     "max_holiday_occurrences": lambda v: f"followed for up to {v} occurrences, none after",
     "holidays_until_year": lambda v: f"none after the year {v};",
     "max_holiday_days": lambda v: f"a file gives at most {v} days in all",
+    "max_series": lambda v: f"It Metrics: {v} series",
+    "max_series_name": lambda v: f"series of at most {v} bytes each",
+    "max_history_record": lambda v: f"It Call history: records of at most {size(v)}",
+    "min_history": lambda v: f"Ic history_max {size(v)} to",
+    "max_history": lambda v: f"history_max 64 KiB to {size(v)}",
+    "max_calls_since": lambda v: f"Fl -since No up to {days(v)}",
 }
 
 

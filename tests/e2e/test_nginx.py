@@ -3,7 +3,9 @@
 pd-call-forward under spawn-fcgi, and the PagerDuty stand-in: every scenario
 of scenarios.py, and what is particular to spawn-fcgi."""
 
+import concurrent.futures
 import os
+import subprocess
 import sys
 import time
 
@@ -11,8 +13,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
 import twilio_model  # noqa: E402
 from harness import (DB_NUMBER, OPS_NUMBER, SHARED_KEY_CONFIG, FastCgi, twilio_request, Nginx, StandIn, check, person, roster, run_suite,  # noqa: E402
-                     write_config)
+                     incoming_call, which, write_config)
 from scenarios import (ADA, ADA_PHONE, GRACE, GRACE_PHONE, LINUS_PHONE, TwilioCall, alerts_of, call, env, log_for, numbers, setup,  # noqa: E402
+                       metric_values, scrape,
                        setup_together, spool_settled, walk, TIMEOUT)
 
 LIMIT_CALLBACK_URL = 4096  # limits::max_callback_url
@@ -233,6 +236,67 @@ def test_ten_long_names_keep_every_callback_url_within_nginx_limits():
     check(len(details["tried"]) + details.get("tried_more", 0) == 20, details)
 
 
+def promtool_check(body):
+    """Prometheus' own check of the exposition format (and its naming rules)."""
+    promtool = which("promtool")
+    check(promtool is not None, "promtool not found: make deps installs Debian's prometheus package")
+    p = subprocess.run([promtool, "check", "metrics"], input=body, capture_output=True, text=True, timeout=30)
+    check(p.returncode == 0, f"promtool check metrics: {p.returncode}\n{p.stdout}{p.stderr}")
+
+
+def test_metrics_sum_every_worker_and_follow_the_calls():
+    setup()
+    status, headers, body = scrape()
+    check(status == 200, f"{status} {body[:300]}")
+    check(headers.get("content-type") == "text/plain; version=0.0.4; charset=utf-8", headers)
+    check(headers.get("cache-control") == "no-store", headers)
+    promtool_check(body)
+    before = metric_values(body)
+    # Four at a time through a pool of four, so that several workers answer:
+    # they share one set of counters.
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        replies = list(pool.map(lambda _: call()[1], range(12)))
+    check([r.status for r in replies] == [200] * 12, [r.status for r in replies])
+    forged = twilio_request(scenarios.voice_url(), incoming_call(sid="CAforged"), signature="bm90IGEgc2lnbmF0dXJl")
+    check(forged.status == 403, forged.status)
+    status, _, body = scrape()
+    promtool_check(body)
+    after = metric_values(body)
+
+    def moved(name):
+        return after.get(name, 0) - before.get(name, 0)
+    check(moved('pd_call_forward_calls_total{route="ops",outcome="dial"}') == 12, (before, after))
+    check(moved('pd_call_forward_responses_total{code="403"}') == 1, after)
+    # The forged call made no series of its own.
+    check(moved('pd_call_forward_responses_total{code="200"}') >= 12, after)
+    asked = sum(moved(f'pd_call_forward_pagerduty_requests_total{{result="{r}"}}')
+                for r in ("ok", "client_error", "rate_limited", "server_error", "no_answer"))
+    check(asked == len(env.standin.requests()) and moved('pd_call_forward_pagerduty_requests_total{result="ok"}') >= 12,
+          (asked, len(env.standin.requests())))
+    check(moved('pd_call_forward_pagerduty_request_duration_seconds_count') == asked, after)
+    check(moved('pd_call_forward_oncall_answers_total{source="pagerduty"}') == 12, after)
+
+
+def test_metrics_only_to_metrics_allow():
+    # Loopback alone by default; set, only the addresses named.
+    fcgi[0].stop()
+    allowed = write_config(env.dir, env.standin.url, timeout=str(TIMEOUT), menu=True, twilio_extra=SHARED_KEY_CONFIG,
+                           name="metrics-allow.ini")
+    with open(allowed, "a") as f:
+        f.write("\n[server]\nmetrics_allow = 127.0.0.2\n")
+    os.unlink(fcgi[0].socket)
+    fcgi[0] = FastCgi(env.dir, allowed, children=2)
+    try:
+        status, headers, body = scrape("127.0.0.1")
+        check(status == 403 and "pd_call_forward" not in body and "metrics_allow" in body, (status, body))
+        status, _, body = scrape("127.0.0.2")
+        check(status == 200 and "pd_call_forward_calls_total" in body, (status, body[:200]))
+    finally:
+        fcgi[0].stop()
+        os.unlink(fcgi[0].socket)
+        fcgi[0] = FastCgi(env.dir, env.config, children=4)
+
+
 fcgi = [None]  # the running spawn-fcgi, replaced by tests that restart it
 
 
@@ -247,7 +311,9 @@ def start(d, parts):
     parts.append(lambda: fcgi[0].stop())
     env.server = Nginx(d, fcgi[0].socket)
     parts.append(env.server)
-    return scenarios.TESTS + scenarios.FASTCGI_TESTS + [test_startup_warning_reaches_the_error_log,
+    return scenarios.TESTS + scenarios.FASTCGI_TESTS + [test_metrics_sum_every_worker_and_follow_the_calls,
+                                                        test_metrics_only_to_metrics_allow,
+                                                        test_startup_warning_reaches_the_error_log,
                                                         test_two_web_servers_sharing_a_spool_alert_once,
                                                         test_ten_long_names_keep_every_callback_url_within_nginx_limits,
                                                         test_the_desk_by_day_the_on_call_at_night_weekends_holidays_and_across_dst,
