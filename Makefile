@@ -21,8 +21,18 @@ DOCDIR   ?= $(PREFIX)/share/doc/pd-call-forward
 SYSCONFDIR ?= /etc
 
 CXX      ?= g++
-CXXFLAGS ?= -O2 -g
-LDFLAGS  ?=
+# Debian's own build flags (hardening included) unless the caller gives
+# any: `make check` then tests the very objects `make deb` packages, and
+# the package build compiles nothing again.  Read once, not at every use.
+ifeq ($(origin CXXFLAGS),undefined)
+CXXFLAGS := $(shell dpkg-buildflags --get CXXFLAGS 2>/dev/null || echo -O2 -g)
+endif
+ifeq ($(origin CPPFLAGS),undefined)
+CPPFLAGS := $(shell dpkg-buildflags --get CPPFLAGS 2>/dev/null)
+endif
+ifeq ($(origin LDFLAGS),undefined)
+LDFLAGS := $(shell dpkg-buildflags --get LDFLAGS 2>/dev/null)
+endif
 
 # Our flags go before the caller's so a CXXFLAGS from the command line
 # can still override them (for example -O0).
@@ -34,7 +44,8 @@ PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcpp-httpli
 DATE_FLAGS  = -DUSE_OS_TZDB=1 -DHAS_STRING_VIEW=1 -DONLY_C_LOCALE=1
 DATE_LIBS   = -ldate-tz
 WARN        = -Wall -Wextra -Wshadow -Wnon-virtual-dtor -Wformat=2
-ALL_CXXFLAGS = -std=c++17 $(WARN) -MD -MP -DPDCF_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(DATE_FLAGS) $(SAN_FLAGS) $(CXXFLAGS)
+ALL_CXXFLAGS = -std=c++17 $(WARN) -MD -MP -DPDCF_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(DATE_FLAGS) $(SAN_FLAGS) \
+	$(CPPFLAGS) $(CXXFLAGS)
 ALL_LDFLAGS  = $(SAN_FLAGS) $(LDFLAGS)
 
 ifneq ($(SANITIZE),)
@@ -42,6 +53,13 @@ SAN_FLAGS = -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-poi
 B = build-san
 else
 B = build
+endif
+
+# glibc warns about _FORTIFY_SOURCE in every file compiled without
+# optimisation: the sanitized build (-O0) and the unit tests' own files.
+NO_FORTIFY = $(filter-out -D_FORTIFY_SOURCE%,$(1))
+ifneq ($(SANITIZE)$(filter -O0,$(CXXFLAGS)),)
+CPPFLAGS := $(call NO_FORTIFY,$(CPPFLAGS))
 endif
 
 # Inner builds use every core: `make check` is usually run without -j.
@@ -89,7 +107,7 @@ $(B)/src/%.o: src/%.cpp
 UNIT_CXXFLAGS ?= -O0
 $(B)/unit/%.o: tests/unit/%.cpp
 	@mkdir -p $(@D)
-	$(CXX) $(ALL_CXXFLAGS) $(UNIT_CXXFLAGS) -DBOOST_TEST_DYN_LINK $(SRC_INC) $(TEST_INC) -Itests/unit $(shell pkg-config --cflags libxml-2.0 2>/dev/null) -c -o $@ $<
+	$(CXX) $(call NO_FORTIFY,$(ALL_CXXFLAGS)) $(UNIT_CXXFLAGS) -DBOOST_TEST_DYN_LINK $(SRC_INC) $(TEST_INC) -Itests/unit $(shell pkg-config --cflags libxml-2.0 2>/dev/null) -c -o $@ $<
 
 $(B)/standin/%.o: tests/standin/%.cpp
 	@mkdir -p $(@D)
@@ -318,5 +336,20 @@ clean:
 	rm -rf build build-san build-fuzz pd-call-forward
 
 .PHONY: all deps check valgrind portable bench demo demo-stop install uninstall clean test-programs sanitized-programs
+
+# Every object is built again when the compiler or a flag changes, not
+# only its source: $(B)/.flags holds the last ones used (-n writes nothing).
+FLAGS_STAMP = $(B)/.flags
+FLAGS_NOW = $(CXX) $(ALL_CXXFLAGS) $(UNIT_CXXFLAGS) $(ALL_LDFLAGS)
+DRY_RUN = $(if $(filter-out -%,$(firstword $(MAKEFLAGS))),$(findstring n,$(firstword $(MAKEFLAGS))))
+ifeq ($(DRY_RUN),)
+ifneq ($(FLAGS_NOW),$(file <$(FLAGS_STAMP)))
+$(shell mkdir -p $(B))
+$(file >$(FLAGS_STAMP),$(FLAGS_NOW))
+endif
+endif
+$(B)/src/main.o $(CORE_OBJ) $(UNIT_OBJ) $(STANDIN_OBJ) $(B)/bench-hello $(P)/http_client.o $(P)/tz.o \
+	$(patsubst tests/fuzz/%.cpp,$(B)/fuzz/%.o,$(wildcard tests/fuzz/*.cpp tests/fuzz/*/*.cpp)): $(FLAGS_STAMP)
+$(FLAGS_STAMP): ;
 
 -include $(wildcard $(B)/*/*.d $(B)/*/*/*.d $(P)/*.d)
