@@ -11,6 +11,7 @@
 #   make install         PREFIX=/usr/local DESTDIR= [SYSTEMD=1: the systemd units too]
 #   make valgrind        unit tests and CGI requests under valgrind memcheck
 #   make fuzz            every libFuzzer target for FUZZ_SECONDS (clang)
+#   make deb             build/deb/pd-call-forward_VERSION_ARCH.deb, lintian-clean (debian/)
 #   make SANITIZE=address,undefined check    everything sanitized, in build-san/
 
 VERSION   = 0.1.0
@@ -133,7 +134,7 @@ DEB_PACKAGES = g++ make pkg-config libfcgi-dev libcpp-httplib-dev libssl-dev net
 	libboost-dev libboost-test-dev nlohmann-json3-dev libxml2-dev \
 	libhowardhinnant-date-dev libical-dev tzdata faketime \
 	ca-certificates openssl curl python3 python3-twilio \
-	nginx-light spawn-fcgi mandoc apache2 libapache2-mod-fcgid systemd dpkg-dev
+	nginx-light spawn-fcgi mandoc apache2 libapache2-mod-fcgid systemd dpkg-dev debhelper lintian
 
 # node and npm too, for the end-to-end tests' second signer: Debian's nodejs
 # and npm, unless a node and npm are on PATH already (NodeSource's nodejs,
@@ -288,6 +289,22 @@ demo: deps
 demo-stop:
 	@/usr/bin/python3 tests/demo.py --stop
 
+# make deb: the Debian package (debian/), which lintian must pass without
+# an error or a warning (its info tags are shown).  dpkg-buildpackage
+# writes beside the source tree; what it wrote is moved into build/deb/.
+# The changelog's version must be VERSION.
+DEB_NAME = pd-call-forward_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null)
+deb: deps
+	@v=$$(dpkg-parsechangelog -S Version) && [ "$$v" = "$(VERSION)" ] || \
+		{ echo "make deb: debian/changelog says $$v, the Makefile $(VERSION)"; exit 1; }
+	dpkg-buildpackage -us -uc -b -J$(JOBS)
+	@rm -rf build/deb && mkdir -p build/deb
+	@# No -dbgsym package when DEB_BUILD_OPTIONS has noautodbgsym.
+	mv ../$(DEB_NAME).deb ../$(DEB_NAME).buildinfo ../$(DEB_NAME).changes \
+		$$(ls ../pd-call-forward-dbgsym_$(VERSION)_*.deb 2>/dev/null) build/deb/
+	lintian --fail-on error,warning --display-info build/deb/$(DEB_NAME).changes
+	@echo "make deb: build/deb/$(DEB_NAME).deb"
+
 # The config file goes to $(SYSCONFDIR)/pd-call-forward, where the program
 # looks by default; the systemd units only with SYSTEMD=1.
 CONFDIR = $(SYSCONFDIR)/pd-call-forward
@@ -335,7 +352,7 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz pd-call-forward
 
-.PHONY: all deps check valgrind portable bench demo demo-stop install uninstall clean test-programs sanitized-programs
+.PHONY: all deps check valgrind portable bench demo demo-stop deb install uninstall clean test-programs sanitized-programs
 
 # Every object is built again when the compiler or a flag changes, not
 # only its source: $(B)/.flags holds the last ones used (-n writes nothing).
