@@ -134,7 +134,7 @@ DEB_PACKAGES = g++ make pkg-config libfcgi-dev libcpp-httplib-dev libssl-dev net
 	libboost-dev libboost-test-dev nlohmann-json3-dev libxml2-dev \
 	libhowardhinnant-date-dev libical-dev tzdata faketime \
 	ca-certificates openssl curl python3 python3-twilio \
-	nginx-light spawn-fcgi mandoc apache2 libapache2-mod-fcgid systemd dpkg-dev debhelper lintian
+	nginx-light spawn-fcgi mandoc apache2 libapache2-mod-fcgid systemd dpkg-dev debhelper lintian prometheus
 
 # node and npm too, for the end-to-end tests' second signer: Debian's nodejs
 # and npm, unless a node and npm are on PATH already (NodeSource's nodejs,
