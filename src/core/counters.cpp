@@ -1,5 +1,7 @@
 #include "core/counters.hpp"
 
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <map>
 
@@ -61,9 +63,21 @@ std::string settle(int fd)
     struct stat st{};
     if (fstat(fd, &st) != 0) return std::strerror(errno);
     if (st.st_size == 0) {
+        // Written out, not made sparse: a page first touched through the
+        // mapping on a full disk would kill the process (SIGBUS) in the
+        // middle of a call.  Here a full disk is an error said at start.
+        static const char zeros[sizeof(Slot) * 16] = {};
+        for (std::size_t at = 0; at < file_size; at += sizeof zeros) {
+            const std::size_t n = std::min(sizeof zeros, file_size - at);
+            errno = 0;
+            if (pwrite(fd, zeros, n, static_cast<off_t>(at)) != static_cast<ssize_t>(n)) {
+                const std::string why = errno ? std::strerror(errno) : "short write";
+                if (ftruncate(fd, 0) != 0) {}  // so the next start tries again
+                return why;
+            }
+        }
         Header h{layout_magic, layout_version, limits::max_series, sizeof(Slot), 0, {}};
-        if (ftruncate(fd, static_cast<off_t>(file_size)) != 0 || pwrite(fd, &h, sizeof h, 0) != sizeof h)
-            return std::strerror(errno);
+        if (pwrite(fd, &h, sizeof h, 0) != sizeof h) return std::strerror(errno);
         return "";
     }
     Header h{};
@@ -174,7 +188,10 @@ std::vector<std::pair<std::string, std::uint64_t>> Counters::snapshot() const
             // Written by processes of this user only (the file is theirs);
             // still, a length is never believed past the slot.
             const std::size_t length = std::min<std::size_t>(s.length, limits::max_series_name);
-            sums[std::string(s.name, length)] += __atomic_load_n(&s.value, __ATOMIC_RELAXED);
+            std::string name(s.name, length);
+            // Never a line of its own in /metrics, whatever the file says.
+            if (std::any_of(name.begin(), name.end(), [](char c) { return c < 0x20 || c > 0x7e; })) continue;
+            sums[name] += __atomic_load_n(&s.value, __ATOMIC_RELAXED);
         }
     }
     return {sums.begin(), sums.end()};

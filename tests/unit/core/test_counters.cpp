@@ -2,6 +2,9 @@
 
 #include <fstream>
 
+#include <csignal>
+
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -98,6 +101,38 @@ BOOST_AUTO_TEST_CASE(past_the_room_counts_as_dropped)
     c.add("");
     BOOST_TEST(c.snapshot().size() == limits::max_series);
     BOOST_TEST(c.dropped() == 10u + 7u + 1u);
+}
+
+BOOST_AUTO_TEST_CASE(no_room_for_the_file_is_said_at_open_not_a_crash_later)
+{
+    // A full disk: the file is written out at open, so the mapping never
+    // touches a page the disk has no room for (SIGBUS in a call).  Here
+    // the room is a file size limit.
+    TempDir d;
+    pid_t pid = fork();
+    if (pid == 0) {
+        std::signal(SIGXFSZ, SIG_IGN);
+        struct rlimit small{64 * 1024, 64 * 1024};
+        setrlimit(RLIMIT_FSIZE, &small);
+        Counters c = Counters::open(d.path + "/metrics");
+        c.add("x_total");
+        _exit(!c.usable() && c.problem().find("File too large") != std::string::npos ? 0 : 1);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+    // And the next start, with room, makes it whole.
+    Counters c = Counters::open(d.path + "/metrics");
+    BOOST_TEST(c.usable(), c.problem());
+}
+
+BOOST_AUTO_TEST_CASE(a_series_name_that_is_not_one_line_of_text_is_not_shown)
+{
+    TempDir d;
+    Counters c = Counters::open(d.path + "/metrics");
+    c.add("a_total");
+    c.add("b_total 1\nforged_total");
+    BOOST_TEST(c.snapshot().size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(a_file_of_another_layout_is_left_alone)
