@@ -251,7 +251,7 @@ void send_after_answers(Context &ctx, Process &p, bool cgi)
 {
     const PagerDutySettings &pd = ctx.config->config.pagerduty;
     if (!cgi) {
-        p.flusher = std::make_unique<SpoolFlusher>(p.spool, pd);
+        p.flusher = std::make_unique<SpoolFlusher>(p.spool, pd, [&p](int status) { count_alert_answer(p.counters, status); });
         // An alert this request held or spooled gets the thread's timer even
         // if no other request comes.
         auto deliver = ctx.alerts.deliver;
@@ -274,7 +274,7 @@ void send_after_answers(Context &ctx, Process &p, bool cgi)
         // a missed call (best effort: the timer is what the README asks
         // for).  One such process per spool at a time.
         ctx.after_response = [&p, &pd](bool from_twilio) {
-            if (from_twilio) flush_spool_detached(p.spool, pd);
+            if (from_twilio) flush_spool_detached(p.spool, pd, [&p](int status) { count_alert_answer(p.counters, status); });
             return ignored_entries_log();
         };
     }

@@ -48,13 +48,17 @@ constexpr std::chrono::seconds min_idle{1};
 constexpr std::chrono::seconds max_idle{30};
 
 // One pass, the flush lock held.
-std::string flush_locked(const Spool &spool, const PagerDutySettings &settings)
+std::string flush_locked(const Spool &spool, const PagerDutySettings &settings, const EventAnswered &answered)
 {
     spool.sweep_claims();
     if (!due_now(spool)) return {};
     auto client = events_client(settings);
     Clock clock = [] { return std::chrono::steady_clock::now(); };
-    Post post = [&](const std::string &body, TimePoint deadline) { return client->post("", body, deadline); };
+    Post post = [&](const std::string &body, TimePoint deadline) {
+        HttpReply r = client->post("", body, deadline);
+        if (answered) answered(r.status);
+        return r;
+    };
     Sleep sleep = [](std::chrono::milliseconds ms) { std::this_thread::sleep_for(ms); };
     Spool::Flushed f = spool.flush(
         [&](const std::string &event, TimePoint deadline) { return events_send(post, sleep, clock, event, deadline); },
@@ -70,11 +74,11 @@ std::string flush_locked(const Spool &spool, const PagerDutySettings &settings)
 // gone before the next can start.  A request that holds an alert just as
 // this one finds none to wait for starts no process of its own: that alert
 // waits for the next request or the flush timer.
-void flush_detached(const Spool &spool, const PagerDutySettings &settings)
+void flush_detached(const Spool &spool, const PagerDutySettings &settings, const EventAnswered &answered)
 {
     for (;;) {
         const long long began = wall_now();
-        flush_locked(spool, settings);
+        flush_locked(spool, settings, answered);
         if (!held_coming(spool, began)) return;
         std::this_thread::sleep_for(std::chrono::seconds(1));
     }
@@ -82,15 +86,15 @@ void flush_detached(const Spool &spool, const PagerDutySettings &settings)
 
 }  // namespace
 
-std::string flush_spool_once(const Spool &spool, const PagerDutySettings &settings)
+std::string flush_spool_once(const Spool &spool, const PagerDutySettings &settings, const EventAnswered &answered)
 {
     SpoolLock lock = spool.lock_flush();
     if (!lock) return {};  // another process is flushing: what is due is its to send
-    return flush_locked(spool, settings);
+    return flush_locked(spool, settings, answered);
 }
 
-SpoolFlusher::SpoolFlusher(const Spool &spool, const PagerDutySettings &settings)
-    : spool_(spool), settings_(settings), thread_([this] { run(); })
+SpoolFlusher::SpoolFlusher(const Spool &spool, const PagerDutySettings &settings, EventAnswered answered)
+    : spool_(spool), settings_(settings), answered_(std::move(answered)), thread_([this] { run(); })
 {
 }
 
@@ -136,7 +140,7 @@ void SpoolFlusher::run()
         // A pass at start too: what waited while no worker ran goes now,
         // and the claims are swept on schedule even when nothing waits.
         lock.unlock();
-        std::string lines = flush_spool_once(spool_, settings_);
+        std::string lines = flush_spool_once(spool_, settings_, answered_);
         lock.lock();
         log_ += lines;
         // Wake when the next alert is due, a request or not; with nothing
@@ -153,7 +157,7 @@ void SpoolFlusher::run()
     }
 }
 
-void flush_spool_detached(const Spool &spool, const PagerDutySettings &settings)
+void flush_spool_detached(const Spool &spool, const PagerDutySettings &settings, const EventAnswered &answered)
 {
     if (!due_now(spool) && !held_coming(spool, LLONG_MIN) && !spool.sweep_due()) return;
     // Taken here, before any fork: while a flusher runs, a request starts
@@ -173,7 +177,7 @@ void flush_spool_detached(const Spool &spool, const PagerDutySettings &settings)
     for (int fd = 0; fd <= 2; ++fd) dup2(null, fd);
     if (null > 2) close(null);
     if (fork() != 0) _exit(0);  // a grandchild, so no zombie waits on the parent
-    flush_detached(spool, settings);
+    flush_detached(spool, settings, answered);
     _exit(0);  // and with it the lock
 }
 

@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <functional>
 #include <thread>
 
 #include "alerts/spool.hpp"
@@ -20,9 +21,13 @@
 
 namespace pdcf {
 
+// Told the HTTP status of each Events API answer a flush got (0: none),
+// for /metrics.
+using EventAnswered = std::function<void(int status)>;
+
 // One pass over the spool with a client of its own, claims swept first;
 // nothing while another process holds the flush lock.  Returns log lines.
-std::string flush_spool_once(const Spool &spool, const PagerDutySettings &settings);
+std::string flush_spool_once(const Spool &spool, const PagerDutySettings &settings, const EventAnswered &answered = {});
 
 // What a flush did, one line each after `prefix`, for the log or the
 // terminal: an Events API message is the server's own text, so every line
@@ -31,7 +36,7 @@ std::string flush_report(const Spool::Flushed &flushed, const std::string &prefi
 
 class SpoolFlusher {
 public:
-    SpoolFlusher(const Spool &spool, const PagerDutySettings &settings);
+    SpoolFlusher(const Spool &spool, const PagerDutySettings &settings, EventAnswered answered = {});
     ~SpoolFlusher();
     SpoolFlusher(const SpoolFlusher &) = delete;
     SpoolFlusher &operator=(const SpoolFlusher &) = delete;
@@ -54,6 +59,7 @@ private:
 
     const Spool &spool_;
     const PagerDutySettings &settings_;
+    EventAnswered answered_;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool nudged_ = false;
@@ -71,7 +77,7 @@ private:
 // answer is complete when this process exits).  The child waits for the
 // held alerts, also those that requests held meanwhile, as they started
 // none while it held the lock.
-void flush_spool_detached(const Spool &spool, const PagerDutySettings &settings);
+void flush_spool_detached(const Spool &spool, const PagerDutySettings &settings, const EventAnswered &answered = {});
 
 // The longest a detached CGI child waits for a held alert: the longest a
 // missed-call alert is held.
