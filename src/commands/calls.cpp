@@ -38,12 +38,13 @@ int calls_run(const Journal &journal, long long now, long long since, bool json,
     journal.each([&reader](std::string_view record) { reader.add(record); });
     const auto calls = reader.calls(now - since);
     if (json) {
+        // ASCII only (\uXXXX): names from PagerDuty reach a terminal too.
         nlohmann::json a = nlohmann::json::array();
         for (const auto &c : calls)
             a.push_back({{"time", format_rfc3339(c.started)}, {"call_sid", c.call_sid}, {"line", c.line},
                          {"caller", c.from}, {"outcome", c.outcome}, {"answered_by", c.answered_by},
                          {"seconds", c.seconds}, {"alert", c.alert}});
-        std::fprintf(out, "%s\n", a.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+        std::fprintf(out, "%s\n", a.dump(2, ' ', true, nlohmann::json::error_handler_t::replace).c_str());
         return 0;
     }
     if (calls.empty()) {

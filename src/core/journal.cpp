@@ -79,11 +79,23 @@ void Journal::each(const std::function<void(std::string_view)> &visit) const
         struct stat st{};
         if (lstat(file.c_str(), &st) != 0 || !own_file(file, st)) continue;
         std::ifstream in(file, std::ios::binary);
-        std::string line;
         // A line is at most a record; a longer one (the file was not
-        // written by append) is skipped whole, not read without end.
-        while (std::getline(in, line))
-            if (line.size() <= limits::max_history_record && !line.empty()) visit(line);
+        // written by append) is passed over, never held whole.
+        std::string line;
+        bool too_long = false;
+        char buf[8192];
+        while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+            for (std::streamsize i = 0; i < in.gcount(); ++i) {
+                if (buf[i] != '\n') {
+                    if (line.size() < limits::max_history_record) line += buf[i];
+                    else too_long = true;
+                    continue;
+                }
+                if (!too_long && !line.empty()) visit(line);
+                line.clear();
+                too_long = false;
+            }
+        }
     }
 }
 

@@ -53,10 +53,13 @@ std::optional<std::string> history_record(const LogRecord &log, long long now)
         return std::nullopt;
     json j;
     j["t"] = now;
-    // An engineer's leg (the screen) is part of the caller's call.
-    j["call"] = log.parent_call_sid.empty() ? log.call_sid : log.parent_call_sid;
+    // An engineer's leg (the screen) is part of the caller's call.  Not any
+    // request with a ParentCallSid: an incoming call may itself be a leg of
+    // a call another Twilio application placed.
+    const bool leg = !log.parent_call_sid.empty() && (log.path == "/voice/screen" || log.path == "/voice/screen-result");
+    j["call"] = leg ? log.parent_call_sid : log.call_sid;
     j["line"] = log.route;
-    if (log.parent_call_sid.empty() && !log.from.empty()) j["from"] = mask_number(log.from);
+    if (!leg && !log.from.empty()) j["from"] = mask_number(log.from);
     j["path"] = log.path;
     j["outcome"] = to_string(log.outcome);
     if (!log.answered_by.empty()) j["who"] = log.answered_by;
@@ -79,12 +82,8 @@ void HistoryReader::add(std::string_view record)
     if (call.empty()) return;
     Entry e{j["t"].get<long long>(), field(j, "line"), field(j, "from"), field(j, "path"),
             field(j, "outcome"), field(j, "who"), field(j, "alert")};
-    auto at = std::lower_bound(index_.begin(), index_.end(), call,
-                               [](const auto &a, const std::string &b) { return a.first < b; });
-    if (at == index_.end() || at->first != call) {
-        at = index_.insert(at, {call, calls_.size()});
-        calls_.push_back({call, {}});
-    }
+    auto [at, added] = index_.emplace(call, calls_.size());
+    if (added) calls_.push_back({call, {}});
     calls_[at->second].second.push_back(std::move(e));
 }
 

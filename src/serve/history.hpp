@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/log.hpp"
@@ -43,7 +44,7 @@ private:
         std::string line, from, path, outcome, who, alert;
     };
     std::vector<std::pair<std::string, std::vector<Entry>>> calls_;  // in order of first sight
-    std::vector<std::pair<std::string, std::size_t>> index_;         // sorted, call → calls_ index
+    std::unordered_map<std::string, std::size_t> index_;             // call → its place in calls_
 };
 
 }  // namespace pdcf

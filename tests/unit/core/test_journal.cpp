@@ -72,6 +72,17 @@ BOOST_AUTO_TEST_CASE(rotates_and_never_passes_its_size)
         BOOST_TEST(records[i].rfind("record " + std::to_string(first + static_cast<int>(i)) + " ", 0) == 0);
 }
 
+BOOST_AUTO_TEST_CASE(a_line_longer_than_a_record_is_passed_over)
+{
+    TempDir d;
+    const std::string path = d.path + "/calls";
+    std::ofstream(path) << "before\n" << std::string(limits::max_history_record + 1, 'x') << "\n"
+                        << std::string(limits::max_history_record, 'y') << "\nafter\n";
+    chmod(path.c_str(), 0600);
+    Journal j(path, limits::min_history);
+    BOOST_TEST(all(j) == (std::vector<std::string>{"before", std::string(limits::max_history_record, 'y'), "after"}));
+}
+
 BOOST_AUTO_TEST_CASE(a_record_cut_short_is_not_glued_to_the_next)
 {
     TempDir d;

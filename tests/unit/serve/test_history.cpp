@@ -74,6 +74,18 @@ BOOST_AUTO_TEST_CASE(an_answered_call_with_its_engineer_leg)
     BOOST_TEST(c.alert == "call sent");
 }
 
+BOOST_AUTO_TEST_CASE(a_call_that_is_itself_a_leg_of_another_is_its_own)
+{
+    // Another Twilio application forwarded the call here: it has a
+    // ParentCallSid, but it is the call this line answered.
+    LogRecord forwarded = request("CA7", "", Outcome::dial);
+    forwarded.parent_call_sid = "CAelsewhere";
+    auto calls = read({{forwarded, 100}});
+    BOOST_REQUIRE_EQUAL(calls.size(), 1u);
+    BOOST_TEST(calls[0].call_sid == "CA7");
+    BOOST_TEST(!calls[0].from.empty());
+}
+
 BOOST_AUTO_TEST_CASE(a_message_a_missed_call_and_a_refused_one)
 {
     LogRecord recorded = request("CA1", "/voice/recorded", Outcome::recorded);
