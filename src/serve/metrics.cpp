@@ -1,6 +1,5 @@
 #include "serve/metrics.hpp"
 
-#include <cstdio>
 #include <map>
 
 namespace pdcf {
@@ -58,13 +57,6 @@ std::string route_series(const char *name, const LogRecord &log)
            to_string(log.outcome) + "\"}";
 }
 
-std::string number(double v)
-{
-    char text[32];
-    std::snprintf(text, sizeof text, "%.6g", v);
-    return text;
-}
-
 // _bucket (each bucket's own count, as counted), _sum_us → cumulative
 // buckets, +Inf, _sum in seconds, _count.
 std::string histogram(const std::map<std::string, std::uint64_t> &all)
@@ -82,7 +74,11 @@ std::string histogram(const std::map<std::string, std::uint64_t> &all)
     }
     running += get(base + "_bucket{le=\"+Inf\"}");
     out += base + "_bucket{le=\"+Inf\"} " + std::to_string(running) + "\n";
-    out += base + "_sum " + number(static_cast<double>(get(base + "_sum_us")) / 1e6) + "\n";
+    // Exact, from the microseconds: a double would round a large sum.
+    const std::uint64_t us = get(base + "_sum_us");
+    std::string fraction = std::to_string(us % 1000000);
+    fraction.insert(0, 6 - fraction.size(), '0');
+    out += base + "_sum " + std::to_string(us / 1000000) + "." + fraction + "\n";
     out += base + "_count " + std::to_string(running) + "\n";
     return out;
 }

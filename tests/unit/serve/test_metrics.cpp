@@ -108,7 +108,7 @@ BOOST_AUTO_TEST_CASE(pagerduty_requests_by_result_in_a_cumulative_histogram)
     BOOST_TEST(contains(page, h + "_bucket{le=\"10\"} 5\n"));
     BOOST_TEST(contains(page, h + "_bucket{le=\"+Inf\"} 6\n"));
     BOOST_TEST(contains(page, h + "_count 6\n"));
-    BOOST_TEST(contains(page, h + "_sum 17.46\n"));
+    BOOST_TEST(contains(page, h + "_sum 17.460000\n"));
     BOOST_TEST(!contains(page, "_sum_us"));
 }
 
