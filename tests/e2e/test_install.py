@@ -138,7 +138,7 @@ LIMIT_TEXT = {
     "max_history_record": lambda v: f"It Call history: records of at most {size(v)}",
     "min_history": lambda v: f"Ic history_max {size(v)} to",
     "max_history": lambda v: f"history_max 64 KiB to {size(v)}",
-    "max_calls_since": lambda v: f"Fl -since No up to {days(v)}",
+    "max_calls_since": lambda v: f"Fl -since goes back up to {days(v)}",
 }
 
 
