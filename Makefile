@@ -302,7 +302,9 @@ deb: deps
 	@# No -dbgsym package when DEB_BUILD_OPTIONS has noautodbgsym.
 	mv ../$(DEB_NAME).deb ../$(DEB_NAME).buildinfo ../$(DEB_NAME).changes \
 		$$(ls ../pd-call-forward-dbgsym_$(VERSION)_*.deb 2>/dev/null) build/deb/
-	lintian --fail-on error,warning --display-info build/deb/$(DEB_NAME).changes
+	@# lintian leaves directories behind in TMPDIR: one of ours, removed after.
+	t=$$(mktemp -d) && TMPDIR=$$t lintian --fail-on error,warning --display-info build/deb/$(DEB_NAME).changes; \
+		rc=$$?; rm -rf "$$t"; exit $$rc
 	@echo "make deb: build/deb/$(DEB_NAME).deb"
 
 # The config file goes to $(SYSCONFDIR)/pd-call-forward, where the program
