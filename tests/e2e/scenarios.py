@@ -569,7 +569,14 @@ def release_held(seconds=30.0):
     end = time.monotonic() + seconds
     while spool_files("held") and time.monotonic() < end:
         if is_cgi():
-            due = max(os.stat(os.path.join(env.spool, "held", f)).st_mtime for f in spool_files("held"))
+            # The process the request left behind may send a held alert
+            # between the listing and the stat: a file gone is one not due.
+            due = time.time()
+            for f in spool_files("held"):
+                try:
+                    due = max(due, os.stat(os.path.join(env.spool, "held", f)).st_mtime)
+                except FileNotFoundError:
+                    pass
             time.sleep(max(0.0, min(due - time.time() + 0.1, end - time.monotonic())))
             run_flush_timer()
         else:
