@@ -77,9 +77,11 @@ ADMIN_FILES = ("pagerduty-token", "twilio-auth-token", "twilio-shared-key", "eve
 # What is compared before the install and after the purge: every entry
 # under these trees (type, mode, owner, size), the account files, the
 # stat overrides.  Not compared: dpkg's own records of what it installed,
-# and the copies of the account files the shadow tools keep as they change.
+# the copies of the account files the shadow tools keep as they change, and
+# man-db's index, which its trigger rebuilds for every package that ships a
+# man page (on a new machine it makes the index of every language then).
 WATCHED = ("/etc", "/usr/sbin", "/usr/share/man", "/usr/share/doc", "/lib/systemd/system", "/var/lib", "/var/cache")
-UNWATCHED = ("/var/lib/dpkg", "/etc/passwd-", "/etc/group-", "/etc/shadow-", "/etc/gshadow-")
+UNWATCHED = ("/var/lib/dpkg", "/etc/passwd-", "/etc/group-", "/etc/shadow-", "/etc/gshadow-", "/var/cache/man")
 ACCOUNT_FILES = ("/etc/passwd", "/etc/group", "/etc/shadow", "/etc/gshadow")
 
 
