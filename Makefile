@@ -134,7 +134,7 @@ DEB_PACKAGES = g++ make pkg-config libfcgi-dev libcpp-httplib-dev libssl-dev net
 	libboost-dev libboost-test-dev nlohmann-json3-dev libxml2-dev \
 	libhowardhinnant-date-dev libical-dev tzdata faketime \
 	ca-certificates openssl curl python3 python3-twilio \
-	nginx-light spawn-fcgi mandoc apache2 libapache2-mod-fcgid systemd dpkg-dev debhelper lintian prometheus
+	nginx-light spawn-fcgi mandoc apache2 libapache2-mod-fcgid systemd dpkg-dev debhelper lintian
 
 # node and npm too, for the end-to-end tests' second signer: Debian's nodejs
 # and npm, unless a node and npm are on PATH already (NodeSource's nodejs,
@@ -150,7 +150,22 @@ deps:
 	  $$sudo apt-get update -q && \
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	fi
-	@$(MAKE) --no-print-directory -s $(NODE_MODULES)
+	@$(MAKE) --no-print-directory -s $(NODE_MODULES) $(PROMTOOL)
+
+# promtool, which checks /metrics in the tests, is in Debian's prometheus
+# package only; installing that would start a Prometheus server listening
+# on every address.  So the package is fetched (apt checks it against
+# Debian's signed index) and only promtool taken out of it.
+PROMTOOL = build/tools/promtool
+PROMTOOL_TMP = build/tools/prometheus-deb
+$(PROMTOOL):
+	@rm -rf $(PROMTOOL_TMP) && mkdir -p $(PROMTOOL_TMP)
+	@cd $(PROMTOOL_TMP) && { apt-get download -q prometheus 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  $$sudo apt-get update -q >/dev/null && apt-get download -q prometheus; }; }
+	dpkg-deb --fsys-tarfile $(PROMTOOL_TMP)/prometheus_*.deb | tar -x -C $(PROMTOOL_TMP) ./usr/bin/promtool
+	mv $(PROMTOOL_TMP)/usr/bin/promtool $@
+	@rm -rf $(PROMTOOL_TMP)
 
 # The npm package twilio (twilio-node), which signs the end-to-end tests'
 # requests beside python3-twilio, at the version package-lock.json pins;
