@@ -99,6 +99,16 @@ def stop_process(proc, sig=signal.SIGTERM):
         proc.wait()
 
 
+def listening_inode(path):
+    """The inode of the unix socket listening at `path` (/proc/net/unix)."""
+    with open("/proc/net/unix") as f:
+        for line in f:
+            fields = line.split()
+            if len(fields) >= 8 and fields[7] == path:
+                return fields[6]
+    raise RuntimeError(f"no unix socket listens at {path}")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -320,6 +330,7 @@ class FastCgi:
             if self.proc.wait(10) != 0:
                 raise RuntimeError("spawn-fcgi failed: " + open(self.stderr.name).read())
         wait_for(lambda: os.path.exists(self.socket), what="the FastCGI socket")
+        self.socket_fd = f"socket:[{listening_inode(self.socket)}]"
         self.wrapped = []
         if wrapper:
             wait_for(lambda: len(set(self.running()) - before) >= children, what="the wrapped FastCGI program")
@@ -331,13 +342,37 @@ class FastCgi:
         with open(self.pidfile) as f:
             return [int(x) for x in f.read().split()]
 
+    def serving(self):
+        """Every process whose FastCGI socket (its standard input) is this
+        pool's: the pid file names those spawn-fcgi started, this finds any
+        it did not name too."""
+        found = []
+        for pid in os.listdir("/proc"):
+            try:
+                if pid.isdigit() and os.readlink(f"/proc/{pid}/fd/0") == self.socket_fd:
+                    found.append(int(pid))
+            except OSError:
+                continue
+        return found
+
     def stop(self):
-        for pid in self.pids() if self.children > 1 and os.path.exists(self.pidfile) else []:
+        named = set(self.pids()) if self.children > 1 and os.path.exists(self.pidfile) else set()
+        serving = set(self.serving())
+        unnamed = serving - named - {self.proc.pid} - set(self.wrapped)
+        if unnamed:
+            print(f"       harness: stopping workers the pid file did not name: {sorted(unnamed)}", flush=True)
+        for pid in named | serving:
             try:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
         stop_process(self.proc)
+        # Gone before the next pool takes the socket's path, or SIGKILLed.
+        try:
+            wait_for(lambda: not self.serving(), timeout=5, what="the FastCGI workers to stop")
+        except Exception:
+            for pid in self.serving():
+                os.kill(pid, signal.SIGKILL)
         for pid in self.wrapped:
             try:
                 os.kill(pid, signal.SIGTERM)
