@@ -18,8 +18,8 @@ struct OnCall {
     std::string user_id;     // only letters and digits (it goes into a URL path)
     std::string name;        // user.summary, the display name
     std::string end;         // "" when end is null: never goes off call
-    std::string start;       // "" when start is null (a permanent on-call) or not asked
-    std::string time_zone;   // the user's, when PagerDuty gave the whole user
+    std::string start = {};  // "" when start is null (a permanent on-call) or not asked
+    std::string time_zone = {};  // the user's, when PagerDuty gave the whole user
 };
 
 struct OncallPage {

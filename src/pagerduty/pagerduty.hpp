@@ -88,7 +88,7 @@ OnCallSources direct_sources(const Fetch &fetch, long long now, bool pinned = fa
 struct Callee {
     std::string name;
     std::string number;     // E.164
-    std::string time_zone;  // their PagerDuty time_zone, when known
+    std::string time_zone = {};  // their PagerDuty time_zone, when known
 };
 
 // The people of one escalation level who can be dialed.

@@ -38,7 +38,7 @@ struct DialOptions {
     // Set: the bridged call is recorded, both sides on their own channels
     // (record="record-from-answer-dual"), and Twilio posts here when the
     // recording is ready.
-    std::string recording_callback;
+    std::string recording_callback = {};
 };
 
 struct GatherOptions {
